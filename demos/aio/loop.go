@@ -1,0 +1,528 @@
+package aio
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Errors returned by the loop. Their texts are the names of the Python
+// exceptions they stand for, so a learner recognises them.
+var (
+	// ErrCancelled is what an await returns inside a cancelled task, and
+	// what Result returns for a cancelled future (asyncio.CancelledError).
+	ErrCancelled = errors.New("CancelledError")
+	// ErrInvalidState is returned when a future is asked for something its
+	// state does not allow, such as its result while it is still pending.
+	ErrInvalidState = errors.New("InvalidStateError")
+	// ErrTimeout is returned by Wait and AsCompleted when their timeout ran out
+	// (asyncio.TimeoutError).
+	ErrTimeout = errors.New("TimeoutError")
+	// ErrInterrupted is returned by RunForever and RunUntilComplete after
+	// Interrupt: the loop's KeyboardInterrupt.
+	ErrInterrupted = errors.New("KeyboardInterrupt")
+	// ErrClosed is returned when a closed loop is asked to do anything.
+	ErrClosed = errors.New("RuntimeError: Event loop is closed")
+	// ErrRunning is returned when Run* or Close is called on a running loop.
+	ErrRunning = errors.New("RuntimeError: This event loop is already running")
+	// ErrDestroyed is what an await returns inside a task that its loop
+	// destroyed while it was still pending (see Loop.Close).
+	ErrDestroyed = errors.New("GeneratorExit: task destroyed while pending")
+)
+
+// A Clock tells a loop the time and lets it wait. The loop's time is the
+// clock's: a clock that runs ten times faster than real time makes every
+// Sleep ten times shorter. *timing.Clock is one.
+type Clock interface {
+	Now() time.Time
+	// NewTimer returns a timer that fires after d of this clock's time.
+	NewTimer(d time.Duration) *time.Timer
+}
+
+type realClock struct{}
+
+func (realClock) Now() time.Time                       { return time.Now() }
+func (realClock) NewTimer(d time.Duration) *time.Timer { return time.NewTimer(d) }
+
+// An Option configures a Loop made by NewLoop.
+type Option func(*Loop)
+
+// WithClock makes the loop take its time from c instead of the real clock.
+func WithClock(c Clock) Option { return func(l *Loop) { l.clock = c } }
+
+// WithExceptionHandler sets the function the loop calls for problems it can
+// only report, such as a task destroyed while pending. The default writes the
+// message to standard error, as asyncio's default handler logs it.
+func WithExceptionHandler(h func(ExceptionContext)) Option {
+	return func(l *Loop) { l.handler = h }
+}
+
+// ExceptionContext describes a problem reported to the exception handler.
+type ExceptionContext struct {
+	Message string
+	Err     error
+	Task    *Task // the task concerned, if any
+}
+
+// Loop is an asyncio-style event loop: a ready queue of callbacks, a heap of
+// timers, and the tasks that run on them. Make one with NewLoop. All methods
+// except CallSoonThreadsafe and Interrupt must be called from the goroutine
+// that runs the loop (or, before and after it runs, from the one that owns it).
+type Loop struct {
+	clock   Clock
+	epoch   time.Time
+	handler func(ExceptionContext)
+
+	ready  ring
+	timers timerHeap
+	seq    uint64 // orders timers with equal deadlines by scheduling time
+
+	running, stopping, closed bool
+	current                   *Task // the task whose coroutine is running
+	tasks                     taskList
+	taskCount                 int // for default task names, Task-1, Task-2, ...
+
+	// Calls from other goroutines wait here until the loop takes them.
+	mu          sync.Mutex
+	threadsafe  []func()
+	pending     atomic.Bool // threadsafe is not empty, or an interrupt is due
+	interrupted atomic.Bool
+	wake        chan struct{}
+}
+
+// NewLoop returns a new event loop, not yet running.
+func NewLoop(opts ...Option) *Loop {
+	l := &Loop{clock: realClock{}, wake: make(chan struct{}, 1)}
+	for _, o := range opts {
+		o(l)
+	}
+	if l.handler == nil {
+		l.handler = defaultHandler(os.Stderr)
+	}
+	l.epoch = l.clock.Now()
+	return l
+}
+
+func defaultHandler(w io.Writer) func(ExceptionContext) {
+	return func(c ExceptionContext) {
+		msg := c.Message
+		if c.Task != nil {
+			msg += "\ntask: " + c.Task.String()
+		}
+		if c.Err != nil {
+			msg += "\n" + c.Err.Error()
+		}
+		fmt.Fprintln(w, msg)
+	}
+}
+
+// Time returns the loop's current time: how long its clock has run since the
+// loop was made. CallAt takes times on this scale.
+func (l *Loop) Time() time.Duration { return l.clock.Now().Sub(l.epoch) }
+
+// IsRunning reports whether the loop is running.
+func (l *Loop) IsRunning() bool { return l.running }
+
+// IsClosed reports whether the loop has been closed.
+func (l *Loop) IsClosed() bool { return l.closed }
+
+// Handle is a callback scheduled with CallSoon, CallLater or CallAt.
+type Handle struct {
+	loop      *Loop
+	fn        func()
+	task      *Task         // a task's sleep timer: wakes the task instead of calling fn
+	when      time.Duration // loop time the timer is due; zero for CallSoon
+	seq       uint64
+	index     int    // position in the timer heap; -1 when not in it
+	gen       uint32 // a task's sleep timer is reused: gen tells stale firings apart
+	cancelled bool
+}
+
+// Cancel stops the callback from running, if it has not run yet.
+func (h *Handle) Cancel() {
+	if h.cancelled {
+		return
+	}
+	h.cancelled = true
+	if h.index >= 0 {
+		h.loop.timers.remove(h.index)
+	}
+}
+
+// Cancelled reports whether Cancel was called.
+func (h *Handle) Cancelled() bool { return h.cancelled }
+
+// When returns the loop time at which a timer is due (zero for CallSoon).
+func (h *Handle) When() time.Duration { return h.when }
+
+// CallSoon schedules fn to run in the next iteration of the loop, after the
+// callbacks already scheduled. Extra arguments are passed by closure, the Go
+// form of functools.partial.
+func (l *Loop) CallSoon(fn func()) *Handle {
+	h := &Handle{loop: l, fn: fn, index: -1}
+	l.ready.push(entry{h: h})
+	return h
+}
+
+// CallLater schedules fn to run once delay has passed on the loop's clock.
+// A delay of zero or less still waits for the next iteration.
+func (l *Loop) CallLater(delay time.Duration, fn func()) *Handle {
+	return l.CallAt(l.Time()+delay, fn)
+}
+
+// CallAt schedules fn to run at loop time when (see Time). Timers due at the
+// same time run in the order they were scheduled.
+func (l *Loop) CallAt(when time.Duration, fn func()) *Handle {
+	h := &Handle{loop: l, fn: fn, index: -1}
+	l.schedule(h, when)
+	return h
+}
+
+func (l *Loop) schedule(h *Handle, when time.Duration) {
+	l.seq++
+	h.when, h.seq, h.cancelled = when, l.seq, false
+	l.timers.push(h)
+}
+
+// CallSoonThreadsafe schedules fn like CallSoon, but may be called from any
+// goroutine; it wakes the loop if it is waiting. It returns ErrClosed once the
+// loop is closed.
+func (l *Loop) CallSoonThreadsafe(fn func()) error {
+	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
+		return ErrClosed
+	}
+	l.threadsafe = append(l.threadsafe, fn)
+	l.pending.Store(true)
+	l.mu.Unlock()
+	l.wakeUp()
+	return nil
+}
+
+// Interrupt makes the running RunForever or RunUntilComplete return
+// ErrInterrupted as soon as the callback running now returns, as Python's
+// KeyboardInterrupt leaves run_until_complete. Callbacks still ready stay
+// queued for the next run. It may be called from any goroutine, such as a
+// signal handler's; an interrupt that arrives while the loop is not running
+// is delivered when it next runs.
+func (l *Loop) Interrupt() {
+	l.interrupted.Store(true)
+	l.pending.Store(true)
+	l.wakeUp()
+}
+
+func (l *Loop) wakeUp() {
+	select {
+	case l.wake <- struct{}{}:
+	default: // a wake-up is already due
+	}
+}
+
+// Stop makes the running loop stop after the iteration in progress. Called
+// before RunForever, it makes the next run do exactly one iteration: the
+// seed's "loop.stop(); loop.run_forever()" idiom. From another goroutine use
+// CallSoonThreadsafe(l.Stop).
+func (l *Loop) Stop() { l.stopping = true }
+
+// RunForever runs the loop until Stop is called, or Interrupt (then it
+// returns ErrInterrupted).
+func (l *Loop) RunForever() error {
+	if l.closed {
+		return ErrClosed
+	}
+	if l.running {
+		return ErrRunning
+	}
+	l.running = true
+	defer func() { l.running, l.stopping = false, false }()
+	for {
+		if err := l.runOnce(); err != nil {
+			return err
+		}
+		if l.stopping {
+			return nil
+		}
+	}
+}
+
+// RunUntilComplete runs the loop until f is done and returns its result and
+// error. The loop stops in the iteration after f completes, because it learns
+// of it through a done-callback, as asyncio's does.
+func (l *Loop) RunUntilComplete(f Awaitable) (any, error) {
+	if l.closed {
+		return nil, ErrClosed
+	}
+	fut := f.future()
+	stop := doneCallback{fn: func(Awaitable) { l.Stop() }, key: l}
+	fut.addCallback(stop)
+	err := l.RunForever()
+	fut.removeCallbacks(l)
+	if err != nil {
+		return nil, err
+	}
+	if !fut.Done() {
+		return nil, errors.New("RuntimeError: Event loop stopped before Future completed.")
+	}
+	return fut.self.Result()
+}
+
+// runOnce is one iteration, after CPython's BaseEventLoop._run_once: wait
+// for work (not at all if some is ready), take calls from other goroutines,
+// move due timers to the ready queue, then run exactly the callbacks that are
+// ready now. What they schedule waits for the next iteration.
+func (l *Loop) runOnce() error {
+	timeout := time.Duration(-1) // wait for ever
+	if l.ready.len() > 0 || l.stopping {
+		timeout = 0
+	} else if l.timers.len() > 0 {
+		timeout = max(0, l.timers.h[0].when-l.Time())
+	}
+	l.poll(timeout)
+	if l.interrupted.Load() {
+		l.interrupted.Store(false)
+		return ErrInterrupted
+	}
+	if l.timers.len() > 0 {
+		now := l.Time()
+		for l.timers.len() > 0 && l.timers.h[0].when <= now {
+			h := l.timers.pop()
+			l.ready.push(entry{h: h, gen: h.gen})
+		}
+	}
+	for n := l.ready.len(); n > 0; n-- {
+		l.run(l.ready.pop())
+		if l.interrupted.Load() {
+			l.interrupted.Store(false)
+			return ErrInterrupted
+		}
+	}
+	return nil
+}
+
+// poll takes the calls made from other goroutines, first waiting up to
+// timeout for one if there are none (a negative timeout waits for ever).
+func (l *Loop) poll(timeout time.Duration) {
+	if timeout != 0 && !l.pending.Load() {
+		if timeout < 0 {
+			<-l.wake
+		} else {
+			t := l.clock.NewTimer(timeout)
+			select {
+			case <-l.wake:
+			case <-t.C:
+			}
+			t.Stop()
+		}
+	}
+	if !l.pending.Load() {
+		return
+	}
+	l.mu.Lock()
+	calls := l.threadsafe
+	l.threadsafe = nil
+	l.pending.Store(l.interrupted.Load())
+	l.mu.Unlock()
+	for _, fn := range calls {
+		l.ready.push(entry{h: &Handle{loop: l, fn: fn, index: -1}})
+	}
+}
+
+// run runs one ready entry.
+func (l *Loop) run(e entry) {
+	switch {
+	case e.task != nil:
+		e.task.step()
+	case e.cb != nil:
+		e.cb(e.arg)
+	case e.h.cancelled || e.h.gen != e.gen:
+		// cancelled after it was queued, or a stale firing of a reused timer
+	case e.h.task != nil:
+		e.h.task.wakeFromSleep()
+	default:
+		e.h.fn()
+	}
+}
+
+// AllTasks returns the loop's tasks that are not done yet, in the order they
+// were created. (asyncio.all_tasks returns a set; Task.all_tasks, which the
+// 2017 tutorial uses, was removed in Python 3.9.)
+func (l *Loop) AllTasks() []*Task {
+	var ts []*Task
+	for t := l.tasks.head; t != nil; t = t.next {
+		ts = append(ts, t)
+	}
+	return ts
+}
+
+// Close closes the loop. It must not be running. Tasks still pending are
+// destroyed, as Python's garbage collector destroys them once their loop is
+// gone, and each is reported to the exception handler as "Task was destroyed
+// but it is pending!"; the await each was suspended at returns ErrDestroyed so
+// its coroutine can return, and its goroutine ends. Closing twice is harmless.
+func (l *Loop) Close() error {
+	if l.running {
+		return errors.New("RuntimeError: Cannot close a running event loop")
+	}
+	if l.closed {
+		return nil
+	}
+	l.mu.Lock()
+	l.closed = true
+	l.threadsafe = nil
+	l.mu.Unlock()
+	l.ready = ring{}
+	for l.timers.len() > 0 {
+		l.timers.pop()
+	}
+	for _, t := range l.AllTasks() {
+		l.handler(ExceptionContext{Message: "Task was destroyed but it is pending!", Task: t})
+		t.destroy()
+	}
+	return nil
+}
+
+// entry is one item of the ready queue: a handle to run, a task step, or a
+// done-callback with its future. Task steps and done-callbacks are queued by
+// value, so scheduling them allocates nothing.
+type entry struct {
+	h    *Handle
+	gen  uint32
+	task *Task
+	cb   func(Awaitable)
+	arg  Awaitable
+}
+
+// ring is a growable FIFO queue of entries.
+type ring struct {
+	buf        []entry
+	head, size int
+}
+
+func (r *ring) len() int { return r.size }
+
+func (r *ring) push(e entry) {
+	if r.size == len(r.buf) {
+		buf := make([]entry, max(16, 2*len(r.buf)))
+		n := copy(buf, r.buf[r.head:])
+		copy(buf[n:], r.buf[:r.head])
+		r.buf, r.head = buf, 0
+	}
+	r.buf[(r.head+r.size)%len(r.buf)] = e
+	r.size++
+}
+
+func (r *ring) pop() entry {
+	e := r.buf[r.head]
+	r.buf[r.head] = entry{} // let the garbage collector have what it held
+	r.head = (r.head + 1) % len(r.buf)
+	r.size--
+	return e
+}
+
+// timerHeap is a min-heap of timers ordered by deadline, then by scheduling
+// order. Each handle knows its index, so a cancelled timer leaves at once.
+type timerHeap struct{ h []*Handle }
+
+func (th *timerHeap) len() int { return len(th.h) }
+
+func less(a, b *Handle) bool {
+	return a.when < b.when || (a.when == b.when && a.seq < b.seq)
+}
+
+func (th *timerHeap) push(h *Handle) {
+	h.index = len(th.h)
+	th.h = append(th.h, h)
+	th.up(h.index)
+}
+
+func (th *timerHeap) pop() *Handle {
+	h := th.h[0]
+	th.remove(0)
+	return h
+}
+
+func (th *timerHeap) remove(i int) {
+	last := len(th.h) - 1
+	removed := th.h[i]
+	if i != last {
+		th.swap(i, last)
+	}
+	th.h[last] = nil
+	th.h = th.h[:last]
+	if i != last {
+		if !th.down(i) {
+			th.up(i)
+		}
+	}
+	removed.index = -1
+}
+
+func (th *timerHeap) swap(i, j int) {
+	th.h[i], th.h[j] = th.h[j], th.h[i]
+	th.h[i].index = i
+	th.h[j].index = j
+}
+
+func (th *timerHeap) up(i int) {
+	for i > 0 {
+		parent := (i - 1) / 2
+		if !less(th.h[i], th.h[parent]) {
+			return
+		}
+		th.swap(i, parent)
+		i = parent
+	}
+}
+
+func (th *timerHeap) down(i int) bool {
+	start := i
+	n := len(th.h)
+	for {
+		child := 2*i + 1
+		if child >= n {
+			break
+		}
+		if right := child + 1; right < n && less(th.h[right], th.h[child]) {
+			child = right
+		}
+		if !less(th.h[child], th.h[i]) {
+			break
+		}
+		th.swap(i, child)
+		i = child
+	}
+	return i > start
+}
+
+// taskList is the loop's pending tasks in creation order, linked through
+// the tasks themselves so that adding and removing cost nothing.
+type taskList struct{ head, tail *Task }
+
+func (tl *taskList) add(t *Task) {
+	t.prev = tl.tail
+	if tl.tail != nil {
+		tl.tail.next = t
+	} else {
+		tl.head = t
+	}
+	tl.tail = t
+}
+
+func (tl *taskList) remove(t *Task) {
+	if t.prev != nil {
+		t.prev.next = t.next
+	} else {
+		tl.head = t.next
+	}
+	if t.next != nil {
+		t.next.prev = t.prev
+	} else {
+		tl.tail = t.prev
+	}
+	t.prev, t.next = nil, nil
+}

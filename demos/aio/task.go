@@ -1,0 +1,262 @@
+package aio
+
+import (
+	"errors"
+	"fmt"
+	"iter"
+	"strconv"
+	"time"
+)
+
+// Coroutine is the body of a task: Python's "async def". Calling a Go
+// function that returns a Coroutine runs nothing yet, just as calling an
+// async def function only makes a coroutine object; the loop runs it once it
+// is wrapped in a task. The coroutine gets its own task, through which it
+// awaits (t.Sleep, t.Await, t.Wait, t.AsCompleted); what it returns becomes
+// the task's result, or its exception if the error is not nil. Returning an
+// error that wraps ErrCancelled marks the task cancelled.
+//
+// To await another coroutine inline, as Python's "await other()" does, call
+// it with the same task: other(t).
+type Coroutine func(t *Task) (any, error)
+
+// Task runs a coroutine on its loop (asyncio.Task). It embeds the Future that
+// holds the coroutine's outcome, so everything a future does a task does too.
+type Task struct {
+	Future
+	id   int
+	name string
+	coro Coroutine
+
+	// The coroutine runs on its own goroutine, entered and left like a
+	// baton-passing coroutine through iter.Pull: resume runs it until its
+	// next await, yield (called inside it) hands control back.
+	resume func() (struct{}, bool)
+	stop   func()
+	yield  func(struct{}) bool
+
+	started, destroyed bool
+	mustCancel         bool    // cancel at the next step (asyncio's _must_cancel)
+	sleeping           bool    // sleepTimer is set and has not fired yet
+	cancelRequests     int     // how many times Cancel was called while pending
+	resumeErr          error   // what the await the coroutine is suspended at returns
+	waitingOn          *Future // the future the coroutine awaits (asyncio's _fut_waiter)
+	sleepTimer         Handle  // reused by every Sleep, so sleeping allocates nothing
+
+	prev, next *Task // the loop's list of pending tasks
+}
+
+// CreateTask wraps coro in a task and schedules its first step; tasks start
+// in the order they are created. An empty name gives the default "Task-N".
+// It panics if the loop is closed.
+func (l *Loop) CreateTask(coro Coroutine, name string) *Task {
+	if l.closed {
+		panic(ErrClosed)
+	}
+	l.taskCount++
+	t := &Task{id: l.taskCount, name: name, coro: coro}
+	t.loop, t.self = l, t
+	t.sleepTimer = Handle{loop: l, task: t, index: -1}
+	l.tasks.add(t)
+	l.ready.push(entry{task: t})
+	return t
+}
+
+// Name returns the task's name.
+func (t *Task) Name() string {
+	if t.name == "" {
+		return "Task-" + strconv.Itoa(t.id)
+	}
+	return t.name
+}
+
+// SetName renames the task.
+func (t *Task) SetName(name string) { t.name = name }
+
+// Running reports whether the task's coroutine is executing right now: the
+// "running" state of the tutorial's list, which asyncio keeps for tasks only.
+func (t *Task) Running() bool { return t.loop.current == t }
+
+// Cancel asks the task to stop: ErrCancelled is raised inside its coroutine
+// at the await where it is suspended, in a later iteration. It returns false
+// if the task is already done. The coroutine may catch the error and go on;
+// if it returns the error, the task ends cancelled.
+func (t *Task) Cancel() bool {
+	if t.Done() {
+		return false
+	}
+	t.cancelRequests++
+	if t.cancelWaiter() {
+		return true
+	}
+	// The next step is already scheduled: it raises instead of resuming.
+	t.mustCancel = true
+	return true
+}
+
+// cancelWaiter cancels what the task is suspended on, a future or a sleep,
+// so that the task wakes with ErrCancelled. It reports whether it could.
+func (t *Task) cancelWaiter() bool {
+	if t.waitingOn != nil {
+		return t.waitingOn.self.Cancel() // a Task or a gather cancels its own way
+	}
+	if t.sleeping {
+		t.sleepTimer.Cancel()
+		t.sleeping = false
+		t.resumeErr = ErrCancelled
+		t.loop.ready.push(entry{task: t})
+		return true
+	}
+	return false
+}
+
+// step runs the coroutine until its next await or its end: asyncio's
+// Task.__step.
+func (t *Task) step() {
+	if t.mustCancel {
+		t.resumeErr = ErrCancelled
+		t.mustCancel = false
+	}
+	if !t.started {
+		t.started = true
+		if err := t.resumeErr; err != nil { // cancelled before it ever ran: the body never runs
+			t.resumeErr = nil
+			t.finish(nil, err)
+			return
+		}
+		t.resume, t.stop = iter.Pull(t.body)
+	}
+	l := t.loop
+	l.current = t
+	_, suspended := t.resume()
+	l.current = nil
+	if !suspended {
+		t.resume, t.stop, t.yield = nil, nil, nil
+		t.finish(t.result, t.err)
+		return
+	}
+	// Cancelled while it ran: cancel what it now waits for at once.
+	if t.mustCancel && t.cancelWaiter() {
+		t.mustCancel = false
+	}
+}
+
+// body is the iterator function iter.Pull runs on the task's goroutine.
+func (t *Task) body(yield func(struct{}) bool) {
+	t.yield = yield
+	t.result, t.err = t.coro(t) // kept here until finish decides the outcome
+}
+
+// finish records the coroutine's outcome and schedules the done-callbacks.
+func (t *Task) finish(result any, err error) {
+	t.loop.tasks.remove(t)
+	t.result, t.err = nil, nil
+	switch {
+	case errors.Is(err, ErrCancelled):
+		t.Future.Cancel()
+	case t.mustCancel: // cancelled right before the coroutine returned
+		t.mustCancel = false
+		t.Future.Cancel()
+	case err != nil:
+		t.Future.SetException(err)
+	default:
+		t.Future.SetResult(result)
+	}
+}
+
+// suspend hands control back to the loop and returns what the coroutine is
+// resumed with: nil, or the error to raise at this await.
+func (t *Task) suspend() error {
+	if t.destroyed {
+		panic(fmt.Sprintf("aio: %s awaited again after its loop destroyed it (coroutine ignored ErrDestroyed)", t.Name()))
+	}
+	if t.loop.current != t {
+		panic(fmt.Sprintf("aio: %s awaited outside its own coroutine", t.Name()))
+	}
+	if !t.yield(struct{}{}) {
+		t.destroyed = true
+		return ErrDestroyed
+	}
+	err := t.resumeErr
+	t.resumeErr = nil
+	return err
+}
+
+// Sleep suspends the coroutine for d on the loop's clock and lets other tasks
+// run meanwhile (asyncio.sleep). Sleep(0) just lets the others have a turn.
+// It returns ErrCancelled if the task is cancelled while it sleeps.
+func (t *Task) Sleep(d time.Duration) error {
+	if d <= 0 {
+		t.loop.ready.push(entry{task: t}) // a bare yield: step again next iteration
+		return t.suspend()
+	}
+	h := &t.sleepTimer
+	h.gen++
+	t.loop.schedule(h, t.loop.Time()+d)
+	t.sleeping = true
+	err := t.suspend()
+	if t.sleeping { // woken without the timer, by destruction: take it back
+		h.Cancel()
+		t.sleeping = false
+	}
+	return err
+}
+
+// wakeFromSleep runs when the sleep timer fires. Like the future asyncio's
+// sleep sets, it schedules the task's step for the next iteration.
+func (t *Task) wakeFromSleep() {
+	t.sleeping = false
+	t.loop.ready.push(entry{task: t})
+}
+
+// Await suspends the coroutine until aw is done and returns aw's result and
+// error (Python's "await aw"). If aw is done already it returns at once,
+// without giving other tasks a turn, as in Python. If the task is cancelled
+// meanwhile, the cancellation goes on to aw, and Await returns ErrCancelled.
+func (t *Task) Await(aw Awaitable) (any, error) {
+	f := aw.future()
+	if f == &t.Future {
+		return nil, errors.New("RuntimeError: Task cannot await on itself")
+	}
+	if f.loop != t.loop {
+		return nil, fmt.Errorf("RuntimeError: Task %s got Future %s attached to a different loop", t.Name(), f.self)
+	}
+	if !f.Done() {
+		t.waitingOn = f
+		f.addCallback(doneCallback{task: t})
+		err := t.suspend()
+		t.waitingOn = nil
+		if err != nil {
+			return nil, err
+		}
+	}
+	return aw.Result()
+}
+
+// destroy ends a task its loop abandoned while it was pending: the await it
+// is suspended at returns ErrDestroyed, and its goroutine ends.
+func (t *Task) destroy() {
+	t.loop.tasks.remove(t)
+	if t.sleeping {
+		t.sleepTimer.Cancel()
+		t.sleeping = false
+	}
+	if t.stop != nil {
+		t.stop()
+		t.resume, t.stop, t.yield = nil, nil, nil
+	}
+}
+
+// String returns a Python-like representation, such as
+// <Task pending name='do_some_work(2)' wait_for=<Future pending cb=[Task.task_wakeup()]>>
+// or <Task finished name='do_some_work(2)' result='Done after 2s'>.
+func (t *Task) String() string {
+	extra := []string{"name=" + pyRepr(t.Name())}
+	switch {
+	case t.waitingOn != nil:
+		extra = append(extra, "wait_for="+t.waitingOn.self.String())
+	case t.sleeping:
+		extra = append(extra, "wait_for=<Future pending cb=[Task.task_wakeup()]>")
+	}
+	return t.repr("Task", extra...)
+}

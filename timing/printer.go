@@ -1,0 +1,221 @@
+package timing
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/fatih/color"
+)
+
+// palette is the task colours, as ANSI colour numbers: cyan, green, yellow,
+// magenta, bright blue, bright red. The Printer and the Timeline both use it.
+var palette = [...]struct {
+	fg   color.Attribute
+	ansi string
+}{
+	{color.FgCyan, "6"},
+	{color.FgGreen, "2"},
+	{color.FgYellow, "3"},
+	{color.FgMagenta, "5"},
+	{color.FgHiBlue, "12"},
+	{color.FgHiRed, "9"},
+}
+
+// colorIndex picks name's colour from the palette: the sum of its bytes,
+// so the same name always gets the same colour, and names that differ only
+// in a last digit (worker-1, worker-2) get different ones.
+func colorIndex(name string) int {
+	sum := 0
+	for i := 0; i < len(name); i++ {
+		sum += int(name[i])
+	}
+	return sum % len(palette)
+}
+
+// Printer is the human [Sink]. It prints each event after a dim gutter with
+// the elapsed seconds, as in "  1.002s  Waiting: 2", the text in a colour chosen by task name. Colour is off when NoColor is
+// set; callers decide from NO_COLOR, --no-color and whether Out is a
+// terminal. A Printer is safe for concurrent use.
+type Printer struct {
+	Out     io.Writer
+	NoColor bool
+	Width   int // terminal width for Note; 0 means 80
+
+	mu     sync.Mutex
+	colors []*color.Color // palette, then dim, then bold
+	err    error
+}
+
+// NewPrinter returns a Printer that writes to out.
+func NewPrinter(out io.Writer, noColor bool) *Printer {
+	return &Printer{Out: out, NoColor: noColor}
+}
+
+const (
+	dimColor  = len(palette)
+	boldColor = len(palette) + 1
+)
+
+// paint returns s in colour i (a palette index, dimColor or boldColor), or s
+// itself with colour off. p.mu must be held.
+func (p *Printer) paint(i int, s string) string {
+	if p.NoColor || s == "" {
+		return s
+	}
+	if p.colors == nil {
+		for _, c := range palette {
+			p.colors = append(p.colors, color.New(c.fg))
+		}
+		p.colors = append(p.colors, color.New(color.Faint), color.New(color.Bold))
+		// Set colour on each Color so fatih/color's global NoColor is never consulted.
+		for _, c := range p.colors {
+			c.EnableColor()
+		}
+	}
+	return p.colors[i].Sprint(s)
+}
+
+// gutter returns the time gutter for t: seconds with 3 decimals,
+// right-aligned to 8 columns, e.g. "  1.002s".
+func gutter(t time.Duration) string { return fmt.Sprintf("%7.3fs", t.Seconds()) }
+
+// Event prints e: an event's text, a state change, a run's total or a
+// comparison of two runs.
+func (p *Printer) Event(e Event) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var b strings.Builder
+	g := gutter(e.T)
+	switch e.Kind {
+	case KindState:
+		text := e.State
+		if e.Task != "" {
+			text = e.Task + ": " + e.State
+		}
+		b.WriteString(p.paint(dimColor, g+"  "+text))
+		b.WriteByte('\n')
+	case KindSummary:
+		b.WriteString(p.paint(boldColor, fmt.Sprintf("  total %.3fs", e.Elapsed.Seconds())))
+		b.WriteString("\n\n")
+	case KindCompare:
+		b.WriteString(p.paint(boldColor, compareText(e)))
+		b.WriteByte('\n')
+	default:
+		b.WriteString(p.paint(dimColor, g))
+		b.WriteString("  ")
+		// Continuation lines start under the text, not under the gutter.
+		indent := "\n" + strings.Repeat(" ", len(g)+2)
+		for i, line := range strings.Split(e.Text, "\n") {
+			if i > 0 {
+				b.WriteString(indent)
+			}
+			if e.Task == "" {
+				b.WriteString(line)
+			} else {
+				b.WriteString(p.paint(colorIndex(e.Task), line))
+			}
+		}
+		b.WriteByte('\n')
+	}
+	p.write(b.String())
+}
+
+// compareText returns the human line for a compare event, e.g.
+// "concurrent 4.00 s vs sequential 7.00 s: 1.75× faster".
+func compareText(e Event) string {
+	c, s := e.Concurrent.Seconds(), e.Sequential.Seconds()
+	verdict := ""
+	switch {
+	case c > 0 && s > 0 && c <= s:
+		speedup := e.Speedup
+		if speedup == 0 {
+			speedup = Speedup(e.Concurrent, e.Sequential)
+		}
+		verdict = fmt.Sprintf(": %.2f× faster", speedup)
+	case c > 0 && s > 0:
+		verdict = fmt.Sprintf(": %.2f× slower", c/s)
+	}
+	return fmt.Sprintf("concurrent %.2f s vs sequential %.2f s%s", c, s, verdict)
+}
+
+// Heading prints a section heading before a run, e.g. "── concurrent · aio ──".
+func (p *Printer) Heading(title string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.write(p.paint(boldColor, "── "+title+" ──") + "\n")
+}
+
+// Note prints a paragraph of lesson prose, word-wrapped to Width, then a
+// blank line. Line breaks in text are kept.
+func (p *Printer) Note(text string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	width := p.Width
+	if width <= 0 {
+		width = 80
+	}
+	p.write(wrap(text, width) + "\n\n")
+}
+
+// write writes s to Out, keeping the first error. p.mu must be held.
+func (p *Printer) write(s string) {
+	if p.err != nil {
+		return
+	}
+	if _, err := io.WriteString(p.Out, s); err != nil {
+		p.err = fmt.Errorf("timing: print: %w", err)
+	}
+}
+
+// Err returns the first write error, if any.
+func (p *Printer) Err() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.err
+}
+
+// wrap word-wraps each line of text to width display columns. A word wider
+// than a line (or a run of Chinese text, which has no spaces) is broken
+// between characters.
+func wrap(text string, width int) string {
+	var b strings.Builder
+	for i, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		col := 0
+		for _, word := range strings.Fields(line) {
+			w := lipgloss.Width(word)
+			if col > 0 {
+				// A word too wide for any line is broken anyway, so it
+				// fills the rest of this one.
+				if col+1 < width && (col+1+w <= width || w > width) {
+					b.WriteByte(' ')
+					col++
+				} else {
+					b.WriteByte('\n')
+					col = 0
+				}
+			}
+			if w <= width-col {
+				b.WriteString(word)
+				col += w
+				continue
+			}
+			for _, r := range word {
+				rw := lipgloss.Width(string(r))
+				if col > 0 && col+rw > width {
+					b.WriteByte('\n')
+					col = 0
+				}
+				b.WriteRune(r)
+				col += rw
+			}
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,153 @@
+package timing
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fatih/color"
+)
+
+func TestPrinterNoColor(t *testing.T) {
+	tests := []struct {
+		name string
+		e    Event
+		want string
+	}{
+		{"event", Event{Kind: KindEvent, T: 1002 * ms, Task: "do_some_work(2)", Text: "Waiting: 2"}, "  1.002s  Waiting: 2\n"},
+		{"event without task", Event{Kind: KindEvent, T: 0, Text: "main: start"}, "  0.000s  main: start\n"},
+		{"long run", Event{Kind: KindEvent, T: 1234567 * ms, Task: "t", Text: "late"}, "1234.567s  late\n"},
+		{"multi-line text", Event{Kind: KindEvent, T: 2 * time.Second, Task: "t", Text: "one\ntwo"}, "  2.000s  one\n          two\n"},
+		{"state", Event{Kind: KindState, T: 0, Task: "do_some_work(2)", State: "pending"}, "  0.000s  do_some_work(2): pending\n"},
+		{"summary", Event{Kind: KindSummary, Run: "concurrent", Elapsed: 4003 * ms}, "  total 4.003s\n\n"},
+		{
+			"compare faster",
+			Event{Kind: KindCompare, Concurrent: 4003 * ms, Sequential: 7004 * ms, Speedup: 1.75},
+			"concurrent 4.00 s vs sequential 7.00 s: 1.75× faster\n",
+		},
+		{
+			"compare slower",
+			Event{Kind: KindCompare, Concurrent: 6 * time.Second, Sequential: 5 * time.Second, Speedup: 0.83},
+			"concurrent 6.00 s vs sequential 5.00 s: 1.20× slower\n",
+		},
+		{
+			"compare without speedup",
+			Event{Kind: KindCompare, Concurrent: 2 * time.Second, Sequential: 6 * time.Second},
+			"concurrent 2.00 s vs sequential 6.00 s: 3.00× faster\n",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			NewPrinter(&out, true).Event(tt.e)
+			if got := out.String(); got != tt.want {
+				t.Errorf("got  %q\nwant %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestPrinterHeadingAndNote(t *testing.T) {
+	var out bytes.Buffer
+	p := NewPrinter(&out, true)
+	p.Width = 40
+	p.Heading("concurrent · aio")
+	p.Note("Three coroutines sleep at the same time on one event loop, so the whole takes about as long as the longest one.\nA second paragraph line.")
+	p.Note("事件循环同时运行三个协程，所以总时间约等于最长的那个，而不是三者之和。")
+	want := `── concurrent · aio ──
+Three coroutines sleep at the same time
+on one event loop, so the whole takes
+about as long as the longest one.
+A second paragraph line.
+
+事件循环同时运行三个协程，所以总时间约等
+于最长的那个，而不是三者之和。
+
+`
+	if got := out.String(); got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestPrinterNoteDefaultWidth(t *testing.T) {
+	var out bytes.Buffer
+	NewPrinter(&out, true).Note(strings.Repeat("word ", 40))
+	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		if len(line) > 80 {
+			t.Errorf("line of %d columns, want at most 80: %q", len(line), line)
+		}
+	}
+}
+
+func TestWrapBreaksLongWords(t *testing.T) {
+	got := wrap("ab supercalifragilistic cd", 10)
+	want := "ab superca\nlifragilis\ntic cd"
+	if got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestPrinterColor(t *testing.T) {
+	globalNoColor := color.NoColor
+	var out bytes.Buffer
+	p := NewPrinter(&out, false)
+	tasks := []string{"do_some_work(1)", "do_some_work(2)", "do_some_work(4)", "do_some_work(1)"}
+	for _, task := range tasks {
+		p.Event(Event{Kind: KindEvent, T: time.Second, Task: task, Text: "Waiting"})
+	}
+	p.Event(Event{Kind: KindState, Task: "do_some_work(1)", State: "pending"})
+	p.Event(Event{Kind: KindSummary, Elapsed: time.Second})
+	p.Heading("h")
+	if color.NoColor != globalNoColor {
+		t.Error("the Printer changed fatih/color's global NoColor")
+	}
+
+	lines := strings.Split(out.String(), "\n")
+	for _, line := range lines[:len(tasks)] {
+		if !strings.Contains(line, "\x1b[2m  1.000s\x1b[22m  ") {
+			t.Errorf("gutter is not dim: %q", line)
+		}
+	}
+	// The text's colour: the escape before "Waiting".
+	colorOf := func(line string) string {
+		i := strings.LastIndex(line, "Waiting")
+		return line[strings.LastIndex(line[:i], "\x1b["):i]
+	}
+	c1, c2, c4, again := colorOf(lines[0]), colorOf(lines[1]), colorOf(lines[2]), colorOf(lines[3])
+	if c1 == c2 || c2 == c4 || c1 == c4 {
+		t.Errorf("tasks 1, 2, 4 share colours: %q %q %q", c1, c2, c4)
+	}
+	if c1 != again {
+		t.Errorf("same task, different colours: %q and %q", c1, again)
+	}
+	if !strings.Contains(out.String(), "\x1b[2m  0.000s  do_some_work(1): pending\x1b[22m") {
+		t.Errorf("state line is not dim:\n%q", out.String())
+	}
+	if !strings.Contains(out.String(), "\x1b[1m  total 1.000s\x1b[22m\n\n") || !strings.Contains(out.String(), "\x1b[1m── h ──\x1b[22m\n") {
+		t.Errorf("summary and heading are not bold:\n%q", out.String())
+	}
+}
+
+func TestPrinterKeepsFirstError(t *testing.T) {
+	w := &failingWriter{}
+	p := NewPrinter(w, true)
+	p.Event(Event{Kind: KindEvent, Text: "a"})
+	p.Heading("b")
+	if err := p.Err(); err == nil || !errors.Is(err, p.Err()) || !strings.Contains(err.Error(), "disk full") {
+		t.Errorf("Err() = %v, want the wrapped write error", err)
+	}
+	if w.writes != 1 {
+		t.Errorf("%d writes after a failure, want 1", w.writes)
+	}
+}
+
+func TestPrinterZeroValueWorks(t *testing.T) {
+	var out bytes.Buffer
+	p := &Printer{Out: &out}
+	p.Event(Event{Kind: KindEvent, Task: "t", Text: "x"})
+	if !strings.Contains(out.String(), "\x1b[") {
+		t.Errorf("zero Printer with colour on printed no colour: %q", out.String())
+	}
+}

@@ -1,0 +1,241 @@
+package timing
+
+import (
+	"fmt"
+	"sync"
+	"time"
+)
+
+// Span is one task's bar on the timeline.
+type Span struct {
+	Task  string // label, e.g. "do_some_work(2)"
+	Group string // spans of one Group share a row when a run has too many rows, e.g. "2s"
+	Start time.Duration
+	End   time.Duration
+	State string // how it ended: "done", "cancelled", "error", or "" if still running at the run's end
+}
+
+// How a span ended: the states the Timeline and the trace tell apart.
+const (
+	StateDone      = "done"
+	StateCancelled = "cancelled"
+	StateError     = "error"
+)
+
+// Run is a finished run: what [Recorder.EndRun] returns.
+type Run struct {
+	Name    string
+	Style   string
+	Elapsed time.Duration
+	Spans   []Span
+	Events  []Event // the events sent to the sink, summary last; nil with Recorder.DropEvents
+}
+
+// Recorder timestamps what a lesson does and sends it to a [Sink]. Times are
+// real, measured from [Recorder.StartRun]. It is safe for concurrent use, so
+// go-style lessons can record from many goroutines.
+type Recorder struct {
+	// DropEvents, when set before a run starts, stops the Recorder keeping
+	// events for Run.Events; they still go to the sink. A run with a
+	// million tasks sets it.
+	DropEvents bool
+
+	mu     sync.Mutex
+	sink   Sink
+	run    string
+	style  string
+	gen    uint32 // which run a SpanID belongs to
+	sw     Stopwatch
+	chunks [][]slot // the run's spans, in chunks so a million of them never need copying
+	nSpans int
+	nOpen  int
+	open   map[string]int32 // task -> its most recently opened span, for End
+	events []Event
+}
+
+// chunkSize is how many spans a chunk holds.
+const chunkSize = 1024
+
+// slot is one recorded span and what the Recorder needs to close it.
+type slot struct {
+	Span
+	prev   int32 // the open span of the same task that Begin opened before this one, or -1
+	closed bool
+}
+
+// slot returns span i. r.mu must be held.
+func (r *Recorder) slot(i int32) *slot { return &r.chunks[i/chunkSize][i%chunkSize] }
+
+// SpanID names a span opened by [Recorder.BeginSpan], to close it with
+// [Recorder.EndSpan]. It is only good in the run that opened it.
+type SpanID struct {
+	gen   uint32
+	index int32
+}
+
+// NewRecorder returns a Recorder that sends events to sink (nil for none).
+// Its clock starts now; [Recorder.StartRun] restarts it.
+func NewRecorder(sink Sink) *Recorder {
+	return &Recorder{sink: sink, sw: StartStopwatch(), gen: 1, open: make(map[string]int32)}
+}
+
+// StartRun starts a run named run in style: from now on t counts from 0.
+// Spans and events of an unfinished previous run are discarded.
+func (r *Recorder) StartRun(run, style string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.run, r.style = run, style
+	r.reset()
+	r.sw = StartStopwatch()
+}
+
+// reset forgets the current run's spans and events. r.mu must be held.
+func (r *Recorder) reset() {
+	r.chunks, r.nSpans, r.nOpen, r.events = nil, 0, 0, nil
+	clear(r.open)
+	r.gen++
+}
+
+// Printf records an event of task whose text is fmt.Sprintf(format, args...).
+func (r *Recorder) Printf(task, format string, args ...any) {
+	text := fmt.Sprintf(format, args...)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.send(Event{Kind: KindEvent, T: r.sw.Elapsed(), Run: r.run, Style: r.style, Task: task, Text: text})
+}
+
+// State records that task is now in state (pending, running, done, ...).
+func (r *Recorder) State(task, state string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.send(Event{Kind: KindState, T: r.sw.Elapsed(), Run: r.run, Style: r.style, Task: task, State: state})
+}
+
+// send keeps e and hands it to the sink. r.mu must be held.
+func (r *Recorder) send(e Event) {
+	if !r.DropEvents {
+		r.events = append(r.events, e)
+	}
+	if r.sink != nil {
+		r.sink.Event(e)
+	}
+}
+
+// Begin opens a span for task, in group, starting now. [Recorder.End]
+// closes it.
+func (r *Recorder) Begin(task, group string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	prev, ok := r.open[task]
+	if !ok {
+		prev = -1
+	}
+	r.open[task] = r.begin(task, group, prev).index
+}
+
+// BeginSpan opens a span for task, in group, starting now, and returns it
+// for [Recorder.EndSpan]. It is Begin without the lookup by task name, for
+// lessons that record very many spans.
+func (r *Recorder) BeginSpan(task, group string) SpanID {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.begin(task, group, -1)
+}
+
+// begin appends an open span. r.mu must be held.
+func (r *Recorder) begin(task, group string, prev int32) SpanID {
+	if r.nSpans%chunkSize == 0 {
+		r.chunks = append(r.chunks, make([]slot, 0, chunkSize))
+	}
+	last := &r.chunks[len(r.chunks)-1]
+	*last = append(*last, slot{Span: Span{Task: task, Group: group, Start: r.sw.Elapsed()}, prev: prev})
+	id := SpanID{gen: r.gen, index: int32(r.nSpans)}
+	r.nSpans++
+	r.nOpen++
+	return id
+}
+
+// End closes the most recently opened span of task that is still open, with
+// state (done, cancelled, error). It does nothing if task has no open span.
+func (r *Recorder) End(task, state string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	i, ok := r.open[task]
+	if !ok {
+		return
+	}
+	s := r.slot(i)
+	r.end(s, state)
+	if prev := s.prev; prev >= 0 {
+		r.open[task] = prev
+	} else {
+		delete(r.open, task)
+	}
+}
+
+// EndSpan closes the span id with state (done, cancelled, error). It does
+// nothing if the span is closed already or belongs to another run.
+func (r *Recorder) EndSpan(id SpanID, state string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if id.gen != r.gen || id.index < 0 || int(id.index) >= r.nSpans {
+		return
+	}
+	if s := r.slot(id.index); !s.closed {
+		r.end(s, state)
+	}
+}
+
+// end closes s now. r.mu must be held.
+func (r *Recorder) end(s *slot, state string) {
+	s.End = r.sw.Elapsed()
+	s.State = state
+	s.closed = true
+	r.nOpen--
+}
+
+// Elapsed returns the time since the run started.
+func (r *Recorder) Elapsed() time.Duration {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.sw.Elapsed()
+}
+
+// EndRun ends the run: it sends a summary event and returns the run. Spans
+// still open end now with state "".
+func (r *Recorder) EndRun() Run {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	elapsed := r.sw.Elapsed()
+	var spans []Span
+	if r.nSpans > 0 {
+		spans = make([]Span, 0, r.nSpans)
+	}
+	for _, c := range r.chunks {
+		for i := range c {
+			if !c[i].closed {
+				c[i].End = elapsed
+			}
+			spans = append(spans, c[i].Span)
+		}
+	}
+	r.send(Event{Kind: KindSummary, Run: r.run, Style: r.style, Elapsed: elapsed})
+	run := Run{Name: r.run, Style: r.style, Elapsed: elapsed, Spans: spans, Events: r.events}
+	r.reset()
+	return run
+}
+
+// Compare sends a compare event for a concurrent and a sequential run.
+func (r *Recorder) Compare(concurrent, sequential Run) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	e := Event{
+		Kind:       KindCompare,
+		Concurrent: concurrent.Elapsed,
+		Sequential: sequential.Elapsed,
+		Speedup:    Speedup(concurrent.Elapsed, sequential.Elapsed),
+	}
+	if r.sink != nil {
+		r.sink.Event(e)
+	}
+}

@@ -1,0 +1,483 @@
+package timing
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+)
+
+// Timeline draws runs as a chart: one row per task with its bars on a shared
+// time axis, labels on the left. When a run has more than MaxRows rows, its
+// spans are merged by [Span.Group] into one row per group, labelled
+// "<group> ×<count>", so a million spans still draw as a few rows.
+//
+// The zero Timeline is ready to use: 80 columns, Unicode blocks, colour.
+type Timeline struct {
+	Width   int  // columns to fit in: 0 means 80; at least 40
+	ASCII   bool // draw with ASCII only: '#' bars, 'x' cancelled, '|' and '-' axis
+	NoColor bool
+	MaxRows int // rows per run before spans are grouped; 0 means 12
+}
+
+// glyphs is the set of characters a chart is drawn with.
+type glyphs struct {
+	full, cancelled, failed, tick, bar, axis, corner, thin rune
+	halfStart                                              rune   // right half block; 0 when bars snap to whole cells
+	eighths                                                []rune // left 1/8 to 7/8 blocks
+	cancelMark                                             rune   // drawn after a cancelled bar; 0 for none
+	times, ellipsis                                        string
+}
+
+var (
+	unicodeGlyphs = glyphs{
+		full: '█', cancelled: '░', failed: '▒', tick: '┬', bar: '│', axis: '─', corner: '└', thin: '▏',
+		halfStart: '▐', eighths: []rune(" ▏▎▍▌▋▊▉"), cancelMark: '✗', times: "×", ellipsis: "…",
+	}
+	asciiGlyphs = glyphs{
+		full: '#', cancelled: 'x', failed: '!', tick: '|', bar: '|', axis: '-', corner: '|', thin: '#',
+		times: "x", ellipsis: "...",
+	}
+)
+
+// cell states, in the order painting gives way: a weak (partial) glyph never
+// covers a strong one.
+const (
+	cellEmpty uint8 = iota
+	cellWeak
+	cellStrong
+)
+
+// cell is one column of a row's bar area.
+type cell struct {
+	r      rune
+	weight uint8
+}
+
+// row is one line of a run's chart: a task, or a group of spans.
+type row struct {
+	key, label string
+	color      int
+	// Its spans, merged: the bar a grouped row draws, and how they ended.
+	start, end       time.Duration
+	count, cancelled int
+	failed           int
+	cells            []cell
+}
+
+// chart is one run, laid out.
+type chart struct {
+	run     Run
+	rows    []row
+	grouped bool
+}
+
+// Render draws runs one above the other on one time axis, each under a title
+// line such as "concurrent (aio) 4.003s". The result has no trailing newline.
+func (tl Timeline) Render(runs ...Run) string {
+	if len(runs) == 0 {
+		return ""
+	}
+	width := tl.Width
+	if width <= 0 {
+		width = 80
+	}
+	width = max(width, 40)
+	maxRows := tl.MaxRows
+	if maxRows <= 0 {
+		maxRows = 12
+	}
+	g := unicodeGlyphs
+	if tl.ASCII {
+		g = asciiGlyphs
+	}
+
+	// Lay out rows and find the time axis.
+	charts := make([]chart, len(runs))
+	var axisMax time.Duration
+	for i, run := range runs {
+		charts[i] = layoutRun(run, maxRows, g)
+		axisMax = max(axisMax, run.Elapsed)
+		for _, r := range charts[i].rows {
+			axisMax = max(axisMax, r.end)
+		}
+	}
+	if axisMax <= 0 {
+		axisMax = time.Second
+	}
+
+	labelW := 1
+	for _, c := range charts {
+		for _, r := range c.rows {
+			labelW = max(labelW, lipgloss.Width(r.label))
+		}
+	}
+	labelW = min(labelW, max(8, width/2-2))
+	cols := width - labelW - 2 // after the label, a space and the axis line
+	scale := float64(cols) / float64(axisMax)
+
+	// Paint the bars.
+	for i := range charts {
+		paintRun(&charts[i], cols, scale, g)
+	}
+
+	// Draw.
+	st := newStyles(tl.NoColor)
+	var lines []string
+	var cancelled, failed bool
+	for _, c := range charts {
+		lines = append(lines, st.bold.Render(truncate(title(c.run), width, g.ellipsis)))
+		for _, r := range c.rows {
+			cancelled = cancelled || r.cancelled > 0
+			failed = failed || r.failed > 0
+			lines = append(lines, st.row(r, labelW, g))
+		}
+	}
+	lines = append(lines, axisLines(st, labelW, cols, axisMax, g)...)
+	var legend []string
+	if cancelled {
+		legend = append(legend, string(g.cancelled)+" cancelled")
+	}
+	if failed {
+		legend = append(legend, string(g.failed)+" error")
+	}
+	if legend != nil {
+		lines = append(lines, st.dim.Render(strings.Repeat(" ", labelW+2)+strings.Join(legend, "  ")))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// title returns a run's title line, e.g. "concurrent (aio) 4.003s".
+func title(run Run) string {
+	var parts []string
+	if run.Name != "" {
+		parts = append(parts, run.Name)
+	}
+	if run.Style != "" {
+		parts = append(parts, "("+run.Style+")")
+	}
+	parts = append(parts, fmt.Sprintf("%.3fs", run.Elapsed.Seconds()))
+	return strings.Join(parts, " ")
+}
+
+// spanEnd returns when s ends on the chart: a span with no end is drawn to
+// the run's end.
+func spanEnd(s Span, runEnd time.Duration) time.Duration {
+	if s.End < s.Start || (s.State == "" && s.End == 0) {
+		return max(runEnd, s.Start)
+	}
+	return s.End
+}
+
+// layoutRun finds run's rows: one per task, or, past maxRows tasks, one per
+// group (at most maxRows, then one "other" row). It is linear in the spans
+// and allocates nothing per span.
+func layoutRun(run Run, maxRows int, g glyphs) chart {
+	c := chart{run: run}
+	last := -1 // rows are looked up by a short linear scan, trying the last hit first
+	find := func(key string) int {
+		if last >= 0 && c.rows[last].key == key {
+			return last
+		}
+		for i := range c.rows {
+			if c.rows[i].key == key {
+				last = i
+				return i
+			}
+		}
+		return -1
+	}
+
+	for _, s := range run.Spans {
+		i := find(s.Task)
+		if i < 0 {
+			if len(c.rows) == maxRows {
+				c.grouped = true
+				break
+			}
+			c.rows = append(c.rows, row{key: s.Task, label: s.Task, color: colorIndex(s.Task)})
+			last = len(c.rows) - 1
+			i = last
+		}
+		c.rows[i].add(s, run.Elapsed)
+	}
+	if !c.grouped {
+		return c
+	}
+
+	c.rows, last = c.rows[:0], -1
+	other := row{key: "other", color: colorIndex("other")}
+	for _, s := range run.Spans {
+		key := s.Group
+		if key == "" {
+			key = s.Task
+		}
+		i := find(key)
+		if i < 0 {
+			if len(c.rows) == maxRows {
+				other.add(s, run.Elapsed)
+				continue
+			}
+			c.rows = append(c.rows, row{key: key, color: colorIndex(key)})
+			last = len(c.rows) - 1
+			i = last
+		}
+		c.rows[i].add(s, run.Elapsed)
+	}
+	if other.count > 0 {
+		c.rows = append(c.rows, other)
+	}
+	for i := range c.rows {
+		r := &c.rows[i]
+		r.label = r.key + " " + g.times + strconv.Itoa(r.count)
+	}
+	return c
+}
+
+// add merges s into r's totals.
+func (r *row) add(s Span, runEnd time.Duration) {
+	start, end := max(s.Start, 0), spanEnd(s, runEnd)
+	if r.count == 0 || start < r.start {
+		r.start = start
+	}
+	r.end = max(r.end, end)
+	r.count++
+	switch s.State {
+	case StateCancelled:
+		r.cancelled++
+	case StateError:
+		r.failed++
+	}
+}
+
+// state returns how a grouped row's spans ended: cancelled or error if all
+// of them did, otherwise done.
+func (r *row) state() string {
+	switch r.count {
+	case r.cancelled:
+		return StateCancelled
+	case r.failed:
+		return StateError
+	}
+	return StateDone
+}
+
+// paintRun draws each row's bars into cols cells, scale cells per nanosecond.
+func paintRun(c *chart, cols int, scale float64, g glyphs) {
+	for i := range c.rows {
+		c.rows[i].cells = make([]cell, cols)
+	}
+	if c.grouped {
+		for i := range c.rows {
+			r := &c.rows[i]
+			paint(r.cells, float64(r.start)*scale, float64(r.end)*scale, r.state(), g)
+		}
+		return
+	}
+	last := 0
+	for _, s := range c.run.Spans {
+		if c.rows[last].key != s.Task {
+			for i := range c.rows {
+				if c.rows[i].key == s.Task {
+					last = i
+					break
+				}
+			}
+		}
+		start, end := max(s.Start, 0), spanEnd(s, c.run.Elapsed)
+		paint(c.rows[last].cells, float64(start)*scale, float64(end)*scale, s.State, g)
+	}
+}
+
+// paint draws one bar from start to end (in cells) into cells.
+func paint(cells []cell, start, end float64, state string, g glyphs) {
+	n := len(cells)
+	put := func(i int, r rune, w uint8) bool {
+		if i < 0 || i >= n || cells[i].weight > w || (cells[i].weight == w && w == cellWeak) {
+			return false
+		}
+		cells[i] = cell{r, w}
+		return true
+	}
+	glyph := g.full
+	switch state {
+	case StateCancelled:
+		glyph = g.cancelled
+	case StateError:
+		glyph = g.failed
+	}
+
+	if glyph != g.full || g.halfStart == 0 {
+		// Whole cells, at least one.
+		a, z := int(math.Round(start)), int(math.Round(end))
+		a = min(a, n-1)
+		z = max(z, a+1)
+		for i := a; i < z && i < n; i++ {
+			put(i, glyph, cellStrong)
+		}
+		if state == StateCancelled && g.cancelMark != 0 && !put(z, g.cancelMark, cellWeak) {
+			cells[min(z, n)-1] = cell{g.cancelMark, cellStrong}
+		}
+		return
+	}
+
+	// Full blocks, a half block where the bar starts mid-cell, and an
+	// eighth block where it ends mid-cell.
+	painted := false
+	half := math.Round(start*2) / 2
+	i := int(half)
+	eighths := int(math.Round(end * 8))
+	endFull, rem := eighths/8, eighths%8
+	if half != float64(i) {
+		if i < endFull || (i == endFull && rem > 4) {
+			painted = put(i, g.halfStart, cellWeak) || painted
+		}
+		i++
+	}
+	for ; i < endFull && i < n; i++ {
+		painted = put(i, g.full, cellStrong) || painted
+	}
+	if rem > 0 && endFull >= i {
+		painted = put(endFull, g.eighths[rem], cellWeak) || painted
+	}
+	if !painted {
+		put(min(int(start), n-1), g.thin, cellWeak)
+	}
+}
+
+// styles are a chart's lipgloss styles, made once per Render.
+type styles struct {
+	bold, dim lipgloss.Style
+	colors    []lipgloss.Style
+}
+
+func newStyles(noColor bool) styles {
+	// A renderer of our own, so the output does not depend on os.Stdout.
+	re := lipgloss.NewRenderer(io.Discard)
+	if noColor {
+		re.SetColorProfile(termenv.Ascii)
+	} else {
+		re.SetColorProfile(termenv.ANSI)
+	}
+	st := styles{bold: re.NewStyle().Bold(true), dim: re.NewStyle().Faint(true)}
+	for _, c := range palette {
+		st.colors = append(st.colors, re.NewStyle().Foreground(lipgloss.Color(c.ansi)))
+	}
+	return st
+}
+
+// row draws one row: the label, the axis line and the bars, without
+// trailing spaces.
+func (st styles) row(r row, labelW int, g glyphs) string {
+	var b strings.Builder
+	color := st.colors[r.color]
+	label := truncate(r.label, labelW, g.ellipsis)
+	b.WriteString(color.Render(label))
+	b.WriteString(strings.Repeat(" ", labelW-lipgloss.Width(label)+1))
+	b.WriteString(st.dim.Render(string(g.bar)))
+	end := len(r.cells)
+	for end > 0 && r.cells[end-1].weight == cellEmpty {
+		end--
+	}
+	var seg []rune
+	for i := 0; i < end; {
+		j := i
+		empty := r.cells[i].weight == cellEmpty
+		seg = seg[:0]
+		for ; j < end && (r.cells[j].weight == cellEmpty) == empty; j++ {
+			if empty {
+				seg = append(seg, ' ')
+			} else {
+				seg = append(seg, r.cells[j].r)
+			}
+		}
+		if empty {
+			b.WriteString(string(seg))
+		} else {
+			b.WriteString(color.Render(string(seg)))
+		}
+		i = j
+	}
+	return b.String()
+}
+
+// axisLines draws the time axis under the rows: a line with ticks and a line
+// of labels in seconds. The tick for t sits under the cell that ends at t,
+// so the corner is 0.
+func axisLines(st styles, labelW, cols int, axisMax time.Duration, g glyphs) []string {
+	step, decimals := tickStep(cols, axisMax)
+	line := make([]rune, labelW+2+cols)
+	labels := make([]rune, len(line))
+	for i := range line {
+		line[i], labels[i] = ' ', ' '
+	}
+	origin := labelW + 1 // the corner's column
+	line[origin] = g.corner
+	for i := origin + 1; i < len(line); i++ {
+		line[i] = g.axis
+	}
+	free := 0 // first column a label may use
+	for k := 0; ; k++ {
+		t := float64(k) * step
+		if t > axisMax.Seconds()*(1+1e-9) {
+			break
+		}
+		col := origin + int(math.Ceil(t/axisMax.Seconds()*float64(cols)-1e-9))
+		col = min(col, len(line)-1)
+		if k > 0 {
+			line[col] = g.tick
+		}
+		text := []rune(strconv.FormatFloat(t, 'f', decimals, 64) + "s")
+		at := min(col, len(labels)-len(text))
+		if at < free {
+			continue
+		}
+		copy(labels[at:], text)
+		free = at + len(text) + 1
+	}
+	return []string{
+		st.dim.Render(string(line)),
+		st.dim.Render(strings.TrimRight(string(labels), " ")),
+	}
+}
+
+// tickStep returns a round tick interval in seconds (1, 2 or 5 times a power
+// of ten) that leaves room for each label, and the decimals its labels need.
+func tickStep(cols int, axisMax time.Duration) (step float64, decimals int) {
+	total := axisMax.Seconds()
+	for exp := -9; exp <= 12; exp++ {
+		for _, m := range []float64{1, 2, 5} {
+			step = m * math.Pow10(exp)
+			decimals = max(0, -exp)
+			labelW := len(strconv.FormatFloat(total, 'f', decimals, 64)) + 1
+			if step/total*float64(cols) >= float64(max(labelW+4, 6)) {
+				return step, decimals
+			}
+		}
+	}
+	return total, 0
+}
+
+// truncate shortens s to at most width columns, ending it with ellipsis.
+func truncate(s string, width int, ellipsis string) string {
+	if lipgloss.Width(s) <= width {
+		return s
+	}
+	limit := width - lipgloss.Width(ellipsis)
+	var b strings.Builder
+	w := 0
+	for _, r := range s {
+		rw := lipgloss.Width(string(r))
+		if w+rw > limit {
+			break
+		}
+		b.WriteRune(r)
+		w += rw
+	}
+	return b.String() + ellipsis
+}

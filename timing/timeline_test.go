@@ -1,0 +1,188 @@
+package timing
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+)
+
+func span(task string, start, end time.Duration, state string) Span {
+	return Span{Task: task, Start: start, End: end, State: state}
+}
+
+// gatherRuns is `asyncdemo gather`: 1, 2 and 4 s tasks, concurrently and
+// one after another, with the small delays a real run has.
+func gatherRuns() (concurrent, sequential Run) {
+	concurrent = Run{Name: "concurrent", Style: "aio", Elapsed: 4003 * ms, Spans: []Span{
+		span("do_some_work(1)", 1*ms, 1002*ms, StateDone),
+		span("do_some_work(2)", 1*ms, 2002*ms, StateDone),
+		span("do_some_work(4)", 2*ms, 4003*ms, StateDone),
+	}, Events: []Event{
+		{Kind: KindEvent, T: 1 * ms, Task: "do_some_work(1)", Text: "Waiting: 1"},
+		{Kind: KindEvent, T: 1 * ms, Task: "do_some_work(2)", Text: "Waiting: 2"},
+		{Kind: KindEvent, T: 2 * ms, Task: "do_some_work(4)", Text: "Waiting: 4"},
+		{Kind: KindEvent, T: 1002 * ms, Task: "do_some_work(1)", Text: "Done after 1s"},
+		{Kind: KindEvent, T: 2002 * ms, Task: "do_some_work(2)", Text: "Done after 2s"},
+		{Kind: KindEvent, T: 4003 * ms, Task: "do_some_work(4)", Text: "Done after 4s"},
+		{Kind: KindEvent, T: 4003 * ms, Text: `Task ret: "Done after 4s"`},
+		{Kind: KindSummary, Elapsed: 4003 * ms},
+	}}
+	sequential = Run{Name: "sequential", Style: "aio", Elapsed: 7004 * ms, Spans: []Span{
+		span("do_some_work(1)", 0, 1001*ms, StateDone),
+		span("do_some_work(2)", 1001*ms, 3002*ms, StateDone),
+		span("do_some_work(4)", 3002*ms, 7004*ms, StateDone),
+	}}
+	return concurrent, sequential
+}
+
+// cancelRun is `asyncdemo cancel`: Ctrl+C at 0.8 s cancels what is left;
+// main was still running when the run ended.
+func cancelRun() Run {
+	return Run{Name: "cancel", Style: "aio", Elapsed: 803 * ms, Spans: []Span{
+		span("main", 0, 0, ""),
+		span("do_some_work(0.5)", 1*ms, 502*ms, StateDone),
+		span("do_some_work(2)", 1*ms, 801*ms, StateCancelled),
+		span("do_some_work(2)'", 2*ms, 802*ms, StateCancelled),
+		span("fetch", 100*ms, 300*ms, StateError),
+	}}
+}
+
+// manySpans is `asyncdemo gather --tasks n`: n tasks of 1, 2 and 4 s.
+func manySpans(n int) Run {
+	run := Run{Name: "concurrent", Style: "aio", Spans: make([]Span, n)}
+	names := []string{"1s", "2s", "4s"}
+	for i := range run.Spans {
+		d := time.Duration(1<<(i%3)) * time.Second
+		start := time.Duration(i) * 2 * time.Microsecond
+		run.Spans[i] = Span{Task: "do_some_work(" + strconv.Itoa(i) + ")", Group: names[i%3], Start: start, End: start + d, State: StateDone}
+		run.Elapsed = max(run.Elapsed, start+d)
+	}
+	return run
+}
+
+func TestTimelineGolden(t *testing.T) {
+	concurrent, sequential := gatherRuns()
+	tests := []struct {
+		file string
+		tl   Timeline
+		runs []Run
+	}{
+		{"gather.golden", Timeline{NoColor: true}, []Run{concurrent, sequential}},
+		{"gather_ascii.golden", Timeline{NoColor: true, ASCII: true}, []Run{concurrent, sequential}},
+		{"gather_color.golden", Timeline{}, []Run{concurrent, sequential}},
+		{"gather_wide.golden", Timeline{NoColor: true, Width: 120}, []Run{concurrent, sequential}},
+		{"narrow_40.golden", Timeline{NoColor: true, Width: 40}, []Run{concurrent, sequential}},
+		{"narrow_40_ascii.golden", Timeline{NoColor: true, Width: 40, ASCII: true}, []Run{concurrent, sequential}},
+		{"cancelled.golden", Timeline{NoColor: true}, []Run{cancelRun()}},
+		{"cancelled_ascii.golden", Timeline{NoColor: true, ASCII: true}, []Run{cancelRun()}},
+		{"grouped_100k.golden", Timeline{NoColor: true}, []Run{manySpans(100_000)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			golden(t, tt.file, tt.tl.Render(tt.runs...)+"\n")
+		})
+	}
+}
+
+func TestTimelineFitsWidth(t *testing.T) {
+	concurrent, sequential := gatherRuns()
+	long := Run{Name: "a run with a very long name indeed, longer than forty columns", Elapsed: 50 * ms, Spans: []Span{
+		span("a task with a very long name that will not fit in the label column", 0, 50*ms, StateDone),
+		span("短", 10*ms, 20*ms, StateCancelled),
+	}}
+	for _, width := range []int{0, 1, 40, 41, 57, 80, 100, 200} {
+		for _, ascii := range []bool{false, true} {
+			for _, runs := range [][]Run{{concurrent, sequential}, {cancelRun()}, {long}, {manySpans(1000)}} {
+				tl := Timeline{Width: width, ASCII: ascii}
+				out := tl.Render(runs...)
+				limit := max(width, 40)
+				if width == 0 {
+					limit = 80
+				}
+				for _, line := range strings.Split(out, "\n") {
+					if w := lipgloss.Width(line); w > limit {
+						t.Errorf("Width %d: line of %d columns: %q", width, w, line)
+					}
+					if ascii && runs[0].Name != long.Name { // labels are the caller's
+						plain := Timeline{Width: width, ASCII: true, NoColor: true}.Render(runs...)
+						for _, r := range plain {
+							if r > 127 {
+								t.Fatalf("ASCII chart has %q:\n%s", r, plain)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestTimelineNarrowWidthClampsTo40(t *testing.T) {
+	concurrent, sequential := gatherRuns()
+	if a, b := (Timeline{Width: 10}).Render(concurrent, sequential), (Timeline{Width: 40}).Render(concurrent, sequential); a != b {
+		t.Errorf("Width 10 differs from Width 40:\n%s\n%s", a, b)
+	}
+}
+
+func TestTimelineGroupsManyRows(t *testing.T) {
+	out := Timeline{NoColor: true}.Render(manySpans(1_000_000))
+	lines := strings.Split(out, "\n")
+	// title, 3 group rows, axis, axis labels
+	if len(lines) != 6 {
+		t.Fatalf("%d lines, want 6:\n%s", len(lines), out)
+	}
+	for i, want := range []string{"1s ×333334 ", "2s ×333333 ", "4s ×333333 "} {
+		if !strings.HasPrefix(lines[1+i], want) {
+			t.Errorf("row %d = %q, want prefix %q", i, lines[1+i], want)
+		}
+	}
+}
+
+func TestTimelineTooManyGroupsGoToOther(t *testing.T) {
+	run := Run{Name: "workers", Elapsed: time.Second}
+	for i := range 20 {
+		run.Spans = append(run.Spans, Span{Task: fmt.Sprint("worker-", i), Start: 0, End: time.Second, State: StateDone})
+	}
+	out := Timeline{NoColor: true, MaxRows: 5}.Render(run)
+	lines := strings.Split(out, "\n")
+	if len(lines) != 1+6+2 {
+		t.Fatalf("want 5 group rows and an other row:\n%s", out)
+	}
+	if !strings.HasPrefix(lines[1], "worker-0 ×1 ") || !strings.HasPrefix(lines[6], "other ×15 ") {
+		t.Errorf("rows:\n%s", out)
+	}
+}
+
+func TestTimelineTaskWithSeveralSpansIsOneRow(t *testing.T) {
+	run := Run{Name: "workers", Elapsed: 4 * time.Second, Spans: []Span{
+		span("worker-1", 0, time.Second, StateDone),
+		span("worker-2", 0, 2*time.Second, StateDone),
+		span("worker-1", 2*time.Second, 4*time.Second, StateDone),
+	}}
+	out := Timeline{NoColor: true, Width: 40}.Render(run)
+	want := "worker-1 │███████▌       ███████████████"
+	if lines := strings.Split(out, "\n"); len(lines) != 5 || lines[1] != want {
+		t.Errorf("got:\n%s\nwant row %q", out, want)
+	}
+}
+
+func TestTimelineNoRuns(t *testing.T) {
+	if got := (Timeline{}).Render(); got != "" {
+		t.Errorf("Render() = %q, want empty", got)
+	}
+	if got := (Timeline{NoColor: true}).Render(Run{Name: "empty"}); !strings.HasPrefix(got, "empty 0.000s\n") {
+		t.Errorf("Render(empty run) = %q", got)
+	}
+}
+
+func BenchmarkTimelineMillionSpans(b *testing.B) {
+	run := manySpans(1_000_000)
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = Timeline{}.Render(run)
+	}
+}
