@@ -61,6 +61,13 @@ func WithExceptionHandler(h func(ExceptionContext)) Option {
 	return func(l *Loop) { l.handler = h }
 }
 
+// WithTaskObserver sets a function the loop calls as each task's coroutine
+// starts; the function it returns, if not nil, is called when the task is
+// done. asyncdemo draws its timelines with it.
+func WithTaskObserver(started func(t *Task) (done func(t *Task))) Option {
+	return func(l *Loop) { l.observer = started }
+}
+
 // ExceptionContext describes a problem reported to the exception handler.
 type ExceptionContext struct {
 	Message string
@@ -73,9 +80,10 @@ type ExceptionContext struct {
 // except CallSoonThreadsafe and Interrupt must be called from the goroutine
 // that runs the loop (or, before and after it runs, from the one that owns it).
 type Loop struct {
-	clock   Clock
-	epoch   time.Time
-	handler func(ExceptionContext)
+	clock    Clock
+	epoch    time.Time
+	handler  func(ExceptionContext)
+	observer func(t *Task) func(t *Task)
 
 	ready  ring
 	timers timerHeap

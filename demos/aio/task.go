@@ -43,7 +43,8 @@ type Task struct {
 	waitingOn          *Future // the future the coroutine awaits (asyncio's _fut_waiter)
 	sleepTimer         Handle  // reused by every Sleep, so sleeping allocates nothing
 
-	prev, next *Task // the loop's list of pending tasks
+	prev, next *Task       // the loop's list of pending tasks
+	onDone     func(*Task) // from the loop's task observer
 }
 
 // CreateTask wraps coro in a task and schedules its first step; tasks start
@@ -125,6 +126,9 @@ func (t *Task) step() {
 			return
 		}
 		t.resume, t.stop = iter.Pull(t.body)
+		if t.loop.observer != nil {
+			t.onDone = t.loop.observer(t)
+		}
 	}
 	l := t.loop
 	l.current = t
@@ -161,6 +165,10 @@ func (t *Task) finish(result any, err error) {
 		t.Future.SetException(err)
 	default:
 		t.Future.SetResult(result)
+	}
+	if t.onDone != nil {
+		t.onDone(t)
+		t.onDone = nil
 	}
 }
 

@@ -1,0 +1,105 @@
+// Command asyncdemo turns the programs of a classic asyncio tutorial into
+// lessons you run: each shows what happened when, and times concurrency
+// against the sequential run. Run it with no arguments for the lessons.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+)
+
+// Exit codes.
+const (
+	exitOK          = 0
+	exitFailure     = 1
+	exitUsage       = 2
+	exitInterrupted = 130 // 128 + SIGINT, what shells report for Ctrl+C
+)
+
+// grace is how long a lesson has to stop after Ctrl+C before the process
+// exits anyway; a second Ctrl+C exits at once.
+const grace = 150 * time.Millisecond
+
+func main() {
+	cobra.EnableCommandSorting = false // lessons are listed in teaching order
+	ctx, stop := interruptible(context.Background())
+	defer stop()
+	io := &IOStreams{
+		In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
+		IsTerminal: term.IsTerminal(int(os.Stdout.Fd())),
+		NoColorEnv: os.Getenv("NO_COLOR") != "",
+		Term:       os.Getenv("TERM"),
+	}
+	if io.IsTerminal {
+		if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil {
+			io.Width = w
+		}
+	}
+	os.Exit(execute(ctx, io, os.Args[1:]))
+}
+
+// execute runs the command line args and returns the exit code.
+func execute(ctx context.Context, io *IOStreams, args []string) int {
+	root := newRootCmd(io)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	switch {
+	case err == nil:
+		return exitOK
+	case isInterrupt(ctx, err):
+		fmt.Fprintln(io.Err, "asyncdemo: interrupted")
+		return exitInterrupted
+	case isUsage(err):
+		fmt.Fprintln(io.Err, "asyncdemo: "+err.Error())
+		return exitUsage
+	default:
+		fmt.Fprintln(io.Err, "asyncdemo: "+err.Error())
+		return exitFailure
+	}
+}
+
+// interruptible returns a context cancelled by the first Ctrl+C (or
+// SIGTERM). If the program has not ended grace after it, or on a second
+// Ctrl+C, the process exits with code 130 at once: Ctrl+C always works, even
+// when a lesson is stuck in a blocking call, which is one of the lessons.
+func interruptible(parent context.Context) (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(parent)
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-sigs:
+		case <-done:
+			return
+		}
+		cancel(errInterrupt)
+		select {
+		case <-sigs:
+		case <-time.After(grace):
+		case <-done:
+			return
+		}
+		fmt.Fprintln(os.Stderr, "\nasyncdemo: interrupted")
+		os.Exit(exitInterrupted)
+	}()
+	return ctx, func() {
+		signal.Stop(sigs)
+		close(done)
+		cancel(nil)
+	}
+}
+
+var errInterrupt = errors.New("interrupted by the user")
+
+func isInterrupt(ctx context.Context, err error) bool {
+	return errors.Is(context.Cause(ctx), errInterrupt)
+}

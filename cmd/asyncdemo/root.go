@@ -1,0 +1,206 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"asyncdemo/demos"
+	"asyncdemo/timing"
+)
+
+// IOStreams is where a command reads and writes; tests pass buffers.
+type IOStreams struct {
+	In         io.Reader
+	Out, Err   io.Writer
+	IsTerminal bool   // Out is a terminal: colour and width apply
+	Width      int    // Out's width in columns; 0 when unknown
+	NoColorEnv bool   // NO_COLOR is set
+	Term       string // $TERM
+}
+
+// Options are the flags every lesson takes.
+type Options struct {
+	IO        *IOStreams
+	Scale     float64
+	Style     string
+	JSON      bool
+	Trace     string
+	NoCompare bool
+	NoColor   bool
+	ASCII     bool
+}
+
+// usageError is a bad command line: exit code 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func isUsage(err error) bool {
+	var u usageError
+	return errors.As(err, &u) || strings.HasPrefix(err.Error(), "unknown command") ||
+		strings.HasPrefix(err.Error(), "unknown flag") || strings.HasPrefix(err.Error(), "unknown shorthand flag")
+}
+
+var groups = []*cobra.Group{
+	{ID: "Basics", Title: "Basics: the loop, coroutines, tasks, futures"},
+	{ID: "Concurrency", Title: "Concurrency: many tasks on one loop"},
+}
+
+// newRootCmd builds the command tree: one subcommand per lesson, in order.
+func newRootCmd(ios *IOStreams) *cobra.Command {
+	opts := &Options{IO: ios, Scale: 1, Style: string(demos.StyleAio)}
+	root := &cobra.Command{
+		Use:   "asyncdemo",
+		Short: "Learn async programming by running it",
+		Long: "asyncdemo re-tells a classic Python asyncio tutorial as lessons you run. Each lesson runs for\n" +
+			"real on an asyncio-exact event loop (--style aio) or as idiomatic Go (--style go), shows\n" +
+			"what happened when, and times concurrency against the sequential run.",
+		Example:       "  asyncdemo gather\n  asyncdemo gather --scale 0.1 --style go\n  asyncdemo await --blocking",
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		Args:          noArgs,
+	}
+	root.SetOut(ios.Out)
+	root.SetErr(ios.Err)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.AddGroup(groups...)
+	pf := root.PersistentFlags()
+	pf.Var(scaleValue{&opts.Scale}, "scale", "multiply every duration by F (0.1 turns 4 s into 0.4 s)")
+	pf.Var(styleValue{&opts.Style}, "style", "aio: the tutorial's program on asyncdemo's event loop; go: idiomatic Go")
+	pf.BoolVar(&opts.JSON, "json", false, "print one JSON object per event (JSON Lines) and nothing else")
+	pf.StringVar(&opts.Trace, "trace", "", "write the timeline to `FILE` as Chrome Trace Event JSON (open it in Perfetto)")
+	pf.BoolVar(&opts.NoCompare, "no-compare", false, "skip the sequential run")
+	pf.BoolVar(&opts.NoColor, "no-color", false, "no colour (also when NO_COLOR is set or output is not a terminal)")
+	pf.BoolVar(&opts.ASCII, "ascii", false, "draw the timeline with ASCII characters only")
+	for _, lesson := range demos.All() {
+		root.AddCommand(newLessonCmd(opts, lesson, nil))
+	}
+	return root
+}
+
+// newLessonCmd wires one lesson's command. runF, if not nil, replaces the
+// run, for tests.
+func newLessonCmd(opts *Options, lesson demos.Lesson, runF func(*Options, demos.Lesson) error) *cobra.Command {
+	info := lesson.Info()
+	cmd := &cobra.Command{
+		Use:     info.Name,
+		Short:   info.Title,
+		Long:    info.Title + ".\n\n" + info.Before,
+		GroupID: info.Group,
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(opts, lesson)
+			}
+			return runLesson(cmd.Context(), opts, lesson)
+		},
+	}
+	lesson.AddFlags(cmd.Flags())
+	return cmd
+}
+
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		if cmd.HasSubCommands() {
+			return usageError{fmt.Errorf("unknown lesson %q (run asyncdemo with no arguments for the list)", args[0])}
+		}
+		return usageError{fmt.Errorf("%s takes no arguments, got %q", cmd.CommandPath(), args[0])}
+	}
+	return nil
+}
+
+// runLesson runs a lesson with the common flags: prints what to watch, the
+// runs, the timeline and what happened; or only JSON; and writes the trace.
+func runLesson(ctx context.Context, opts *Options, lesson demos.Lesson) error {
+	ios := opts.IO
+	info := lesson.Info()
+	noColor := opts.NoColor || ios.NoColorEnv || !ios.IsTerminal
+	width := ios.Width
+	if width <= 0 {
+		width = 80
+	}
+	env := &demos.Env{
+		Ctx:      ctx,
+		Style:    demos.Style(opts.Style),
+		Clock:    timing.NewClock(opts.Scale),
+		Compare:  info.Compares && !opts.NoCompare,
+		ErrorLog: func(msg string) { fmt.Fprintln(ios.Err, msg) },
+	}
+	if opts.JSON {
+		w := timing.NewJSONWriter(ios.Out)
+		env.Rec = timing.NewRecorder(w)
+	} else {
+		env.Printer = timing.NewPrinter(ios.Out, noColor)
+		env.Printer.Width = width
+		env.Rec = timing.NewRecorder(env.Printer)
+		env.Printer.Heading(fmt.Sprintf("asyncdemo %s — %s", info.Name, info.Title))
+		env.Printer.Note(info.Before)
+	}
+	err := lesson.Run(env)
+	if env.Printer != nil && err == nil && len(env.Runs) > 0 {
+		tl := timing.Timeline{Width: width, ASCII: opts.ASCII || ios.Term == "dumb" || ios.Term == "linux", NoColor: noColor}
+		fmt.Fprintln(ios.Out, tl.Render(env.Runs...))
+		fmt.Fprintln(ios.Out)
+		env.Printer.Note(info.After)
+	}
+	if opts.Trace != "" && len(env.Runs) > 0 {
+		if terr := writeTrace(opts.Trace, env.Runs); terr != nil && err == nil {
+			err = terr
+		}
+	}
+	return err
+}
+
+func writeTrace(path string, runs []timing.Run) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("writing the trace: %w", err)
+	}
+	if err := timing.WriteTrace(f, runs...); err != nil {
+		f.Close()
+		return fmt.Errorf("writing the trace to %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("writing the trace to %s: %w", path, err)
+	}
+	return nil
+}
+
+// scaleValue is the --scale flag: a factor greater than 0, at most 100.
+type scaleValue struct{ p *float64 }
+
+func (v scaleValue) String() string { return strconv.FormatFloat(*v.p, 'g', -1, 64) }
+func (v scaleValue) Type() string   { return "F" }
+func (v scaleValue) Set(s string) error {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return fmt.Errorf("%q is not a number", s)
+	}
+	if f <= 0 || f > 100 {
+		return fmt.Errorf("%q is out of range (more than 0, at most 100)", s)
+	}
+	*v.p = f
+	return nil
+}
+
+// styleValue is the --style flag.
+type styleValue struct{ p *string }
+
+func (v styleValue) String() string { return *v.p }
+func (v styleValue) Type() string   { return "aio|go" }
+func (v styleValue) Set(s string) error {
+	if s != string(demos.StyleAio) && s != string(demos.StyleGo) {
+		return fmt.Errorf("%q is not a style (want aio or go)", s)
+	}
+	*v.p = s
+	return nil
+}

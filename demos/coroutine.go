@@ -1,0 +1,70 @@
+package demos
+
+import (
+	"context"
+
+	"github.com/spf13/pflag"
+
+	"asyncdemo/demos/aio"
+	"asyncdemo/timing"
+)
+
+// coroutineAio is the tutorial's first program. Calling doSomeWork only
+// makes a coroutine; the loop runs it when run_until_complete is called.
+func coroutineAio(l *aio.Loop, r *timing.Recorder, x float64) error {
+	doSomeWork := func(x float64) aio.Coroutine {
+		return func(t *aio.Task) (any, error) {
+			r.Printf(t.Name(), "Waiting: %v", x)
+			return nil, nil
+		}
+	}
+	coroutine := doSomeWork(x) // makes the coroutine: nothing runs yet
+	r.Printf("", "coroutine made; nothing has run yet")
+	_, err := l.RunUntilComplete(l.CreateTask(coroutine, call("do_some_work", x)))
+	return err
+}
+
+// coroutineGo is the Go way. A function value runs nothing until it is
+// called either; "go" starts it at once on a new goroutine, with no loop to
+// hand it to. A channel says when it has finished.
+func coroutineGo(r *timing.Recorder, x float64) error {
+	doSomeWork := func(x float64) {
+		r.Printf(call("do_some_work", x), "Waiting: %v", x)
+	}
+	done := make(chan struct{})
+	r.Printf("", "function value made; nothing has run yet")
+	go func() {
+		doSomeWork(x)
+		close(done)
+	}()
+	<-done
+	return nil
+}
+
+// coroutineLesson is lesson 1.
+type coroutineLesson struct{ X float64 }
+
+func (c *coroutineLesson) Info() Info {
+	return Info{
+		Name: "coroutine", Group: "Basics",
+		Title: "calling a coroutine function runs nothing; the loop runs it",
+		Before: "Calling an async def function does not run it: it returns a coroutine object. Only an event " +
+			"loop runs coroutines. Watch the order: the coroutine is made first, and Waiting appears only once " +
+			"the loop is running it.",
+		After: "do_some_work(x) made a coroutine and printed nothing; run_until_complete wrapped it in a task " +
+			"and ran it, and only then did Waiting appear. It awaited nothing, so it took no time. Modern " +
+			"Python writes asyncio.run(do_some_work(2)): asyncio.get_event_loop() with no running loop is " +
+			"deprecated since 3.12.",
+	}
+}
+
+func (c *coroutineLesson) AddFlags(fs *pflag.FlagSet) {
+	fs.VarP(secondsValue{&c.X}, "x", "x", "the argument x of do_some_work(x)")
+}
+
+func (c *coroutineLesson) Run(e *Env) error {
+	_, err := e.RunStyle("run",
+		func(l *aio.Loop) error { return coroutineAio(l, e.Rec, c.X) },
+		func(context.Context) error { return coroutineGo(e.Rec, c.X) })
+	return err
+}

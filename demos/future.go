@@ -1,0 +1,92 @@
+package demos
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/pflag"
+
+	"asyncdemo/demos/aio"
+	"asyncdemo/timing"
+)
+
+// futureAio walks a task through the future states: pending, running while
+// its coroutine executes, finished with a result; and a second task that is
+// cancelled before it runs. Asking for a result too early is an error.
+func futureAio(l *aio.Loop, r *timing.Recorder, x float64) error {
+	doSomeWork := func(x float64) aio.Coroutine {
+		return func(t *aio.Task) (any, error) {
+			r.State(t.Name(), "running") // t.Running() is true only now
+			r.Printf(t.Name(), "Waiting %v", x)
+			return fmt.Sprintf("Done after %vs", x), nil
+		}
+	}
+	task := l.CreateTask(doSomeWork(x), call("do_some_work", x))
+	r.State(task.Name(), task.State().String()) // pending
+	if _, err := task.Result(); err != nil {
+		r.Printf("", "task.Result() too early: %v", err)
+	}
+	if _, err := l.RunUntilComplete(task); err != nil {
+		return err
+	}
+	r.State(task.Name(), task.State().String()) // finished
+	ret, _ := task.Result()
+	r.Printf("", "Task ret: %v", ret)
+
+	other := l.CreateTask(doSomeWork(x+1), call("do_some_work", x+1))
+	r.Printf("", "other.Cancel() = %v", other.Cancel())
+	_, err := l.RunUntilComplete(other)
+	r.State(other.Name(), other.State().String()) // cancelled
+	r.Printf("", "other.Result(): %v", err)
+	return nil
+}
+
+// futureGo: Go's future is a channel with room for one value. A receive
+// that would block means "not done yet"; select with default asks without
+// waiting.
+func futureGo(r *timing.Recorder, x float64) error {
+	name := call("do_some_work", x)
+	future := make(chan string, 1)
+	start := make(chan struct{})
+	go func() {
+		<-start
+		r.Printf(name, "Waiting %v", x)
+		future <- fmt.Sprintf("Done after %vs", x)
+	}()
+	select {
+	case ret := <-future:
+		r.Printf("", "already done: %v", ret)
+	default:
+		r.Printf("", "not done yet: a receive now would block")
+	}
+	close(start)
+	r.Printf("", "Task ret: %v", <-future)
+	return nil
+}
+
+// futureLesson is lesson 4.
+type futureLesson struct{ X float64 }
+
+func (c *futureLesson) Info() Info {
+	return Info{
+		Name: "future", Group: "Basics",
+		Title: "future states, result(), and asking too early",
+		Before: "A future is a result that is not there yet. It is pending, then done: finished with a result " +
+			"or an exception, or cancelled. (The tutorial's fourth state, running, belongs to a task whose " +
+			"coroutine is executing.) Watch what happens when the result is asked for too early.",
+		After: "Asking a pending future for its result is an InvalidStateError, not a wait: result() never " +
+			"blocks. Once the loop had run the task, result() gave its return value. The cancelled task never " +
+			"ran its body, and its result() raises CancelledError. To wait for a result, await the future.",
+	}
+}
+
+func (c *futureLesson) AddFlags(fs *pflag.FlagSet) {
+	fs.VarP(secondsValue{&c.X}, "x", "x", "the argument x of do_some_work(x)")
+}
+
+func (c *futureLesson) Run(e *Env) error {
+	_, err := e.RunStyle("run",
+		func(l *aio.Loop) error { return futureAio(l, e.Rec, c.X) },
+		func(context.Context) error { return futureGo(e.Rec, c.X) })
+	return err
+}

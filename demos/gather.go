@@ -1,0 +1,222 @@
+package demos
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/spf13/pflag"
+	"golang.org/x/sync/errgroup"
+
+	"asyncdemo/demos/aio"
+	"asyncdemo/timing"
+)
+
+// gatherAio is the tutorial's concurrency program: three tasks of 1, 2 and
+// 4 s on one loop, and asyncio.wait (or gather) to wait for them all. While
+// one task sleeps the loop runs the others, so the whole takes as long as
+// the longest task, not the sum.
+func gatherAio(l *aio.Loop, r *timing.Recorder, durations []float64, with string) error {
+	var tasks []aio.Awaitable
+	for _, x := range durations {
+		tasks = append(tasks, l.CreateTask(doSomeWork(r, x), call("do_some_work", x)))
+	}
+	all := l.Gather(tasks...)
+	if with == "wait" {
+		// run_until_complete(asyncio.wait(tasks)) wraps the wait in a task.
+		all = l.CreateTask(func(t *aio.Task) (any, error) {
+			_, _, err := t.Wait(tasks, aio.WaitOptions{ReturnWhen: aio.AllCompleted})
+			return nil, err
+		}, "wait")
+	}
+	if _, err := l.RunUntilComplete(all); err != nil {
+		return err
+	}
+	for _, task := range tasks {
+		ret, _ := task.Result()
+		r.Printf("", "Task ret: %v", ret)
+	}
+	return nil
+}
+
+// gatherSequentialAio does the same work one task at a time: each task is
+// awaited before the next is created, so the durations add up.
+func gatherSequentialAio(l *aio.Loop, r *timing.Recorder, durations []float64) error {
+	main := l.CreateTask(func(t *aio.Task) (any, error) {
+		for _, x := range durations {
+			ret, err := t.Await(l.CreateTask(doSomeWork(r, x), call("do_some_work", x)))
+			if err != nil {
+				return nil, err
+			}
+			r.Printf("", "Task ret: %v", ret)
+		}
+		return nil, nil
+	}, "main")
+	_, err := l.RunUntilComplete(main)
+	return err
+}
+
+// gatherGo is the same job the Go way: a goroutine per task, and an
+// errgroup to wait for all of them (the first error would cancel the rest,
+// like gather). Results go into a slice by index, so they stay in order.
+func gatherGo(ctx context.Context, clock *timing.Clock, r *timing.Recorder, durations []float64) error {
+	g, ctx := errgroup.WithContext(ctx)
+	results := make([]string, len(durations))
+	for i, x := range durations {
+		g.Go(func() error {
+			name := call("do_some_work", x)
+			r.Begin(name, name)
+			defer r.End(name, timing.StateDone)
+			ret, err := doSomeWorkGo(ctx, clock, r, name, x)
+			results[i] = ret
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	for _, ret := range results {
+		r.Printf("", "Task ret: %v", ret)
+	}
+	return nil
+}
+
+// waitGo waits with a sync.WaitGroup instead: it only counts goroutines
+// down to zero; results and errors are up to you.
+func waitGo(ctx context.Context, clock *timing.Clock, r *timing.Recorder, durations []float64) error {
+	var wg sync.WaitGroup
+	results := make([]string, len(durations))
+	for i, x := range durations {
+		wg.Go(func() {
+			name := call("do_some_work", x)
+			r.Begin(name, name)
+			defer r.End(name, timing.StateDone)
+			results[i], _ = doSomeWorkGo(ctx, clock, r, name, x)
+		})
+	}
+	wg.Wait()
+	for _, ret := range results {
+		r.Printf("", "Task ret: %v", ret)
+	}
+	return ctx.Err()
+}
+
+// gatherSequentialGo calls the work one after another on one goroutine.
+func gatherSequentialGo(ctx context.Context, clock *timing.Clock, r *timing.Recorder, durations []float64) error {
+	for _, x := range durations {
+		name := call("do_some_work", x)
+		r.Begin(name, name)
+		ret, err := doSomeWorkGo(ctx, clock, r, name, x)
+		r.End(name, timing.StateDone)
+		if err != nil {
+			return err
+		}
+		r.Printf("", "Task ret: %v", ret)
+	}
+	return nil
+}
+
+// gatherManyAio runs n tasks at once, durations taken in turn, and reports
+// only the counts: n lines would drown the point.
+func gatherManyAio(l *aio.Loop, r *timing.Recorder, n int, durations []float64) error {
+	sleep := func(x float64) aio.Coroutine {
+		return func(t *aio.Task) (any, error) { return nil, t.Sleep(seconds(x)) }
+	}
+	names := make([]string, len(durations))
+	for i, x := range durations {
+		names[i] = call("do_some_work", x)
+	}
+	tasks := make([]aio.Awaitable, n)
+	for i := range tasks {
+		j := i % len(durations)
+		tasks[i] = l.CreateTask(sleep(durations[j]), names[j])
+	}
+	r.Printf("", "%d tasks created", n)
+	results, err := l.RunUntilComplete(l.Gather(tasks...))
+	if err != nil {
+		return err
+	}
+	r.Printf("", "%d tasks done, %d results in argument order", n, len(results.([]any)))
+	return nil
+}
+
+// gatherManyGo starts n goroutines and waits for them with a WaitGroup.
+func gatherManyGo(ctx context.Context, clock *timing.Clock, r *timing.Recorder, n int, durations []float64) error {
+	var wg sync.WaitGroup
+	r.Printf("", "starting %d goroutines", n)
+	for i := range n {
+		x := durations[i%len(durations)]
+		wg.Go(func() {
+			span := r.BeginSpan(call("do_some_work", x), call("do_some_work", x))
+			defer r.EndSpan(span, timing.StateDone)
+			select {
+			case <-clock.After(seconds(x)):
+			case <-ctx.Done():
+			}
+		})
+	}
+	wg.Wait()
+	r.Printf("", "%d goroutines done", n)
+	return ctx.Err()
+}
+
+// gatherLesson is lesson 6: concurrency.
+type gatherLesson struct {
+	Durations []float64
+	With      string
+	Tasks     int
+}
+
+func (g *gatherLesson) Info() Info {
+	return Info{
+		Name: "gather", Group: "Concurrency", Compares: true,
+		Title: "three tasks of 1, 2 and 4 s take about 4 s, not 7",
+		Before: "Three tasks sleep for 1, 2 and 4 seconds on one event loop. Each says Waiting, then awaits " +
+			"asyncio.sleep, which hands the loop to the others. Watch the time gutter: all three start at 0 s, " +
+			"and the whole run ends when the longest task does. Then the same tasks run one after another.",
+		After: "The concurrent run took as long as its longest task; the sequential one took the sum. Only one " +
+			"coroutine ever ran at a time: concurrency here is overlapping waits, not parallel work. " +
+			"asyncio.wait returns (done, pending) sets and needs tasks, not bare coroutines, since Python 3.11; " +
+			"gather returns the results in argument order. Modern Python writes this with asyncio.run(main()) and " +
+			"asyncio.TaskGroup, which also cancels the other tasks if one fails.",
+	}
+}
+
+func (g *gatherLesson) AddFlags(fs *pflag.FlagSet) {
+	fs.Var(durationsValue{&g.Durations}, "durations", "how long each task sleeps, in seconds")
+	fs.Var(choiceValue{&g.With, []string{"wait", "gather"}}, "with", "wait for the tasks with asyncio.wait or asyncio.gather")
+	fs.Var(countValue{&g.Tasks, 0, MaxTasks}, "tasks", "run N concurrent tasks instead, durations taken in turn (a summary, not N lines)")
+}
+
+func (g *gatherLesson) Run(e *Env) error {
+	d := g.Durations
+	if g.Tasks > 0 {
+		return g.runMany(e)
+	}
+	concGo := func(ctx context.Context) error { return gatherGo(ctx, e.Clock, e.Rec, d) }
+	if g.With == "wait" {
+		concGo = func(ctx context.Context) error { return waitGo(ctx, e.Clock, e.Rec, d) }
+	}
+	return e.RunCompared(
+		func(l *aio.Loop) error { return gatherAio(l, e.Rec, d, g.With) },
+		func(l *aio.Loop) error { return gatherSequentialAio(l, e.Rec, d) },
+		concGo,
+		func(ctx context.Context) error { return gatherSequentialGo(ctx, e.Clock, e.Rec, d) },
+	)
+}
+
+func (g *gatherLesson) runMany(e *Env) error {
+	e.Rec.DropEvents = true
+	_, err := e.RunStyle("concurrent",
+		func(l *aio.Loop) error { return gatherManyAio(l, e.Rec, g.Tasks, g.Durations) },
+		func(ctx context.Context) error { return gatherManyGo(ctx, e.Clock, e.Rec, g.Tasks, g.Durations) })
+	if err == nil && e.Compare && e.Printer != nil {
+		var sum float64
+		for i := range g.Tasks {
+			sum += g.Durations[i%len(g.Durations)]
+		}
+		e.Printer.Note(fmt.Sprintf("One after another, %d tasks would take %.2f s (the sum of their durations "+
+			"at --scale %g); not run.", g.Tasks, sum*e.Clock.Scale(), e.Clock.Scale()))
+	}
+	return err
+}
