@@ -12,7 +12,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
 
@@ -29,7 +28,6 @@ const (
 const grace = 150 * time.Millisecond
 
 func main() {
-	cobra.EnableCommandSorting = false // lessons are listed in teaching order
 	ctx, stop := interruptible(context.Background())
 	defer stop()
 	io := &IOStreams{

@@ -50,6 +50,10 @@ func isUsage(err error) bool {
 		strings.HasPrefix(err.Error(), "unknown flag") || strings.HasPrefix(err.Error(), "unknown shorthand flag")
 }
 
+// Lessons are listed in teaching order, not alphabetically. (cobra keeps
+// this setting in a package variable.)
+func init() { cobra.EnableCommandSorting = false }
+
 var groups = []*cobra.Group{
 	{ID: "Basics", Title: "Basics: the loop, coroutines, tasks, futures"},
 	{ID: "Concurrency", Title: "Concurrency: many tasks on one loop"},
@@ -68,6 +72,7 @@ func newRootCmd(ios *IOStreams) *cobra.Command {
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		Args:          noArgs,
+		RunE:          func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	root.SetOut(ios.Out)
 	root.SetErr(ios.Err)

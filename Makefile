@@ -1,0 +1,29 @@
+# asyncdemo: make run (build and run a lesson), make test (everything CI runs).
+GO      ?= go
+BIN     := bin/asyncdemo
+ARGS    ?= gather
+PKGS    := ./...
+
+.PHONY: build run test lint bench clean
+
+build:
+	$(GO) build -o $(BIN) ./cmd/asyncdemo
+
+run: build
+	./$(BIN) $(ARGS)
+
+test: lint
+	$(GO) test -race -count=1 $(PKGS)
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+
+# Benchmarks, each beside CPython running the same work in the same run when
+# python3 is on PATH. BENCHMARKS.md records the figures.
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 1x -count 1 ./demos/aio/ ./timing/ ./cmd/asyncdemo/
+
+clean:
+	rm -rf bin

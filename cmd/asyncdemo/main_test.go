@@ -1,0 +1,271 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"asyncdemo/timing"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// runCmd runs the command line in a synctest bubble, so that every sleep
+// takes no real time and every printed time is exact.
+func runCmd(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	synctest.Test(t, func(t *testing.T) {
+		stdout, stderr, code = runCmdNow(context.Background(), args...)
+	})
+	return stdout, stderr, code
+}
+
+func runCmdNow(ctx context.Context, args ...string) (string, string, int) {
+	var out, errb bytes.Buffer
+	ios := &IOStreams{Out: &out, Err: &errb, In: strings.NewReader("")}
+	code := execute(ctx, ios, args)
+	return out.String(), errb.String(), code
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./cmd/asyncdemo -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s (go test ./cmd/asyncdemo -update rewrites it)\n--- got:\n%s\n--- want:\n%s", path, got, want)
+	}
+}
+
+// The aio style is deterministic: its output is compared whole.
+func TestLessonOutputGolden(t *testing.T) {
+	cases := []struct{ name, args string }{
+		{"coroutine", "coroutine"},
+		{"task", "task"},
+		{"callback", "callback"},
+		{"future", "future"},
+		{"await", "await"},
+		{"await_blocking", "await --blocking"},
+		{"gather", "gather"},
+		{"gather_with_gather", "gather --with gather --durations 3,1,2"},
+		{"gather_scale", "gather --scale 0.1 --ascii"},
+		{"gather_no_compare", "gather --no-compare -x 1"},
+		{"gather_tasks", "gather --tasks 1000 --scale 0.01"},
+		{"gather_json", "gather --json"},
+		{"task_json", "task --json"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if c.name == "gather_no_compare" {
+				c.args = "gather --no-compare --durations 1"
+			}
+			out, errOut, code := runCmd(t, strings.Fields(c.args)...)
+			if code != 0 {
+				t.Fatalf("exit %d, stderr: %s", code, errOut)
+			}
+			golden(t, c.name, out)
+		})
+	}
+}
+
+func events(t *testing.T, out string) []timing.Event {
+	t.Helper()
+	var evs []timing.Event
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var e timing.Event
+		if err := json.Unmarshal([]byte(line), &e); err != nil {
+			t.Fatalf("not a JSON line: %q: %v", line, err)
+		}
+		evs = append(evs, e)
+	}
+	return evs
+}
+
+// Goroutines print in no fixed order at the same instant: the go style is
+// compared as JSON events sorted by time, then text.
+func TestGoStyleEventsGolden(t *testing.T) {
+	for _, lesson := range []string{"coroutine", "task", "callback", "future", "await", "gather"} {
+		t.Run(lesson, func(t *testing.T) {
+			out, errOut, code := runCmd(t, lesson, "--style", "go", "--json")
+			if code != 0 {
+				t.Fatalf("exit %d, stderr: %s", code, errOut)
+			}
+			evs := events(t, out)
+			lines := make([]string, len(evs))
+			for i, e := range evs {
+				lines[i] = fmt.Sprintf("%-10s|%-7s|%7.3f| %s %s %s", e.Run, e.Kind, e.T.Seconds(), e.Task, e.Text, e.State)
+				switch e.Kind {
+				case timing.KindSummary:
+					lines[i] += fmt.Sprintf("elapsed=%.3f", e.Elapsed.Seconds())
+				case timing.KindCompare:
+					lines[i] += fmt.Sprintf("%.3f vs %.3f: %.2f", e.Concurrent.Seconds(), e.Sequential.Seconds(), e.Speedup)
+				}
+			}
+			sortWithinInstants(lines)
+			golden(t, "go_"+lesson, strings.Join(lines, "\n")+"\n")
+		})
+	}
+}
+
+// sortWithinInstants sorts runs of lines that share run, kind and time.
+func sortWithinInstants(lines []string) {
+	key := func(s string) string { return s[:strings.LastIndexByte(s[:27], '|')] }
+	for i := 0; i < len(lines); {
+		j := i + 1
+		for j < len(lines) && key(lines[j]) == key(lines[i]) {
+			j++
+		}
+		slices.Sort(lines[i:j])
+		i = j
+	}
+}
+
+func TestGatherTakesLongestNotSum(t *testing.T) {
+	for _, style := range []string{"aio", "go"} {
+		out, _, code := runCmd(t, "gather", "--json", "--style", style, "--durations", "3,1,2")
+		if code != 0 {
+			t.Fatalf("%s: exit %d", style, code)
+		}
+		var compare *timing.Event
+		for _, e := range events(t, out) {
+			if e.Kind == timing.KindCompare {
+				compare = &e
+			}
+		}
+		if compare == nil {
+			t.Fatalf("%s: no compare event", style)
+		}
+		if compare.Concurrent != 3*time.Second || compare.Sequential != 6*time.Second || compare.Speedup != 2 {
+			t.Errorf("%s: compare = %v vs %v (%.2f×), want 3s vs 6s (2×)", style, compare.Concurrent, compare.Sequential, compare.Speedup)
+		}
+	}
+}
+
+func TestBlockingAwaitSerialisesOnlyTheLoop(t *testing.T) {
+	want := map[string]time.Duration{"aio": 4 * time.Second, "go": 2 * time.Second}
+	for style, total := range want {
+		out, _, code := runCmd(t, "await", "--blocking", "--json", "--style", style, "--no-compare")
+		if code != 0 {
+			t.Fatalf("%s: exit %d", style, code)
+		}
+		for _, e := range events(t, out) {
+			if e.Kind == timing.KindSummary && e.Elapsed != total {
+				t.Errorf("%s --blocking took %v, want %v", style, e.Elapsed, total)
+			}
+		}
+	}
+}
+
+func TestBadInputIsAUsageError(t *testing.T) {
+	cases := []struct{ args, mention string }{
+		{"gather --durations 1,x", `"--durations" flag: "x"`},
+		{"gather --durations ,", `--durations`},
+		{"gather --durations -1", `"-1"`},
+		{"gather --durations 1e9", `"1e9" is out of range`},
+		{"gather --with sleep", `"sleep" is not one of wait, gather`},
+		{"gather --tasks lots", `"lots" is not a whole number`},
+		{"gather --tasks 100000000", `out of range`},
+		{"gather --scale 0", `"0" is out of range`},
+		{"gather --scale NaN", `"NaN" is not a number`},
+		{"gather --style rust", `"rust" is not a style`},
+		{"coroutine -x two", `"two"`},
+		{"gather --nope", `unknown flag: --nope`},
+		{"gatherr", `unknown lesson "gatherr"`},
+		{"gather extra", `takes no arguments, got "extra"`},
+	}
+	for _, c := range cases {
+		out, errOut, code := runCmd(t, strings.Fields(c.args)...)
+		if code != 2 {
+			t.Errorf("%s: exit %d, want 2", c.args, code)
+		}
+		if out != "" {
+			t.Errorf("%s: printed to stdout: %q", c.args, out)
+		}
+		if strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, c.mention) {
+			t.Errorf("%s: stderr %q, want one line mentioning %s", c.args, errOut, c.mention)
+		}
+	}
+}
+
+func TestCtrlCStopsALessonPromptly(t *testing.T) {
+	for _, args := range [][]string{{"gather"}, {"gather", "--style", "go"}, {"gather", "--tasks", "10000"}} {
+		synctest.Test(t, func(t *testing.T) {
+			ctx, cancel := context.WithCancelCause(context.Background())
+			time.AfterFunc(1500*time.Millisecond, func() { cancel(errInterrupt) })
+			start := time.Now()
+			_, errOut, code := runCmdNow(ctx, args...)
+			if code != exitInterrupted {
+				t.Errorf("%v: exit %d, want 130; stderr %q", args, code, errOut)
+			}
+			if took := time.Since(start); took != 1500*time.Millisecond {
+				t.Errorf("%v: stopped after %v, want at the interrupt (1.5s)", args, took)
+			}
+		})
+	}
+}
+
+func TestTraceFileIsChromeTraceJSON(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "run.json")
+	_, errOut, code := runCmd(t, "gather", "--trace", path, "--scale", "0.1")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var trace struct {
+		TraceEvents []map[string]any `json:"traceEvents"`
+	}
+	if err := json.Unmarshal(data, &trace); err != nil {
+		t.Fatalf("trace is not JSON: %v", err)
+	}
+	var spans int
+	for _, e := range trace.TraceEvents {
+		if e["ph"] == "X" {
+			spans++
+		}
+	}
+	if spans != 8 { // 3 tasks and the wait task; 3 tasks and main
+		t.Errorf("trace has %d spans, want 8", spans)
+	}
+}
+
+func TestHelpListsLessonsInOrder(t *testing.T) {
+	out, _, code := runCmd(t)
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	var last int
+	for _, name := range []string{"coroutine", "task", "callback", "future", "await", "gather"} {
+		i := strings.Index(out, "  "+name+" ")
+		if i < last {
+			t.Errorf("help lists %s out of order:\n%s", name, out)
+		}
+		last = i
+	}
+}
