@@ -153,8 +153,7 @@ func runLesson(ctx context.Context, opts *Options, lesson demos.Lesson) error {
 	err := lesson.Run(env)
 	if env.Printer != nil && err == nil && len(env.Runs) > 0 {
 		tl := timing.Timeline{Width: width, ASCII: opts.ASCII || ios.Term == "dumb" || ios.Term == "linux", NoColor: noColor}
-		fmt.Fprintln(ios.Out, tl.Render(env.Runs...))
-		fmt.Fprintln(ios.Out)
+		fmt.Fprintf(ios.Out, "\n%s\n\n", tl.Render(env.Runs...))
 		env.Printer.Note(info.After)
 	}
 	if opts.Trace != "" && len(env.Runs) > 0 {
