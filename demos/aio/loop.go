@@ -86,7 +86,7 @@ type Loop struct {
 	observer func(t *Task) func(t *Task)
 
 	ready  ring
-	timers timerHeap
+	timers timerQueue
 	seq    uint64 // orders timers with equal deadlines by scheduling time
 
 	running, stopping, closed bool
@@ -144,9 +144,8 @@ type Handle struct {
 	fn        func()
 	task      *Task         // a task's sleep timer: wakes the task instead of calling fn
 	when      time.Duration // loop time the timer is due; zero for CallSoon
-	seq       uint64
-	index     int    // position in the timer heap; -1 when not in it
-	gen       uint32 // a task's sleep timer is reused: gen tells stale firings apart
+	gen       uint32        // a task's sleep timer is reused: gen tells stale entries apart
+	queued    bool          // a live entry for it is in the timer queue
 	cancelled bool
 }
 
@@ -156,8 +155,9 @@ func (h *Handle) Cancel() {
 		return
 	}
 	h.cancelled = true
-	if h.index >= 0 {
-		h.loop.timers.remove(h.index)
+	if h.queued {
+		h.queued = false
+		h.loop.timers.dead++
 	}
 }
 
@@ -171,7 +171,7 @@ func (h *Handle) When() time.Duration { return h.when }
 // callbacks already scheduled. Extra arguments are passed by closure, the Go
 // form of functools.partial.
 func (l *Loop) CallSoon(fn func()) *Handle {
-	h := &Handle{loop: l, fn: fn, index: -1}
+	h := &Handle{loop: l, fn: fn}
 	l.ready.push(entry{h: h})
 	return h
 }
@@ -185,15 +185,15 @@ func (l *Loop) CallLater(delay time.Duration, fn func()) *Handle {
 // CallAt schedules fn to run at loop time when (see Time). Timers due at the
 // same time run in the order they were scheduled.
 func (l *Loop) CallAt(when time.Duration, fn func()) *Handle {
-	h := &Handle{loop: l, fn: fn, index: -1}
+	h := &Handle{loop: l, fn: fn}
 	l.schedule(h, when)
 	return h
 }
 
 func (l *Loop) schedule(h *Handle, when time.Duration) {
 	l.seq++
-	h.when, h.seq, h.cancelled = when, l.seq, false
-	l.timers.push(h)
+	h.when, h.cancelled, h.queued = when, false, true
+	l.timers.push(timerEntry{when: when, seq: l.seq, h: h, gen: h.gen})
 }
 
 // CallSoonThreadsafe schedules fn like CallSoon, but may be called from any
@@ -287,19 +287,20 @@ func (l *Loop) runOnce() error {
 	timeout := time.Duration(-1) // wait for ever
 	if l.ready.len() > 0 || l.stopping {
 		timeout = 0
-	} else if l.timers.len() > 0 {
-		timeout = max(0, l.timers.h[0].when-l.Time())
+	} else if next, ok := l.timers.peek(); ok {
+		timeout = max(0, next.when-l.Time())
 	}
 	l.poll(timeout)
 	if l.interrupted.Load() {
 		l.interrupted.Store(false)
 		return ErrInterrupted
 	}
-	if l.timers.len() > 0 {
+	if _, ok := l.timers.peek(); ok {
 		now := l.Time()
-		for l.timers.len() > 0 && l.timers.h[0].when <= now {
-			h := l.timers.pop()
-			l.ready.push(entry{h: h, gen: h.gen})
+		for next, ok := l.timers.peek(); ok && next.when <= now; next, ok = l.timers.peek() {
+			l.timers.pop()
+			next.h.queued = false
+			l.ready.push(entry{h: next.h, gen: next.gen})
 		}
 	}
 	for n := l.ready.len(); n > 0; n-- {
@@ -336,7 +337,7 @@ func (l *Loop) poll(timeout time.Duration) {
 	l.pending.Store(l.interrupted.Load())
 	l.mu.Unlock()
 	for _, fn := range calls {
-		l.ready.push(entry{h: &Handle{loop: l, fn: fn, index: -1}})
+		l.ready.push(entry{h: &Handle{loop: l, fn: fn}})
 	}
 }
 
@@ -384,9 +385,7 @@ func (l *Loop) Close() error {
 	l.threadsafe = nil
 	l.mu.Unlock()
 	l.ready = ring{}
-	for l.timers.len() > 0 {
-		l.timers.pop()
-	}
+	l.timers = timerQueue{}
 	for _, t := range l.AllTasks() {
 		l.handler(ExceptionContext{Message: "Task was destroyed but it is pending!", Task: t})
 		t.destroy()
@@ -430,81 +429,6 @@ func (r *ring) pop() entry {
 	r.head = (r.head + 1) % len(r.buf)
 	r.size--
 	return e
-}
-
-// timerHeap is a min-heap of timers ordered by deadline, then by scheduling
-// order. Each handle knows its index, so a cancelled timer leaves at once.
-type timerHeap struct{ h []*Handle }
-
-func (th *timerHeap) len() int { return len(th.h) }
-
-func less(a, b *Handle) bool {
-	return a.when < b.when || (a.when == b.when && a.seq < b.seq)
-}
-
-func (th *timerHeap) push(h *Handle) {
-	h.index = len(th.h)
-	th.h = append(th.h, h)
-	th.up(h.index)
-}
-
-func (th *timerHeap) pop() *Handle {
-	h := th.h[0]
-	th.remove(0)
-	return h
-}
-
-func (th *timerHeap) remove(i int) {
-	last := len(th.h) - 1
-	removed := th.h[i]
-	if i != last {
-		th.swap(i, last)
-	}
-	th.h[last] = nil
-	th.h = th.h[:last]
-	if i != last {
-		if !th.down(i) {
-			th.up(i)
-		}
-	}
-	removed.index = -1
-}
-
-func (th *timerHeap) swap(i, j int) {
-	th.h[i], th.h[j] = th.h[j], th.h[i]
-	th.h[i].index = i
-	th.h[j].index = j
-}
-
-func (th *timerHeap) up(i int) {
-	for i > 0 {
-		parent := (i - 1) / 2
-		if !less(th.h[i], th.h[parent]) {
-			return
-		}
-		th.swap(i, parent)
-		i = parent
-	}
-}
-
-func (th *timerHeap) down(i int) bool {
-	start := i
-	n := len(th.h)
-	for {
-		child := 2*i + 1
-		if child >= n {
-			break
-		}
-		if right := child + 1; right < n && less(th.h[right], th.h[child]) {
-			child = right
-		}
-		if !less(th.h[child], th.h[i]) {
-			break
-		}
-		th.swap(i, child)
-		i = child
-	}
-	return i > start
 }
 
 // taskList is the loop's pending tasks in creation order, linked through

@@ -49,7 +49,7 @@ func must(t *testing.T, err error) {
 	}
 }
 
-func sleep0(l *Loop) Awaitable {
+func yieldOnce(l *Loop) Awaitable {
 	return l.CreateTask(func(t *Task) (any, error) { return nil, t.Sleep(0) }, "sleep0")
 }
 
@@ -61,7 +61,7 @@ func TestCallSoonRunsInOrderAndNestedCallsWaitAnIteration(t *testing.T) {
 		l.CallSoon(l.Stop)
 		must(t, l.RunForever())
 		log.add("stopped")
-		_, err := l.RunUntilComplete(sleep0(l))
+		_, err := l.RunUntilComplete(yieldOnce(l))
 		must(t, err)
 	})
 }
@@ -113,7 +113,7 @@ func TestDoneCallbacksRunNextIterationInRegistrationOrder(t *testing.T) {
 		must(t, err)
 		f.AddDoneCallback(func(Awaitable) { log.add("late cb") })
 		log.add("before late run")
-		_, err = l.RunUntilComplete(sleep0(l))
+		_, err = l.RunUntilComplete(yieldOnce(l))
 		must(t, err)
 	})
 }
@@ -438,7 +438,7 @@ func TestRunUntilCompleteStopsTheIterationAfterCompletion(t *testing.T) {
 		r, err := l.RunUntilComplete(task)
 		must(t, err)
 		log.add("r %v", r)
-		_, err = l.RunUntilComplete(sleep0(l))
+		_, err = l.RunUntilComplete(yieldOnce(l))
 		must(t, err)
 	})
 }

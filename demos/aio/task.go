@@ -57,7 +57,7 @@ func (l *Loop) CreateTask(coro Coroutine, name string) *Task {
 	l.taskCount++
 	t := &Task{id: l.taskCount, name: name, coro: coro}
 	t.loop, t.self = l, t
-	t.sleepTimer = Handle{loop: l, task: t, index: -1}
+	t.sleepTimer = Handle{loop: l, task: t}
 	l.tasks.add(t)
 	l.ready.push(entry{task: t})
 	return t

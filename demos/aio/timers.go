@@ -1,0 +1,140 @@
+package aio
+
+import (
+	"slices"
+	"time"
+)
+
+// timerEntry is one scheduled timer. Entries are held by value, so ordering
+// them never chases a pointer. A cancelled timer's entry stays queued until
+// it reaches the front, and is then dropped, as in CPython; gen tells a
+// reused sleep timer's old entries from its current one.
+type timerEntry struct {
+	when time.Duration
+	seq  uint64 // scheduling order: breaks ties between equal deadlines
+	h    *Handle
+	gen  uint32
+}
+
+func (a timerEntry) before(b timerEntry) bool {
+	return a.when < b.when || (a.when == b.when && a.seq < b.seq)
+}
+
+func (e timerEntry) live() bool { return !e.h.cancelled && e.h.gen == e.gen }
+
+// timerQueue orders timers by deadline, then scheduling order. Most timers
+// are set in deadline order (many tasks sleeping the same time), so those
+// go to a FIFO at no cost; only a timer due before the last one queued goes
+// to a binary heap. The earliest timer is the earlier of the two fronts.
+type timerQueue struct {
+	heap []timerEntry // a min-heap
+	fifo []timerEntry // sorted; fifo[head:] are queued
+	head int
+	dead int // entries of cancelled timers still queued
+}
+
+func (q *timerQueue) len() int { return len(q.heap) + len(q.fifo) - q.head }
+
+func (q *timerQueue) push(e timerEntry) {
+	if n := len(q.fifo); n == q.head || !e.before(q.fifo[n-1]) {
+		if q.head > 0 && q.head == len(q.fifo) {
+			q.fifo, q.head = q.fifo[:0], 0 // reuse the emptied FIFO
+		}
+		q.fifo = append(q.fifo, e)
+		return
+	}
+	q.heap = append(q.heap, e)
+	q.up(len(q.heap) - 1)
+}
+
+// peek returns the earliest live timer, dropping cancelled ones before it.
+func (q *timerQueue) peek() (timerEntry, bool) {
+	for {
+		e, fromHeap, ok := q.front()
+		if !ok || e.live() {
+			return e, ok
+		}
+		q.take(fromHeap)
+		q.dead--
+	}
+}
+
+// pop removes the earliest timer; call it after peek.
+func (q *timerQueue) pop() {
+	_, fromHeap, _ := q.front()
+	q.take(fromHeap)
+	if q.dead > 64 && q.dead > q.len()/2 {
+		q.compact()
+	}
+}
+
+func (q *timerQueue) front() (e timerEntry, fromHeap, ok bool) {
+	hasHeap, hasFIFO := len(q.heap) > 0, q.head < len(q.fifo)
+	switch {
+	case hasHeap && (!hasFIFO || q.heap[0].before(q.fifo[q.head])):
+		return q.heap[0], true, true
+	case hasFIFO:
+		return q.fifo[q.head], false, true
+	}
+	return timerEntry{}, false, false
+}
+
+func (q *timerQueue) take(fromHeap bool) {
+	if !fromHeap {
+		q.fifo[q.head] = timerEntry{}
+		q.head++
+		return
+	}
+	last := len(q.heap) - 1
+	q.heap[0] = q.heap[last]
+	q.heap[last] = timerEntry{}
+	q.heap = q.heap[:last]
+	q.down(0)
+}
+
+// compact drops the entries of cancelled timers once they are the majority,
+// as CPython does, so that a loop that cancels many timers stays small.
+func (q *timerQueue) compact() {
+	q.heap = slices.DeleteFunc(q.heap, func(e timerEntry) bool { return !e.live() })
+	for i := len(q.heap)/2 - 1; i >= 0; i-- {
+		q.down(i)
+	}
+	live := q.fifo[:0]
+	for _, e := range q.fifo[q.head:] {
+		if e.live() {
+			live = append(live, e)
+		}
+	}
+	clear(q.fifo[len(live):])
+	q.fifo, q.head, q.dead = live, 0, 0
+}
+
+func (q *timerQueue) up(i int) {
+	h := q.heap
+	for i > 0 {
+		parent := (i - 1) / 2
+		if !h[i].before(h[parent]) {
+			return
+		}
+		h[i], h[parent] = h[parent], h[i]
+		i = parent
+	}
+}
+
+func (q *timerQueue) down(i int) {
+	h := q.heap
+	for {
+		child := 2*i + 1
+		if child >= len(h) {
+			return
+		}
+		if right := child + 1; right < len(h) && h[right].before(h[child]) {
+			child = right
+		}
+		if !h[child].before(h[i]) {
+			return
+		}
+		h[i], h[child] = h[child], h[i]
+		i = child
+	}
+}
