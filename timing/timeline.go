@@ -67,6 +67,7 @@ type row struct {
 	start, end       time.Duration
 	count, cancelled int
 	failed           int
+	overlap          bool // some of its spans overlap: several tasks share the name
 	cells            []cell
 }
 
@@ -207,6 +208,11 @@ func layoutRun(run Run, maxRows int, g glyphs) chart {
 		c.rows[i].add(s, run.Elapsed)
 	}
 	if !c.grouped {
+		for i := range c.rows {
+			if r := &c.rows[i]; r.overlap { // many tasks of one name at once: say how many
+				r.label = r.key + " " + g.times + strconv.Itoa(r.count)
+			}
+		}
 		return c
 	}
 
@@ -242,6 +248,9 @@ func layoutRun(run Run, maxRows int, g glyphs) chart {
 // add merges s into r's totals.
 func (r *row) add(s Span, runEnd time.Duration) {
 	start, end := max(s.Start, 0), spanEnd(s, runEnd)
+	if r.count > 0 && start < r.end {
+		r.overlap = true
+	}
 	if r.count == 0 || start < r.start {
 		r.start = start
 	}

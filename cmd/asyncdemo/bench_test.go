@@ -17,13 +17,19 @@ import (
 )
 
 // pythonPath returns the python3 to compare with, or "" after logging that
-// the CPython side is skipped.
+// the CPython side is skipped. It is the interpreter itself (sys.executable),
+// not what PATH finds: that may be a launcher script, such as pyenv's shim,
+// which adds a start-up of its own (about 150 ms with pyenv).
 func pythonPath(b *testing.B) string {
 	b.Helper()
 	py, err := exec.LookPath("python3")
 	if err != nil {
 		b.Logf("python3 not on PATH: CPython side of %s skipped", b.Name())
 		return ""
+	}
+	out, err := exec.Command(py, "-c", "import sys; print(sys.executable)").Output()
+	if exe := strings.TrimSpace(string(out)); err == nil && exe != "" {
+		return exe
 	}
 	return py
 }
@@ -51,8 +57,10 @@ func timeRun(b *testing.B, cmd *exec.Cmd) time.Duration {
 // per iteration. Goal: asyncdemo under 5 ms (ms/start < 5).
 //
 // Figures: ms/start (asyncdemo), py-ms/start, x-faster (python ÷ asyncdemo),
-// and floor-ms/start, the same for /bin/true: what fork and exec alone cost
-// here.
+// py-S-ms/start, the same with python3 -S (no site module: what the
+// interpreter and asyncio cost without this machine's site-packages .pth
+// files), and floor-ms/start, the same for /bin/true: what fork and exec
+// alone cost here.
 func BenchmarkStartup(b *testing.B) {
 	goTool, err := exec.LookPath("go")
 	if err != nil {
@@ -70,13 +78,14 @@ func BenchmarkStartup(b *testing.B) {
 	if py != "" {
 		timeRun(b, exec.Command(py, "-c", "import asyncio"))
 	}
-	var goT, pyT, floorT time.Duration
+	var goT, pyT, pyST, floorT time.Duration
 	runs := 0
 	for b.Loop() {
 		for range startRuns {
 			goT += timeRun(b, exec.Command(bin, "--help"))
 			if py != "" {
 				pyT += timeRun(b, exec.Command(py, "-c", "import asyncio"))
+				pyST += timeRun(b, exec.Command(py, "-S", "-c", "import asyncio"))
 			}
 			if truePath != "" {
 				floorT += timeRun(b, exec.Command(truePath))
@@ -89,6 +98,7 @@ func BenchmarkStartup(b *testing.B) {
 	if py != "" {
 		b.ReportMetric(ms(pyT), "py-ms/start")
 		b.ReportMetric(float64(pyT)/float64(goT), "x-faster")
+		b.ReportMetric(ms(pyST), "py-S-ms/start")
 	}
 	if truePath != "" {
 		b.ReportMetric(ms(floorT), "floor-ms/start")

@@ -37,13 +37,19 @@ const env1e6 = "ASYNCDEMO_BENCH_1E6"
 const envChild = "ASYNCDEMO_BENCH_CHILD"
 
 // pythonPath returns the python3 to compare with, or "" after logging that
-// the CPython side is skipped.
+// the CPython side is skipped. It is the interpreter itself (sys.executable),
+// not what PATH finds: that may be a launcher script, such as pyenv's shim,
+// which adds a start-up of its own (about 150 ms with pyenv).
 func pythonPath(b *testing.B) string {
 	b.Helper()
 	py, err := exec.LookPath("python3")
 	if err != nil {
 		b.Logf("python3 not on PATH: CPython side of %s skipped", b.Name())
 		return ""
+	}
+	out, err := exec.Command(py, "-c", "import sys; print(sys.executable)").Output()
+	if exe := strings.TrimSpace(string(out)); err == nil && exe != "" {
+		return exe
 	}
 	return py
 }
