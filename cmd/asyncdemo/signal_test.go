@@ -1,0 +1,82 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// binary builds asyncdemo once for the tests that run it as a person would.
+func binary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := filepathTemp()
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "asyncdemo")
+		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			buildErr = errors.New(string(out))
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("building asyncdemo: %v", buildErr)
+	}
+	return binPath
+}
+
+// TestRealCtrlCExits130 sends a real SIGINT to the running binary, the
+// same signal a person's Ctrl+C sends, and checks that it ends promptly with
+// exit code 130, also when the loop is stuck in a blocking call.
+func TestRealCtrlCExits130(t *testing.T) {
+	for _, args := range [][]string{
+		{"gather"},
+		{"gather", "--style", "go"},
+		{"await", "--blocking", "-x", "30"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			cmd := exec.Command(binary(t), args...)
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(300 * time.Millisecond)
+			sent := time.Now()
+			if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+				t.Fatal(err)
+			}
+			err := cmd.Wait()
+			took := time.Since(sent)
+			var exit *exec.ExitError
+			if !errors.As(err, &exit) || exit.ExitCode() != exitInterrupted {
+				t.Fatalf("exit: %v, want code 130; stderr: %s", err, stderr.String())
+			}
+			// The lesson has 150 ms to stop before the process exits anyway; a
+			// wide bound keeps this test honest on a loaded machine.
+			if took > 2*time.Second {
+				t.Errorf("took %v after SIGINT to exit, want well under a second", took)
+			}
+			if !strings.Contains(stderr.String(), "interrupted") {
+				t.Errorf("stderr %q does not say it was interrupted", stderr.String())
+			}
+		})
+	}
+}
+
+func filepathTemp() (string, error) { return os.MkdirTemp("", "asyncdemo-test") }
