@@ -59,7 +59,8 @@ func awaitSequentialAio(l *aio.Loop, r *timing.Recorder, x float64) error {
 // they overlap.
 func awaitGo(ctx context.Context, clock *timing.Clock, r *timing.Recorder, x float64, blocking bool) error {
 	var wg sync.WaitGroup
-	for _, name := range []string{" #1", " #2"} {
+	results := make([]string, 2)
+	for i, name := range []string{" #1", " #2"} {
 		wg.Go(func() {
 			name := call("do_some_work", x) + name
 			r.Begin(name, name)
@@ -67,12 +68,16 @@ func awaitGo(ctx context.Context, clock *timing.Clock, r *timing.Recorder, x flo
 			if blocking {
 				r.Printf(name, "Waiting: %v", x)
 				clock.Sleep(seconds(x)) // blocks this goroutine only
+				results[i] = fmt.Sprintf("Done after %vs", x)
 				return
 			}
-			doSomeWorkGo(ctx, clock, r, name, x)
+			results[i], _ = doSomeWorkGo(ctx, clock, r, name, x)
 		})
 	}
 	wg.Wait()
+	for _, ret := range results {
+		r.Printf("", "Task ret: %v", ret)
+	}
 	return ctx.Err()
 }
 
@@ -99,6 +104,10 @@ func (c *awaitLesson) Info() Info {
 			"holds it. In async code, every wait must be an await (asyncio.sleep, an async client), or be " +
 			"moved off the loop with asyncio.to_thread. Goroutines differ: a blocked goroutine blocks only " +
 			"itself, which is why the go style overlaps either way.",
+		AfterGo: "The two goroutines overlapped whether they waited on a timer or blocked in " +
+			"time.Sleep: a goroutine that blocks parks only itself, and the Go scheduler runs the others on " +
+			"the same or other threads. Go has no coloured functions: any call may block, and that is fine. " +
+			"The event loop's rule, never block, is what you give up the threads for.",
 	}
 }
 

@@ -68,6 +68,9 @@ func (c *callbackLesson) Info() Info {
 			"object we created: a task is its own future. Callbacks run on a later turn of the loop, never inside " +
 			"the code that finished the task. Callbacks are how asyncio works inside; await is the readable way " +
 			"to use it.",
+		AfterGo: "Go has no done-callbacks. The goroutine that finishes the work calls the next " +
+			"function itself, straight away and on its own goroutine, with whatever arguments it needs: a " +
+			"closure binds them, as functools.partial does. The program waited on a channel for it to finish.",
 	}
 }
 

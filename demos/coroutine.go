@@ -55,6 +55,10 @@ func (c *coroutineLesson) Info() Info {
 			"and ran it, and only then did Waiting appear. It awaited nothing, so it took no time. Modern " +
 			"Python writes asyncio.run(do_some_work(2)): asyncio.get_event_loop() with no running loop is " +
 			"deprecated since 3.12.",
+		AfterGo: "Go has no coroutine objects and no loop to hand them to. A function value runs nothing " +
+			"until it is called, like a coroutine function; \"go f()\" starts it at once on a new goroutine, and " +
+			"the Go scheduler runs it. The main goroutine waited for it on a channel, the usual way to learn " +
+			"that a goroutine has finished.",
 	}
 }
 

@@ -77,6 +77,9 @@ func (c *futureLesson) Info() Info {
 		After: "Asking a pending future for its result is an InvalidStateError, not a wait: result() never " +
 			"blocks. Once the loop had run the task, result() gave its return value. The cancelled task never " +
 			"ran its body, and its result() raises CancelledError. To wait for a result, await the future.",
+		AfterGo: "Go's future is a channel with room for one value. Receiving from it waits; a select " +
+			"with a default case asks without waiting, which is how the program saw that the result was not " +
+			"ready. There is no error for asking too early: you either wait or look.",
 	}
 }
 

@@ -179,6 +179,11 @@ func (g *gatherLesson) Info() Info {
 			"asyncio.wait returns (done, pending) sets and needs tasks, not bare coroutines, since Python 3.11; " +
 			"gather returns the results in argument order. Modern Python writes this with asyncio.run(main()) and " +
 			"asyncio.TaskGroup, which also cancels the other tasks if one fails.",
+		AfterGo: "Each task ran on its own goroutine; the errgroup (or WaitGroup, with --with wait) " +
+			"waited for all of them, and results went into a slice by index so their order was kept. " +
+			"Goroutines may run in parallel on several cores, but these only waited, so the whole took as " +
+			"long as the longest one, as on the event loop. errgroup.WithContext cancels the others when one " +
+			"fails, like TaskGroup; a WaitGroup only counts.",
 	}
 }
 

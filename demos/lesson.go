@@ -35,8 +35,9 @@ type Info struct {
 	Group string // the help section, e.g. "Basics"
 	Title string // one line for the lesson list
 	// Before tells the learner what to watch; After what happened, why, and
-	// what modern Python changed. Both are the project's own words.
-	Before, After string
+	// what modern Python changed; AfterGo what the go style showed. All are
+	// the project's own words.
+	Before, After, AfterGo string
 	// Compares reports whether the lesson runs a sequential version too.
 	Compares bool
 }

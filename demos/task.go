@@ -58,6 +58,9 @@ func (c *taskLesson) Info() Info {
 			"do_some_work returned nothing. A task is a kind of future (in Go, aio.Task embeds aio.Future), so " +
 			"everything a future does, a task does. asyncio.ensure_future and loop.create_task both make tasks; " +
 			"modern Python uses asyncio.create_task inside a running loop.",
+		AfterGo: "A goroutine is not an object: it has no name, no state and no result you can ask " +
+			"for. Here the state printed is what the program knows: pending until the goroutine sent its " +
+			"result on a channel. A channel (or a struct with one) is Go's task and future in one.",
 	}
 }
 

@@ -103,7 +103,7 @@ func (p *Printer) Event(e Event) {
 		b.WriteString("\n\n")
 	case KindCompare:
 		b.WriteString(p.paint(boldColor, compareText(e)))
-		b.WriteByte('\n')
+		b.WriteString("\n\n")
 	default:
 		b.WriteString(p.paint(dimColor, g))
 		b.WriteString("  ")

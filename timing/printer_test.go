@@ -35,7 +35,7 @@ func TestPrinterNoColor(t *testing.T) {
 		{
 			"compare without speedup",
 			Event{Kind: KindCompare, Concurrent: 2 * time.Second, Sequential: 6 * time.Second},
-			"concurrent 2.00 s vs sequential 6.00 s: 3.00× faster\n",
+			"concurrent 2.00 s vs sequential 6.00 s: 3.00× faster\n\n",
 		},
 	}
 	for _, tt := range tests {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -152,9 +153,15 @@ func runLesson(ctx context.Context, opts *Options, lesson demos.Lesson) error {
 	}
 	err := lesson.Run(env)
 	if env.Printer != nil && err == nil && len(env.Runs) > 0 {
-		tl := timing.Timeline{Width: width, ASCII: opts.ASCII || ios.Term == "dumb" || ios.Term == "linux", NoColor: noColor}
-		fmt.Fprintf(ios.Out, "\n%s\n\n", tl.Render(env.Runs...))
-		env.Printer.Note(info.After)
+		if worthDrawing(env.Runs) {
+			tl := timing.Timeline{Width: width, ASCII: opts.ASCII || ios.Term == "dumb" || ios.Term == "linux", NoColor: noColor}
+			fmt.Fprintf(ios.Out, "%s\n\n", tl.Render(env.Runs...))
+		}
+		if env.Style == demos.StyleGo {
+			env.Printer.Note(info.AfterGo)
+		} else {
+			env.Printer.Note(info.After)
+		}
 	}
 	if opts.Trace != "" && len(env.Runs) > 0 {
 		if terr := writeTrace(opts.Trace, env.Runs); terr != nil && err == nil {
@@ -162,6 +169,17 @@ func runLesson(ctx context.Context, opts *Options, lesson demos.Lesson) error {
 		}
 	}
 	return err
+}
+
+// worthDrawing reports whether a timeline would show anything: some task
+// ran, and the runs took long enough for bars to mean something.
+func worthDrawing(runs []timing.Run) bool {
+	for _, r := range runs {
+		if len(r.Spans) > 0 && r.Elapsed >= time.Millisecond {
+			return true
+		}
+	}
+	return false
 }
 
 func writeTrace(path string, runs []timing.Run) error {
