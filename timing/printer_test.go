@@ -25,12 +25,12 @@ func TestPrinterNoColor(t *testing.T) {
 		{
 			"compare faster",
 			Event{Kind: KindCompare, Concurrent: 4003 * ms, Sequential: 7004 * ms, Speedup: 1.75},
-			"concurrent 4.00 s vs sequential 7.00 s: 1.75× faster\n",
+			"concurrent 4.00 s vs sequential 7.00 s: 1.75× faster\n\n",
 		},
 		{
 			"compare slower",
 			Event{Kind: KindCompare, Concurrent: 6 * time.Second, Sequential: 5 * time.Second, Speedup: 0.83},
-			"concurrent 6.00 s vs sequential 5.00 s: 1.20× slower\n",
+			"concurrent 6.00 s vs sequential 5.00 s: 1.20× slower\n\n",
 		},
 		{
 			"compare without speedup",
