@@ -167,10 +167,19 @@ func (h *Handle) Cancelled() bool { return h.cancelled }
 // When returns the loop time at which a timer is due (zero for CallSoon).
 func (h *Handle) When() time.Duration { return h.when }
 
+// checkClosed panics with ErrClosed on a closed loop: scheduling on it is a
+// programming error (Python raises RuntimeError).
+func (l *Loop) checkClosed() {
+	if l.closed {
+		panic(ErrClosed)
+	}
+}
+
 // CallSoon schedules fn to run in the next iteration of the loop, after the
-// callbacks already scheduled. Extra arguments are passed by closure, the Go
+// callbacks already scheduled. It panics with ErrClosed on a closed loop. Extra arguments are passed by closure, the Go
 // form of functools.partial.
 func (l *Loop) CallSoon(fn func()) *Handle {
+	l.checkClosed()
 	h := &Handle{loop: l, fn: fn}
 	l.ready.push(entry{h: h})
 	return h
@@ -185,6 +194,7 @@ func (l *Loop) CallLater(delay time.Duration, fn func()) *Handle {
 // CallAt schedules fn to run at loop time when (see Time). Timers due at the
 // same time run in the order they were scheduled.
 func (l *Loop) CallAt(when time.Duration, fn func()) *Handle {
+	l.checkClosed()
 	h := &Handle{loop: l, fn: fn}
 	l.schedule(h, when)
 	return h

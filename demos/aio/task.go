@@ -51,9 +51,7 @@ type Task struct {
 // in the order they are created. An empty name gives the default "Task-N".
 // It panics if the loop is closed.
 func (l *Loop) CreateTask(coro Coroutine, name string) *Task {
-	if l.closed {
-		panic(ErrClosed)
-	}
+	l.checkClosed()
 	l.taskCount++
 	t := &Task{id: l.taskCount, name: name, coro: coro}
 	t.loop, t.self = l, t
