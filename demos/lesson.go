@@ -40,6 +40,9 @@ type Info struct {
 	Before, After, AfterGo string
 	// Compares reports whether the lesson runs a sequential version too.
 	Compares bool
+	// HandlesInterrupt reports whether Ctrl+C is part of the lesson: the
+	// program then lets the lesson finish after the first one.
+	HandlesInterrupt bool
 }
 
 // Lesson is one runnable lesson. A fresh value is made for each command, so
@@ -61,6 +64,9 @@ func All() []Lesson {
 		&futureLesson{X: 2},
 		&awaitLesson{X: 2},
 		&gatherLesson{Durations: []float64{1, 2, 4}, With: "wait"},
+		&nestLesson{Durations: []float64{1, 2, 4}, Variant: "all"},
+		&cancelLesson{Mode: "tasks"},
+		&threadLesson{Variant: "all"},
 	}
 }
 
@@ -70,14 +76,16 @@ var ErrInterrupted = errors.New("interrupted")
 // Env is what a lesson runs with: the style, the clock, the recorder, and
 // the runs recorded so far.
 type Env struct {
-	Ctx      context.Context // cancelled when the user presses Ctrl+C
-	Style    Style
-	Clock    *timing.Clock // lesson durations, scaled by --scale
-	Rec      *timing.Recorder
-	Printer  *timing.Printer  // nil with --json: then only events are written
-	Compare  bool             // run the sequential version too
-	Runs     []timing.Run     // what Run recorded, in order
-	ErrorLog func(msg string) // where a loop reports what it cannot return
+	Ctx     context.Context // cancelled when the user presses Ctrl+C
+	Style   Style
+	Clock   *timing.Clock // lesson durations, scaled by --scale
+	Rec     *timing.Recorder
+	Printer *timing.Printer // nil with --json: then only events are written
+	Compare bool            // run the sequential version too
+	Runs    []timing.Run    // what Run recorded, in order
+	// Interrupt sends this process a real SIGINT, the signal Ctrl+C sends;
+	// tests replace it.
+	Interrupt func()
 }
 
 // Run records one run of the lesson named name (such as "concurrent" or
@@ -104,11 +112,16 @@ func (e *Env) Loop(body func(l *aio.Loop) error) error {
 	}
 	l := aio.NewLoop(aio.WithClock(e.Clock), aio.WithTaskObserver(observe),
 		aio.WithExceptionHandler(func(c aio.ExceptionContext) {
-			msg := c.Message
+			// What asyncio would log, such as "Task was destroyed but it
+			// is pending!", is part of the lesson: record it as an event.
+			task, msg := "", c.Message
 			if c.Task != nil {
-				msg += " task: " + c.Task.String()
+				task, msg = c.Task.Name(), msg+" task: "+c.Task.String()
 			}
-			e.logError(msg)
+			if c.Err != nil {
+				msg += ": " + c.Err.Error()
+			}
+			e.Rec.Printf(task, "%s", msg)
 		}))
 	stop := context.AfterFunc(e.Ctx, l.Interrupt)
 	err := body(l)
@@ -128,12 +141,6 @@ func (e *Env) Loop(body func(l *aio.Loop) error) error {
 		return ErrInterrupted
 	}
 	return err
-}
-
-func (e *Env) logError(msg string) {
-	if e.ErrorLog != nil {
-		e.ErrorLog(msg)
-	}
 }
 
 // Interrupted converts a context error from Ctrl+C into ErrInterrupted.

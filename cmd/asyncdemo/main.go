@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -28,13 +29,15 @@ const (
 const grace = 150 * time.Millisecond
 
 func main() {
-	ctx, stop := interruptible(context.Background())
+	ctx, claim, stop := interruptible(context.Background())
 	defer stop()
 	io := &IOStreams{
 		In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
-		IsTerminal: term.IsTerminal(int(os.Stdout.Fd())),
-		NoColorEnv: os.Getenv("NO_COLOR") != "",
-		Term:       os.Getenv("TERM"),
+		IsTerminal:     term.IsTerminal(int(os.Stdout.Fd())),
+		NoColorEnv:     os.Getenv("NO_COLOR") != "",
+		Term:           os.Getenv("TERM"),
+		ClaimInterrupt: claim,
+		SelfInterrupt:  func() { syscall.Kill(os.Getpid(), syscall.SIGINT) },
 	}
 	if io.IsTerminal {
 		if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil {
@@ -68,8 +71,10 @@ func execute(ctx context.Context, io *IOStreams, args []string) int {
 // SIGTERM). If the program has not ended grace after it, or on a second
 // Ctrl+C, the process exits with code 130 at once: Ctrl+C always works, even
 // when a lesson is stuck in a blocking call, which is one of the lessons.
-func interruptible(parent context.Context) (context.Context, func()) {
+// A lesson about Ctrl+C calls claim: then only a second Ctrl+C exits early.
+func interruptible(parent context.Context) (ctx context.Context, claim, stop func()) {
 	ctx, cancel := context.WithCancelCause(parent)
+	var claimed atomic.Bool
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	done := make(chan struct{})
@@ -80,16 +85,20 @@ func interruptible(parent context.Context) (context.Context, func()) {
 			return
 		}
 		cancel(errInterrupt)
+		var deadline <-chan time.Time
+		if !claimed.Load() {
+			deadline = time.After(grace)
+		}
 		select {
 		case <-sigs:
-		case <-time.After(grace):
+		case <-deadline:
 		case <-done:
 			return
 		}
 		fmt.Fprintln(os.Stderr, "\nasyncdemo: interrupted")
 		os.Exit(exitInterrupted)
 	}()
-	return ctx, func() {
+	return ctx, func() { claimed.Store(true) }, func() {
 		signal.Stop(sigs)
 		close(done)
 		cancel(nil)

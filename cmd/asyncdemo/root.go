@@ -25,6 +25,10 @@ type IOStreams struct {
 	Width      int    // Out's width in columns; 0 when unknown
 	NoColorEnv bool   // NO_COLOR is set
 	Term       string // $TERM
+	// ClaimInterrupt tells the program that the lesson running handles
+	// Ctrl+C itself; SelfInterrupt sends the process a SIGINT. Tests
+	// replace both.
+	ClaimInterrupt, SelfInterrupt func()
 }
 
 // Options are the flags every lesson takes.
@@ -57,7 +61,7 @@ func init() { cobra.EnableCommandSorting = false }
 
 var groups = []*cobra.Group{
 	{ID: "Basics", Title: "Basics: the loop, coroutines, tasks, futures"},
-	{ID: "Concurrency", Title: "Concurrency: many tasks on one loop"},
+	{ID: "Concurrency", Title: "Concurrency: many tasks, cancellation, threads"},
 }
 
 // newRootCmd builds the command tree: one subcommand per lesson, in order.
@@ -135,11 +139,14 @@ func runLesson(ctx context.Context, opts *Options, lesson demos.Lesson) error {
 		width = 80
 	}
 	env := &demos.Env{
-		Ctx:      ctx,
-		Style:    demos.Style(opts.Style),
-		Clock:    timing.NewClock(opts.Scale),
-		Compare:  info.Compares && !opts.NoCompare,
-		ErrorLog: func(msg string) { fmt.Fprintln(ios.Err, msg) },
+		Ctx:       ctx,
+		Style:     demos.Style(opts.Style),
+		Clock:     timing.NewClock(opts.Scale),
+		Compare:   info.Compares && !opts.NoCompare,
+		Interrupt: ios.SelfInterrupt,
+	}
+	if info.HandlesInterrupt && ios.ClaimInterrupt != nil {
+		ios.ClaimInterrupt()
 	}
 	if opts.JSON {
 		w := timing.NewJSONWriter(ios.Out)

@@ -1,0 +1,238 @@
+package demos
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/pflag"
+	"go.uber.org/goleak"
+
+	"asyncdemo/demos/aio"
+	"asyncdemo/timing"
+)
+
+// cancelAio is the tutorial's Ctrl+C program. Three tasks wait under
+// asyncio.wait until Ctrl+C arrives, which the loop raises as
+// KeyboardInterrupt out of run_until_complete. Then every task is listed
+// and cancelled (each Cancel prints true), and the loop is stopped and run
+// once more so that the cancellations land inside the tasks.
+func cancelAio(l *aio.Loop, r *timing.Recorder, durations []float64, drain bool) error {
+	tasks := createTasks(l, r, durations)
+	wait := l.CreateTask(func(t *aio.Task) (any, error) {
+		_, _, err := t.Wait(tasks, aio.WaitOptions{})
+		return nil, err
+	}, "wait")
+	if _, err := l.RunUntilComplete(wait); !errors.Is(err, aio.ErrInterrupted) {
+		return err // no Ctrl+C: the tasks simply finished
+	}
+	r.Printf("", "KeyboardInterrupt")
+	for _, task := range l.AllTasks() { // asyncio.all_tasks(): those not done
+		r.Printf(task.Name(), "%v", task)
+	}
+	for _, task := range l.AllTasks() {
+		r.Printf(task.Name(), "%v", task.Cancel())
+	}
+	if drain {
+		l.Stop()
+		l.RunForever() // one more iteration: each task gets its CancelledError
+	}
+	for _, task := range append(tasks, wait) {
+		r.State(task.(*aio.Task).Name(), task.State().String())
+	}
+	return l.Close() // what is still pending now is destroyed
+}
+
+// cancelOuterAio wraps the wait in one main task, as the tutorial's second
+// version does, and cancels everything with one gather of all the tasks.
+func cancelOuterAio(l *aio.Loop, r *timing.Recorder, durations []float64, drain bool) error {
+	tasks := createTasks(l, r, durations)
+	main := l.CreateTask(func(t *aio.Task) (any, error) {
+		done, _, err := t.Wait(tasks, aio.WaitOptions{})
+		for task := range done {
+			ret, _ := task.Result()
+			r.Printf("", "Task ret: %v", ret)
+		}
+		return nil, err
+	}, "main")
+	if _, err := l.RunUntilComplete(main); !errors.Is(err, aio.ErrInterrupted) {
+		return err
+	}
+	r.Printf("", "KeyboardInterrupt")
+	for _, task := range append(tasks, main) { // the tutorial's Task.all_tasks() listed finished ones too
+		r.Printf(task.(*aio.Task).Name(), "%v", task)
+	}
+	var pending []aio.Awaitable
+	for _, task := range l.AllTasks() {
+		pending = append(pending, task)
+	}
+	r.Printf("", "%v", l.Gather(pending...).Cancel()) // print(asyncio.gather(*all_tasks()).cancel())
+	if drain {
+		l.Stop()
+		l.RunForever()
+	}
+	for _, task := range append(tasks, main) {
+		r.State(task.(*aio.Task).Name(), task.State().String())
+	}
+	return l.Close()
+}
+
+// cancelGo: signal.NotifyContext turns Ctrl+C into a cancelled context.
+// Every goroutine selects on ctx.Done, so all of them stop at once, and
+// the WaitGroup waits until they have.
+func cancelGo(ctx context.Context, clock *timing.Clock, r *timing.Recorder, durations []float64) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	defer stop()
+	var wg sync.WaitGroup
+	for _, x := range durations {
+		wg.Go(func() {
+			name := call("do_some_work", x)
+			r.Begin(name, name)
+			ret, err := doSomeWorkGo(ctx, clock, r, name, x)
+			if err != nil {
+				r.End(name, timing.StateCancelled)
+				r.Printf(name, "%s stopped: %v", name, err)
+				return
+			}
+			r.End(name, timing.StateDone)
+			r.Printf(name, "Task ret: %v", ret)
+		})
+	}
+	wg.Wait()
+	return nil
+}
+
+// cancelLeakGo is cancelGo without the context and without waiting: after
+// Ctrl+C, main goes on while the goroutines still sleep. Nothing will ever
+// stop them; goleak, the leak checker, finds them.
+func cancelLeakGo(ctx context.Context, clock *timing.Clock, r *timing.Recorder, durations []float64) error {
+	before := goleak.IgnoreCurrent()
+	release := make(chan struct{}) // only so this program can end clean
+	for _, x := range durations {
+		go func() {
+			name := call("do_some_work", x)
+			r.Printf(name, "Waiting: %v", x)
+			select {
+			case <-clock.After(seconds(x)): // no ctx: Ctrl+C never reaches it
+			case <-release:
+			}
+		}()
+	}
+	<-ctx.Done()
+	r.Printf("", "Ctrl+C: main returns without stopping its goroutines")
+	if err := goleak.Find(before); err != nil {
+		r.Printf("", "goleak: %d goroutines leaked", countLeaks(err))
+	}
+	close(release)
+	return nil
+}
+
+// countLeaks counts the goroutines in a goleak report: each starts with
+// "Goroutine N in state ...".
+func countLeaks(err error) int { return strings.Count(err.Error(), "Goroutine ") }
+
+// cancelLesson is lesson 8.
+type cancelLesson struct {
+	Durations []float64
+	Mode      string
+	NoDrain   bool
+	After     time.Duration // --interrupt: send SIGINT after this long; 0: wait for the user
+	interrupt bool
+}
+
+func (c *cancelLesson) Info() Info {
+	return Info{
+		Name: "cancel", Group: "Concurrency", HandlesInterrupt: true,
+		Title: "Ctrl+C while tasks sleep: list them, cancel each, let the loop finish cancelling",
+		Before: "Three tasks sleep under asyncio.wait. Ctrl+C (a real SIGINT; --interrupt sends one to this " +
+			"program after 0.8 s) makes run_until_complete raise KeyboardInterrupt. Then every task is listed " +
+			"with its state and cancelled, and the loop is stopped and run once more so the cancellations can " +
+			"happen inside the tasks, before it is closed.",
+		After: "Cancel only asks: it returned True for each pending task, but each became cancelled only when the " +
+			"loop ran once more and raised CancelledError inside it, at its await. Skip that run (--no-drain) " +
+			"and the tasks are destroyed while pending, which asyncio reports as \"Task was destroyed but it is " +
+			"pending!\". The tutorial's asyncio.Task.all_tasks() was removed in Python 3.9 (use " +
+			"asyncio.all_tasks()); since 3.11 asyncio.run turns Ctrl+C into a cancellation of the main task, " +
+			"and TaskGroup cancels its children, so none of this is written by hand any more.",
+		AfterGo: "In Go, signal.NotifyContext turns Ctrl+C into a cancelled context; each goroutine that selects " +
+			"on ctx.Done() stops at once, and the WaitGroup waits until all have. A goroutine that does not " +
+			"watch the context, with nobody waiting for it, just stays: a goroutine leak, which goleak (or a " +
+			"test with goleak.VerifyNone) finds. That is Go's \"Task was destroyed but it is pending!\".",
+	}
+}
+
+func (c *cancelLesson) AddFlags(fs *pflag.FlagSet) {
+	fs.Var(durationsValue{&c.Durations}, "durations", "how long each task sleeps, in seconds (default 1,2,2; 1,2,4 with --mode outer)")
+	fs.Var(choiceValue{&c.Mode, []string{"tasks", "outer"}}, "mode", "cancel each task, or the one outer task")
+	fs.Var(interruptValue{&c.After, &c.interrupt}, "interrupt", "send this program a real SIGINT after `DUR` (default 0.8s)")
+	fs.Lookup("interrupt").NoOptDefVal = "0.8s"
+	fs.BoolVar(&c.NoDrain, "no-drain", false, "skip the final loop run: tasks are destroyed while pending (go style: leaked)")
+}
+
+func (c *cancelLesson) Run(e *Env) error {
+	drain := !c.NoDrain
+	d := c.Durations
+	if len(d) == 0 {
+		d = []float64{1, 2, 2}
+		if c.Mode == "outer" {
+			d = []float64{1, 2, 4}
+		}
+	}
+	if c.interrupt {
+		stop := time.AfterFunc(e.Clock.Real(c.After), e.Interrupt)
+		defer stop.Stop()
+	} else if e.Printer != nil {
+		e.Printer.Note(fmt.Sprintf("Press Ctrl+C within %v s to interrupt (or run with --interrupt).", formatSeconds(maxOf(d)*e.Clock.Scale())))
+	}
+	_, err := e.RunStyle("cancel-"+c.Mode,
+		func(l *aio.Loop) error {
+			if c.Mode == "outer" {
+				return cancelOuterAio(l, e.Rec, d, drain)
+			}
+			return cancelAio(l, e.Rec, d, drain)
+		},
+		func(ctx context.Context) error {
+			if !drain {
+				return cancelLeakGo(ctx, e.Clock, e.Rec, d)
+			}
+			return cancelGo(ctx, e.Clock, e.Rec, d)
+		})
+	return err
+}
+
+func maxOf(xs []float64) float64 {
+	m := 0.0
+	for _, x := range xs {
+		m = max(m, x)
+	}
+	return m
+}
+
+// interruptValue is the --interrupt[=DUR] flag.
+type interruptValue struct {
+	p   *time.Duration
+	set *bool
+}
+
+func (v interruptValue) String() string { return v.p.String() }
+func (v interruptValue) Type() string   { return "DUR" }
+func (v interruptValue) Set(s string) error {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		x, ferr := ParseSeconds(s)
+		if ferr != nil {
+			return fmt.Errorf("%q is not a duration (such as 0.8s or 2.5)", s)
+		}
+		d = seconds(x)
+	}
+	if d < 0 || d > MaxSeconds*time.Second {
+		return fmt.Errorf("%q is out of range (0 to %d s)", s, MaxSeconds)
+	}
+	*v.p, *v.set = d, true
+	return nil
+}

@@ -1,0 +1,177 @@
+package demos
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/pflag"
+	"golang.org/x/sync/errgroup"
+
+	"asyncdemo/demos/aio"
+	"asyncdemo/timing"
+)
+
+// createTasks makes a task of doSomeWork per duration: the tutorial's
+// "tasks = [asyncio.ensure_future(coroutine1), ...]".
+func createTasks(l *aio.Loop, r *timing.Recorder, durations []float64) []aio.Awaitable {
+	var tasks []aio.Awaitable
+	for _, x := range durations {
+		tasks = append(tasks, l.CreateTask(doSomeWork(r, x), call("do_some_work", x)))
+	}
+	return tasks
+}
+
+// nestWaitAio: a main coroutine awaits asyncio.wait and prints the results
+// of the done set. A set has no order, so neither have these lines.
+func nestWaitAio(l *aio.Loop, r *timing.Recorder, durations []float64) error {
+	main := func(t *aio.Task) (any, error) {
+		done, pending, err := t.Wait(createTasks(l, r, durations), aio.WaitOptions{})
+		if err != nil {
+			return nil, err
+		}
+		r.Printf("", "%d done, %d pending", len(done), len(pending))
+		for task := range done { // ranging over a set: any order
+			ret, _ := task.Result()
+			r.Printf("", "Task ret: %v", ret)
+		}
+		return nil, nil
+	}
+	_, err := l.RunUntilComplete(l.CreateTask(main, "main"))
+	return err
+}
+
+// nestGatherAio: main awaits asyncio.gather, whose result is the list of
+// results in argument order, whatever order the tasks finished in.
+func nestGatherAio(l *aio.Loop, r *timing.Recorder, durations []float64) error {
+	main := func(t *aio.Task) (any, error) {
+		results, err := t.Await(l.Gather(createTasks(l, r, durations)...))
+		if err != nil {
+			return nil, err
+		}
+		for _, ret := range results.([]any) {
+			r.Printf("", "Task ret: %v", ret)
+		}
+		return nil, nil
+	}
+	_, err := l.RunUntilComplete(l.CreateTask(main, "main"))
+	return err
+}
+
+// nestReturnAio: main returns what it awaited, and run_until_complete hands
+// it to the caller outside the loop, which prints it.
+func nestReturnAio(l *aio.Loop, r *timing.Recorder, durations []float64) error {
+	main := func(t *aio.Task) (any, error) {
+		return t.Await(l.Gather(createTasks(l, r, durations)...)) // return await asyncio.gather(*tasks)
+	}
+	results, err := l.RunUntilComplete(l.CreateTask(main, "main"))
+	if err != nil {
+		return err
+	}
+	for _, ret := range results.([]any) {
+		r.Printf("", "Task ret: %v", ret)
+	}
+	return nil
+}
+
+// nestAsCompletedAio: main takes each result as soon as its task completes,
+// so the lines come in completion order.
+func nestAsCompletedAio(l *aio.Loop, r *timing.Recorder, durations []float64) error {
+	main := func(t *aio.Task) (any, error) {
+		for ret, err := range t.AsCompleted(createTasks(l, r, durations)...) {
+			if err != nil {
+				return nil, err
+			}
+			r.Printf("", "Task ret: %v", ret)
+		}
+		return nil, nil
+	}
+	_, err := l.RunUntilComplete(l.CreateTask(main, "main"))
+	return err
+}
+
+// nestAsCompletedGo: each goroutine sends its result on a channel when it
+// finishes; receiving from the channel gives them in completion order.
+func nestAsCompletedGo(ctx context.Context, clock *timing.Clock, r *timing.Recorder, durations []float64) error {
+	g, ctx := errgroup.WithContext(ctx)
+	results := make(chan string, len(durations))
+	for _, x := range durations {
+		g.Go(func() error {
+			name := call("do_some_work", x)
+			r.Begin(name, name)
+			defer r.End(name, timing.StateDone)
+			ret, err := doSomeWorkGo(ctx, clock, r, name, x)
+			if err == nil {
+				results <- ret
+			}
+			return err
+		})
+	}
+	for range durations {
+		select {
+		case ret := <-results:
+			r.Printf("", "Task ret: %v", ret)
+		case <-ctx.Done():
+			return g.Wait()
+		}
+	}
+	return g.Wait()
+}
+
+// nestVariants are the four ways, in the order the tutorial shows them.
+var nestVariants = []string{"wait", "gather", "return", "as-completed"}
+
+// nestLesson is lesson 7.
+type nestLesson struct {
+	Durations []float64
+	Variant   string
+}
+
+func (n *nestLesson) Info() Info {
+	return Info{
+		Name: "nest", Group: "Concurrency",
+		Title: "a main coroutine awaiting others: wait, gather, return, as_completed",
+		Before: "A main coroutine creates the tasks and awaits them, in four ways, one after another: " +
+			"asyncio.wait (done and pending sets), asyncio.gather (a list of results), returning gather's " +
+			"results to the caller of run_until_complete, and as_completed. Watch the order of the Task ret " +
+			"lines in each; --durations 4,1,2 makes the differences plain.",
+		After: "All four took as long as the longest task. wait returned sets, so its results came in no fixed " +
+			"order (the tutorial's run printed 4, 1, 2); gather kept the order of its arguments; returning " +
+			"passed gather's list out of the loop; as_completed gave each result as soon as its task finished. " +
+			"Since Python 3.11 asyncio.wait refuses bare coroutines: wrap them in tasks first. Modern code " +
+			"uses asyncio.run(main()) and, for a group of tasks, asyncio.TaskGroup.",
+		AfterGo: "Go has no wait, gather or as_completed: you build them. An errgroup with a results slice is " +
+			"gather (argument order); a WaitGroup is wait without the sets; a function returning the slice is " +
+			"the return variant; and a channel that each goroutine sends its result on is as_completed, since " +
+			"receives happen in the order the sends did.",
+	}
+}
+
+func (n *nestLesson) AddFlags(fs *pflag.FlagSet) {
+	fs.Var(durationsValue{&n.Durations}, "durations", "how long each task sleeps, in seconds")
+	fs.Var(choiceValue{&n.Variant, append([]string{"all"}, nestVariants...)}, "variant", "which way to run")
+}
+
+func (n *nestLesson) Run(e *Env) error {
+	d := n.Durations
+	aioStyle := map[string]func(l *aio.Loop) error{
+		"wait":         func(l *aio.Loop) error { return nestWaitAio(l, e.Rec, d) },
+		"gather":       func(l *aio.Loop) error { return nestGatherAio(l, e.Rec, d) },
+		"return":       func(l *aio.Loop) error { return nestReturnAio(l, e.Rec, d) },
+		"as-completed": func(l *aio.Loop) error { return nestAsCompletedAio(l, e.Rec, d) },
+	}
+	goStyle := map[string]func(ctx context.Context) error{
+		"wait":         func(ctx context.Context) error { return waitGo(ctx, e.Clock, e.Rec, d) },
+		"gather":       func(ctx context.Context) error { return gatherGo(ctx, e.Clock, e.Rec, d) },
+		"return":       func(ctx context.Context) error { return gatherGo(ctx, e.Clock, e.Rec, d) },
+		"as-completed": func(ctx context.Context) error { return nestAsCompletedGo(ctx, e.Clock, e.Rec, d) },
+	}
+	for _, v := range nestVariants {
+		if n.Variant != "all" && n.Variant != v {
+			continue
+		}
+		if _, err := e.RunStyle(v, aioStyle[v], goStyle[v]); err != nil {
+			return fmt.Errorf("%s: %w", v, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,212 @@
+package demos
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/spf13/pflag"
+
+	"asyncdemo/demos/aio"
+	"asyncdemo/timing"
+)
+
+// startLoop runs the loop for ever on a goroutine of its own, the
+// tutorial's Thread(target=start_loop). The returned function stops it
+// from this goroutine, safely, and waits until it has stopped.
+func startLoop(l *aio.Loop) (stop func() error) {
+	stopped := make(chan error, 1)
+	go func() { stopped <- l.RunForever() }()
+	return func() error {
+		if err := l.CallSoonThreadsafe(l.Stop); err != nil {
+			return err
+		}
+		return <-stopped
+	}
+}
+
+// threadCallsAio hands plain functions to the loop thread with
+// call_soon_threadsafe. They block (time.sleep), so the loop runs them one
+// after the other: 6 + 3 s.
+func threadCallsAio(ctx context.Context, l *aio.Loop, clock *timing.Clock, r *timing.Recorder, durations []float64) error {
+	stop := startLoop(l)
+	r.Printf("", "main: loop started in another thread; main is not blocked")
+	finished := make(chan struct{}, len(durations))
+	moreWork := func(x float64) {
+		name := call("more_work", x)
+		r.Begin(name, name)
+		r.Printf(name, "More work %v", x)
+		clock.Sleep(seconds(x)) // time.sleep(x): the loop can do nothing else
+		r.Printf(name, "Finished more work %v", x)
+		r.End(name, timing.StateDone)
+		finished <- struct{}{}
+	}
+	for _, x := range durations {
+		l.CallSoonThreadsafe(func() { moreWork(x) })
+	}
+	for range durations {
+		select {
+		case <-finished:
+		case <-ctx.Done():
+			stop()
+			return ctx.Err()
+		}
+	}
+	return stop()
+}
+
+// threadCoroutinesAio hands coroutines to the loop thread with
+// run_coroutine_threadsafe. They await asyncio.sleep, so they overlap: 6 s
+// in all. Each returns a future that main waits on, with a timeout, and an
+// error raised in the loop thread comes back through it.
+func threadCoroutinesAio(ctx context.Context, l *aio.Loop, r *timing.Recorder, durations []float64, fail bool) error {
+	stop := startLoop(l)
+	defer stop()
+	doSomeWork := func(x float64) aio.Coroutine {
+		return func(t *aio.Task) (any, error) {
+			r.Printf(t.Name(), "Waiting %v", x)
+			if err := t.Sleep(seconds(x)); err != nil {
+				return nil, err
+			}
+			if fail {
+				return nil, fmt.Errorf("do_some_work(%v) failed in the loop thread", x)
+			}
+			r.Printf(t.Name(), "Done after %vs", x)
+			return x, nil
+		}
+	}
+	var futures []*aio.ConcurrentFuture
+	for _, x := range durations {
+		f, err := l.RunCoroutineThreadsafe(doSomeWork(x), call("do_some_work", x))
+		if err != nil {
+			return err
+		}
+		futures = append(futures, f)
+	}
+	r.Printf("", "main: coroutines submitted; main is not blocked")
+	for _, f := range futures {
+		if _, err := f.Wait(ctx); err != nil { // f.result(timeout) in Python
+			if ctx.Err() == nil {
+				r.Printf("", "main got the loop thread's error: %v", err)
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// threadCallsGo is the Go way to hand work to one worker: a goroutine
+// that takes functions from a channel and runs them one at a time.
+func threadCallsGo(ctx context.Context, clock *timing.Clock, r *timing.Recorder, durations []float64) error {
+	work := make(chan func(), len(durations))
+	done := make(chan struct{})
+	go func() { // the worker: call_soon_threadsafe's loop thread
+		defer close(done)
+		for fn := range work {
+			fn()
+		}
+	}()
+	r.Printf("", "main: worker started; main is not blocked")
+	for _, x := range durations {
+		work <- func() {
+			name := call("more_work", x)
+			r.Begin(name, name)
+			defer r.End(name, timing.StateDone)
+			r.Printf(name, "More work %v", x)
+			clock.Sleep(seconds(x)) // blocks the worker, so the next waits
+			r.Printf(name, "Finished more work %v", x)
+		}
+	}
+	close(work)
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// threadCoroutinesGo starts a goroutine per job; each sends its outcome on
+// a channel of its own, Go's future, so main learns of errors too.
+func threadCoroutinesGo(ctx context.Context, clock *timing.Clock, r *timing.Recorder, durations []float64, fail bool) error {
+	var wg sync.WaitGroup
+	var futures []chan error
+	for _, x := range durations {
+		future := make(chan error, 1)
+		futures = append(futures, future)
+		wg.Go(func() {
+			name := call("do_some_work", x)
+			r.Begin(name, name)
+			defer r.End(name, timing.StateDone)
+			_, err := doSomeWorkGo(ctx, clock, r, name, x)
+			if err == nil && fail {
+				err = fmt.Errorf("do_some_work(%v) failed in its goroutine", x)
+			}
+			future <- err
+		})
+	}
+	defer wg.Wait()
+	r.Printf("", "main: goroutines started; main is not blocked")
+	for _, future := range futures {
+		if err := <-future; err != nil {
+			if ctx.Err() == nil {
+				r.Printf("", "main got the goroutine's error: %v", err)
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// threadLesson is lesson 9.
+type threadLesson struct {
+	Variant string
+	Fail    bool
+}
+
+func (c *threadLesson) Info() Info {
+	return Info{
+		Name: "thread", Group: "Concurrency",
+		Title: "a loop running for ever in another thread, fed from the main thread",
+		Before: "The loop runs for ever in a thread of its own, so the main thread is free. First main hands it " +
+			"two blocking functions of 6 s and 3 s with call_soon_threadsafe; then two coroutines that sleep " +
+			"6 s and 4 s with run_coroutine_threadsafe. Compare the two totals.",
+		After: "The blocking functions ran one after the other on the loop's thread (6 + 3 s): a loop runs one " +
+			"callback at a time. The coroutines awaited, so they overlapped (6 s). run_coroutine_threadsafe " +
+			"returns a concurrent.futures.Future: main can wait for its result, with a timeout, and an " +
+			"exception raised in the loop thread comes back through it (--fail shows it), which answers the " +
+			"tutorial's open question. Thread.setDaemon(True) is deprecated since Python 3.10: write " +
+			"Thread(..., daemon=True).",
+		AfterGo: "A worker goroutine reading functions from a channel is the loop thread of call_soon_threadsafe: " +
+			"it runs them one at a time, so the blocking ones add up. A goroutine per job, each with a channel " +
+			"for its outcome, is run_coroutine_threadsafe with its future: the jobs overlap, and an error comes " +
+			"back to main on the channel.",
+	}
+}
+
+func (c *threadLesson) AddFlags(fs *pflag.FlagSet) {
+	fs.Var(choiceValue{&c.Variant, []string{"all", "threadsafe-call", "threadsafe-coroutine"}}, "variant", "which part to run")
+	fs.BoolVar(&c.Fail, "fail", false, "make the submitted coroutines raise: the error reaches main")
+}
+
+func (c *threadLesson) Run(e *Env) error {
+	if c.Variant != "threadsafe-coroutine" {
+		_, err := e.RunStyle("threadsafe-call",
+			func(l *aio.Loop) error { return threadCallsAio(e.Ctx, l, e.Clock, e.Rec, []float64{6, 3}) },
+			func(ctx context.Context) error { return threadCallsGo(ctx, e.Clock, e.Rec, []float64{6, 3}) })
+		if err != nil {
+			return err
+		}
+	}
+	if c.Variant != "threadsafe-call" {
+		_, err := e.RunStyle("threadsafe-coroutine",
+			func(l *aio.Loop) error { return threadCoroutinesAio(e.Ctx, l, e.Rec, []float64{6, 4}, c.Fail) },
+			func(ctx context.Context) error {
+				return threadCoroutinesGo(ctx, e.Clock, e.Rec, []float64{6, 4}, c.Fail)
+			})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
