@@ -107,28 +107,38 @@ func cancelGo(ctx context.Context, clock *timing.Clock, r *timing.Recorder, dura
 	return nil
 }
 
-// cancelLeakGo is cancelGo without the context and without waiting: after
-// Ctrl+C, main goes on while the goroutines still sleep. Nothing will ever
-// stop them; goleak, the leak checker, finds them.
+// cancelLeakGo is the classic goroutine leak: each goroutine sends its
+// result on an unbuffered channel, but after Ctrl+C main stops receiving.
+// A send with no receiver waits for ever, so the goroutines never end.
+// goleak, the leak checker, finds them.
 func cancelLeakGo(ctx context.Context, clock *timing.Clock, r *timing.Recorder, durations []float64) error {
 	before := goleak.IgnoreCurrent()
-	release := make(chan struct{}) // only so this program can end clean
+	results := make(chan string)   // unbuffered: a send waits for a receiver
+	release := make(chan struct{}) // only so that this program can end clean
 	for _, x := range durations {
 		go func() {
 			name := call("do_some_work", x)
 			r.Printf(name, "Waiting: %v", x)
+			<-clock.After(seconds(x)) // no ctx: Ctrl+C never reaches it
 			select {
-			case <-clock.After(seconds(x)): // no ctx: Ctrl+C never reaches it
+			case results <- fmt.Sprintf("Done after %vs", x): // blocks for ever once main has gone
 			case <-release:
 			}
 		}()
 	}
-	<-ctx.Done()
-	r.Printf("", "Ctrl+C: main returns without stopping its goroutines")
-	if err := goleak.Find(before); err != nil {
-		r.Printf("", "goleak: %d goroutines leaked", countLeaks(err))
+	for range durations {
+		select {
+		case ret := <-results:
+			r.Printf("", "Task ret: %v", ret)
+		case <-ctx.Done():
+			r.Printf("", "Ctrl+C: main stops receiving and returns")
+			if err := goleak.Find(before); err != nil {
+				r.Printf("", "goleak: %d goroutines leaked", countLeaks(err))
+			}
+			close(release)
+			return nil
+		}
 	}
-	close(release)
 	return nil
 }
 

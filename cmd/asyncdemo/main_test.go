@@ -44,9 +44,18 @@ func runCmd(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	return stdout, stderr, code
 }
 
+// runCmdNow runs the command line as main would. A lesson's own "real
+// SIGINT" (cancel --interrupt) cancels the context instead, as the signal
+// handler in main does.
 func runCmdNow(ctx context.Context, args ...string) (string, string, int) {
 	var out, errb bytes.Buffer
-	ios := &IOStreams{Out: &out, Err: &errb, In: strings.NewReader("")}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	ios := &IOStreams{
+		Out: &out, Err: &errb, In: strings.NewReader(""),
+		ClaimInterrupt: func() {},
+		SelfInterrupt:  func() { cancel(errInterrupt) },
+	}
 	code := execute(ctx, ios, args)
 	return out.String(), errb.String(), code
 }
@@ -88,6 +97,11 @@ func TestLessonOutputGolden(t *testing.T) {
 		{"gather_tasks", "gather --tasks 1000 --scale 0.01"},
 		{"gather_json", "gather --json"},
 		{"task_json", "task --json"},
+		{"nest_gather", "nest --variant gather --durations 4,1,2"},
+		{"nest_as_completed", "nest --variant as-completed --durations 4,1,2"},
+		{"cancel", "cancel --interrupt"},
+		{"cancel_outer", "cancel --interrupt=2.5s --mode outer"},
+		{"cancel_no_drain", "cancel --interrupt --no-drain"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -119,9 +133,13 @@ func events(t *testing.T, out string) []timing.Event {
 // Goroutines print in no fixed order at the same instant: the go style is
 // compared as JSON events sorted by time, then text.
 func TestGoStyleEventsGolden(t *testing.T) {
-	for _, lesson := range []string{"coroutine", "task", "callback", "future", "await", "gather"} {
+	for _, lesson := range []string{"coroutine", "task", "callback", "future", "await", "gather", "nest", "thread", "thread --style aio"} {
 		t.Run(lesson, func(t *testing.T) {
-			out, errOut, code := runCmd(t, lesson, "--style", "go", "--json")
+			args := strings.Fields(lesson)
+			if !strings.Contains(lesson, "--style") {
+				args = append(args, "--style", "go")
+			}
+			out, errOut, code := runCmd(t, append(args, "--json")...)
 			if code != 0 {
 				t.Fatalf("exit %d, stderr: %s", code, errOut)
 			}
@@ -137,14 +155,17 @@ func TestGoStyleEventsGolden(t *testing.T) {
 				}
 			}
 			sortWithinInstants(lines)
-			golden(t, "go_"+lesson, strings.Join(lines, "\n")+"\n")
+			golden(t, "go_"+strings.ReplaceAll(strings.ReplaceAll(lesson, " ", "_"), "-", ""), strings.Join(lines, "\n")+"\n")
 		})
 	}
 }
 
 // sortWithinInstants sorts runs of lines that share run, kind and time.
 func sortWithinInstants(lines []string) {
-	key := func(s string) string { return s[:strings.LastIndexByte(s[:27], '|')] }
+	key := func(s string) string { // run, kind and time
+		f := strings.SplitN(s, "|", 4)
+		return strings.Join(f[:3], "|")
+	}
 	for i := 0; i < len(lines); {
 		j := i + 1
 		for j < len(lines) && key(lines[j]) == key(lines[i]) {

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
+	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -53,15 +56,12 @@ func TestRealCtrlCExits130(t *testing.T) {
 			cmd := exec.Command(binary(t), args...)
 			var stderr bytes.Buffer
 			cmd.Stderr = &stderr
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			time.Sleep(300 * time.Millisecond)
+			wait := startAndWaitFor(t, cmd, "Waiting")
 			sent := time.Now()
 			if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 				t.Fatal(err)
 			}
-			err := cmd.Wait()
+			err := wait()
 			took := time.Since(sent)
 			var exit *exec.ExitError
 			if !errors.As(err, &exit) || exit.ExitCode() != exitInterrupted {
@@ -77,6 +77,45 @@ func TestRealCtrlCExits130(t *testing.T) {
 			}
 		})
 	}
+}
+
+// startAndWaitFor starts cmd and returns once its output has shown want,
+// so that a signal sent next reaches a program that is running its lesson
+// (and has its signal handler), however loaded the machine is. The rest of
+// the output is discarded, or copied to cmd.Stdout if that was set. Call
+// the returned wait instead of cmd.Wait: it reads the output to its end
+// first, as exec requires.
+func startAndWaitFor(t *testing.T, cmd *exec.Cmd, want string) (wait func() error) {
+	t.Helper()
+	rest := cmd.Stdout
+	if rest == nil {
+		rest = io.Discard
+	}
+	cmd.Stdout = nil
+	pipe, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := bufio.NewScanner(pipe)
+	for lines.Scan() {
+		fmt.Fprintln(rest, lines.Text())
+		if strings.Contains(lines.Text(), want) {
+			copied := make(chan struct{})
+			go func() {
+				io.Copy(rest, pipe)
+				close(copied)
+			}()
+			return func() error {
+				<-copied
+				return cmd.Wait()
+			}
+		}
+	}
+	t.Fatalf("the program ended without printing %q", want)
+	return nil
 }
 
 func filepathTemp() (string, error) { return os.MkdirTemp("", "asyncdemo-test") }

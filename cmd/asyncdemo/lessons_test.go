@@ -1,0 +1,243 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"os/exec"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"asyncdemo/timing"
+)
+
+// texts returns the text of each event of kind "event", and the states.
+func texts(evs []timing.Event) (events, states []string) {
+	for _, e := range evs {
+		switch e.Kind {
+		case timing.KindEvent:
+			events = append(events, e.Text)
+		case timing.KindState:
+			states = append(states, e.Task+": "+e.State)
+		}
+	}
+	return events, states
+}
+
+func summaries(evs []timing.Event) map[string]time.Duration {
+	m := map[string]time.Duration{}
+	for _, e := range evs {
+		if e.Kind == timing.KindSummary {
+			m[e.Run] = e.Elapsed
+		}
+	}
+	return m
+}
+
+func TestCancelListsCancelsAndDrainsEveryTask(t *testing.T) {
+	out, errOut, code := runCmd(t, "cancel", "--interrupt", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d, want 0 (the interrupt is the lesson); stderr %s", code, errOut)
+	}
+	evs := events(t, out)
+	got, states := texts(evs)
+	if n := slices.Index(got, "KeyboardInterrupt"); n != 3 {
+		t.Errorf("KeyboardInterrupt at event %d, want after the three Waiting lines: %q", n, got)
+	}
+	if trues := countOf(got, "true"); trues != 4 {
+		t.Errorf("%d cancel calls printed true, want 4 (three tasks and the wait): %q", trues, got)
+	}
+	if pending := countPrefix(got, "<Task pending name="); pending != 4 {
+		t.Errorf("%d pending tasks listed, want 4", pending)
+	}
+	want := []string{"do_some_work(1): cancelled", "do_some_work(2): cancelled", "do_some_work(2): cancelled", "wait: cancelled"}
+	if !slices.Equal(states, want) {
+		t.Errorf("final states %q, want %q", states, want)
+	}
+	if took := summaries(evs)["cancel-tasks"]; took != 800*time.Millisecond {
+		t.Errorf("took %v, want the interrupt's 0.8s", took)
+	}
+}
+
+func TestCancelOuterLeavesFinishedTasksDone(t *testing.T) {
+	out, _, code := runCmd(t, "cancel", "--interrupt=2.5s", "--mode", "outer", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	got, states := texts(events(t, out))
+	want := []string{"do_some_work(1): finished", "do_some_work(2): finished", "do_some_work(4): cancelled", "main: cancelled"}
+	if !slices.Equal(states, want) {
+		t.Errorf("states %q, want %q", states, want)
+	}
+	if countOf(got, "true") != 1 {
+		t.Errorf("want one true from gather(*all_tasks()).cancel(): %q", got)
+	}
+}
+
+func TestCancelWithoutDrainDestroysPendingTasks(t *testing.T) {
+	out, _, code := runCmd(t, "cancel", "--interrupt", "--no-drain", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	got, states := texts(events(t, out))
+	if n := countPrefix(got, "Task was destroyed but it is pending!"); n != 4 {
+		t.Errorf("%d tasks reported destroyed, want 4: %q", n, got)
+	}
+	if countOf(states, "wait: pending") != 1 {
+		t.Errorf("the wait task should still be pending when the loop closes: %q", states)
+	}
+}
+
+// The go style calls signal.NotifyContext, which cannot run inside a
+// synctest bubble: these run on real time, scaled down.
+func TestCancelGoStyleStopsEveryGoroutineOrReportsTheLeak(t *testing.T) {
+	out, _, code := runCmdNow(context.Background(), "cancel", "--interrupt", "--json", "--style", "go", "--scale", "0.1")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	got, _ := texts(events(t, out))
+	if n := countSuffix(got, "stopped: context canceled"); n != 3 {
+		t.Errorf("%d goroutines stopped by the context, want 3: %q", n, got)
+	}
+	out, _, code = runCmdNow(context.Background(), "cancel", "--interrupt", "--json", "--style", "go", "--no-drain", "--scale", "0.1")
+	if code != 0 {
+		t.Fatalf("--no-drain: exit %d", code)
+	}
+	got, _ = texts(events(t, out))
+	if countSuffix(got, "goroutines leaked") != 1 {
+		t.Errorf("--no-drain: goleak did not report the leak: %q", got)
+	}
+}
+
+func TestThreadBlockingCallsAddUpCoroutinesOverlap(t *testing.T) {
+	for _, style := range []string{"aio", "go"} {
+		out, errOut, code := runCmd(t, "thread", "--json", "--style", style)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", style, code, errOut)
+		}
+		evs := events(t, out)
+		took := summaries(evs)
+		if took["threadsafe-call"] != 9*time.Second || took["threadsafe-coroutine"] != 6*time.Second {
+			t.Errorf("%s: took %v, want threadsafe-call 9s, threadsafe-coroutine 6s", style, took)
+		}
+		for _, e := range evs {
+			if strings.HasPrefix(e.Text, "main:") && e.T != 0 {
+				t.Errorf("%s: %q at %v: main was blocked", style, e.Text, e.T)
+			}
+		}
+	}
+}
+
+func TestThreadErrorReachesMain(t *testing.T) {
+	for _, style := range []string{"aio", "go"} {
+		out, errOut, code := runCmd(t, "thread", "--fail", "--variant", "threadsafe-coroutine", "--json", "--style", style)
+		if code != 1 {
+			t.Errorf("%s: exit %d, want 1", style, code)
+		}
+		if !strings.Contains(errOut, "failed") || !strings.Contains(out, "error") {
+			t.Errorf("%s: the error did not reach main: stdout %q stderr %q", style, out, errOut)
+		}
+	}
+}
+
+func TestNestVariantsOrderTheirResults(t *testing.T) {
+	want := map[string][]string{ // --durations 4,1,2
+		"gather":       {"Done after 4s", "Done after 1s", "Done after 2s"},
+		"return":       {"Done after 4s", "Done after 1s", "Done after 2s"},
+		"as-completed": {"Done after 1s", "Done after 2s", "Done after 4s"},
+		"wait":         nil, // a set: any order
+	}
+	for _, style := range []string{"aio", "go"} {
+		for variant, order := range want {
+			out, errOut, code := runCmd(t, "nest", "--variant", variant, "--durations", "4,1,2", "--json", "--style", style)
+			if code != 0 {
+				t.Fatalf("%s %s: exit %d: %s", style, variant, code, errOut)
+			}
+			evs := events(t, out)
+			var rets []string
+			for _, e := range evs {
+				if r, ok := strings.CutPrefix(e.Text, "Task ret: "); ok {
+					rets = append(rets, r)
+				}
+			}
+			if order == nil {
+				slices.Sort(rets)
+				order = []string{"Done after 1s", "Done after 2s", "Done after 4s"}
+			}
+			if !slices.Equal(rets, order) {
+				t.Errorf("%s %s: results %q, want %q", style, variant, rets, order)
+			}
+			if took := summaries(evs)[variant]; took != 4*time.Second {
+				t.Errorf("%s %s took %v, want 4s", style, variant, took)
+			}
+		}
+	}
+}
+
+// TestCancelByARealSIGINT runs the binary as a person would: the lesson
+// sends itself a real SIGINT after 0.8 s (--interrupt), or the test sends
+// one, as a person's Ctrl+C.
+func TestCancelByARealSIGINT(t *testing.T) {
+	bin := binary(t)
+	t.Run("--interrupt", func(t *testing.T) {
+		start := time.Now()
+		out, err := exec.Command(bin, "cancel", "--interrupt", "--no-color").Output()
+		if err != nil {
+			t.Fatalf("exit: %v (want 0)", err)
+		}
+		if took := time.Since(start); took > 5*time.Second {
+			t.Errorf("took %v, want about 0.8 s", took)
+		}
+		if n := strings.Count(string(out), "  true\n"); n != 4 {
+			t.Errorf("%d true lines, want 4:\n%s", n, out)
+		}
+	})
+	t.Run("a person's Ctrl+C", func(t *testing.T) {
+		cmd := exec.Command(bin, "cancel", "--no-color", "--durations", "10,10")
+		var stdout strings.Builder
+		cmd.Stdout = &stdout
+		wait := startAndWaitFor(t, cmd, "Waiting: 10")
+		sent := time.Now()
+		cmd.Process.Signal(syscall.SIGINT)
+		err := wait()
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			t.Fatalf("exit code %d, want 0", exit.ExitCode())
+		}
+		if took := time.Since(sent); took > 2*time.Second {
+			t.Errorf("ended %v after Ctrl+C", took)
+		}
+		if !strings.Contains(stdout.String(), "Press Ctrl+C") || !strings.Contains(stdout.String(), "KeyboardInterrupt") {
+			t.Errorf("output:\n%s", stdout.String())
+		}
+	})
+}
+
+func countOf(xs []string, s string) (n int) {
+	for _, x := range xs {
+		if x == s {
+			n++
+		}
+	}
+	return n
+}
+
+func countPrefix(xs []string, p string) (n int) {
+	for _, x := range xs {
+		if strings.HasPrefix(x, p) {
+			n++
+		}
+	}
+	return n
+}
+
+func countSuffix(xs []string, p string) (n int) {
+	for _, x := range xs {
+		if strings.HasSuffix(x, p) {
+			n++
+		}
+	}
+	return n
+}
