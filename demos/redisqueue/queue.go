@@ -1,0 +1,172 @@
+// Package redisqueue is a work queue on a Redis list that loses nothing.
+//
+// The tutorial's consumer takes a message with RPOP: if it crashes before the
+// work is done, the message is gone. Here a consumer moves each message
+// atomically (LMOVE, or BLMOVE to wait for one) from the queue to a
+// processing list of its own, and removes it from there (LREM) only once the
+// work is done. At start, a consumer puts back whatever its processing list
+// still holds, so a message taken by a consumer that crashed is done again:
+// delivery is at least once. A message that cannot be processed goes to a
+// dead-letter list with the reason, instead of being lost or killing the
+// consumer.
+package redisqueue
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// ErrEmpty is returned by Take when there is no message.
+var ErrEmpty = errors.New("the queue is empty")
+
+// Queue is one consumer's view of a work queue stored in the Redis list Key.
+// Producers LPUSH onto Key; consumers take from its other end, so messages
+// come out in the order they were pushed.
+type Queue struct {
+	rdb      *redis.Client
+	key      string
+	consumer string
+}
+
+// New returns the queue stored at key, for the consumer named consumer
+// (consumers sharing a queue need different names).
+func New(rdb *redis.Client, key, consumer string) *Queue {
+	return &Queue{rdb: rdb, key: key, consumer: consumer}
+}
+
+// Key is the list producers push onto.
+func (q *Queue) Key() string { return q.key }
+
+// ProcessingKey is this consumer's list of messages taken and not yet done.
+func (q *Queue) ProcessingKey() string { return q.key + ":processing:" + q.consumer }
+
+// DeadKey is the list of messages that could not be processed.
+func (q *Queue) DeadKey() string { return q.key + ":dead" }
+
+// Push appends values to the queue, in order, as LPUSH does.
+func (q *Queue) Push(ctx context.Context, values ...string) error {
+	args := make([]any, len(values))
+	for i, v := range values {
+		args[i] = v
+	}
+	if err := q.rdb.LPush(ctx, q.key, args...).Err(); err != nil {
+		return fmt.Errorf("pushing onto %s: %w", q.key, err)
+	}
+	return nil
+}
+
+// Take moves the oldest message to this consumer's processing list and
+// returns it, or ErrEmpty. With wait > 0 it waits up to that long for one
+// (BLMOVE) instead of returning ErrEmpty at once (LMOVE).
+func (q *Queue) Take(ctx context.Context, wait time.Duration) (string, error) {
+	var cmd *redis.StringCmd
+	if wait > 0 {
+		cmd = q.rdb.BLMove(ctx, q.key, q.ProcessingKey(), "RIGHT", "LEFT", wait)
+	} else {
+		cmd = q.rdb.LMove(ctx, q.key, q.ProcessingKey(), "RIGHT", "LEFT")
+	}
+	v, err := cmd.Result()
+	return v, q.takeErr(err)
+}
+
+// TakeUnsafe removes the oldest message and returns it, or ErrEmpty, as the
+// tutorial does (RPOP, or BRPOP with wait > 0). If the consumer dies before
+// the work is done, the message is lost: this is what Take fixes.
+func (q *Queue) TakeUnsafe(ctx context.Context, wait time.Duration) (string, error) {
+	if wait > 0 {
+		kv, err := q.rdb.BRPop(ctx, wait, q.key).Result()
+		if err != nil {
+			return "", q.takeErr(err)
+		}
+		return kv[1], nil
+	}
+	v, err := q.rdb.RPop(ctx, q.key).Result()
+	return v, q.takeErr(err)
+}
+
+func (q *Queue) takeErr(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, redis.Nil):
+		return ErrEmpty
+	}
+	return fmt.Errorf("taking from %s: %w", q.key, err)
+}
+
+// Ack marks a message taken with Take as done: it leaves the processing
+// list. Messages taken with TakeUnsafe need no Ack.
+func (q *Queue) Ack(ctx context.Context, value string) error {
+	if err := q.rdb.LRem(ctx, q.ProcessingKey(), 1, value).Err(); err != nil {
+		return fmt.Errorf("acknowledging %q: %w", value, err)
+	}
+	return nil
+}
+
+// DeadLetter is one entry of the dead-letter list, as JSON.
+type DeadLetter struct {
+	Value    string    `json:"value"`
+	Reason   string    `json:"reason"`
+	Consumer string    `json:"consumer"`
+	At       time.Time `json:"at"`
+}
+
+// Reject moves a message that cannot be processed from the processing list
+// to the dead-letter list, with the reason, in one transaction. With
+// taken false (a message from TakeUnsafe) it only records the dead letter.
+func (q *Queue) Reject(ctx context.Context, value, reason string, taken bool) error {
+	entry, err := json.Marshal(DeadLetter{Value: value, Reason: reason, Consumer: q.consumer, At: time.Now().UTC()})
+	if err != nil {
+		return fmt.Errorf("rejecting %q: %w", value, err)
+	}
+	_, err = q.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.LPush(ctx, q.DeadKey(), entry)
+		if taken {
+			p.LRem(ctx, q.ProcessingKey(), 1, value)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("rejecting %q: %w", value, err)
+	}
+	return nil
+}
+
+// Recover puts back on the queue what this consumer's processing list still
+// holds (messages taken by an earlier run that did not finish them), to be
+// taken next, in the order they were first taken. It returns how many.
+func (q *Queue) Recover(ctx context.Context) (int, error) {
+	n := 0
+	for {
+		err := q.rdb.LMove(ctx, q.ProcessingKey(), q.key, "LEFT", "RIGHT").Err()
+		switch {
+		case errors.Is(err, redis.Nil):
+			return n, nil
+		case err != nil:
+			return n, fmt.Errorf("recovering %s: %w", q.ProcessingKey(), err)
+		}
+		n++
+	}
+}
+
+// DeadLetters returns the dead-letter list, newest first.
+func (q *Queue) DeadLetters(ctx context.Context) ([]DeadLetter, error) {
+	raw, err := q.rdb.LRange(ctx, q.DeadKey(), 0, -1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", q.DeadKey(), err)
+	}
+	out := make([]DeadLetter, 0, len(raw))
+	for _, r := range raw {
+		var d DeadLetter
+		if err := json.Unmarshal([]byte(r), &d); err != nil {
+			d = DeadLetter{Value: r, Reason: "unreadable dead letter: " + err.Error()}
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
