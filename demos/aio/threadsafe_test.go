@@ -1,6 +1,7 @@
 package aio
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"testing/synctest"
@@ -147,4 +148,56 @@ func TestRunCoroutineThreadsafeOnAClosedLoop(t *testing.T) {
 	if _, err := l.RunCoroutineThreadsafe(func(*Task) (any, error) { return nil, nil }, ""); !errors.Is(err, ErrClosed) {
 		t.Errorf("error = %v, want ErrClosed", err)
 	}
+}
+
+func TestToThreadDoesNotBlockTheLoop(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l := NewLoop()
+		defer l.Close()
+		var log events
+		blocking := l.CreateTask(func(t *Task) (any, error) {
+			return t.ToThread(func(context.Context) (any, error) {
+				time.Sleep(2 * time.Second) // a blocking call, off the loop
+				return "slept", nil
+			})
+		}, "blocking")
+		ticker := l.CreateTask(func(t *Task) (any, error) {
+			for range 3 {
+				if err := t.Sleep(500 * time.Millisecond); err != nil {
+					return nil, err
+				}
+				log.add("tick at %v", l.Time())
+			}
+			return nil, nil
+		}, "ticker")
+		res, err := l.RunUntilComplete(l.Gather(blocking, ticker))
+		if err != nil || res.([]any)[0] != "slept" {
+			t.Fatalf("gather = %v, %v", res, err)
+		}
+		if got := log.String(); got != "tick at 500ms | tick at 1s | tick at 1.5s" {
+			t.Errorf("the loop was blocked: %s", got)
+		}
+	})
+}
+
+func TestCancellingToThreadCancelsItsContext(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l := NewLoop()
+		defer l.Close()
+		stopped := make(chan error, 1)
+		task := l.CreateTask(func(t *Task) (any, error) {
+			return t.ToThread(func(ctx context.Context) (any, error) {
+				<-ctx.Done()
+				stopped <- ctx.Err()
+				return nil, ctx.Err()
+			})
+		}, "")
+		l.CallLater(time.Second, func() { task.Cancel() })
+		if _, err := l.RunUntilComplete(task); !errors.Is(err, ErrCancelled) {
+			t.Errorf("RunUntilComplete = %v, want ErrCancelled", err)
+		}
+		if err := <-stopped; !errors.Is(err, context.Canceled) {
+			t.Errorf("fn's context: %v", err)
+		}
+	})
 }
