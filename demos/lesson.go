@@ -67,6 +67,7 @@ func All() []Lesson {
 		&nestLesson{Durations: []float64{1, 2, 4}, Variant: "all"},
 		&cancelLesson{Mode: "tasks"},
 		&threadLesson{Variant: "all"},
+		&queueLesson{redis: redisFlags{Mode: "poll", Idle: 3, Max: 30}},
 	}
 }
 

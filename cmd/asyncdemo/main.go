@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"golang.org/x/term"
 )
 
@@ -29,6 +30,7 @@ const (
 const grace = 150 * time.Millisecond
 
 func main() {
+	redis.SetLogger(quietLogger{}) // its own retries are not the user's business: errors are returned
 	ctx, claim, stop := interruptible(context.Background())
 	defer stop()
 	io := &IOStreams{
@@ -104,6 +106,11 @@ func interruptible(parent context.Context) (ctx context.Context, claim, stop fun
 		cancel(nil)
 	}
 }
+
+// quietLogger drops go-redis's log lines.
+type quietLogger struct{}
+
+func (quietLogger) Printf(context.Context, string, ...any) {}
 
 var errInterrupt = errors.New("interrupted by the user")
 

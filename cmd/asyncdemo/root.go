@@ -51,7 +51,8 @@ func (e usageError) Unwrap() error { return e.err }
 
 func isUsage(err error) bool {
 	var u usageError
-	return errors.As(err, &u) || strings.HasPrefix(err.Error(), "unknown command") ||
+	var du demos.UsageError
+	return errors.As(err, &u) || errors.As(err, &du) || strings.HasPrefix(err.Error(), "unknown command") ||
 		strings.HasPrefix(err.Error(), "unknown flag") || strings.HasPrefix(err.Error(), "unknown shorthand flag")
 }
 
@@ -62,6 +63,7 @@ func init() { cobra.EnableCommandSorting = false }
 var groups = []*cobra.Group{
 	{ID: "Basics", Title: "Basics: the loop, coroutines, tasks, futures"},
 	{ID: "Concurrency", Title: "Concurrency: many tasks, cancellation, threads"},
+	{ID: "Redis and HTTP", Title: "Redis and HTTP, for real"},
 }
 
 // newRootCmd builds the command tree: one subcommand per lesson, in order.
