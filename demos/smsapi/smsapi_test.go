@@ -1,0 +1,162 @@
+package smsapi
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+type scale float64
+
+func (s scale) Real(d time.Duration) time.Duration { return time.Duration(float64(d) * float64(s)) }
+
+// serve runs the API on an in-memory listener, which works inside a
+// synctest bubble (real sockets do not), and returns a client for it.
+func serve(t *testing.T, ctx context.Context, clock Clock, maxDelay time.Duration) *Client {
+	t.Helper()
+	l := newPipeListener()
+	done := make(chan error, 1)
+	go func() { done <- Serve(ctx, l, Handler(clock, maxDelay), time.Second) }()
+	c := NewClient("http://sms", time.Minute, 100)
+	c.http.Transport.(*http.Transport).DialContext = func(ctx context.Context, _, _ string) (net.Conn, error) { return l.dial() }
+	t.Cleanup(func() {
+		c.CloseIdleConnections()
+		if err := <-done; err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	})
+	return c
+}
+
+func TestAnswersAfterTheDelay(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		c := serve(t, ctx, scale(1), 30*time.Second)
+		cases := []struct {
+			path   string
+			status int
+			text   string
+			took   time.Duration
+		}{
+			{"/1", 200, "1 It works", time.Second},
+			{"/0", 200, "0 It works", 0},
+			{"/error", 200, "error!", 3 * time.Second},
+			{"/45", 200, "45 It works", 30 * time.Second}, // capped at the maximum
+			{"/-1", 400, `x must be a whole number of seconds from 0, not "-1"`, 0},
+			{"/banana", 400, `x must be a whole number of seconds from 0, not "banana"`, 0},
+		}
+		for _, tc := range cases {
+			start := time.Now()
+			r, err := c.Get(ctx, tc.path)
+			if (err != nil) != (tc.status != 200) || r.Status != tc.status || r.Text != tc.text {
+				t.Errorf("GET %s = %d %q, %v; want %d %q", tc.path, r.Status, r.Text, err, tc.status, tc.text)
+			}
+			if took := time.Since(start); took != tc.took {
+				t.Errorf("GET %s took %v, want %v", tc.path, took, tc.took)
+			}
+		}
+		cancel()
+	})
+}
+
+func TestConcurrentCallsOverlap(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		c := serve(t, ctx, scale(0.5), 30*time.Second)
+		start := time.Now()
+		var wg sync.WaitGroup
+		for range 50 {
+			wg.Go(func() {
+				if r, err := c.Get(ctx, "/4"); err != nil || r.Text != "4 It works" {
+					t.Errorf("GET /4 = %+v, %v", r, err)
+				}
+			})
+		}
+		wg.Wait()
+		if took := time.Since(start); took != 2*time.Second {
+			t.Errorf("50 concurrent calls of 4 s at scale 0.5 took %v, want 2s", took)
+		}
+		cancel()
+	})
+}
+
+func TestShutdownLetsRequestsInProgressFinish(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx, stop := context.WithCancel(context.Background())
+		c := serve(t, ctx, scale(1), time.Minute)
+		got := make(chan string)
+		go func() {
+			r, err := c.Get(context.Background(), "/1")
+			if err != nil {
+				got <- err.Error()
+				return
+			}
+			got <- r.Text
+		}()
+		time.Sleep(500 * time.Millisecond)
+		stop() // Ctrl+C while a request is in progress
+		if text := <-got; text != "1 It works" {
+			t.Errorf("the request in progress got %q, want its answer", text)
+		}
+	})
+}
+
+func TestFailedCallIsAnErrorNotAPanic(t *testing.T) {
+	c := NewClient("http://127.0.0.1:1", time.Second, 1) // nothing listens there
+	if _, err := c.Get(context.Background(), "/1"); err == nil || !strings.Contains(err.Error(), "GET /1") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// pipeListener is a net.Listener of in-memory connections.
+type pipeListener struct {
+	conns chan net.Conn
+	done  chan struct{}
+	once  sync.Once
+}
+
+func newPipeListener() *pipeListener {
+	return &pipeListener{conns: make(chan net.Conn), done: make(chan struct{})}
+}
+
+func (l *pipeListener) dial() (net.Conn, error) {
+	server, client := net.Pipe()
+	select {
+	case l.conns <- server:
+		return client, nil
+	case <-l.done:
+		return nil, net.ErrClosed
+	}
+}
+
+func (l *pipeListener) Accept() (net.Conn, error) {
+	select {
+	case c := <-l.conns:
+		return c, nil
+	case <-l.done:
+		return nil, net.ErrClosed
+	}
+}
+
+func (l *pipeListener) Close() error {
+	l.once.Do(func() { close(l.done) })
+	return nil
+}
+
+func (l *pipeListener) Addr() net.Addr { return pipeAddr{} }
+
+type pipeAddr struct{}
+
+func (pipeAddr) Network() string { return "pipe" }
+func (pipeAddr) String() string  { return "pipe" }
