@@ -84,6 +84,8 @@ type UsageError struct{ Err error }
 func (e UsageError) Error() string { return e.Err.Error() }
 func (e UsageError) Unwrap() error { return e.Err }
 
+func hasRedisURL() bool { return os.Getenv("REDIS_URL") != "" }
+
 // push is one message of the scripted producer and when it is pushed.
 type push struct {
 	at    float64 // seconds after the start
@@ -134,7 +136,7 @@ func openRedis(ctx context.Context, e *Env, f *redisFlags) (*redisSession, error
 		s.Close()
 		return nil, fmt.Errorf("cannot reach Redis at %s: %w", opts.Addr, err)
 	}
-	if e.Printer != nil {
+	if e.Printer != nil && !e.Tool {
 		where := "an embedded Redis (miniredis) at " + opts.Addr
 		if s.external {
 			where = "Redis at " + opts.Addr + " (Ctrl+C to stop)"
@@ -249,41 +251,56 @@ func (c *consumer) Next(ctx context.Context) (string, error) {
 		if err := ctx.Err(); err != nil {
 			return "", err
 		}
-		if c.idle() {
-			return "", errIdle
-		}
 		wait := time.Duration(0)
 		if c.flags.Mode == "block" {
 			wait = time.Second // BRPOP's timeout, so that idleness and Ctrl+C are noticed
 		}
-		var msg string
-		var err error
-		if c.flags.Unsafe {
-			msg, err = c.queue.TakeUnsafe(ctx, wait)
-		} else {
-			msg, err = c.queue.Take(ctx, wait)
-		}
+		msg, err := c.TryTake(ctx, wait)
 		switch {
-		case err == nil:
-			c.recovered()
-			c.mu.Lock()
-			c.inflight++
-			c.last = time.Now()
-			c.mu.Unlock()
-			return msg, nil
+		case err == nil, errors.Is(err, errIdle):
+			return msg, err
 		case errors.Is(err, redisqueue.ErrEmpty):
-			c.recovered()
 			if c.flags.Mode == "poll" {
 				sleepCtx(ctx, c.clock.Real(time.Second)) // time.sleep(1)
 			}
 		case ctx.Err() != nil:
 			return "", ctx.Err()
 		default:
-			c.unavailable(err)
 			sleepCtx(ctx, backoff)
 			backoff = min(2*backoff, 2*time.Second)
 		}
 	}
+}
+
+// TryTake makes one attempt to take a message, waiting up to wait for one
+// in Redis (0: not at all). It returns redisqueue.ErrEmpty if there was
+// none, errIdle once an embedded run's queue has been idle for --idle, and
+// another error, after saying once that Redis is unavailable, if Redis
+// could not be reached.
+func (c *consumer) TryTake(ctx context.Context, wait time.Duration) (string, error) {
+	if c.idle() {
+		return "", errIdle
+	}
+	var msg string
+	var err error
+	if c.flags.Unsafe {
+		msg, err = c.queue.TakeUnsafe(ctx, wait)
+	} else {
+		msg, err = c.queue.Take(ctx, wait)
+	}
+	switch {
+	case err == nil:
+		c.recovered()
+		c.mu.Lock()
+		c.inflight++
+		c.last = time.Now()
+		c.mu.Unlock()
+	case errors.Is(err, redisqueue.ErrEmpty):
+		c.recovered()
+	case ctx.Err() == nil:
+		c.unavailable(err)
+	}
+	return msg, err
 }
 
 func (c *consumer) idle() bool {

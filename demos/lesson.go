@@ -43,6 +43,17 @@ type Info struct {
 	// HandlesInterrupt reports whether Ctrl+C is part of the lesson: the
 	// program then lets the lesson finish after the first one.
 	HandlesInterrupt bool
+	// Tool marks a command that is not a lesson, such as push: no texts,
+	// runs or timeline, just what it prints.
+	Tool bool
+	// Args names the positional arguments a command takes, if any; it
+	// then implements ArgsTaker.
+	Args string
+}
+
+// ArgsTaker is a lesson or tool that takes positional arguments.
+type ArgsTaker interface {
+	SetArgs(args []string) error
 }
 
 // Lesson is one runnable lesson. A fresh value is made for each command, so
@@ -68,6 +79,10 @@ func All() []Lesson {
 		&cancelLesson{Mode: "tasks"},
 		&threadLesson{Variant: "all"},
 		&queueLesson{redis: redisFlags{Mode: "poll", Idle: 3, Max: 30}},
+		&smsLesson{redis: redisFlags{Mode: "block", Idle: 3, Max: 30}, Timeout: 10, MaxDelay: 30},
+		&workersLesson{redis: redisFlags{Mode: "poll", Idle: 3, Max: 30}, Workers: 2},
+		&pushCommand{},
+		&smsServerCommand{MaxDelay: 30},
 	}
 }
 
@@ -87,6 +102,7 @@ type Env struct {
 	// Interrupt sends this process a real SIGINT, the signal Ctrl+C sends;
 	// tests replace it.
 	Interrupt func()
+	Tool      bool // running a tool, not a lesson
 }
 
 // Run records one run of the lesson named name (such as "concurrent" or

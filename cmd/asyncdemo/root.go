@@ -64,6 +64,7 @@ var groups = []*cobra.Group{
 	{ID: "Basics", Title: "Basics: the loop, coroutines, tasks, futures"},
 	{ID: "Concurrency", Title: "Concurrency: many tasks, cancellation, threads"},
 	{ID: "Redis and HTTP", Title: "Redis and HTTP, for real"},
+	{ID: "Tools", Title: "Tools"},
 }
 
 // newRootCmd builds the command tree: one subcommand per lesson, in order.
@@ -103,12 +104,27 @@ func newRootCmd(ios *IOStreams) *cobra.Command {
 // run, for tests.
 func newLessonCmd(opts *Options, lesson demos.Lesson, runF func(*Options, demos.Lesson) error) *cobra.Command {
 	info := lesson.Info()
+	args := noArgs
+	use := info.Name
+	if taker, ok := lesson.(demos.ArgsTaker); ok {
+		use += " " + info.Args
+		args = func(_ *cobra.Command, args []string) error {
+			if err := taker.SetArgs(args); err != nil {
+				return usageError{err}
+			}
+			return nil
+		}
+	}
+	long := info.Title + "."
+	if info.Before != "" {
+		long += "\n\n" + info.Before
+	}
 	cmd := &cobra.Command{
-		Use:     info.Name,
+		Use:     use,
 		Short:   info.Title,
-		Long:    info.Title + ".\n\n" + info.Before,
+		Long:    long,
 		GroupID: info.Group,
-		Args:    noArgs,
+		Args:    args,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
 				return runF(opts, lesson)
@@ -146,6 +162,7 @@ func runLesson(ctx context.Context, opts *Options, lesson demos.Lesson) error {
 		Clock:     timing.NewClock(opts.Scale),
 		Compare:   info.Compares && !opts.NoCompare,
 		Interrupt: ios.SelfInterrupt,
+		Tool:      info.Tool,
 	}
 	if info.HandlesInterrupt && ios.ClaimInterrupt != nil {
 		ios.ClaimInterrupt()
@@ -157,11 +174,16 @@ func runLesson(ctx context.Context, opts *Options, lesson demos.Lesson) error {
 		env.Printer = timing.NewPrinter(ios.Out, noColor)
 		env.Printer.Width = width
 		env.Rec = timing.NewRecorder(env.Printer)
-		env.Printer.Heading(fmt.Sprintf("asyncdemo %s — %s", info.Name, info.Title))
-		env.Printer.Note(info.Before)
+		if !info.Tool {
+			env.Printer.Heading(fmt.Sprintf("asyncdemo %s — %s", info.Name, info.Title))
+			env.Printer.Note(info.Before)
+		}
+	}
+	if info.Tool {
+		env.Rec.StartRun(info.Name, "")
 	}
 	err := lesson.Run(env)
-	if env.Printer != nil && err == nil && len(env.Runs) > 0 {
+	if env.Printer != nil && err == nil && len(env.Runs) > 0 && !info.Tool {
 		if worthDrawing(env.Runs) {
 			tl := timing.Timeline{Width: width, ASCII: opts.ASCII || ios.Term == "dumb" || ios.Term == "linux", NoColor: noColor}
 			fmt.Fprintf(ios.Out, "%s\n\n", tl.Render(env.Runs...))

@@ -1,0 +1,200 @@
+package demos
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"asyncdemo/demos/aio"
+	"asyncdemo/demos/smsapi"
+	"asyncdemo/timing"
+)
+
+// smsAio is the tutorial's SMS consumer: the same master-worker program as
+// the queue lesson, but each coroutine calls the slow SMS API over HTTP,
+// and on failure calls /error, the alarm. The HTTP call runs off the loop
+// (t.ToThread), so the loop goes on with the other messages meanwhile.
+func smsAio(ctx context.Context, l *aio.Loop, c *consumer, api *smsapi.Client, r *timing.Recorder) error {
+	stop := startLoop(l)
+	defer stop()
+	fetch := func(t *aio.Task, path string) (string, error) {
+		res, err := t.ToThread(func(ctx context.Context) (any, error) { return api.Get(ctx, path) })
+		resp, _ := res.(smsapi.Response)
+		if resp.Status != 0 {
+			r.Printf(t.Name(), "%d", resp.Status) // print(resp.status)
+		}
+		return resp.Text, err
+	}
+	doSomeWork := func(x int) aio.Coroutine {
+		return func(t *aio.Task) (any, error) {
+			r.Printf(t.Name(), "Waiting %d", x)
+			ret, err := fetch(t, fmt.Sprintf("/%d", x))
+			if err != nil {
+				r.Printf(t.Name(), "sending failed: %v; calling /error", err)
+				alarm, err := fetch(t, "/error")
+				if err != nil {
+					r.Printf(t.Name(), "%v", err)
+					return nil, err
+				}
+				r.Printf(t.Name(), "%s", alarm)
+				return nil, nil
+			}
+			r.Printf(t.Name(), "%s", ret)
+			r.Printf(t.Name(), "Done %d", x)
+			return nil, nil
+		}
+	}
+	for {
+		msg, err := c.Next(ctx) // rcon.brpop("queue")
+		if err != nil {
+			return c.end(err)
+		}
+		x, ok := c.Parse(ctx, msg)
+		if !ok {
+			continue
+		}
+		f, err := l.RunCoroutineThreadsafe(doSomeWork(x), call("do_some_work", x))
+		if err != nil {
+			return err
+		}
+		c.Track(ctx, msg, f)
+	}
+}
+
+// smsGo: a goroutine per message calls the API with the shared client.
+func smsGo(ctx context.Context, c *consumer, api *smsapi.Client, r *timing.Recorder) error {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	for {
+		msg, err := c.Next(ctx)
+		if err != nil {
+			wg.Wait()
+			return c.end(err)
+		}
+		x, ok := c.Parse(ctx, msg)
+		if !ok {
+			continue
+		}
+		wg.Go(func() {
+			name := call("do_some_work", x)
+			r.Begin(name, name)
+			defer r.End(name, timing.StateDone)
+			r.Printf(name, "Waiting %d", x)
+			resp, err := api.Get(ctx, fmt.Sprintf("/%d", x))
+			if resp.Status != 0 {
+				r.Printf(name, "%d", resp.Status)
+			}
+			if err != nil {
+				if ctx.Err() != nil {
+					return // Ctrl+C: not acknowledged, recovered next time
+				}
+				r.Printf(name, "sending failed: %v; calling /error", err)
+				if alarm, err := api.Get(ctx, "/error"); err != nil {
+					r.Printf(name, "%v", err)
+				} else {
+					r.Printf(name, "%s", alarm.Text)
+				}
+			} else {
+				r.Printf(name, "%s", resp.Text)
+				r.Printf(name, "Done %d", x)
+			}
+			c.Done(ctx, msg, nil)
+		})
+	}
+}
+
+// smsLesson is lesson 11.
+type smsLesson struct {
+	redis    redisFlags
+	URL      string
+	Timeout  float64
+	MaxDelay float64
+}
+
+// smsScript pushes 5, 1 and 1 in quick succession, as the tutorial did.
+var smsScript = []push{{0, "5"}, {0.2, "1"}, {0.4, "1"}}
+
+func (s *smsLesson) Info() Info {
+	return Info{
+		Name: "sms", Group: "Redis and HTTP",
+		Title: "the worker calls a slow HTTP SMS API; failures call /error",
+		Before: "The queue consumer again, but each message is sent to a slow SMS API over HTTP: GET /x takes " +
+			"x seconds and answers \"x It works\" (an embedded server on a free loopback port, or --url). If " +
+			"sending fails, the worker calls GET /error, the alarm, which takes 3 s. Messages 5, 1 and 1 " +
+			"arrive; watch both 1 s calls answer while the 5 s one is still waiting.",
+		After: "The HTTP calls overlapped: one thread, one loop, three requests in flight, because each await " +
+			"gave the loop back. The tutorial used aiohttp (an asyncio HTTP client) with a new ClientSession " +
+			"per call; share one session instead, and give it timeouts. Here the call runs in a thread " +
+			"(asyncio.to_thread) with one shared net/http client. --timeout smaller than a message shows the " +
+			"failure path: the call gives up and /error is called.",
+		AfterGo: "A goroutine per message, each making a plain blocking HTTP call with one shared http.Client: " +
+			"the calls overlap because each blocked goroutine parks without holding anyone else up. Cap the " +
+			"connections (Transport.MaxConnsPerHost) so a burst cannot exhaust the file descriptors.",
+	}
+}
+
+func (s *smsLesson) AddFlags(fs *pflag.FlagSet) {
+	s.redis.add(fs, "5,1,1")
+	fs.StringVar(&s.URL, "url", "", "call the SMS API at `URL` (e.g. one started with asyncdemo sms-server) instead of an embedded one")
+	fs.Var(secondsValue{&s.Timeout}, "timeout", "give up a call after this many seconds (then /error is called)")
+	fs.Var(secondsValue{&s.MaxDelay}, "max-delay", "the embedded API's longest delay, in seconds")
+}
+
+func (s *smsLesson) Run(e *Env) error {
+	base := s.URL
+	if base == "" {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return fmt.Errorf("starting the embedded SMS API: %w", err)
+		}
+		ctx, stop := context.WithCancel(context.Background())
+		served := make(chan error, 1)
+		go func() {
+			served <- smsapi.Serve(ctx, l, smsapi.Handler(e.Clock, seconds(s.MaxDelay)), time.Second)
+		}()
+		defer func() { stop(); <-served }()
+		base = "http://" + l.Addr().String()
+		if e.Printer != nil {
+			e.Printer.Note("The SMS API is embedded at " + base + ".")
+		}
+	}
+	api := smsapi.NewClient(base, e.Clock.Real(seconds(s.Timeout)), 256)
+	defer api.CloseIdleConnections()
+	return runConsumer(e, &s.redis, smsScript, "sms",
+		func(l *aio.Loop, c *consumer) error { return smsAio(e.Ctx, l, c, api, e.Rec) },
+		func(ctx context.Context, c *consumer) error { return smsGo(ctx, c, api, e.Rec) })
+}
+
+// smsServerCommand is "asyncdemo sms-server": the API on its own, for a
+// second terminal.
+type smsServerCommand struct {
+	Addr     string
+	MaxDelay float64
+}
+
+func (s *smsServerCommand) Info() Info {
+	return Info{
+		Name: "sms-server", Group: "Tools", Tool: true, HandlesInterrupt: true,
+		Title: "run the slow SMS API on its own (Ctrl+C stops it gracefully)",
+	}
+}
+
+func (s *smsServerCommand) AddFlags(fs *pflag.FlagSet) {
+	fs.StringVar(&s.Addr, "addr", "127.0.0.1:5000", "listen on `HOST:PORT` (loopback by default)")
+	fs.Var(secondsValue{&s.MaxDelay}, "max-delay", "the longest delay a call may ask for, in seconds")
+}
+
+func (s *smsServerCommand) Run(e *Env) error {
+	l, err := net.Listen("tcp", s.Addr)
+	if err != nil {
+		return UsageError{fmt.Errorf("--addr %q: %w", s.Addr, err)}
+	}
+	e.Rec.Printf("", "SMS API listening on http://%s (GET /<x>, GET /error); Ctrl+C stops it", l.Addr())
+	err = smsapi.Serve(e.Ctx, l, smsapi.Handler(e.Clock, seconds(s.MaxDelay)), 5*time.Second)
+	e.Rec.Printf("", "stopped")
+	return err
+}

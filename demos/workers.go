@@ -1,0 +1,163 @@
+package demos
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"asyncdemo/demos/aio"
+	"asyncdemo/demos/redisqueue"
+	"asyncdemo/timing"
+)
+
+// workersAio is the tutorial's last program: no master in another thread,
+// just n worker coroutines on one loop, each taking messages from Redis
+// itself. The Redis calls run off the loop (asyncio.to_thread), so a
+// worker waiting for Redis holds nobody up. With syncClient they are made
+// right inside the coroutine, as the tutorial does, and a call that waits
+// (BRPOP) stops the whole loop while it waits: every worker stalls.
+func workersAio(ctx context.Context, l *aio.Loop, c *consumer, r *timing.Recorder, n int, syncClient bool) error {
+	take := func(t *aio.Task) (string, error) {
+		if syncClient {
+			return c.TryTake(ctx, time.Second) // rcon.brpop("queue", 1): the loop waits here
+		}
+		msg, err := t.ToThread(func(ctx context.Context) (any, error) { return c.TryTake(ctx, time.Second) })
+		s, _ := msg.(string)
+		return s, err
+	}
+	done := func(t *aio.Task, msg string) {
+		if syncClient {
+			c.Done(ctx, msg, nil)
+			return
+		}
+		t.ToThread(func(ctx context.Context) (any, error) { c.Done(ctx, msg, nil); return nil, nil })
+	}
+	worker := func(t *aio.Task) (any, error) {
+		r.Printf(t.Name(), "Start worker")
+		for {
+			msg, err := take(t)
+			switch {
+			case errors.Is(err, errIdle):
+				return nil, nil
+			case errors.Is(err, redisqueue.ErrEmpty): // BRPOP waited 1 s for nothing
+				if err := t.Sleep(0); err != nil { // let the other workers have a turn
+					return nil, err
+				}
+				continue
+			case err != nil:
+				if err := t.Sleep(time.Second); err != nil { // Redis is away: try again soon
+					return nil, err
+				}
+				continue
+			}
+			x, ok := c.Parse(ctx, msg)
+			if !ok {
+				continue
+			}
+			span := r.BeginSpan(call("do_some_work", x), call("do_some_work", x))
+			r.Printf(t.Name(), "Wait %d", x)
+			if err := t.Sleep(seconds(float64(x))); err != nil {
+				r.EndSpan(span, timing.StateCancelled)
+				return nil, err
+			}
+			r.Printf(t.Name(), "Done %d", x)
+			r.EndSpan(span, timing.StateDone)
+			done(t, msg)
+		}
+	}
+	var workers []aio.Awaitable
+	for i := range n {
+		workers = append(workers, l.CreateTask(worker, fmt.Sprintf("worker-%d", i+1)))
+	}
+	_, err := l.RunUntilComplete(l.Gather(workers...))
+	c.Wait()
+	return err
+}
+
+// workersGo: n goroutines, each taking messages in a loop. A goroutine
+// blocked in BRPOP holds up only itself.
+func workersGo(ctx context.Context, c *consumer, clock *timing.Clock, r *timing.Recorder, n int) error {
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			name := fmt.Sprintf("worker-%d", i+1)
+			r.Printf(name, "Start worker")
+			for ctx.Err() == nil {
+				msg, err := c.TryTake(ctx, time.Second)
+				if errors.Is(err, errIdle) {
+					return
+				}
+				if err != nil {
+					continue
+				}
+				x, ok := c.Parse(ctx, msg)
+				if !ok {
+					continue
+				}
+				span := r.BeginSpan(call("do_some_work", x), call("do_some_work", x))
+				r.Printf(name, "Wait %d", x)
+				select {
+				case <-clock.After(seconds(float64(x))):
+				case <-ctx.Done():
+					r.EndSpan(span, timing.StateCancelled)
+					return
+				}
+				r.Printf(name, "Done %d", x)
+				r.EndSpan(span, timing.StateDone)
+				c.Done(ctx, msg, nil)
+			}
+		})
+	}
+	wg.Wait()
+	return ctx.Err()
+}
+
+// workersLesson is lesson 12.
+type workersLesson struct {
+	redis      redisFlags
+	Workers    int
+	SyncClient bool
+}
+
+func (w *workersLesson) Info() Info {
+	return Info{
+		Name: "workers", Group: "Redis and HTTP",
+		Title: "N worker coroutines on one loop, each taking from the queue",
+		Before: "No master thread this time: N worker coroutines run on one loop, and each takes messages from " +
+			"Redis itself, waits x seconds, and takes the next. Watch the workers' messages overlap. With " +
+			"--sync-client the Redis call is made right inside the coroutine first, as the tutorial does, " +
+			"then the fixed way.",
+		After: "The workers shared one loop and their waits overlapped. The tutorial's workers call Redis " +
+			"with a synchronous client inside the coroutine: every such call holds the whole loop, and a call " +
+			"that waits (BRPOP with a timeout) stalls every worker for as long as it waits, as --sync-client " +
+			"showed. Use an asyncio client (redis.asyncio) or asyncio.to_thread. The tutorial's " +
+			"asyncio.Task.all_tasks() in its Ctrl+C handler was removed in Python 3.9: on today's Python the " +
+			"program dies there with an AttributeError.",
+		AfterGo: "N goroutines, each taking messages in its own loop. Each Redis call blocks only the goroutine " +
+			"that makes it, so the blocking BRPOP that stalls an event loop is the normal way here.",
+	}
+}
+
+func (w *workersLesson) AddFlags(fs *pflag.FlagSet) {
+	w.redis.add(fs, "2,5,1,1")
+	fs.Var(countValue{&w.Workers, 1, 1000}, "workers", "how many worker coroutines")
+	fs.BoolVar(&w.SyncClient, "sync-client", false, "first call Redis synchronously inside the coroutines (the tutorial's trap), then the fix")
+}
+
+func (w *workersLesson) Run(e *Env) error {
+	if w.SyncClient && e.Style == StyleAio {
+		err := runConsumer(e, &w.redis, queueScript, "sync-client",
+			func(l *aio.Loop, c *consumer) error { return workersAio(e.Ctx, l, c, e.Rec, w.Workers, true) },
+			nil)
+		if err != nil {
+			return err
+		}
+	}
+	return runConsumer(e, &w.redis, queueScript, "workers",
+		func(l *aio.Loop, c *consumer) error { return workersAio(e.Ctx, l, c, e.Rec, w.Workers, false) },
+		func(ctx context.Context, c *consumer) error { return workersGo(ctx, c, e.Clock, e.Rec, w.Workers) })
+}
