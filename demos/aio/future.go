@@ -160,7 +160,7 @@ func (f *Future) AddDoneCallback(fn func(Awaitable)) {
 
 func (f *Future) addCallback(cb doneCallback) {
 	if f.state != Pending {
-		f.loop.ready.push(f.entryFor(cb))
+		f.loop.enqueue(f.entryFor(cb))
 		return
 	}
 	f.callbacks = append(f.callbacks, cb)
@@ -187,7 +187,7 @@ func (f *Future) entryFor(cb doneCallback) entry {
 
 func (f *Future) scheduleCallbacks() {
 	for i, cb := range f.callbacks {
-		f.loop.ready.push(f.entryFor(cb))
+		f.loop.enqueue(f.entryFor(cb))
 		f.callbacks[i] = doneCallback{}
 	}
 	f.callbacks = f.callbacks[:0]
@@ -195,11 +195,16 @@ func (f *Future) scheduleCallbacks() {
 
 // String returns a Python-like representation, such as
 // <Future pending cb=[Task.task_wakeup()]> or <Future finished result=2>.
-func (f *Future) String() string { return f.repr("Future") }
+func (f *Future) String() string { return f.repr("Future", "") }
 
-func (f *Future) repr(kind string, extra ...string) string {
+// repr formats the future as kind; state, if not empty, replaces the state
+// word.
+func (f *Future) repr(kind, state string, extra ...string) string {
+	if state == "" {
+		state = f.state.String()
+	}
 	var b strings.Builder
-	b.WriteString("<" + kind + " " + f.state.String())
+	b.WriteString("<" + kind + " " + state)
 	for _, e := range extra {
 		b.WriteString(" " + e)
 	}
@@ -215,7 +220,7 @@ func (f *Future) repr(kind string, extra ...string) string {
 		for _, cb := range f.callbacks {
 			names = append(names, callbackName(cb))
 		}
-		if len(names) > 3 {
+		if len(names) > 2 {
 			names = append(names[:1], fmt.Sprintf("<%d more>", len(names)-2), names[len(names)-1])
 		}
 		fmt.Fprintf(&b, " cb=[%s]", strings.Join(names, ", "))

@@ -265,7 +265,6 @@ func TestFutureReprAbbreviatesFourCallbacks(t *testing.T) {
 // the last with "<N more>" between as soon as there are more than two:
 // <Future pending cb=[a() at ..., <1 more>, c() at ...]>
 func TestFutureReprAbbreviatesThreeCallbacks(t *testing.T) {
-	knownBug(t, "Future repr lists three callbacks in full; CPython abbreviates from three on: cb=[a(), <1 more>, c()]")
 	l := NewLoop()
 	defer l.Close()
 	g := l.CreateFuture()
@@ -302,7 +301,6 @@ func TestFutureAwaitedByATaskShowsTheTaskWakeup(t *testing.T) {
 // The loop names its own callbacks after asyncio's (gather.<locals>._done_callback,
 // _wait.<locals>._on_completion), without the source location.
 func TestFutureBeingRunUntilCompleteShowsTheStopCallback(t *testing.T) {
-	knownBug(t, "the stop callback RunUntilComplete adds shows as a Go closure name (aio.(*Loop).RunUntilComplete.func1()), not _run_until_complete_cb()")
 	bubble(t, "<Future pending cb=[_run_until_complete_cb()]>", func(t *testing.T, l *Loop, tr *trace) {
 		f := l.CreateFuture()
 		l.CallSoon(func() { tr.add("%s", f); noErr(t, f.SetResult(nil)) })

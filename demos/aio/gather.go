@@ -33,7 +33,7 @@ func (g *gatheringFuture) Cancel() bool {
 }
 
 // String returns a Python-like representation.
-func (g *gatheringFuture) String() string { return g.repr("_GatheringFuture") }
+func (g *gatheringFuture) String() string { return g.repr("_GatheringFuture", "") }
 
 // Gather returns a future that completes when all of aws are done, with a
 // []any of their results in argument order, whatever order they finish in
@@ -49,12 +49,13 @@ func (l *Loop) Gather(aws ...Awaitable) Awaitable { return l.gather(false, aws) 
 func (l *Loop) GatherReturnExceptions(aws ...Awaitable) Awaitable { return l.gather(true, aws) }
 
 func (l *Loop) gather(returnExceptions bool, aws []Awaitable) Awaitable {
+	if len(aws) == 0 { // a plain, finished future, as asyncio returns
+		f := l.CreateFuture()
+		f.SetResult([]any{})
+		return f
+	}
 	g := &gatheringFuture{children: aws}
 	g.loop, g.self = l, g
-	if len(aws) == 0 {
-		g.Future.SetResult([]any{})
-		return g
-	}
 	finished := 0
 	// asyncio's _done_callback. A child passed twice gets the callback twice
 	// and counts twice; both run back to back, so the outcome is the same as

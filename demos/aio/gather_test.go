@@ -244,7 +244,6 @@ func TestGatherEdgeCases(t *testing.T) {
 
 // gather = asyncio.gather() -> <Future finished result=[]>
 func TestEmptyGatherIsAPlainFinishedFuture(t *testing.T) {
-	knownBug(t, "Gather() with no children reprs as <_GatheringFuture finished result=[]>; CPython returns a plain Future: <Future finished result=[]>")
 	l := NewLoop()
 	defer l.Close()
 	if got := l.Gather().String(); got != "<Future finished result=[]>" {

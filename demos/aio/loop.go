@@ -181,8 +181,18 @@ func (l *Loop) checkClosed() {
 func (l *Loop) CallSoon(fn func()) *Handle {
 	l.checkClosed()
 	h := &Handle{loop: l, fn: fn}
-	l.ready.push(entry{h: h})
+	l.enqueue(entry{h: h})
 	return h
+}
+
+// enqueue appends e to the ready queue. Calls made from other goroutines
+// before it go first: CallSoonThreadsafe takes its place at once, as in
+// CPython, not when the loop next polls.
+func (l *Loop) enqueue(e entry) {
+	if l.pending.Load() {
+		l.takeThreadsafe()
+	}
+	l.ready.push(e)
 }
 
 // CallLater schedules fn to run once delay has passed on the loop's clock.
@@ -272,11 +282,16 @@ func (l *Loop) RunForever() error {
 // error. The loop stops in the iteration after f completes, because it learns
 // of it through a done-callback, as asyncio's does.
 func (l *Loop) RunUntilComplete(f Awaitable) (any, error) {
-	if l.closed {
+	switch fut := f.future(); {
+	case l.closed:
 		return nil, ErrClosed
+	case l.running:
+		return nil, ErrRunning
+	case fut.loop != l:
+		return nil, errors.New("ValueError: The future belongs to a different loop than the one specified as the loop argument")
 	}
 	fut := f.future()
-	stop := doneCallback{fn: func(Awaitable) { l.Stop() }, key: l}
+	stop := doneCallback{fn: func(Awaitable) { l.Stop() }, key: l, name: "_run_until_complete_cb"}
 	fut.addCallback(stop)
 	err := l.RunForever()
 	fut.removeCallbacks(l)
@@ -310,7 +325,7 @@ func (l *Loop) runOnce() error {
 		for next, ok := l.timers.peek(); ok && next.when <= now; next, ok = l.timers.peek() {
 			l.timers.pop()
 			next.h.queued = false
-			l.ready.push(entry{h: next.h, gen: next.gen})
+			l.enqueue(entry{h: next.h, gen: next.gen})
 		}
 	}
 	for n := l.ready.len(); n > 0; n-- {
@@ -338,9 +353,14 @@ func (l *Loop) poll(timeout time.Duration) {
 			t.Stop()
 		}
 	}
-	if !l.pending.Load() {
-		return
+	if l.pending.Load() {
+		l.takeThreadsafe()
 	}
+}
+
+// takeThreadsafe moves the calls made with CallSoonThreadsafe to the ready
+// queue.
+func (l *Loop) takeThreadsafe() {
 	l.mu.Lock()
 	calls := l.threadsafe
 	l.threadsafe = nil

@@ -337,7 +337,6 @@ func TestRunningTheLoopFromItsOwnCallbackIsAnError(t *testing.T) {
 // loop.call_later(0.02, loop.stop); loop.run_forever(); L("end")
 // -> err This event loop is already running | timer | end
 func TestRefusedRunUntilCompleteOfADoneFutureDoesNotStopTheLoop(t *testing.T) {
-	knownBug(t, "RunUntilComplete(done future) on a running loop returns ErrRunning but leaves a Stop callback queued, stopping the running loop")
 	bubble(t, "err RuntimeError: This event loop is already running | timer 10ms | end 20ms",
 		func(t *testing.T, l *Loop, tr *trace) {
 			f := l.CreateFuture()
@@ -359,7 +358,6 @@ func TestRefusedRunUntilCompleteOfADoneFutureDoesNotStopTheLoop(t *testing.T) {
 // L("r", loop.run_until_complete(f))
 // -> err This event loop is already running | r 5
 func TestRefusedRunUntilCompleteKeepsTheOuterRunsStopCallback(t *testing.T) {
-	knownBug(t, "a refused RunUntilComplete(f) inside RunUntilComplete(f) removes the outer run's stop callback, so the outer run does not return when f completes")
 	bubble(t, "err RuntimeError: This event loop is already running | r 5 at 10ms", func(t *testing.T, l *Loop, tr *trace) {
 		f := l.CreateFuture()
 		l.CallSoon(func() {
@@ -422,7 +420,6 @@ func TestRunUntilCompleteReturnsTheTasksErrorOrResult(t *testing.T) {
 // a.run_until_complete(b.create_future())
 // -> ValueError: The future belongs to a different loop than the one specified as the loop argument
 func TestRunUntilCompleteOfAnotherLoopsFutureIsRefused(t *testing.T) {
-	knownBug(t, "RunUntilComplete of another loop's future runs until something stops the loop (for ever if nothing does); CPython raises ValueError at once")
 	bubble(t, "refused at 0s", func(t *testing.T, l *Loop, tr *trace) {
 		other := NewLoop()
 		defer other.Close()
@@ -751,7 +748,6 @@ func postAndWait(t *testing.T, l *Loop, fn func()) {
 //	loop.call_soon(a); loop.call_soon(L, "C")
 //	-> A | C | posted | B
 func TestCallSoonThreadsafeTakesItsPlaceAmongCallSoonCalls(t *testing.T) {
-	knownBug(t, "CallSoonThreadsafe callbacks join the ready queue only at the next poll, behind CallSoon calls made after them; CPython appends them at once (posted | soon, and A | C | posted | B)")
 	bubble(t, "posted | soon | A | C | posted | B", func(t *testing.T, l *Loop, tr *trace) {
 		postAndWait(t, l, func() { tr.add("posted") })
 		l.CallSoon(func() { tr.add("soon") })

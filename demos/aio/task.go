@@ -52,12 +52,15 @@ type Task struct {
 // It panics if the loop is closed.
 func (l *Loop) CreateTask(coro Coroutine, name string) *Task {
 	l.checkClosed()
-	l.taskCount++
-	t := &Task{id: l.taskCount, name: name, coro: coro}
+	t := &Task{name: name, coro: coro}
+	if name == "" { // only unnamed tasks draw a number, as in CPython
+		l.taskCount++
+		t.id = l.taskCount
+	}
 	t.loop, t.self = l, t
 	t.sleepTimer = Handle{loop: l, task: t}
 	l.tasks.add(t)
-	l.ready.push(entry{task: t})
+	l.enqueue(entry{task: t})
 	return t
 }
 
@@ -103,7 +106,7 @@ func (t *Task) cancelWaiter() bool {
 		t.sleepTimer.Cancel()
 		t.sleeping = false
 		t.resumeErr = ErrCancelled
-		t.loop.ready.push(entry{task: t})
+		t.loop.enqueue(entry{task: t})
 		return true
 	}
 	return false
@@ -156,11 +159,11 @@ func (t *Task) finish(result any, err error) {
 	switch {
 	case errors.Is(err, ErrCancelled):
 		t.Future.Cancel()
+	case err != nil:
+		t.Future.SetException(err)
 	case t.mustCancel: // cancelled right before the coroutine returned
 		t.mustCancel = false
 		t.Future.Cancel()
-	case err != nil:
-		t.Future.SetException(err)
 	default:
 		t.Future.SetResult(result)
 	}
@@ -193,7 +196,7 @@ func (t *Task) suspend() error {
 // It returns ErrCancelled if the task is cancelled while it sleeps.
 func (t *Task) Sleep(d time.Duration) error {
 	if d <= 0 {
-		t.loop.ready.push(entry{task: t}) // a bare yield: step again next iteration
+		t.loop.enqueue(entry{task: t}) // a bare yield: step again next iteration
 		return t.suspend()
 	}
 	h := &t.sleepTimer
@@ -212,7 +215,7 @@ func (t *Task) Sleep(d time.Duration) error {
 // sleep sets, it schedules the task's step for the next iteration.
 func (t *Task) wakeFromSleep() {
 	t.sleeping = false
-	t.loop.ready.push(entry{task: t})
+	t.loop.enqueue(entry{task: t})
 }
 
 // Await suspends the coroutine until aw is done and returns aw's result and
@@ -221,22 +224,35 @@ func (t *Task) wakeFromSleep() {
 // meanwhile, the cancellation goes on to aw, and Await returns ErrCancelled.
 func (t *Task) Await(aw Awaitable) (any, error) {
 	f := aw.future()
+	if f.Done() { // no yield: the result at once, as Future.__await__ does
+		return aw.Result()
+	}
+	// As in asyncio's Task.__step, a wrong await is raised at the task's
+	// next step, after the callbacks already ready have run.
 	if f == &t.Future {
-		return nil, errors.New("RuntimeError: Task cannot await on itself")
+		return nil, t.raiseNextStep(errors.New("RuntimeError: Task cannot await on itself"))
 	}
 	if f.loop != t.loop {
-		return nil, fmt.Errorf("RuntimeError: Task %s got Future %s attached to a different loop", t.Name(), f.self)
+		return nil, t.raiseNextStep(fmt.Errorf("RuntimeError: Task %s got Future %s attached to a different loop", pyRepr(t.Name()), f.self))
 	}
-	if !f.Done() {
-		t.waitingOn = f
-		f.addCallback(doneCallback{task: t})
-		err := t.suspend()
-		t.waitingOn = nil
-		if err != nil {
-			return nil, err
-		}
+	t.waitingOn = f
+	f.addCallback(doneCallback{task: t})
+	err := t.suspend()
+	t.waitingOn = nil
+	if err != nil {
+		return nil, err
 	}
 	return aw.Result()
+}
+
+// raiseNextStep suspends the task until its next step and then returns
+// err there (or the cancellation that overtook it).
+func (t *Task) raiseNextStep(err error) error {
+	t.loop.enqueue(entry{task: t})
+	if serr := t.suspend(); serr != nil {
+		return serr
+	}
+	return err
 }
 
 // destroy ends a task its loop abandoned while it was pending: the await it
@@ -264,5 +280,19 @@ func (t *Task) String() string {
 	case t.sleeping:
 		extra = append(extra, "wait_for=<Future pending cb=[Task.task_wakeup()]>")
 	}
-	return t.repr("Task", extra...)
+	state := ""
+	if t.cancelRequests > 0 && !t.Done() {
+		state = "cancelling" // asyncio 3.11 shows a cancel in progress so
+	}
+	return t.repr("Task", state, extra...)
+}
+
+// SetResult refuses: a task's result is what its coroutine returns.
+func (t *Task) SetResult(any) error {
+	return errors.New("RuntimeError: Task does not support set_result operation")
+}
+
+// SetException refuses: a task's exception is what its coroutine returns.
+func (t *Task) SetException(error) error {
+	return errors.New("RuntimeError: Task does not support set_exception operation")
 }

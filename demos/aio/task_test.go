@@ -25,7 +25,6 @@ func TestUnnamedTasksAreNamedTaskNInCreationOrder(t *testing.T) {
 // a = loop.create_task(w(), name="x"); b = loop.create_task(w()); c = loop.create_task(w())
 // -> x Task-1 Task-2 (in a fresh interpreter: only unnamed tasks draw a number)
 func TestNamedTasksDoNotUseUpDefaultNumbers(t *testing.T) {
-	knownBug(t, "a task created with a name still draws a Task-N number; in CPython only unnamed tasks do (x, Task-1, Task-2)")
 	bubble(t, "x Task-1 Task-2", func(t *testing.T, l *Loop, tr *trace) {
 		a, b, c := l.CreateTask(nop, "x"), l.CreateTask(nop, ""), l.CreateTask(nop, "")
 		tr.add("%s %s %s", a.Name(), b.Name(), c.Name())
@@ -133,7 +132,6 @@ func TestTaskReprFollowsItsLife(t *testing.T) {
 // -> done <Task finished name='w' result=None>
 // (coro=<...> and source locations removed.)
 func TestCancelRequestedTaskReprSaysCancelling(t *testing.T) {
-	knownBug(t, "repr of a task with a cancel request pending says 'pending'; CPython 3.11 says '<Task cancelling name=...>' until the task is done")
 	bubble(t, "req <Task cancelling | caught <Task cancelling | done <Task finished name='w' result=None>",
 		func(t *testing.T, l *Loop, tr *trace) {
 			state := func(task *Task) string { return strings.Join(strings.Fields(task.String())[:2], " ") }
@@ -207,7 +205,6 @@ func TestCoroutineReturningWrappedErrCancelledCancelsTheTask(t *testing.T) {
 // -> a before | b | a err Task cannot await on itself: <Task pending ...>
 // (Task.__step raises it at the next step, through call_soon.)
 func TestTaskAwaitingItselfFailsAtItsNextStep(t *testing.T) {
-	knownBug(t, "awaiting itself returns the error at once; CPython raises it at the task's next step, after other ready callbacks ran")
 	bubble(t, "a before | b | a err", func(t *testing.T, l *Loop, tr *trace) {
 		var a *Task
 		a = l.CreateTask(func(t *Task) (any, error) {
@@ -265,7 +262,6 @@ func TestAwaitingAFutureOfAnotherLoopIsAnError(t *testing.T) {
 // with b(): L("b")
 // -> a before | done 7 | b | a err pending Task <Task pending name='Task-1' ...> got Future <Future pending> attached to a different loop
 func TestAwaitingAnotherLoopsFutureMatchesCPython(t *testing.T) {
-	knownBug(t, "awaiting another loop's future fails at once even when it is done; CPython returns a done future's result, and raises for a pending one only at the next step")
 	bubble(t, "a before | done 7 | b | a err pending", func(t *testing.T, l *Loop, tr *trace) {
 		other := NewLoop()
 		defer other.Close()
@@ -492,7 +488,6 @@ func TestCancelRaisesInsideTheTaskAtItsAwait(t *testing.T) {
 // (Task.__step: an exception other than CancelledError is set even if
 // _must_cancel is set; only a normal return becomes a cancellation.)
 func TestSelfCancelledTaskThatFailsEndsWithItsError(t *testing.T) {
-	knownBug(t, "a task that cancels itself and then returns an error ends cancelled; CPython sets the exception (only a normal return turns into a cancellation)")
 	bubble(t, "boom | finished False", func(t *testing.T, l *Loop, tr *trace) {
 		var task *Task
 		task = l.CreateTask(func(*Task) (any, error) {
@@ -522,7 +517,6 @@ func TestSelfCancelledTaskThatReturnsEndsCancelled(t *testing.T) {
 // t.set_exception(ValueError()) -> RuntimeError: Task does not support set_exception operation
 // and the task goes on to return its own result, 1.
 func TestSetResultOnATaskIsRefused(t *testing.T) {
-	knownBug(t, "Task inherits Future.SetResult/SetException, which complete the task behind its coroutine's back; CPython raises RuntimeError('Task does not support set_result operation')")
 	bubble(t, "set_result refused | set_exception refused | r 1", func(t *testing.T, l *Loop, tr *trace) {
 		task := l.CreateTask(func(t *Task) (any, error) { return 1, t.Sleep(0) }, "")
 		if err := task.SetResult(5); err != nil {
