@@ -9,18 +9,20 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 )
 
-// pythonPath returns the python3 to compare with, or "" after logging that
+// benchPython returns the python3 to compare with, or "" after logging that
 // the CPython side is skipped. It is the interpreter itself (sys.executable),
 // not what PATH finds: that may be a launcher script, such as pyenv's shim,
 // which adds a start-up of its own (about 150 ms with pyenv).
-func pythonPath(b *testing.B) string {
+func benchPython(b *testing.B) string {
 	b.Helper()
 	py, err := exec.LookPath("python3")
 	if err != nil {
@@ -34,74 +36,99 @@ func pythonPath(b *testing.B) string {
 	return py
 }
 
-// startRuns is how many times one BenchmarkStartup iteration starts each
+// benchStartRuns is how many times one BenchmarkStartup iteration starts each
 // program; the figures are means.
-const startRuns = 20
+const benchStartRuns = 20
 
-// timeRun returns how long cmd took from start to exit.
-func timeRun(b *testing.B, cmd *exec.Cmd) time.Duration {
+// benchTimeRun returns how long cmd took from start to exit. Its output goes to
+// /dev/null: no pipes, so nothing but the program is timed.
+func benchTimeRun(b *testing.B, cmd *exec.Cmd) time.Duration {
 	b.Helper()
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
 	start := time.Now()
 	if err := cmd.Run(); err != nil {
-		b.Fatalf("%s: %v\n%s", cmd, err, stderr.Bytes())
+		b.Fatalf("%s: %v", cmd, err)
 	}
 	return time.Since(start)
 }
 
+// benchBuild builds this command into dir with go build and extra
+// environment, and returns the binary's path.
+func benchBuild(b *testing.B, goTool, dir, name, cgo string, flags ...string) string {
+	b.Helper()
+	bin := filepath.Join(dir, name)
+	build := exec.Command(goTool, append(append([]string{"build"}, flags...), "-o", bin, ".")...)
+	build.Env = append(os.Environ(), "CGO_ENABLED="+cgo)
+	if out, err := build.CombinedOutput(); err != nil {
+		b.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
 // BenchmarkStartup measures start-up: the mean time from exec to exit of
-// `asyncdemo --help`, built once into a temporary directory, against
-// `python3 -c "import asyncio"`, the least a Python asyncio program pays
-// before its first line. The two are started in turn, startRuns times each
-// per iteration. Goal: asyncdemo under 5 ms (ms/start < 5).
+// `asyncdemo --help`, built once with go build (as make build does) into a
+// temporary directory, against `python3 -c "import asyncio"`, the least a
+// Python asyncio program pays before its first line. The programs are
+// started in turn, benchStartRuns times each per iteration. Goal: asyncdemo under
+// 5 ms (ms/start < 5).
 //
-// Figures: ms/start (asyncdemo), py-ms/start, x-faster (python ÷ asyncdemo),
-// py-S-ms/start, the same with python3 -S (no site module: what the
-// interpreter and asyncio cost without this machine's site-packages .pth
-// files), and floor-ms/start, the same for /bin/true: what fork and exec
-// alone cost here.
+// Figures: ms/start (asyncdemo, mean) and med-ms/start (its median),
+// py-ms/start, x-faster (python ÷ asyncdemo, means), py-S-ms/start (python3
+// -S: without the site module, so without this machine's site-packages .pth
+// files), cgo-ms/start (asyncdemo built with cgo: dynamically linked, so the
+// loader and libc start first; make build uses CGO_ENABLED=0), and
+// floor-ms/start (/bin/true: what fork and exec alone cost here).
 func BenchmarkStartup(b *testing.B) {
 	goTool, err := exec.LookPath("go")
 	if err != nil {
 		b.Skip("go not on PATH: cannot build asyncdemo")
 	}
-	bin := filepath.Join(b.TempDir(), "asyncdemo")
-	build := exec.Command(goTool, "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		b.Fatalf("go build: %v\n%s", err, out)
-	}
-	py := pythonPath(b)
+	dir := b.TempDir()
+	bin := benchBuild(b, goTool, dir, "asyncdemo", "0", "-trimpath", "-ldflags=-s -w") // as make build builds it
+	withCgo := benchBuild(b, goTool, dir, "asyncdemo-cgo", "1")
+	py := benchPython(b)
 	truePath, _ := exec.LookPath("true")
-	// One start of each first, untimed, so the files are in the page cache.
-	timeRun(b, exec.Command(bin, "--help"))
-	if py != "" {
-		timeRun(b, exec.Command(py, "-c", "import asyncio"))
+	type program struct {
+		unit string
+		argv []string
+		runs []time.Duration
 	}
-	var goT, pyT, pyST, floorT time.Duration
-	runs := 0
-	for b.Loop() {
-		for range startRuns {
-			goT += timeRun(b, exec.Command(bin, "--help"))
-			if py != "" {
-				pyT += timeRun(b, exec.Command(py, "-c", "import asyncio"))
-				pyST += timeRun(b, exec.Command(py, "-S", "-c", "import asyncio"))
-			}
-			if truePath != "" {
-				floorT += timeRun(b, exec.Command(truePath))
-			}
-			runs++
-		}
+	progs := []*program{
+		{unit: "ms/start", argv: []string{bin, "--help"}},
+		{unit: "cgo-ms/start", argv: []string{withCgo, "--help"}},
 	}
-	ms := func(d time.Duration) float64 { return d.Seconds() * 1e3 / float64(runs) }
-	b.ReportMetric(ms(goT), "ms/start")
 	if py != "" {
-		b.ReportMetric(ms(pyT), "py-ms/start")
-		b.ReportMetric(float64(pyT)/float64(goT), "x-faster")
-		b.ReportMetric(ms(pyST), "py-S-ms/start")
+		progs = append(progs,
+			&program{unit: "py-ms/start", argv: []string{py, "-c", "import asyncio"}},
+			&program{unit: "py-S-ms/start", argv: []string{py, "-S", "-c", "import asyncio"}})
 	}
 	if truePath != "" {
-		b.ReportMetric(ms(floorT), "floor-ms/start")
+		progs = append(progs, &program{unit: "floor-ms/start", argv: []string{truePath}})
+	}
+	// Start each once first, untimed, so their files are in the page cache.
+	for _, p := range progs {
+		benchTimeRun(b, exec.Command(p.argv[0], p.argv[1:]...))
+	}
+	for b.Loop() {
+		for range benchStartRuns {
+			for _, p := range progs {
+				p.runs = append(p.runs, benchTimeRun(b, exec.Command(p.argv[0], p.argv[1:]...)))
+			}
+		}
+	}
+	mean := map[string]float64{}
+	for _, p := range progs {
+		var sum time.Duration
+		for _, d := range p.runs {
+			sum += d
+		}
+		mean[p.unit] = sum.Seconds() * 1e3 / float64(len(p.runs))
+		b.ReportMetric(mean[p.unit], p.unit)
+	}
+	goRuns := slices.Clone(progs[0].runs)
+	slices.Sort(goRuns)
+	b.ReportMetric(goRuns[len(goRuns)/2].Seconds()*1e3, "med-ms/start")
+	if py != "" {
+		b.ReportMetric(mean["py-ms/start"]/mean["ms/start"], "x-faster")
 	}
 }
 
@@ -115,7 +142,7 @@ func BenchmarkStartup(b *testing.B) {
 // seed's program (testdata/bench_gather124.py wait, in demos/aio). Each
 // iteration takes about 8 s.
 func BenchmarkLessonGather(b *testing.B) {
-	py := pythonPath(b)
+	py := benchPython(b)
 	script := filepath.Join("..", "..", "demos", "aio", "testdata", "bench_gather124.py")
 	var lessonMs, wallMs, pyMs float64
 	iters := 0
@@ -146,7 +173,7 @@ func BenchmarkLessonGather(b *testing.B) {
 		wallMs += (wall - 4*time.Second).Seconds() * 1e3
 		if py != "" {
 			b.StopTimer()
-			pyMs += pythonFigure(b, py, script, "overshoot_ms", "wait", "1,2,4")
+			pyMs += benchPythonFigure(b, py, script, "overshoot_ms", "wait", "1,2,4")
 			b.StartTimer()
 		}
 		iters++
@@ -159,9 +186,9 @@ func BenchmarkLessonGather(b *testing.B) {
 	}
 }
 
-// pythonFigure runs script with args and returns the figure key of the JSON
+// benchPythonFigure runs script with args and returns the figure key of the JSON
 // line it prints last.
-func pythonFigure(b *testing.B, py, script, key string, args ...string) float64 {
+func benchPythonFigure(b *testing.B, py, script, key string, args ...string) float64 {
 	b.Helper()
 	cmd := exec.Command(py, append([]string{script}, args...)...)
 	var stderr bytes.Buffer

@@ -11,8 +11,9 @@ package aio
 //
 //	go test -run '^$' -bench . -benchtime 1x -count 3 ./demos/aio/
 //
-// The gather of a million tasks takes about 40 s per iteration and 3.5 GB
-// (CPython alone: 23 s and 1.6 GB); it runs only with ASYNCDEMO_BENCH_1E6=1.
+// The gather of a million tasks takes about 70 s per iteration on a 2-vCPU VM
+// (CPython's side alone 25-45 s and 1.6 GB; Go's 3.5 GB); it runs only with
+// ASYNCDEMO_BENCH_1E6=1.
 
 import (
 	"bufio"
@@ -29,18 +30,18 @@ import (
 	"time"
 )
 
-// env1e6 enables the million-task cases.
-const env1e6 = "ASYNCDEMO_BENCH_1E6"
+// benchEnv1e6 enables the million-task cases.
+const benchEnv1e6 = "ASYNCDEMO_BENCH_1E6"
 
-// envChild makes the test binary a helper process for a cold run (see
+// benchEnvChild makes the test binary a helper process for a cold run (see
 // TestBenchChild).
-const envChild = "ASYNCDEMO_BENCH_CHILD"
+const benchEnvChild = "ASYNCDEMO_BENCH_CHILD"
 
-// pythonPath returns the python3 to compare with, or "" after logging that
+// benchPython returns the python3 to compare with, or "" after logging that
 // the CPython side is skipped. It is the interpreter itself (sys.executable),
 // not what PATH finds: that may be a launcher script, such as pyenv's shim,
 // which adds a start-up of its own (about 150 ms with pyenv).
-func pythonPath(b *testing.B) string {
+func benchPython(b *testing.B) string {
 	b.Helper()
 	py, err := exec.LookPath("python3")
 	if err != nil {
@@ -54,9 +55,9 @@ func pythonPath(b *testing.B) string {
 	return py
 }
 
-// runPython runs testdata/bench_<name>.py with args and returns the figures
+// benchRunPython runs testdata/bench_<name>.py with args and returns the figures
 // of the JSON line it prints last. The benchmark timer is stopped meanwhile.
-func runPython(b *testing.B, py, name string, args ...string) map[string]any {
+func benchRunPython(b *testing.B, py, name string, args ...string) map[string]any {
 	b.Helper()
 	b.StopTimer()
 	defer b.StartTimer()
@@ -67,12 +68,12 @@ func runPython(b *testing.B, py, name string, args ...string) map[string]any {
 	if err != nil {
 		b.Fatalf("%s: %v\n%s", cmd, err, stderr.Bytes())
 	}
-	return lastJSON(b, out, "")
+	return benchLastJSON(b, out, "")
 }
 
-// lastJSON decodes the last line of out that starts with prefix and then a
+// benchLastJSON decodes the last line of out that starts with prefix and then a
 // JSON object.
-func lastJSON(b *testing.B, out []byte, prefix string) map[string]any {
+func benchLastJSON(b *testing.B, out []byte, prefix string) map[string]any {
 	b.Helper()
 	var last string
 	sc := bufio.NewScanner(bytes.NewReader(out))
@@ -88,8 +89,8 @@ func lastJSON(b *testing.B, out []byte, prefix string) map[string]any {
 	return figs
 }
 
-// num returns the number figs[key], failing the benchmark if it is missing.
-func num(b *testing.B, figs map[string]any, key string) float64 {
+// benchFigure returns the number figs[key], failing the benchmark if it is missing.
+func benchFigure(b *testing.B, figs map[string]any, key string) float64 {
 	b.Helper()
 	x, ok := figs[key].(float64)
 	if !ok {
@@ -98,12 +99,12 @@ func num(b *testing.B, figs map[string]any, key string) float64 {
 	return x
 }
 
-// awaits is how many hand-offs one BenchmarkSleep0 iteration times.
-const awaits = 1_000_000
+// benchAwaits is how many hand-offs one BenchmarkSleep0 iteration times.
+const benchAwaits = 1_000_000
 
-// timeSleep0 times one task doing n Sleep(0), from creating the task to the end
+// benchTimeSleep0 times one task doing n Sleep(0), from creating the task to the end
 // of RunUntilComplete.
-func timeSleep0(n int) (time.Duration, error) {
+func benchTimeSleep0(n int) (time.Duration, error) {
 	l := NewLoop()
 	defer l.Close()
 	start := time.Now()
@@ -123,20 +124,20 @@ func timeSleep0(n int) (time.Duration, error) {
 // Sleep(0), against CPython awaiting asyncio.sleep(0) a million times.
 // Goal: Go at least 10 times faster (x-faster ≥ 10).
 func BenchmarkSleep0(b *testing.B) {
-	py := pythonPath(b)
+	py := benchPython(b)
 	var goNs, pyNs float64
 	iters := 0
 	for b.Loop() {
 		b.StopTimer()
 		runtime.GC() // start each iteration from the same heap
 		b.StartTimer()
-		d, err := timeSleep0(awaits)
+		d, err := benchTimeSleep0(benchAwaits)
 		if err != nil {
 			b.Fatal(err)
 		}
-		goNs += float64(d) / awaits
+		goNs += float64(d) / benchAwaits
 		if py != "" {
-			pyNs += num(b, runPython(b, py, "sleep0", strconv.Itoa(awaits)), "ns_per_await")
+			pyNs += benchFigure(b, benchRunPython(b, py, "sleep0", strconv.Itoa(benchAwaits)), "ns_per_await")
 		}
 		iters++
 	}
@@ -147,19 +148,21 @@ func BenchmarkSleep0(b *testing.B) {
 	}
 }
 
-// gatherFigures is what one gather of n sleeping tasks measured.
-type gatherFigures struct {
-	Elapsed      time.Duration // from creating the first task to the end of the gather
-	BytesPerTask float64       // heap and stack held per parked task, if measured
+// benchGatherFigures is what one gather of n sleeping tasks measured.
+type benchGatherFigures struct {
+	Elapsed time.Duration // from creating the first task to the end of the gather
+	// Memory held per parked task, if measured: heap in use, and goroutine
+	// stacks in use.
+	HeapPerTask, StackPerTask float64
 }
 
-// timeGather creates n tasks each sleeping 10 ms and runs the gather of them,
+// benchTimeGather creates n tasks each sleeping 10 ms and runs the gather of them,
 // timing it from the creation of the first task to the end of the gather.
 // With measure, it also reads the memory each parked task holds: heap in use
 // plus goroutine stacks in use, after a GC while every task sleeps, less the
 // same before the tasks were made. That reading stops the world for a GC
 // while the tasks' timers run out, so a measured run's time is not reported.
-func timeGather(n int, measure bool) (gatherFigures, error) {
+func benchTimeGather(n int, measure bool) (benchGatherFigures, error) {
 	var before, parked runtime.MemStats
 	if measure {
 		runtime.GC()
@@ -185,15 +188,15 @@ func timeGather(n int, measure bool) (gatherFigures, error) {
 		})
 	}
 	if _, err := l.RunUntilComplete(l.Gather(tasks...)); err != nil {
-		return gatherFigures{}, err
+		return benchGatherFigures{}, err
 	}
-	figs := gatherFigures{Elapsed: time.Since(start)}
+	figs := benchGatherFigures{Elapsed: time.Since(start)}
 	if measure {
 		if !measured {
 			return figs, fmt.Errorf("gather of %d ended before the memory was read", n)
 		}
-		used := int64(parked.HeapAlloc+parked.StackInuse) - int64(before.HeapAlloc+before.StackInuse)
-		figs.BytesPerTask = float64(used) / float64(n)
+		figs.HeapPerTask = float64(int64(parked.HeapAlloc)-int64(before.HeapAlloc)) / float64(n)
+		figs.StackPerTask = float64(int64(parked.StackInuse)-int64(before.StackInuse)) / float64(n)
 	}
 	return figs, nil
 }
@@ -210,18 +213,25 @@ func timeGather(n int, measure bool) (gatherFigures, error) {
 //     resident set growth per task (VmHWM, comparable to py-rss-B/task).
 //   - ms/gather (and ns/op): later gathers in this process, which reuse the
 //     memory of an untimed warm-up gather.
-//   - B/task: heap and stacks in use per parked task, read in the warm-up
-//     (see timeGather).
+//   - B/task: heap and goroutine stacks in use per parked task, read as
+//     benchTimeGather says in another fresh process; heap-B/task and
+//     stack-B/task are its two parts.
+//   - warm-B/task: the same read in this process's warm-up, after other
+//     gathers. It differs: the runtime keeps dead goroutines' descriptors
+//     for reuse (less heap), and a goroutine's first stack is 2 KB, or 4 KB
+//     once the runtime has seen goroutines use more than about 1.1 KB of
+//     stack on average (GODEBUG adaptivestackstart, on by default).
 //   - py-ms/gather, py-rss-B/task: CPython's time and peak RSS growth per task
-//     (getrusage ru_maxrss); each CPython run is a fresh process.
+//     (VmHWM, see testdata/bench_gather.py); each CPython run is a fresh
+//     process.
 //   - x-faster: py-ms/gather ÷ ms/gather; x-faster-cold: ÷ cold-ms/gather.
 //
 // N = 1e6 runs only with ASYNCDEMO_BENCH_1E6=1.
 func BenchmarkGather(b *testing.B) {
 	for _, n := range []int{10_000, 100_000, 1_000_000} {
-		b.Run(sizeName(n), func(b *testing.B) {
-			if n >= 1_000_000 && os.Getenv(env1e6) != "1" {
-				b.Skipf("set %s=1 to run the million-task gather (about 40 s and 3.5 GB per iteration)", env1e6)
+		b.Run(benchSizeName(n), func(b *testing.B) {
+			if n >= 1_000_000 && os.Getenv(benchEnv1e6) != "1" {
+				b.Skipf("set %s=1 to run the million-task gather (about 70 s and 3.5 GB per iteration)", benchEnv1e6)
 			}
 			benchGather(b, n)
 		})
@@ -229,9 +239,10 @@ func BenchmarkGather(b *testing.B) {
 }
 
 func benchGather(b *testing.B, n int) {
-	py := pythonPath(b)
-	cold := coldGather(b, n)
-	warm, err := timeGather(n, true) // warm-up, and the memory reading
+	py := benchPython(b)
+	cold := benchColdGather(b, n, false)
+	mem := benchColdGather(b, n, true)
+	warm, err := benchTimeGather(n, true) // warm-up, and the memory reading
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -241,33 +252,37 @@ func benchGather(b *testing.B, n int) {
 		b.StopTimer()
 		runtime.GC() // collect the last gather's tasks before timing the next
 		b.StartTimer()
-		figs, err := timeGather(n, false)
+		figs, err := benchTimeGather(n, false)
 		if err != nil {
 			b.Fatal(err)
 		}
 		goS += figs.Elapsed.Seconds()
 		if py != "" {
-			out := runPython(b, py, "gather", strconv.Itoa(n), "0.01")
-			pyS += num(b, out, "seconds")
-			pyRSS += num(b, out, "rss_bytes_per_task")
+			out := benchRunPython(b, py, "gather", strconv.Itoa(n), "0.01")
+			pyS += benchFigure(b, out, "seconds")
+			pyRSS += benchFigure(b, out, "rss_bytes_per_task")
 		}
 		iters++
 	}
 	k := float64(iters)
 	b.ReportMetric(1e3*goS/k, "ms/gather")
-	b.ReportMetric(1e3*num(b, cold, "seconds"), "cold-ms/gather")
-	b.ReportMetric(warm.BytesPerTask, "B/task")
-	b.ReportMetric(num(b, cold, "rss_bytes_per_task"), "cold-rss-B/task")
+	b.ReportMetric(1e3*benchFigure(b, cold, "seconds"), "cold-ms/gather")
+	heap, stack := benchFigure(b, mem, "heap_bytes_per_task"), benchFigure(b, mem, "stack_bytes_per_task")
+	b.ReportMetric(heap+stack, "B/task")
+	b.ReportMetric(heap, "heap-B/task")
+	b.ReportMetric(stack, "stack-B/task")
+	b.ReportMetric(warm.HeapPerTask+warm.StackPerTask, "warm-B/task")
+	b.ReportMetric(benchFigure(b, cold, "rss_bytes_per_task"), "cold-rss-B/task")
 	if py != "" {
 		b.ReportMetric(1e3*pyS/k, "py-ms/gather")
 		b.ReportMetric(pyRSS/k, "py-rss-B/task")
 		b.ReportMetric(pyS/goS, "x-faster")
-		b.ReportMetric(pyS/k/num(b, cold, "seconds"), "x-faster-cold")
+		b.ReportMetric(pyS/k/benchFigure(b, cold, "seconds"), "x-faster-cold")
 	}
 }
 
-// sizeName writes 100000 as 1e5.
-func sizeName(n int) string {
+// benchSizeName writes 100000 as 1e5.
+func benchSizeName(n int) string {
 	e := 0
 	for n >= 10 && n%10 == 0 {
 		n /= 10
@@ -276,52 +291,60 @@ func sizeName(n int) string {
 	return fmt.Sprintf("%de%d", n, e)
 }
 
-// coldGather runs one gather of n tasks in a fresh process, this test binary
-// re-run with only TestBenchChild, and returns its figures.
-func coldGather(b *testing.B, n int) map[string]any {
+// benchColdGather runs one gather of n tasks in a fresh process, this test
+// binary re-run with only TestBenchChild, and returns its figures: its time
+// and peak RSS growth, or with measure its memory per parked task.
+func benchColdGather(b *testing.B, n int, measure bool) map[string]any {
 	b.Helper()
 	b.StopTimer()
 	defer b.StartTimer()
+	mode := "time"
+	if measure {
+		mode = "memory"
+	}
 	cmd := exec.Command(os.Args[0], "-test.run=^TestBenchChild$", "-test.count=1")
-	cmd.Env = append(os.Environ(), envChild+"=gather:"+strconv.Itoa(n))
+	cmd.Env = append(os.Environ(), benchEnvChild+"=gather-"+mode+":"+strconv.Itoa(n))
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		b.Fatalf("cold run: %v\n%s%s", err, out, stderr.Bytes())
+		b.Fatalf("%s: %v\n%s%s", cmd.Env[len(cmd.Env)-1], err, out, stderr.Bytes())
 	}
-	return lastJSON(b, out, "bench-child: ")
+	return benchLastJSON(b, out, "bench-child: ")
 }
 
 // TestBenchChild is not a test: BenchmarkGather runs the test binary again
-// with only this function and ASYNCDEMO_BENCH_CHILD=gather:N to time a gather
-// in a fresh process. Otherwise it skips.
+// with only this function and ASYNCDEMO_BENCH_CHILD=gather-time:N (or
+// gather-memory:N) to run a gather in a fresh process. Otherwise it skips.
 func TestBenchChild(t *testing.T) {
-	spec, ok := strings.CutPrefix(os.Getenv(envChild), "gather:")
-	if !ok {
-		t.Skip("helper process of BenchmarkGather; runs only when it sets " + envChild)
+	spec := os.Getenv(benchEnvChild)
+	if spec == "" {
+		t.Skip("helper process of BenchmarkGather; runs only when it sets " + benchEnvChild)
 	}
-	n, err := strconv.Atoi(spec)
-	if err != nil || n <= 0 {
-		t.Fatalf("%s=%q: want gather:N", envChild, os.Getenv(envChild))
+	mode, count, _ := strings.Cut(spec, ":")
+	n, err := strconv.Atoi(count)
+	if err != nil || n <= 0 || mode != "gather-time" && mode != "gather-memory" {
+		t.Fatalf("%s=%q: want gather-time:N or gather-memory:N", benchEnvChild, spec)
 	}
-	hwm0 := peakRSS()
-	figs, err := timeGather(n, false)
+	hwm0 := benchPeakRSS()
+	figs, err := benchTimeGather(n, mode == "gather-memory")
 	if err != nil {
 		t.Fatal(err)
 	}
-	hwm1 := peakRSS()
+	hwm1 := benchPeakRSS()
 	out, _ := json.Marshal(map[string]float64{
-		"n":                  float64(n),
-		"seconds":            figs.Elapsed.Seconds(),
-		"rss_bytes_per_task": float64(hwm1-hwm0) / float64(n),
+		"n":                    float64(n),
+		"seconds":              figs.Elapsed.Seconds(),
+		"rss_bytes_per_task":   float64(hwm1-hwm0) / float64(n),
+		"heap_bytes_per_task":  figs.HeapPerTask,
+		"stack_bytes_per_task": figs.StackPerTask,
 	})
 	fmt.Printf("bench-child: %s\n", out)
 }
 
-// peakRSS returns the process's peak resident set size in bytes (VmHWM in
+// benchPeakRSS returns the process's peak resident set size in bytes (VmHWM in
 // /proc/self/status), or 0 where there is no such file.
-func peakRSS() int64 {
+func benchPeakRSS() int64 {
 	status, err := os.ReadFile("/proc/self/status")
 	if err != nil {
 		return 0
@@ -335,11 +358,11 @@ func peakRSS() int64 {
 	return 0
 }
 
-// timeGather124 runs the tutorial's concurrency program on a loop in real time:
+// benchTimeGather124 runs the tutorial's concurrency program on a loop in real time:
 // tasks of 1, 2 and 4 s say "Waiting", sleep and return "Done after Ns";
 // Gather waits for them, then their results are printed (to a buffer). It
 // returns the time from creating the first task to printing the last result.
-func timeGather124(durations []float64) (time.Duration, error) {
+func benchTimeGather124(durations []float64) (time.Duration, error) {
 	var out bytes.Buffer
 	l := NewLoop()
 	defer l.Close()
@@ -370,18 +393,18 @@ func timeGather124(durations []float64) (time.Duration, error) {
 // the same program (testdata/bench_gather124.py gather). Each iteration takes
 // 8 s; -benchtime 3x gives three.
 func BenchmarkGather124(b *testing.B) {
-	py := pythonPath(b)
+	py := benchPython(b)
 	durations := []float64{1, 2, 4}
 	var goMs, pyMs float64
 	iters := 0
 	for b.Loop() {
-		d, err := timeGather124(durations)
+		d, err := benchTimeGather124(durations)
 		if err != nil {
 			b.Fatal(err)
 		}
 		goMs += (d - 4*time.Second).Seconds() * 1e3
 		if py != "" {
-			pyMs += num(b, runPython(b, py, "gather124", "gather", "1,2,4"), "overshoot_ms")
+			pyMs += benchFigure(b, benchRunPython(b, py, "gather124", "gather", "1,2,4"), "overshoot_ms")
 		}
 		iters++
 	}

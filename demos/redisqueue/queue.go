@@ -116,21 +116,28 @@ type DeadLetter struct {
 	At       time.Time `json:"at"`
 }
 
+// rejectScript moves a message from the processing list to the dead-letter
+// list atomically, and only if it is still there: a retry after a lost
+// reply does not record it twice.
+var rejectScript = redis.NewScript(`
+if redis.call("LREM", KEYS[1], 1, ARGV[1]) == 1 then
+	redis.call("LPUSH", KEYS[2], ARGV[2])
+end
+return 1`)
+
 // Reject moves a message that cannot be processed from the processing list
-// to the dead-letter list, with the reason, in one transaction. With
-// taken false (a message from TakeUnsafe) it only records the dead letter.
+// to the dead-letter list, with the reason, atomically. With taken false
+// (a message from TakeUnsafe) it only records the dead letter.
 func (q *Queue) Reject(ctx context.Context, value, reason string, taken bool) error {
 	entry, err := json.Marshal(DeadLetter{Value: value, Reason: reason, Consumer: q.consumer, At: time.Now().UTC()})
 	if err != nil {
 		return fmt.Errorf("rejecting %q: %w", value, err)
 	}
-	_, err = q.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.LPush(ctx, q.DeadKey(), entry)
-		if taken {
-			p.LRem(ctx, q.ProcessingKey(), 1, value)
-		}
-		return nil
-	})
+	if taken {
+		err = rejectScript.Run(ctx, q.rdb, []string{q.ProcessingKey(), q.DeadKey()}, value, entry).Err()
+	} else {
+		err = q.rdb.LPush(ctx, q.DeadKey(), entry).Err()
+	}
 	if err != nil {
 		return fmt.Errorf("rejecting %q: %w", value, err)
 	}

@@ -13,7 +13,14 @@ import (
 	"asyncdemo/demos/redisqueue/redistest"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) {
+	redis.SetLogger(quiet{}) // go-redis logs its redials; the tests check errors
+	goleak.VerifyTestMain(m)
+}
+
+type quiet struct{}
+
+func (quiet) Printf(context.Context, string, ...any) {}
 
 // servers runs a test against the embedded server and a real redis-server.
 func servers(t *testing.T, test func(t *testing.T, rdb *redis.Client)) {
@@ -142,6 +149,10 @@ func TestRejectMovesToTheDeadLetterListWithTheReason(t *testing.T) {
 		q := New(rdb, "queue", "c1")
 		q.Push(ctx, "banana")
 		v, _ := q.Take(ctx, 0)
+		if err := q.Reject(ctx, v, "not a positive integer", true); err != nil {
+			t.Fatal(err)
+		}
+		// A retry, as after a lost reply, records nothing more.
 		if err := q.Reject(ctx, v, "not a positive integer", true); err != nil {
 			t.Fatal(err)
 		}

@@ -1,0 +1,421 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os/exec"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"asyncdemo/demos/redisqueue"
+	"asyncdemo/demos/redisqueue/redistest"
+	"asyncdemo/timing"
+)
+
+// doneValues returns the x of every "Done x" line, in order.
+func doneValues(evs []timing.Event) []string {
+	var xs []string
+	for _, e := range evs {
+		if x, ok := strings.CutPrefix(e.Text, "Done "); ok {
+			xs = append(xs, strings.Fields(x)[0])
+		}
+	}
+	return xs
+}
+
+// seedOrder is what the tutorial's queue consumer printed.
+var seedOrder = []string{"Waiting 2", "Done 2", "Waiting 5", "Waiting 1", "Done 1", "Waiting 1", "Done 1", "Done 5"}
+
+func workLines(evs []timing.Event) []string {
+	var lines []string
+	for _, e := range evs {
+		if strings.HasPrefix(e.Text, "Waiting ") || strings.HasPrefix(e.Text, "Done ") {
+			lines = append(lines, e.Text)
+		}
+	}
+	return lines
+}
+
+func TestQueuePrintsTheTutorialsOrder(t *testing.T) {
+	for _, style := range []string{"aio", "go"} {
+		for _, mode := range []string{"poll", "block"} {
+			out, errOut, code := runCmdNow(context.Background(), "queue", "--json", "--scale", "0.1", "--style", style, "--mode", mode)
+			if code != 0 {
+				t.Fatalf("%s %s: exit %d: %s", style, mode, code, errOut)
+			}
+			if got := workLines(events(t, out)); !slices.Equal(got, seedOrder) {
+				t.Errorf("%s %s: %q\nwant %q", style, mode, got, seedOrder)
+			}
+		}
+	}
+}
+
+func TestSMSCallsOverlapAndFailuresCallError(t *testing.T) {
+	for _, style := range []string{"aio", "go"} {
+		out, errOut, code := runCmdNow(context.Background(), "sms", "--json", "--scale", "0.1", "--style", style)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", style, code, errOut)
+		}
+		var texts []string
+		for _, e := range events(t, out) {
+			if e.Task != "" && e.Task != "producer" {
+				texts = append(texts, e.Text)
+			}
+		}
+		want := []string{"Waiting 5", "Waiting 1", "Waiting 1", "200", "1 It works", "Done 1", "200", "1 It works", "Done 1", "200", "5 It works", "Done 5"}
+		if !slices.Equal(texts, want) {
+			t.Errorf("%s: %q\nwant %q", style, texts, want)
+		}
+		// A timeout shorter than the 5 s message: the call fails, /error is called.
+		out, _, code = runCmdNow(context.Background(), "sms", "--json", "--scale", "0.1", "--style", style, "--timeout", "4")
+		if code != 0 {
+			t.Fatalf("%s --timeout 4: exit %d", style, code)
+		}
+		if s := out; !strings.Contains(s, "sending failed") || !strings.Contains(s, `"text":"error!"`) {
+			t.Errorf("%s --timeout 4: no failure and alarm in %s", style, s)
+		}
+	}
+}
+
+func TestWorkersShareTheQueueAndTheSyncClientStallsThem(t *testing.T) {
+	out, errOut, code := runCmdNow(context.Background(), "workers", "--json", "--scale", "0.1", "--workers", "4", "--sync-client")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	evs := events(t, out)
+	took := summaries(evs)
+	if took["sync-client"] <= took["workers"] {
+		t.Errorf("the synchronous client (%v) was not slower than the fix (%v)", took["sync-client"], took["workers"])
+	}
+	got := doneValues(evs)
+	slices.Sort(got)
+	if want := []string{"1", "1", "1", "1", "2", "2", "5", "5"}; !slices.Equal(got, want) {
+		t.Errorf("done %q, want every message once per run: %q", got, want)
+	}
+}
+
+func TestPoisonMessagesAreDeadLetteredAndTheConsumerGoesOn(t *testing.T) {
+	srv := redistest.Real(t)
+	url := "redis://" + srv.Addr + "/3"
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr, DB: 3})
+	defer rdb.Close()
+	q := redisqueue.New(rdb, "queue", "test")
+	ctx := context.Background()
+	q.Push(ctx, "1", "banana", "-2", "99", "", "2")
+	runConsumerUntil(t, url, 2, "--scale", "0.05")
+	dead, err := q.DeadLetters(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reasons := map[string]string{}
+	for _, d := range dead {
+		reasons[d.Value] = d.Reason
+	}
+	want := map[string]string{
+		"banana": "not a positive whole number", "-2": "not a positive whole number",
+		"99": "over the maximum of 30", "": "not a positive whole number",
+	}
+	for v, r := range want {
+		if reasons[v] != r {
+			t.Errorf("dead letter %q: reason %q, want %q (all: %v)", v, reasons[v], r, reasons)
+		}
+	}
+}
+
+// consumerRun is the binary consuming a real Redis, read as JSON lines.
+type consumerRun struct {
+	cmd    *exec.Cmd
+	events chan timing.Event
+	done   chan error
+}
+
+func startConsumer(t *testing.T, url string, args ...string) *consumerRun {
+	t.Helper()
+	cmd := exec.Command(binary(t), append([]string{"queue", "--json", "--redis", url, "--consumer", "test"}, args...)...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} // dies with the test, however it ends
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	c := &consumerRun{cmd: cmd, events: make(chan timing.Event, 10000), done: make(chan error, 1)}
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			var e timing.Event
+			if json.Unmarshal(sc.Bytes(), &e) == nil {
+				c.events <- e
+			}
+		}
+		close(c.events)
+		c.done <- cmd.Wait()
+	}()
+	t.Cleanup(func() { cmd.Process.Kill() })
+	return c
+}
+
+// runConsumerUntil runs a consumer of the real Redis at url until it has
+// finished n messages, stops it with Ctrl+C, and returns the x of each
+// message it finished.
+func runConsumerUntil(t *testing.T, url string, n int, args ...string) []string {
+	t.Helper()
+	c := startConsumer(t, url, args...)
+	var done []string
+	timeout := time.After(60 * time.Second)
+	for len(done) < n {
+		select {
+		case e, ok := <-c.events:
+			if !ok {
+				t.Fatalf("the consumer ended after %d of %d messages: %v", len(done), n, <-c.done)
+			}
+			done = append(done, doneValues([]timing.Event{e})...)
+		case <-timeout:
+			t.Fatalf("only %d of %d messages done after 60 s", len(done), n)
+		}
+	}
+	c.cmd.Process.Signal(syscall.SIGINT)
+	for range c.events {
+	}
+	<-c.done
+	return done
+}
+
+// drain runs a consumer of the real Redis at url until it has printed
+// nothing for quiet, then stops it with Ctrl+C. It returns the x of each
+// message done and the value of each poison message; onEvent, if not nil,
+// sees every event as it comes.
+func drain(t *testing.T, url string, quiet time.Duration, onEvent func(timing.Event), args ...string) (done, poison []string) {
+	t.Helper()
+	c := startConsumer(t, url, args...)
+	defer func() {
+		c.cmd.Process.Signal(syscall.SIGINT)
+		for range c.events {
+		}
+		<-c.done
+	}()
+	deadline := time.After(2 * time.Minute)
+	for {
+		select {
+		case e, ok := <-c.events:
+			if !ok {
+				return done, poison
+			}
+			done = append(done, doneValues([]timing.Event{e})...)
+			if v, ok := strings.CutPrefix(e.Text, "poison message "); ok {
+				q, _ := strconv.Unquote(strings.SplitN(v, ":", 2)[0])
+				poison = append(poison, q)
+			}
+			if onEvent != nil {
+				onEvent(e)
+			}
+		case <-time.After(quiet):
+			return done, poison
+		case <-deadline:
+			t.Fatalf("the consumer was still busy after 2 minutes")
+		}
+	}
+}
+
+// TestKilledConsumerLosesNothing kills a consumer with SIGKILL in the
+// middle of a message; a restarted consumer recovers it and does it.
+func TestKilledConsumerLosesNothing(t *testing.T) {
+	srv := redistest.Real(t)
+	url := "redis://" + srv.Addr + "/3"
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr, DB: 3})
+	defer rdb.Close()
+	redisqueue.New(rdb, "queue", "producer").Push(context.Background(), "20", "1", "1")
+	c := startConsumer(t, url, "--scale", "0.05")
+	var before []string
+	for e := range c.events {
+		before = append(before, doneValues([]timing.Event{e})...)
+		if len(before) == 2 { // both 1 s messages done, the 20 s one in progress
+			break
+		}
+	}
+	time.Sleep(200 * time.Millisecond) // their acknowledgements land; the 20 s one takes 1 s here
+	c.cmd.Process.Kill()
+	<-c.done
+	after, _ := drain(t, url, 2*time.Second, nil, "--scale", "0.05")
+	if want := []string{"20"}; !slices.Equal(after, want) {
+		t.Errorf("after the restart, done %q; want %q: the killed consumer's message, recovered", after, want)
+	}
+	for _, key := range []string{"queue", "queue:processing:test"} {
+		if n, _ := rdb.LLen(context.Background(), key).Result(); n != 0 {
+			t.Errorf("%s still holds %d messages", key, n)
+		}
+	}
+}
+
+// TestRedisRestartMidDrainLosesNothing stops and restarts redis-server
+// while a consumer drains 200 messages, 10 of them poison: the consumer
+// says Redis went away, retries, and resumes; what it could not finish a
+// second run recovers. In the end every message pushed was processed or
+// dead-lettered exactly once, and nothing else was.
+func TestRedisRestartMidDrainLosesNothing(t *testing.T) {
+	srv := redistest.Real(t)
+	url := "redis://" + srv.Addr + "/3"
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr, DB: 3})
+	defer rdb.Close()
+	ctx := context.Background()
+	var pushed []string
+	for i := range 190 {
+		pushed = append(pushed, strconv.Itoa(1+i%19))
+	}
+	pushed = append(pushed, "x1", "x2", "0", "31", "-5", "1.5", "", " ", "99", "banana")
+	redisqueue.New(rdb, "queue", "producer").Push(ctx, pushed...)
+	var sawAway, sawBack, restarted bool
+	n := 0
+	done, poison := drain(t, url, 3*time.Second, func(e timing.Event) {
+		sawAway = sawAway || strings.HasPrefix(e.Text, "Redis is unavailable")
+		sawBack = sawBack || e.Text == "Redis is back"
+		if strings.HasPrefix(e.Text, "Waiting ") {
+			if n++; n == 20 && !restarted {
+				restarted = true
+				srv.Stop()
+				time.Sleep(2500 * time.Millisecond) // longer than go-redis waits for a pooled connection
+				srv.Restart()
+			}
+		}
+	}, "--scale", "0.01", "--max", "30")
+	if !sawAway || !sawBack {
+		t.Errorf("the consumer did not say Redis went away (%v) and came back (%v)", sawAway, sawBack)
+	}
+	moreDone, morePoison := drain(t, url, 2*time.Second, nil, "--scale", "0.01", "--max", "30")
+	done = append(done, moreDone...)
+	poison = append(poison, morePoison...)
+	dead, _ := redisqueue.New(rdb, "queue", "test").DeadLetters(ctx)
+	if len(dead) != len(poison) {
+		t.Errorf("%d dead letters, %d poison messages reported", len(dead), len(poison))
+	}
+	got := append(slices.Clone(done), poison...)
+	if d := symmetricDiff(got, pushed); len(d) > 0 {
+		t.Errorf("processed %d + dead-lettered %d, pushed %d; per value, extra (+) or missing (-): %v",
+			len(done), len(poison), len(pushed), d)
+	}
+	for _, key := range []string{"queue", "queue:processing:test"} {
+		if n, _ := rdb.LLen(ctx, key).Result(); n != 0 {
+			t.Errorf("%s still holds %d messages", key, n)
+		}
+	}
+}
+
+func symmetricDiff(a, b []string) []string {
+	count := map[string]int{}
+	for _, x := range a {
+		count[x]++
+	}
+	for _, x := range b {
+		count[x]--
+	}
+	var d []string
+	for x, n := range count {
+		if n != 0 {
+			d = append(d, fmt.Sprintf("%s:%+d", x, n))
+		}
+	}
+	slices.Sort(d)
+	return d
+}
+
+func TestUnreachableRedisFailsFast(t *testing.T) {
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := l.Addr().String()
+	l.Close() // nothing listens there now
+	start := time.Now()
+	_, errOut, code := runCmdNow(context.Background(), "queue", "--redis", "redis://"+addr+"/3")
+	if code != 1 || !strings.Contains(errOut, "cannot reach Redis at "+addr) {
+		t.Errorf("exit %d, stderr %q; want 1 and a message naming %s", code, errOut, addr)
+	}
+	if took := time.Since(start); took > 10*time.Second {
+		t.Errorf("took %v to give up", took)
+	}
+	_, errOut, code = runCmdNow(context.Background(), "push", "1")
+	if code != 2 || !strings.Contains(errOut, "--redis") {
+		t.Errorf("push without Redis: exit %d, %q", code, errOut)
+	}
+}
+
+func TestPushFeedsARealRedis(t *testing.T) {
+	srv := redistest.Real(t)
+	out, errOut, code := runCmdNow(context.Background(), "push", "--redis", "redis://"+srv.Addr+"/3", "5", "1", "1")
+	if code != 0 || !strings.Contains(out, "3 waiting") {
+		t.Fatalf("exit %d: %s %s", code, out, errOut)
+	}
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr, DB: 3})
+	defer rdb.Close()
+	if got, _ := rdb.LRange(context.Background(), "queue", 0, -1).Result(); !slices.Equal(got, []string{"1", "1", "5"}) {
+		t.Errorf("queue = %q, want LPUSH order 1 1 5", got)
+	}
+}
+
+// TestSMSServerHoldsTenThousandConnections runs asyncdemo sms-server and
+// keeps 10,000 requests open on it at once; then Ctrl+C shuts it down
+// gracefully.
+func TestSMSServerHoldsTenThousandConnections(t *testing.T) {
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := l.Addr().String()
+	l.Close()
+	cmd := exec.Command(binary(t), "sms-server", "--addr", addr, "--scale", "0.5")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	wait := startAndWaitFor(t, cmd, "listening")
+	defer cmd.Process.Kill()
+	const n = 10_000
+	tr := &http.Transport{MaxConnsPerHost: 0, MaxIdleConnsPerHost: n, DisableKeepAlives: true}
+	client := &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	defer tr.CloseIdleConnections()
+	var ok, failed atomic.Int64
+	var firstErr atomic.Value
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range n {
+		wg.Go(func() {
+			resp, err := client.Get("http://" + addr + "/2")
+			if err == nil {
+				resp.Body.Close()
+				if resp.StatusCode == 200 {
+					ok.Add(1)
+					return
+				}
+				err = fmt.Errorf("status %s", resp.Status)
+			}
+			failed.Add(1)
+			firstErr.CompareAndSwap(nil, err)
+		})
+	}
+	wg.Wait()
+	if ok.Load() != n {
+		t.Fatalf("%d of %d requests answered 200 (%d failed, first: %v)", ok.Load(), n, failed.Load(), firstErr.Load())
+	}
+	t.Logf("%d concurrent requests of 1 s each answered in %v", n, time.Since(start))
+	// Ctrl+C during a request: it is answered, then the server exits 0.
+	answered := make(chan error, 1)
+	go func() {
+		resp, err := client.Get("http://" + addr + "/1")
+		if err == nil {
+			resp.Body.Close()
+		}
+		answered <- err
+	}()
+	time.Sleep(200 * time.Millisecond)
+	cmd.Process.Signal(syscall.SIGINT)
+	if err := <-answered; err != nil {
+		t.Errorf("the request in progress at Ctrl+C failed: %v", err)
+	}
+	if err := wait(); err != nil {
+		t.Errorf("sms-server after Ctrl+C: %v, want exit 0", err)
+	}
+}
