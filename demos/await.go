@@ -94,7 +94,8 @@ type awaitLesson struct {
 
 func (c *awaitLesson) Info() Info {
 	return Info{
-		Name: "await", Group: "Basics", Compares: true,
+		Name: "await",
+		Code: map[Style][]string{StyleAio: {"awaitAio", "awaitSequentialAio"}, StyleGo: {"awaitGo", "awaitSequentialGo"}}, Group: "Basics", Compares: true,
 		Title: "await hands the loop back; a blocking call does not (--blocking)",
 		Before: "Two coroutines each wait x seconds. With await asyncio.sleep(x) a coroutine gives the loop back " +
 			"while it waits, so the other can run. With --blocking they call time.sleep(x) instead, which " +

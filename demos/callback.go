@@ -38,7 +38,7 @@ func callbackAio(l *aio.Loop, r *timing.Recorder, x float64) error {
 	return err
 }
 
-// callbackGo: Go has no done-callbacks. The goroutine that finishes the
+// callbackGo shows that Go has no done-callbacks. The goroutine that finishes the
 // work calls the function itself, with whatever arguments it needs.
 func callbackGo(r *timing.Recorder, x float64) error {
 	callback := func(t float64, ret string) { r.Printf("", "Callback: %v %v", t, ret) }
@@ -59,7 +59,8 @@ type callbackLesson struct{ X float64 }
 
 func (c *callbackLesson) Info() Info {
 	return Info{
-		Name: "callback", Group: "Basics",
+		Name: "callback",
+		Code: map[Style][]string{StyleAio: {"callbackAio"}, StyleGo: {"callbackGo"}}, Group: "Basics",
 		Title: "add_done_callback: a function called with the finished task",
 		Before: "A done-callback is a plain function the loop calls when a task finishes, with the task as its " +
 			"only argument. A callback that needs more arguments gets them bound in advance " +

@@ -82,9 +82,9 @@ func cancelOuterAio(l *aio.Loop, r *timing.Recorder, durations []float64, drain 
 	return l.Close()
 }
 
-// cancelGo: signal.NotifyContext turns Ctrl+C into a cancelled context.
-// Every goroutine selects on ctx.Done, so all of them stop at once, and
-// the WaitGroup waits until they have.
+// cancelGo stops its goroutines the Go way: signal.NotifyContext turns
+// Ctrl+C into a cancelled context, every goroutine selects on ctx.Done, so
+// all of them stop at once, and the WaitGroup waits until they have.
 func cancelGo(ctx context.Context, clock *timing.Clock, r *timing.Recorder, durations []float64) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
@@ -157,7 +157,8 @@ type cancelLesson struct {
 
 func (c *cancelLesson) Info() Info {
 	return Info{
-		Name: "cancel", Group: "Concurrency", HandlesInterrupt: true,
+		Name: "cancel",
+		Code: map[Style][]string{StyleAio: {"doSomeWork", "cancelAio", "cancelOuterAio"}, StyleGo: {"doSomeWorkGo", "cancelGo", "cancelLeakGo"}}, Group: "Concurrency", HandlesInterrupt: true,
 		Title: "Ctrl+C while tasks sleep: list them, cancel each, let the loop finish cancelling",
 		Before: "Three tasks sleep under asyncio.wait. Ctrl+C (a real SIGINT; --interrupt sends one to this " +
 			"program after 0.8 s) makes run_until_complete raise KeyboardInterrupt. Then every task is listed " +

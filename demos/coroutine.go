@@ -46,7 +46,8 @@ type coroutineLesson struct{ X float64 }
 
 func (c *coroutineLesson) Info() Info {
 	return Info{
-		Name: "coroutine", Group: "Basics",
+		Name: "coroutine",
+		Code: map[Style][]string{StyleAio: {"coroutineAio"}, StyleGo: {"coroutineGo"}}, Group: "Basics",
 		Title: "calling a coroutine function runs nothing; the loop runs it",
 		Before: "Calling an async def function does not run it: it returns a coroutine object. Only an event " +
 			"loop runs coroutines. Watch the order: the coroutine is made first, and Waiting appears only once " +

@@ -41,7 +41,7 @@ func futureAio(l *aio.Loop, r *timing.Recorder, x float64) error {
 	return nil
 }
 
-// futureGo: Go's future is a channel with room for one value. A receive
+// futureGo shows Go's future, a channel with room for one value. A receive
 // that would block means "not done yet"; select with default asks without
 // waiting.
 func futureGo(r *timing.Recorder, x float64) error {
@@ -69,7 +69,8 @@ type futureLesson struct{ X float64 }
 
 func (c *futureLesson) Info() Info {
 	return Info{
-		Name: "future", Group: "Basics",
+		Name: "future",
+		Code: map[Style][]string{StyleAio: {"futureAio"}, StyleGo: {"futureGo"}}, Group: "Basics",
 		Title: "future states, result(), and asking too early",
 		Before: "A future is a result that is not there yet. It is pending, then done: finished with a result " +
 			"or an exception, or cancelled. (The tutorial's fourth state, running, belongs to a task whose " +

@@ -169,7 +169,8 @@ type gatherLesson struct {
 
 func (g *gatherLesson) Info() Info {
 	return Info{
-		Name: "gather", Group: "Concurrency", Compares: true,
+		Name: "gather",
+		Code: map[Style][]string{StyleAio: {"doSomeWork", "gatherAio", "gatherSequentialAio"}, StyleGo: {"doSomeWorkGo", "gatherGo", "waitGo", "gatherSequentialGo"}}, Group: "Concurrency", Compares: true,
 		Title: "three tasks of 1, 2 and 4 s take about 4 s, not 7",
 		Before: "Three tasks sleep for 1, 2 and 4 seconds on one event loop. Each says Waiting, then awaits " +
 			"asyncio.sleep, which hands the loop to the others. Watch the time gutter: all three start at 0 s, " +

@@ -49,6 +49,9 @@ type Info struct {
 	// Args names the positional arguments a command takes, if any; it
 	// then implements ArgsTaker.
 	Args string
+	// Code names the functions --code shows for each style: the ones that
+	// run, in reading order.
+	Code map[Style][]string
 }
 
 // ArgsTaker is a lesson or tool that takes positional arguments.

@@ -21,7 +21,7 @@ func createTasks(l *aio.Loop, r *timing.Recorder, durations []float64) []aio.Awa
 	return tasks
 }
 
-// nestWaitAio: a main coroutine awaits asyncio.wait and prints the results
+// nestWaitAio has a main coroutine await asyncio.wait and print the results
 // of the done set. A set has no order, so neither have these lines.
 func nestWaitAio(l *aio.Loop, r *timing.Recorder, durations []float64) error {
 	main := func(t *aio.Task) (any, error) {
@@ -40,7 +40,7 @@ func nestWaitAio(l *aio.Loop, r *timing.Recorder, durations []float64) error {
 	return err
 }
 
-// nestGatherAio: main awaits asyncio.gather, whose result is the list of
+// nestGatherAio has main await asyncio.gather, whose result is the list of
 // results in argument order, whatever order the tasks finished in.
 func nestGatherAio(l *aio.Loop, r *timing.Recorder, durations []float64) error {
 	main := func(t *aio.Task) (any, error) {
@@ -57,7 +57,7 @@ func nestGatherAio(l *aio.Loop, r *timing.Recorder, durations []float64) error {
 	return err
 }
 
-// nestReturnAio: main returns what it awaited, and run_until_complete hands
+// nestReturnAio has main return what it awaited, and run_until_complete hands
 // it to the caller outside the loop, which prints it.
 func nestReturnAio(l *aio.Loop, r *timing.Recorder, durations []float64) error {
 	main := func(t *aio.Task) (any, error) {
@@ -73,7 +73,7 @@ func nestReturnAio(l *aio.Loop, r *timing.Recorder, durations []float64) error {
 	return nil
 }
 
-// nestAsCompletedAio: main takes each result as soon as its task completes,
+// nestAsCompletedAio has main take each result as soon as its task completes,
 // so the lines come in completion order.
 func nestAsCompletedAio(l *aio.Loop, r *timing.Recorder, durations []float64) error {
 	main := func(t *aio.Task) (any, error) {
@@ -89,7 +89,7 @@ func nestAsCompletedAio(l *aio.Loop, r *timing.Recorder, durations []float64) er
 	return err
 }
 
-// nestAsCompletedGo: each goroutine sends its result on a channel when it
+// nestAsCompletedGo has each goroutine send its result on a channel when it
 // finishes; receiving from the channel gives them in completion order.
 func nestAsCompletedGo(ctx context.Context, clock *timing.Clock, r *timing.Recorder, durations []float64) error {
 	g, ctx := errgroup.WithContext(ctx)
@@ -128,7 +128,8 @@ type nestLesson struct {
 
 func (n *nestLesson) Info() Info {
 	return Info{
-		Name: "nest", Group: "Concurrency",
+		Name: "nest",
+		Code: map[Style][]string{StyleAio: {"doSomeWork", "createTasks", "nestWaitAio", "nestGatherAio", "nestReturnAio", "nestAsCompletedAio"}, StyleGo: {"doSomeWorkGo", "waitGo", "gatherGo", "nestAsCompletedGo"}}, Group: "Concurrency",
 		Title: "a main coroutine awaiting others: wait, gather, return, as_completed",
 		Before: "A main coroutine creates the tasks and awaits them, in four ways, one after another: " +
 			"asyncio.wait (done and pending sets), asyncio.gather (a list of results), returning gather's " +

@@ -84,7 +84,8 @@ type queueLesson struct{ redis redisFlags }
 
 func (q *queueLesson) Info() Info {
 	return Info{
-		Name: "queue", Group: "Redis and HTTP",
+		Name: "queue",
+		Code: map[Style][]string{StyleAio: {"queueAio"}, StyleGo: {"queueGo"}}, Group: "Redis and HTTP",
 		Title: "master-worker: main takes messages from Redis, the loop thread works on them",
 		Before: "The loop runs for ever in another thread. The main thread takes messages from the Redis list " +
 			"\"queue\" (RPOP, sleeping 1 s when it is empty; --mode block waits in BRPOP) and hands each to " +

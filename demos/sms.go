@@ -65,7 +65,7 @@ func smsAio(ctx context.Context, l *aio.Loop, c *consumer, api *smsapi.Client, r
 	}
 }
 
-// smsGo: a goroutine per message calls the API with the shared client.
+// smsGo starts a goroutine per message, which calls the API with the shared client.
 func smsGo(ctx context.Context, c *consumer, api *smsapi.Client, r *timing.Recorder) error {
 	var wg sync.WaitGroup
 	defer wg.Wait()
@@ -120,7 +120,8 @@ var smsScript = []push{{0, "5"}, {0.2, "1"}, {0.4, "1"}}
 
 func (s *smsLesson) Info() Info {
 	return Info{
-		Name: "sms", Group: "Redis and HTTP",
+		Name: "sms",
+		Code: map[Style][]string{StyleAio: {"smsAio"}, StyleGo: {"smsGo"}}, Group: "Redis and HTTP",
 		Title: "the worker calls a slow HTTP SMS API; failures call /error",
 		Before: "The queue consumer again, but each message is sent to a slow SMS API over HTTP: GET /x takes " +
 			"x seconds and answers \"x It works\" (an embedded server on a free loopback port, or --url). If " +

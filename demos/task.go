@@ -50,7 +50,8 @@ type taskLesson struct{ X float64 }
 
 func (c *taskLesson) Info() Info {
 	return Info{
-		Name: "task", Group: "Basics",
+		Name: "task",
+		Code: map[Style][]string{StyleAio: {"taskAio"}, StyleGo: {"taskGo"}}, Group: "Basics",
 		Title: "a task wraps a coroutine, holds its state, and is a future",
 		Before: "A task wraps a coroutine and keeps its state and, later, its result. Watch the task printed " +
 			"before the loop runs (pending) and after (finished, with its result).",

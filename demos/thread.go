@@ -166,7 +166,8 @@ type threadLesson struct {
 
 func (c *threadLesson) Info() Info {
 	return Info{
-		Name: "thread", Group: "Concurrency",
+		Name: "thread",
+		Code: map[Style][]string{StyleAio: {"startLoop", "threadCallsAio", "threadCoroutinesAio"}, StyleGo: {"threadCallsGo", "threadCoroutinesGo"}}, Group: "Concurrency",
 		Title: "a loop running for ever in another thread, fed from the main thread",
 		Before: "The loop runs for ever in a thread of its own, so the main thread is free. First main hands it " +
 			"two blocking functions of 6 s and 3 s with call_soon_threadsafe; then two coroutines that sleep " +

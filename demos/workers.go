@@ -78,7 +78,7 @@ func workersAio(ctx context.Context, l *aio.Loop, c *consumer, r *timing.Recorde
 	return err
 }
 
-// workersGo: n goroutines, each taking messages in a loop. A goroutine
+// workersGo runs n goroutines, each taking messages in a loop. A goroutine
 // blocked in BRPOP holds up only itself.
 func workersGo(ctx context.Context, c *consumer, clock *timing.Clock, r *timing.Recorder, n int) error {
 	var wg sync.WaitGroup
@@ -125,7 +125,8 @@ type workersLesson struct {
 
 func (w *workersLesson) Info() Info {
 	return Info{
-		Name: "workers", Group: "Redis and HTTP",
+		Name: "workers",
+		Code: map[Style][]string{StyleAio: {"workersAio"}, StyleGo: {"workersGo"}}, Group: "Redis and HTTP",
 		Title: "N worker coroutines on one loop, each taking from the queue",
 		Before: "No master thread this time: N worker coroutines run on one loop, and each takes messages from " +
 			"Redis itself, waits x seconds, and takes the next. Watch the workers' messages overlap. With " +

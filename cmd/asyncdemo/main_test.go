@@ -303,3 +303,19 @@ func TestHelpListsLessonsInOrder(t *testing.T) {
 		last = i
 	}
 }
+
+// TestCodeGolden keeps what --code shows for every lesson and style.
+func TestCodeGolden(t *testing.T) {
+	for _, lesson := range []string{"coroutine", "task", "callback", "future", "await", "gather", "nest", "cancel", "thread", "queue", "sms", "workers"} {
+		for _, style := range []string{"aio", "go"} {
+			out, errOut, code := runCmd(t, lesson, "--code=go", "--style", style)
+			if code != 0 {
+				t.Fatalf("%s --code: exit %d: %s", lesson, code, errOut)
+			}
+			golden(t, "code_"+lesson+"_"+style, out)
+		}
+	}
+	if _, errOut, code := runCmd(t, "push", "--code", "1"); code != 2 || !strings.Contains(errOut, "tool") {
+		t.Errorf("push --code: exit %d, %q", code, errOut)
+	}
+}

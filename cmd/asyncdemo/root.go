@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/alecthomas/chroma/v2/quick"
 	"github.com/spf13/cobra"
 
 	"asyncdemo/demos"
@@ -41,6 +42,7 @@ type Options struct {
 	NoCompare bool
 	NoColor   bool
 	ASCII     bool
+	Code      string // --code: "go", "python" or "both"; empty: run the lesson
 }
 
 // usageError is a bad command line: exit code 2.
@@ -94,6 +96,8 @@ func newRootCmd(ios *IOStreams) *cobra.Command {
 	pf.BoolVar(&opts.NoCompare, "no-compare", false, "skip the sequential run")
 	pf.BoolVar(&opts.NoColor, "no-color", false, "no colour (also when NO_COLOR is set or output is not a terminal)")
 	pf.BoolVar(&opts.ASCII, "ascii", false, "draw the timeline with ASCII characters only")
+	pf.Var(codeValue{&opts.Code}, "code", "show the lesson's code instead of running it: the Go that runs (for --style), and its modern-Python twin; =go or =python for one")
+	pf.Lookup("code").NoOptDefVal = "both"
 	for _, lesson := range demos.All() {
 		root.AddCommand(newLessonCmd(opts, lesson, nil))
 	}
@@ -152,6 +156,9 @@ func runLesson(ctx context.Context, opts *Options, lesson demos.Lesson) error {
 	ios := opts.IO
 	info := lesson.Info()
 	noColor := opts.NoColor || ios.NoColorEnv || !ios.IsTerminal
+	if opts.Code != "" {
+		return showCode(ios.Out, info, demos.Style(opts.Style), opts.Code, noColor)
+	}
 	width := ios.Width
 	if width <= 0 {
 		width = 80
@@ -226,6 +233,52 @@ func writeTrace(path string, runs []timing.Run) error {
 		return fmt.Errorf("writing the trace to %s: %w", path, err)
 	}
 	return nil
+}
+
+// showCode prints the functions that run for the lesson in the style, and
+// (later) its Python twin, highlighted when colour is on.
+func showCode(out io.Writer, info demos.Info, style demos.Style, which string, noColor bool) error {
+	if info.Tool {
+		return usageError{fmt.Errorf("%s is a tool, not a lesson: it has no lesson code to show", info.Name)}
+	}
+	if which == "go" || which == "both" {
+		src, err := demos.FuncSource(info.Code[style]...)
+		if err != nil {
+			return err
+		}
+		p := timing.NewPrinter(out, noColor)
+		p.Heading(fmt.Sprintf("%s · the Go that runs (--style %s), from demos/", info.Name, style))
+		if err := highlight(out, src, "go", noColor); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// highlight writes src, coloured as lang when colour is on.
+func highlight(out io.Writer, src, lang string, noColor bool) error {
+	if noColor {
+		_, err := fmt.Fprintln(out, src)
+		return err
+	}
+	if err := quick.Highlight(out, src+"\n", lang, "terminal256", "monokai"); err != nil {
+		return fmt.Errorf("highlighting the code: %w", err)
+	}
+	return nil
+}
+
+// codeValue is the --code flag.
+type codeValue struct{ p *string }
+
+func (v codeValue) String() string { return *v.p }
+func (v codeValue) Type() string   { return "go|python" }
+func (v codeValue) Set(s string) error {
+	switch s {
+	case "go", "python", "both":
+		*v.p = s
+		return nil
+	}
+	return fmt.Errorf("%q is not go or python", s)
 }
 
 // scaleValue is the --scale flag: a factor greater than 0, at most 100.
