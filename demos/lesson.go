@@ -143,7 +143,10 @@ func (e *Env) Loop(body func(l *aio.Loop) error) error {
 			}
 			e.Rec.Printf(task, "%s", msg)
 		}))
-	stop := context.AfterFunc(e.Ctx, l.Interrupt)
+	stop := context.AfterFunc(e.Ctx, func() {
+		e.Rec.Mark("Ctrl+C")
+		l.Interrupt()
+	})
 	err := body(l)
 	stop()
 	if left := l.AllTasks(); len(left) > 0 && !errors.Is(err, aio.ErrInterrupted) {
@@ -198,6 +201,8 @@ func call(fn string, args ...any) string {
 func (e *Env) RunStyle(name string, aioBody func(l *aio.Loop) error, goBody func(ctx context.Context) error) (timing.Run, error) {
 	return e.Run(name, func() error {
 		if e.Style == StyleGo {
+			stop := context.AfterFunc(e.Ctx, func() { e.Rec.Mark("Ctrl+C") })
+			defer stop()
 			return e.Interrupted(goBody(e.Ctx))
 		}
 		return e.Loop(aioBody)

@@ -29,6 +29,13 @@ type Run struct {
 	Elapsed time.Duration
 	Spans   []Span
 	Events  []Event // the events sent to the sink, summary last; nil with Recorder.DropEvents
+	Marks   []Mark  // moments the timeline marks, such as a Ctrl+C
+}
+
+// Mark is a moment of a run that the timeline marks with a label.
+type Mark struct {
+	T     time.Duration
+	Label string
 }
 
 // Recorder timestamps what a lesson does and sends it to a [Sink]. Times are
@@ -51,6 +58,7 @@ type Recorder struct {
 	nOpen  int
 	open   map[string]int32 // task -> its most recently opened span, for End
 	events []Event
+	marks  []Mark
 }
 
 // chunkSize is how many spans a chunk holds.
@@ -91,9 +99,17 @@ func (r *Recorder) StartRun(run, style string) {
 
 // reset forgets the current run's spans and events. r.mu must be held.
 func (r *Recorder) reset() {
-	r.chunks, r.nSpans, r.nOpen, r.events = nil, 0, 0, nil
+	r.chunks, r.nSpans, r.nOpen, r.events, r.marks = nil, 0, 0, nil, nil
 	clear(r.open)
 	r.gen++
+}
+
+// Mark records a moment of the run for the timeline to mark, such as the
+// moment Ctrl+C arrived.
+func (r *Recorder) Mark(label string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.marks = append(r.marks, Mark{T: r.sw.Elapsed(), Label: label})
 }
 
 // Printf records an event of task whose text is fmt.Sprintf(format, args...).
@@ -220,7 +236,7 @@ func (r *Recorder) EndRun() Run {
 		}
 	}
 	r.send(Event{Kind: KindSummary, Run: r.run, Style: r.style, Elapsed: elapsed})
-	run := Run{Name: r.run, Style: r.style, Elapsed: elapsed, Spans: spans, Events: r.events}
+	run := Run{Name: r.run, Style: r.style, Elapsed: elapsed, Spans: spans, Events: r.events, Marks: r.marks}
 	r.reset()
 	return run
 }

@@ -31,17 +31,17 @@ type glyphs struct {
 	halfStart                                              rune   // right half block; 0 when bars snap to whole cells
 	eighths                                                []rune // left 1/8 to 7/8 blocks
 	cancelMark                                             rune   // drawn after a cancelled bar; 0 for none
-	times, ellipsis                                        string
+	times, ellipsis, mark                                  string
 }
 
 var (
 	unicodeGlyphs = glyphs{
 		full: '█', cancelled: '░', failed: '▒', tick: '┬', bar: '│', axis: '─', corner: '└', thin: '▏',
-		halfStart: '▐', eighths: []rune(" ▏▎▍▌▋▊▉"), cancelMark: '✗', times: "×", ellipsis: "…",
+		halfStart: '▐', eighths: []rune(" ▏▎▍▌▋▊▉"), cancelMark: '✗', times: "×", ellipsis: "…", mark: "▲",
 	}
 	asciiGlyphs = glyphs{
 		full: '#', cancelled: 'x', failed: '!', tick: '|', bar: '|', axis: '-', corner: '|', thin: '#',
-		times: "x", ellipsis: "...",
+		times: "x", ellipsis: "...", mark: "^",
 	}
 )
 
@@ -138,6 +138,9 @@ func (tl Timeline) Render(runs ...Run) string {
 			failed = failed || r.failed > 0
 			lines = append(lines, st.row(r, labelW, g))
 		}
+		for _, m := range c.run.Marks {
+			lines = append(lines, st.bold.Render(markLine(m, labelW, cols, scale, g)))
+		}
 	}
 	lines = append(lines, axisLines(st, labelW, cols, axisMax, g)...)
 	var legend []string
@@ -151,6 +154,19 @@ func (tl Timeline) Render(runs ...Run) string {
 		lines = append(lines, st.dim.Render(strings.Repeat(" ", labelW+2)+strings.Join(legend, "  ")))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// markLine draws a mark under a run's bars: an arrow at its moment and its
+// label beside it, on whichever side it fits.
+func markLine(m Mark, labelW, cols int, scale float64, g glyphs) string {
+	col := min(int(float64(m.T)*scale), cols-1)
+	arrow := g.mark
+	text := arrow + " " + m.Label
+	if col+lipgloss.Width(text) > cols {
+		text = m.Label + " " + arrow
+		col = max(0, col-lipgloss.Width(text)+1)
+	}
+	return strings.Repeat(" ", labelW+2+col) + text
 }
 
 // title returns a run's title line, e.g. "concurrent (aio) 4.003s".
