@@ -94,21 +94,9 @@ type awaitLesson struct {
 
 func (c *awaitLesson) Info() Info {
 	return Info{
-		Name: "await",
-		Code: map[Style][]string{StyleAio: {"awaitAio", "awaitSequentialAio"}, StyleGo: {"awaitGo", "awaitSequentialGo"}}, Group: "Basics", Compares: true,
-		Title: "await hands the loop back; a blocking call does not (--blocking)",
-		Before: "Two coroutines each wait x seconds. With await asyncio.sleep(x) a coroutine gives the loop back " +
-			"while it waits, so the other can run. With --blocking they call time.sleep(x) instead, which " +
-			"never gives the loop back. Compare the totals.",
-		After: "Awaiting, the two waits overlapped: about x seconds in all. Blocking, they ran one after the " +
-			"other, as slow as the sequential run, because an event loop is one thread and a blocking call " +
-			"holds it. In async code, every wait must be an await (asyncio.sleep, an async client), or be " +
-			"moved off the loop with asyncio.to_thread. Goroutines differ: a blocked goroutine blocks only " +
-			"itself, which is why the go style overlaps either way.",
-		AfterGo: "The two goroutines overlapped whether they waited on a timer or blocked in " +
-			"time.Sleep: a goroutine that blocks parks only itself, and the Go scheduler runs the others on " +
-			"the same or other threads. Go has no coloured functions: any call may block, and that is fine. " +
-			"The event loop's rule, never block, is what you give up the threads for.",
+		Name:  "await",
+		Code:  map[Style][]string{StyleAio: {"awaitAio", "awaitSequentialAio"}, StyleGo: {"awaitGo", "awaitSequentialGo"}},
+		Group: "Basics", Compares: true,
 	}
 }
 

@@ -59,19 +59,9 @@ type callbackLesson struct{ X float64 }
 
 func (c *callbackLesson) Info() Info {
 	return Info{
-		Name: "callback",
-		Code: map[Style][]string{StyleAio: {"callbackAio"}, StyleGo: {"callbackGo"}}, Group: "Basics",
-		Title: "add_done_callback: a function called with the finished task",
-		Before: "A done-callback is a plain function the loop calls when a task finishes, with the task as its " +
-			"only argument. A callback that needs more arguments gets them bound in advance " +
-			"(functools.partial in Python, a closure in Go).",
-		After: "The loop called the callbacks in the order they were added, each with the finished task, the very " +
-			"object we created: a task is its own future. Callbacks run on a later turn of the loop, never inside " +
-			"the code that finished the task. Callbacks are how asyncio works inside; await is the readable way " +
-			"to use it.",
-		AfterGo: "Go has no done-callbacks. The goroutine that finishes the work calls the next " +
-			"function itself, straight away and on its own goroutine, with whatever arguments it needs: a " +
-			"closure binds them, as functools.partial does. The program waited on a channel for it to finish.",
+		Name:  "callback",
+		Code:  map[Style][]string{StyleAio: {"callbackAio"}, StyleGo: {"callbackGo"}},
+		Group: "Basics",
 	}
 }
 

@@ -157,23 +157,9 @@ type cancelLesson struct {
 
 func (c *cancelLesson) Info() Info {
 	return Info{
-		Name: "cancel",
-		Code: map[Style][]string{StyleAio: {"doSomeWork", "cancelAio", "cancelOuterAio"}, StyleGo: {"doSomeWorkGo", "cancelGo", "cancelLeakGo"}}, Group: "Concurrency", HandlesInterrupt: true,
-		Title: "Ctrl+C while tasks sleep: list them, cancel each, let the loop finish cancelling",
-		Before: "Three tasks sleep under asyncio.wait. Ctrl+C (a real SIGINT; --interrupt sends one to this " +
-			"program after 0.8 s) makes run_until_complete raise KeyboardInterrupt. Then every task is listed " +
-			"with its state and cancelled, and the loop is stopped and run once more so the cancellations can " +
-			"happen inside the tasks, before it is closed.",
-		After: "Cancel only asks: it returned True for each pending task, but each became cancelled only when the " +
-			"loop ran once more and raised CancelledError inside it, at its await. Skip that run (--no-drain) " +
-			"and the tasks are destroyed while pending, which asyncio reports as \"Task was destroyed but it is " +
-			"pending!\". The tutorial's asyncio.Task.all_tasks() was removed in Python 3.9 (use " +
-			"asyncio.all_tasks()); since 3.11 asyncio.run turns Ctrl+C into a cancellation of the main task, " +
-			"and TaskGroup cancels its children, so none of this is written by hand any more.",
-		AfterGo: "In Go, signal.NotifyContext turns Ctrl+C into a cancelled context; each goroutine that selects " +
-			"on ctx.Done() stops at once, and the WaitGroup waits until all have. A goroutine that does not " +
-			"watch the context, with nobody waiting for it, just stays: a goroutine leak, which goleak (or a " +
-			"test with goleak.VerifyNone) finds. That is Go's \"Task was destroyed but it is pending!\".",
+		Name:  "cancel",
+		Code:  map[Style][]string{StyleAio: {"doSomeWork", "cancelAio", "cancelOuterAio"}, StyleGo: {"doSomeWorkGo", "cancelGo", "cancelLeakGo"}},
+		Group: "Concurrency", HandlesInterrupt: true,
 	}
 }
 

@@ -46,20 +46,9 @@ type coroutineLesson struct{ X float64 }
 
 func (c *coroutineLesson) Info() Info {
 	return Info{
-		Name: "coroutine",
-		Code: map[Style][]string{StyleAio: {"coroutineAio"}, StyleGo: {"coroutineGo"}}, Group: "Basics",
-		Title: "calling a coroutine function runs nothing; the loop runs it",
-		Before: "Calling an async def function does not run it: it returns a coroutine object. Only an event " +
-			"loop runs coroutines. Watch the order: the coroutine is made first, and Waiting appears only once " +
-			"the loop is running it.",
-		After: "do_some_work(x) made a coroutine and printed nothing; run_until_complete wrapped it in a task " +
-			"and ran it, and only then did Waiting appear. It awaited nothing, so it took no time. Modern " +
-			"Python writes asyncio.run(do_some_work(2)): asyncio.get_event_loop() with no running loop is " +
-			"deprecated since 3.12.",
-		AfterGo: "Go has no coroutine objects and no loop to hand them to. A function value runs nothing " +
-			"until it is called, like a coroutine function; \"go f()\" starts it at once on a new goroutine, and " +
-			"the Go scheduler runs it. The main goroutine waited for it on a channel, the usual way to learn " +
-			"that a goroutine has finished.",
+		Name:  "coroutine",
+		Code:  map[Style][]string{StyleAio: {"coroutineAio"}, StyleGo: {"coroutineGo"}},
+		Group: "Basics",
 	}
 }
 

@@ -69,18 +69,9 @@ type futureLesson struct{ X float64 }
 
 func (c *futureLesson) Info() Info {
 	return Info{
-		Name: "future",
-		Code: map[Style][]string{StyleAio: {"futureAio"}, StyleGo: {"futureGo"}}, Group: "Basics",
-		Title: "future states, result(), and asking too early",
-		Before: "A future is a result that is not there yet. It is pending, then done: finished with a result " +
-			"or an exception, or cancelled. (The tutorial's fourth state, running, belongs to a task whose " +
-			"coroutine is executing.) Watch what happens when the result is asked for too early.",
-		After: "Asking a pending future for its result is an InvalidStateError, not a wait: result() never " +
-			"blocks. Once the loop had run the task, result() gave its return value. The cancelled task never " +
-			"ran its body, and its result() raises CancelledError. To wait for a result, await the future.",
-		AfterGo: "Go's future is a channel with room for one value. Receiving from it waits; a select " +
-			"with a default case asks without waiting, which is how the program saw that the result was not " +
-			"ready. There is no error for asking too early: you either wait or look.",
+		Name:  "future",
+		Code:  map[Style][]string{StyleAio: {"futureAio"}, StyleGo: {"futureGo"}},
+		Group: "Basics",
 	}
 }
 

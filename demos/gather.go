@@ -169,22 +169,9 @@ type gatherLesson struct {
 
 func (g *gatherLesson) Info() Info {
 	return Info{
-		Name: "gather",
-		Code: map[Style][]string{StyleAio: {"doSomeWork", "gatherAio", "gatherSequentialAio"}, StyleGo: {"doSomeWorkGo", "gatherGo", "waitGo", "gatherSequentialGo"}}, Group: "Concurrency", Compares: true,
-		Title: "three tasks of 1, 2 and 4 s take about 4 s, not 7",
-		Before: "Three tasks sleep for 1, 2 and 4 seconds on one event loop. Each says Waiting, then awaits " +
-			"asyncio.sleep, which hands the loop to the others. Watch the time gutter: all three start at 0 s, " +
-			"and the whole run ends when the longest task does. Then the same tasks run one after another.",
-		After: "The concurrent run took as long as its longest task; the sequential one took the sum. Only one " +
-			"coroutine ever ran at a time: concurrency here is overlapping waits, not parallel work. " +
-			"asyncio.wait returns (done, pending) sets and needs tasks, not bare coroutines, since Python 3.11; " +
-			"gather returns the results in argument order. Modern Python writes this with asyncio.run(main()) and " +
-			"asyncio.TaskGroup, which also cancels the other tasks if one fails.",
-		AfterGo: "Each task ran on its own goroutine; the errgroup (or WaitGroup, with --with wait) " +
-			"waited for all of them, and results went into a slice by index so their order was kept. " +
-			"Goroutines may run in parallel on several cores, but these only waited, so the whole took as " +
-			"long as the longest one, as on the event loop. errgroup.WithContext cancels the others when one " +
-			"fails, like TaskGroup; a WaitGroup only counts.",
+		Name:  "gather",
+		Code:  map[Style][]string{StyleAio: {"doSomeWork", "gatherAio", "gatherSequentialAio"}, StyleGo: {"doSomeWorkGo", "gatherGo", "waitGo", "gatherSequentialGo"}},
+		Group: "Concurrency", Compares: true,
 	}
 }
 

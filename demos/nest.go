@@ -128,22 +128,9 @@ type nestLesson struct {
 
 func (n *nestLesson) Info() Info {
 	return Info{
-		Name: "nest",
-		Code: map[Style][]string{StyleAio: {"doSomeWork", "createTasks", "nestWaitAio", "nestGatherAio", "nestReturnAio", "nestAsCompletedAio"}, StyleGo: {"doSomeWorkGo", "waitGo", "gatherGo", "nestAsCompletedGo"}}, Group: "Concurrency",
-		Title: "a main coroutine awaiting others: wait, gather, return, as_completed",
-		Before: "A main coroutine creates the tasks and awaits them, in four ways, one after another: " +
-			"asyncio.wait (done and pending sets), asyncio.gather (a list of results), returning gather's " +
-			"results to the caller of run_until_complete, and as_completed. Watch the order of the Task ret " +
-			"lines in each; --durations 4,1,2 makes the differences plain.",
-		After: "All four took as long as the longest task. wait returned sets, so its results came in no fixed " +
-			"order (the tutorial's run printed 4, 1, 2); gather kept the order of its arguments; returning " +
-			"passed gather's list out of the loop; as_completed gave each result as soon as its task finished. " +
-			"Since Python 3.11 asyncio.wait refuses bare coroutines: wrap them in tasks first. Modern code " +
-			"uses asyncio.run(main()) and, for a group of tasks, asyncio.TaskGroup.",
-		AfterGo: "Go has no wait, gather or as_completed: you build them. An errgroup with a results slice is " +
-			"gather (argument order); a WaitGroup is wait without the sets; a function returning the slice is " +
-			"the return variant; and a channel that each goroutine sends its result on is as_completed, since " +
-			"receives happen in the order the sends did.",
+		Name:  "nest",
+		Code:  map[Style][]string{StyleAio: {"doSomeWork", "createTasks", "nestWaitAio", "nestGatherAio", "nestReturnAio", "nestAsCompletedAio"}, StyleGo: {"doSomeWorkGo", "waitGo", "gatherGo", "nestAsCompletedGo"}},
+		Group: "Concurrency",
 	}
 }
 

@@ -17,7 +17,6 @@ type pushCommand struct {
 func (p *pushCommand) Info() Info {
 	return Info{
 		Name: "push", Group: "Tools", Tool: true, Args: "V...",
-		Title: "LPUSH values onto the queue of a real Redis (--redis or REDIS_URL)",
 	}
 }
 

@@ -84,24 +84,9 @@ type queueLesson struct{ redis redisFlags }
 
 func (q *queueLesson) Info() Info {
 	return Info{
-		Name: "queue",
-		Code: map[Style][]string{StyleAio: {"queueAio"}, StyleGo: {"queueGo"}}, Group: "Redis and HTTP",
-		Title: "master-worker: main takes messages from Redis, the loop thread works on them",
-		Before: "The loop runs for ever in another thread. The main thread takes messages from the Redis list " +
-			"\"queue\" (RPOP, sleeping 1 s when it is empty; --mode block waits in BRPOP) and hands each to " +
-			"the loop as a coroutine that waits x seconds. A producer pushes 2, then 5, 1 and 1, as the " +
-			"tutorial did with redis-cli. Watch the 1 s tasks finish while the 5 s one waits.",
-		After: "The loop ran the messages concurrently: both 1 s tasks finished while the 5 s task was still " +
-			"waiting. The tutorial's consumer loses things: RPOP removes a message before the work is done, " +
-			"so a crash loses it, and int(task) on a bad message kills the consumer. Here each message moves " +
-			"to a processing list (LMOVE) and leaves it only when its coroutine is done (LREM); a restarted " +
-			"consumer recovers what is left there; a bad message goes to queue:dead with the reason; and an " +
-			"error in the loop thread comes back to main through the future run_coroutine_threadsafe " +
-			"returned. --unsafe shows the tutorial's way. Thread.setDaemon(True) is deprecated since 3.10.",
-		AfterGo: "The main goroutine took messages and started a goroutine for each: no loop thread is needed, " +
-			"since goroutines are cheap and the scheduler runs them all. The reliable queue is the same: " +
-			"acknowledge when done, and on Ctrl+C leave unfinished messages in the processing list for the " +
-			"next run.",
+		Name:  "queue",
+		Code:  map[Style][]string{StyleAio: {"queueAio"}, StyleGo: {"queueGo"}},
+		Group: "Redis and HTTP",
 	}
 }
 

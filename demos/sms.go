@@ -120,21 +120,9 @@ var smsScript = []push{{0, "5"}, {0.2, "1"}, {0.4, "1"}}
 
 func (s *smsLesson) Info() Info {
 	return Info{
-		Name: "sms",
-		Code: map[Style][]string{StyleAio: {"smsAio"}, StyleGo: {"smsGo"}}, Group: "Redis and HTTP",
-		Title: "the worker calls a slow HTTP SMS API; failures call /error",
-		Before: "The queue consumer again, but each message is sent to a slow SMS API over HTTP: GET /x takes " +
-			"x seconds and answers \"x It works\" (an embedded server on a free loopback port, or --url). If " +
-			"sending fails, the worker calls GET /error, the alarm, which takes 3 s. Messages 5, 1 and 1 " +
-			"arrive; watch both 1 s calls answer while the 5 s one is still waiting.",
-		After: "The HTTP calls overlapped: one thread, one loop, three requests in flight, because each await " +
-			"gave the loop back. The tutorial used aiohttp (an asyncio HTTP client) with a new ClientSession " +
-			"per call; share one session instead, and give it timeouts. Here the call runs in a thread " +
-			"(asyncio.to_thread) with one shared net/http client. --timeout smaller than a message shows the " +
-			"failure path: the call gives up and /error is called.",
-		AfterGo: "A goroutine per message, each making a plain blocking HTTP call with one shared http.Client: " +
-			"the calls overlap because each blocked goroutine parks without holding anyone else up. Cap the " +
-			"connections (Transport.MaxConnsPerHost) so a burst cannot exhaust the file descriptors.",
+		Name:  "sms",
+		Code:  map[Style][]string{StyleAio: {"smsAio"}, StyleGo: {"smsGo"}},
+		Group: "Redis and HTTP",
 	}
 }
 
@@ -180,7 +168,6 @@ type smsServerCommand struct {
 func (s *smsServerCommand) Info() Info {
 	return Info{
 		Name: "sms-server", Group: "Tools", Tool: true, HandlesInterrupt: true,
-		Title: "run the slow SMS API on its own (Ctrl+C stops it gracefully)",
 	}
 }
 

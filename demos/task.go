@@ -50,18 +50,9 @@ type taskLesson struct{ X float64 }
 
 func (c *taskLesson) Info() Info {
 	return Info{
-		Name: "task",
-		Code: map[Style][]string{StyleAio: {"taskAio"}, StyleGo: {"taskGo"}}, Group: "Basics",
-		Title: "a task wraps a coroutine, holds its state, and is a future",
-		Before: "A task wraps a coroutine and keeps its state and, later, its result. Watch the task printed " +
-			"before the loop runs (pending) and after (finished, with its result).",
-		After: "Before the loop ran, the task was pending; after, it was finished with result=None, because " +
-			"do_some_work returned nothing. A task is a kind of future (in Go, aio.Task embeds aio.Future), so " +
-			"everything a future does, a task does. asyncio.ensure_future and loop.create_task both make tasks; " +
-			"modern Python uses asyncio.create_task inside a running loop.",
-		AfterGo: "A goroutine is not an object: it has no name, no state and no result you can ask " +
-			"for. Here the state printed is what the program knows: pending until the goroutine sent its " +
-			"result on a channel. A channel (or a struct with one) is Go's task and future in one.",
+		Name:  "task",
+		Code:  map[Style][]string{StyleAio: {"taskAio"}, StyleGo: {"taskGo"}},
+		Group: "Basics",
 	}
 }
 

@@ -166,22 +166,9 @@ type threadLesson struct {
 
 func (c *threadLesson) Info() Info {
 	return Info{
-		Name: "thread",
-		Code: map[Style][]string{StyleAio: {"startLoop", "threadCallsAio", "threadCoroutinesAio"}, StyleGo: {"threadCallsGo", "threadCoroutinesGo"}}, Group: "Concurrency",
-		Title: "a loop running for ever in another thread, fed from the main thread",
-		Before: "The loop runs for ever in a thread of its own, so the main thread is free. First main hands it " +
-			"two blocking functions of 6 s and 3 s with call_soon_threadsafe; then two coroutines that sleep " +
-			"6 s and 4 s with run_coroutine_threadsafe. Compare the two totals.",
-		After: "The blocking functions ran one after the other on the loop's thread (6 + 3 s): a loop runs one " +
-			"callback at a time. The coroutines awaited, so they overlapped (6 s). run_coroutine_threadsafe " +
-			"returns a concurrent.futures.Future: main can wait for its result, with a timeout, and an " +
-			"exception raised in the loop thread comes back through it (--fail shows it), which answers the " +
-			"tutorial's open question. Thread.setDaemon(True) is deprecated since Python 3.10: write " +
-			"Thread(..., daemon=True).",
-		AfterGo: "A worker goroutine reading functions from a channel is the loop thread of call_soon_threadsafe: " +
-			"it runs them one at a time, so the blocking ones add up. A goroutine per job, each with a channel " +
-			"for its outcome, is run_coroutine_threadsafe with its future: the jobs overlap, and an error comes " +
-			"back to main on the channel.",
+		Name:  "thread",
+		Code:  map[Style][]string{StyleAio: {"startLoop", "threadCallsAio", "threadCoroutinesAio"}, StyleGo: {"threadCallsGo", "threadCoroutinesGo"}},
+		Group: "Concurrency",
 	}
 }
 

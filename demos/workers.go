@@ -125,21 +125,9 @@ type workersLesson struct {
 
 func (w *workersLesson) Info() Info {
 	return Info{
-		Name: "workers",
-		Code: map[Style][]string{StyleAio: {"workersAio"}, StyleGo: {"workersGo"}}, Group: "Redis and HTTP",
-		Title: "N worker coroutines on one loop, each taking from the queue",
-		Before: "No master thread this time: N worker coroutines run on one loop, and each takes messages from " +
-			"Redis itself, waits x seconds, and takes the next. Watch the workers' messages overlap. With " +
-			"--sync-client the Redis call is made right inside the coroutine first, as the tutorial does, " +
-			"then the fixed way.",
-		After: "The workers shared one loop and their waits overlapped. The tutorial's workers call Redis " +
-			"with a synchronous client inside the coroutine: every such call holds the whole loop, and a call " +
-			"that waits (BRPOP with a timeout) stalls every worker for as long as it waits, as --sync-client " +
-			"showed. Use an asyncio client (redis.asyncio) or asyncio.to_thread. The tutorial's " +
-			"asyncio.Task.all_tasks() in its Ctrl+C handler was removed in Python 3.9: on today's Python the " +
-			"program dies there with an AttributeError.",
-		AfterGo: "N goroutines, each taking messages in its own loop. Each Redis call blocks only the goroutine " +
-			"that makes it, so the blocking BRPOP that stalls an event loop is the normal way here.",
+		Name:  "workers",
+		Code:  map[Style][]string{StyleAio: {"workersAio"}, StyleGo: {"workersGo"}},
+		Group: "Redis and HTTP",
 	}
 }
 

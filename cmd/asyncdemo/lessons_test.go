@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"errors"
+	"io"
 	"os/exec"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -240,4 +242,70 @@ func countSuffix(xs []string, p string) (n int) {
 		}
 	}
 	return n
+}
+
+// lockedBuffer is a bytes.Buffer safe for one writer and one reader.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// TestStepWaitsForEnterAfterEachEvent drives --step through a pipe: each
+// line sent on standard input lets one more event out.
+func TestStepWaitsForEnterAfterEachEvent(t *testing.T) {
+	enter, keyboard := io.Pipe()
+	var out lockedBuffer
+	ios := &IOStreams{Out: &out, Err: io.Discard, In: enter}
+	done := make(chan int)
+	go func() {
+		done <- execute(context.Background(), ios, []string{"gather", "--step", "--scale", "0.01", "--no-compare"})
+	}()
+	shows := func(want, notYet string) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for !strings.Contains(out.String(), want) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%q never shown:\n%s", want, out.String())
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		time.Sleep(50 * time.Millisecond) // nothing more comes without Enter
+		if strings.Contains(out.String(), notYet) {
+			t.Fatalf("%q shown before Enter:\n%s", notYet, out.String())
+		}
+	}
+	shows("Waiting: 1", "Waiting: 2")
+	io.WriteString(keyboard, "\n")
+	shows("Waiting: 2", "Waiting: 4")
+	io.WriteString(keyboard, "\n")
+	shows("Waiting: 4", "Task ret")
+	keyboard.Close() // no more input: the rest comes at once
+	if code := <-done; code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	if !strings.Contains(out.String(), "total") {
+		t.Errorf("the rest of the run was not shown:\n%s", out.String())
+	}
+}
+
+func TestListShowsTheLessonsInOrderInEachLanguage(t *testing.T) {
+	for _, lang := range []string{"en", "zh"} {
+		out, _, code := runCmd(t, "list", "--lang", lang)
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		if code != 0 || len(lines) != 12 || !strings.HasPrefix(strings.TrimSpace(lines[0]), "1  coroutine") || !strings.Contains(lines[11], "workers") {
+			t.Errorf("%s: exit %d:\n%s", lang, code, out)
+		}
+	}
 }

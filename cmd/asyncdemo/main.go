@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"asyncdemo/demos"
 	"golang.org/x/term"
 )
 
@@ -38,6 +40,7 @@ func main() {
 		IsTerminal:     term.IsTerminal(int(os.Stdout.Fd())),
 		NoColorEnv:     os.Getenv("NO_COLOR") != "",
 		Term:           os.Getenv("TERM"),
+		Lang:           demos.LangFromEnv(os.Getenv),
 		ClaimInterrupt: claim,
 		SelfInterrupt:  func() { syscall.Kill(os.Getpid(), syscall.SIGINT) },
 	}

@@ -1,12 +1,16 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"os"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -26,6 +30,7 @@ type IOStreams struct {
 	Width      int    // Out's width in columns; 0 when unknown
 	NoColorEnv bool   // NO_COLOR is set
 	Term       string // $TERM
+	Lang       string // the language the environment asks for (LANG, LC_ALL)
 	// ClaimInterrupt tells the program that the lesson running handles
 	// Ctrl+C itself; SelfInterrupt sends the process a SIGINT. Tests
 	// replace both.
@@ -43,6 +48,8 @@ type Options struct {
 	NoColor   bool
 	ASCII     bool
 	Code      string // --code: "go", "python" or "both"; empty: run the lesson
+	Lang      string // --lang: the language of the lessons' texts
+	Step      bool   // --step: after the run, replay it an event at a time
 }
 
 // usageError is a bad command line: exit code 2.
@@ -71,7 +78,11 @@ var groups = []*cobra.Group{
 
 // newRootCmd builds the command tree: one subcommand per lesson, in order.
 func newRootCmd(ios *IOStreams) *cobra.Command {
-	opts := &Options{IO: ios, Scale: 1, Style: string(demos.StyleAio)}
+	lang := ios.Lang
+	if lang == "" {
+		lang = "en"
+	}
+	opts := &Options{IO: ios, Scale: 1, Style: string(demos.StyleAio), Lang: lang}
 	root := &cobra.Command{
 		Use:   "asyncdemo",
 		Short: "Learn async programming by running it",
@@ -98,16 +109,19 @@ func newRootCmd(ios *IOStreams) *cobra.Command {
 	pf.BoolVar(&opts.ASCII, "ascii", false, "draw the timeline with ASCII characters only")
 	pf.Var(codeValue{&opts.Code}, "code", "show the lesson's code instead of running it: the Go that runs (for --style), and its modern-Python twin; =go or =python for one")
 	pf.Lookup("code").NoOptDefVal = "both"
+	pf.BoolVar(&opts.Step, "step", false, "replay the run one event at a time, Enter for the next (for talking a class through it)")
+	pf.Var(langValue{&opts.Lang}, "lang", "the language of the lessons' texts: en or zh (default from LANG / LC_ALL)")
 	for _, lesson := range demos.All() {
 		root.AddCommand(newLessonCmd(opts, lesson, nil))
 	}
+	root.AddCommand(newListCmd(opts))
 	return root
 }
 
 // newLessonCmd wires one lesson's command. runF, if not nil, replaces the
 // run, for tests.
 func newLessonCmd(opts *Options, lesson demos.Lesson, runF func(*Options, demos.Lesson) error) *cobra.Command {
-	info := lesson.Info()
+	info := demos.Describe(lesson, opts.Lang)
 	args := noArgs
 	use := info.Name
 	if taker, ok := lesson.(demos.ArgsTaker); ok {
@@ -154,7 +168,7 @@ func noArgs(cmd *cobra.Command, args []string) error {
 // runs, the timeline and what happened; or only JSON; and writes the trace.
 func runLesson(ctx context.Context, opts *Options, lesson demos.Lesson) error {
 	ios := opts.IO
-	info := lesson.Info()
+	info := demos.Describe(lesson, opts.Lang)
 	noColor := opts.NoColor || ios.NoColorEnv || !ios.IsTerminal
 	if opts.Code != "" {
 		return showCode(ios.Out, info, demos.Style(opts.Style), opts.Code, noColor)
@@ -174,11 +188,19 @@ func runLesson(ctx context.Context, opts *Options, lesson demos.Lesson) error {
 	if info.HandlesInterrupt && ios.ClaimInterrupt != nil {
 		ios.ClaimInterrupt()
 	}
+	out := ios.Out
+	if opts.Step && !opts.JSON && !info.Tool {
+		// The run happens at full speed, so its times are true; what it
+		// printed is then replayed an event at a time.
+		var recorded bytes.Buffer
+		out = &recorded
+		defer func() { replay(ios, recorded.String()) }()
+	}
 	if opts.JSON {
 		w := timing.NewJSONWriter(ios.Out)
 		env.Rec = timing.NewRecorder(w)
 	} else {
-		env.Printer = timing.NewPrinter(ios.Out, noColor)
+		env.Printer = timing.NewPrinter(out, noColor)
 		env.Printer.Width = width
 		env.Rec = timing.NewRecorder(env.Printer)
 		if !info.Tool {
@@ -193,7 +215,7 @@ func runLesson(ctx context.Context, opts *Options, lesson demos.Lesson) error {
 	if env.Printer != nil && err == nil && len(env.Runs) > 0 && !info.Tool {
 		if worthDrawing(env.Runs) {
 			tl := timing.Timeline{Width: width, ASCII: opts.ASCII || ios.Term == "dumb" || ios.Term == "linux", NoColor: noColor}
-			fmt.Fprintf(ios.Out, "%s\n\n", tl.Render(env.Runs...))
+			fmt.Fprintf(out, "%s\n\n", tl.Render(env.Runs...))
 		}
 		if env.Style == demos.StyleGo {
 			env.Printer.Note(info.AfterGo)
@@ -208,6 +230,26 @@ func runLesson(ctx context.Context, opts *Options, lesson demos.Lesson) error {
 	}
 	return err
 }
+
+// replay prints a recorded run line by line, waiting for Enter (a line on
+// ios.In) after each event line, those with a time gutter. Once In is at
+// its end it prints the rest at once.
+func replay(ios *IOStreams, recorded string) {
+	in := bufio.NewReader(ios.In)
+	waiting := ios.In != nil
+	for _, line := range strings.SplitAfter(recorded, "\n") {
+		io.WriteString(ios.Out, line)
+		if waiting && eventLine.MatchString(line) {
+			if _, err := in.ReadString('\n'); err != nil {
+				waiting = false
+			}
+		}
+	}
+}
+
+// eventLine matches a printed event: a gutter such as "  1.002s  " (after
+// any colour codes) and text.
+var eventLine = regexp.MustCompile(`^(\x1b\[[0-9;]*m)*\s+[0-9]+\.[0-9]{3}s(\x1b\[[0-9;]*m)*\s`)
 
 // worthDrawing reports whether a timeline would show anything: some task
 // ran, and the runs took long enough for bars to mean something.
@@ -264,6 +306,19 @@ func highlight(out io.Writer, src, lang string, noColor bool) error {
 	if err := quick.Highlight(out, src+"\n", lang, "terminal256", "monokai"); err != nil {
 		return fmt.Errorf("highlighting the code: %w", err)
 	}
+	return nil
+}
+
+// langValue is the --lang flag.
+type langValue struct{ p *string }
+
+func (v langValue) String() string { return *v.p }
+func (v langValue) Type() string   { return strings.Join(demos.Languages, "|") }
+func (v langValue) Set(s string) error {
+	if !slices.Contains(demos.Languages, s) {
+		return fmt.Errorf("%q is not a language asyncdemo speaks (%s)", s, strings.Join(demos.Languages, ", "))
+	}
+	*v.p = s
 	return nil
 }
 

@@ -1,0 +1,38 @@
+package main
+
+import (
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"asyncdemo/demos"
+)
+
+// newListCmd builds "asyncdemo list": the lessons in teaching order, one
+// line each.
+func newListCmd(opts *Options) *cobra.Command {
+	return &cobra.Command{
+		Use:     "list",
+		Short:   "the lessons in order, one line each",
+		GroupID: "Tools",
+		Args:    noArgs,
+		RunE: func(*cobra.Command, []string) error {
+			return listRun(opts)
+		},
+	}
+}
+
+func listRun(opts *Options) error {
+	w := tabwriter.NewWriter(opts.IO.Out, 0, 4, 2, ' ', 0)
+	n := 0
+	for _, l := range demos.All() {
+		info := demos.Describe(l, opts.Lang)
+		if info.Tool {
+			continue
+		}
+		n++
+		fmt.Fprintf(w, "%2d\t%s\t%s\n", n, info.Name, info.Title)
+	}
+	return w.Flush()
+}

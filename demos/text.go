@@ -1,0 +1,78 @@
+package demos
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// The lessons' words, one catalogue per language: text/en.json,
+// text/zh.json. Each maps a lesson's name to its title and explanations.
+//
+//go:embed text/*.json
+var catalogues embed.FS
+
+// Text is what a lesson says, in one language.
+type Text struct {
+	Title   string `json:"title"`
+	Before  string `json:"before,omitempty"`   // what to watch, before the run
+	After   string `json:"after,omitempty"`    // what happened and why, after an aio run
+	AfterGo string `json:"after_go,omitempty"` // what the go style showed
+}
+
+// Languages are the languages of the catalogues, the default first.
+var Languages = []string{"en", "zh"}
+
+// Catalogue returns every lesson's text in lang.
+func Catalogue(lang string) (map[string]Text, error) {
+	data, err := catalogues.ReadFile("text/" + lang + ".json")
+	if err != nil {
+		return nil, fmt.Errorf("no texts in language %q (have %s)", lang, strings.Join(Languages, ", "))
+	}
+	var texts map[string]Text
+	if err := json.Unmarshal(data, &texts); err != nil {
+		return nil, fmt.Errorf("reading the %s texts: %w", lang, err)
+	}
+	return texts, nil
+}
+
+// Describe returns the lesson's Info with its texts in lang, falling back
+// to English for a text the language lacks.
+func Describe(l Lesson, lang string) Info {
+	info := l.Info()
+	en, _ := Catalogue("en")
+	t := en[info.Name]
+	if lang != "en" {
+		if texts, err := Catalogue(lang); err == nil {
+			local := texts[info.Name]
+			t.Title = or(local.Title, t.Title)
+			t.Before = or(local.Before, t.Before)
+			t.After = or(local.After, t.After)
+			t.AfterGo = or(local.AfterGo, t.AfterGo)
+		}
+	}
+	info.Title, info.Before, info.After, info.AfterGo = t.Title, t.Before, t.After, t.AfterGo
+	return info
+}
+
+func or(s, fallback string) string {
+	if s != "" {
+		return s
+	}
+	return fallback
+}
+
+// LangFromEnv picks the language from LC_ALL, then LC_MESSAGES, then LANG,
+// as programs do: Chinese for zh_*, English otherwise.
+func LangFromEnv(getenv func(string) string) string {
+	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if val := getenv(v); val != "" {
+			if strings.HasPrefix(val, "zh") {
+				return "zh"
+			}
+			return "en"
+		}
+	}
+	return "en"
+}

@@ -1,0 +1,51 @@
+package demos
+
+import "testing"
+
+// TestEveryLessonSpeaksEveryLanguage fails when a lesson lacks a text in a
+// language, or a catalogue has a lesson that does not exist.
+func TestEveryLessonSpeaksEveryLanguage(t *testing.T) {
+	names := map[string]bool{}
+	for _, l := range All() {
+		names[l.Info().Name] = true
+	}
+	for _, lang := range Languages {
+		texts, err := Catalogue(lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range All() {
+			info := l.Info()
+			text, ok := texts[info.Name]
+			switch {
+			case !ok || text.Title == "":
+				t.Errorf("%s: no %s title", info.Name, lang)
+			case !info.Tool && (text.Before == "" || text.After == "" || text.AfterGo == ""):
+				t.Errorf("%s: %s texts missing: %+v", info.Name, lang, text)
+			}
+		}
+		for name := range texts {
+			if !names[name] {
+				t.Errorf("%s catalogue has %q, which is no lesson", lang, name)
+			}
+		}
+	}
+}
+
+func TestLangFromEnv(t *testing.T) {
+	cases := []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{}, "en"},
+		{map[string]string{"LANG": "zh_CN.UTF-8"}, "zh"},
+		{map[string]string{"LANG": "zh_CN.UTF-8", "LC_ALL": "C"}, "en"},
+		{map[string]string{"LC_MESSAGES": "zh_TW"}, "zh"},
+		{map[string]string{"LANG": "en_GB.UTF-8"}, "en"},
+	}
+	for _, c := range cases {
+		if got := LangFromEnv(func(k string) string { return c.env[k] }); got != c.want {
+			t.Errorf("%v: %s, want %s", c.env, got, c.want)
+		}
+	}
+}
