@@ -94,9 +94,10 @@ type awaitLesson struct {
 
 func (c *awaitLesson) Info() Info {
 	return Info{
-		Name:  "await",
-		Code:  map[Style][]string{StyleAio: {"awaitAio", "awaitSequentialAio"}, StyleGo: {"awaitGo", "awaitSequentialGo"}},
-		Group: "Basics", Compares: true,
+		Name:     "await",
+		Question: &Question{Kind: "elapsed", Run: "concurrent", Choices: []Choice{{Label: "0 s", Value: 0}, {Label: "2 s", Value: 2}, {Label: "4 s", Value: 4}}},
+		Code:     map[Style][]string{StyleAio: {"awaitAio", "awaitSequentialAio"}, StyleGo: {"awaitGo", "awaitSequentialGo"}},
+		Group:    "Basics", Compares: true,
 	}
 }
 

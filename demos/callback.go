@@ -59,9 +59,10 @@ type callbackLesson struct{ X float64 }
 
 func (c *callbackLesson) Info() Info {
 	return Info{
-		Name:  "callback",
-		Code:  map[Style][]string{StyleAio: {"callbackAio"}, StyleGo: {"callbackGo"}},
-		Group: "Basics",
+		Name:     "callback",
+		Question: &Question{Kind: "first", Choices: []Choice{{Label: "Callback: 2 Done after 2s", Text: "Callback: 2 "}, {Label: "Callback: Done after 2s", Text: "Callback: Done"}}},
+		Code:     map[Style][]string{StyleAio: {"callbackAio"}, StyleGo: {"callbackGo"}},
+		Group:    "Basics",
 	}
 }
 

@@ -157,9 +157,10 @@ type cancelLesson struct {
 
 func (c *cancelLesson) Info() Info {
 	return Info{
-		Name:  "cancel",
-		Code:  map[Style][]string{StyleAio: {"doSomeWork", "cancelAio", "cancelOuterAio"}, StyleGo: {"doSomeWorkGo", "cancelGo", "cancelLeakGo"}},
-		Group: "Concurrency", HandlesInterrupt: true,
+		Name:     "cancel",
+		Question: &Question{Kind: "count", Text: "true", Choices: []Choice{{Label: "3", Value: 3}, {Label: "4", Value: 4}, {Label: "0", Value: 0}}},
+		Code:     map[Style][]string{StyleAio: {"doSomeWork", "cancelAio", "cancelOuterAio"}, StyleGo: {"doSomeWorkGo", "cancelGo", "cancelLeakGo"}},
+		Group:    "Concurrency", HandlesInterrupt: true,
 	}
 }
 

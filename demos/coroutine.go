@@ -46,9 +46,10 @@ type coroutineLesson struct{ X float64 }
 
 func (c *coroutineLesson) Info() Info {
 	return Info{
-		Name:  "coroutine",
-		Code:  map[Style][]string{StyleAio: {"coroutineAio"}, StyleGo: {"coroutineGo"}},
-		Group: "Basics",
+		Name:     "coroutine",
+		Question: &Question{Kind: "first", Choices: []Choice{{Label: "Waiting: 2", Text: "Waiting: 2"}, {Label: "coroutine made; nothing has run yet", Text: "coroutine made"}}},
+		Code:     map[Style][]string{StyleAio: {"coroutineAio"}, StyleGo: {"coroutineGo"}},
+		Group:    "Basics",
 	}
 }
 

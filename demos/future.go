@@ -69,9 +69,10 @@ type futureLesson struct{ X float64 }
 
 func (c *futureLesson) Info() Info {
 	return Info{
-		Name:  "future",
-		Code:  map[Style][]string{StyleAio: {"futureAio"}, StyleGo: {"futureGo"}},
-		Group: "Basics",
+		Name:     "future",
+		Question: &Question{Kind: "first", Choices: []Choice{{Label: "it waits for the result", Text: "Waiting"}, {Label: "InvalidStateError", Text: "task.Result() too early"}}},
+		Code:     map[Style][]string{StyleAio: {"futureAio"}, StyleGo: {"futureGo"}},
+		Group:    "Basics",
 	}
 }
 

@@ -169,9 +169,10 @@ type gatherLesson struct {
 
 func (g *gatherLesson) Info() Info {
 	return Info{
-		Name:  "gather",
-		Code:  map[Style][]string{StyleAio: {"doSomeWork", "gatherAio", "gatherSequentialAio"}, StyleGo: {"doSomeWorkGo", "gatherGo", "waitGo", "gatherSequentialGo"}},
-		Group: "Concurrency", Compares: true,
+		Name:     "gather",
+		Question: &Question{Kind: "elapsed", Run: "concurrent", Choices: []Choice{{Label: "7 s", Value: 7}, {Label: "4 s", Value: 4}, {Label: "1 s", Value: 1}}},
+		Code:     map[Style][]string{StyleAio: {"doSomeWork", "gatherAio", "gatherSequentialAio"}, StyleGo: {"doSomeWorkGo", "gatherGo", "waitGo", "gatherSequentialGo"}},
+		Group:    "Concurrency", Compares: true,
 	}
 }
 

@@ -52,6 +52,9 @@ type Info struct {
 	// Code names the functions --code shows for each style: the ones that
 	// run, in reading order.
 	Code map[Style][]string
+	// Question is the tour's prediction question, asked in QuestionText.
+	Question     *Question
+	QuestionText string
 }
 
 // ArgsTaker is a lesson or tool that takes positional arguments.

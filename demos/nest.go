@@ -128,9 +128,10 @@ type nestLesson struct {
 
 func (n *nestLesson) Info() Info {
 	return Info{
-		Name:  "nest",
-		Code:  map[Style][]string{StyleAio: {"doSomeWork", "createTasks", "nestWaitAio", "nestGatherAio", "nestReturnAio", "nestAsCompletedAio"}, StyleGo: {"doSomeWorkGo", "waitGo", "gatherGo", "nestAsCompletedGo"}},
-		Group: "Concurrency",
+		Name:     "nest",
+		Question: &Question{Kind: "elapsed", Run: "gather", Choices: []Choice{{Label: "4 s", Value: 4}, {Label: "7 s", Value: 7}}},
+		Code:     map[Style][]string{StyleAio: {"doSomeWork", "createTasks", "nestWaitAio", "nestGatherAio", "nestReturnAio", "nestAsCompletedAio"}, StyleGo: {"doSomeWorkGo", "waitGo", "gatherGo", "nestAsCompletedGo"}},
+		Group:    "Concurrency",
 	}
 }
 

@@ -84,9 +84,10 @@ type queueLesson struct{ redis redisFlags }
 
 func (q *queueLesson) Info() Info {
 	return Info{
-		Name:  "queue",
-		Code:  map[Style][]string{StyleAio: {"queueAio"}, StyleGo: {"queueGo"}},
-		Group: "Redis and HTTP",
+		Name:     "queue",
+		Question: &Question{Kind: "first", Choices: []Choice{{Label: "Done 5", Text: "Done 5"}, {Label: "Done 1", Text: "Done 1"}}},
+		Code:     map[Style][]string{StyleAio: {"queueAio"}, StyleGo: {"queueGo"}},
+		Group:    "Redis and HTTP",
 	}
 }
 

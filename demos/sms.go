@@ -120,9 +120,10 @@ var smsScript = []push{{0, "5"}, {0.2, "1"}, {0.4, "1"}}
 
 func (s *smsLesson) Info() Info {
 	return Info{
-		Name:  "sms",
-		Code:  map[Style][]string{StyleAio: {"smsAio"}, StyleGo: {"smsGo"}},
-		Group: "Redis and HTTP",
+		Name:     "sms",
+		Question: &Question{Kind: "first", Choices: []Choice{{Label: "5 It works", Text: "5 It works"}, {Label: "1 It works", Text: "1 It works"}}},
+		Code:     map[Style][]string{StyleAio: {"smsAio"}, StyleGo: {"smsGo"}},
+		Group:    "Redis and HTTP",
 	}
 }
 

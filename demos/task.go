@@ -50,9 +50,10 @@ type taskLesson struct{ X float64 }
 
 func (c *taskLesson) Info() Info {
 	return Info{
-		Name:  "task",
-		Code:  map[Style][]string{StyleAio: {"taskAio"}, StyleGo: {"taskGo"}},
-		Group: "Basics",
+		Name:     "task",
+		Question: &Question{Kind: "first", Choices: []Choice{{Label: "<Task finished ...>", Text: "<Task finished"}, {Label: "<Task pending ...>", Text: "<Task pending"}}},
+		Code:     map[Style][]string{StyleAio: {"taskAio"}, StyleGo: {"taskGo"}},
+		Group:    "Basics",
 	}
 }
 

@@ -15,10 +15,11 @@ var catalogues embed.FS
 
 // Text is what a lesson says, in one language.
 type Text struct {
-	Title   string `json:"title"`
-	Before  string `json:"before,omitempty"`   // what to watch, before the run
-	After   string `json:"after,omitempty"`    // what happened and why, after an aio run
-	AfterGo string `json:"after_go,omitempty"` // what the go style showed
+	Title    string `json:"title"`
+	Before   string `json:"before,omitempty"`   // what to watch, before the run
+	After    string `json:"after,omitempty"`    // what happened and why, after an aio run
+	AfterGo  string `json:"after_go,omitempty"` // what the go style showed
+	Question string `json:"question,omitempty"` // the tour's prediction question
 }
 
 // Languages are the languages of the catalogues, the default first.
@@ -50,9 +51,11 @@ func Describe(l Lesson, lang string) Info {
 			t.Before = or(local.Before, t.Before)
 			t.After = or(local.After, t.After)
 			t.AfterGo = or(local.AfterGo, t.AfterGo)
+			t.Question = or(local.Question, t.Question)
 		}
 	}
 	info.Title, info.Before, info.After, info.AfterGo = t.Title, t.Before, t.After, t.AfterGo
+	info.QuestionText = t.Question
 	return info
 }
 

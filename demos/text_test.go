@@ -20,7 +20,7 @@ func TestEveryLessonSpeaksEveryLanguage(t *testing.T) {
 			switch {
 			case !ok || text.Title == "":
 				t.Errorf("%s: no %s title", info.Name, lang)
-			case !info.Tool && (text.Before == "" || text.After == "" || text.AfterGo == ""):
+			case !info.Tool && (text.Before == "" || text.After == "" || text.AfterGo == "" || text.Question == ""):
 				t.Errorf("%s: %s texts missing: %+v", info.Name, lang, text)
 			}
 		}
@@ -46,6 +46,20 @@ func TestLangFromEnv(t *testing.T) {
 	for _, c := range cases {
 		if got := LangFromEnv(func(k string) string { return c.env[k] }); got != c.want {
 			t.Errorf("%v: %s, want %s", c.env, got, c.want)
+		}
+	}
+}
+
+// TestEveryLessonAsksAQuestion fails when a lesson has no prediction
+// question, or lacks its text in a language.
+func TestEveryLessonAsksAQuestion(t *testing.T) {
+	for _, l := range All() {
+		info := l.Info()
+		if info.Tool {
+			continue
+		}
+		if info.Question == nil || len(info.Question.Choices) < 2 {
+			t.Errorf("%s: no question with choices", info.Name)
 		}
 	}
 }

@@ -166,9 +166,10 @@ type threadLesson struct {
 
 func (c *threadLesson) Info() Info {
 	return Info{
-		Name:  "thread",
-		Code:  map[Style][]string{StyleAio: {"startLoop", "threadCallsAio", "threadCoroutinesAio"}, StyleGo: {"threadCallsGo", "threadCoroutinesGo"}},
-		Group: "Concurrency",
+		Name:     "thread",
+		Question: &Question{Kind: "elapsed", Run: "threadsafe-call", Choices: []Choice{{Label: "6 s", Value: 6}, {Label: "9 s", Value: 9}, {Label: "3 s", Value: 3}}},
+		Code:     map[Style][]string{StyleAio: {"startLoop", "threadCallsAio", "threadCoroutinesAio"}, StyleGo: {"threadCallsGo", "threadCoroutinesGo"}},
+		Group:    "Concurrency",
 	}
 }
 

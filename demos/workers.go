@@ -125,9 +125,10 @@ type workersLesson struct {
 
 func (w *workersLesson) Info() Info {
 	return Info{
-		Name:  "workers",
-		Code:  map[Style][]string{StyleAio: {"workersAio"}, StyleGo: {"workersGo"}},
-		Group: "Redis and HTTP",
+		Name:     "workers",
+		Question: &Question{Kind: "first", Choices: []Choice{{Label: "Done 1", Text: "Done 1"}, {Label: "Done 2", Text: "Done 2"}}},
+		Code:     map[Style][]string{StyleAio: {"workersAio"}, StyleGo: {"workersGo"}},
+		Group:    "Redis and HTTP",
 	}
 }
 

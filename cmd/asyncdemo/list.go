@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -14,7 +15,7 @@ import (
 func newListCmd(opts *Options) *cobra.Command {
 	return &cobra.Command{
 		Use:     "list",
-		Short:   "the lessons in order, one line each",
+		Short:   "the lessons in order, one line each, ✓ for those finished in the tour",
 		GroupID: "Tools",
 		Args:    noArgs,
 		RunE: func(*cobra.Command, []string) error {
@@ -25,6 +26,7 @@ func newListCmd(opts *Options) *cobra.Command {
 
 func listRun(opts *Options) error {
 	w := tabwriter.NewWriter(opts.IO.Out, 0, 4, 2, ' ', 0)
+	done := loadProgress(opts.IO.Err).Done
 	n := 0
 	for _, l := range demos.All() {
 		info := demos.Describe(l, opts.Lang)
@@ -32,7 +34,11 @@ func listRun(opts *Options) error {
 			continue
 		}
 		n++
-		fmt.Fprintf(w, "%2d\t%s\t%s\n", n, info.Name, info.Title)
+		mark := " "
+		if slices.Contains(done, info.Name) {
+			mark = "✓" // finished in the tour
+		}
+		fmt.Fprintf(w, "%s %2d\t%s\t%s\n", mark, n, info.Name, info.Title)
 	}
 	return w.Flush()
 }

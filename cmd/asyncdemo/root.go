@@ -114,7 +114,7 @@ func newRootCmd(ios *IOStreams) *cobra.Command {
 	for _, lesson := range demos.All() {
 		root.AddCommand(newLessonCmd(opts, lesson, nil))
 	}
-	root.AddCommand(newListCmd(opts))
+	root.AddCommand(newListCmd(opts), newTourCmd(opts))
 	return root
 }
 
@@ -167,6 +167,17 @@ func noArgs(cmd *cobra.Command, args []string) error {
 // runLesson runs a lesson with the common flags: prints what to watch, the
 // runs, the timeline and what happened; or only JSON; and writes the trace.
 func runLesson(ctx context.Context, opts *Options, lesson demos.Lesson) error {
+	return runLessonWith(ctx, opts, lesson, lessonHooks{})
+}
+
+// lessonHooks let the tour run a lesson its way.
+type lessonHooks struct {
+	introShown  bool                 // the title and what to watch are on the screen already
+	beforeAfter func(env *demos.Env) // called after the timeline, before what happened
+}
+
+// runLessonWith is runLesson with hooks.
+func runLessonWith(ctx context.Context, opts *Options, lesson demos.Lesson, hooks lessonHooks) error {
 	ios := opts.IO
 	info := demos.Describe(lesson, opts.Lang)
 	noColor := opts.NoColor || ios.NoColorEnv || !ios.IsTerminal
@@ -203,7 +214,7 @@ func runLesson(ctx context.Context, opts *Options, lesson demos.Lesson) error {
 		env.Printer = timing.NewPrinter(out, noColor)
 		env.Printer.Width = width
 		env.Rec = timing.NewRecorder(env.Printer)
-		if !info.Tool {
+		if !info.Tool && !hooks.introShown {
 			env.Printer.Heading(fmt.Sprintf("asyncdemo %s — %s", info.Name, info.Title))
 			env.Printer.Note(info.Before)
 		}
@@ -216,6 +227,9 @@ func runLesson(ctx context.Context, opts *Options, lesson demos.Lesson) error {
 		if worthDrawing(env.Runs) {
 			tl := timing.Timeline{Width: width, ASCII: opts.ASCII || ios.Term == "dumb" || ios.Term == "linux", NoColor: noColor}
 			fmt.Fprintf(out, "%s\n\n", tl.Render(env.Runs...))
+		}
+		if hooks.beforeAfter != nil {
+			hooks.beforeAfter(env)
 		}
 		if env.Style == demos.StyleGo {
 			env.Printer.Note(info.AfterGo)

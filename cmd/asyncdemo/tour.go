@@ -1,0 +1,319 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"golang.org/x/term"
+
+	"asyncdemo/demos"
+	"asyncdemo/timing"
+)
+
+// The tour asks with plain keys read in raw mode (arrows, Enter, a/b/c, q)
+// rather than a full-screen interface: a question is three lines, and the
+// lesson's own output must stay on the screen and in the scrollback, which a
+// full-screen program would take over.
+
+// tourOptions are the tour's own flags.
+type tourOptions struct {
+	From  string
+	Reset bool
+}
+
+// tourArgs are the flags each lesson runs with in the tour.
+var tourArgs = map[string][]string{"cancel": {"--interrupt"}}
+
+func newTourCmd(opts *Options) *cobra.Command {
+	t := &tourOptions{}
+	cmd := &cobra.Command{
+		Use:     "tour",
+		Short:   "the lessons in order, each with a prediction to make first; resumes where you stopped",
+		GroupID: "Tools",
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return tourRun(cmd.Context(), opts, t)
+		},
+	}
+	cmd.Flags().StringVar(&t.From, "from", "", "start at this lesson")
+	cmd.Flags().BoolVar(&t.Reset, "reset", false, "forget the progress and start again")
+	return cmd
+}
+
+// progress is what the tour remembers between runs.
+type progress struct {
+	Done []string `json:"done"` // lessons finished, in order
+	Next string   `json:"next"` // where to resume
+}
+
+// progressPath is the progress file in the user's config directory.
+func progressPath() (string, error) {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "asyncdemo", "tour.json"), nil
+}
+
+// loadProgress reads the progress; a missing file is a fresh start, and a
+// corrupt one is reset with a warning rather than stopping the tour.
+func loadProgress(warn io.Writer) progress {
+	path, err := progressPath()
+	if err != nil {
+		return progress{}
+	}
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return progress{}
+	}
+	var p progress
+	if err == nil {
+		err = json.Unmarshal(data, &p)
+	}
+	if err != nil {
+		fmt.Fprintf(warn, "asyncdemo: the tour's progress in %s could not be read (%v); starting again\n", path, err)
+		return progress{}
+	}
+	return p
+}
+
+func saveProgress(p progress) error {
+	path, err := progressPath()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("saving the tour's progress: %w", err)
+	}
+	data, _ := json.Marshal(p)
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		return fmt.Errorf("saving the tour's progress: %w", err)
+	}
+	return nil
+}
+
+// tourWords are the tour's own words, per language.
+var tourWords = map[string]map[string]string{
+	"en": {
+		"lesson": "Lesson %d of %d", "predict": "Predict first", "keys": "↑/↓ and Enter, or a/b/c; q to stop",
+		"right": "✓ Right: ", "wrong": "✗ Not quite: ", "answer": "The answer: ",
+		"elapsed": "you said %s; it took %s", "count": "you said %s; it printed %q %s times",
+		"first": "you said %s; first came %q", "measured": "%s (measured: %s)", "next": "Enter for the next lesson, q to stop",
+		"done":    "That was the last lesson: the tour is complete. asyncdemo tour --reset starts it again.",
+		"stopped": "Stopped. asyncdemo tour goes on from %s.",
+	},
+	"zh": {
+		"lesson": "第 %d 课，共 %d 课", "predict": "先预测一下", "keys": "↑/↓ 和 Enter，或 a/b/c；q 退出",
+		"right": "✓ 答对了：", "wrong": "✗ 不太对：", "answer": "答案：",
+		"elapsed": "你选了 %s；实际用了 %s", "count": "你选了 %s；实际打印了 %q %s 次",
+		"first": "你选了 %s；最先出现的是 %q", "measured": "%s（实测：%s）", "next": "按 Enter 进入下一课，q 退出",
+		"done":    "这是最后一课：导览结束。asyncdemo tour --reset 可以重新开始。",
+		"stopped": "已停止。asyncdemo tour 会从 %s 继续。",
+	},
+}
+
+func tourRun(ctx context.Context, opts *Options, t *tourOptions) error {
+	ios := opts.IO
+	words := tourWords[opts.Lang]
+	var lessons []demos.Lesson
+	for _, l := range demos.All() {
+		if !l.Info().Tool {
+			lessons = append(lessons, l)
+		}
+	}
+	names := make([]string, len(lessons))
+	for i, l := range lessons {
+		names[i] = l.Info().Name
+	}
+	p := loadProgress(ios.Err)
+	if t.Reset {
+		p = progress{}
+	}
+	start := max(0, slices.Index(names, p.Next))
+	if t.From != "" {
+		if start = slices.Index(names, t.From); start < 0 {
+			return usageError{fmt.Errorf("--from %q is not a lesson (asyncdemo list shows them)", t.From)}
+		}
+	}
+	in, interactive := ios.In.(*os.File)
+	interactive = interactive && ios.IsTerminal && term.IsTerminal(int(in.Fd()))
+	noColor := opts.NoColor || ios.NoColorEnv || !ios.IsTerminal
+	pr := timing.NewPrinter(ios.Out, noColor)
+	pr.Width = ios.Width
+	for i := start; i < len(lessons); i++ {
+		lesson := lessons[i]
+		info := demos.Describe(lesson, opts.Lang)
+		fs := pflag.NewFlagSet(info.Name, pflag.ContinueOnError)
+		lesson.AddFlags(fs)
+		if err := fs.Parse(tourArgs[info.Name]); err != nil {
+			return err
+		}
+		pr.Heading(fmt.Sprintf(words["lesson"], i+1, len(lessons)) + " · " + info.Name + " — " + info.Title)
+		pr.Note(info.Before)
+		q := info.Question
+		pick := -1
+		if q != nil {
+			labels := make([]string, len(q.Choices))
+			for j, c := range q.Choices {
+				labels[j] = fmt.Sprintf("%c) %s", 'a'+j, c.Label)
+			}
+			pr.Note(words["predict"] + ": " + info.QuestionText)
+			if interactive {
+				var quit bool
+				var err error
+				if pick, quit, err = choose(in, ios.Out, labels, words["keys"]); err != nil || quit {
+					return stopTour(ios, p, names[i], words, err)
+				}
+			} else {
+				fmt.Fprintf(ios.Out, "  %s\n", strings.Join(labels, "   "))
+			}
+			fmt.Fprintln(ios.Out)
+		}
+		var check func(env *demos.Env)
+		if q != nil {
+			check = func(env *demos.Env) { printVerdict(ios.Out, *q, pick, env, opts.Scale, words) }
+		}
+		if err := runLessonWith(ctx, opts, lesson, lessonHooks{introShown: true, beforeAfter: check}); err != nil {
+			return err
+		}
+		p.Done = append(slices.DeleteFunc(p.Done, func(s string) bool { return s == info.Name }), info.Name)
+		p.Next = ""
+		if i+1 < len(lessons) {
+			p.Next = names[i+1]
+		}
+		if err := saveProgress(p); err != nil {
+			fmt.Fprintln(ios.Err, "asyncdemo:", err)
+		}
+		if interactive && i+1 < len(lessons) {
+			fmt.Fprintf(ios.Out, "%s ", words["next"])
+			key, err := readKey(in)
+			fmt.Fprintln(ios.Out)
+			if err != nil || key == 'q' || key == 3 {
+				return stopTour(ios, p, names[i+1], words, err)
+			}
+		}
+	}
+	fmt.Fprintln(ios.Out, words["done"])
+	return nil
+}
+
+// stopTour ends the tour early, saying where it will resume.
+func stopTour(ios *IOStreams, p progress, next string, words map[string]string, err error) error {
+	p.Next = next
+	if serr := saveProgress(p); serr != nil {
+		fmt.Fprintln(ios.Err, "asyncdemo:", serr)
+	}
+	fmt.Fprintf(ios.Out, "\n%s\n", fmt.Sprintf(words["stopped"], next))
+	return err
+}
+
+// printVerdict says whether the prediction was right, by what the run
+// measured.
+func printVerdict(out io.Writer, q demos.Question, pick int, env *demos.Env, scale float64, words map[string]string) {
+	right, measured, err := q.Check(env.Runs, scale)
+	if err != nil {
+		fmt.Fprintln(out, err)
+		return
+	}
+	answer := q.Choices[right].Label
+	if pick < 0 {
+		fmt.Fprintf(out, "%s%s\n\n", words["answer"], fmt.Sprintf(words["measured"], answer, measured))
+		return
+	}
+	said := q.Choices[pick].Label
+	var what string
+	switch q.Kind {
+	case "elapsed":
+		what = fmt.Sprintf(words["elapsed"], said, measured)
+	case "count":
+		what = fmt.Sprintf(words["count"], said, q.Text, measured)
+	default:
+		what = fmt.Sprintf(words["first"], said, measured)
+	}
+	verdict := words["wrong"]
+	if pick == right {
+		verdict = words["right"]
+	}
+	fmt.Fprintf(out, "%s%s\n\n", verdict, what)
+}
+
+// choose asks for one of labels with the keyboard, in raw mode: ↑/↓ move,
+// Enter takes, a/b/c take at once, q (or Ctrl+C) stops. The terminal is
+// restored however it ends.
+func choose(in *os.File, out io.Writer, labels []string, keys string) (pick int, quit bool, err error) {
+	fd := int(in.Fd())
+	old, err := term.MakeRaw(fd)
+	if err != nil {
+		return 0, false, fmt.Errorf("reading the keyboard: %w", err)
+	}
+	defer term.Restore(fd, old)
+	draw := func(sel int, redraw bool) {
+		if redraw {
+			fmt.Fprintf(out, "\x1b[%dA", len(labels)+1)
+		}
+		for i, l := range labels {
+			mark := "  "
+			if i == sel {
+				mark = "› "
+				l = "\x1b[1m" + l + "\x1b[0m"
+			}
+			fmt.Fprintf(out, "\x1b[2K  %s%s\r\n", mark, l)
+		}
+		fmt.Fprintf(out, "\x1b[2K  \x1b[2m%s\x1b[0m\r\n", keys)
+	}
+	sel := 0
+	draw(sel, false)
+	r := bufio.NewReader(in)
+	for {
+		b, err := r.ReadByte()
+		if err != nil {
+			return 0, true, nil
+		}
+		switch {
+		case b == '\r' || b == '\n':
+			return sel, false, nil
+		case b == 'q' || b == 3 || b == 4: // q, Ctrl+C, Ctrl+D
+			return 0, true, nil
+		case b >= 'a' && int(b-'a') < len(labels):
+			sel = int(b - 'a')
+			draw(sel, true)
+			return sel, false, nil
+		case b == 0x1b: // an arrow: ESC [ A or ESC [ B
+			if c, _ := r.ReadByte(); c != '[' {
+				continue
+			}
+			switch c, _ := r.ReadByte(); c {
+			case 'A':
+				sel = (sel + len(labels) - 1) % len(labels)
+			case 'B':
+				sel = (sel + 1) % len(labels)
+			}
+			draw(sel, true)
+		}
+	}
+}
+
+// readKey reads one key in raw mode, restoring the terminal after.
+func readKey(in *os.File) (byte, error) {
+	fd := int(in.Fd())
+	old, err := term.MakeRaw(fd)
+	if err != nil {
+		return 0, err
+	}
+	defer term.Restore(fd, old)
+	var b [1]byte
+	if _, err := in.Read(b[:]); err != nil {
+		return 0, err
+	}
+	return b[0], nil
+}
