@@ -43,7 +43,8 @@ func colorIndex(name string) int {
 type Printer struct {
 	Out     io.Writer
 	NoColor bool
-	Width   int // terminal width for Note; 0 means 80
+	Width   int  // terminal width for Note; 0 means 80
+	Big     bool // projector mode: a wider gutter and bold, high-contrast text
 
 	mu     sync.Mutex
 	colors []*color.Color // palette, then dim, then bold
@@ -68,7 +69,11 @@ func (p *Printer) paint(i int, s string) string {
 	}
 	if p.colors == nil {
 		for _, c := range palette {
-			p.colors = append(p.colors, color.New(c.fg))
+			if p.Big {
+				p.colors = append(p.colors, color.New(c.fg, color.Bold))
+			} else {
+				p.colors = append(p.colors, color.New(c.fg))
+			}
 		}
 		p.colors = append(p.colors, color.New(color.Faint), color.New(color.Bold))
 		// Set colour on each Color so fatih/color's global NoColor is never consulted.
@@ -105,6 +110,9 @@ func (p *Printer) Event(e Event) {
 		b.WriteString(p.paint(boldColor, compareText(e)))
 		b.WriteString("\n\n")
 	default:
+		if p.Big {
+			g = "  " + g + "  "
+		}
 		b.WriteString(p.paint(dimColor, g))
 		b.WriteString("  ")
 		// Continuation lines start under the text, not under the gutter.

@@ -22,7 +22,8 @@ type Timeline struct {
 	Width   int  // columns to fit in: 0 means 80; at least 40
 	ASCII   bool // draw with ASCII only: '#' bars, 'x' cancelled, '|' and '-' axis
 	NoColor bool
-	MaxRows int // rows per run before spans are grouped; 0 means 12
+	MaxRows int  // rows per run before spans are grouped; 0 means 12
+	Big     bool // projector mode: bars two lines high, runs apart
 }
 
 // glyphs is the set of characters a chart is drawn with.
@@ -131,12 +132,19 @@ func (tl Timeline) Render(runs ...Run) string {
 	st := newStyles(tl.NoColor)
 	var lines []string
 	var cancelled, failed bool
-	for _, c := range charts {
+	for i, c := range charts {
+		if tl.Big && i > 0 {
+			lines = append(lines, "")
+		}
 		lines = append(lines, st.bold.Render(truncate(title(c.run), width, g.ellipsis)))
 		for _, r := range c.rows {
 			cancelled = cancelled || r.cancelled > 0
 			failed = failed || r.failed > 0
 			lines = append(lines, st.row(r, labelW, g))
+			if tl.Big {
+				r.label = ""
+				lines = append(lines, st.row(r, labelW, g))
+			}
 		}
 		for _, m := range c.run.Marks {
 			lines = append(lines, st.bold.Render(markLine(m, labelW, cols, scale, g)))

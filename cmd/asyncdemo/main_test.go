@@ -104,6 +104,8 @@ func TestLessonOutputGolden(t *testing.T) {
 		{"cancel", "cancel --interrupt"},
 		{"cancel_outer", "cancel --interrupt=2.5s --mode outer"},
 		{"cancel_no_drain", "cancel --interrupt --no-drain"},
+		{"gather_big", "gather --big"},
+		{"gather_zh", "gather --lang zh"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

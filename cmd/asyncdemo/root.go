@@ -50,6 +50,7 @@ type Options struct {
 	Code      string // --code: "go", "python" or "both"; empty: run the lesson
 	Lang      string // --lang: the language of the lessons' texts
 	Step      bool   // --step: after the run, replay it an event at a time
+	Big       bool   // --big: projector mode
 }
 
 // usageError is a bad command line: exit code 2.
@@ -109,6 +110,7 @@ func newRootCmd(ios *IOStreams) *cobra.Command {
 	pf.BoolVar(&opts.ASCII, "ascii", false, "draw the timeline with ASCII characters only")
 	pf.Var(codeValue{&opts.Code}, "code", "show the lesson's code instead of running it: the Go that runs (for --style), and its modern-Python twin; =go or =python for one")
 	pf.Lookup("code").NoOptDefVal = "both"
+	pf.BoolVar(&opts.Big, "big", false, "projector mode: bars two lines high, a wider gutter, bold text")
 	pf.BoolVar(&opts.Step, "step", false, "replay the run one event at a time, Enter for the next (for talking a class through it)")
 	pf.Var(langValue{&opts.Lang}, "lang", "the language of the lessons' texts: en or zh (default from LANG / LC_ALL)")
 	for _, lesson := range demos.All() {
@@ -213,6 +215,7 @@ func runLessonWith(ctx context.Context, opts *Options, lesson demos.Lesson, hook
 	} else {
 		env.Printer = timing.NewPrinter(out, noColor)
 		env.Printer.Width = width
+		env.Printer.Big = opts.Big
 		env.Rec = timing.NewRecorder(env.Printer)
 		if !info.Tool && !hooks.introShown {
 			env.Printer.Heading(fmt.Sprintf("asyncdemo %s — %s", info.Name, info.Title))
@@ -225,7 +228,7 @@ func runLessonWith(ctx context.Context, opts *Options, lesson demos.Lesson, hook
 	err := lesson.Run(env)
 	if env.Printer != nil && err == nil && len(env.Runs) > 0 && !info.Tool {
 		if worthDrawing(env.Runs) {
-			tl := timing.Timeline{Width: width, ASCII: opts.ASCII || ios.Term == "dumb" || ios.Term == "linux", NoColor: noColor}
+			tl := timing.Timeline{Width: width, ASCII: opts.ASCII || ios.Term == "dumb" || ios.Term == "linux", NoColor: noColor, Big: opts.Big}
 			fmt.Fprintf(out, "%s\n\n", tl.Render(env.Runs...))
 		}
 		if hooks.beforeAfter != nil {
