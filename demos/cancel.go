@@ -185,7 +185,7 @@ func (c *cancelLesson) Run(e *Env) error {
 		stop := time.AfterFunc(e.Clock.Real(c.After), e.Interrupt)
 		defer stop.Stop()
 	} else if e.Printer != nil {
-		e.Printer.Note(fmt.Sprintf("Press Ctrl+C within %v s to interrupt (or run with --interrupt).", formatSeconds(maxOf(d)*e.Clock.Scale())))
+		e.Printer.Note(e.Say("press_ctrl_c", formatSeconds(maxOf(d)*e.Clock.Scale())))
 	}
 	_, err := e.RunStyle("cancel-"+c.Mode,
 		func(l *aio.Loop) error {

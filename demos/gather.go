@@ -2,7 +2,6 @@ package demos
 
 import (
 	"context"
-	"fmt"
 	"sync"
 
 	"github.com/spf13/pflag"
@@ -209,8 +208,7 @@ func (g *gatherLesson) runMany(e *Env) error {
 		for i := range g.Tasks {
 			sum += g.Durations[i%len(g.Durations)]
 		}
-		e.Printer.Note(fmt.Sprintf("One after another, %d tasks would take %.2f s (the sum of their durations "+
-			"at --scale %g); not run.", g.Tasks, sum*e.Clock.Scale(), e.Clock.Scale()))
+		e.Printer.Note(e.Say("not_run", g.Tasks, sum*e.Clock.Scale(), e.Clock.Scale()))
 	}
 	return err
 }

@@ -108,7 +108,17 @@ type Env struct {
 	// Interrupt sends this process a real SIGINT, the signal Ctrl+C sends;
 	// tests replace it.
 	Interrupt func()
-	Tool      bool // running a tool, not a lesson
+	Tool      bool              // running a tool, not a lesson
+	Labels    map[string]string // the program's own words, in the chosen language
+}
+
+// Say returns the label key in the chosen language, formatted with args.
+func (e *Env) Say(key string, args ...any) string {
+	format, ok := e.Labels[key]
+	if !ok {
+		format = Labels("en")[key]
+	}
+	return fmt.Sprintf(format, args...)
 }
 
 // Run records one run of the lesson named name (such as "concurrent" or

@@ -25,17 +25,45 @@ type Text struct {
 // Languages are the languages of the catalogues, the default first.
 var Languages = []string{"en", "zh"}
 
-// Catalogue returns every lesson's text in lang.
-func Catalogue(lang string) (map[string]Text, error) {
+// catalogue is one language's file: the labels of the program's own
+// output (headings, totals, the tour's words) and each lesson's text.
+type catalogue struct {
+	Labels  map[string]string `json:"labels"`
+	Lessons map[string]Text   `json:"lessons"`
+}
+
+func readCatalogue(lang string) (catalogue, error) {
 	data, err := catalogues.ReadFile("text/" + lang + ".json")
 	if err != nil {
-		return nil, fmt.Errorf("no texts in language %q (have %s)", lang, strings.Join(Languages, ", "))
+		return catalogue{}, fmt.Errorf("no texts in language %q (have %s)", lang, strings.Join(Languages, ", "))
 	}
-	var texts map[string]Text
-	if err := json.Unmarshal(data, &texts); err != nil {
-		return nil, fmt.Errorf("reading the %s texts: %w", lang, err)
+	var c catalogue
+	if err := json.Unmarshal(data, &c); err != nil {
+		return catalogue{}, fmt.Errorf("reading the %s texts: %w", lang, err)
 	}
-	return texts, nil
+	return c, nil
+}
+
+// Catalogue returns every lesson's text in lang.
+func Catalogue(lang string) (map[string]Text, error) {
+	c, err := readCatalogue(lang)
+	return c.Lessons, err
+}
+
+// Labels returns the labels of the program's own output in lang, falling
+// back to English for any it lacks.
+func Labels(lang string) map[string]string {
+	en, _ := readCatalogue("en")
+	labels := map[string]string{}
+	for k, v := range en.Labels {
+		labels[k] = v
+	}
+	if c, err := readCatalogue(lang); err == nil {
+		for k, v := range c.Labels {
+			labels[k] = v
+		}
+	}
+	return labels
 }
 
 // Describe returns the lesson's Info with its texts in lang, falling back

@@ -63,3 +63,23 @@ func TestEveryLessonAsksAQuestion(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryLanguageHasEveryLabel fails when a language lacks a label the
+// English catalogue has.
+func TestEveryLanguageHasEveryLabel(t *testing.T) {
+	en, err := readCatalogue("en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range Languages {
+		c, err := readCatalogue(lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k := range en.Labels {
+			if c.Labels[k] == "" {
+				t.Errorf("%s: no label %q", lang, k)
+			}
+		}
+	}
+}

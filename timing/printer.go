@@ -45,6 +45,9 @@ type Printer struct {
 	NoColor bool
 	Width   int  // terminal width for Note; 0 means 80
 	Big     bool // projector mode: a wider gutter and bold, high-contrast text
+	// Words are the printer's own words, for another language; empty ones
+	// are English.
+	Words Words
 
 	mu     sync.Mutex
 	colors []*color.Color // palette, then dim, then bold
@@ -104,10 +107,10 @@ func (p *Printer) Event(e Event) {
 		b.WriteString(p.paint(dimColor, g+"  "+text))
 		b.WriteByte('\n')
 	case KindSummary:
-		b.WriteString(p.paint(boldColor, fmt.Sprintf("  total %.3fs", e.Elapsed.Seconds())))
+		b.WriteString(p.paint(boldColor, fmt.Sprintf("  %s %.3fs", p.Words.or(english).Total, e.Elapsed.Seconds())))
 		b.WriteString("\n\n")
 	case KindCompare:
-		b.WriteString(p.paint(boldColor, compareText(e)))
+		b.WriteString(p.paint(boldColor, compareText(e, p.Words.or(english))))
 		b.WriteString("\n\n")
 	default:
 		if p.Big {
@@ -132,9 +135,26 @@ func (p *Printer) Event(e Event) {
 	p.write(b.String())
 }
 
+// Words are the few words a Printer writes itself.
+type Words struct {
+	Total, Vs, Faster, Slower string
+}
+
+func (w Words) or(english Words) Words {
+	pick := func(s, e string) string {
+		if s != "" {
+			return s
+		}
+		return e
+	}
+	return Words{pick(w.Total, english.Total), pick(w.Vs, english.Vs), pick(w.Faster, english.Faster), pick(w.Slower, english.Slower)}
+}
+
+var english = Words{Total: "total", Vs: "vs", Faster: "faster", Slower: "slower"}
+
 // compareText returns the human line for a compare event, e.g.
 // "concurrent 4.00 s vs sequential 7.00 s: 1.75× faster".
-func compareText(e Event) string {
+func compareText(e Event, w Words) string {
 	c, s := e.Concurrent.Seconds(), e.Sequential.Seconds()
 	verdict := ""
 	switch {
@@ -143,11 +163,11 @@ func compareText(e Event) string {
 		if speedup == 0 {
 			speedup = Speedup(e.Concurrent, e.Sequential)
 		}
-		verdict = fmt.Sprintf(": %.2f× faster", speedup)
+		verdict = fmt.Sprintf(": %.2f× %s", speedup, w.Faster)
 	case c > 0 && s > 0:
-		verdict = fmt.Sprintf(": %.2f× slower", c/s)
+		verdict = fmt.Sprintf(": %.2f× %s", c/s, w.Slower)
 	}
-	return fmt.Sprintf("concurrent %.2f s vs sequential %.2f s%s", c, s, verdict)
+	return fmt.Sprintf("concurrent %.2f s %s sequential %.2f s%s", c, w.Vs, s, verdict)
 }
 
 // Heading prints a section heading before a run, e.g. "── concurrent · aio ──".

@@ -184,7 +184,7 @@ func runLessonWith(ctx context.Context, opts *Options, lesson demos.Lesson, hook
 	info := demos.Describe(lesson, opts.Lang)
 	noColor := opts.NoColor || ios.NoColorEnv || !ios.IsTerminal
 	if opts.Code != "" {
-		return showCode(ios.Out, info, demos.Style(opts.Style), opts.Code, noColor)
+		return showCode(ios.Out, info, demos.Style(opts.Style), opts.Code, noColor, demos.Labels(opts.Lang))
 	}
 	width := ios.Width
 	if width <= 0 {
@@ -197,6 +197,7 @@ func runLessonWith(ctx context.Context, opts *Options, lesson demos.Lesson, hook
 		Compare:   info.Compares && !opts.NoCompare,
 		Interrupt: ios.SelfInterrupt,
 		Tool:      info.Tool,
+		Labels:    demos.Labels(opts.Lang),
 	}
 	if info.HandlesInterrupt && ios.ClaimInterrupt != nil {
 		ios.ClaimInterrupt()
@@ -216,6 +217,7 @@ func runLessonWith(ctx context.Context, opts *Options, lesson demos.Lesson, hook
 		env.Printer = timing.NewPrinter(out, noColor)
 		env.Printer.Width = width
 		env.Printer.Big = opts.Big
+		env.Printer.Words = timing.Words{Total: env.Labels["total"], Vs: env.Labels["vs"], Faster: env.Labels["faster"], Slower: env.Labels["slower"]}
 		env.Rec = timing.NewRecorder(env.Printer)
 		if !info.Tool && !hooks.introShown {
 			env.Printer.Heading(fmt.Sprintf("asyncdemo %s — %s", info.Name, info.Title))
@@ -296,7 +298,7 @@ func writeTrace(path string, runs []timing.Run) error {
 
 // showCode prints the functions that run for the lesson in the style, and
 // (later) its Python twin, highlighted when colour is on.
-func showCode(out io.Writer, info demos.Info, style demos.Style, which string, noColor bool) error {
+func showCode(out io.Writer, info demos.Info, style demos.Style, which string, noColor bool, labels map[string]string) error {
 	if info.Tool {
 		return usageError{fmt.Errorf("%s is a tool, not a lesson: it has no lesson code to show", info.Name)}
 	}
@@ -306,7 +308,7 @@ func showCode(out io.Writer, info demos.Info, style demos.Style, which string, n
 			return err
 		}
 		p := timing.NewPrinter(out, noColor)
-		p.Heading(fmt.Sprintf("%s · the Go that runs (--style %s), from demos/", info.Name, style))
+		p.Heading(fmt.Sprintf(labels["code_heading"], info.Name, style))
 		if err := highlight(out, src, "go", noColor); err != nil {
 			return err
 		}

@@ -102,29 +102,9 @@ func saveProgress(p progress) error {
 	return nil
 }
 
-// tourWords are the tour's own words, per language.
-var tourWords = map[string]map[string]string{
-	"en": {
-		"lesson": "Lesson %d of %d", "predict": "Predict first", "keys": "↑/↓ and Enter, or a/b/c; q to stop",
-		"right": "✓ Right: ", "wrong": "✗ Not quite: ", "answer": "The answer: ",
-		"elapsed": "you said %s; it took %s", "count": "you said %s; it printed %q %s times",
-		"first": "you said %s; first came %q", "measured": "%s (measured: %s)", "next": "Enter for the next lesson, q to stop",
-		"done":    "That was the last lesson: the tour is complete. asyncdemo tour --reset starts it again.",
-		"stopped": "Stopped. asyncdemo tour goes on from %s.",
-	},
-	"zh": {
-		"lesson": "第 %d 课，共 %d 课", "predict": "先预测一下", "keys": "↑/↓ 和 Enter，或 a/b/c；q 退出",
-		"right": "✓ 答对了：", "wrong": "✗ 不太对：", "answer": "答案：",
-		"elapsed": "你选了 %s；实际用了 %s", "count": "你选了 %s；实际打印了 %q %s 次",
-		"first": "你选了 %s；最先出现的是 %q", "measured": "%s（实测：%s）", "next": "按 Enter 进入下一课，q 退出",
-		"done":    "这是最后一课：导览结束。asyncdemo tour --reset 可以重新开始。",
-		"stopped": "已停止。asyncdemo tour 会从 %s 继续。",
-	},
-}
-
 func tourRun(ctx context.Context, opts *Options, t *tourOptions) error {
 	ios := opts.IO
-	words := tourWords[opts.Lang]
+	words := demos.Labels(opts.Lang)
 	var lessons []demos.Lesson
 	for _, l := range demos.All() {
 		if !l.Info().Tool {
