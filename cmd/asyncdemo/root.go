@@ -113,10 +113,10 @@ func newRootCmd(ios *IOStreams) *cobra.Command {
 	pf.BoolVar(&opts.Big, "big", false, "projector mode: bars two lines high, a wider gutter, bold text")
 	pf.BoolVar(&opts.Step, "step", false, "replay the run one event at a time, Enter for the next (for talking a class through it)")
 	pf.Var(langValue{&opts.Lang}, "lang", "the language of the lessons' texts: en or zh (default from LANG / LC_ALL)")
+	root.AddCommand(newTourCmd(opts), newListCmd(opts))
 	for _, lesson := range demos.All() {
 		root.AddCommand(newLessonCmd(opts, lesson, nil))
 	}
-	root.AddCommand(newListCmd(opts), newTourCmd(opts))
 	return root
 }
 
