@@ -22,3 +22,14 @@ func TestTimelineMarksAMoment(t *testing.T) {
 		t.Errorf("mark at the end: %q (%d columns)", lines[2], len(lines[2]))
 	}
 }
+
+func TestTraceHasTheMarks(t *testing.T) {
+	var b strings.Builder
+	run := Run{Name: "cancel", Elapsed: time.Second, Marks: []Mark{{T: 800 * time.Millisecond, Label: "Ctrl+C"}}}
+	if err := WriteTrace(&b, run); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), `"name":"Ctrl+C","ph":"i"`) || !strings.Contains(b.String(), `"cat":"mark","s":"p","ts":800000`) {
+		t.Errorf("no mark in the trace:\n%s", b.String())
+	}
+}

@@ -145,6 +145,12 @@ func (tw *traceWriter) run(pid int, run Run) {
 		tw.buf = appendMicros(tw.buf, max(e.T, 0))
 		tw.end()
 	}
+	for _, m := range run.Marks { // such as Ctrl+C: a line across the whole run
+		tw.begin(m.Label, "i", pid, 0)
+		tw.buf = append(tw.buf, `,"cat":"mark","s":"p","ts":`...)
+		tw.buf = appendMicros(tw.buf, max(m.T, 0))
+		tw.end()
+	}
 }
 
 // appendMicros appends d in microseconds, with up to 3 decimals.
