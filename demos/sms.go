@@ -183,7 +183,13 @@ func (s *smsServerCommand) Run(e *Env) error {
 		return UsageError{fmt.Errorf("--addr %q: %w", s.Addr, err)}
 	}
 	e.Rec.Printf("", "SMS API listening on http://%s (GET /<x>, GET /error); Ctrl+C stops it", l.Addr())
-	err = smsapi.Serve(e.Ctx, l, smsapi.Handler(e.Clock, seconds(s.MaxDelay)), 5*time.Second)
+	stop := context.AfterFunc(e.Ctx, func() {
+		e.Rec.Printf("", "Ctrl+C: no new calls; waiting up to 5 s for the calls in progress")
+	})
+	defer stop()
+	if err := smsapi.Serve(e.Ctx, l, smsapi.Handler(e.Clock, seconds(s.MaxDelay)), 5*time.Second); err != nil {
+		return err
+	}
 	e.Rec.Printf("", "stopped")
-	return err
+	return ErrInterrupted // a Ctrl+C ended it, gracefully: exit code 130
 }

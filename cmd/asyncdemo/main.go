@@ -9,7 +9,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"sync/atomic"
+	"sync"
 	"syscall"
 	"time"
 
@@ -60,7 +60,7 @@ func execute(ctx context.Context, io *IOStreams, args []string) int {
 	switch {
 	case err == nil:
 		return exitOK
-	case isInterrupt(ctx, err):
+	case isInterrupt(ctx, err) || errors.Is(err, demos.ErrInterrupted):
 		fmt.Fprintln(io.Err, "asyncdemo: interrupted")
 		return exitInterrupted
 	case isUsage(err):
@@ -76,34 +76,56 @@ func execute(ctx context.Context, io *IOStreams, args []string) int {
 // SIGTERM). If the program has not ended grace after it, or on a second
 // Ctrl+C, the process exits with code 130 at once: Ctrl+C always works, even
 // when a lesson is stuck in a blocking call, which is one of the lessons.
-// A lesson about Ctrl+C calls claim: then only a second Ctrl+C exits early.
-func interruptible(parent context.Context) (ctx context.Context, claim, stop func()) {
+//
+// A lesson about Ctrl+C calls claim: the next Ctrl+C then cancels only the
+// context claim returns, and the program goes on (the tour, to the next
+// lesson); release gives Ctrl+C back to the program.
+func interruptible(parent context.Context) (ctx context.Context, claim func() (context.Context, func()), stop func()) {
 	ctx, cancel := context.WithCancelCause(parent)
-	var claimed atomic.Bool
+	var mu sync.Mutex
+	var claimed context.CancelCauseFunc
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	done := make(chan struct{})
 	go func() {
-		select {
-		case <-sigs:
-		case <-done:
-			return
+		for {
+			select {
+			case <-sigs:
+			case <-done:
+				return
+			}
+			mu.Lock()
+			lesson := claimed
+			claimed = nil
+			mu.Unlock()
+			if lesson == nil {
+				break
+			}
+			lesson(errInterrupt) // the lesson's own Ctrl+C
 		}
 		cancel(errInterrupt)
-		var deadline <-chan time.Time
-		if !claimed.Load() {
-			deadline = time.After(grace)
-		}
 		select {
 		case <-sigs:
-		case <-deadline:
+		case <-time.After(grace):
 		case <-done:
 			return
 		}
 		fmt.Fprintln(os.Stderr, "\nasyncdemo: interrupted")
 		os.Exit(exitInterrupted)
 	}()
-	return ctx, func() { claimed.Store(true) }, func() {
+	claim = func() (context.Context, func()) {
+		lctx, lcancel := context.WithCancelCause(ctx)
+		mu.Lock()
+		claimed = lcancel
+		mu.Unlock()
+		return lctx, func() {
+			mu.Lock()
+			claimed = nil
+			mu.Unlock()
+			lcancel(nil)
+		}
+	}
+	return ctx, claim, func() {
 		signal.Stop(sigs)
 		close(done)
 		cancel(nil)

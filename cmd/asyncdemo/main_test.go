@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -53,10 +54,28 @@ func runCmdNow(ctx context.Context, args ...string) (string, string, int) {
 	var out, errb bytes.Buffer
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
+	var mu sync.Mutex
+	var claimed context.CancelCauseFunc
 	ios := &IOStreams{
 		Out: &out, Err: &errb, In: strings.NewReader(""),
-		ClaimInterrupt: func() {},
-		SelfInterrupt:  func() { cancel(errInterrupt) },
+		ClaimInterrupt: func() (context.Context, func()) {
+			lctx, lcancel := context.WithCancelCause(ctx)
+			mu.Lock()
+			claimed = lcancel
+			mu.Unlock()
+			return lctx, func() { lcancel(nil) }
+		},
+		SelfInterrupt: func() { // as main's signal handler does
+			mu.Lock()
+			lesson := claimed
+			claimed = nil
+			mu.Unlock()
+			if lesson != nil {
+				lesson(errInterrupt)
+				return
+			}
+			cancel(errInterrupt)
+		},
 	}
 	code := execute(ctx, ios, args)
 	return out.String(), errb.String(), code

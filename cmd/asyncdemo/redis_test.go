@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -415,7 +416,8 @@ func TestSMSServerHoldsTenThousandConnections(t *testing.T) {
 	if err := <-answered; err != nil {
 		t.Errorf("the request in progress at Ctrl+C failed: %v", err)
 	}
-	if err := wait(); err != nil {
-		t.Errorf("sms-server after Ctrl+C: %v, want exit 0", err)
+	var exit *exec.ExitError
+	if err := wait(); !errors.As(err, &exit) || exit.ExitCode() != exitInterrupted {
+		t.Errorf("sms-server after Ctrl+C: %v, want exit 130 after the graceful shutdown", err)
 	}
 }

@@ -32,9 +32,11 @@ type IOStreams struct {
 	Term       string // $TERM
 	Lang       string // the language the environment asks for (LANG, LC_ALL)
 	// ClaimInterrupt tells the program that the lesson running handles
-	// Ctrl+C itself; SelfInterrupt sends the process a SIGINT. Tests
-	// replace both.
-	ClaimInterrupt, SelfInterrupt func()
+	// Ctrl+C itself: it returns the context the next Ctrl+C cancels, and
+	// a function to give Ctrl+C back. SelfInterrupt sends the process a
+	// SIGINT. Tests replace both.
+	ClaimInterrupt func() (context.Context, func())
+	SelfInterrupt  func()
 }
 
 // Options are the flags every lesson takes.
@@ -200,7 +202,9 @@ func runLessonWith(ctx context.Context, opts *Options, lesson demos.Lesson, hook
 		Labels:    demos.Labels(opts.Lang),
 	}
 	if info.HandlesInterrupt && ios.ClaimInterrupt != nil {
-		ios.ClaimInterrupt()
+		lessonCtx, release := ios.ClaimInterrupt()
+		defer release()
+		env.Ctx = lessonCtx
 	}
 	out := ios.Out
 	if opts.Step && !opts.JSON && !info.Tool {

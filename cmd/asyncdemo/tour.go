@@ -178,7 +178,10 @@ func tourRun(ctx context.Context, opts *Options, t *tourOptions) error {
 			fmt.Fprintf(ios.Out, "%s ", words["next"])
 			key, err := readKey(in)
 			fmt.Fprintln(ios.Out)
-			if err != nil || key == 'q' || key == 3 {
+			if key == 3 {
+				err = demos.ErrInterrupted
+			}
+			if err != nil || key == 'q' {
 				return stopTour(ios, p, names[i+1], words, err)
 			}
 		}
@@ -262,7 +265,9 @@ func choose(in *os.File, out io.Writer, labels []string, keys string) (pick int,
 		switch {
 		case b == '\r' || b == '\n':
 			return sel, false, nil
-		case b == 'q' || b == 3 || b == 4: // q, Ctrl+C, Ctrl+D
+		case b == 3: // Ctrl+C: raw mode delivers it as a key
+			return 0, true, demos.ErrInterrupted
+		case b == 'q' || b == 4: // q, Ctrl+D
 			return 0, true, nil
 		case b >= 'a' && int(b-'a') < len(labels):
 			sel = int(b - 'a')

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -99,6 +100,8 @@ func TestTourInARealTerminal(t *testing.T) {
 	s.waitFor("Predict first", 1)
 	s.keys("C-c")
 	s.waitFor("Stopped. asyncdemo tour goes on from cancel.", 1)
+	s.keys("echo exit=$?", "Enter")
+	s.waitFor("exit=130", 1)
 	s.keys("clear; stty -a | tr ' ' '\\n' | grep -xE -- '-?(icanon|echo)' | tr '\\n' ' '; echo", "Enter")
 	s.waitFor("icanon echo", 1)
 	if scr := s.screen(); strings.Contains(scr, "-icanon") || strings.Contains(scr, "-echo ") {
@@ -112,4 +115,20 @@ func TestTourInARealTerminal(t *testing.T) {
 	s.keys("clear; "+bin+" tour --scale 0.05 < /dev/null | head -3", "Enter")
 	s.waitFor("could not be read", 1)
 	s.waitFor("Lesson 1 of 12 · coroutine", 1)
+}
+
+// TestTourRunsThroughAfterTheCancelLesson takes the tour piped, from the
+// cancel lesson (whose own SIGINT must not stop the tour) to the end.
+func TestTourRunsThroughAfterTheCancelLesson(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	out, errOut, code := runCmdNow(context.Background(), "tour", "--from", "cancel", "--scale", "0.02", "--no-color")
+	if code != 0 {
+		t.Fatalf("exit %d: %s\n%s", code, errOut, out)
+	}
+	for _, want := range []string{"Lesson 8 of 12 · cancel", "The answer: 4 (measured: 4)", "Lesson 9 of 12 · thread",
+		"Lesson 12 of 12 · workers", "the tour is complete"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the tour did not show %q", want)
+		}
+	}
 }

@@ -1,0 +1,535 @@
+"""What asyncdemo's Python twins share: flags, the event printer, JSON Lines.
+
+Each twin is a lesson of asyncdemo written in modern Python (3.11+). It prints
+the same events as the Go lesson's aio style, in the same two forms:
+
+  human:  "  1.002s  Waiting: 2" lines under "── concurrent · python ──",
+          then "  total 4.003s"
+  --json: one object per line, the schema of asyncdemo's timing/event.go:
+          {"kind":"event","t":1.002,"run":"concurrent","style":"python",
+           "task":"do_some_work(2)","text":"Waiting: 2"}
+
+Nothing here is part of a lesson: read the twins, not this file.
+"""
+
+import sys
+
+# The twins sit in one directory, and a script's directory comes first on
+# sys.path; one twin is named queue.py, like the standard library's queue
+# module, which redis-py and thread pools import. Move the directory last so
+# that `import queue` finds the real one. (Import this module first.)
+sys.path.append(sys.path.pop(0))
+
+import argparse
+import asyncio
+import contextlib
+import json
+import math
+import os
+import re
+import signal
+import threading
+import time
+
+STYLE = "python"
+MAX_SECONDS = 3600
+
+# Exit codes, as asyncdemo's: 2 a bad flag, 3 a missing module, 130 Ctrl+C.
+EXIT_FAILURE, EXIT_USAGE, EXIT_MODULES, EXIT_OLD_PYTHON, EXIT_INTERRUPTED = 1, 2, 3, 4, 130
+
+if sys.version_info < (3, 11):
+    sys.stderr.write("the python twins need Python 3.11 or newer (TaskGroup, asyncio.timeout); "
+                     "this is %d.%d\n" % sys.version_info[:2])
+    sys.exit(EXIT_OLD_PYTHON)
+
+# Ctrl+C must raise KeyboardInterrupt even if whoever started us ignored
+# SIGINT (a shell's background job, some test runners): the lessons about
+# Ctrl+C depend on it.
+signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def need_modules(lesson):
+    """Exit with one line, not a traceback, if redis or aiohttp is missing."""
+    try:
+        import aiohttp  # noqa: F401
+        import redis.asyncio  # noqa: F401
+    except ImportError:
+        sys.stderr.write(f"the python twin of {lesson} needs the redis and aiohttp modules: "
+                         "apt-get install python3-redis python3-aiohttp (or pip install redis aiohttp)\n")
+        sys.exit(EXIT_MODULES)
+
+
+# ── numbers and names, printed the way the Go lessons print them ──
+
+def num(x):
+    """2.0 -> "2", 0.5 -> "0.5": a number as Go's %v prints it."""
+    if isinstance(x, float) and x.is_integer() and abs(x) < 1e21:
+        return str(int(x))
+    return repr(x) if isinstance(x, float) else str(x)
+
+
+def call(fn, *args):
+    """The tutorial's task names: call("do_some_work", 2) -> "do_some_work(2)"."""
+    return f"{fn}({', '.join(num(a) for a in args)})"
+
+
+def state(task):
+    """A task's state as the lessons name it: pending, finished or cancelled."""
+    if task.cancelled():
+        return "cancelled"
+    return "finished" if task.done() else "pending"
+
+
+def errtext(e):
+    """An exception as one line: "TimeoutError", "ValueError: bad"."""
+    return f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
+
+
+def goquote(s):
+    """A string quoted as Go's %q quotes it (enough for queue messages)."""
+    return json.dumps(s, ensure_ascii=False).replace("\\u007f", "\\x7f")
+
+
+# ── flags ──
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, exit 2, as asyncdemo does
+        sys.stderr.write(f"{self.prog}: {message}\n")
+        sys.exit(EXIT_USAGE)
+
+
+def seconds(s):
+    """A duration in seconds, "2" or "0.5", from 0 to an hour."""
+    try:
+        x = float(s)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{s!r} is not a number of seconds") from None
+    if math.isnan(x) or math.isinf(x) or not 0 <= x <= MAX_SECONDS:
+        raise argparse.ArgumentTypeError(f"{s!r} is out of range (0 to {MAX_SECONDS} seconds)")
+    return x
+
+
+def durations(s):
+    """A comma-separated list of durations: "1,2,4"."""
+    if not s.strip():
+        raise argparse.ArgumentTypeError("no durations given (want a list such as 1,2,4)")
+    return [seconds(part) for part in s.split(",")]
+
+
+def go_duration(s):
+    """A Go duration ("0.8s", "800ms", "1m") or plain seconds ("2.5")."""
+    units = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+    parts = re.findall(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)", s)
+    if parts and "".join(n + u for n, u in parts) == s:
+        x = sum(float(n) * units[u] for n, u in parts)
+    else:
+        try:
+            x = seconds(s)
+        except argparse.ArgumentTypeError:
+            raise argparse.ArgumentTypeError(f"{s!r} is not a duration (such as 0.8s or 2.5)") from None
+    if not 0 <= x <= MAX_SECONDS:
+        raise argparse.ArgumentTypeError(f"{s!r} is out of range (0 to {MAX_SECONDS} s)")
+    return x
+
+
+def scale_factor(s):
+    try:
+        f = float(s)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{s!r} is not a number") from None
+    if math.isnan(f) or not 0 < f <= 100:
+        raise argparse.ArgumentTypeError(f"{s!r} is out of range (more than 0, at most 100)")
+    return f
+
+
+def count(lo, hi):
+    def parse(s):
+        try:
+            n = int(s.strip())
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{s!r} is not a whole number") from None
+        if not lo <= n <= hi:
+            raise argparse.ArgumentTypeError(f"{s!r} is out of range ({lo} to {hi})")
+        return n
+    return parse
+
+
+def parser(lesson, doc):
+    """The flags every twin takes; a twin adds its own."""
+    p = _Parser(prog=f"{lesson}.py", description=doc)
+    p.add_argument("--scale", type=scale_factor, default=1.0, metavar="F",
+                   help="multiply every duration by F (0.1 turns 4 s into 0.4 s)")
+    p.add_argument("--json", action="store_true", help="print one JSON object per event and nothing else")
+    p.add_argument("--no-compare", action="store_true", help="skip the sequential run")
+    p.add_argument("--no-color", action="store_true", help="no colour")
+    return p
+
+
+def redis_flags(p, messages, mode):
+    """The flags of the lessons that consume the Redis queue."""
+    p.add_argument("--redis", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/3"), metavar="URL",
+                   help="the Redis to consume (default $REDIS_URL, else the tutorial's 127.0.0.1 db 3)")
+    p.add_argument("--mode", choices=["poll", "block"], default=mode,
+                   help="poll: take, sleeping 1 s when empty; block: wait in Redis")
+    p.add_argument("--unsafe", action="store_true", help="take with plain RPOP/BRPOP, as the tutorial does")
+    p.add_argument("--idle", type=seconds, default=None, metavar="S",
+                   help="stop once the queue has been idle S seconds (default: run until Ctrl+C)")
+    p.add_argument("--consumer", default="asyncdemo", help="this consumer's name: queue:processing:NAME")
+    p.add_argument("--max", type=count(1, MAX_SECONDS), default=30, help="the largest x a message may ask for")
+    # The Go lesson's own producer pushes these; here whoever runs the twin
+    # feeds the queue, so the flag is accepted and not used.
+    p.add_argument("--messages", default=messages, help=argparse.SUPPRESS)
+
+
+# ── output ──
+
+def _seconds_json(t):
+    """Seconds rounded to the millisecond, always with a decimal point: 4.0."""
+    return repr(round(t * 1000) / 1000)
+
+
+def _string_json(s):
+    """A JSON string that, like asyncdemo's, leaves <, > and & alone."""
+    out = json.dumps(s, ensure_ascii=False)
+    return out.replace("\\b", "\\u0008").replace("\\f", "\\u000c") \
+              .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def _current_task_name():
+    try:
+        task = asyncio.current_task()
+    except RuntimeError:  # no loop running in this thread
+        return ""
+    if task is None:
+        return ""
+    name = task.get_name()
+    return "" if re.fullmatch(r"Task-\d+", name) else name  # asyncio's default names say nothing
+
+
+_PALETTE = ["36", "32", "33", "35", "94", "91"]  # asyncdemo's task colours
+
+
+class Recorder:
+    """Times and prints what a lesson does, run by run. Safe from any thread."""
+
+    def __init__(self, opts):
+        self.json = opts.json
+        self.color = (not opts.json and not opts.no_color and "NO_COLOR" not in os.environ
+                      and sys.stdout.isatty())
+        self.compare_runs = not opts.no_compare
+        self._lock = threading.Lock()
+        self._run = ""
+        self._start = time.perf_counter()
+
+    def _paint(self, code, s):
+        return f"\x1b[{code}m{s}\x1b[0m" if self.color and s else s
+
+    def _emit(self, make):
+        """Write the line make(t) returns, t the time now: under the lock, so
+        lines from several threads come out in time order."""
+        with self._lock:
+            obj, human = make(time.perf_counter() - self._start)
+            if self.json:
+                fields = []
+                for key, value in obj.items():
+                    if isinstance(value, str):
+                        if value:
+                            fields.append(f'"{key}":{_string_json(value)}')
+                    elif key == "speedup":
+                        fields.append(f'"{key}":{repr(round(value * 100) / 100)}')
+                    else:
+                        fields.append(f'"{key}":{_seconds_json(value)}')
+                sys.stdout.write("{" + ",".join(fields) + "}\n")
+            else:
+                sys.stdout.write(human)
+            sys.stdout.flush()
+
+    def say(self, text, task=None):
+        """Print an event of task (default: the asyncio task running now)."""
+        if task is None:
+            task = _current_task_name()
+        text = str(text)
+
+        def make(t):
+            gutter = f"{t:7.3f}s"
+            body = ("\n" + " " * (len(gutter) + 2)).join(
+                self._paint(_PALETTE[sum(task.encode()) % len(_PALETTE)], line) if task else line
+                for line in text.split("\n"))
+            return ({"kind": "event", "t": t, "run": self._run, "style": STYLE, "task": task, "text": text},
+                    f"{self._paint('2', gutter)}  {body}\n")
+        self._emit(make)
+
+    def state(self, task, st):
+        """Print that task is now in state st."""
+        self._emit(lambda t: ({"kind": "state", "t": t, "run": self._run, "style": STYLE, "task": task, "state": st},
+                              self._paint("2", f"{t:7.3f}s  {task}: {st}") + "\n"))
+
+    def note(self, text):
+        """A paragraph of prose, in human output only."""
+        if not self.json:
+            self._emit(lambda t: ({}, text + "\n\n"))
+
+    @contextlib.contextmanager
+    def run(self, name):
+        """One timed run: a heading, its events, and its total (even if it fails)."""
+        result = Run(name)
+        if not self.json:
+            self._emit(lambda t: ({}, self._paint("1", f"── {name} · {STYLE} ──") + "\n"))
+        with self._lock:
+            self._run, self._start = name, time.perf_counter()
+        try:
+            yield result
+        finally:
+            def make(t):
+                result.elapsed = t
+                return ({"kind": "summary", "run": name, "style": STYLE, "elapsed": t},
+                        self._paint("1", f"  total {t:.3f}s") + "\n\n")
+            self._emit(make)
+
+    def compare(self, concurrent, sequential):
+        """Print how the concurrent run did against the sequential one."""
+        c, s = concurrent.elapsed, sequential.elapsed
+        speedup = round(s / c * 100) / 100 if c > 0 and s > 0 else 0.0
+        verdict = ""
+        if c > 0 and s > 0:
+            verdict = f": {speedup:.2f}× faster" if c <= s else f": {c / s:.2f}× slower"
+        self._emit(lambda t: ({"kind": "compare", "concurrent": c, "sequential": s, "speedup": speedup},
+                              self._paint("1", f"concurrent {c:.2f} s vs sequential {s:.2f} s{verdict}") + "\n\n"))
+
+
+class Run:
+    """A finished run's name and how long it took, in seconds."""
+
+    def __init__(self, name):
+        self.name, self.elapsed = name, 0.0
+
+
+def main(body):
+    """Run a twin's body: Ctrl+C exits 130 and an error exits 1, each with
+    one line on stderr, as asyncdemo does."""
+    try:
+        body()
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        # asyncio.run raises CancelledError, not KeyboardInterrupt, after a
+        # Ctrl+C if its main task had other cancel requests pending.
+        sys.stderr.write("interrupted\n")
+        sys.exit(EXIT_INTERRUPTED)
+    except Exception as e:  # noqa: BLE001 - the one place errors become exit codes
+        sys.stderr.write(f"asyncdemo python twin: {e}\n")
+        sys.exit(EXIT_FAILURE)
+
+
+# ── the Redis queue of lessons 10 to 12 ──
+#
+# The tutorial takes a message with RPOP: if the consumer dies before the
+# work is done, the message is lost. Like asyncdemo's redisqueue package,
+# these move each message atomically to a processing list of this consumer
+# (LMOVE, or BLMOVE to wait for one), remove it from there (LREM) only when
+# the work is done, and at start put back what an earlier run left there.
+# A message that is not a whole number of seconds goes to queue:dead with
+# the reason, instead of killing the consumer as int(task) did.
+
+QUEUE, DEAD = "queue", "queue:dead"
+
+# Move a message from the processing list to the dead letters, atomically,
+# and only if it is still there (a retry does not record it twice).
+_REJECT = """
+if redis.call("LREM", KEYS[1], 1, ARGV[1]) == 1 then
+    redis.call("LPUSH", KEYS[2], ARGV[2])
+end
+return 1"""
+
+
+def _dead_letter(value, reason, consumer):
+    import datetime
+    at = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return json.dumps({"value": value, "reason": reason, "consumer": consumer, "at": at}, ensure_ascii=False)
+
+
+class _Consumer:
+    """What the sync and asyncio queues share: parsing, idleness, outages."""
+
+    def __init__(self, opts, rec):
+        self.opts, self.rec = opts, rec
+        self.processing = f"{QUEUE}:processing:{opts.consumer}"
+        self._lock = threading.Lock()
+        self._inflight, self._last, self._outage = 0, time.monotonic(), False
+
+    def parse(self, msg):
+        """x, or None for a poison message (the caller rejects it)."""
+        try:
+            x = int(msg.strip())
+        except ValueError:
+            x = 0
+        if x < 1:
+            return None, "not a positive whole number"
+        if x > self.opts.max:
+            return None, f"over the maximum of {self.opts.max}"
+        return x, ""
+
+    def took(self):
+        with self._lock:
+            self._inflight += 1
+            self._last = time.monotonic()
+
+    def finished(self):
+        with self._lock:
+            self._inflight -= 1
+            self._last = time.monotonic()
+
+    def idle(self):
+        """Whether --idle was given and the queue has been idle that long."""
+        if self.opts.idle is None:
+            return False
+        with self._lock:
+            return self._inflight == 0 and time.monotonic() - self._last >= self.opts.idle * self.opts.scale
+
+    def done_idle(self):
+        self.rec.say(f"queue idle for {num(self.opts.idle)} s: done")
+
+    def unavailable(self, err):
+        with self._lock:
+            first, self._outage = not self._outage, True
+        if first:
+            self.rec.say(f"Redis is unavailable ({err}); retrying")
+
+    def back(self):
+        with self._lock:
+            was, self._outage = self._outage, False
+        if was:
+            self.rec.say("Redis is back")
+
+
+def where(url):
+    from urllib.parse import urlparse
+    u = urlparse(url)
+    return f"{u.hostname or '127.0.0.1'}:{u.port or 6379}"
+
+
+class SyncQueue(_Consumer):
+    """The queue through redis-py's blocking client: for plain threads only.
+    Inside a coroutine a blocking call holds the whole loop (lesson 12)."""
+
+    def __init__(self, opts, rec):
+        import redis
+        super().__init__(opts, rec)
+        self.rdb = redis.Redis.from_url(opts.redis, decode_responses=True,
+                                        socket_connect_timeout=2, socket_timeout=5)
+        try:
+            self.rdb.ping()
+        except redis.RedisError as e:
+            raise RuntimeError(f"cannot reach Redis at {where(opts.redis)}: {e}") from None
+        if not opts.unsafe:
+            n = 0
+            while self.rdb.lmove(self.processing, QUEUE, "LEFT", "RIGHT") is not None:
+                n += 1
+            if n:
+                rec.say(f"recovered {n} message(s) a previous run took and did not finish")
+
+    def take(self, wait=0):
+        """The next message, or None; with wait > 0, wait up to that long in Redis."""
+        import redis
+        try:
+            if self.opts.unsafe:
+                msg = self.rdb.brpop(QUEUE, wait) if wait else self.rdb.rpop(QUEUE)
+                msg = msg[1] if isinstance(msg, (list, tuple)) else msg
+            elif wait:
+                msg = self.rdb.blmove(QUEUE, self.processing, wait, "RIGHT", "LEFT")
+            else:
+                msg = self.rdb.lmove(QUEUE, self.processing, "RIGHT", "LEFT")
+        except (redis.ConnectionError, redis.TimeoutError) as e:
+            self.unavailable(e)
+            time.sleep(0.5)
+            return None
+        self.back()
+        if msg is not None:
+            self.took()
+        return msg
+
+    def next(self):
+        """Wait for the next message, polling or blocking as --mode says;
+        None once the queue has been idle for --idle."""
+        while not self.idle():
+            if self.opts.mode == "block":
+                msg = self.take(1)  # BLMOVE's timeout, so idleness is noticed
+            else:
+                msg = self.take()
+                if msg is None:
+                    time.sleep(1 * self.opts.scale)  # the tutorial's time.sleep(1)
+            if msg is not None:
+                return msg
+        return None
+
+    def ack(self, msg):
+        if not self.opts.unsafe:
+            self.rdb.lrem(self.processing, 1, msg)
+        self.finished()
+
+    def reject(self, msg, reason):
+        entry = _dead_letter(msg, reason, self.opts.consumer)
+        if self.opts.unsafe:
+            self.rdb.lpush(DEAD, entry)
+        else:
+            self.rdb.eval(_REJECT, 2, self.processing, DEAD, msg, entry)
+        self.finished()
+
+    def poison(self, msg, reason):
+        self.rec.say(f"poison message {goquote(msg)}: {reason}; moved to {DEAD}")
+        self.reject(msg, reason)
+
+
+class AsyncQueue(_Consumer):
+    """The queue through redis.asyncio: every call is awaited, so a worker
+    waiting for Redis lets the loop run the others."""
+
+    async def open(self):
+        import redis.asyncio
+        self.rdb = redis.asyncio.Redis.from_url(self.opts.redis, decode_responses=True,
+                                                socket_connect_timeout=2, socket_timeout=5)
+        try:
+            await self.rdb.ping()
+        except redis.RedisError as e:
+            raise RuntimeError(f"cannot reach Redis at {where(self.opts.redis)}: {e}") from None
+        if not self.opts.unsafe:
+            n = 0
+            while await self.rdb.lmove(self.processing, QUEUE, "LEFT", "RIGHT") is not None:
+                n += 1
+            if n:
+                self.rec.say(f"recovered {n} message(s) a previous run took and did not finish")
+        return self
+
+    async def close(self):
+        await self.rdb.close()
+
+    async def take(self, wait=0):
+        import redis
+        try:
+            if self.opts.unsafe:
+                msg = await (self.rdb.brpop(QUEUE, wait) if wait else self.rdb.rpop(QUEUE))
+                msg = msg[1] if isinstance(msg, (list, tuple)) else msg
+            elif wait:
+                msg = await self.rdb.blmove(QUEUE, self.processing, wait, "RIGHT", "LEFT")
+            else:
+                msg = await self.rdb.lmove(QUEUE, self.processing, "RIGHT", "LEFT")
+        except (redis.ConnectionError, redis.TimeoutError) as e:
+            self.unavailable(e)
+            await asyncio.sleep(0.5)
+            return None
+        self.back()
+        if msg is not None:
+            self.took()
+        return msg
+
+    async def ack(self, msg):
+        if not self.opts.unsafe:
+            await self.rdb.lrem(self.processing, 1, msg)
+        self.finished()
+
+    async def poison(self, msg, reason):
+        self.rec.say(f"poison message {goquote(msg)}: {reason}; moved to {DEAD}")
+        entry = _dead_letter(msg, reason, self.opts.consumer)
+        if self.opts.unsafe:
+            await self.rdb.lpush(DEAD, entry)
+        else:
+            await self.rdb.eval(_REJECT, 2, self.processing, DEAD, msg, entry)
+        self.finished()
