@@ -167,8 +167,9 @@ func (c *cancelLesson) Info() Info {
 func (c *cancelLesson) AddFlags(fs *pflag.FlagSet) {
 	fs.Var(durationsValue{&c.Durations}, "durations", "how long each task sleeps, in seconds (default 1,2,2; 1,2,4 with --mode outer)")
 	fs.Var(choiceValue{&c.Mode, []string{"tasks", "outer"}}, "mode", "cancel each task, or the one outer task")
-	fs.Var(interruptValue{&c.After, &c.interrupt}, "interrupt", "send this program a real SIGINT after `DUR` (default 0.8s)")
+	fs.Var(interruptValue{&c.After, &c.interrupt}, "interrupt", "send this program a real SIGINT after `DUR` of lesson time (scaled by --scale); write --interrupt=2.5s")
 	fs.Lookup("interrupt").NoOptDefVal = "0.8s"
+	fs.Lookup("interrupt").DefValue = "" // not sent unless asked for; the help then shows only 0.8s
 	fs.BoolVar(&c.NoDrain, "no-drain", false, "skip the final loop run: tasks are destroyed while pending (go style: leaked)")
 }
 

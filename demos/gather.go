@@ -94,10 +94,13 @@ func waitGo(ctx context.Context, clock *timing.Clock, r *timing.Recorder, durati
 		})
 	}
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return err // Ctrl+C: there are no results to print
+	}
 	for _, ret := range results {
 		r.Printf("", "Task ret: %v", ret)
 	}
-	return ctx.Err()
+	return nil
 }
 
 // gatherSequentialGo calls the work one after another on one goroutine.

@@ -38,7 +38,11 @@ func (q Question) Check(runs []timing.Run, scale float64) (right int, measured s
 	switch q.Kind {
 	case "elapsed":
 		secs := run.Elapsed.Seconds() / scale
-		return closest(q.Choices, secs), fmt.Sprintf("%.2f s", secs), nil
+		measured := fmt.Sprintf("%.2f s", secs)
+		if scale != 1 { // the lesson's seconds, and the real ones
+			measured += fmt.Sprintf(" (%.2f s at --scale %g)", run.Elapsed.Seconds(), scale)
+		}
+		return closest(q.Choices, secs), measured, nil
 	case "count":
 		n := 0
 		for _, e := range run.Events {

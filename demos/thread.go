@@ -139,8 +139,11 @@ func threadCoroutinesGo(ctx context.Context, clock *timing.Clock, r *timing.Reco
 			r.Begin(name, name)
 			defer r.End(name, timing.StateDone)
 			_, err := doSomeWorkGo(ctx, clock, r, name, x)
-			if err == nil && fail {
+			switch {
+			case err == nil && fail:
 				err = fmt.Errorf("do_some_work(%v) failed in its goroutine", x)
+			case err == nil:
+				r.Printf(name, "Done after %vs", x)
 			}
 			future <- err
 		})

@@ -33,3 +33,20 @@ func TestTraceHasTheMarks(t *testing.T) {
 		t.Errorf("no mark in the trace:\n%s", b.String())
 	}
 }
+
+func TestPrinterSaysAboutTheSameAndWrapsUnderTheText(t *testing.T) {
+	var b strings.Builder
+	p := NewPrinter(&b, true)
+	p.Event(Event{Kind: KindCompare, Concurrent: 4 * time.Second, Sequential: 4010 * time.Millisecond})
+	p.Event(Event{Kind: KindCompare, Concurrent: 0, Sequential: 0})
+	if got := b.String(); got != "concurrent 4.00 s vs sequential 4.01 s: about the same\n\nconcurrent 0.00 s vs sequential 0.00 s\n\n" {
+		t.Errorf("compare lines: %q", got)
+	}
+	b.Reset()
+	p.Width = 40
+	p.Event(Event{Kind: KindEvent, T: time.Second, Task: "t", Text: "a long line of text that does not fit in forty columns"})
+	want := "  1.000s  a long line of text that does\n          not fit in forty columns\n"
+	if got := b.String(); got != want {
+		t.Errorf("wrapped event:\n%q\nwant\n%q", got, want)
+	}
+}

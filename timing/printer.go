@@ -3,6 +3,7 @@ package timing
 import (
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"sync"
 	"time"
@@ -118,9 +119,14 @@ func (p *Printer) Event(e Event) {
 		}
 		b.WriteString(p.paint(dimColor, g))
 		b.WriteString("  ")
-		// Continuation lines start under the text, not under the gutter.
+		// Continuation lines start under the text, not under the gutter,
+		// and a line too long for the terminal wraps the same way.
 		indent := "\n" + strings.Repeat(" ", len(g)+2)
-		for i, line := range strings.Split(e.Text, "\n") {
+		text := e.Text
+		if width := p.Width - len(g) - 2; p.Width > 0 && width >= 20 {
+			text = wrap(text, width)
+		}
+		for i, line := range strings.Split(text, "\n") {
 			if i > 0 {
 				b.WriteString(indent)
 			}
@@ -137,7 +143,7 @@ func (p *Printer) Event(e Event) {
 
 // Words are the few words a Printer writes itself.
 type Words struct {
-	Total, Vs, Faster, Slower string
+	Total, Vs, Faster, Slower, Same string
 }
 
 func (w Words) or(english Words) Words {
@@ -147,10 +153,11 @@ func (w Words) or(english Words) Words {
 		}
 		return e
 	}
-	return Words{pick(w.Total, english.Total), pick(w.Vs, english.Vs), pick(w.Faster, english.Faster), pick(w.Slower, english.Slower)}
+	return Words{pick(w.Total, english.Total), pick(w.Vs, english.Vs), pick(w.Faster, english.Faster),
+		pick(w.Slower, english.Slower), pick(w.Same, english.Same)}
 }
 
-var english = Words{Total: "total", Vs: "vs", Faster: "faster", Slower: "slower"}
+var english = Words{Total: "total", Vs: "vs", Faster: "faster", Slower: "slower", Same: "about the same"}
 
 // compareText returns the human line for a compare event, e.g.
 // "concurrent 4.00 s vs sequential 7.00 s: 1.75× faster".
@@ -158,6 +165,9 @@ func compareText(e Event, w Words) string {
 	c, s := e.Concurrent.Seconds(), e.Sequential.Seconds()
 	verdict := ""
 	switch {
+	case c < 0.001 && s < 0.001: // too short to compare
+	case math.Abs(c-s) <= 0.02*max(c, s): // within 2%: noise, not a difference
+		verdict = ": " + w.Same
 	case c > 0 && s > 0 && c <= s:
 		speedup := e.Speedup
 		if speedup == 0 {

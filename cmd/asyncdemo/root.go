@@ -9,6 +9,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -221,7 +222,8 @@ func runLessonWith(ctx context.Context, opts *Options, lesson demos.Lesson, hook
 		env.Printer = timing.NewPrinter(out, noColor)
 		env.Printer.Width = width
 		env.Printer.Big = opts.Big
-		env.Printer.Words = timing.Words{Total: env.Labels["total"], Vs: env.Labels["vs"], Faster: env.Labels["faster"], Slower: env.Labels["slower"]}
+		env.Printer.Words = timing.Words{Total: env.Labels["total"], Vs: env.Labels["vs"], Faster: env.Labels["faster"],
+			Slower: env.Labels["slower"], Same: env.Labels["same"]}
 		env.Rec = timing.NewRecorder(env.Printer)
 		if !info.Tool && !hooks.introShown {
 			env.Printer.Heading(fmt.Sprintf("asyncdemo %s — %s", info.Name, info.Title))
@@ -231,8 +233,15 @@ func runLessonWith(ctx context.Context, opts *Options, lesson demos.Lesson, hook
 	if info.Tool {
 		env.Rec.StartRun(info.Name, "")
 	}
+	if opts.Trace != "" { // a bad path fails now, not after the lesson
+		if _, serr := os.Stat(filepath.Dir(opts.Trace)); serr != nil {
+			return usageError{fmt.Errorf("--trace %q: %v", opts.Trace, serr)}
+		}
+	}
 	err := lesson.Run(env)
-	if env.Printer != nil && err == nil && len(env.Runs) > 0 && !info.Tool {
+	// A lesson that failed still gets its timeline and explanation: the
+	// failure may be the point (thread --fail). One that was stopped does not.
+	if env.Printer != nil && !errors.Is(err, demos.ErrInterrupted) && ctx.Err() == nil && len(env.Runs) > 0 && !info.Tool {
 		if worthDrawing(env.Runs) {
 			tl := timing.Timeline{Width: width, ASCII: opts.ASCII || ios.Term == "dumb" || ios.Term == "linux", NoColor: noColor, Big: opts.Big}
 			fmt.Fprintf(out, "%s\n\n", tl.Render(env.Runs...))

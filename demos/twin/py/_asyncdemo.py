@@ -346,17 +346,25 @@ def _dead_letter(value, reason, consumer):
     return json.dumps({"value": value, "reason": reason, "consumer": consumer, "at": at}, ensure_ascii=False)
 
 
-class _Consumer:
-    """What the sync and asyncio queues share: parsing, idleness, outages."""
+class _Tally:
+    """Messages in flight and when the queue was last busy; thread-safe."""
 
-    def __init__(self, opts, rec):
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.inflight, self.last, self.outage = 0, time.monotonic(), False
+
+
+class _Consumer:
+    """What the sync and asyncio queues share: parsing, idleness, outages.
+    A queue made with share=other counts its messages with other's."""
+
+    def __init__(self, opts, rec, share=None):
         self.opts, self.rec = opts, rec
         self.processing = f"{QUEUE}:processing:{opts.consumer}"
-        self._lock = threading.Lock()
-        self._inflight, self._last, self._outage = 0, time.monotonic(), False
+        self._tally = share._tally if share is not None else _Tally()
 
     def parse(self, msg):
-        """x, or None for a poison message (the caller rejects it)."""
+        """x, or None and the reason for a poison message."""
         try:
             x = int(msg.strip())
         except ValueError:
@@ -368,34 +376,35 @@ class _Consumer:
         return x, ""
 
     def took(self):
-        with self._lock:
-            self._inflight += 1
-            self._last = time.monotonic()
+        with self._tally.lock:
+            self._tally.inflight += 1
+            self._tally.last = time.monotonic()
 
     def finished(self):
-        with self._lock:
-            self._inflight -= 1
-            self._last = time.monotonic()
+        with self._tally.lock:
+            self._tally.inflight -= 1
+            self._tally.last = time.monotonic()
 
     def idle(self):
         """Whether --idle was given and the queue has been idle that long."""
         if self.opts.idle is None:
             return False
-        with self._lock:
-            return self._inflight == 0 and time.monotonic() - self._last >= self.opts.idle * self.opts.scale
+        with self._tally.lock:
+            t = self._tally
+            return t.inflight == 0 and time.monotonic() - t.last >= self.opts.idle * self.opts.scale
 
     def done_idle(self):
         self.rec.say(f"queue idle for {num(self.opts.idle)} s: done")
 
     def unavailable(self, err):
-        with self._lock:
-            first, self._outage = not self._outage, True
+        with self._tally.lock:
+            first, self._tally.outage = not self._tally.outage, True
         if first:
             self.rec.say(f"Redis is unavailable ({err}); retrying")
 
     def back(self):
-        with self._lock:
-            was, self._outage = self._outage, False
+        with self._tally.lock:
+            was, self._tally.outage = self._tally.outage, False
         if was:
             self.rec.say("Redis is back")
 
@@ -410,9 +419,9 @@ class SyncQueue(_Consumer):
     """The queue through redis-py's blocking client: for plain threads only.
     Inside a coroutine a blocking call holds the whole loop (lesson 12)."""
 
-    def __init__(self, opts, rec):
+    def __init__(self, opts, rec, share=None):
         import redis
-        super().__init__(opts, rec)
+        super().__init__(opts, rec, share)
         self.rdb = redis.Redis.from_url(opts.redis, decode_responses=True,
                                         socket_connect_timeout=2, socket_timeout=5)
         try:

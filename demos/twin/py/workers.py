@@ -36,6 +36,7 @@ async def worker(queue, take):
         if msg is None:  # Redis had nothing for a second
             if queue.idle():
                 return
+            await asyncio.sleep(0)  # let the other workers have a turn
             continue
         x, reason = queue.parse(msg)
         if x is None:
@@ -54,7 +55,7 @@ async def run_workers(sync_client):
     # this main task: open and close in tasks of their own.
     queue = await asyncio.create_task(AsyncQueue(opts, rec).open())
     if sync_client:
-        blocking = SyncQueue(opts, rec)
+        blocking = SyncQueue(opts, rec, share=queue)
 
         async def take():
             return blocking.take(1)  # rcon.brpop(...) in a coroutine: the whole loop waits here

@@ -1,0 +1,547 @@
+package twin
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"asyncdemo/timing"
+)
+
+// Tolerance says how closely a Python run must follow the Go run it is
+// compared with.
+type Tolerance struct {
+	// Ratio and Slack bound how far a run's total may be from the Go
+	// run's: |python - go| <= Ratio*go + Slack. With Times, the same bound
+	// applies to each event's time.
+	Ratio float64
+	Slack time.Duration
+	// Tie is how close in time two events of one side must be to count as
+	// happening at one instant, where Order may let them trade places. 0
+	// means 10 ms.
+	Tie time.Duration
+	// Times checks each event's time, not only each run's total.
+	Times bool
+	// Tasks checks that each event names the same task on both sides.
+	Tasks bool
+	// Order says which events may trade places within an instant; nil
+	// means [DefaultOrder].
+	Order func(run string, e timing.Event) Order
+}
+
+// DefaultTolerance is what a fidelity test on a quiet machine can hold a
+// twin to: totals and event times within 25% plus 50 ms (process start-up,
+// thread wake-ups), tasks named alike.
+func DefaultTolerance() Tolerance {
+	return Tolerance{Ratio: 0.25, Slack: 50 * time.Millisecond, Times: true, Tasks: true}
+}
+
+// Order is what an event's place in its instant depends on. Events of one
+// instant that have a Stream may be reordered, but only so: the events of
+// each stream keep their order, except that consecutive Set events of one
+// stream may come in any order. An event without a Stream keeps its place,
+// and no event moves past it.
+type Order struct {
+	Stream string // who printed it, when that is one of several threads or processes
+	Set    bool   // it comes from iterating over a set: its order among such events is not defined
+}
+
+// DefaultOrder is where asyncdemo's lessons leave the order of events to
+// chance, and nowhere else:
+//
+//   - nest's wait run and cancel's outer run print the results of the set
+//     asyncio.wait returns ("Task ret: ..."): a set has no order, in Go or
+//     in Python;
+//   - cancel without draining: the garbage collector destroys pending
+//     tasks in an order of its own ("Task was destroyed but it is
+//     pending!");
+//   - thread's threadsafe-coroutine run: main prints "main: ..." after
+//     submitting the coroutines, while the loop thread may already be
+//     running them;
+//   - the Redis lessons: a producer pushing ("LPUSH queue ...") and the
+//     consumer are different threads or processes.
+func DefaultOrder(run string, e timing.Event) Order {
+	text := e.Text
+	switch {
+	case (run == "wait" || run == "cancel-outer") && strings.HasPrefix(text, "Task ret: "):
+		return Order{Stream: "main", Set: true}
+	case strings.HasPrefix(run, "cancel-") && strings.HasPrefix(text, "Task was destroyed but it is pending!"):
+		return Order{Stream: "gc", Set: true}
+	case run == "threadsafe-coroutine" && strings.HasPrefix(text, "main: "):
+		return Order{Stream: "main"}
+	case run == "threadsafe-coroutine" && e.Task != "":
+		return Order{Stream: "loop"}
+	case strings.HasPrefix(run, "queue-") || run == "sms" || run == "workers" || run == "sync-client":
+		if e.Task == "producer" {
+			return Order{Stream: "producer"}
+		}
+		return Order{Stream: "consumer"}
+	}
+	return Order{}
+}
+
+// Canonical rewrites an event's text so that what differs only in
+// Python's own spelling compares equal; both sides go through it:
+//
+//   - True and False become true and false;
+//   - a method call spelt the Go way becomes Python's: task.Result() is
+//     task.result();
+//   - a repr loses what only CPython knows: coro=<...> and the file:line of
+//     a callback ("... at /usr/lib/python3.11/asyncio/tasks.py:519");
+//   - C asyncio's "Result is not set." is pure-Python asyncio's "Result is
+//     not ready.";
+//   - "Task was destroyed but it is pending!" keeps the task's state and
+//     name only: what the task waits for and its callbacks depend on the
+//     order the garbage collector destroys tasks in;
+//   - error messages from the HTTP client, the Redis client and the loop
+//     thread are elided: Go's and Python's clients word them differently.
+func Canonical(text string) string {
+	text = stripCoro(text)
+	text = reCallbackAt.ReplaceAllString(text, "")
+	text = reBool.ReplaceAllStringFunc(text, strings.ToLower)
+	text = reGoMethod.ReplaceAllStringFunc(text, func(s string) string {
+		r, n := utf8.DecodeRuneInString(s[1:])
+		return "." + strings.ToLower(string(r)) + s[1+n:]
+	})
+	text = strings.ReplaceAll(text, "Result is not set.", "Result is not ready.")
+	for _, e := range elisions {
+		text = e.re.ReplaceAllString(text, e.repl)
+	}
+	return text
+}
+
+var (
+	reCallbackAt = regexp.MustCompile(` at [^\s\]>]+:\d+`)
+	reBool       = regexp.MustCompile(`\b(True|False)\b`)
+	reGoMethod   = regexp.MustCompile(`\.[A-Z][A-Za-z0-9_]*\(`)
+	elisions     = []struct {
+		re   *regexp.Regexp
+		repl string
+	}{
+		{regexp.MustCompile(`^(Task was destroyed but it is pending! task: <Task \w+ name='[^']*').*>$`), "$1 …>"},
+		{regexp.MustCompile(`^sending failed: .*; calling /error$`), "sending failed: …; calling /error"},
+		{regexp.MustCompile(`^Redis is unavailable \(.*\); retrying$`), "Redis is unavailable (…); retrying"},
+		{regexp.MustCompile(`^(error from the loop thread, message ".*"): .*$`), "$1: …"},
+	}
+)
+
+// stripCoro removes each " coro=<...>" from a repr, brackets balanced.
+func stripCoro(s string) string {
+	for {
+		i := strings.Index(s, " coro=<")
+		if i < 0 {
+			return s
+		}
+		depth, j := 0, i+len(" coro=")
+		for ; j < len(s); j++ {
+			if s[j] == '<' {
+				depth++
+			} else if s[j] == '>' {
+				if depth--; depth == 0 {
+					break
+				}
+			}
+		}
+		if j == len(s) {
+			return s
+		}
+		s = s[:i] + s[j+1:]
+	}
+}
+
+// Report is a Python run lined up against the Go run: row by row for a
+// side-by-side display, and the differences that matter.
+type Report struct {
+	Rows        []Row
+	Differences []Difference
+}
+
+// OK reports whether the runs match within the tolerance.
+func (r Report) OK() bool { return len(r.Differences) == 0 }
+
+// Row is one line of a side-by-side display: an event of the Go run and the
+// event of the Python run it matches, or one of them alone. Summary rows
+// end each run, and a compare row ends the report if either side compared.
+type Row struct {
+	Run        string
+	Go, Python *timing.Event // nil where that side has nothing here
+	Diff       string        // "" when the two agree within the tolerance
+}
+
+// Difference is one way the Python run differs from the Go run.
+type Difference struct {
+	Run  string
+	Kind string // "missing", "extra", "task", "time", "total", "run" or "compare"
+	// Go and Python are what each side had, "" for nothing.
+	Go, Python string
+}
+
+func (d Difference) String() string {
+	switch d.Kind {
+	case "missing":
+		return fmt.Sprintf("%s: python lacks %s", d.Run, d.Go)
+	case "extra":
+		return fmt.Sprintf("%s: python adds %s", d.Run, d.Python)
+	}
+	return fmt.Sprintf("%s: %s differs: go %s, python %s", d.Run, d.Kind, orNothing(d.Go), orNothing(d.Python))
+}
+
+func orNothing(s string) string {
+	if s == "" {
+		return "(nothing)"
+	}
+	return s
+}
+
+// Compare lines up pyEvents, a twin's run, against goEvents, the Go
+// lesson's aio-style run with the same flags, run by run. Within a run the
+// events of kind event and state must come in the same order, after
+// [Canonical], except where tol.Order lets events of one instant trade
+// places; each run's total must be within tol of the Go run's; and the
+// Python side must compare runs if and only if the Go side does.
+func Compare(goEvents, pyEvents []timing.Event, tol Tolerance) Report {
+	if tol.Tie <= 0 {
+		tol.Tie = 10 * time.Millisecond
+	}
+	if tol.Order == nil {
+		tol.Order = DefaultOrder
+	}
+	goRuns, pyRuns := splitRuns(goEvents), splitRuns(pyEvents)
+	var rep Report
+	for _, g := range goRuns {
+		i := slices.IndexFunc(pyRuns, func(p run) bool { return p.name == g.name })
+		if i < 0 {
+			rep.add(Row{Run: g.name, Go: g.summary}, Difference{Run: g.name, Kind: "run", Go: "a run", Python: ""})
+			continue
+		}
+		p := pyRuns[i]
+		pyRuns = slices.Delete(pyRuns, i, i+1)
+		rep.compareRun(g, p, tol)
+	}
+	for _, p := range pyRuns {
+		rep.add(Row{Run: p.name, Python: p.summary}, Difference{Run: p.name, Kind: "run", Go: "", Python: "a run"})
+	}
+	gc, pc := findCompare(goEvents), findCompare(pyEvents)
+	if gc != nil || pc != nil {
+		row := Row{Go: gc, Python: pc}
+		if (gc == nil) != (pc == nil) {
+			d := Difference{Kind: "compare"}
+			if gc != nil {
+				d.Go = "a comparison"
+			} else {
+				d.Python = "a comparison"
+			}
+			rep.add(row, d)
+		} else {
+			rep.Rows = append(rep.Rows, row)
+		}
+	}
+	return rep
+}
+
+// add appends row, and d as its difference unless d is zero.
+func (r *Report) add(row Row, d Difference) {
+	if d != (Difference{}) {
+		row.Diff = d.String()
+		r.Differences = append(r.Differences, d)
+	}
+	r.Rows = append(r.Rows, row)
+}
+
+// run is one run's events and summary.
+type run struct {
+	name    string
+	events  []*timing.Event // kinds event and state
+	summary *timing.Event
+}
+
+func splitRuns(evs []timing.Event) []run {
+	var runs []run
+	for i := range evs {
+		e := &evs[i]
+		if e.Kind == timing.KindCompare {
+			continue
+		}
+		j := slices.IndexFunc(runs, func(r run) bool { return r.name == e.Run })
+		if j < 0 {
+			runs = append(runs, run{name: e.Run})
+			j = len(runs) - 1
+		}
+		if e.Kind == timing.KindSummary {
+			runs[j].summary = e
+		} else {
+			runs[j].events = append(runs[j].events, e)
+		}
+	}
+	return runs
+}
+
+func findCompare(evs []timing.Event) *timing.Event {
+	for i := range evs {
+		if evs[i].Kind == timing.KindCompare {
+			return &evs[i]
+		}
+	}
+	return nil
+}
+
+// key is what must be equal for two events to match.
+func key(e *timing.Event) string {
+	if e.Kind == timing.KindState {
+		return "state " + e.Task + ": " + e.State
+	}
+	return e.Kind + " " + Canonical(e.Text)
+}
+
+// describe names an event for a Difference.
+func describe(e *timing.Event) string {
+	if e == nil {
+		return ""
+	}
+	what := fmt.Sprintf("%q", e.Text)
+	if e.Kind == timing.KindState {
+		what = fmt.Sprintf("state %s: %s", e.Task, e.State)
+	}
+	return fmt.Sprintf("%s at %.3fs", what, e.T.Seconds())
+}
+
+func (r *Report) compareRun(g, p run, tol Tolerance) {
+	ge := canonicalOrder(g.name, g.events, tol)
+	pe := canonicalOrder(p.name, p.events, tol)
+	for _, m := range align(ge, pe) {
+		row := Row{Run: g.name, Go: m.g, Python: m.p}
+		var d Difference
+		switch {
+		case m.p == nil:
+			d = Difference{Run: g.name, Kind: "missing", Go: describe(m.g)}
+		case m.g == nil:
+			d = Difference{Run: g.name, Kind: "extra", Python: describe(m.p)}
+		case tol.Tasks && m.g.Task != m.p.Task:
+			d = Difference{Run: g.name, Kind: "task", Go: fmt.Sprintf("%q for %s", m.g.Task, describe(m.g)), Python: fmt.Sprintf("%q", m.p.Task)}
+		case tol.Times && !within(m.p.T, m.g.T, tol):
+			d = Difference{Run: g.name, Kind: "time", Go: describe(m.g), Python: fmt.Sprintf("%.3fs", m.p.T.Seconds())}
+		}
+		r.add(row, d)
+	}
+	row := Row{Run: g.name, Go: g.summary, Python: p.summary}
+	var d Difference
+	switch {
+	case g.summary == nil || p.summary == nil:
+		if g.summary != p.summary {
+			d = Difference{Run: g.name, Kind: "total", Go: total(g.summary), Python: total(p.summary)}
+		}
+	case !within(p.summary.Elapsed, g.summary.Elapsed, tol):
+		d = Difference{Run: g.name, Kind: "total", Go: total(g.summary), Python: total(p.summary)}
+	}
+	r.add(row, d)
+}
+
+func total(e *timing.Event) string {
+	if e == nil {
+		return ""
+	}
+	return fmt.Sprintf("%.3fs", e.Elapsed.Seconds())
+}
+
+// within reports whether got is within tol of want.
+func within(got, want time.Duration, tol Tolerance) bool {
+	diff := got - want
+	if diff < 0 {
+		diff = -diff
+	}
+	return float64(diff) <= tol.Ratio*float64(want)+float64(tol.Slack)
+}
+
+// canonicalOrder returns evs with each instant's reorderable events in a
+// canonical order (see Order), so that the two sides can be compared
+// position by position.
+func canonicalOrder(runName string, evs []*timing.Event, tol Tolerance) []*timing.Event {
+	out := slices.Clone(evs)
+	orders := make([]Order, len(out))
+	for i, e := range out {
+		orders[i] = tol.Order(runName, *e)
+	}
+	for i := 0; i < len(out); {
+		if orders[i].Stream == "" {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(out) && orders[j].Stream != "" && out[j].T-out[i].T <= tol.Tie {
+			j++
+		}
+		sortBlock(out[i:j], orders[i:j])
+		i = j
+	}
+	return out
+}
+
+// sortBlock orders one instant's events: by stream, keeping each stream's
+// order, with each stretch of a stream's Set events sorted by key.
+func sortBlock(evs []*timing.Event, orders []Order) {
+	type item struct {
+		e *timing.Event
+		o Order
+	}
+	items := make([]item, len(evs))
+	for i := range evs {
+		items[i] = item{evs[i], orders[i]}
+	}
+	slices.SortStableFunc(items, func(a, b item) int { return cmp.Compare(a.o.Stream, b.o.Stream) })
+	for i := 0; i < len(items); {
+		j := i + 1
+		if items[i].o.Set {
+			for j < len(items) && items[j].o.Set && items[j].o.Stream == items[i].o.Stream {
+				j++
+			}
+			slices.SortStableFunc(items[i:j], func(a, b item) int { return cmp.Compare(key(a.e), key(b.e)) })
+		}
+		i = j
+	}
+	for i := range items {
+		evs[i], orders[i] = items[i].e, items[i].o
+	}
+}
+
+// match is one row of an alignment: both events, or one of them.
+type match struct{ g, p *timing.Event }
+
+// align matches the two sequences by their keys with a longest common
+// subsequence; what is left over on either side is unmatched.
+func align(ge, pe []*timing.Event) []match {
+	n, m := len(ge), len(pe)
+	if n*m > 4_000_000 { // too long to align: position by position
+		var out []match
+		for i := range max(n, m) {
+			var x match
+			if i < n {
+				x.g = ge[i]
+			}
+			if i < m {
+				x.p = pe[i]
+			}
+			if x.g != nil && x.p != nil && key(x.g) != key(x.p) {
+				out = append(out, match{g: x.g}, match{p: x.p})
+				continue
+			}
+			out = append(out, x)
+		}
+		return out
+	}
+	gk := make([]string, n)
+	for i, e := range ge {
+		gk[i] = key(e)
+	}
+	pk := make([]string, m)
+	for i, e := range pe {
+		pk[i] = key(e)
+	}
+	// lcs[i][j] is the length of the longest common subsequence of gk[i:]
+	// and pk[j:].
+	lcs := make([][]int, n+1)
+	for i := range lcs {
+		lcs[i] = make([]int, m+1)
+	}
+	for i := n - 1; i >= 0; i-- {
+		for j := m - 1; j >= 0; j-- {
+			if gk[i] == pk[j] {
+				lcs[i][j] = lcs[i+1][j+1] + 1
+			} else {
+				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
+			}
+		}
+	}
+	var out []match
+	i, j := 0, 0
+	for i < n || j < m {
+		switch {
+		case i < n && j < m && gk[i] == pk[j]:
+			out = append(out, match{ge[i], pe[j]})
+			i, j = i+1, j+1
+		case j == m || (i < n && lcs[i+1][j] >= lcs[i][j+1]):
+			out = append(out, match{g: ge[i]})
+			i++
+		default:
+			out = append(out, match{p: pe[j]})
+			j++
+		}
+	}
+	return out
+}
+
+// WriteTo writes the report as two columns, Go on the left and Python on
+// the right, run by run, in the human output's form, each row marked: a
+// space when the two agree, ≠ when they differ, < or > when only Go or only
+// Python has the row. The differences follow.
+func (r Report) WriteTo(w io.Writer) (int64, error) {
+	const width = 52
+	var b strings.Builder
+	current := "\x00"
+	for _, row := range r.Rows {
+		label := row.Run
+		if (row.Go != nil && row.Go.Kind == timing.KindCompare) || (row.Python != nil && row.Python.Kind == timing.KindCompare) {
+			label = "compare"
+		}
+		if label != current {
+			current = label
+			fmt.Fprintf(&b, "── %s ──\n", current)
+			fmt.Fprintf(&b, "  %s   %s\n", fit("go (aio)", width), "python")
+		}
+		mark := " "
+		switch {
+		case row.Python == nil:
+			mark = "<"
+		case row.Go == nil:
+			mark = ">"
+		case row.Diff != "":
+			mark = "≠"
+		}
+		fmt.Fprintf(&b, "%s %s   %s\n", mark, fit(cell(row.Go), width), cell(row.Python))
+	}
+	if len(r.Differences) > 0 {
+		fmt.Fprintf(&b, "\n%d difference(s):\n", len(r.Differences))
+		for _, d := range r.Differences {
+			fmt.Fprintf(&b, "  %s\n", d)
+		}
+	}
+	n, err := io.WriteString(w, b.String())
+	return int64(n), err
+}
+
+// String returns what WriteTo writes.
+func (r Report) String() string {
+	var b strings.Builder
+	r.WriteTo(&b)
+	return b.String()
+}
+
+// cell is an event as the human output shows it, on one line.
+func cell(e *timing.Event) string {
+	if e == nil {
+		return ""
+	}
+	switch e.Kind {
+	case timing.KindSummary:
+		return fmt.Sprintf("total %.3fs", e.Elapsed.Seconds())
+	case timing.KindCompare:
+		return fmt.Sprintf("compare %.3fs vs %.3fs: %.2f×", e.Concurrent.Seconds(), e.Sequential.Seconds(), e.Speedup)
+	case timing.KindState:
+		return fmt.Sprintf("%7.3fs  %s: %s", e.T.Seconds(), e.Task, e.State)
+	}
+	return fmt.Sprintf("%7.3fs  %s", e.T.Seconds(), strings.ReplaceAll(e.Text, "\n", "⏎"))
+}
+
+// fit pads or cuts s to width runes.
+func fit(s string, width int) string {
+	n := utf8.RuneCountInString(s)
+	if n <= width {
+		return s + strings.Repeat(" ", width-n)
+	}
+	r := []rune(s)
+	return string(r[:width-1]) + "…"
+}

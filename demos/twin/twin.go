@@ -1,0 +1,272 @@
+// Package twin holds the modern-Python twins of asyncdemo's lessons and runs
+// them.
+//
+// Each lesson has a twin, py/<lesson>.py: the same program in Python 3.11+
+// asyncio (asyncio.run, create_task, TaskGroup, to_thread, redis.asyncio,
+// aiohttp), printing the same events as the lesson's aio style, with the same
+// flags and the same --json schema, in style "python". The twins are
+// embedded: [Source] gives one's text, for showing beside the Go code, and a
+// [Runner] runs one with a Python interpreter found on the machine. [Events]
+// reads a run's JSON Lines back, and [Compare] lines a Python run up against
+// the Go run of the same lesson, for a test or a side-by-side display.
+package twin
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"asyncdemo/timing"
+)
+
+//go:embed py/*.py
+var files embed.FS
+
+// Lessons are the lessons that have a twin, in the order they are taught.
+var lessons = []string{
+	"coroutine", "task", "callback", "future", "await", "gather",
+	"nest", "cancel", "thread", "queue", "sms", "workers",
+}
+
+// needsModules are the lessons whose twins need redis-py and aiohttp.
+var needsModules = []string{"queue", "sms", "workers"}
+
+// Lessons returns the names of the lessons that have a twin, in the order
+// they are taught.
+func Lessons() []string { return slices.Clone(lessons) }
+
+// NeedsModules reports whether the twin of lesson needs the redis and
+// aiohttp modules (lessons 10 to 12).
+func NeedsModules(lesson string) bool { return slices.Contains(needsModules, lesson) }
+
+// Source returns the Python source of lesson's twin, and whether there is
+// one.
+func Source(lesson string) (string, bool) {
+	if !slices.Contains(lessons, lesson) {
+		return "", false
+	}
+	b, err := files.ReadFile("py/" + lesson + ".py")
+	if err != nil {
+		return "", false
+	}
+	return string(b), true
+}
+
+// Errors a Runner returns, wrapped; test for them with errors.Is.
+var (
+	// ErrNoPython means that no Python interpreter could be run.
+	ErrNoPython = errors.New("python3 not found on PATH: install it (Debian: apt-get install python3) or pass --python PATH")
+	// ErrOldPython means that the interpreter is older than 3.11, which the
+	// twins need (TaskGroup, asyncio.timeout).
+	ErrOldPython = errors.New("the python twins need Python 3.11 or newer")
+	// ErrMissingModules means that the twin needs modules the interpreter
+	// lacks (redis, aiohttp); the error's text says how to install them.
+	ErrMissingModules = errors.New("missing Python modules")
+)
+
+// The twins' exit codes that mean something to a Runner.
+const (
+	exitMissingModules = 3
+	exitOldPython      = 4
+)
+
+// Runner runs twins. Its zero value finds an interpreter itself.
+type Runner struct {
+	// Python is the interpreter to run (--python): a path, or a name
+	// looked up on PATH. Empty means python3 on PATH, then
+	// /usr/bin/python3, preferring one that is 3.11 or newer and, for the
+	// lessons that need them, has the redis and aiohttp modules.
+	Python string
+	// Stderr, if not nil, receives the twin's stderr as it is written.
+	Stderr io.Writer
+	// Grace is how long a twin has to finish after ctx is done and it was
+	// sent SIGINT (as Ctrl+C), before it is killed; 0 means 3 s.
+	Grace time.Duration
+}
+
+// candidates are the interpreters tried, in order, when Runner.Python is "".
+var candidates = []string{"python3", "/usr/bin/python3"}
+
+// Interpreter returns the interpreter r would run lesson's twin with. The
+// error wraps ErrNoPython if there is none. If none of the candidates is
+// 3.11 or newer, it returns the first with an error wrapping ErrOldPython;
+// if the lesson needs modules that no candidate has, the first suitable one
+// with an error wrapping ErrMissingModules. [Runner.Run] runs the twin
+// anyway in those two cases, and the twin says what is missing.
+func (r Runner) Interpreter(ctx context.Context, lesson string) (string, error) {
+	if r.Python != "" {
+		path, err := exec.LookPath(r.Python)
+		if err != nil {
+			return "", fmt.Errorf("--python %s: %v: %w", r.Python, err, ErrNoPython)
+		}
+		return path, nil
+	}
+	var found []string
+	for _, name := range candidates {
+		path, err := exec.LookPath(name)
+		if err == nil && !slices.Contains(found, path) {
+			found = append(found, path)
+		}
+	}
+	if len(found) == 0 {
+		return "", ErrNoPython
+	}
+	recent := ""
+	for _, path := range found {
+		if probe(ctx, path, "import sys; sys.exit(sys.version_info < (3, 11))") != nil {
+			continue
+		}
+		if recent == "" {
+			recent = path
+		}
+		if !NeedsModules(lesson) || probe(ctx, path, "import redis.asyncio, aiohttp") == nil {
+			return path, nil
+		}
+	}
+	if recent == "" {
+		return found[0], fmt.Errorf("%s: %w", found[0], ErrOldPython)
+	}
+	return recent, fmt.Errorf("%s has no redis and aiohttp modules: %w", recent, ErrMissingModules)
+}
+
+// probe runs code with the interpreter at path and reports how it went.
+func probe(ctx context.Context, path, code string) error {
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	return exec.CommandContext(ctx, path, "-c", code).Run()
+}
+
+// Run runs the twin of lesson with args (the lesson's flags, as the Go
+// lesson takes them) and copies its stdout to stdout as it is written. The
+// embedded files are written to a temporary directory, removed afterwards.
+//
+// When ctx is done the twin is sent SIGINT, as a person's Ctrl+C; Run then
+// waits for it to end (killing it after r.Grace) and returns an error
+// wrapping ctx's. A twin that fails returns an error wrapping ErrNoPython,
+// ErrOldPython, ErrMissingModules (with the twin's one-line message), or
+// else the interpreter's exit status with the end of its stderr.
+func (r Runner) Run(ctx context.Context, lesson string, args []string, stdout io.Writer) error {
+	if _, ok := Source(lesson); !ok {
+		return fmt.Errorf("twin: no python twin for lesson %q", lesson)
+	}
+	python, err := r.Interpreter(ctx, lesson)
+	if err != nil && !errors.Is(err, ErrMissingModules) && !errors.Is(err, ErrOldPython) {
+		return fmt.Errorf("twin of %s: %w", lesson, err)
+	}
+	dir, err := os.MkdirTemp("", "asyncdemo-twin-")
+	if err != nil {
+		return fmt.Errorf("twin of %s: %w", lesson, err)
+	}
+	defer os.RemoveAll(dir)
+	if err := writeFiles(dir); err != nil {
+		return fmt.Errorf("twin of %s: %w", lesson, err)
+	}
+
+	// -u: unbuffered, so events arrive as they happen; -B: no .pyc files.
+	cmd := exec.CommandContext(ctx, python, append([]string{"-u", "-B", filepath.Join(dir, lesson+".py")}, args...)...)
+	cmd.Dir = dir
+	cmd.Stdout = stdout
+	tail := &tailWriter{max: 4 << 10}
+	cmd.Stderr = tail
+	if r.Stderr != nil {
+		cmd.Stderr = io.MultiWriter(tail, r.Stderr)
+	}
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = r.Grace
+	if cmd.WaitDelay <= 0 {
+		cmd.WaitDelay = 3 * time.Second
+	}
+	err = cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return nil
+	case ctx.Err() != nil:
+		return fmt.Errorf("twin of %s: stopped: %w", lesson, ctx.Err())
+	case errors.As(err, &exit) && exit.ExitCode() == exitMissingModules:
+		return fmt.Errorf("%w: %s", ErrMissingModules, tail.firstLine())
+	case errors.As(err, &exit) && exit.ExitCode() == exitOldPython:
+		return fmt.Errorf("%s: %w: %s", python, ErrOldPython, tail.firstLine())
+	case errors.As(err, &exit):
+		return fmt.Errorf("twin of %s (%s): %w\n%s", lesson, python, err, tail.String())
+	}
+	return fmt.Errorf("twin of %s: %v: %w", lesson, err, ErrNoPython)
+}
+
+// writeFiles writes every embedded Python file into dir.
+func writeFiles(dir string) error {
+	entries, err := fs.ReadDir(files, "py")
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		b, err := files.ReadFile("py/" + e.Name())
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, e.Name()), b, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// tailWriter keeps the last max bytes written to it.
+type tailWriter struct {
+	max int
+	buf []byte
+}
+
+func (w *tailWriter) Write(p []byte) (int, error) {
+	w.buf = append(w.buf, p...)
+	if over := len(w.buf) - w.max; over > 0 {
+		w.buf = append(w.buf[:0], w.buf[over:]...)
+	}
+	return len(p), nil
+}
+
+func (w *tailWriter) String() string { return strings.TrimSpace(string(w.buf)) }
+
+func (w *tailWriter) firstLine() string {
+	line, _, _ := strings.Cut(w.String(), "\n")
+	return line
+}
+
+// Events reads JSON Lines written with --json, by a twin or by asyncdemo,
+// and returns the events in order. Blank lines are skipped; any other line
+// that is not an event is an error naming its line number.
+func Events(r io.Reader) ([]timing.Event, error) {
+	var evs []timing.Event
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), 4<<20)
+	for n := 1; sc.Scan(); n++ {
+		line := bytes.TrimSpace(sc.Bytes())
+		if len(line) == 0 {
+			continue
+		}
+		var e timing.Event
+		if err := json.Unmarshal(line, &e); err != nil {
+			return evs, fmt.Errorf("twin: line %d: %w", n, err)
+		}
+		if e.Kind == "" {
+			return evs, fmt.Errorf("twin: line %d: no kind: %q", n, line)
+		}
+		evs = append(evs, e)
+	}
+	if err := sc.Err(); err != nil {
+		return evs, fmt.Errorf("twin: reading events: %w", err)
+	}
+	return evs, nil
+}

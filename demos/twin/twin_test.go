@@ -1,0 +1,239 @@
+package twin
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"asyncdemo/timing"
+)
+
+func TestSourceForEveryLesson(t *testing.T) {
+	want := []string{"coroutine", "task", "callback", "future", "await", "gather",
+		"nest", "cancel", "thread", "queue", "sms", "workers"}
+	if got := Lessons(); strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Fatalf("Lessons() = %v, want %v", got, want)
+	}
+	for _, lesson := range want {
+		src, ok := Source(lesson)
+		if !ok {
+			t.Errorf("Source(%q): no twin", lesson)
+			continue
+		}
+		for _, must := range []string{"import asyncio", "from _asyncdemo import", `"""Lesson `} {
+			if !strings.Contains(src, must) {
+				t.Errorf("Source(%q) lacks %q", lesson, must)
+			}
+		}
+		if NeedsModules(lesson) != strings.Contains(src, "need_modules(") {
+			t.Errorf("%s: NeedsModules = %v, but the twin disagrees", lesson, NeedsModules(lesson))
+		}
+	}
+	for _, lesson := range []string{"push", "sms-server", "_asyncdemo", "", "../twin"} {
+		if _, ok := Source(lesson); ok {
+			t.Errorf("Source(%q) found a twin", lesson)
+		}
+	}
+}
+
+func TestWriteFilesWritesTheHelpersToo(t *testing.T) {
+	dir := t.TempDir()
+	if err := writeFiles(dir); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range append(Lessons(), "_asyncdemo") {
+		if _, err := os.Stat(filepath.Join(dir, name+".py")); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+func TestEventsReadsJSONLines(t *testing.T) {
+	in := `{"kind":"event","t":1.002,"run":"concurrent","style":"python","task":"do_some_work(2)","text":"Waiting: 2"}
+
+{"kind":"state","t":0.0,"run":"run","style":"python","task":"do_some_work(2)","state":"pending"}
+{"kind":"summary","run":"concurrent","style":"python","elapsed":4.003}
+{"kind":"compare","concurrent":4.003,"sequential":7.004,"speedup":1.75}
+`
+	evs, err := Events(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []timing.Event{
+		{Kind: "event", T: 1002 * time.Millisecond, Run: "concurrent", Style: "python", Task: "do_some_work(2)", Text: "Waiting: 2"},
+		{Kind: "state", Run: "run", Style: "python", Task: "do_some_work(2)", State: "pending"},
+		{Kind: "summary", Run: "concurrent", Style: "python", Elapsed: 4003 * time.Millisecond},
+		{Kind: "compare", Concurrent: 4003 * time.Millisecond, Sequential: 7004 * time.Millisecond, Speedup: 1.75},
+	}
+	if len(evs) != len(want) {
+		t.Fatalf("%d events, want %d: %+v", len(evs), len(want), evs)
+	}
+	for i := range want {
+		if evs[i] != want[i] {
+			t.Errorf("event %d = %+v, want %+v", i, evs[i], want[i])
+		}
+	}
+	for _, bad := range []string{"{\"kind\":\"event\"}\nnot json\n", "{\"kind\":\"event\"}\n{\"t\":1}\n"} {
+		if _, err := Events(strings.NewReader(bad)); err == nil || !strings.Contains(err.Error(), "line 2") {
+			t.Errorf("Events(%q) = %v, want an error naming line 2", bad, err)
+		}
+	}
+}
+
+// fakePython writes a shell script that stands in for the interpreter.
+func fakePython(t *testing.T, body string) string {
+	t.Helper()
+	if _, err := exec.LookPath("sh"); err != nil {
+		t.Skip("no sh to run a fake interpreter")
+	}
+	path := filepath.Join(t.TempDir(), "python3")
+	if err := os.WriteFile(path, []byte("#!/bin/sh\n"+body+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestRunnerErrors(t *testing.T) {
+	ctx := context.Background()
+	var out bytes.Buffer
+
+	err := Runner{Python: filepath.Join(t.TempDir(), "no-such-python")}.Run(ctx, "gather", nil, &out)
+	if !errors.Is(err, ErrNoPython) {
+		t.Errorf("--python pointing nowhere: %v, want ErrNoPython", err)
+	}
+	if err == nil || !strings.Contains(err.Error(), "apt-get install python3") {
+		t.Errorf("the error does not say how to install Python: %v", err)
+	}
+
+	if err := (Runner{}).Run(ctx, "push", nil, &out); err == nil || !strings.Contains(err.Error(), `no python twin for lesson "push"`) {
+		t.Errorf("a lesson with no twin: %v", err)
+	}
+
+	msg := "the python twin of queue needs the redis and aiohttp modules: apt-get install python3-redis python3-aiohttp (or pip install redis aiohttp)"
+	missing := fakePython(t, "echo '"+msg+"' >&2; exit 3")
+	err = Runner{Python: missing}.Run(ctx, "queue", nil, &out)
+	if !errors.Is(err, ErrMissingModules) || !strings.Contains(err.Error(), msg) {
+		t.Errorf("exit 3: %v, want ErrMissingModules with the twin's message", err)
+	}
+
+	failing := fakePython(t, "echo 'Traceback (most recent call last):' >&2; echo 'ValueError: boom' >&2; exit 1")
+	err = Runner{Python: failing}.Run(ctx, "gather", nil, &out)
+	if err == nil || errors.Is(err, ErrNoPython) || !strings.Contains(err.Error(), "ValueError: boom") || !strings.Contains(err.Error(), "exit status 1") {
+		t.Errorf("exit 1: %v, want the exit status and the end of stderr", err)
+	}
+
+	old := fakePython(t, "echo 'the python twins need Python 3.11 or newer' >&2; exit 4")
+	if err := (Runner{Python: old}).Run(ctx, "gather", nil, &out); !errors.Is(err, ErrOldPython) {
+		t.Errorf("exit 4: %v, want ErrOldPython", err)
+	}
+}
+
+func TestRunnerPassesArgsAndStreamsStdout(t *testing.T) {
+	echo := fakePython(t, `shift 3; echo "{\"kind\":\"event\",\"t\":0.0,\"run\":\"run\",\"text\":\"$*\"}"`)
+	var out bytes.Buffer
+	if err := (Runner{Python: echo}).Run(context.Background(), "gather", []string{"--json", "--scale", "0.1"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	evs, err := Events(&out)
+	if err != nil || len(evs) != 1 || evs[0].Text != "--json --scale 0.1" {
+		t.Errorf("events %+v, %v; want the args echoed", evs, err)
+	}
+}
+
+func TestRunnerStopsTheTwinWithSIGINT(t *testing.T) {
+	// The fake twin says it is ready, then exits 130 on SIGINT, as a twin does.
+	sleeper := fakePython(t, `trap 'echo interrupted >&2; exit 130' INT; echo ready; while :; do sleep 0.05; done`)
+	ctx, cancel := context.WithCancel(context.Background())
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	done := make(chan error, 1)
+	go func() {
+		done <- Runner{Python: sleeper, Grace: 5 * time.Second}.Run(ctx, "workers", nil, w)
+		w.Close()
+	}()
+	buf := make([]byte, 6)
+	if _, err := r.Read(buf); err != nil || string(buf) != "ready\n" {
+		t.Fatalf("read %q, %v", buf, err)
+	}
+	start := time.Now()
+	cancel()
+	err = <-done
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("Run = %v, want context.Canceled", err)
+	}
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("took %v to stop: SIGINT was not sent, and the twin was killed after the grace", took)
+	}
+}
+
+// pythonFor returns an interpreter for lesson's twin or skips the test.
+func pythonFor(t *testing.T, lesson string) string {
+	t.Helper()
+	path, err := Runner{}.Interpreter(context.Background(), lesson)
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("CI must run the python twins: %v", err)
+		}
+		t.Skipf("skipping: %v", err)
+	}
+	return path
+}
+
+func TestRunnerRunsARealTwin(t *testing.T) {
+	python := pythonFor(t, "nest")
+	var out bytes.Buffer
+	err := Runner{Python: python}.Run(context.Background(), "nest", []string{"--json", "--scale", "0.01", "--variant", "as-completed", "--durations", "4,1,2"}, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs, err := Events(&out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rets []string
+	for _, e := range evs {
+		if e.Style != "python" || e.Run != "as-completed" {
+			t.Errorf("event %+v: want style python, run as-completed", e)
+		}
+		if r, ok := strings.CutPrefix(e.Text, "Task ret: "); ok {
+			rets = append(rets, r)
+		}
+	}
+	if got := strings.Join(rets, ", "); got != "Done after 1s, Done after 2s, Done after 4s" {
+		t.Errorf("as_completed gave %s, want completion order", got)
+	}
+
+	err = Runner{Python: python}.Run(context.Background(), "gather", []string{"--durations", "1,x"}, &out)
+	if err == nil || !strings.Contains(err.Error(), "exit status 2") || !strings.Contains(err.Error(), `'1,x'`) && !strings.Contains(err.Error(), `"x"`) && !strings.Contains(err.Error(), "'x'") {
+		t.Errorf("a bad flag: %v, want exit 2 naming the value", err)
+	}
+}
+
+func TestMissingModulesIsOneLineNotATraceback(t *testing.T) {
+	python := pythonFor(t, "gather")
+	// An empty directory first on PYTHONPATH with a redis.py that fails to
+	// import stands in for a machine without the module.
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "redis.py"), []byte("raise ImportError('no redis here')\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PYTHONPATH", dir)
+	var out bytes.Buffer
+	err := Runner{Python: python}.Run(context.Background(), "queue", []string{"--redis", "redis://127.0.0.1:1/3"}, &out)
+	if !errors.Is(err, ErrMissingModules) {
+		t.Fatalf("Run = %v, want ErrMissingModules", err)
+	}
+	want := "the python twin of queue needs the redis and aiohttp modules: apt-get install python3-redis python3-aiohttp (or pip install redis aiohttp)"
+	if !strings.HasSuffix(err.Error(), want) || strings.Contains(err.Error(), "Traceback") {
+		t.Errorf("error %q, want it to end with %q", err, want)
+	}
+}
