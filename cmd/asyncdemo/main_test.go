@@ -335,6 +335,10 @@ func TestCodeGolden(t *testing.T) {
 			}
 			golden(t, "code_"+lesson+"_"+style, out)
 		}
+		out, errOut, code := runCmd(t, lesson, "--code=python")
+		if code != 0 || !strings.Contains(out, "import asyncio") {
+			t.Errorf("%s --code=python: exit %d: %s%s", lesson, code, out, errOut)
+		}
 	}
 	if _, errOut, code := runCmd(t, "push", "--code", "1"); code != 2 || !strings.Contains(errOut, "tool") {
 		t.Errorf("push --code: exit %d, %q", code, errOut)

@@ -20,6 +20,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"asyncdemo/demos"
+	"asyncdemo/demos/twin"
 	"asyncdemo/timing"
 )
 
@@ -323,6 +324,20 @@ func showCode(out io.Writer, info demos.Info, style demos.Style, which string, n
 		p := timing.NewPrinter(out, noColor)
 		p.Heading(fmt.Sprintf(labels["code_heading"], info.Name, style))
 		if err := highlight(out, src, "go", noColor); err != nil {
+			return err
+		}
+	}
+	if which == "python" || which == "both" {
+		src, ok := twin.Source(info.Name)
+		if !ok {
+			return fmt.Errorf("%s has no Python twin", info.Name)
+		}
+		if which == "both" {
+			fmt.Fprintln(out)
+		}
+		p := timing.NewPrinter(out, noColor)
+		p.Heading(fmt.Sprintf(labels["code_python"], info.Name))
+		if err := highlight(out, strings.TrimRight(src, "\n"), "python", noColor); err != nil {
 			return err
 		}
 	}

@@ -21,6 +21,10 @@ type Tolerance struct {
 	// applies to each event's time.
 	Ratio float64
 	Slack time.Duration
+	// TotalSlack is added to Slack for the runs' totals only: for a run
+	// stopped by Ctrl+C the total includes how long each side took to
+	// notice it, which is the client's doing, not the lesson's.
+	TotalSlack time.Duration
 	// Tie is how close in time two events of one side must be to count as
 	// happening at one instant, where Order may let them trade places. 0
 	// means 10 ms.
@@ -335,7 +339,7 @@ func (r *Report) compareRun(g, p run, tol Tolerance) {
 		if g.summary != p.summary {
 			d = Difference{Run: g.name, Kind: "total", Go: total(g.summary), Python: total(p.summary)}
 		}
-	case !within(p.summary.Elapsed, g.summary.Elapsed, tol):
+	case !within(p.summary.Elapsed, g.summary.Elapsed, Tolerance{Ratio: tol.Ratio, Slack: tol.Slack + tol.TotalSlack}):
 		d = Difference{Run: g.name, Kind: "total", Go: total(g.summary), Python: total(p.summary)}
 	}
 	r.add(row, d)

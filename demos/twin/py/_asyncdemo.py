@@ -239,10 +239,15 @@ class Recorder:
                         fields.append(f'"{key}":{repr(round(value * 100) / 100)}')
                     else:
                         fields.append(f'"{key}":{_seconds_json(value)}')
-                sys.stdout.write("{" + ",".join(fields) + "}\n")
+                line = "{" + ",".join(fields) + "}\n"
             else:
-                sys.stdout.write(human)
-            sys.stdout.flush()
+                line = human
+            try:
+                sys.stdout.write(line)
+                sys.stdout.flush()
+            except BrokenPipeError:  # stdout closed early (| head): nobody is listening
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                os._exit(EXIT_FAILURE)
 
     def say(self, text, task=None):
         """Print an event of task (default: the asyncio task running now)."""
@@ -419,7 +424,7 @@ class SyncQueue(_Consumer):
     """The queue through redis-py's blocking client: for plain threads only.
     Inside a coroutine a blocking call holds the whole loop (lesson 12)."""
 
-    def __init__(self, opts, rec, share=None):
+    def __init__(self, opts, rec, share=None, recover=True):
         import redis
         super().__init__(opts, rec, share)
         self.rdb = redis.Redis.from_url(opts.redis, decode_responses=True,
@@ -428,7 +433,7 @@ class SyncQueue(_Consumer):
             self.rdb.ping()
         except redis.RedisError as e:
             raise RuntimeError(f"cannot reach Redis at {where(opts.redis)}: {e}") from None
-        if not opts.unsafe:
+        if recover and not opts.unsafe:
             n = 0
             while self.rdb.lmove(self.processing, QUEUE, "LEFT", "RIGHT") is not None:
                 n += 1
@@ -491,15 +496,21 @@ class AsyncQueue(_Consumer):
     """The queue through redis.asyncio: every call is awaited, so a worker
     waiting for Redis lets the loop run the others."""
 
-    async def open(self):
+    async def open(self, recover=True, single=False):
+        """Connect (with single, on one connection of its own) and, with
+        recover, put back what an earlier run left in the processing list."""
         import redis.asyncio
-        self.rdb = redis.asyncio.Redis.from_url(self.opts.redis, decode_responses=True,
-                                                socket_connect_timeout=2, socket_timeout=5)
+        # No socket_timeout: with one, redis-py 4.3 wraps each command in
+        # asyncio.wait_for and async_timeout, and on Python 3.11 either can
+        # swallow a Ctrl+C cancellation that lands as the command completes.
+        pool = redis.asyncio.ConnectionPool.from_url(self.opts.redis, decode_responses=True,
+                                                     socket_connect_timeout=2)
+        self.rdb = redis.asyncio.Redis(connection_pool=pool, single_connection_client=single)
         try:
             await self.rdb.ping()
         except redis.RedisError as e:
             raise RuntimeError(f"cannot reach Redis at {where(self.opts.redis)}: {e}") from None
-        if not self.opts.unsafe:
+        if recover and not self.opts.unsafe:
             n = 0
             while await self.rdb.lmove(self.processing, QUEUE, "LEFT", "RIGHT") is not None:
                 n += 1
@@ -508,7 +519,7 @@ class AsyncQueue(_Consumer):
         return self
 
     async def close(self):
-        await self.rdb.close()
+        await self.rdb.close(close_connection_pool=True)
 
     async def take(self, wait=0):
         import redis

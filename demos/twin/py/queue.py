@@ -14,14 +14,12 @@ race: only the *_threadsafe calls may touch a loop from another thread.
 
 # This file is named like the standard library's queue module: _asyncdemo,
 # imported first, moves this directory behind the standard library.
-from _asyncdemo import need_modules
+from _asyncdemo import QUEUE, Recorder, SyncQueue, call, errtext, goquote, main, need_modules, parser, redis_flags, where
 
-need_modules("queue")
+import asyncio
+import threading
 
-import asyncio  # noqa: E402
-import threading  # noqa: E402
-
-from _asyncdemo import QUEUE, Recorder, SyncQueue, call, goquote, main, parser, redis_flags, where  # noqa: E402
+need_modules("queue")  # one line, not a traceback, without redis-py and aiohttp
 
 p = parser("queue", __doc__)
 redis_flags(p, messages="2,5,1,1", mode="poll")
@@ -40,8 +38,8 @@ async def work(queue, msg, x):
     try:
         await do_some_work(x)
     except Exception as e:  # reported, and the message dead-lettered, not lost
-        rec.say(f"error from the loop thread, message {goquote(msg)}: {e}")
-        await asyncio.to_thread(queue.reject, msg, str(e))
+        rec.say(f"error from the loop thread, message {goquote(msg)}: {errtext(e)}")
+        await asyncio.to_thread(queue.reject, msg, errtext(e))
     else:
         await asyncio.to_thread(queue.ack, msg)
 

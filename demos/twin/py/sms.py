@@ -10,17 +10,15 @@ give it a timeout (aiohttp.ClientTimeout). A session is made and closed on
 the loop that uses it.
 """
 
-from _asyncdemo import need_modules
+import argparse
+import asyncio
+import threading
 
-need_modules("sms")
+from _asyncdemo import (QUEUE, Recorder, SyncQueue, call, errtext, goquote, main, need_modules, parser,
+                        redis_flags, seconds, where)
 
-import argparse  # noqa: E402
-import asyncio  # noqa: E402
-import threading  # noqa: E402
-
+need_modules("sms")  # one line, not a traceback, without redis-py and aiohttp
 import aiohttp  # noqa: E402
-
-from _asyncdemo import QUEUE, Recorder, SyncQueue, call, errtext, goquote, main, parser, redis_flags, seconds, where  # noqa: E402
 
 p = parser("sms", __doc__)
 redis_flags(p, messages="5,1,1", mode="block")

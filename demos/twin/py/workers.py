@@ -12,13 +12,11 @@ needs no handler: since 3.11 Ctrl+C cancels the main task, and the
 TaskGroup cancels the workers.
 """
 
-from _asyncdemo import need_modules
+import asyncio
 
-need_modules("workers")
+from _asyncdemo import QUEUE, AsyncQueue, Recorder, SyncQueue, count, main, need_modules, parser, redis_flags, where
 
-import asyncio  # noqa: E402
-
-from _asyncdemo import QUEUE, AsyncQueue, Recorder, SyncQueue, count, main, parser, redis_flags, where  # noqa: E402
+need_modules("workers")  # one line, not a traceback, without redis-py and aiohttp
 
 p = parser("workers", __doc__)
 redis_flags(p, messages="2,5,1,1", mode="poll")
@@ -29,45 +27,50 @@ opts = p.parse_args()
 rec = Recorder(opts)
 
 
-async def worker(queue, take):
+async def worker(shared, sync_client):
     rec.say("Start worker")
-    while True:
-        msg = await take()
-        if msg is None:  # Redis had nothing for a second
-            if queue.idle():
-                return
-            await asyncio.sleep(0)  # let the other workers have a turn
-            continue
-        x, reason = queue.parse(msg)
-        if x is None:
-            await queue.poison(msg, reason)
-            continue
-        rec.say(f"Wait {x}")
-        await asyncio.sleep(x * opts.scale)
-        rec.say(f"Done {x}")
-        await queue.ack(msg)
+    # A connection of its own: a worker waiting in BLMOVE holds one anyway,
+    # and redis-py 4.3's pool checks each connection it hands out under
+    # async_timeout, where a Ctrl+C cancellation can be mistaken for a
+    # timeout and lost.
+    queue = await AsyncQueue(opts, rec, share=shared).open(recover=False, single=True)
+    blocking = SyncQueue(opts, rec, share=shared, recover=False) if sync_client else None
+    try:
+        while True:
+            if blocking:
+                msg = blocking.take(1)  # the tutorial's rcon.brpop(...) in a coroutine: the whole loop waits here
+            else:
+                msg = await queue.take(1)  # awaited: the loop runs the other workers meanwhile
+            if msg is None:  # Redis had nothing for a second
+                if queue.idle():
+                    return
+                await asyncio.sleep(0)  # let the other workers have a turn
+                continue
+            x, reason = queue.parse(msg)
+            if x is None:
+                await queue.poison(msg, reason)
+                continue
+            rec.say(f"Wait {x}")
+            await asyncio.sleep(x * opts.scale)
+            rec.say(f"Done {x}")
+            if blocking:
+                blocking.ack(msg)
+            else:
+                await queue.ack(msg)
+    finally:
+        await queue.close()
 
 
 async def run_workers(sync_client):
-    # redis-py 4.3 (Debian 12's) times out its pool checks with async_timeout,
-    # which on 3.11 leaves a cancel request behind on the task that made the
-    # call; then asyncio.run cannot tell Ctrl+C apart. Keep its calls off
-    # this main task: open and close in tasks of their own.
-    queue = await asyncio.create_task(AsyncQueue(opts, rec).open())
-    if sync_client:
-        blocking = SyncQueue(opts, rec, share=queue)
-
-        async def take():
-            return blocking.take(1)  # rcon.brpop(...) in a coroutine: the whole loop waits here
-    else:
-        async def take():
-            return await queue.take(1)  # awaited: the loop runs the other workers meanwhile
-    try:
-        async with asyncio.TaskGroup() as tg:
-            for i in range(opts.workers):
-                tg.create_task(worker(queue, take), name=f"worker-{i + 1}")
-    finally:
-        await asyncio.create_task(queue.close())
+    # What an earlier run left unfinished goes back on the queue first. (This
+    # and the closing run in a task of their own: redis-py 4.3 leaves cancel
+    # requests behind on the task that calls it, and then asyncio.run could
+    # not tell Ctrl+C apart.)
+    recovery = await asyncio.create_task(AsyncQueue(opts, rec).open())
+    await asyncio.create_task(recovery.close())
+    async with asyncio.TaskGroup() as tg:
+        for i in range(opts.workers):
+            tg.create_task(worker(recovery, sync_client), name=f"worker-{i + 1}")
 
 
 def lesson():

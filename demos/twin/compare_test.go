@@ -1,0 +1,209 @@
+package twin
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"asyncdemo/timing"
+)
+
+func ms(n int) time.Duration { return time.Duration(n) * time.Millisecond }
+
+func ev(run string, t int, task, text string) timing.Event {
+	return timing.Event{Kind: timing.KindEvent, T: ms(t), Run: run, Task: task, Text: text}
+}
+
+func st(run string, t int, task, state string) timing.Event {
+	return timing.Event{Kind: timing.KindState, T: ms(t), Run: run, Task: task, State: state}
+}
+
+func sum(run string, t int) timing.Event {
+	return timing.Event{Kind: timing.KindSummary, Run: run, Elapsed: ms(t)}
+}
+
+// gatherRun is gather's concurrent run at --scale 0.1.
+func gatherRun(style string) []timing.Event {
+	evs := []timing.Event{
+		ev("concurrent", 0, "do_some_work(1)", "Waiting: 1"),
+		ev("concurrent", 0, "do_some_work(2)", "Waiting: 2"),
+		ev("concurrent", 0, "do_some_work(4)", "Waiting: 4"),
+		ev("concurrent", 400, "", "Task ret: Done after 1s"),
+		ev("concurrent", 400, "", "Task ret: Done after 2s"),
+		ev("concurrent", 400, "", "Task ret: Done after 4s"),
+		sum("concurrent", 401),
+		{Kind: timing.KindCompare, Concurrent: ms(401), Sequential: ms(703), Speedup: 1.75},
+	}
+	for i := range evs {
+		evs[i].Style = style
+	}
+	return evs
+}
+
+func TestCompareAcceptsATrueTwin(t *testing.T) {
+	py := gatherRun("python")
+	for i := range py { // Python is a little slower everywhere
+		py[i].T += ms(1)
+	}
+	py[6].Elapsed = ms(404)
+	rep := Compare(gatherRun("aio"), py, DefaultTolerance())
+	if !rep.OK() {
+		t.Fatalf("a faithful twin was rejected:\n%s", rep)
+	}
+	if len(rep.Rows) != 8 {
+		t.Errorf("%d rows, want 6 events, a total and the comparison:\n%s", len(rep.Rows), rep)
+	}
+}
+
+func TestCompareFindsEachKindOfDifference(t *testing.T) {
+	cases := []struct {
+		name   string
+		change func([]timing.Event) []timing.Event
+		kind   string
+	}{
+		{"a line missing", func(e []timing.Event) []timing.Event { return append(e[:3:3], e[4:]...) }, "missing"},
+		{"a line more", func(e []timing.Event) []timing.Event {
+			return append(e[:3:3], append([]timing.Event{ev("concurrent", 1, "", "Waiting: 8")}, e[3:]...)...)
+		}, "extra"},
+		{"a different text", func(e []timing.Event) []timing.Event { e[3].Text = "Task ret: Done after 3s"; return e }, "missing"},
+		{"results in another order", func(e []timing.Event) []timing.Event { e[3], e[5] = e[5], e[3]; return e }, "missing"},
+		{"the work started in another order", func(e []timing.Event) []timing.Event {
+			e[0], e[1] = e[1], e[0]
+			return e
+		}, "missing"},
+		{"another task", func(e []timing.Event) []timing.Event { e[0].Task = "Task-2"; return e }, "task"},
+		{"a late event", func(e []timing.Event) []timing.Event { e[3].T = ms(700); return e }, "time"},
+		{"a run twice as long", func(e []timing.Event) []timing.Event { e[6].Elapsed = ms(800); return e }, "total"},
+		{"no comparison", func(e []timing.Event) []timing.Event { return e[:7] }, "compare"},
+		{"another run name", func(e []timing.Event) []timing.Event {
+			for i := range e {
+				if e[i].Run != "" {
+					e[i].Run = "parallel"
+				}
+			}
+			return e
+		}, "run"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rep := Compare(gatherRun("aio"), c.change(gatherRun("python")), DefaultTolerance())
+			if rep.OK() {
+				t.Fatalf("no difference found:\n%s", rep)
+			}
+			found := false
+			for _, d := range rep.Differences {
+				found = found || d.Kind == c.kind
+			}
+			if !found {
+				t.Errorf("no %q difference among %v", c.kind, rep.Differences)
+			}
+			if !strings.Contains(rep.String(), "difference(s):") {
+				t.Errorf("the display does not list the differences:\n%s", rep)
+			}
+		})
+	}
+}
+
+func TestCompareToleranceIsARatioPlusSlack(t *testing.T) {
+	tol := Tolerance{Ratio: 0.25, Slack: ms(10)}
+	for _, c := range []struct {
+		goT, pyT int
+		ok       bool
+	}{
+		{4000, 4000, true}, {4000, 5010, true}, {4000, 5011, false}, {4000, 2990, true}, {4000, 2989, false},
+		{0, 10, true}, {0, 11, false},
+	} {
+		if got := within(ms(c.pyT), ms(c.goT), tol); got != c.ok {
+			t.Errorf("within(%d ms, %d ms) = %v, want %v", c.pyT, c.goT, got, c.ok)
+		}
+	}
+}
+
+func TestCompareAllowsReorderingOnlyWhereOrderIsUndefined(t *testing.T) {
+	waitRun := func(order ...string) []timing.Event {
+		evs := []timing.Event{ev("wait", 400, "", "3 done, 0 pending")}
+		for _, x := range order {
+			evs = append(evs, ev("wait", 401, "", "Task ret: Done after "+x+"s"))
+		}
+		return append(evs, sum("wait", 402))
+	}
+	if rep := Compare(waitRun("2", "4", "1"), waitRun("1", "2", "4"), DefaultTolerance()); !rep.OK() {
+		t.Errorf("asyncio.wait's done set has no order, but a reordering was rejected:\n%s", rep)
+	}
+	if rep := Compare(waitRun("2", "4", "1"), waitRun("1", "2", "2"), DefaultTolerance()); rep.OK() {
+		t.Errorf("a different set was accepted:\n%s", rep)
+	}
+	// gather's results have an order: the same reordering fails there.
+	gatherRun := func(order ...string) []timing.Event {
+		var evs []timing.Event
+		for _, x := range order {
+			evs = append(evs, ev("gather", 401, "", "Task ret: Done after "+x+"s"))
+		}
+		return append(evs, sum("gather", 402))
+	}
+	if rep := Compare(gatherRun("1", "2", "4"), gatherRun("2", "1", "4"), DefaultTolerance()); rep.OK() {
+		t.Errorf("gather's results reordered were accepted:\n%s", rep)
+	}
+	// The same set, but at different instants: not one instant, no reordering.
+	spread := waitRun("2", "4", "1")
+	spread[2].T += ms(300)
+	spread[3].T += ms(300)
+	if rep := Compare(spread, waitRun("1", "2", "4"), Tolerance{Ratio: 1, Slack: time.Second}); rep.OK() {
+		t.Errorf("events 300 ms apart were treated as one instant:\n%s", rep)
+	}
+
+	// Threads: main may print before or after the loop thread starts the
+	// coroutines, but the loop thread runs them in the order submitted.
+	thread := func(texts ...string) []timing.Event {
+		var evs []timing.Event
+		for _, s := range texts {
+			task := ""
+			if strings.HasPrefix(s, "Waiting") {
+				task = "do_some_work(" + strings.TrimPrefix(s, "Waiting ") + ")"
+			}
+			evs = append(evs, ev("threadsafe-coroutine", 1, task, s))
+		}
+		return append(evs, sum("threadsafe-coroutine", 600))
+	}
+	goRun := thread("main: coroutines submitted; main is not blocked", "Waiting 6", "Waiting 4")
+	if rep := Compare(goRun, thread("Waiting 6", "main: coroutines submitted; main is not blocked", "Waiting 4"), DefaultTolerance()); !rep.OK() {
+		t.Errorf("main and the loop thread interleaving differently was rejected:\n%s", rep)
+	}
+	if rep := Compare(goRun, thread("main: coroutines submitted; main is not blocked", "Waiting 4", "Waiting 6"), DefaultTolerance()); rep.OK() {
+		t.Errorf("the loop thread running the coroutines out of order was accepted:\n%s", rep)
+	}
+}
+
+func TestCanonical(t *testing.T) {
+	for _, c := range []struct{ py, goText string }{
+		{"the callback's future is the task: True", "the callback's future is the task: true"},
+		{"other.cancel() = True", "other.Cancel() = true"},
+		{"task.result() too early: InvalidStateError: Result is not set.", "task.Result() too early: InvalidStateError: Result is not ready."},
+		{"<Task pending name='do_some_work(2)' coro=<do_some_work() running at /tmp/x/task.py:18>>", "<Task pending name='do_some_work(2)'>"},
+		{"<Task finished name='do_some_work(1)' coro=<do_some_work() done, defined at /tmp/x/cancel.py:41> result='Done after 1s'>",
+			"<Task finished name='do_some_work(1)' result='Done after 1s'>"},
+		{"<Task pending name='wait' coro=<wait() running at /usr/lib/python3.11/asyncio/tasks.py:418> wait_for=<Future pending cb=[Task.task_wakeup()]>>",
+			"<Task pending name='wait' wait_for=<Future pending cb=[Task.task_wakeup()]>>"},
+		{"<Task pending name='do_some_work(2)' coro=<do_some_work() running at /a/cancel.py:43> wait_for=<Future pending cb=[Task.task_wakeup()]> cb=[_wait.<locals>._on_completion() at /usr/lib/python3.11/asyncio/tasks.py:509]>",
+			"<Task pending name='do_some_work(2)' wait_for=<Future pending cb=[Task.task_wakeup()]> cb=[_wait.<locals>._on_completion()]>"},
+		{"Task was destroyed but it is pending! task: <Task cancelling name='wait' coro=<wait() running at /x.py:1> wait_for=<Future cancelled>>",
+			"Task was destroyed but it is pending! task: <Task cancelling name='wait' wait_for=<Future cancelled>>"},
+		{"sending failed: TimeoutError; calling /error",
+			`sending failed: GET /5: Get "http://127.0.0.1:1/5": context deadline exceeded (Client.Timeout exceeded while awaiting headers); calling /error`},
+	} {
+		if p, g := Canonical(c.py), Canonical(c.goText); p != g {
+			t.Errorf("Canonical differs:\n python %q\n     go %q", p, g)
+		}
+	}
+	for _, c := range []struct{ a, b string }{
+		{"Waiting: 2", "Waiting: 20"},
+		{"<Task pending name='do_some_work(1)'>", "<Task pending name='do_some_work(2)'>"},
+		{"<Task pending name='x'>", "<Task finished name='x'>"},
+		{"Task was destroyed but it is pending! task: <Task cancelling name='a'>", "Task was destroyed but it is pending! task: <Task cancelling name='b'>"},
+		{"Truest", "truest"},
+	} {
+		if Canonical(c.a) == Canonical(c.b) {
+			t.Errorf("Canonical(%q) == Canonical(%q): it hides a real difference", c.a, c.b)
+		}
+	}
+}
