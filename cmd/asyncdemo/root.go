@@ -18,6 +18,7 @@ import (
 
 	"github.com/alecthomas/chroma/v2/quick"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"asyncdemo/demos"
 	"asyncdemo/demos/twin"
@@ -51,11 +52,17 @@ type Options struct {
 	NoCompare bool
 	NoColor   bool
 	ASCII     bool
-	Code      string // --code: "go", "python" or "both"; empty: run the lesson
-	Lang      string // --lang: the language of the lessons' texts
-	Step      bool   // --step: after the run, replay it an event at a time
-	Big       bool   // --big: projector mode
+	Code      string   // --code: "go", "python" or "both"; empty: run the lesson
+	Lang      string   // --lang: the language of the lessons' texts
+	Step      bool     // --step: after the run, replay it an event at a time
+	Big       bool     // --big: projector mode
+	Vs        string   // --vs python: run the Python twin too and show both
+	Python    string   // --python: the interpreter for the twin
+	args      []string // the lesson's flags as given, passed on to the twin
 }
+
+// asyncdemoOnly are the flags the Python twins do not take.
+var asyncdemoOnly = []string{"vs", "python", "code", "trace", "no-color", "ascii", "big", "step", "lang", "style", "json"}
 
 // usageError is a bad command line: exit code 2.
 type usageError struct{ err error }
@@ -114,6 +121,8 @@ func newRootCmd(ios *IOStreams) *cobra.Command {
 	pf.BoolVar(&opts.ASCII, "ascii", false, "draw the timeline with ASCII characters only")
 	pf.Var(codeValue{&opts.Code}, "code", "show the lesson's code instead of running it: the Go that runs (for --style), and its modern-Python twin; =go or =python for one")
 	pf.Lookup("code").NoOptDefVal = "both"
+	pf.Var(choiceFlag{&opts.Vs, []string{"python"}}, "vs", "run the lesson's Python twin as well and show both side by side (needs python3 3.11+)")
+	pf.StringVar(&opts.Python, "python", "", "the Python interpreter for --vs python (default: python3 on PATH, then /usr/bin/python3)")
 	pf.BoolVar(&opts.Big, "big", false, "projector mode: bars two lines high, a wider gutter, bold text")
 	pf.BoolVar(&opts.Step, "step", false, "replay the run one event at a time, Enter for the next (for talking a class through it)")
 	pf.Var(langValue{&opts.Lang}, "lang", "the language of the lessons' texts: en or zh (default from LANG / LC_ALL)")
@@ -153,6 +162,12 @@ func newLessonCmd(opts *Options, lesson demos.Lesson, runF func(*Options, demos.
 			if runF != nil {
 				return runF(opts, lesson)
 			}
+			opts.args = nil
+			cmd.Flags().Visit(func(f *pflag.Flag) {
+				if !slices.Contains(asyncdemoOnly, f.Name) {
+					opts.args = append(opts.args, "--"+f.Name+"="+f.Value.String())
+				}
+			})
 			return runLesson(cmd.Context(), opts, lesson)
 		},
 	}
@@ -261,7 +276,59 @@ func runLessonWith(ctx context.Context, opts *Options, lesson demos.Lesson, hook
 			err = terr
 		}
 	}
+	if opts.Vs == "python" && err == nil && ctx.Err() == nil && !info.Tool {
+		err = vsPython(ctx, opts, info, env, out)
+	}
 	return err
+}
+
+// vsPython runs the lesson's Python twin with the same flags and shows its
+// events beside the Go run's, and where they differ. With --json it writes
+// the twin's events (style "python") after the Go ones.
+func vsPython(ctx context.Context, opts *Options, info demos.Info, env *demos.Env, out io.Writer) error {
+	var pyOut bytes.Buffer
+	r := twin.Runner{Python: opts.Python}
+	if err := r.Run(ctx, info.Name, append(slices.Clone(opts.args), "--json"), &pyOut); err != nil {
+		return fmt.Errorf("--vs python: %w", err)
+	}
+	if opts.JSON {
+		_, err := opts.IO.Out.Write(pyOut.Bytes())
+		return err
+	}
+	pyEvents, err := twin.Events(&pyOut)
+	if err != nil {
+		return fmt.Errorf("--vs python: %w", err)
+	}
+	var goEvents []timing.Event
+	for _, run := range env.Runs {
+		goEvents = append(goEvents, run.Events...)
+	}
+	// The runs' totals are compared already; the comparison line follows
+	// from them.
+	pyEvents = slices.DeleteFunc(pyEvents, func(e timing.Event) bool { return e.Kind == timing.KindCompare })
+	report := twin.Compare(goEvents, pyEvents, twin.DefaultTolerance())
+	env.Printer.Heading(fmt.Sprintf("%s · asyncdemo (%s) beside CPython", info.Name, env.Style))
+	if _, err := report.WriteTo(out); err != nil {
+		return err
+	}
+	fmt.Fprintln(out)
+	return nil
+}
+
+// choiceFlag is a flag that takes one of a few words.
+type choiceFlag struct {
+	p       *string
+	choices []string
+}
+
+func (v choiceFlag) String() string { return *v.p }
+func (v choiceFlag) Type() string   { return strings.Join(v.choices, "|") }
+func (v choiceFlag) Set(s string) error {
+	if !slices.Contains(v.choices, s) {
+		return fmt.Errorf("%q is not one of %s", s, strings.Join(v.choices, ", "))
+	}
+	*v.p = s
+	return nil
 }
 
 // replay prints a recorded run line by line, waiting for Enter (a line on
