@@ -302,6 +302,7 @@ func TestStepWaitsForEnterAfterEachEvent(t *testing.T) {
 }
 
 func TestListShowsTheLessonsInOrderInEachLanguage(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // no tour progress: no ✓
 	for _, lang := range []string{"en", "zh"} {
 		out, _, code := runCmd(t, "list", "--lang", lang)
 		lines := strings.Split(strings.TrimSpace(out), "\n")

@@ -344,3 +344,15 @@ func TestCodeGolden(t *testing.T) {
 		t.Errorf("push --code: exit %d, %q", code, errOut)
 	}
 }
+
+// TestChineseTextsGolden keeps every lesson's Chinese texts as shown.
+func TestChineseTextsGolden(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // no tour progress: list shows no ✓
+	for _, args := range []string{"coroutine", "task", "callback", "future", "await", "nest --variant gather", "cancel --interrupt", "list"} {
+		out, errOut, code := runCmd(t, append(strings.Fields(args), "--lang", "zh")...)
+		if code != 0 {
+			t.Fatalf("%s --lang zh: exit %d: %s", args, code, errOut)
+		}
+		golden(t, "zh_"+strings.Fields(args)[0], out)
+	}
+}
