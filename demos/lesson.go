@@ -135,9 +135,9 @@ func (e *Env) Run(name string, body func() error) (timing.Run, error) {
 }
 
 // Loop gives body a new event loop on the lesson's clock. Every task on it
-// is drawn on the timeline. Ctrl+C interrupts the loop. Afterwards, as
-// asyncio.run does, tasks still pending are cancelled and the loop runs until
-// they have finished cancelling; then it is closed.
+// is drawn on the timeline. Ctrl+C interrupts the loop. Afterwards, even
+// after Ctrl+C, as asyncio.run does, tasks still pending are cancelled and
+// the loop runs until they have finished cancelling; then it is closed.
 func (e *Env) Loop(body func(l *aio.Loop) error) error {
 	observe := func(t *aio.Task) func(*aio.Task) {
 		span := e.Rec.BeginSpan(t.Name(), t.Name())
@@ -162,7 +162,7 @@ func (e *Env) Loop(body func(l *aio.Loop) error) error {
 	})
 	err := body(l)
 	stop()
-	if left := l.AllTasks(); len(left) > 0 && !errors.Is(err, aio.ErrInterrupted) {
+	if left := l.AllTasks(); len(left) > 0 && !l.IsClosed() { // also after Ctrl+C, as asyncio.run does
 		aws := make([]aio.Awaitable, len(left))
 		for i, t := range left {
 			t.Cancel()

@@ -43,6 +43,8 @@ func workersAio(ctx context.Context, l *aio.Loop, c *consumer, r *timing.Recorde
 			switch {
 			case errors.Is(err, errIdle):
 				return nil, nil
+			case errors.Is(err, aio.ErrDestroyed), errors.Is(err, aio.ErrCancelled):
+				return nil, err // the loop was closed, or cancelled us: await nothing more
 			case errors.Is(err, redisqueue.ErrEmpty): // BRPOP waited 1 s for nothing
 				if err := t.Sleep(0); err != nil { // let the other workers have a turn
 					return nil, err

@@ -26,6 +26,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"asyncdemo/timing"
@@ -34,7 +35,7 @@ import (
 //go:embed py/*.py
 var files embed.FS
 
-// Lessons are the lessons that have a twin, in the order they are taught.
+// lessons are the lessons that have a twin, in the order they are taught.
 var lessons = []string{
 	"coroutine", "task", "callback", "future", "await", "gather",
 	"nest", "cancel", "thread", "queue", "sms", "workers",
@@ -153,8 +154,9 @@ func probe(ctx context.Context, path, code string) error {
 // embedded files are written to a temporary directory, removed afterwards.
 //
 // When ctx is done the twin is sent SIGINT, as a person's Ctrl+C; Run then
-// waits for it to end (killing it after r.Grace) and returns an error
-// wrapping ctx's. A twin that fails returns an error wrapping ErrNoPython,
+// waits for it to end and returns an error wrapping ctx's, or, if it had to
+// be killed after r.Grace, an error saying so that does not. A twin that
+// fails returns an error wrapping ErrNoPython,
 // ErrOldPython, ErrMissingModules (with the twin's one-line message), or
 // else the interpreter's exit status with the end of its stderr.
 func (r Runner) Run(ctx context.Context, lesson string, args []string, stdout io.Writer) error {
@@ -193,6 +195,8 @@ func (r Runner) Run(ctx context.Context, lesson string, args []string, stdout io
 	switch {
 	case err == nil:
 		return nil
+	case ctx.Err() != nil && killed(cmd):
+		return fmt.Errorf("twin of %s: still running %v after SIGINT, killed\n%s", lesson, cmd.WaitDelay, tail.String())
 	case ctx.Err() != nil:
 		return fmt.Errorf("twin of %s: stopped: %w", lesson, ctx.Err())
 	case errors.As(err, &exit) && exit.ExitCode() == exitMissingModules:
@@ -203,6 +207,12 @@ func (r Runner) Run(ctx context.Context, lesson string, args []string, stdout io
 		return fmt.Errorf("twin of %s (%s): %w\n%s", lesson, python, err, tail.String())
 	}
 	return fmt.Errorf("twin of %s: %v: %w", lesson, err, ErrNoPython)
+}
+
+// killed reports whether cmd's process ended by SIGKILL.
+func killed(cmd *exec.Cmd) bool {
+	ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus)
+	return ok && ws.Signaled() && ws.Signal() == syscall.SIGKILL
 }
 
 // writeFiles writes every embedded Python file into dir.

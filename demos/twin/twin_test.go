@@ -175,6 +175,30 @@ func TestRunnerStopsTheTwinWithSIGINT(t *testing.T) {
 	}
 }
 
+func TestRunnerKillsATwinThatIgnoresSIGINT(t *testing.T) {
+	stubborn := fakePython(t, `trap '' INT; echo ready; while :; do sleep 0.05; done`)
+	ctx, cancel := context.WithCancel(context.Background())
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	done := make(chan error, 1)
+	go func() {
+		done <- Runner{Python: stubborn, Grace: 200 * time.Millisecond}.Run(ctx, "workers", nil, w)
+		w.Close()
+	}()
+	buf := make([]byte, 6)
+	if _, err := r.Read(buf); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	err = <-done
+	if err == nil || errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "killed") {
+		t.Errorf("Run = %v, want an error saying the twin was killed, not a clean stop", err)
+	}
+}
+
 // pythonFor returns an interpreter for lesson's twin or skips the test.
 func pythonFor(t *testing.T, lesson string) string {
 	t.Helper()
