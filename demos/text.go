@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 )
 
 // The lessons' words, one catalogue per language: text/en.json,
@@ -32,7 +33,27 @@ type catalogue struct {
 	Lessons map[string]Text   `json:"lessons"`
 }
 
+// parsedCatalogues holds each language's catalogue, parsed from the
+// embedded files the first time one is needed: building the command tree
+// asks for texts a dozen times, and start-up must stay fast.
+var parsedCatalogues = sync.OnceValue(func() map[string]catalogue {
+	m := map[string]catalogue{}
+	for _, lang := range Languages {
+		if c, err := parseCatalogue(lang); err == nil {
+			m[lang] = c
+		}
+	}
+	return m
+})
+
 func readCatalogue(lang string) (catalogue, error) {
+	if c, ok := parsedCatalogues()[lang]; ok {
+		return c, nil
+	}
+	return parseCatalogue(lang) // reports what is wrong
+}
+
+func parseCatalogue(lang string) (catalogue, error) {
 	data, err := catalogues.ReadFile("text/" + lang + ".json")
 	if err != nil {
 		return catalogue{}, fmt.Errorf("no texts in language %q (have %s)", lang, strings.Join(Languages, ", "))

@@ -16,7 +16,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/alecthomas/chroma/v2/quick"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
@@ -407,18 +406,6 @@ func showCode(out io.Writer, info demos.Info, style demos.Style, which string, n
 		if err := highlight(out, strings.TrimRight(src, "\n"), "python", noColor); err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// highlight writes src, coloured as lang when colour is on.
-func highlight(out io.Writer, src, lang string, noColor bool) error {
-	if noColor {
-		_, err := fmt.Fprintln(out, src)
-		return err
-	}
-	if err := quick.Highlight(out, src+"\n", lang, "terminal256", "monokai"); err != nil {
-		return fmt.Errorf("highlighting the code: %w", err)
 	}
 	return nil
 }
