@@ -19,8 +19,9 @@ var (
 	// ErrInvalidState is returned when a future is asked for something its
 	// state does not allow, such as its result while it is still pending.
 	ErrInvalidState = errors.New("InvalidStateError")
-	// ErrTimeout is returned by Wait and AsCompleted when their timeout ran out
-	// (asyncio.TimeoutError).
+	// ErrTimeout is returned by ConcurrentFuture.Result when its timeout
+	// runs out (concurrent.futures.TimeoutError). Wait does not raise on a
+	// timeout: it returns what is done and what is pending, as asyncio.wait.
 	ErrTimeout = errors.New("TimeoutError")
 	// ErrInterrupted is returned by RunForever and RunUntilComplete after
 	// Interrupt: the loop's KeyboardInterrupt.

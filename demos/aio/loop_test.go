@@ -3,7 +3,6 @@ package aio
 import (
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -81,16 +80,6 @@ func panicOf(fn func()) (msg string) {
 	}()
 	fn()
 	return ""
-}
-
-// knownBug marks a test that fails because of a bug in the loop: it skips
-// with "BUG: desc", unless AIO_BUGS=1 is set, which runs it to see whether
-// the bug is still there.
-func knownBug(t *testing.T, desc string) {
-	t.Helper()
-	if os.Getenv("AIO_BUGS") == "" {
-		t.Skip("BUG: " + desc)
-	}
 }
 
 func pyBool(b bool) string {
