@@ -202,7 +202,6 @@ func (g *gatherLesson) Run(e *Env) error {
 }
 
 func (g *gatherLesson) runMany(e *Env) error {
-	e.Rec.DropEvents = true
 	_, err := e.RunStyle("concurrent",
 		func(l *aio.Loop) error { return gatherManyAio(l, e.Rec, g.Tasks, g.Durations) },
 		func(ctx context.Context) error { return gatherManyGo(ctx, e.Clock, e.Rec, g.Tasks, g.Durations) })

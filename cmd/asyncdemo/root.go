@@ -163,7 +163,13 @@ func newLessonCmd(opts *Options, lesson demos.Lesson, runF func(*Options, demos.
 			}
 			opts.args = nil
 			cmd.Flags().Visit(func(f *pflag.Flag) {
-				if !slices.Contains(asyncdemoOnly, f.Name) {
+				switch {
+				case slices.Contains(asyncdemoOnly, f.Name):
+				case f.Value.Type() == "bool": // the twins' switches take no value
+					if f.Value.String() == "true" {
+						opts.args = append(opts.args, "--"+f.Name)
+					}
+				default:
 					opts.args = append(opts.args, "--"+f.Name+"="+f.Value.String())
 				}
 			})
@@ -253,13 +259,32 @@ func runLessonWith(ctx context.Context, opts *Options, lesson demos.Lesson, hook
 			return usageError{fmt.Errorf("--trace %q: %v", opts.Trace, serr)}
 		}
 	}
+	var twinArgs []string
+	if opts.Vs == "python" && !info.Tool {
+		if host, ok := lesson.(demos.TwinHost); ok { // before the run: a bad combination fails now
+			args, stop, err := host.HostTwin(env)
+			if err != nil {
+				return err
+			}
+			defer stop()
+			twinArgs = args
+		}
+	}
 	err := lesson.Run(env)
+	var py *twinRun
+	if opts.Vs == "python" && err == nil && ctx.Err() == nil && !info.Tool {
+		py, err = runTwin(ctx, opts, info, env, twinArgs)
+	}
+	runs := env.Runs
+	if py != nil {
+		runs = pairRuns(env.Runs, py.runs)
+	}
 	// A lesson that failed still gets its timeline and explanation: the
 	// failure may be the point (thread --fail). One that was stopped does not.
 	if env.Printer != nil && !errors.Is(err, demos.ErrInterrupted) && ctx.Err() == nil && len(env.Runs) > 0 && !info.Tool {
-		if worthDrawing(env.Runs) {
+		if worthDrawing(runs) {
 			tl := timing.Timeline{Width: width, ASCII: opts.ASCII || ios.Term == "dumb" || ios.Term == "linux", NoColor: noColor, Big: opts.Big}
-			fmt.Fprintf(out, "%s\n\n", tl.Render(env.Runs...))
+			fmt.Fprintf(out, "%s\n\n", tl.Render(runs...))
 		}
 		if hooks.beforeAfter != nil {
 			hooks.beforeAfter(env)
@@ -270,33 +295,56 @@ func runLessonWith(ctx context.Context, opts *Options, lesson demos.Lesson, hook
 			env.Printer.Note(info.After)
 		}
 	}
-	if opts.Trace != "" && len(env.Runs) > 0 {
-		if terr := writeTrace(opts.Trace, env.Runs); terr != nil && err == nil {
+	if opts.Trace != "" && len(runs) > 0 {
+		if terr := writeTrace(opts.Trace, runs); terr != nil && err == nil {
 			err = terr
 		}
 	}
-	if opts.Vs == "python" && err == nil && ctx.Err() == nil && !info.Tool {
-		err = vsPython(ctx, opts, info, env, out)
+	if py != nil && env.Printer != nil {
+		env.Printer.Heading(fmt.Sprintf("%s · asyncdemo (%s) beside CPython, event by event", info.Name, env.Style))
+		py.report.Width, py.report.GoLabel = width, "go ("+string(env.Style)+")"
+		if _, werr := py.report.WriteTo(out); werr != nil && err == nil {
+			err = werr
+		}
+		fmt.Fprintln(out)
 	}
 	return err
 }
 
-// vsPython runs the lesson's Python twin with the same flags and shows its
-// events beside the Go run's, and where they differ. With --json it writes
-// the twin's events (style "python") after the Go ones.
-func vsPython(ctx context.Context, opts *Options, info demos.Info, env *demos.Env, out io.Writer) error {
-	var pyOut bytes.Buffer
-	r := twin.Runner{Python: opts.Python}
-	if err := r.Run(ctx, info.Name, append(slices.Clone(opts.args), "--json"), &pyOut); err != nil {
-		return fmt.Errorf("--vs python: %w", err)
-	}
+// twinRun is what the lesson's Python twin did: its runs, and how they
+// line up against the Go lesson's.
+type twinRun struct {
+	runs   []timing.Run
+	report twin.Report
+}
+
+// runTwin runs the lesson's Python twin with the same flags (and extra,
+// from a TwinHost). With --json it writes the twin's events (style
+// "python") after the Go ones and returns nil; otherwise it returns the
+// twin's runs, with their spans for the timeline, and the comparison.
+func runTwin(ctx context.Context, opts *Options, info demos.Info, env *demos.Env, extra []string) (*twinRun, error) {
+	args := append(slices.Clone(opts.args), extra...)
+	args = append(args, ctrlCAt(info, env, opts)...)
+	args = append(args, "--json")
 	if opts.JSON {
-		_, err := opts.IO.Out.Write(pyOut.Bytes())
-		return err
+		if err := (twin.Runner{Python: opts.Python}).Run(ctx, info.Name, args, opts.IO.Out); err != nil {
+			return nil, fmt.Errorf("--vs python: %w", err)
+		}
+		return nil, nil
+	}
+	r := twin.Runner{Python: opts.Python}
+	if python, _ := r.Interpreter(ctx, info.Name); python != "" {
+		r.Python = python // found once; Run reports what it lacks
+		env.Printer.Note(fmt.Sprintf("Now the same lesson in CPython: %s %s.py %s", filepath.Base(python), info.Name,
+			strings.Join(opts.args, " ")))
+	}
+	var pyOut bytes.Buffer
+	if err := r.Run(ctx, info.Name, append(args, "--spans"), &pyOut); err != nil {
+		return nil, fmt.Errorf("--vs python: %w", err)
 	}
 	pyEvents, err := twin.Events(&pyOut)
 	if err != nil {
-		return fmt.Errorf("--vs python: %w", err)
+		return nil, fmt.Errorf("--vs python: %w", err)
 	}
 	var goEvents []timing.Event
 	for _, run := range env.Runs {
@@ -305,13 +353,41 @@ func vsPython(ctx context.Context, opts *Options, info demos.Info, env *demos.En
 	// The runs' totals are compared already; the comparison line follows
 	// from them.
 	pyEvents = slices.DeleteFunc(pyEvents, func(e timing.Event) bool { return e.Kind == timing.KindCompare })
-	report := twin.Compare(goEvents, pyEvents, twin.DefaultTolerance())
-	env.Printer.Heading(fmt.Sprintf("%s · asyncdemo (%s) beside CPython", info.Name, env.Style))
-	if _, err := report.WriteTo(out); err != nil {
-		return err
+	runs := twin.Runs(pyEvents)
+	return &twinRun{runs: runs, report: twin.Compare(goEvents, pyEvents, twin.ToleranceFor(info.Name))}, nil
+}
+
+// ctrlCAt returns the flag that makes the twin of a lesson that waits for
+// Ctrl+C (cancel, without --interrupt) get it at the moment the learner
+// pressed it in the Go run, so that the two runs can be compared; nothing
+// for other lessons.
+func ctrlCAt(info demos.Info, env *demos.Env, opts *Options) []string {
+	if !info.HandlesInterrupt || len(env.Runs) == 0 || slices.ContainsFunc(opts.args, func(a string) bool {
+		return strings.HasPrefix(a, "--interrupt")
+	}) {
+		return nil
 	}
-	fmt.Fprintln(out)
+	for _, m := range env.Runs[0].Marks {
+		if m.Label == "Ctrl+C" {
+			return []string{"--interrupt=" + strconv.FormatFloat(m.T.Seconds()/opts.Scale, 'f', 3, 64)}
+		}
+	}
 	return nil
+}
+
+// pairRuns puts each of the twin's runs under the Go run of the same name,
+// for one timeline; runs only one side made come after.
+func pairRuns(goRuns, pyRuns []timing.Run) []timing.Run {
+	var runs []timing.Run
+	left := slices.Clone(pyRuns)
+	for _, g := range goRuns {
+		runs = append(runs, g)
+		if i := slices.IndexFunc(left, func(p timing.Run) bool { return p.Name == g.Name }); i >= 0 {
+			runs = append(runs, left[i])
+			left = slices.Delete(left, i, i+1)
+		}
+	}
+	return append(runs, left...)
 }
 
 // choiceFlag is a flag that takes one of a few words.

@@ -30,6 +30,7 @@ import re
 import signal
 import threading
 import time
+import weakref
 
 STYLE = "python"
 MAX_SECONDS = 3600
@@ -162,6 +163,9 @@ def parser(lesson, doc):
     p.add_argument("--json", action="store_true", help="print one JSON object per event and nothing else")
     p.add_argument("--no-compare", action="store_true", help="skip the sequential run")
     p.add_argument("--no-color", action="store_true", help="no colour")
+    # asyncdemo's --vs python asks for the runs' spans and marks too, to draw
+    # this run's timeline under its own.
+    p.add_argument("--spans", action="store_true", help=argparse.SUPPRESS)
     return p
 
 
@@ -179,6 +183,24 @@ def redis_flags(p, messages, mode):
     # The Go lesson's own producer pushes these; here whoever runs the twin
     # feeds the queue, so the flag is accepted and not used.
     p.add_argument("--messages", default=messages, help=argparse.SUPPRESS)
+    # asyncdemo's --vs python gives the twin an embedded Redis and, here, its
+    # producer's script ("0:2,2.5:5,..."): each run then pushes those values
+    # at those moments, as the Go lesson's own producer does.
+    p.add_argument("--produce", type=_script, default=None, help=argparse.SUPPRESS)
+
+
+def _script(s):
+    """AT:VALUE,... : what the producer pushes, and when."""
+    script = []
+    for part in s.split(","):
+        at, sep, value = part.partition(":")
+        try:
+            script.append((float(at), value))
+        except ValueError:
+            sep = ""
+        if not sep:
+            raise argparse.ArgumentTypeError(f"{part!r} is not AT:VALUE")
+    return script
 
 
 # ── output ──
@@ -217,9 +239,14 @@ class Recorder:
         self.color = (not opts.json and not opts.no_color and "NO_COLOR" not in os.environ
                       and sys.stdout.isatty())
         self.compare_runs = not opts.no_compare
+        self._opts = opts
         self._lock = threading.Lock()
         self._run = ""
         self._start = time.perf_counter()
+        self._spans, self._marks = [], []  # this run's, with --spans
+        self._spans_on = self.json and getattr(opts, "spans", False)
+        if self._spans_on:
+            asyncio.set_event_loop_policy(_SpanPolicy(self))
 
     def _paint(self, code, s):
         return f"\x1b[{code}m{s}\x1b[0m" if self.color and s else s
@@ -282,14 +309,106 @@ class Recorder:
             self._emit(lambda t: ({}, self._paint("1", f"── {name} · {STYLE} ──") + "\n"))
         with self._lock:
             self._run, self._start = name, time.perf_counter()
+            self._spans, self._marks = [], []
+        producer = _Producer(self._opts, self) if getattr(self._opts, "produce", None) else None
         try:
             yield result
         finally:
+            if producer:
+                producer.stop()
+            self._write_spans()
+
             def make(t):
                 result.elapsed = t
                 return ({"kind": "summary", "run": name, "style": STYLE, "elapsed": t},
                         self._paint("1", f"  total {t:.3f}s") + "\n\n")
             self._emit(make)
+
+    # ── spans and marks: what asyncdemo --vs python draws the timeline from ──
+    #
+    # With --spans every task of every loop is a span, from its creation to
+    # its end, as asyncdemo's loop draws its own; rec.span() adds one for
+    # work that is no task. They are written at the end of the run, before
+    # its summary, as {"kind":"span","t":START,...,"state":"done","elapsed":D}.
+
+    def _now(self):
+        return time.perf_counter() - self._start
+
+    def _open_span(self, name, group=""):
+        """A new span of this run, or None once the run has too many to draw
+        (then it draws none: a chart of some of them would mislead)."""
+        with self._lock:
+            if self._spans is None:
+                return None
+            if len(self._spans) == MAX_SPANS:
+                self._spans = None
+                return None
+            span = _Span(name, group, self._now())
+            self._spans.append(span)
+            return span
+
+    def _task_created(self, task):
+        coro = task.get_coro()
+        if coro is not None and coro.__qualname__.startswith("BaseEventLoop."):
+            return None  # asyncio.run's own clean-up, which asyncdemo's loop does not need
+        span = self._open_span("")
+        if span is not None:
+            span.task = weakref.ref(task)  # not the task itself: a pending task must stay collectable
+        return span
+
+    def _turned(self, spans):
+        """After a turn of a loop: name its new tasks' spans (a name is given
+        after the task is made) and end those of the tasks that finished."""
+        now = self._now()
+        for span in list(spans):
+            task = span.task()
+            if task is None:  # destroyed while pending: it ends with the run
+                spans.discard(span)
+                continue
+            span.name = _task_label(task)
+            span.hidden = not _drawn(task)
+            if task.done():
+                span.end, span.state = now, _task_state(task)
+                spans.discard(span)
+
+    @contextlib.contextmanager
+    def span(self, name, group=""):
+        """Draw what the block does as a bar on --vs python's timeline."""
+        if not self._spans_on:
+            yield
+            return
+        s = self._open_span(name, group or name)
+        if s is None:
+            yield
+            return
+        try:
+            yield
+        except BaseException as e:
+            s.end, s.state = self._now(), "cancelled" if isinstance(e, asyncio.CancelledError) else "error"
+            raise
+        s.end, s.state = self._now(), "done"
+
+    def mark(self, label):
+        """Mark a moment of the run on --vs python's timeline, such as Ctrl+C."""
+        if self._spans_on:
+            self._marks.append((self._now(), label))  # no lock: signal handlers call this
+
+    def _write_spans(self):
+        if not self._spans_on:
+            return
+        end = self._now()
+        for s in sorted(self._spans or [], key=lambda s: s.start):
+            if s.hidden:
+                continue
+            # "text" is the span's group: spans of a group share a row when
+            # a run has too many rows.
+            self._emit(lambda t, s=s: ({"kind": "span", "t": s.start, "run": self._run, "style": STYLE,
+                                        "task": s.name, "text": s.group or s.name,
+                                        "state": s.state, "elapsed": (end if s.end is None else s.end) - s.start},
+                                       ""))
+        for at, label in self._marks:
+            self._emit(lambda t, at=at, label=label: ({"kind": "mark", "t": at, "run": self._run, "style": STYLE,
+                                                       "text": label}, ""))
 
     def compare(self, concurrent, sequential):
         """Print how the concurrent run did against the sequential one."""
@@ -300,6 +419,78 @@ class Recorder:
             verdict = f": {speedup:.2f}× faster" if c <= s else f": {c / s:.2f}× slower"
         self._emit(lambda t: ({"kind": "compare", "concurrent": c, "sequential": s, "speedup": speedup},
                               self._paint("1", f"concurrent {c:.2f} s vs sequential {s:.2f} s{verdict}") + "\n\n"))
+
+
+MAX_SPANS = 10_000  # more would be a slow JSON stream for one chart
+
+
+class _Span:
+    """A bar of the timeline: a task's life, or a block rec.span() timed."""
+
+    def __init__(self, name, group, start):
+        self.name, self.group, self.start = name, group, start
+        self.end, self.state, self.task, self.hidden = None, "", None, False
+
+
+def _task_label(task):
+    """A task's name; for asyncio's default "Task-N", its coroutine's name."""
+    name = task.get_name()
+    if re.fullmatch(r"Task-\d+", name) and task.get_coro() is not None:
+        return task.get_coro().__qualname__
+    return name
+
+
+def _drawn(task):
+    """Whether the timeline shows a task: one the lesson named, or one
+    running a coroutine of the lesson's own file. The tasks redis-py,
+    aiohttp and this module make for themselves are not the lesson's (and
+    asyncdemo's Go clients make none)."""
+    if not re.fullmatch(r"Task-\d+", task.get_name()):
+        return True
+    code = getattr(task.get_coro(), "cr_code", None)
+    main = getattr(sys.modules.get("__main__"), "__file__", None)
+    return code is not None and main is not None and os.path.samefile(code.co_filename, main)
+
+
+def _task_state(task):
+    if task.cancelled():
+        return "cancelled"
+    return "error" if task.exception() is not None else "done"
+
+
+class _SpanLoop(asyncio.SelectorEventLoop):
+    """An event loop that notes when each of its tasks is made and when it
+    finishes, for the timeline. It looks after each turn of the loop, where
+    asyncdemo's loop is told at once; a done-callback would show in the
+    tasks' reprs, which some lessons print."""
+
+    def __init__(self, rec):
+        super().__init__()
+        self._rec, self._open = rec, set()
+
+        def factory(loop, coro, **kwargs):
+            task = asyncio.Task(coro, loop=loop, **kwargs)
+            span = rec._task_created(task)
+            if span is not None:
+                self._open.add(span)
+            return task
+        self.set_task_factory(factory)
+
+    def _run_once(self):
+        super()._run_once()
+        if self._open:
+            self._rec._turned(self._open)
+
+
+class _SpanPolicy(asyncio.DefaultEventLoopPolicy):
+    """Makes every new loop a _SpanLoop."""
+
+    def __init__(self, rec):
+        super().__init__()
+        self._rec = rec
+
+    def new_event_loop(self):
+        return _SpanLoop(self._rec)
 
 
 class Run:
@@ -412,6 +603,38 @@ class _Consumer:
             was, self._tally.outage = self._tally.outage, False
         if was:
             self.rec.say("Redis is back")
+
+
+class _Producer:
+    """Plays --produce: pushes each value at its moment (scaled), saying
+    "LPUSH queue VALUE" as the Go lesson's producer does. What is pushed at
+    0 s is there before the consumer starts."""
+
+    def __init__(self, opts, rec):
+        import redis
+        self.rdb = redis.Redis.from_url(opts.redis, decode_responses=True, socket_connect_timeout=2)
+        self.rec, self.halt = rec, threading.Event()
+        script = list(opts.produce)
+        while script and script[0][0] == 0:
+            self.push(script.pop(0)[1])
+        start = time.monotonic()
+
+        def play():
+            for at, value in script:
+                if self.halt.wait(max(0.0, start + at * opts.scale - time.monotonic())):
+                    return
+                self.push(value)
+        self.thread = threading.Thread(target=play, daemon=True)
+        self.thread.start()
+
+    def push(self, value):
+        self.rec.say(f"LPUSH {QUEUE} {value}", task="producer")
+        self.rdb.lpush(QUEUE, value)
+
+    def stop(self):
+        self.halt.set()
+        self.thread.join()
+        self.rdb.close()
 
 
 def where(url):

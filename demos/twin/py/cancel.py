@@ -103,7 +103,10 @@ def cancel_outer(loop):
 def lesson():
     if opts.interrupt is not None:
         # A real SIGINT, the signal Ctrl+C sends, from another thread.
-        timer = threading.Timer(opts.interrupt * opts.scale, os.kill, (os.getpid(), signal.SIGINT))
+        def ctrl_c():
+            rec.mark("Ctrl+C")
+            os.kill(os.getpid(), signal.SIGINT)
+        timer = threading.Timer(opts.interrupt * opts.scale, ctrl_c)
         timer.daemon = True
     else:
         longest = num(max(DURATIONS) * opts.scale)

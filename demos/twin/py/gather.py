@@ -43,7 +43,8 @@ async def sequential():
 
 async def many(n):
     d = opts.durations
-    tasks = [asyncio.create_task(asyncio.sleep(d[i % len(d)] * opts.scale)) for i in range(n)]
+    names = [call("do_some_work", x) for x in d]
+    tasks = [asyncio.create_task(asyncio.sleep(d[i % len(d)] * opts.scale), name=names[i % len(d)]) for i in range(n)]
     rec.say(f"{n} tasks created")
     results = await asyncio.gather(*tasks)
     rec.say(f"{n} tasks done, {len(results)} results in argument order")

@@ -41,9 +41,10 @@ def stop_loop(loop, thread):
 
 def more_work(x):
     name = call("more_work", x)
-    rec.say(f"More work {num(x)}", task=name)
-    time.sleep(x * opts.scale)  # blocks the loop's thread: nothing else runs meanwhile
-    rec.say(f"Finished more work {num(x)}", task=name)
+    with rec.span(name):  # a bar on the timeline: a callback is no task
+        rec.say(f"More work {num(x)}", task=name)
+        time.sleep(x * opts.scale)  # blocks the loop's thread: nothing else runs meanwhile
+        rec.say(f"Finished more work {num(x)}", task=name)
 
 
 def threadsafe_call():

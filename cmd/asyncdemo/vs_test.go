@@ -1,0 +1,181 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"asyncdemo/demos"
+	"asyncdemo/timing"
+)
+
+// TestVsPythonTimelines runs lessons with --vs python and checks the
+// timeline they draw: each Go run with the twin's run of the same name
+// right under it, on one axis, and, read back from the --trace file, the
+// twin's bars where the Go run has them. Bars are compared for the
+// lessons' own work (do_some_work, more_work); the task that drives a run
+// is the tutorial's in Go ("wait", "main") and modern Python's in the twin
+// (the coroutine asyncio.run runs), so those rows are not.
+func TestVsPythonTimelines(t *testing.T) {
+	cases := []struct {
+		args   []string
+		titles []string // the timeline's run titles, top to bottom, without the times
+	}{
+		{[]string{"gather"}, []string{"concurrent (aio)", "concurrent (python)", "sequential (aio)", "sequential (python)"}},
+		{[]string{"gather", "--durations", "4,1,2", "--no-compare"}, []string{"concurrent (aio)", "concurrent (python)"}},
+		{[]string{"thread"}, []string{"threadsafe-call (aio)", "threadsafe-call (python)", "threadsafe-coroutine (aio)", "threadsafe-coroutine (python)"}},
+		{[]string{"cancel", "--interrupt=1.5s"}, []string{"cancel-tasks (aio)", "cancel-tasks (python)"}},
+		{[]string{"nest", "--variant", "as-completed"}, []string{"as-completed (aio)", "as-completed (python)"}},
+		{[]string{"queue"}, []string{"queue-poll (aio)", "queue-poll (python)"}},
+		{[]string{"sms"}, []string{"sms (aio)", "sms (python)"}},
+	}
+	for _, c := range cases {
+		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
+			twinPython(t, c.args[0])
+			trace := filepath.Join(t.TempDir(), "trace.json")
+			args := append(slices.Clone(c.args), "--vs", "python", "--scale", "0.1", "--no-color", "--trace", trace)
+			out, errOut, code := runCmdNow(context.Background(), args...)
+			if code != exitOK {
+				t.Fatalf("exit %d: %s\n%s", code, errOut, out)
+			}
+			var titles []string
+			for _, m := range runTitle.FindAllStringSubmatch(out, -1) {
+				titles = append(titles, m[1])
+			}
+			if !slices.Equal(titles, c.titles) {
+				t.Errorf("timeline runs %q, want %q\n%s", titles, c.titles, out)
+			}
+			if strings.Contains(out, "difference(s)") {
+				t.Errorf("the runs differ:\n%s", out)
+			}
+			checkTwinBars(t, trace)
+		})
+	}
+}
+
+// runTitle matches a run's title line in a timeline, such as
+// "concurrent (python) 0.403s".
+var runTitle = regexp.MustCompile(`(?m)^(\S+ \((?:aio|go|python)\)) [0-9.]+m?s$`)
+
+// bar is a task's bar in a trace.
+type bar struct {
+	run, style, task, state string
+	start, end              time.Duration
+}
+
+// checkTwinBars reads a --trace file written with --vs python and checks
+// that the python runs have the lesson's bars of the aio runs: the same
+// tasks, ending the same way, at about the same times.
+func checkTwinBars(t *testing.T, path string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var trace struct {
+		TraceEvents []struct {
+			Name, Ph string
+			Pid      int
+			Ts, Dur  float64
+			Args     map[string]any
+		}
+	}
+	if err := json.Unmarshal(b, &trace); err != nil {
+		t.Fatalf("the trace is not JSON: %v", err)
+	}
+	runs, styles := map[int]string{}, map[int]string{}
+	for _, e := range trace.TraceEvents {
+		switch {
+		case e.Ph == "M" && e.Name == "process_name":
+			runs[e.Pid] = fmt.Sprint(e.Args["name"])
+		case e.Ph == "M" && e.Name == "process_labels":
+			styles[e.Pid] = fmt.Sprint(e.Args["labels"])
+		}
+	}
+	bars := map[string][]bar{} // by style
+	for _, e := range trace.TraceEvents {
+		if e.Ph != "X" || !(strings.HasPrefix(e.Name, "do_some_work(") || strings.HasPrefix(e.Name, "more_work(")) {
+			continue
+		}
+		us := func(f float64) time.Duration { return time.Duration(f * float64(time.Microsecond)) }
+		bars[styles[e.Pid]] = append(bars[styles[e.Pid]], bar{
+			run: runs[e.Pid], style: styles[e.Pid], task: e.Name, state: fmt.Sprint(e.Args["state"]),
+			start: us(e.Ts), end: us(e.Ts + e.Dur),
+		})
+	}
+	goBars, pyBars := bars["aio"], bars["python"]
+	if len(goBars) == 0 {
+		t.Fatalf("no bars of the lesson's work in the trace")
+	}
+	order := func(a, b bar) int {
+		return strings.Compare(a.run+a.task+fmt.Sprint(a.start/(20*time.Millisecond)), b.run+b.task+fmt.Sprint(b.start/(20*time.Millisecond)))
+	}
+	slices.SortFunc(goBars, order)
+	slices.SortFunc(pyBars, order)
+	if len(goBars) != len(pyBars) {
+		t.Fatalf("go has %d bars, python %d:\ngo %v\npython %v", len(goBars), len(pyBars), goBars, pyBars)
+	}
+	tol := twinTolerance() // as the fidelity test holds event times
+	near := func(py, goT time.Duration) bool {
+		d := py - goT
+		return d.Abs() <= time.Duration(tol.Ratio*float64(goT))+tol.Slack
+	}
+	for i, g := range goBars {
+		p := pyBars[i]
+		if g.run != p.run || g.task != p.task || g.state != p.state || !near(p.start, g.start) || !near(p.end, g.end) {
+			t.Errorf("bar %d: go %+v, python %+v", i, g, p)
+		}
+	}
+}
+
+func TestVsPythonRefusesAnExternalRedis(t *testing.T) {
+	for _, lesson := range []string{"queue", "sms", "workers"} {
+		out, errOut, code := runCmdNow(context.Background(), lesson, "--vs", "python", "--redis", "redis://127.0.0.1:1/3")
+		if code != exitUsage || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, "--redis") || strings.Contains(out, "Waiting") {
+			t.Errorf("%s: exit %d, stderr %q; want 2, one line naming --redis, and no run\n%s", lesson, code, errOut, out)
+		}
+	}
+	t.Setenv("REDIS_URL", "redis://127.0.0.1:1/3")
+	if _, errOut, code := runCmdNow(context.Background(), "queue", "--vs", "python"); code != exitUsage || !strings.Contains(errOut, "REDIS_URL") {
+		t.Errorf("REDIS_URL: exit %d, stderr %q; want 2 naming REDIS_URL", code, errOut)
+	}
+}
+
+func TestPairRunsPutsEachTwinRunUnderItsGoRun(t *testing.T) {
+	run := func(name, style string) timing.Run { return timing.Run{Name: name, Style: style} }
+	got := pairRuns(
+		[]timing.Run{run("concurrent", "aio"), run("sequential", "aio"), run("go-only", "aio")},
+		[]timing.Run{run("sequential", "python"), run("python-only", "python"), run("concurrent", "python")})
+	var names []string
+	for _, r := range got {
+		names = append(names, r.Name+"/"+r.Style)
+	}
+	want := []string{"concurrent/aio", "concurrent/python", "sequential/aio", "sequential/python", "go-only/aio", "python-only/python"}
+	if !slices.Equal(names, want) {
+		t.Errorf("got %q, want %q", names, want)
+	}
+}
+
+func TestCtrlCAtPassesTheLearnersMomentToTheTwin(t *testing.T) {
+	info := demos.Info{Name: "cancel", HandlesInterrupt: true}
+	env := &demos.Env{Runs: []timing.Run{{Name: "cancel-tasks", Marks: []timing.Mark{{T: 120 * time.Millisecond, Label: "Ctrl+C"}}}}}
+	if got := ctrlCAt(info, env, &Options{Scale: 0.1}); !slices.Equal(got, []string{"--interrupt=1.200"}) {
+		t.Errorf("Ctrl+C at 0.12 s, scale 0.1: got %q, want --interrupt=1.200", got)
+	}
+	if got := ctrlCAt(info, env, &Options{Scale: 0.1, args: []string{"--interrupt=0.8s"}}); got != nil {
+		t.Errorf("with --interrupt given: got %q, want nothing added", got)
+	}
+	if got := ctrlCAt(demos.Info{Name: "gather"}, env, &Options{Scale: 1}); got != nil {
+		t.Errorf("a lesson that does not wait for Ctrl+C: got %q", got)
+	}
+	if got := ctrlCAt(info, &demos.Env{Runs: []timing.Run{{Name: "cancel-tasks"}}}, &Options{Scale: 1}); got != nil {
+		t.Errorf("no Ctrl+C in the run: got %q", got)
+	}
+}
