@@ -68,7 +68,7 @@ func Source(lesson string) (string, bool) {
 // Errors a Runner returns, wrapped; test for them with errors.Is.
 var (
 	// ErrNoPython means that no Python interpreter could be run.
-	ErrNoPython = errors.New("python3 not found on PATH: install it (Debian: apt-get install python3) or pass --python PATH")
+	ErrNoPython = errors.New("no Python to run: install python3, 3.11 or newer (Debian: apt-get install python3), or pass --python PATH")
 	// ErrOldPython means that the interpreter is older than 3.11, which the
 	// twins need (TaskGroup, asyncio.timeout).
 	ErrOldPython = errors.New("the python twins need Python 3.11 or newer")
@@ -110,7 +110,13 @@ func (r Runner) Interpreter(ctx context.Context, lesson string) (string, error) 
 	if r.Python != "" {
 		path, err := exec.LookPath(r.Python)
 		if err != nil {
-			return "", fmt.Errorf("--python %s: %v: %w", r.Python, err, ErrNoPython)
+			why := "not found"
+			if errors.Is(err, exec.ErrNotFound) && !strings.ContainsRune(r.Python, filepath.Separator) {
+				why = "not found on PATH"
+			} else if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, exec.ErrNotFound) {
+				why = err.Error()
+			}
+			return "", fmt.Errorf("--python %s: %s; %w", r.Python, why, ErrNoPython)
 		}
 		return path, nil
 	}
@@ -122,7 +128,7 @@ func (r Runner) Interpreter(ctx context.Context, lesson string) (string, error) 
 		}
 	}
 	if len(found) == 0 {
-		return "", ErrNoPython
+		return "", fmt.Errorf("python3 is not on PATH; %w", ErrNoPython)
 	}
 	recent := ""
 	for _, path := range found {
@@ -165,7 +171,7 @@ func (r Runner) Run(ctx context.Context, lesson string, args []string, stdout io
 	}
 	python, err := r.Interpreter(ctx, lesson)
 	if err != nil && !errors.Is(err, ErrMissingModules) && !errors.Is(err, ErrOldPython) {
-		return fmt.Errorf("twin of %s: %w", lesson, err)
+		return err
 	}
 	dir, err := os.MkdirTemp("", "asyncdemo-twin-")
 	if err != nil {

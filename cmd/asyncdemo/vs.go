@@ -1,0 +1,152 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"asyncdemo/demos"
+	"asyncdemo/demos/twin"
+	"asyncdemo/timing"
+)
+
+// twinRun is what the lesson's Python twin did: its runs, and how they
+// line up against the Go lesson's.
+type twinRun struct {
+	runs   []timing.Run
+	report twin.Report
+}
+
+// runTwin runs the lesson's Python twin with the same flags (and extra,
+// from a TwinHost). With --json it writes the twin's events (style
+// "python") after the Go ones and returns nil. Otherwise it prints the
+// twin's events as they happen, as the Go run's were, and returns the
+// twin's runs, with their spans for the timeline, and the comparison.
+func runTwin(ctx context.Context, opts *Options, info demos.Info, env *demos.Env, extra []string) (*twinRun, error) {
+	args := append(slices.Clone(opts.args), extra...)
+	args = append(args, ctrlCAt(info, env, opts)...)
+	args = append(args, "--json")
+	r := twin.Runner{Python: opts.Python}
+	if opts.JSON {
+		if err := r.Run(ctx, info.Name, args, opts.IO.Out); err != nil {
+			return nil, fmt.Errorf("--vs python: %w", err)
+		}
+		return nil, nil
+	}
+	if python, _ := r.Interpreter(ctx, info.Name); python != "" {
+		r.Python = python // found once; Run reports what it lacks
+		env.Printer.Note(fmt.Sprintf("Now the same lesson in CPython: %s %s.py %s", filepath.Base(python), info.Name,
+			strings.Join(opts.args, " ")))
+	}
+	live := &liveEvents{printer: env.Printer}
+	err := r.Run(ctx, info.Name, append(args, "--spans"), live)
+	if err == nil {
+		err = live.close()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("--vs python: %w", err)
+	}
+	var goEvents []timing.Event
+	for _, run := range env.Runs {
+		goEvents = append(goEvents, run.Events...)
+	}
+	// The runs' totals are compared already; the comparison line follows
+	// from them.
+	pyEvents := slices.DeleteFunc(live.events, func(e timing.Event) bool { return e.Kind == timing.KindCompare })
+	return &twinRun{runs: twin.Runs(pyEvents), report: twin.Compare(goEvents, pyEvents, twin.ToleranceFor(info.Name))}, nil
+}
+
+// liveEvents reads a twin's JSON Lines as it writes them: it prints each
+// event with the printer, under a heading for each run, as the Go run was
+// printed, and keeps them all.
+type liveEvents struct {
+	printer *timing.Printer
+	events  []timing.Event
+	partial []byte // the start of a line not yet complete
+	run     string
+	err     error
+}
+
+func (l *liveEvents) Write(p []byte) (int, error) {
+	l.partial = append(l.partial, p...)
+	for {
+		i := bytes.IndexByte(l.partial, '\n')
+		if i < 0 {
+			return len(p), nil
+		}
+		l.line(l.partial[:i])
+		l.partial = l.partial[i+1:]
+	}
+}
+
+// line takes one line of the twin's output.
+func (l *liveEvents) line(line []byte) {
+	line = bytes.TrimSpace(line)
+	if len(line) == 0 || l.err != nil {
+		return
+	}
+	var e timing.Event
+	if err := json.Unmarshal(line, &e); err != nil {
+		l.err = fmt.Errorf("reading the twin's events: %w", err)
+		return
+	}
+	l.events = append(l.events, e)
+	switch e.Kind {
+	case twin.KindSpan, twin.KindMark: // for the timeline
+		return
+	case timing.KindEvent, timing.KindState, timing.KindSummary:
+		if e.Run != l.run {
+			l.run = e.Run
+			l.printer.Heading(e.Run + " · " + e.Style)
+		}
+	}
+	l.printer.Event(e)
+}
+
+// close reports a last line without its newline, or one that was not an
+// event.
+func (l *liveEvents) close() error {
+	if len(bytes.TrimSpace(l.partial)) > 0 {
+		l.line(l.partial)
+		l.partial = nil
+	}
+	return l.err
+}
+
+// ctrlCAt returns the flag that makes the twin of a lesson that waits for
+// Ctrl+C (cancel, without --interrupt) get it at the moment the learner
+// pressed it in the Go run, so that the two runs can be compared; nothing
+// for other lessons.
+func ctrlCAt(info demos.Info, env *demos.Env, opts *Options) []string {
+	if !info.HandlesInterrupt || len(env.Runs) == 0 || slices.ContainsFunc(opts.args, func(a string) bool {
+		return strings.HasPrefix(a, "--interrupt")
+	}) {
+		return nil
+	}
+	for _, m := range env.Runs[0].Marks {
+		if m.Label == "Ctrl+C" {
+			return []string{"--interrupt=" + strconv.FormatFloat(m.T.Seconds()/opts.Scale, 'f', 3, 64)}
+		}
+	}
+	return nil
+}
+
+// pairRuns puts each of the twin's runs under the Go run of the same name,
+// for one timeline; runs only one side made come after.
+func pairRuns(goRuns, pyRuns []timing.Run) []timing.Run {
+	var runs []timing.Run
+	left := slices.Clone(pyRuns)
+	for _, g := range goRuns {
+		runs = append(runs, g)
+		if i := slices.IndexFunc(left, func(p timing.Run) bool { return p.Name == g.Name }); i >= 0 {
+			runs = append(runs, left[i])
+			left = slices.Delete(left, i, i+1)
+		}
+	}
+	return append(runs, left...)
+}
