@@ -177,6 +177,8 @@ type Report struct {
 	// means 110), GoLabel heads the Go column ("" means "go (aio)").
 	Width   int
 	GoLabel string
+
+	tol Tolerance // what Compare held the runs to
 }
 
 // OK reports whether the runs match within the tolerance.
@@ -230,7 +232,7 @@ func Compare(goEvents, pyEvents []timing.Event, tol Tolerance) Report {
 		tol.Order = DefaultOrder
 	}
 	goRuns, pyRuns := splitRuns(goEvents), splitRuns(pyEvents)
-	var rep Report
+	rep := Report{tol: tol}
 	for _, g := range goRuns {
 		i := slices.IndexFunc(pyRuns, func(p run) bool { return p.name == g.name })
 		if i < 0 {
@@ -528,6 +530,18 @@ func (r Report) WriteTo(w io.Writer) (int64, error) {
 			mark = "≠"
 		}
 		fmt.Fprintf(&b, "%s %s  %s\n", mark, fit(cell(row.Go), width), strings.TrimRight(fit(cell(row.Python), width), " "))
+	}
+	if len(r.Differences) == 0 && len(r.Rows) > 0 {
+		what := "the same events in the same order"
+		if !r.tol.Tasks {
+			what += " (tasks aside)"
+		}
+		within := fmt.Sprintf("%.0f%% + %v", r.tol.Ratio*100, r.tol.Slack)
+		if r.tol.Times {
+			fmt.Fprintf(&b, "\nNo differences: %s, each time within %s of Go's.\n", what, within)
+		} else {
+			fmt.Fprintf(&b, "\nNo differences: %s, totals within %s of Go's.\n", what, within)
+		}
 	}
 	if len(r.Differences) > 0 {
 		fmt.Fprintf(&b, "\n%d difference(s):\n", len(r.Differences))
