@@ -328,3 +328,23 @@ func TestVsPythonShowsBothRunsSideBySide(t *testing.T) {
 		t.Errorf("no python: exit %d, stderr %q; want 1, one line, and the Go run still shown", code, errOut)
 	}
 }
+
+// An optional value given after a space, as people type it, is the flag's:
+// "--code python" is "--code=python", "--interrupt 0.2" is
+// "--interrupt=0.2". A word no such flag takes is still an error.
+func TestOptionalFlagValueAfterASpace(t *testing.T) {
+	spaced, _, code := runCmd(t, "gather", "--code", "python", "--no-color")
+	joined, _, _ := runCmd(t, "gather", "--code=python", "--no-color")
+	if code != exitOK || spaced != joined || !strings.Contains(spaced, "asyncio.create_task") {
+		t.Errorf("--code python: exit %d, and not what --code=python shows:\n%s", code, spaced)
+	}
+	out, errOut, code := runCmd(t, "cancel", "--interrupt", "0.2", "--json")
+	if code != exitOK || !strings.Contains(out, `"text":"KeyboardInterrupt"`) || !strings.Contains(out, `"t":0.2`) {
+		t.Errorf("--interrupt 0.2: exit %d, stderr %q:\n%s", code, errOut, out)
+	}
+	for _, args := range [][]string{{"gather", "python"}, {"gather", "--code", "rust"}, {"cancel", "--interrupt=2s", "0.2"}} {
+		if _, errOut, code := runCmd(t, args...); code != exitUsage || strings.Count(errOut, "\n") != 1 {
+			t.Errorf("%q: exit %d, stderr %q; want 2 and one line", args, code, errOut)
+		}
+	}
+}

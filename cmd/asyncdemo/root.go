@@ -181,6 +181,9 @@ func newLessonCmd(opts *Options, lesson demos.Lesson, runF func(*Options, demos.
 }
 
 func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) == 1 && valueOfOptionalFlag(cmd, args[0]) {
+		return nil
+	}
 	if len(args) > 0 {
 		if cmd.HasSubCommands() {
 			return usageError{fmt.Errorf("unknown lesson %q (run asyncdemo with no arguments for the list)", args[0])}
@@ -188,6 +191,39 @@ func noArgs(cmd *cobra.Command, args []string) error {
 		return usageError{fmt.Errorf("%s takes no arguments, got %q", cmd.CommandPath(), args[0])}
 	}
 	return nil
+}
+
+// valueOfOptionalFlag takes arg as the value of a flag whose value is
+// optional (--code, --interrupt) given just before it without one, so that
+// "--code python" means "--code=python", as people type it. It reports
+// whether exactly one such flag took it.
+func valueOfOptionalFlag(cmd *cobra.Command, arg string) bool {
+	var takers []*pflag.Flag
+	cmd.Flags().Visit(func(f *pflag.Flag) {
+		if f.NoOptDefVal == "" || f.Value.Type() == "bool" {
+			return
+		}
+		// Given without a value, it holds what NoOptDefVal sets (which may
+		// print differently: 0.8s is 800ms).
+		was := f.Value.String()
+		if f.Value.Set(f.NoOptDefVal) == nil && f.Value.String() == was {
+			takers = append(takers, f)
+		} else {
+			f.Value.Set(was)
+		}
+	})
+	var took *pflag.Flag
+	for _, f := range takers {
+		if f.Value.Set(arg) == nil {
+			if took != nil {
+				took.Value.Set(took.NoOptDefVal) // two could take it: neither does
+				f.Value.Set(f.NoOptDefVal)
+				return false
+			}
+			took = f
+		}
+	}
+	return took != nil
 }
 
 // runLesson runs a lesson with the common flags: prints what to watch, the
