@@ -156,7 +156,7 @@ func (e *Env) Loop(body func(l *aio.Loop) error) error {
 			}
 			e.Rec.Printf(task, "%s", msg)
 		}))
-	stop := context.AfterFunc(e.Ctx, func() {
+	stop := onCtrlC(e.Ctx, func() {
 		e.Rec.Mark("Ctrl+C")
 		l.Interrupt()
 	})
@@ -177,6 +177,23 @@ func (e *Env) Loop(body func(l *aio.Loop) error) error {
 		return ErrInterrupted
 	}
 	return err
+}
+
+// onCtrlC calls f in its own goroutine when ctx is done (Ctrl+C). The
+// function it returns stops that from happening and, if f has started
+// already, waits for it to return, so that the Ctrl+C mark lands in the
+// run it belongs to and not after the run has ended.
+func onCtrlC(ctx context.Context, f func()) (stop func()) {
+	called := make(chan struct{})
+	stopFunc := context.AfterFunc(ctx, func() {
+		defer close(called)
+		f()
+	})
+	return func() {
+		if !stopFunc() {
+			<-called
+		}
+	}
 }
 
 // Interrupted converts a context error from Ctrl+C into ErrInterrupted.
@@ -214,7 +231,7 @@ func call(fn string, args ...any) string {
 func (e *Env) RunStyle(name string, aioBody func(l *aio.Loop) error, goBody func(ctx context.Context) error) (timing.Run, error) {
 	return e.Run(name, func() error {
 		if e.Style == StyleGo {
-			stop := context.AfterFunc(e.Ctx, func() { e.Rec.Mark("Ctrl+C") })
+			stop := onCtrlC(e.Ctx, func() { e.Rec.Mark("Ctrl+C") })
 			defer stop()
 			return e.Interrupted(goBody(e.Ctx))
 		}
