@@ -178,6 +178,33 @@ func (g *gatherLesson) Info() Info {
 	}
 }
 
+// TextValues implements Texter: the texts name the durations.
+func (g *gatherLesson) TextValues(labels map[string]string) map[string]string {
+	n := len(g.Durations)
+	if g.Tasks > 0 {
+		n = g.Tasks
+	}
+	var names []string
+	var longest, sum float64
+	for i, x := range g.Durations {
+		names = append(names, number(x))
+		longest = max(longest, x)
+		if i < n {
+			sum += x
+		}
+	}
+	if g.Tasks > len(g.Durations) { // durations taken in turn
+		sum = 0
+		for i := range g.Tasks {
+			sum += g.Durations[i%len(g.Durations)]
+		}
+	}
+	return map[string]string{
+		"n": countOf(labels, n), "N": capitalized(countOf(labels, n)),
+		"durations": listOf(labels, names), "longest": number(longest), "sum": number(sum),
+	}
+}
+
 func (g *gatherLesson) AddFlags(fs *pflag.FlagSet) {
 	fs.Var(durationsValue{&g.Durations}, "durations", "how long each task sleeps, in seconds")
 	fs.Var(choiceValue{&g.With, []string{"wait", "gather"}}, "with", "wait for the tasks with asyncio.wait or asyncio.gather")

@@ -4,8 +4,11 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 )
 
 // The lessons' words, one catalogue per language: text/en.json,
@@ -103,10 +106,59 @@ func Describe(l Lesson, lang string) Info {
 			t.Question = or(local.Question, t.Question)
 		}
 	}
+	if texter, ok := l.(Texter); ok {
+		fill := strings.NewReplacer(placeholders(texter.TextValues(Labels(lang)))...).Replace
+		t.Title, t.Before, t.After, t.AfterGo = fill(t.Title), fill(t.Before), fill(t.After), fill(t.AfterGo)
+	}
 	info.Title, info.Before, info.After, info.AfterGo = t.Title, t.Before, t.After, t.AfterGo
 	info.QuestionText = t.Question
 	return info
 }
+
+// A Texter is a lesson whose texts name values that its flags change, such
+// as gather's durations: its catalogue texts hold placeholders such as
+// {durations}, and TextValues returns each one's value for the flags as
+// they are, in the language of labels.
+type Texter interface {
+	TextValues(labels map[string]string) map[string]string
+}
+
+// placeholders turns values into strings.NewReplacer's pairs: "{name}",
+// value.
+func placeholders(values map[string]string) []string {
+	var pairs []string
+	for k, v := range values {
+		pairs = append(pairs, "{"+k+"}", v)
+	}
+	return pairs
+}
+
+// listOf joins items as the language lists them: "1, 2 and 4", "1、2、4".
+func listOf(labels map[string]string, items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], labels["list_sep"]) + labels["list_last"] + items[len(items)-1]
+}
+
+// countOf writes n as the language does in prose: "three", "三"; digits
+// past ten.
+func countOf(labels map[string]string, n int) string {
+	if words := strings.Split(labels["number_words"], ","); n >= 0 && n < len(words) {
+		return words[n]
+	}
+	return strconv.Itoa(n)
+}
+
+// capitalized returns s with its first letter upper-case, for a sentence
+// that starts with a placeholder.
+func capitalized(s string) string {
+	r, size := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[size:]
+}
+
+// number formats x as the lessons print durations: 2, 0.5.
+func number(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 
 func or(s, fallback string) string {
 	if s != "" {

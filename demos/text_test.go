@@ -1,6 +1,9 @@
 package demos
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestEveryLessonSpeaksEveryLanguage fails when a lesson lacks a text in a
 // language, or a catalogue has a lesson that does not exist.
@@ -81,5 +84,39 @@ func TestEveryLanguageHasEveryLabel(t *testing.T) {
 				t.Errorf("%s: no label %q", lang, k)
 			}
 		}
+	}
+}
+
+// TestTextsFollowTheFlags: a lesson's texts name the values its flags
+// set, not only the defaults.
+func TestTextsFollowTheFlags(t *testing.T) {
+	g := &gatherLesson{Durations: []float64{4, 1, 2.5}}
+	if got := Describe(g, "en").Title; got != "three tasks of 4, 1 and 2.5 s take about 4 s, not 7.5" {
+		t.Errorf("gather 4,1,2.5: %q", got)
+	}
+	if got := Describe(g, "zh").Title; got != "分别耗时 4、1、2.5 s 的三个任务总共约 4 s，而不是 7.5 s" {
+		t.Errorf("gather 4,1,2.5 in zh: %q", got)
+	}
+	many := &gatherLesson{Durations: []float64{1, 2}, Tasks: 1000}
+	if got := Describe(many, "en").Before; !strings.HasPrefix(got, "1000 tasks sleep for 1 and 2 seconds") {
+		t.Errorf("gather --tasks 1000: %q", got)
+	}
+	for _, l := range All() {
+		for _, lang := range Languages {
+			info := Describe(l, lang)
+			for _, text := range []string{info.Title, info.Before, info.After, info.AfterGo} {
+				if strings.Contains(text, "{") {
+					t.Errorf("%s (%s): a placeholder is left: %q", info.Name, lang, text)
+				}
+			}
+		}
+	}
+	q := &queueLesson{redis: redisFlags{Messages: []string{"4", "2", "5"}}}
+	if got := Describe(q, "en").Before; !strings.HasSuffix(got, "A producer pushes 4, 2 and 5, one a second.") {
+		t.Errorf("queue --messages 4,2,5: %q", got)
+	}
+	q.redis.URL = "redis://127.0.0.1:6379/3"
+	if got := Describe(q, "en").Before; !strings.Contains(got, "asyncdemo push --redis") {
+		t.Errorf("queue --redis: %q", got)
 	}
 }
