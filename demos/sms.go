@@ -182,7 +182,8 @@ func (s *smsServerCommand) Run(e *Env) error {
 	if err != nil {
 		return UsageError{fmt.Errorf("--addr %q: %w", s.Addr, err)}
 	}
-	e.Rec.Printf("", "SMS API listening on http://%s (GET /<x>, GET /error); Ctrl+C stops it", l.Addr())
+	e.Rec.Printf("", "SMS API listening on http://%s (GET /<x> answers after x s, x up to %v; GET /error); Ctrl+C stops it",
+		l.Addr(), s.MaxDelay)
 	stop := context.AfterFunc(e.Ctx, func() {
 		e.Rec.Printf("", "Ctrl+C: no new calls; waiting up to 5 s for the calls in progress")
 	})

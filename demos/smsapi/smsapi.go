@@ -26,8 +26,10 @@ type Clock interface {
 	Real(d time.Duration) time.Duration
 }
 
-// Handler returns the API. Delays are scaled by clock and capped at
-// maxDelay; a request whose client goes away stops waiting.
+// Handler returns the API. Delays are scaled by clock; asking for more
+// than maxDelay is a bad request (400), so that a call never answers "x It
+// works" without having taken x; a request whose client goes away stops
+// waiting.
 func Handler(clock Clock, maxDelay time.Duration) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /error", func(w http.ResponseWriter, r *http.Request) {
@@ -41,8 +43,11 @@ func Handler(clock Clock, maxDelay time.Duration) http.Handler {
 			http.Error(w, fmt.Sprintf("x must be a whole number of seconds from 0, not %q", r.PathValue("x")), http.StatusBadRequest)
 			return
 		}
-		d := min(time.Duration(x)*time.Second, maxDelay)
-		if wait(r.Context(), clock.Real(d)) {
+		if d := time.Duration(x) * time.Second; x > int(maxDelay/time.Second) || d > maxDelay {
+			http.Error(w, fmt.Sprintf("x must be at most %v seconds here (the server's --max-delay), not %d", maxDelay.Seconds(), x), http.StatusBadRequest)
+			return
+		}
+		if wait(r.Context(), clock.Real(time.Duration(x)*time.Second)) {
 			fmt.Fprintf(w, "%d It works", x)
 		}
 	})

@@ -51,7 +51,9 @@ func TestAnswersAfterTheDelay(t *testing.T) {
 			{"/1", 200, "1 It works", time.Second},
 			{"/0", 200, "0 It works", 0},
 			{"/error", 200, "error!", 3 * time.Second},
-			{"/45", 200, "45 It works", 30 * time.Second}, // capped at the maximum
+			{"/30", 200, "30 It works", 30 * time.Second},
+			{"/45", 400, "x must be at most 30 seconds here (the server's --max-delay), not 45", 0},
+			{"/99999999999999999", 400, "x must be at most 30 seconds here (the server's --max-delay), not 99999999999999999", 0},
 			{"/-1", 400, `x must be a whole number of seconds from 0, not "-1"`, 0},
 			{"/banana", 400, `x must be a whole number of seconds from 0, not "banana"`, 0},
 		}
