@@ -34,6 +34,7 @@ type redisFlags struct {
 	Mode     string // "poll" (RPOP, sleep 1 s when empty) or "block" (BRPOP)
 	Unsafe   bool   // take with RPOP as the tutorial does: a crash loses the message
 	Idle     float64
+	IdleSet  bool // --idle was given: a run on --redis ends when idle too
 	Consumer string
 	Messages []string // what the embedded run's producer pushes
 	Max      int      // the largest x a message may ask for
@@ -41,10 +42,10 @@ type redisFlags struct {
 
 func (f *redisFlags) add(fs *pflag.FlagSet, messages string) {
 	f.Messages = strings.Split(messages, ",")
-	fs.Var(redisURLValue{&f.URL}, "redis", "use the Redis at `URL` (redis://HOST:PORT/DB; also REDIS_URL) and run until Ctrl+C")
+	fs.Var(redisURLValue{&f.URL}, "redis", "use the Redis at `URL` (redis://HOST:PORT/DB; also REDIS_URL) and run until Ctrl+C (or --idle)")
 	fs.Var(choiceValue{&f.Mode, []string{"poll", "block"}}, "mode", "poll: RPOP, sleeping 1 s when empty; block: BRPOP")
 	fs.BoolVar(&f.Unsafe, "unsafe", false, "take messages with plain RPOP, as the tutorial does (a crash loses them)")
-	fs.Var(secondsValue{&f.Idle}, "idle", "with the embedded Redis, stop after the queue has been empty this long (seconds)")
+	fs.Var(idleValue{f}, "idle", "stop after the queue has been empty this long, in seconds (with --redis, only if given)")
 	fs.StringVar(&f.Consumer, "consumer", "asyncdemo", "this consumer's name: its processing list is queue:processing:NAME")
 	fs.Var(messagesValue{&f.Messages}, "messages", "what the embedded run's producer pushes, comma-separated")
 	fs.Var(countValue{&f.Max, 1, MaxSeconds}, "max", "the largest x a message may ask for; larger ones are dead-lettered")
@@ -60,6 +61,19 @@ func (v redisURLValue) Set(s string) error {
 		return fmt.Errorf("%q is not a Redis URL (want redis://HOST:PORT/DB): %v", s, err)
 	}
 	*v.p = s
+	return nil
+}
+
+// idleValue is the --idle flag: seconds, and that they were given.
+type idleValue struct{ f *redisFlags }
+
+func (v idleValue) String() string { return formatSeconds(v.f.Idle) }
+func (v idleValue) Type() string   { return "seconds" }
+func (v idleValue) Set(s string) error {
+	if err := (secondsValue{&v.f.Idle}).Set(s); err != nil {
+		return err
+	}
+	v.f.IdleSet = true
 	return nil
 }
 
@@ -205,7 +219,8 @@ func (s *redisSession) Close() {
 	s.stop()
 }
 
-// errIdle ends an embedded run: the queue has been empty long enough.
+// errIdle ends a run that ends when idle (an embedded run, or one given
+// --idle): the queue has been empty long enough.
 var errIdle = errors.New("the queue has been idle")
 
 // consumer takes messages for a lesson and sees that none is lost: each is
@@ -217,7 +232,7 @@ type consumer struct {
 	flags  *redisFlags
 	clock  *timing.Clock
 	rec    *timing.Recorder
-	untilQ bool // end once the queue is idle (embedded runs)
+	untilQ bool // end once the queue is idle (embedded runs, or --idle given)
 
 	mu       sync.Mutex
 	inflight int
@@ -227,7 +242,7 @@ type consumer struct {
 }
 
 func newConsumer(ctx context.Context, s *redisSession, f *redisFlags, e *Env) (*consumer, error) {
-	c := &consumer{queue: s.queue, flags: f, clock: e.Clock, rec: e.Rec, untilQ: !s.external, last: time.Now()}
+	c := &consumer{queue: s.queue, flags: f, clock: e.Clock, rec: e.Rec, untilQ: !s.external || f.IdleSet, last: time.Now()}
 	if !f.Unsafe {
 		n, err := s.queue.Recover(ctx)
 		if err != nil {
@@ -243,8 +258,8 @@ func newConsumer(ctx context.Context, s *redisSession, f *redisFlags, e *Env) (*
 // Next takes the next message. In poll mode it tries once a second (RPOP,
 // then sleep 1 s); in block mode it waits in Redis (BRPOP). While Redis is
 // unreachable it says so once and retries, backing off up to 2 s. It
-// returns errIdle once an embedded run's queue has been idle for --idle,
-// and ctx's error on Ctrl+C.
+// returns errIdle once the queue has been idle for --idle (in a run that
+// ends when idle), and ctx's error on Ctrl+C.
 func (c *consumer) Next(ctx context.Context) (string, error) {
 	backoff := 100 * time.Millisecond
 	for {
@@ -274,9 +289,9 @@ func (c *consumer) Next(ctx context.Context) (string, error) {
 
 // TryTake makes one attempt to take a message, waiting up to wait for one
 // in Redis (0: not at all). It returns redisqueue.ErrEmpty if there was
-// none, errIdle once an embedded run's queue has been idle for --idle, and
-// another error, after saying once that Redis is unavailable, if Redis
-// could not be reached.
+// none, errIdle once the queue has been idle for --idle (in a run that ends
+// when idle), and another error, after saying once that Redis is
+// unavailable, if Redis could not be reached.
 func (c *consumer) TryTake(ctx context.Context, wait time.Duration) (string, error) {
 	if c.idle() {
 		return "", errIdle
@@ -421,16 +436,25 @@ func (c *consumer) end(err error) error {
 // producer), recovers what an earlier run left, and runs the style's body.
 func runConsumer(e *Env, f *redisFlags, script []push, name string,
 	aioBody func(l *aio.Loop, c *consumer) error, goBody func(ctx context.Context, c *consumer) error) error {
+	// Ctrl+C while connecting or recovering is no error, whatever the
+	// client makes of it ("context canceled", "operation was canceled").
+	interrupted := func(err error) error {
+		if err != nil && e.Ctx.Err() != nil {
+			return ErrInterrupted
+		}
+		return err
+	}
 	s, err := openRedis(e.Ctx, e, f)
 	if err != nil {
-		return err
+		return interrupted(err)
 	}
 	defer s.Close()
 	open := func() (*consumer, error) {
 		if !s.external {
 			s.startProducer(e.Ctx, e, f, script)
 		}
-		return newConsumer(e.Ctx, s, f, e)
+		c, err := newConsumer(e.Ctx, s, f, e)
+		return c, interrupted(err)
 	}
 	_, err = e.RunStyle(name,
 		func(l *aio.Loop) error {

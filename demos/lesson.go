@@ -168,7 +168,13 @@ func (e *Env) Loop(body func(l *aio.Loop) error) error {
 			t.Cancel()
 			aws[i] = t
 		}
-		l.RunUntilComplete(l.GatherReturnExceptions(aws...))
+		drained := l.GatherReturnExceptions(aws...)
+		// A loop running in another goroutine may have been stopped before
+		// it saw the Ctrl+C: then the interrupt ends this run at once, and
+		// the next one drains.
+		if _, err := l.RunUntilComplete(drained); errors.Is(err, aio.ErrInterrupted) {
+			l.RunUntilComplete(drained)
+		}
 	}
 	if cerr := l.Close(); err == nil {
 		err = cerr

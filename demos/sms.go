@@ -2,6 +2,7 @@ package demos
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"sync"
@@ -29,13 +30,22 @@ func smsAio(ctx context.Context, l *aio.Loop, c *consumer, api *smsapi.Client, r
 		}
 		return resp.Text, err
 	}
+	stopped := func(err error) bool { // Ctrl+C: the loop cancelled or destroyed us
+		return errors.Is(err, aio.ErrCancelled) || errors.Is(err, aio.ErrDestroyed)
+	}
 	doSomeWork := func(x int) aio.Coroutine {
 		return func(t *aio.Task) (any, error) {
 			r.Printf(t.Name(), "Waiting %d", x)
 			ret, err := fetch(t, fmt.Sprintf("/%d", x))
+			if stopped(err) {
+				return nil, err // not a failed send: no alarm
+			}
 			if err != nil {
 				r.Printf(t.Name(), "sending failed: %v; calling /error", err)
 				alarm, err := fetch(t, "/error")
+				if stopped(err) {
+					return nil, err
+				}
 				if err != nil {
 					r.Printf(t.Name(), "%v", err)
 					return nil, err

@@ -21,20 +21,22 @@ import (
 // right inside the coroutine, as the tutorial does, and a call that waits
 // (BRPOP) stops the whole loop while it waits: every worker stalls.
 func workersAio(ctx context.Context, l *aio.Loop, c *consumer, r *timing.Recorder, n int, syncClient bool) error {
+	wait := redisWait(c.clock)
 	take := func(t *aio.Task) (string, error) {
 		if syncClient {
-			return c.TryTake(ctx, time.Second) // rcon.brpop("queue", 1): the loop waits here
+			return c.TryTake(ctx, wait) // rcon.brpop("queue", 1): the loop waits here
 		}
-		msg, err := t.ToThread(func(ctx context.Context) (any, error) { return c.TryTake(ctx, time.Second) })
+		msg, err := t.ToThread(func(ctx context.Context) (any, error) { return c.TryTake(ctx, wait) })
 		s, _ := msg.(string)
 		return s, err
 	}
-	done := func(t *aio.Task, msg string) {
+	done := func(t *aio.Task, msg string) error {
 		if syncClient {
 			c.Done(ctx, msg, nil)
-			return
+			return nil
 		}
-		t.ToThread(func(ctx context.Context) (any, error) { c.Done(ctx, msg, nil); return nil, nil })
+		_, err := t.ToThread(func(ctx context.Context) (any, error) { c.Done(ctx, msg, nil); return nil, nil })
+		return err // ErrCancelled or ErrDestroyed: Done reports Redis's errors itself
 	}
 	worker := func(t *aio.Task) (any, error) {
 		r.Printf(t.Name(), "Start worker")
@@ -45,7 +47,7 @@ func workersAio(ctx context.Context, l *aio.Loop, c *consumer, r *timing.Recorde
 				return nil, nil
 			case errors.Is(err, aio.ErrDestroyed), errors.Is(err, aio.ErrCancelled):
 				return nil, err // the loop was closed, or cancelled us: await nothing more
-			case errors.Is(err, redisqueue.ErrEmpty): // BRPOP waited 1 s for nothing
+			case errors.Is(err, redisqueue.ErrEmpty): // BRPOP waited for nothing
 				if err := t.Sleep(0); err != nil { // let the other workers have a turn
 					return nil, err
 				}
@@ -68,7 +70,9 @@ func workersAio(ctx context.Context, l *aio.Loop, c *consumer, r *timing.Recorde
 			}
 			r.Printf(t.Name(), "Done %d", x)
 			r.EndSpan(span, timing.StateDone)
-			done(t, msg)
+			if err := done(t, msg); err != nil {
+				return nil, err // cancelled while acknowledging: a cancellation ignored would go unheard
+			}
 		}
 	}
 	var workers []aio.Awaitable
@@ -89,7 +93,7 @@ func workersGo(ctx context.Context, c *consumer, clock *timing.Clock, r *timing.
 			name := fmt.Sprintf("worker-%d", i+1)
 			r.Printf(name, "Start worker")
 			for ctx.Err() == nil {
-				msg, err := c.TryTake(ctx, time.Second)
+				msg, err := c.TryTake(ctx, redisWait(clock))
 				if errors.Is(err, errIdle) {
 					return
 				}
@@ -118,6 +122,15 @@ func workersGo(ctx context.Context, c *consumer, clock *timing.Clock, r *timing.
 	return ctx.Err()
 }
 
+// redisWait is how long a worker waits in Redis for a message: the
+// tutorial's BRPOP timeout of a second, scaled like the lesson's other
+// durations, so that the stall --sync-client shows keeps its size beside
+// the work; but at most a second, so that a run slowed down still notices an
+// idle queue (and, with --sync-client, Ctrl+C) within a second.
+func redisWait(clock *timing.Clock) time.Duration {
+	return min(clock.Real(time.Second), time.Second)
+}
+
 // workersLesson is lesson 12.
 type workersLesson struct {
 	redis      redisFlags
@@ -137,7 +150,7 @@ func (w *workersLesson) Info() Info {
 func (w *workersLesson) AddFlags(fs *pflag.FlagSet) {
 	w.redis.add(fs, "2,5,1,1")
 	fs.Var(countValue{&w.Workers, 1, 1000}, "workers", "how many worker coroutines")
-	fs.BoolVar(&w.SyncClient, "sync-client", false, "first call Redis synchronously inside the coroutines (the tutorial's trap), then the fix")
+	fs.BoolVar(&w.SyncClient, "sync-client", false, "first call Redis synchronously inside the coroutines (the tutorial's trap), then the fix (with --redis, --idle ends each run)")
 }
 
 func (w *workersLesson) Run(e *Env) error {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -51,13 +52,20 @@ func runCmd(t *testing.T, args ...string) (stdout, stderr string, code int) {
 // SIGINT" (cancel --interrupt) cancels the context instead, as the signal
 // handler in main does.
 func runCmdNow(ctx context.Context, args ...string) (string, string, int) {
-	var out, errb bytes.Buffer
+	var out bytes.Buffer
+	errOut, code := runCmdTo(ctx, &out, args...)
+	return out.String(), errOut, code
+}
+
+// runCmdTo is runCmdNow writing the standard output to out as it comes.
+func runCmdTo(ctx context.Context, out io.Writer, args ...string) (string, int) {
+	var errb bytes.Buffer
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	var mu sync.Mutex
 	var claimed context.CancelCauseFunc
 	ios := &IOStreams{
-		Out: &out, Err: &errb, In: strings.NewReader(""),
+		Out: out, Err: &errb, In: strings.NewReader(""),
 		ClaimInterrupt: func() (context.Context, func()) {
 			lctx, lcancel := context.WithCancelCause(ctx)
 			mu.Lock()
@@ -78,7 +86,7 @@ func runCmdNow(ctx context.Context, args ...string) (string, string, int) {
 		},
 	}
 	code := execute(ctx, ios, args)
-	return out.String(), errb.String(), code
+	return errb.String(), code
 }
 
 func golden(t *testing.T, name, got string) {

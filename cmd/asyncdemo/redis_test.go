@@ -107,6 +107,149 @@ func TestWorkersShareTheQueueAndTheSyncClientStallsThem(t *testing.T) {
 	}
 }
 
+// TestIdleEndsARunOnRedisWhenGiven: with --redis a lesson consumes until
+// Ctrl+C, unless --idle is given: then it stops once the queue has been idle
+// that long, as a run on the embedded Redis does, and exits 0.
+func TestIdleEndsARunOnRedisWhenGiven(t *testing.T) {
+	for _, args := range [][]string{
+		{"queue"}, {"queue", "--mode", "block"}, {"sms"}, {"workers"}, {"workers", "--sync-client"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			t.Parallel()
+			addr := redistest.Embedded(t)
+			rdb := redis.NewClient(&redis.Options{Addr: addr, DB: 3})
+			defer rdb.Close()
+			if err := rdb.LPush(context.Background(), "queue", "1").Err(); err != nil {
+				t.Fatal(err)
+			}
+			args = append(args, "--json", "--scale", "0.1", "--redis", "redis://"+addr+"/3", "--idle", "2")
+			if args[0] == "sms" {
+				args = append(args, "--url", startSMSAPI(t, 0.1))
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			out, errOut, code := runCmdNow(ctx, args...)
+			if code != exitOK || ctx.Err() != nil {
+				t.Fatalf("exit %d (%v), want 0: it should stop by itself: %s", code, ctx.Err(), errOut)
+			}
+			if got := doneValues(events(t, out)); !slices.Contains(got, "1") {
+				t.Errorf("done %q, want the 1 pushed", got)
+			}
+		})
+	}
+}
+
+// TestWorkersStopOnCtrlCWithRedis: with --redis, Ctrl+C stops the workers
+// whether they connect, wait in Redis, acknowledge a message or work on
+// one: exit 130, no panic, no worker carrying on. A message done stays
+// done; one in progress stays in the processing list, and the next run
+// recovers it.
+func TestWorkersStopOnCtrlCWithRedis(t *testing.T) {
+	for _, syncClient := range []bool{false, true} {
+		t.Run(fmt.Sprintf("sync-client=%v", syncClient), func(t *testing.T) {
+			t.Parallel()
+			addr := redistest.Embedded(t)
+			rdb := redis.NewClient(&redis.Options{Addr: addr, DB: 3})
+			defer rdb.Close()
+			ctx := context.Background()
+			processing := func() []string { v, _ := rdb.LRange(ctx, "queue:processing:asyncdemo", 0, -1).Result(); return v }
+			args := []string{"workers", "--json", "--scale", "0.1", "--redis", "redis://" + addr + "/3"}
+			if syncClient {
+				args = append(args, "--sync-client")
+			}
+			// run runs the lesson until its output so far makes until
+			// true, then presses Ctrl+C; it returns the output.
+			run := func(until func(out string) bool) string {
+				t.Helper()
+				runCtx, stop := context.WithCancel(ctx)
+				defer stop()
+				var out runWatcher
+				type exit struct {
+					errOut string
+					code   int
+				}
+				exited := make(chan exit, 1)
+				go func() {
+					errOut, code := runCmdTo(runCtx, &out, args...)
+					exited <- exit{errOut, code}
+				}()
+				for deadline := time.Now().Add(20 * time.Second); !until(string(out.Bytes())) && time.Now().Before(deadline); {
+					time.Sleep(time.Millisecond)
+				}
+				stop() // Ctrl+C
+				select {
+				case e := <-exited:
+					if e.code != exitInterrupted || e.errOut != "asyncdemo: interrupted\n" {
+						t.Fatalf("exit %d, stderr %q; want 130 and one line (Ctrl+C)\n%s", e.code, e.errOut, out.Bytes())
+					}
+				case <-time.After(10 * time.Second):
+					t.Fatalf("still running 10 s after Ctrl+C:\n%s", out.Bytes())
+				}
+				return string(out.Bytes())
+			}
+
+			run(func(string) bool { return true }) // while connecting
+			done := 0
+			for range 10 { // as the message is acknowledged, or right after
+				rdb.LPush(ctx, "queue", "1")
+				done += len(doneValues(events(t, run(func(out string) bool { return strings.Contains(out, "Done 1") }))))
+			}
+			// An acknowledgement cut short leaves its message to be done
+			// again: at least once, never lost.
+			if left := rdb.LLen(ctx, "queue").Val() + int64(len(processing())); int64(done)+left < 10 {
+				t.Fatalf("10 messages pushed, %d done, %d left in Redis: some were lost", done, left)
+			}
+			rdb.Del(ctx, "queue", "queue:processing:asyncdemo")
+			rdb.LPush(ctx, "queue", "30")
+			run(func(out string) bool { return strings.Contains(out, "Wait 30") })
+			if got := processing(); !slices.Equal(got, []string{"30"}) {
+				t.Fatalf("processing list %q after Ctrl+C, want the 30 in progress", got)
+			}
+			out := run(func(out string) bool { return strings.Contains(out, "Wait 30") })
+			if !strings.Contains(out, "recovered 1 message(s)") {
+				t.Errorf("the next run did not recover the 30:\n%s", out)
+			}
+		})
+	}
+}
+
+// TestSMSStopsOnCtrlCDuringACall: Ctrl+C while a call to the SMS API is in
+// progress is not a failed send (no alarm, no panic): the message stays in
+// the processing list for the next run, and the run's tasks are cancelled
+// and drained, not destroyed.
+func TestSMSStopsOnCtrlCDuringACall(t *testing.T) {
+	addr := redistest.Embedded(t)
+	rdb := redis.NewClient(&redis.Options{Addr: addr, DB: 3})
+	defer rdb.Close()
+	ctx := context.Background()
+	args := []string{"sms", "--mode", "poll", "--json", "--scale", "0.1", "--redis", "redis://" + addr + "/3", "--url", startSMSAPI(t, 0.1)}
+	for range 10 {
+		rdb.LPush(ctx, "queue", "5")
+		runCtx, stop := context.WithCancel(ctx)
+		var out runWatcher
+		go func() {
+			for deadline := time.Now().Add(20 * time.Second); !strings.Contains(string(out.Bytes()), "Waiting 5") && time.Now().Before(deadline); {
+				time.Sleep(time.Millisecond)
+			}
+			stop() // Ctrl+C
+		}()
+		errOut, code := runCmdTo(runCtx, &out, args...)
+		stop()
+		if code != exitInterrupted {
+			t.Fatalf("exit %d, want 130: %s\n%s", code, errOut, out.Bytes())
+		}
+		for _, bad := range []string{"sending failed", "error!", "Task was destroyed"} {
+			if strings.Contains(string(out.Bytes()), bad) {
+				t.Fatalf("after Ctrl+C during a call, %q:\n%s", bad, out.Bytes())
+			}
+		}
+		if got, _ := rdb.LRange(ctx, "queue:processing:asyncdemo", 0, -1).Result(); !slices.Equal(got, []string{"5"}) {
+			t.Fatalf("processing list %q after Ctrl+C, want the 5 in progress", got)
+		}
+		rdb.Del(ctx, "queue:processing:asyncdemo")
+	}
+}
+
 func TestPoisonMessagesAreDeadLetteredAndTheConsumerGoesOn(t *testing.T) {
 	srv := redistest.Real(t)
 	url := "redis://" + srv.Addr + "/3"

@@ -3,11 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"net"
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -151,43 +155,52 @@ var (
 	// What the Go lessons' producer does with --messages 4,2,5: one a
 	// second. No message ends when another is pushed or ends: no ties.
 	twinOneASecond = []twinPush{{0, "4"}, {1, "2"}, {2, "5"}}
+	// The tutorial's pushes, but the last 1 at 5.25 s, not 5.5 s, for
+	// workers --sync-client. There a worker's empty BRPOP holds the loop a
+	// whole wait (1 s, scaled), and a worker whose sleep ends meanwhile
+	// prints "Done" only after it. With the tutorial's pushes, the last 1
+	// is done at 6.5 s, its worker's next wait ends at 7.5 s, and so does
+	// the 5's sleep, pushed at 2.5 s: which of the two comes first is a
+	// matter of a millisecond, and "Done 5" comes at 9.5 s or at 10.5 s,
+	// on either side. At 5.25 s the wait ends at 7.25 s, a quarter of a
+	// second before the sleep.
+	twinSyncScript = []twinPush{{0, "2"}, {2.5, "5"}, {3.5, "1"}, {5.25, "1"}}
 )
 
-// TestTwinFidelityRedis runs lessons 10 to 12 on both sides, each against
-// a Redis of its own (an embedded miniredis over a real socket). The test
-// is the producer: it pushes the same messages at the same moments to
-// both, as the tutorial's redis-cli session did.
+// TestTwinFidelityRedis runs lessons 10 to 12 on both sides with --redis,
+// each against a Redis of its own (an embedded miniredis over a real
+// socket). The test is the producer: it pushes the same messages at the
+// same moments to both, as the tutorial's redis-cli session did.
 //
-// queue and sms run with --redis on both sides, so each consumes until
-// Ctrl+C: once every message has been acknowledged (the queue and the
-// processing list are empty), the test interrupts them, the Go lesson
-// through its context and the twin with a real SIGINT.
-//
-// workers cannot be interrupted that way yet: the Go lesson panics when
-// Ctrl+C finds its workers waiting for Redis (see DIFFERENCES.md). So its Go
-// side runs in its embedded mode, with its own producer playing the same
-// script and stopping once the queue has been idle for --idle; the twin
-// gets --redis and --idle, and stops the same way. The Go producer's
-// "LPUSH queue ..." events are left out of the comparison.
+// Without --idle each side consumes until Ctrl+C: once every message has
+// been acknowledged (the queue and the processing list are empty), the test
+// interrupts it, the Go lesson through its context and the twin with a
+// real SIGINT, and both must exit as Ctrl+C makes them. With --idle each
+// side stops by itself once the queue has been idle that long, and exits 0.
+// workers --sync-client makes two runs, "sync-client" then "workers", each
+// consuming the script: the test plays it again once the first run has
+// ended (its total is printed), so that both runs start with the first
+// messages there, as the Go lesson's own producer does.
 func TestTwinFidelityRedis(t *testing.T) {
 	cases := []struct {
 		name   string
 		args   []string
 		script []twinPush
-		// embedded: the Go side uses its embedded Redis and its own
-		// producer, playing the same script (--messages, if given), and
-		// ends when idle.
-		embedded bool
-		messages string
 	}{
-		{"queue --mode poll, the tutorial's pushes", []string{"queue", "--mode", "poll"}, twinQueueScript, false, ""},
-		{"queue --mode block, the tutorial's pushes", []string{"queue", "--mode", "block"}, twinQueueScript, false, ""},
-		{"queue, messages 3,1,2,1 at once", []string{"queue"}, twinBatch, false, ""},
-		{"sms, messages 5,1,1", []string{"sms"}, twinSMSScript, false, ""},
-		{"sms --timeout 4: the failure path", []string{"sms", "--timeout", "4"}, twinSMSScript, false, ""},
-		{"workers, the tutorial's pushes", []string{"workers"}, twinQueueScript, true, ""},
-		{"workers --workers 3, messages 4,2,5", []string{"workers", "--workers", "3"}, twinOneASecond, true, "4,2,5"},
+		{"queue --mode poll, the tutorial's pushes", []string{"queue", "--mode", "poll"}, twinQueueScript},
+		{"queue --mode block, the tutorial's pushes", []string{"queue", "--mode", "block"}, twinQueueScript},
+		{"queue, messages 3,1,2,1 at once", []string{"queue"}, twinBatch},
+		{"queue --idle 3: ends when idle", []string{"queue", "--idle", "3"}, twinQueueScript},
+		{"sms, messages 5,1,1", []string{"sms"}, twinSMSScript},
+		{"sms --timeout 4: the failure path", []string{"sms", "--timeout", "4"}, twinSMSScript},
+		{"sms --idle 3: ends when idle", []string{"sms", "--idle", "3"}, twinSMSScript},
+		{"workers, the tutorial's pushes", []string{"workers"}, twinQueueScript},
+		{"workers --workers 3, messages 4,2,5", []string{"workers", "--workers", "3"}, twinOneASecond},
+		{"workers --sync-client --idle 3: both runs", []string{"workers", "--sync-client", "--idle", "3"}, twinSyncScript},
 	}
+	// At --scale 0.1 the lessons' seconds are 100 ms: the shortest sleep,
+	// a poll interval, and the wait of a worker in BLMOVE, all scaled.
+	// (queue --mode block and sms wait 1 s in BLMOVE at any scale.)
 	const scale = 0.1
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -198,85 +211,102 @@ func TestTwinFidelityRedis(t *testing.T) {
 			if lesson == "sms" {
 				flags = append(flags, "--url", startSMSAPI(t, scale))
 			}
+			idle := slices.Contains(flags, "--idle")
+			runs := 1
+			if slices.Contains(flags, "--sync-client") {
+				runs = 2 // "sync-client", then "workers"
+			}
 			tol := twinTolerance()
 			tol.Slack = 150 * time.Millisecond // a poll interval (1 s at --scale 0.1)
 			tol.Tasks = lesson != "workers"    // which worker takes a message is up to the scheduler
-			if slices.Contains(flags, "block") || lesson == "sms" {
-				// Waiting in BLMOVE, go-redis notices Ctrl+C only when the
-				// wait's one second is up; redis-py at once.
+			switch {
+			case slices.Contains(flags, "block") || lesson == "sms":
+				// Waiting in BLMOVE (1 s, unscaled), go-redis notices
+				// Ctrl+C only when the wait is up, redis-py at once; and
+				// each side notices an idle queue between two waits.
 				tol.TotalSlack = time.Second
+			case idle:
+				// Each side notices an idle queue between two polls or,
+				// in workers, between two waits in Redis: 100 ms apart.
+				tol.TotalSlack = time.Duration(scale * float64(time.Second))
 			}
 
-			var goOut []byte
-			pyFlags := flags
-			if c.embedded {
-				args := []string{lesson, "--idle", "3"}
-				if c.messages != "" {
-					args = append(args, "--messages", c.messages)
+			goOut := consumeScript(t, c.script, scale, runs, !idle, func(ctx context.Context, url string, out io.Writer) error {
+				errOut, code := runCmdTo(ctx, out, append([]string{lesson}, append(flags, "--redis", url)...)...)
+				want := exitInterrupted
+				if idle {
+					want = exitOK
 				}
-				out, errOut, code := runCmdNow(context.Background(), append(args, flags...)...)
-				if code != exitOK {
-					t.Fatalf("go: exit %d: %s", code, errOut)
+				if code != want {
+					return fmt.Errorf("exit %d, want %d: %s", code, want, errOut)
 				}
-				goOut = withoutProducer(t, out)
-				pyFlags = append(slices.Clone(flags), "--idle", "3")
-				// Both end by noticing the idle queue between one-second
-				// waits in Redis (BLMOVE's timeout, unscaled).
-				tol.TotalSlack = time.Second
-			} else {
-				goOut = consumeScript(t, c.script, scale, true, func(ctx context.Context, url string) ([]byte, error) {
-					out, errOut, code := runCmdNow(ctx, append([]string{lesson}, append(flags, "--redis", url)...)...)
-					if code != exitInterrupted {
-						return nil, errors.New("exit " + strconv.Itoa(code) + ", want 130 (Ctrl+C): " + errOut)
-					}
-					return []byte(out), nil
-				})
-			}
-			pyOut := consumeScript(t, c.script, scale, !c.embedded, func(ctx context.Context, url string) ([]byte, error) {
-				var out bytes.Buffer
-				err := twin.Runner{Python: python}.Run(ctx, lesson, append(pyFlags, "--redis", url), &out)
+				return nil
+			})
+			pyOut := consumeScript(t, c.script, scale, runs, !idle, func(ctx context.Context, url string, out io.Writer) error {
+				var stderr bytes.Buffer
+				err := twin.Runner{Python: python, Stderr: &stderr}.Run(ctx, lesson, append(flags, "--redis", url), out)
 				switch {
-				case c.embedded && err != nil:
-					return out.Bytes(), err
-				case !c.embedded && !errors.Is(err, context.Canceled):
-					return out.Bytes(), errors.New("want it stopped by Ctrl+C, got " + errString(err))
+				case idle && err != nil:
+					return err
+				case !idle && !errors.Is(err, context.Canceled):
+					return fmt.Errorf("want it stopped by Ctrl+C, got %v", err)
+				case !idle && (!strings.HasPrefix(stderr.String(), "interrupted\n") || strings.Contains(stderr.String(), "Traceback")):
+					return fmt.Errorf("stopped by Ctrl+C, it wrote %q, want \"interrupted\" first and no traceback", stderr.String())
 				}
-				return out.Bytes(), nil
+				return nil
 			})
 			checkTwin(t, string(goOut), pyOut, tol)
 		})
 	}
 }
 
-// withoutProducer drops the embedded producer's events from JSON Lines.
-func withoutProducer(t *testing.T, out string) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	for _, e := range events(t, out) {
-		if e.Task == "producer" {
-			continue
-		}
-		line, err := e.MarshalJSON()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b.Write(append(line, '\n'))
-	}
-	return b.Bytes()
+// runWatcher keeps a consumer's standard output, JSON Lines, as it comes,
+// and tells when each of its runs ends (its total is printed). The zero
+// value keeps the output only.
+type runWatcher struct {
+	mu    sync.Mutex
+	out   bytes.Buffer
+	line  []byte      // the line being written
+	ended chan string // if not nil, gets each run's name once its total is printed
 }
 
-func errString(err error) string {
-	if err == nil {
-		return "no error"
+func (w *runWatcher) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.out.Write(p)
+	w.line = append(w.line, p...)
+	for {
+		i := bytes.IndexByte(w.line, '\n')
+		if i < 0 {
+			return len(p), nil
+		}
+		var e timing.Event
+		if json.Unmarshal(w.line[:i], &e) == nil && e.Kind == timing.KindSummary {
+			select {
+			case w.ended <- e.Run:
+			default: // nobody waits for this run's end
+			}
+		}
+		w.line = w.line[i+1:]
 	}
-	return err.Error()
+}
+
+func (w *runWatcher) Bytes() []byte {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return slices.Clone(w.out.Bytes())
 }
 
 // consumeScript starts a Redis, runs consumer against it with ctx, and
-// plays script to it. With interrupt it then cancels ctx (Ctrl+C) once
-// every message has been acknowledged; without, it waits for the consumer
-// to end by itself. It returns what the consumer printed.
-func consumeScript(t *testing.T, script []twinPush, scale float64, interrupt bool, consumer func(ctx context.Context, url string) ([]byte, error)) []byte {
+// plays script to it for each of the consumer's first runs: the messages
+// at 0 s are there before a run starts (the first run's before the
+// consumer starts, the next run's once the run before has ended), and the
+// script's clock starts when the consumer has taken them, whatever its
+// start-up took. With interrupt it then cancels ctx (Ctrl+C) once every
+// message has been acknowledged; without, it waits for the consumer to end
+// by itself. It returns what the consumer printed.
+func consumeScript(t *testing.T, script []twinPush, scale float64, runs int, interrupt bool,
+	consumer func(ctx context.Context, url string, out io.Writer) error) []byte {
 	t.Helper()
 	addr := redistest.Embedded(t)
 	rdb := redis.NewClient(&redis.Options{Addr: addr, DB: 3})
@@ -287,20 +317,14 @@ func consumeScript(t *testing.T, script []twinPush, scale float64, interrupt boo
 			t.Errorf("LPUSH %s: %v", v, err)
 		}
 	}
-	rest := script
-	for len(rest) > 0 && rest[0].at == 0 { // there before the consumer starts
-		push(rest[0].value)
-		rest = rest[1:]
+	pushFirst := func() []twinPush { // the messages at 0 s; it returns the rest
+		rest := script
+		for len(rest) > 0 && rest[0].at == 0 {
+			push(rest[0].value)
+			rest = rest[1:]
+		}
+		return rest
 	}
-	runCtx, stop := context.WithCancel(ctx)
-	defer stop()
-	var out []byte
-	var err error
-	var wg sync.WaitGroup
-	wg.Go(func() { out, err = consumer(runCtx, "redis://"+addr+"/3") })
-
-	// The script's clock starts when the consumer has taken the first
-	// messages, whatever its start-up took.
 	wait := func(what string, cond func() bool) bool {
 		deadline := time.Now().Add(20 * time.Second)
 		for !cond() {
@@ -313,26 +337,53 @@ func consumeScript(t *testing.T, script []twinPush, scale float64, interrupt boo
 		return true
 	}
 	llen := func(key string) int64 { n, _ := rdb.LLen(ctx, key).Result(); return n }
-	if wait("the consumer takes the first messages", func() bool { return llen("queue") == 0 }) {
+
+	out := &runWatcher{ended: make(chan string, 1)}
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	rest := pushFirst()
+	var err error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		err = consumer(runCtx, "redis://"+addr+"/3", out)
+	}()
+	for run := range runs {
+		if run > 0 {
+			select {
+			case <-out.ended: // the run before has ended
+			case <-done:
+				t.Errorf("the consumer ended after %d of %d runs", run, runs)
+			case <-time.After(20 * time.Second):
+				t.Errorf("after 20 s, run %d of %d has not ended", run, runs)
+			}
+			if t.Failed() {
+				break
+			}
+			rest = pushFirst()
+		}
+		if !wait("the consumer takes the first messages", func() bool { return llen("queue") == 0 }) {
+			break
+		}
 		start := time.Now()
 		for _, p := range rest {
 			time.Sleep(time.Until(start.Add(time.Duration(p.at * scale * float64(time.Second)))))
 			push(p.value)
 		}
-		if interrupt {
-			wait("every message is acknowledged", func() bool {
-				return llen("queue") == 0 && llen("queue:processing:asyncdemo") == 0
-			})
-		}
+	}
+	if interrupt && !t.Failed() {
+		wait("every message is acknowledged", func() bool {
+			return llen("queue") == 0 && llen("queue:processing:asyncdemo") == 0
+		})
 	}
 	if interrupt || t.Failed() {
 		stop() // Ctrl+C
 	}
-	wg.Wait()
+	<-done
 	if err != nil {
-		t.Fatalf("consumer: %v\n%s", err, out)
+		t.Fatalf("consumer: %v\n%s", err, out.Bytes())
 	}
-	return out
+	return out.Bytes()
 }
 
 // startSMSAPI serves the SMS API on a free loopback port for the test, its

@@ -66,7 +66,8 @@ func (q *Queue) Push(ctx context.Context, values ...string) error {
 func (q *Queue) Take(ctx context.Context, wait time.Duration) (string, error) {
 	var cmd *redis.StringCmd
 	if wait > 0 {
-		cmd = q.rdb.BLMove(ctx, q.key, q.ProcessingKey(), "RIGHT", "LEFT", wait)
+		cmd = redis.NewStringCmd(ctx, "blmove", q.key, q.ProcessingKey(), "RIGHT", "LEFT", wait.Seconds())
+		q.block(ctx, wait, cmd)
 	} else {
 		cmd = q.rdb.LMove(ctx, q.key, q.ProcessingKey(), "RIGHT", "LEFT")
 	}
@@ -79,7 +80,9 @@ func (q *Queue) Take(ctx context.Context, wait time.Duration) (string, error) {
 // the work is done, the message is lost: this is what Take fixes.
 func (q *Queue) TakeUnsafe(ctx context.Context, wait time.Duration) (string, error) {
 	if wait > 0 {
-		kv, err := q.rdb.BRPop(ctx, wait, q.key).Result()
+		cmd := redis.NewStringSliceCmd(ctx, "brpop", q.key, wait.Seconds())
+		q.block(ctx, wait, cmd)
+		kv, err := cmd.Result()
 		if err != nil {
 			return "", q.takeErr(err)
 		}
@@ -87,6 +90,19 @@ func (q *Queue) TakeUnsafe(ctx context.Context, wait time.Duration) (string, err
 	}
 	v, err := q.rdb.RPop(ctx, q.key).Result()
 	return v, q.takeErr(err)
+}
+
+// block sends cmd, a blocking command that waits up to wait, on a client
+// whose read timeout allows for the wait, as go-redis's own blocking
+// commands do. Those are not used: they send the timeout in whole seconds,
+// and a wait under a second as a whole second. Redis 6 and later take a
+// fraction of a second.
+func (q *Queue) block(ctx context.Context, wait time.Duration, cmd redis.Cmder) {
+	rdb := q.rdb
+	if rt := rdb.Options().ReadTimeout; rt > 0 {
+		rdb = rdb.WithTimeout(rt + wait)
+	}
+	rdb.Process(ctx, cmd)
 }
 
 func (q *Queue) takeErr(err error) error {

@@ -88,8 +88,10 @@ func TestTakeWaitsForAPush(t *testing.T) {
 		if _, err := q.Take(ctx, 100*time.Millisecond); !errors.Is(err, ErrEmpty) {
 			t.Errorf("Take(100ms) on an empty queue: %v, want ErrEmpty", err)
 		}
-		if waited := time.Since(start); waited < 90*time.Millisecond {
-			t.Errorf("Take(100ms) returned after %v: it did not wait", waited)
+		// Not a whole second, as go-redis's BLMove would wait: redis-server
+		// checks timeouts 10 times a second, miniredis at once.
+		if waited := time.Since(start); waited < 90*time.Millisecond || waited > 500*time.Millisecond {
+			t.Errorf("Take(100ms) returned after %v", waited)
 		}
 		go func() {
 			time.Sleep(50 * time.Millisecond)
@@ -97,6 +99,23 @@ func TestTakeWaitsForAPush(t *testing.T) {
 		}()
 		if v, err := q.Take(ctx, 5*time.Second); err != nil || v != "7" {
 			t.Errorf("Take(5s) = %q, %v; want the pushed 7", v, err)
+		}
+	})
+}
+
+// TestTakeWaitsLongerThanTheReadTimeout: a wait longer than the client's
+// read timeout is not taken for a dead server.
+func TestTakeWaitsLongerThanTheReadTimeout(t *testing.T) {
+	servers(t, func(t *testing.T, rdb *redis.Client) {
+		ctx := context.Background()
+		short := redis.NewClient(&redis.Options{Addr: rdb.Options().Addr, DB: 3, ReadTimeout: 200 * time.Millisecond})
+		defer short.Close()
+		q := New(short, "queue", "c1")
+		if _, err := q.Take(ctx, 500*time.Millisecond); !errors.Is(err, ErrEmpty) {
+			t.Errorf("Take(500ms) with a read timeout of 200ms: %v, want ErrEmpty", err)
+		}
+		if _, err := q.TakeUnsafe(ctx, 500*time.Millisecond); !errors.Is(err, ErrEmpty) {
+			t.Errorf("TakeUnsafe(500ms) with a read timeout of 200ms: %v, want ErrEmpty", err)
 		}
 	})
 }
@@ -184,6 +203,13 @@ func TestTakeUnsafeLosesAMessageIfTheConsumerDies(t *testing.T) {
 		q.Push(ctx, "6")
 		if v, err := q.TakeUnsafe(ctx, time.Second); err != nil || v != "6" {
 			t.Errorf("blocking TakeUnsafe = %q, %v", v, err)
+		}
+		start := time.Now()
+		if _, err := q.TakeUnsafe(ctx, 100*time.Millisecond); !errors.Is(err, ErrEmpty) {
+			t.Errorf("TakeUnsafe(100ms) on an empty queue: %v, want ErrEmpty", err)
+		}
+		if waited := time.Since(start); waited < 90*time.Millisecond || waited > 500*time.Millisecond {
+			t.Errorf("TakeUnsafe(100ms) returned after %v", waited)
 		}
 	})
 }

@@ -22,28 +22,25 @@ p = parser("workers", __doc__)
 redis_flags(p, messages="2,5,1,1", mode="poll")
 p.add_argument("--workers", type=count(1, 1000), default=2, help="how many worker coroutines")
 p.add_argument("--sync-client", action="store_true",
-               help="first call Redis synchronously inside the coroutines (the tutorial's trap), then the fix")
+               help="first call Redis synchronously inside the coroutines (the tutorial's trap), then the fix "
+                    "(--idle ends each run)")
 opts = p.parse_args()
 rec = Recorder(opts)
+# How long a worker waits in Redis for a message: BRPOP's 1 s, scaled like
+# the other durations, but at most a second, so that idleness (and Ctrl+C
+# with --sync-client) is noticed within a second.
+WAIT = min(1.0, opts.scale)
 
 
-async def worker(shared, sync_client):
+async def worker(queue, blocking):
     rec.say("Start worker")
-    # A connection of its own: a worker waiting in BLMOVE holds one anyway,
-    # and redis-py 4.3's pool checks each connection it hands out under
-    # async_timeout, where a Ctrl+C cancellation can be mistaken for a
-    # timeout and lost.
-    queue = await AsyncQueue(opts, rec, share=shared).open(recover=False, single=True)
-    blocking = SyncQueue(opts, rec, share=shared, recover=False) if sync_client else None
     try:
-        while True:
+        while not queue.idle():  # with --idle, stop once the queue has been idle that long
             if blocking:
-                msg = blocking.take(1)  # the tutorial's rcon.brpop(...) in a coroutine: the whole loop waits here
+                msg = blocking.take(WAIT)  # the tutorial's rcon.brpop(...) in a coroutine: the whole loop waits here
             else:
-                msg = await queue.take(1)  # awaited: the loop runs the other workers meanwhile
-            if msg is None:  # Redis had nothing for a second
-                if queue.idle():
-                    return
+                msg = await queue.take(WAIT)  # awaited: the loop runs the other workers meanwhile
+            if msg is None:  # nothing came within WAIT
                 await asyncio.sleep(0)  # let the other workers have a turn
                 continue
             x, reason = queue.parse(msg)
@@ -68,9 +65,17 @@ async def run_workers(sync_client):
     # not tell Ctrl+C apart.)
     recovery = await asyncio.create_task(AsyncQueue(opts, rec).open())
     await asyncio.create_task(recovery.close())
+    # A connection for each worker, all made before the workers start (gather
+    # runs each in a task of its own): a worker waiting in BLMOVE holds one
+    # anyway, and redis-py 4.3's pool checks each connection it hands out
+    # under async_timeout, where a Ctrl+C cancellation can be mistaken for a
+    # timeout and lost.
+    queues = await asyncio.gather(*(AsyncQueue(opts, rec, share=recovery).open(recover=False, single=True)
+                                    for _ in range(opts.workers)))
     async with asyncio.TaskGroup() as tg:
-        for i in range(opts.workers):
-            tg.create_task(worker(recovery, sync_client), name=f"worker-{i + 1}")
+        for i, queue in enumerate(queues):
+            blocking = SyncQueue(opts, rec, share=recovery, recover=False) if sync_client else None
+            tg.create_task(worker(queue, blocking), name=f"worker-{i + 1}")
 
 
 def lesson():
