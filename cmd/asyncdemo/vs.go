@@ -5,7 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -24,29 +24,35 @@ type twinRun struct {
 
 // runTwin runs the lesson's Python twin with the same flags (and extra,
 // from a TwinHost). With --json it writes the twin's events (style
-// "python") after the Go ones and returns nil. Otherwise it prints the
-// twin's events as they happen, as the Go run's were, and returns the
-// twin's runs, with their spans for the timeline, and the comparison.
+// "python") after the Go ones. Otherwise it prints the twin's events as
+// they happen, as the Go run's were. It returns the twin's runs, with
+// their spans for the timeline and the trace, and the comparison.
 func runTwin(ctx context.Context, opts *Options, info demos.Info, env *demos.Env, extra []string) (*twinRun, error) {
 	args := append(slices.Clone(opts.args), extra...)
 	args = append(args, ctrlCAt(info, env, opts)...)
-	args = append(args, "--json")
+	args = append(args, "--json", "--spans")
 	r := twin.Runner{Python: opts.Python}
+	live := &liveEvents{ctx: ctx, printer: env.Printer}
 	if opts.JSON {
-		if err := r.Run(ctx, info.Name, args, opts.IO.Out); err != nil {
-			return nil, fmt.Errorf("--vs python: %w", err)
-		}
-		return nil, nil
+		live.json = opts.IO.Out
 	}
 	if python, _ := r.Interpreter(ctx, info.Name); python != "" {
 		r.Python = python // found once; Run reports what it lacks
-		env.Printer.Note(fmt.Sprintf("Now the same lesson in CPython: %s %s.py %s", filepath.Base(python), info.Name,
-			strings.Join(opts.args, " ")))
+		if env.Printer != nil {
+			version, _ := twin.Version(ctx, python)
+			env.Printer.Note(fmt.Sprintf("Now the same lesson in CPython %s (%s): %s.py %s", version, python, info.Name,
+				strings.Join(opts.args, " ")))
+			if env.Style == demos.StyleGo {
+				env.Printer.Note("The twin is the tutorial's program in modern Python, as --style aio runs it; the go style does the job the Go way, so expect the two to differ.")
+			}
+		}
 	}
-	live := &liveEvents{printer: env.Printer}
-	err := r.Run(ctx, info.Name, append(args, "--spans"), live)
+	err := r.Run(ctx, info.Name, args, live)
 	if err == nil {
 		err = live.close()
+	}
+	if err == nil && len(live.events) == 0 {
+		err = fmt.Errorf("%s printed no events", r.Python)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("--vs python: %w", err)
@@ -61,11 +67,15 @@ func runTwin(ctx context.Context, opts *Options, info demos.Info, env *demos.Env
 	return &twinRun{runs: twin.Runs(pyEvents), report: twin.Compare(goEvents, pyEvents, twin.ToleranceFor(info.Name))}, nil
 }
 
-// liveEvents reads a twin's JSON Lines as it writes them: it prints each
-// event with the printer, under a heading for each run, as the Go run was
-// printed, and keeps them all.
+// liveEvents reads a twin's JSON Lines as it writes them and keeps them
+// all. It prints each event with the printer, under a heading for each
+// run, as the Go run was printed; or, with json set, copies the lines of
+// the --json schema there (not the spans and marks). Once ctx is done it
+// prints no more: what a twin says as it stops is not the lesson.
 type liveEvents struct {
+	ctx     context.Context
 	printer *timing.Printer
+	json    io.Writer
 	events  []timing.Event
 	partial []byte // the start of a line not yet complete
 	run     string
@@ -96,9 +106,18 @@ func (l *liveEvents) line(line []byte) {
 		return
 	}
 	l.events = append(l.events, e)
-	switch e.Kind {
-	case twin.KindSpan, twin.KindMark: // for the timeline
+	switch {
+	case e.Kind == twin.KindSpan || e.Kind == twin.KindMark: // for the timeline
 		return
+	case l.ctx.Err() != nil:
+		return
+	case l.json != nil:
+		if _, err := l.json.Write(slices.Concat(line, []byte{'\n'})); err != nil {
+			l.err = err
+		}
+		return
+	}
+	switch e.Kind {
 	case timing.KindEvent, timing.KindState, timing.KindSummary:
 		if e.Run != l.run {
 			l.run = e.Run

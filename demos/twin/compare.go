@@ -191,6 +191,10 @@ type Row struct {
 	Run        string
 	Go, Python *timing.Event // nil where that side has nothing here
 	Diff       string        // "" when the two agree within the tolerance
+	// Moved: the two sides printed this row's events in another order,
+	// where the order is left open (a set, two threads, events of one
+	// instant); each column shows its side's events in the order printed.
+	Moved bool
 }
 
 // Difference is one way the Python run differs from the Go run.
@@ -207,6 +211,8 @@ func (d Difference) String() string {
 		return fmt.Sprintf("%s: python lacks %s", d.Run, d.Go)
 	case "extra":
 		return fmt.Sprintf("%s: python adds %s", d.Run, d.Python)
+	case "order":
+		return fmt.Sprintf("%s: order differs: %s comes elsewhere in python's order (at %s)", d.Run, d.Go, d.Python)
 	}
 	return fmt.Sprintf("%s: %s differs: go %s, python %s", d.Run, d.Kind, orNothing(d.Go), orNothing(d.Python))
 }
@@ -331,23 +337,35 @@ func describe(e *timing.Event) string {
 }
 
 func (r *Report) compareRun(g, p run, tol Tolerance) {
-	ge := canonicalOrder(g.name, g.events, tol)
-	pe := canonicalOrder(p.name, p.events, tol)
-	for _, m := range align(ge, pe) {
-		row := Row{Run: g.name, Go: m.g, Python: m.p}
-		var d Difference
+	ge, gBlock := canonicalOrder(g.name, g.events, tol)
+	pe, pBlock := canonicalOrder(p.name, p.events, tol)
+	ms := rejoin(align(ge, pe), g.name, g.events, p.events, tol)
+	rows := make([]Row, len(ms))
+	diffs := make([]Difference, len(ms))
+	for i, m := range ms {
+		rows[i] = Row{Run: g.name, Go: m.g, Python: m.p, Moved: m.moved}
 		switch {
 		case m.p == nil:
-			d = Difference{Run: g.name, Kind: "missing", Go: describe(m.g)}
+			diffs[i] = Difference{Run: g.name, Kind: "missing", Go: describe(m.g)}
 		case m.g == nil:
-			d = Difference{Run: g.name, Kind: "extra", Python: describe(m.p)}
+			diffs[i] = Difference{Run: g.name, Kind: "extra", Python: describe(m.p)}
+		case m.order:
+			diffs[i] = Difference{Run: g.name, Kind: "order", Go: describe(m.g), Python: fmt.Sprintf("%.3fs", m.p.T.Seconds())}
 		case tol.Tasks && m.g.Task != m.p.Task:
-			d = Difference{Run: g.name, Kind: "task", Go: fmt.Sprintf("%q for %s", m.g.Task, describe(m.g)), Python: fmt.Sprintf("%q", m.p.Task)}
+			diffs[i] = Difference{Run: g.name, Kind: "task", Go: fmt.Sprintf("%q for %s", m.g.Task, describe(m.g)), Python: fmt.Sprintf("%q", m.p.Task)}
 		case tol.Times && !within(m.p.T, m.g.T, tol):
-			d = Difference{Run: g.name, Kind: "time", Go: describe(m.g), Python: fmt.Sprintf("%.3fs", m.p.T.Seconds())}
+			diffs[i] = Difference{Run: g.name, Kind: "time", Go: describe(m.g), Python: fmt.Sprintf("%.3fs", m.p.T.Seconds())}
 		}
-		r.add(row, d)
 	}
+	asPrinted(rows, indexes(g.events), indexes(p.events), gBlock, pBlock)
+	for i := range rows {
+		r.add(rows[i], diffs[i])
+	}
+	r.compareTotals(g, p, tol)
+}
+
+// compareTotals adds the row of the two runs' totals.
+func (r *Report) compareTotals(g, p run, tol Tolerance) {
 	row := Row{Run: g.name, Go: g.summary, Python: p.summary}
 	var d Difference
 	switch {
@@ -379,9 +397,11 @@ func within(got, want time.Duration, tol Tolerance) bool {
 
 // canonicalOrder returns evs with each instant's reorderable events in a
 // canonical order (see Order), so that the two sides can be compared
-// position by position.
-func canonicalOrder(runName string, evs []*timing.Event, tol Tolerance) []*timing.Event {
+// position by position, and which instant each reorderable event is in
+// (events in no such instant are not in the map).
+func canonicalOrder(runName string, evs []*timing.Event, tol Tolerance) ([]*timing.Event, map[*timing.Event]int) {
 	out := slices.Clone(evs)
+	block := map[*timing.Event]int{}
 	orders := make([]Order, len(out))
 	for i, e := range out {
 		orders[i] = tol.Order(runName, *e)
@@ -395,10 +415,86 @@ func canonicalOrder(runName string, evs []*timing.Event, tol Tolerance) []*timin
 		for j < len(out) && orders[j].Stream != "" && out[j].T-out[i].T <= tol.Tie {
 			j++
 		}
+		for _, e := range out[i:j] {
+			block[e] = i
+		}
 		sortBlock(out[i:j], orders[i:j])
 		i = j
 	}
-	return out
+	return out, block
+}
+
+// streams returns, for each Order.Stream of a run's events, the keys of
+// its events in the order printed, except that each stretch of one
+// instant's Set events is sorted (a set has no order).
+func streams(runName string, evs []*timing.Event, tol Tolerance) map[string][]string {
+	seq := map[string][]string{}
+	setStart := map[string]int{}        // where the stream's current stretch of Set events starts in seq
+	setAt := map[string]time.Duration{} // and the time of its first event
+	for _, e := range evs {
+		o := tol.Order(runName, *e)
+		if o.Stream == "" {
+			continue
+		}
+		k := key(e)
+		start, inSet := setStart[o.Stream]
+		switch {
+		case o.Set && inSet && e.T-setAt[o.Stream] <= tol.Tie:
+			seq[o.Stream] = append(seq[o.Stream], k)
+			slices.Sort(seq[o.Stream][start:])
+		case o.Set:
+			setStart[o.Stream], setAt[o.Stream] = len(seq[o.Stream]), e.T
+			seq[o.Stream] = append(seq[o.Stream], k)
+		default:
+			delete(setStart, o.Stream)
+			seq[o.Stream] = append(seq[o.Stream], k)
+		}
+	}
+	return seq
+}
+
+// indexes maps each event to its place in the order printed.
+func indexes(evs []*timing.Event) map[*timing.Event]int {
+	m := make(map[*timing.Event]int, len(evs))
+	for i, e := range evs {
+		m[e] = i
+	}
+	return m
+}
+
+// asPrinted puts each column of the rows back in the order its side
+// printed it, within each stretch of rows whose events share an instant
+// where the order is left open (canonicalOrder sorted them to compare
+// them), and marks the rows whose two events then differ as Moved.
+func asPrinted(rows []Row, gAt, pAt, gBlock, pBlock map[*timing.Event]int) {
+	for i := 0; i < len(rows); {
+		gb, gok := gBlock[rows[i].Go]
+		pb, pok := pBlock[rows[i].Python]
+		j := i + 1
+		for gok && pok && j < len(rows) && rows[j].Go != nil && rows[j].Python != nil &&
+			gBlock[rows[j].Go] == gb && pBlock[rows[j].Python] == pb && hasKey(gBlock, rows[j].Go) && hasKey(pBlock, rows[j].Python) {
+			j++
+		}
+		if j-i > 1 {
+			stretch := rows[i:j]
+			gs, ps := make([]*timing.Event, len(stretch)), make([]*timing.Event, len(stretch))
+			for k, row := range stretch {
+				gs[k], ps[k] = row.Go, row.Python
+			}
+			slices.SortFunc(gs, func(a, b *timing.Event) int { return cmp.Compare(gAt[a], gAt[b]) })
+			slices.SortFunc(ps, func(a, b *timing.Event) int { return cmp.Compare(pAt[a], pAt[b]) })
+			for k := range stretch {
+				stretch[k].Go, stretch[k].Python = gs[k], ps[k]
+				stretch[k].Moved = stretch[k].Moved || key(gs[k]) != key(ps[k])
+			}
+		}
+		i = j
+	}
+}
+
+func hasKey(m map[*timing.Event]int, e *timing.Event) bool {
+	_, ok := m[e]
+	return ok
 }
 
 // sortBlock orders one instant's events: by stream, keeping each stream's
@@ -428,8 +524,43 @@ func sortBlock(evs []*timing.Event, orders []Order) {
 	}
 }
 
-// match is one row of an alignment: both events, or one of them.
-type match struct{ g, p *timing.Event }
+// match is one row of an alignment: both events, or one of them. A
+// rejoined match (see rejoin) is moved, or, where the order is fixed, an
+// order difference.
+type match struct {
+	g, p         *timing.Event
+	moved, order bool
+}
+
+// rejoin pairs what align left unmatched on both sides: an event only Go
+// has and the same event only Python has, at about the same time, are one
+// event printed at another place in the order. Where that order is left
+// open (the event has an Order.Stream, and each side printed its stream's
+// events in the same order: only its place among other streams' events
+// differs, across the edge of an instant) that is no difference, and the
+// match is moved; otherwise it is an order difference. Python's unmatched
+// row is dropped; the match takes Go's place.
+func rejoin(ms []match, runName string, goEvs, pyEvs []*timing.Event, tol Tolerance) []match {
+	gSeq, pSeq := streams(runName, goEvs, tol), streams(runName, pyEvs, tol)
+	for i := range ms {
+		if ms[i].p != nil || ms[i].g == nil {
+			continue
+		}
+		g := ms[i].g
+		for j := range ms {
+			p := ms[j].p
+			if ms[j].g != nil || p == nil || key(p) != key(g) || (tol.Times && !within(p.T, g.T, tol)) {
+				continue
+			}
+			stream := tol.Order(runName, *g).Stream
+			open := stream != "" && slices.Equal(gSeq[stream], pSeq[stream])
+			ms[i] = match{g: g, p: p, moved: true, order: !open}
+			ms[j] = match{}
+			break
+		}
+	}
+	return slices.DeleteFunc(ms, func(m match) bool { return m.g == nil && m.p == nil })
+}
 
 // align matches the two sequences by their keys with a longest common
 // subsequence; what is left over on either side is unmatched.
@@ -481,7 +612,7 @@ func align(ge, pe []*timing.Event) []match {
 	for i < n || j < m {
 		switch {
 		case i < n && j < m && gk[i] == pk[j]:
-			out = append(out, match{ge[i], pe[j]})
+			out = append(out, match{g: ge[i], p: pe[j]})
 			i, j = i+1, j+1
 		case j == m || (i < n && lcs[i+1][j] >= lcs[i][j+1]):
 			out = append(out, match{g: ge[i]})
@@ -497,7 +628,9 @@ func align(ge, pe []*timing.Event) []match {
 // WriteTo writes the report as two columns, Go on the left and Python on
 // the right, run by run, in the human output's form, each row marked: a
 // space when the two agree, ≠ when they differ, < or > when only Go or only
-// Python has the row. The differences follow.
+// Python has the row, ~ where the two printed the same events in another
+// order that is left open. A legend of the marks used and the
+// differences follow.
 func (r Report) WriteTo(w io.Writer) (int64, error) {
 	total := r.Width
 	if total <= 0 {
@@ -509,6 +642,7 @@ func (r Report) WriteTo(w io.Writer) (int64, error) {
 		goLabel = "go (aio)"
 	}
 	var b strings.Builder
+	marks := map[string]bool{}
 	current := "\x00"
 	for _, row := range r.Rows {
 		label := row.Run
@@ -528,11 +662,28 @@ func (r Report) WriteTo(w io.Writer) (int64, error) {
 			mark = ">"
 		case row.Diff != "":
 			mark = "≠"
+		case row.Moved:
+			mark = "~"
 		}
+		marks[mark] = true
 		fmt.Fprintf(&b, "%s %s  %s\n", mark, fit(cell(row.Go), width), strings.TrimRight(fit(cell(row.Python), width), " "))
+	}
+	var legend []string
+	for _, m := range []struct{ mark, means string }{
+		{"≠", "differs"}, {"<", "only Go"}, {">", "only Python"}, {"~", "same events, printed in another order where it is left open"},
+	} {
+		if marks[m.mark] {
+			legend = append(legend, m.mark+" "+m.means)
+		}
+	}
+	if legend != nil {
+		fmt.Fprintf(&b, "  (%s)\n", strings.Join(legend, "; "))
 	}
 	if len(r.Differences) == 0 && len(r.Rows) > 0 {
 		what := "the same events in the same order"
+		if marks["~"] {
+			what = "the same events, in the same order except where it is left open (~)"
+		}
 		if !r.tol.Tasks {
 			what += " (tasks aside)"
 		}

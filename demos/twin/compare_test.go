@@ -66,11 +66,11 @@ func TestCompareFindsEachKindOfDifference(t *testing.T) {
 			return append(e[:3:3], append([]timing.Event{ev("concurrent", 1, "", "Waiting: 8")}, e[3:]...)...)
 		}, "extra"},
 		{"a different text", func(e []timing.Event) []timing.Event { e[3].Text = "Task ret: Done after 3s"; return e }, "missing"},
-		{"results in another order", func(e []timing.Event) []timing.Event { e[3], e[5] = e[5], e[3]; return e }, "missing"},
+		{"results in another order", func(e []timing.Event) []timing.Event { e[3], e[5] = e[5], e[3]; return e }, "order"},
 		{"the work started in another order", func(e []timing.Event) []timing.Event {
 			e[0], e[1] = e[1], e[0]
 			return e
-		}, "missing"},
+		}, "order"},
 		{"another task", func(e []timing.Event) []timing.Event { e[0].Task = "Task-2"; return e }, "task"},
 		{"a late event", func(e []timing.Event) []timing.Event { e[3].T = ms(700); return e }, "time"},
 		{"a run twice as long", func(e []timing.Event) []timing.Event { e[6].Elapsed = ms(800); return e }, "total"},

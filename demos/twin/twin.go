@@ -24,6 +24,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"syscall"
@@ -101,11 +102,11 @@ type Runner struct {
 var candidates = []string{"python3", "/usr/bin/python3"}
 
 // Interpreter returns the interpreter r would run lesson's twin with. The
-// error wraps ErrNoPython if there is none. If none of the candidates is
-// 3.11 or newer, it returns the first with an error wrapping ErrOldPython;
-// if the lesson needs modules that no candidate has, the first suitable one
-// with an error wrapping ErrMissingModules. [Runner.Run] runs the twin
-// anyway in those two cases, and the twin says what is missing.
+// error wraps ErrNoPython if there is none (or --python names no Python),
+// and ErrOldPython if it is older than 3.11. If the lesson needs modules
+// that no suitable candidate has, it returns the first suitable one with
+// an error wrapping ErrMissingModules: [Runner.Run] runs the twin anyway
+// then, and the twin says, in one line, what is missing.
 func (r Runner) Interpreter(ctx context.Context, lesson string) (string, error) {
 	if r.Python != "" {
 		path, err := exec.LookPath(r.Python)
@@ -117,6 +118,13 @@ func (r Runner) Interpreter(ctx context.Context, lesson string) (string, error) 
 				why = err.Error()
 			}
 			return "", fmt.Errorf("--python %s: %s; %w", r.Python, why, ErrNoPython)
+		}
+		v, err := Version(ctx, path)
+		switch {
+		case err != nil:
+			return "", fmt.Errorf("--python %s: %v; %w", r.Python, err, ErrNoPython)
+		case !recentEnough(v):
+			return "", fmt.Errorf("--python %s is Python %s: %w", r.Python, v, ErrOldPython)
 		}
 		return path, nil
 	}
@@ -130,9 +138,12 @@ func (r Runner) Interpreter(ctx context.Context, lesson string) (string, error) 
 	if len(found) == 0 {
 		return "", fmt.Errorf("python3 is not on PATH; %w", ErrNoPython)
 	}
-	recent := ""
+	recent, oldest := "", ""
 	for _, path := range found {
-		if probe(ctx, path, "import sys; sys.exit(sys.version_info < (3, 11))") != nil {
+		if v, err := Version(ctx, path); err != nil || !recentEnough(v) {
+			if err == nil && oldest == "" {
+				oldest = path + " is Python " + v
+			}
 			continue
 		}
 		if recent == "" {
@@ -143,9 +154,34 @@ func (r Runner) Interpreter(ctx context.Context, lesson string) (string, error) 
 		}
 	}
 	if recent == "" {
-		return found[0], fmt.Errorf("%s: %w", found[0], ErrOldPython)
+		if oldest == "" {
+			return "", fmt.Errorf("%s: not a Python interpreter; %w", found[0], ErrNoPython)
+		}
+		return "", fmt.Errorf("%s: %w", oldest, ErrOldPython)
 	}
 	return recent, fmt.Errorf("%s has no redis and aiohttp modules: %w", recent, ErrMissingModules)
+}
+
+// Version returns the version of the Python at path, such as "3.11.2", or
+// an error if path is no Python (any Python: 2.7 answers too).
+func Version(ctx context.Context, path string) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, path, "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])").Output()
+	v := strings.TrimSpace(string(out))
+	if err != nil || !versionPattern.MatchString(v) {
+		return "", errors.New("not a Python interpreter")
+	}
+	return v, nil
+}
+
+var versionPattern = regexp.MustCompile(`^\d+\.\d+\.\d+$`)
+
+// recentEnough reports whether version v ("3.11.2") is 3.11 or newer.
+func recentEnough(v string) bool {
+	var major, minor int
+	fmt.Sscanf(v, "%d.%d", &major, &minor)
+	return major > 3 || (major == 3 && minor >= 11)
 }
 
 // probe runs code with the interpreter at path and reports how it went.
@@ -170,7 +206,7 @@ func (r Runner) Run(ctx context.Context, lesson string, args []string, stdout io
 		return fmt.Errorf("twin: no python twin for lesson %q", lesson)
 	}
 	python, err := r.Interpreter(ctx, lesson)
-	if err != nil && !errors.Is(err, ErrMissingModules) && !errors.Is(err, ErrOldPython) {
+	if err != nil && !errors.Is(err, ErrMissingModules) {
 		return err
 	}
 	dir, err := os.MkdirTemp("", "asyncdemo-twin-")
@@ -208,7 +244,7 @@ func (r Runner) Run(ctx context.Context, lesson string, args []string, stdout io
 	case errors.As(err, &exit) && exit.ExitCode() == exitMissingModules:
 		return fmt.Errorf("%w: %s", ErrMissingModules, tail.firstLine())
 	case errors.As(err, &exit) && exit.ExitCode() == exitOldPython:
-		return fmt.Errorf("%s: %w: %s", python, ErrOldPython, tail.firstLine())
+		return fmt.Errorf("%s: %w", python, ErrOldPython)
 	case errors.As(err, &exit):
 		return fmt.Errorf("twin of %s (%s): %w\n%s", lesson, python, err, tail.String())
 	}
@@ -217,6 +253,9 @@ func (r Runner) Run(ctx context.Context, lesson string, args []string, stdout io
 
 // killed reports whether cmd's process ended by SIGKILL.
 func killed(cmd *exec.Cmd) bool {
+	if cmd.ProcessState == nil { // it never started
+		return false
+	}
 	ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus)
 	return ok && ws.Signaled() && ws.Signal() == syscall.SIGKILL
 }

@@ -86,14 +86,23 @@ func TestEventsReadsJSONLines(t *testing.T) {
 	}
 }
 
-// fakePython writes a shell script that stands in for the interpreter.
+// fakePython writes a shell script that stands in for a Python 3.11
+// interpreter: it answers the version probe, and runs body for a twin.
 func fakePython(t *testing.T, body string) string {
+	t.Helper()
+	return fakePythonVersion(t, "3.11.9", body)
+}
+
+// fakePythonVersion is fakePython answering that it is version v ("" for
+// no answer, as a program that is no Python).
+func fakePythonVersion(t *testing.T, v, body string) string {
 	t.Helper()
 	if _, err := exec.LookPath("sh"); err != nil {
 		t.Skip("no sh to run a fake interpreter")
 	}
 	path := filepath.Join(t.TempDir(), "python3")
-	if err := os.WriteFile(path, []byte("#!/bin/sh\n"+body+"\n"), 0o755); err != nil {
+	probe := `if [ "$1" = -c ]; then echo ` + v + `; exit 0; fi` + "\n"
+	if err := os.WriteFile(path, []byte("#!/bin/sh\n"+probe+body+"\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	return path
@@ -128,9 +137,15 @@ func TestRunnerErrors(t *testing.T) {
 		t.Errorf("exit 1: %v, want the exit status and the end of stderr", err)
 	}
 
-	old := fakePython(t, "echo 'the python twins need Python 3.11 or newer' >&2; exit 4")
-	if err := (Runner{Python: old}).Run(ctx, "gather", nil, &out); !errors.Is(err, ErrOldPython) {
-		t.Errorf("exit 4: %v, want ErrOldPython", err)
+	old := fakePythonVersion(t, "3.10.13", "echo 'the twin ran' >&2; exit 1")
+	if err := (Runner{Python: old}).Run(ctx, "gather", nil, &out); !errors.Is(err, ErrOldPython) ||
+		err.Error() != "--python "+old+" is Python 3.10.13: the python twins need Python 3.11 or newer" {
+		t.Errorf("Python 3.10: %v, want ErrOldPython, one line, without running the twin", err)
+	}
+
+	notPython := fakePythonVersion(t, "", "exit 0")
+	if err := (Runner{Python: notPython}).Run(ctx, "gather", nil, &out); !errors.Is(err, ErrNoPython) || !strings.Contains(err.Error(), "not a Python interpreter") {
+		t.Errorf("a program that is no Python: %v, want ErrNoPython saying so", err)
 	}
 }
 

@@ -460,7 +460,8 @@ def _task_state(task):
 
 class _SpanLoop(asyncio.SelectorEventLoop):
     """An event loop that notes when each of its tasks is made and when it
-    finishes, for the timeline. It looks after each turn of the loop, where
+    finishes, for the timeline (every way of making a task comes through
+    create_task). It looks after each turn of the loop, where
     asyncdemo's loop is told at once; a done-callback would show in the
     tasks' reprs, which some lessons print."""
 
@@ -468,13 +469,12 @@ class _SpanLoop(asyncio.SelectorEventLoop):
         super().__init__()
         self._rec, self._open = rec, set()
 
-        def factory(loop, coro, **kwargs):
-            task = asyncio.Task(coro, loop=loop, **kwargs)
-            span = rec._task_created(task)
-            if span is not None:
-                self._open.add(span)
-            return task
-        self.set_task_factory(factory)
+    def create_task(self, coro, **kwargs):
+        task = super().create_task(coro, **kwargs)
+        span = self._rec._task_created(task)
+        if span is not None:
+            self._open.add(span)
+        return task
 
     def _run_once(self):
         super()._run_once()
