@@ -164,12 +164,7 @@ func openRedis(ctx context.Context, e *Env, f *redisFlags) (*redisSession, error
 // tutorial's redis-cli session did; --messages replaces the script with
 // one message a second.
 func (s *redisSession) startProducer(ctx context.Context, e *Env, f *redisFlags, script []push) {
-	if f.Messages != nil && !sameValues(f.Messages, script) {
-		script = nil
-		for i, v := range f.Messages {
-			script = append(script, push{at: float64(i), value: v})
-		}
-	}
+	script = f.script(script)
 	producer := redisqueue.New(s.rdb, queueKey, "producer")
 	// What is pushed at 0 s is there before the consumer starts, so the
 	// run does not depend on which of the two goroutines goes first.

@@ -337,7 +337,7 @@ func runLessonWith(ctx context.Context, opts *Options, lesson demos.Lesson, hook
 		}
 	}
 	if py != nil && env.Printer != nil {
-		env.Printer.Heading(fmt.Sprintf("%s · asyncdemo (%s) beside CPython, event by event", info.Name, env.Style))
+		env.Printer.Heading(env.Say("vs_heading", info.Name, env.Style))
 		py.report.Width, py.report.GoLabel = width, "go ("+string(env.Style)+")"
 		if _, werr := py.report.WriteTo(out); werr != nil && err == nil {
 			err = werr
@@ -387,7 +387,7 @@ var eventLine = regexp.MustCompile(`^(\x1b\[[0-9;]*m)*\s+[0-9]+\.[0-9]{3}s(\x1b\
 // ran, and the runs took long enough for bars to mean something.
 func worthDrawing(runs []timing.Run) bool {
 	for _, r := range runs {
-		if len(r.Spans) > 0 && r.Elapsed >= time.Millisecond {
+		if len(r.Spans) > 0 && r.Elapsed >= 10*time.Millisecond {
 			return true
 		}
 	}
@@ -439,6 +439,8 @@ func showCode(out io.Writer, info demos.Info, style demos.Style, which string, n
 		if err := highlight(out, strings.TrimRight(src, "\n"), "python", noColor); err != nil {
 			return err
 		}
+		fmt.Fprintln(out)
+		p.Note(fmt.Sprintf(labels["code_python_runs"], info.Name))
 	}
 	return nil
 }

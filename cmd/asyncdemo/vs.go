@@ -40,10 +40,9 @@ func runTwin(ctx context.Context, opts *Options, info demos.Info, env *demos.Env
 		r.Python = python // found once; Run reports what it lacks
 		if env.Printer != nil {
 			version, _ := twin.Version(ctx, python)
-			env.Printer.Note(fmt.Sprintf("Now the same lesson in CPython %s (%s): %s.py %s", version, python, info.Name,
-				strings.Join(opts.args, " ")))
+			env.Printer.Note(env.Say("vs_now", version, python, info.Name, strings.Join(opts.args, " ")))
 			if env.Style == demos.StyleGo {
-				env.Printer.Note("The twin is the tutorial's program in modern Python, as --style aio runs it; the go style does the job the Go way, so expect the two to differ.")
+				env.Printer.Note(env.Say("vs_go_style"))
 			}
 		}
 	}

@@ -14,7 +14,7 @@ TaskGroup cancels the workers.
 
 import asyncio
 
-from _asyncdemo import QUEUE, AsyncQueue, Recorder, SyncQueue, count, main, need_modules, parser, redis_flags, where
+from _asyncdemo import QUEUE, AsyncQueue, Recorder, SyncQueue, call, count, main, need_modules, parser, redis_flags, where
 
 need_modules("workers")  # one line, not a traceback, without redis-py and aiohttp
 
@@ -47,9 +47,10 @@ async def worker(queue, blocking):
             if x is None:
                 await queue.poison(msg, reason)
                 continue
-            rec.say(f"Wait {x}")
-            await asyncio.sleep(x * opts.scale)
-            rec.say(f"Done {x}")
+            with rec.span(call("do_some_work", x)):  # a bar on --vs python's timeline
+                rec.say(f"Wait {x}")
+                await asyncio.sleep(x * opts.scale)
+                rec.say(f"Done {x}")
             if blocking:
                 blocking.ack(msg)
             else:
