@@ -637,6 +637,22 @@ class _Producer:
         self.rdb.close()
 
 
+def cancel_and_wait(loop, timeout=2.0):
+    """Cancel the tasks left on a loop running in another thread, and wait
+    for them to finish cancelling: what asyncio.run does for its own loop.
+    Work stopped by Ctrl+C then ends at its await, leaving its message in
+    the processing list, instead of being destroyed in mid-call."""
+    async def cancel_all():
+        tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    try:
+        asyncio.run_coroutine_threadsafe(cancel_all(), loop).result(timeout)
+    except (TimeoutError, RuntimeError):  # the loop is stuck, or already stopped
+        pass
+
+
 def where(url):
     from urllib.parse import urlparse
     u = urlparse(url)

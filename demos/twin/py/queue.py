@@ -14,7 +14,8 @@ race: only the *_threadsafe calls may touch a loop from another thread.
 
 # This file is named like the standard library's queue module: _asyncdemo,
 # imported first, moves this directory behind the standard library.
-from _asyncdemo import QUEUE, Recorder, SyncQueue, call, errtext, goquote, main, need_modules, parser, redis_flags, where
+from _asyncdemo import (QUEUE, Recorder, SyncQueue, call, cancel_and_wait, errtext, goquote, main, need_modules, parser,
+                        redis_flags, where)
 
 import asyncio
 import threading
@@ -59,8 +60,9 @@ def lesson():
                 asyncio.run_coroutine_threadsafe(work(queue, msg, x), loop)
             queue.done_idle()
         finally:
-            # On Ctrl+C, work in progress stays in the processing list for
-            # the next run; the daemon thread ends with the program.
+            # On Ctrl+C, work in progress is cancelled and stays in the
+            # processing list for the next run; then the loop stops.
+            cancel_and_wait(loop)
             loop.call_soon_threadsafe(loop.stop)
 
 

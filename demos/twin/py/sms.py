@@ -14,8 +14,8 @@ import argparse
 import asyncio
 import threading
 
-from _asyncdemo import (QUEUE, Recorder, SyncQueue, call, errtext, goquote, main, need_modules, parser,
-                        redis_flags, seconds, where)
+from _asyncdemo import (QUEUE, Recorder, SyncQueue, call, cancel_and_wait, errtext, goquote, main, need_modules,
+                        parser, redis_flags, seconds, where)
 
 need_modules("sms")  # one line, not a traceback, without redis-py and aiohttp
 import aiohttp  # noqa: E402
@@ -85,6 +85,7 @@ def lesson():
                 asyncio.run_coroutine_threadsafe(work(session, queue, msg, x), loop)
             queue.done_idle()
         finally:
+            cancel_and_wait(loop)  # on Ctrl+C, the calls in flight end before their session closes
             close = asyncio.run_coroutine_threadsafe(session.close(), loop)
             try:
                 close.result(timeout=2)
