@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -201,6 +202,9 @@ func (c *cancelLesson) Run(e *Env) error {
 			}
 			return cancelGo(ctx, e.Clock, e.Rec, d)
 		})
+	if err == nil && !slices.ContainsFunc(e.Runs[len(e.Runs)-1].Marks, func(m timing.Mark) bool { return m.Label == "Ctrl+C" }) {
+		e.Afterword = e.Say("no_ctrl_c") // nothing was cancelled: the usual explanation would not fit
+	}
 	return err
 }
 

@@ -110,6 +110,10 @@ type Env struct {
 	Interrupt func()
 	Tool      bool              // running a tool, not a lesson
 	Labels    map[string]string // the program's own words, in the chosen language
+	// Afterword, if a lesson sets it, is said after the run instead of the
+	// lesson's usual explanation, which would not fit what happened (cancel
+	// when no Ctrl+C came).
+	Afterword string
 }
 
 // Say returns the label key in the chosen language, formatted with args.

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"asyncdemo/demos"
 	"asyncdemo/timing"
 )
 
@@ -346,5 +347,24 @@ func TestOptionalFlagValueAfterASpace(t *testing.T) {
 		if _, errOut, code := runCmd(t, args...); code != exitUsage || strings.Count(errOut, "\n") != 1 {
 			t.Errorf("%q: exit %d, stderr %q; want 2 and one line", args, code, errOut)
 		}
+	}
+}
+
+// Without a Ctrl+C, cancel's tasks just finish: the closing words say so,
+// rather than explaining cancellations that did not happen.
+func TestCancelWithoutCtrlCSaysNothingWasCancelled(t *testing.T) {
+	out, _, code := runCmd(t, "cancel", "--no-color")
+	var after string
+	for _, l := range demos.All() {
+		if l.Info().Name == "cancel" {
+			after = demos.Describe(l, "en").After
+		}
+	}
+	if code != exitOK || !strings.Contains(out, "No Ctrl+C came") || strings.Contains(out, after[:40]) {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+	out, _, _ = runCmd(t, "cancel", "--interrupt", "--no-color")
+	if strings.Contains(out, "No Ctrl+C came") || !strings.Contains(out, after[:40]) {
+		t.Errorf("with --interrupt, the usual explanation is wanted:\n%s", out)
 	}
 }

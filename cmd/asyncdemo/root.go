@@ -325,9 +325,12 @@ func runLessonWith(ctx context.Context, opts *Options, lesson demos.Lesson, hook
 		if hooks.beforeAfter != nil {
 			hooks.beforeAfter(env)
 		}
-		if env.Style == demos.StyleGo {
+		switch {
+		case env.Afterword != "":
+			env.Printer.Note(env.Afterword)
+		case env.Style == demos.StyleGo:
 			env.Printer.Note(info.AfterGo)
-		} else {
+		default:
 			env.Printer.Note(info.After)
 		}
 	}
