@@ -220,7 +220,7 @@ func TestTwinFidelityRedis(t *testing.T) {
 			}
 			tol := twinTolerance()
 			tol.Slack = time.Duration(1.5 * scale * float64(time.Second)) // a poll interval (1 s, scaled), and some
-			tol.Tasks = lesson != "workers"    // which worker takes a message is up to the scheduler
+			tol.Tasks = lesson != "workers"                               // which worker takes a message is up to the scheduler
 			switch {
 			case slices.Contains(flags, "block") || lesson == "sms":
 				// Waiting in BLMOVE (1 s, unscaled), go-redis notices
