@@ -308,8 +308,15 @@ func runLessonWith(ctx context.Context, opts *Options, lesson demos.Lesson, hook
 	}
 	err := lesson.Run(env)
 	var py *twinRun
-	if opts.Vs == "python" && err == nil && ctx.Err() == nil && !info.Tool {
-		py, err = runTwin(ctx, opts, info, env, twinArgs)
+	// A lesson that failed is compared too: the failure may be the point
+	// (thread --fail), and its twin should fail the same way.
+	failed := err != nil && !errors.Is(err, demos.ErrInterrupted) && !isUsage(err) && len(env.Runs) > 0
+	if opts.Vs == "python" && (err == nil || failed) && ctx.Err() == nil && !info.Tool {
+		var twinErr error
+		py, twinErr = runTwin(ctx, opts, info, env, twinArgs, failed)
+		if err == nil {
+			err = twinErr
+		}
 	}
 	runs := env.Runs
 	if py != nil {

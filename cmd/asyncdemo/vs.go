@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -27,7 +28,10 @@ type twinRun struct {
 // "python") after the Go ones. Otherwise it prints the twin's events as
 // they happen, as the Go run's were. It returns the twin's runs, with
 // their spans for the timeline and the trace, and the comparison.
-func runTwin(ctx context.Context, opts *Options, info demos.Info, env *demos.Env, extra []string) (*twinRun, error) {
+//
+// When the Go lesson failed (goFailed), the twin is expected to fail too,
+// as a lesson does (exit 1): what it said is shown, and its runs compared.
+func runTwin(ctx context.Context, opts *Options, info demos.Info, env *demos.Env, extra []string, goFailed bool) (*twinRun, error) {
 	args := append(slices.Clone(opts.args), extra...)
 	args = append(args, ctrlCAt(info, env, opts)...)
 	args = append(args, "--json", "--spans")
@@ -47,6 +51,12 @@ func runTwin(ctx context.Context, opts *Options, info demos.Info, env *demos.Env
 		}
 	}
 	err := r.Run(ctx, info.Name, args, live)
+	if failed := (*twin.FailedError)(nil); goFailed && errors.As(err, &failed) && failed.Code == 1 {
+		if env.Printer != nil {
+			env.Printer.Note(env.Say("vs_twin_failed", lastLine(failed.Stderr)))
+		}
+		err = nil
+	}
 	if err == nil {
 		err = live.close()
 	}
@@ -64,6 +74,12 @@ func runTwin(ctx context.Context, opts *Options, info demos.Info, env *demos.Env
 	// from them.
 	pyEvents := slices.DeleteFunc(live.events, func(e timing.Event) bool { return e.Kind == timing.KindCompare })
 	return &twinRun{runs: twin.Runs(pyEvents), report: twin.Compare(goEvents, pyEvents, twin.ToleranceFor(info.Name))}, nil
+}
+
+// lastLine is the last line of s.
+func lastLine(s string) string {
+	s = strings.TrimSpace(s)
+	return s[strings.LastIndexByte(s, '\n')+1:]
 }
 
 // liveEvents reads a twin's JSON Lines as it writes them and keeps them

@@ -179,3 +179,15 @@ func TestCtrlCAtPassesTheLearnersMomentToTheTwin(t *testing.T) {
 		t.Errorf("no Ctrl+C in the run: got %q", got)
 	}
 }
+
+// A lesson whose failure is the point (thread --fail) is compared too: its
+// twin fails the same way, and the exit code is the lesson's.
+func TestVsPythonComparesAFailingLesson(t *testing.T) {
+	twinPython(t, "thread")
+	out, errOut, code := runCmdNow(context.Background(), "thread", "--fail", "--vs", "python", "--scale", "0.1", "--no-color")
+	if code != exitFailure || !strings.Contains(out, "The twin failed as the lesson did") ||
+		!strings.Contains(out, "threadsafe-coroutine (python)") || !strings.Contains(out, "No differences") ||
+		strings.Count(errOut, "\n") != 1 {
+		t.Errorf("exit %d, stderr %q:\n%s", code, errOut, out)
+	}
+}

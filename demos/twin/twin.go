@@ -191,6 +191,18 @@ func probe(ctx context.Context, path, code string) error {
 	return exec.CommandContext(ctx, path, "-c", code).Run()
 }
 
+// FailedError is a twin that ran and exited with an error of its own:
+// code 1 for a lesson that failed (thread --fail), one line on Stderr.
+type FailedError struct {
+	Lesson, Python string
+	Code           int
+	Stderr         string // the end of what it wrote there
+}
+
+func (e *FailedError) Error() string {
+	return fmt.Sprintf("twin of %s (%s): exit status %d\n%s", e.Lesson, e.Python, e.Code, e.Stderr)
+}
+
 // Run runs the twin of lesson with args (the lesson's flags, as the Go
 // lesson takes them) and copies its stdout to stdout as it is written. The
 // embedded files are written to a temporary directory, removed afterwards.
@@ -246,7 +258,7 @@ func (r Runner) Run(ctx context.Context, lesson string, args []string, stdout io
 	case errors.As(err, &exit) && exit.ExitCode() == exitOldPython:
 		return fmt.Errorf("%s: %w", python, ErrOldPython)
 	case errors.As(err, &exit):
-		return fmt.Errorf("twin of %s (%s): %w\n%s", lesson, python, err, tail.String())
+		return &FailedError{Lesson: lesson, Python: python, Code: exit.ExitCode(), Stderr: tail.String()}
 	}
 	return fmt.Errorf("twin of %s: %v: %w", lesson, err, ErrNoPython)
 }
