@@ -184,7 +184,22 @@ func compareText(e Event, w Words) string {
 func (p *Printer) Heading(title string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.write(p.paint(boldColor, "── "+title+" ──") + "\n")
+	width := p.Width
+	if width <= 0 {
+		width = 80
+	}
+	// A title too long for the line wraps under itself, not mid-word.
+	lines := strings.Split(wrap(title, max(width-6, 20)), "\n")
+	for i, line := range lines {
+		prefix, suffix := "   ", ""
+		if i == 0 {
+			prefix = "── "
+		}
+		if i == len(lines)-1 {
+			suffix = " ──"
+		}
+		p.write(p.paint(boldColor, prefix+line+suffix) + "\n")
+	}
 }
 
 // Note prints a paragraph of lesson prose, word-wrapped to Width, then a

@@ -636,7 +636,7 @@ func (r Report) WriteTo(w io.Writer) (int64, error) {
 	if total <= 0 {
 		total = 110
 	}
-	width := max((total-4)/2, 20) // each side's, after a mark and between them
+	width := max((total-4)/2, 12) // each side's, after a mark and between them
 	goLabel := r.GoLabel
 	if goLabel == "" {
 		goLabel = "go (aio)"
