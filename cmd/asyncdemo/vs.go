@@ -51,7 +51,8 @@ func runTwin(ctx context.Context, opts *Options, info demos.Info, env *demos.Env
 		}
 	}
 	err := r.Run(ctx, info.Name, args, live)
-	if failed := (*twin.FailedError)(nil); goFailed && errors.As(err, &failed) && failed.Code == 1 {
+	var failed *twin.FailedError
+	if goFailed && errors.As(err, &failed) && failed.Code == 1 {
 		if env.Printer != nil {
 			env.Printer.Note(env.Say("vs_twin_failed", lastLine(failed.Stderr)))
 		}
