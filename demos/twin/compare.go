@@ -4,11 +4,14 @@ import (
 	"cmp"
 	"fmt"
 	"io"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/mattn/go-runewidth"
 
 	"asyncdemo/timing"
 )
@@ -177,9 +180,40 @@ type Report struct {
 	// means 110), GoLabel heads the Go column ("" means "go (aio)").
 	Width   int
 	GoLabel string
+	// Words are WriteTo's own words in another language, by the keys of
+	// englishWords; missing ones are English.
+	Words map[string]string
 
 	tol Tolerance // what Compare held the runs to
 }
+
+// englishWords are WriteTo's words (the keys of asyncdemo's label
+// catalogues).
+var englishWords = map[string]string{
+	"report_differs":     "differs",
+	"report_only_go":     "only Go",
+	"report_only_python": "only Python",
+	"report_moved":       "same events, printed in another order where it is left open",
+	"report_same_order":  "the same events in the same order",
+	"report_same_open":   "the same events, in the same order except where it is left open (~)",
+	"report_tasks_aside": " (tasks aside)",
+	"report_no_diff":     "No differences: %s, each time within %s of Go's.",
+	"report_no_diff_sum": "No differences: %s, totals within %s of Go's.",
+	"report_differences": "%d difference(s):",
+	"total":              "total",
+}
+
+// word returns the report's word for key, in its language.
+func (r Report) word(key string) string {
+	if w := r.Words[key]; w != "" {
+		return w
+	}
+	return englishWords[key]
+}
+
+// EnglishWords returns the keys and English texts of the words a Report
+// writes, for translations.
+func EnglishWords() map[string]string { return maps.Clone(englishWords) }
 
 // OK reports whether the runs match within the tolerance.
 func (r Report) OK() bool { return len(r.Differences) == 0 }
@@ -666,11 +700,11 @@ func (r Report) WriteTo(w io.Writer) (int64, error) {
 			mark = "~"
 		}
 		marks[mark] = true
-		fmt.Fprintf(&b, "%s %s  %s\n", mark, fit(cell(row.Go), width), strings.TrimRight(fit(cell(row.Python), width), " "))
+		fmt.Fprintf(&b, "%s %s  %s\n", mark, fit(r.cell(row.Go), width), strings.TrimRight(fit(r.cell(row.Python), width), " "))
 	}
 	var legend []string
 	for _, m := range []struct{ mark, means string }{
-		{"≠", "differs"}, {"<", "only Go"}, {">", "only Python"}, {"~", "same events, printed in another order where it is left open"},
+		{"≠", r.word("report_differs")}, {"<", r.word("report_only_go")}, {">", r.word("report_only_python")}, {"~", r.word("report_moved")},
 	} {
 		if marks[m.mark] {
 			legend = append(legend, m.mark+" "+m.means)
@@ -680,22 +714,22 @@ func (r Report) WriteTo(w io.Writer) (int64, error) {
 		fmt.Fprintf(&b, "  (%s)\n", strings.Join(legend, "; "))
 	}
 	if len(r.Differences) == 0 && len(r.Rows) > 0 {
-		what := "the same events in the same order"
+		what := r.word("report_same_order")
 		if marks["~"] {
-			what = "the same events, in the same order except where it is left open (~)"
+			what = r.word("report_same_open")
 		}
 		if !r.tol.Tasks {
-			what += " (tasks aside)"
+			what += r.word("report_tasks_aside")
 		}
 		within := fmt.Sprintf("%.0f%% + %v", r.tol.Ratio*100, r.tol.Slack)
 		if r.tol.Times {
-			fmt.Fprintf(&b, "\nNo differences: %s, each time within %s of Go's.\n", what, within)
+			fmt.Fprintf(&b, "\n"+r.word("report_no_diff")+"\n", what, within)
 		} else {
-			fmt.Fprintf(&b, "\nNo differences: %s, totals within %s of Go's.\n", what, within)
+			fmt.Fprintf(&b, "\n"+r.word("report_no_diff_sum")+"\n", what, within)
 		}
 	}
 	if len(r.Differences) > 0 {
-		fmt.Fprintf(&b, "\n%d difference(s):\n", len(r.Differences))
+		fmt.Fprintf(&b, "\n"+r.word("report_differences")+"\n", len(r.Differences))
 		for _, d := range r.Differences {
 			fmt.Fprintf(&b, "  %s\n", d)
 		}
@@ -712,13 +746,13 @@ func (r Report) String() string {
 }
 
 // cell is an event as the human output shows it, on one line.
-func cell(e *timing.Event) string {
+func (r Report) cell(e *timing.Event) string {
 	if e == nil {
 		return ""
 	}
 	switch e.Kind {
 	case timing.KindSummary:
-		return fmt.Sprintf("total %.3fs", e.Elapsed.Seconds())
+		return fmt.Sprintf("%s %.3fs", r.word("total"), e.Elapsed.Seconds())
 	case timing.KindCompare:
 		return fmt.Sprintf("compare %.3fs vs %.3fs: %.2f×", e.Concurrent.Seconds(), e.Sequential.Seconds(), e.Speedup)
 	case timing.KindState:
@@ -729,10 +763,9 @@ func cell(e *timing.Event) string {
 
 // fit pads or cuts s to width runes.
 func fit(s string, width int) string {
-	n := utf8.RuneCountInString(s)
+	n := runewidth.StringWidth(s) // a Chinese character takes two columns
 	if n <= width {
 		return s + strings.Repeat(" ", width-n)
 	}
-	r := []rune(s)
-	return string(r[:width-1]) + "…"
+	return runewidth.FillRight(runewidth.Truncate(s, width, "…"), width)
 }
