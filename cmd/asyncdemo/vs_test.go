@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"asyncdemo/demos"
+	"asyncdemo/demos/twin"
 	"asyncdemo/timing"
 )
 
@@ -189,5 +190,18 @@ func TestVsPythonComparesAFailingLesson(t *testing.T) {
 		!strings.Contains(out, "threadsafe-coroutine (python)") || !strings.Contains(out, "No differences") ||
 		strings.Count(errOut, "\n") != 1 {
 		t.Errorf("exit %d, stderr %q:\n%s", code, errOut, out)
+	}
+}
+
+// The report's English words are the catalogue's, and every language has
+// them.
+func TestReportWordsAreInTheCatalogues(t *testing.T) {
+	for _, lang := range demos.Languages {
+		labels := demos.Labels(lang)
+		for key, english := range twin.EnglishWords() {
+			if labels[key] == "" || (lang == "en" && labels[key] != english) {
+				t.Errorf("%s: label %q is %q; the report's English is %q", lang, key, labels[key], english)
+			}
+		}
 	}
 }
