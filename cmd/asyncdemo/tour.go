@@ -138,9 +138,13 @@ func tourRun(ctx context.Context, opts *Options, t *tourOptions) error {
 		if err := fs.Parse(tourArgs[info.Name]); err != nil {
 			return err
 		}
-		pr.Heading(fmt.Sprintf(words["lesson"], i+1, len(lessons)) + " · " + info.Name + " — " + info.Title)
-		pr.Note(info.Before)
+		// The prediction comes first: a lesson's title and introduction
+		// often give its answer away ("… take about 4 s, not 7").
+		lessonN := fmt.Sprintf(words["lesson"], i+1, len(lessons)) + " · " + info.Name
 		q := info.Question
+		if q != nil {
+			pr.Heading(lessonN)
+		}
 		pick := -1
 		if q != nil {
 			labels := make([]string, len(q.Choices))
@@ -159,6 +163,8 @@ func tourRun(ctx context.Context, opts *Options, t *tourOptions) error {
 			}
 			fmt.Fprintln(ios.Out)
 		}
+		pr.Heading(lessonN + " — " + info.Title)
+		pr.Note(info.Before)
 		var check func(env *demos.Env)
 		if q != nil {
 			check = func(env *demos.Env) { printVerdict(ios.Out, *q, pick, env, opts.Scale, words) }
