@@ -158,7 +158,7 @@ func capitalized(s string) string {
 }
 
 // number formats x as the lessons print durations: 2, 0.5.
-func number(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+func number(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 
 func or(s, fallback string) string {
 	if s != "" {

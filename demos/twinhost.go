@@ -52,14 +52,21 @@ func (f *redisFlags) hostTwin(script []push) ([]string, func(), error) {
 }
 
 // script is what the embedded producer pushes: the lesson's script, or,
-// when --messages names other values, one of them a second.
+// when --messages names other values, one of them a second: the first at
+// once, the others half-way between two of the consumer's polls (at 1.5 s,
+// 2.5 s, ...), so that no push races a poll and the run is the same every
+// time.
 func (f *redisFlags) script(script []push) []push {
 	if f.Messages == nil || sameValues(f.Messages, script) {
 		return script
 	}
 	script = nil
 	for i, v := range f.Messages {
-		script = append(script, push{at: float64(i), value: v})
+		at := float64(i)
+		if i > 0 {
+			at += 0.5
+		}
+		script = append(script, push{at: at, value: v})
 	}
 	return script
 }

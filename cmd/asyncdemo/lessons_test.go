@@ -368,3 +368,24 @@ func TestCancelWithoutCtrlCSaysNothingWasCancelled(t *testing.T) {
 		t.Errorf("with --interrupt, the usual explanation is wanted:\n%s", out)
 	}
 }
+
+// In --step, q (and Enter) prints the rest of the run at once.
+func TestStepQPrintsTheRest(t *testing.T) {
+	keyboard, typing := io.Pipe() // never closed: only q can end the waiting
+	defer typing.Close()
+	go typing.Write([]byte("q\n"))
+	var out strings.Builder
+	done := make(chan struct{})
+	go func() {
+		replay(&IOStreams{In: keyboard, Out: &out}, "  0.000s  Waiting: 1\n  0.000s  Waiting: 2\n  1.001s  Done\n")
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("replay still waiting after q")
+	}
+	if strings.Count(out.String(), "\n") != 3 {
+		t.Errorf("printed %q, want all three lines", out.String())
+	}
+}

@@ -181,8 +181,14 @@ func newLessonCmd(opts *Options, lesson demos.Lesson, runF func(*Options, demos.
 }
 
 func noArgs(cmd *cobra.Command, args []string) error {
-	if len(args) == 1 && valueOfOptionalFlag(cmd, args[0]) {
-		return nil
+	if len(args) == 1 {
+		took, err := valueOfOptionalFlag(cmd, args[0])
+		if err != nil {
+			return usageError{err}
+		}
+		if took {
+			return nil
+		}
 	}
 	if len(args) > 0 {
 		if cmd.HasSubCommands() {
@@ -196,9 +202,11 @@ func noArgs(cmd *cobra.Command, args []string) error {
 // valueOfOptionalFlag takes arg as the value of a flag whose value is
 // optional (--code, --interrupt) given just before it without one, so that
 // "--code python" means "--code=python", as people type it. It reports
-// whether exactly one such flag took it.
-func valueOfOptionalFlag(cmd *cobra.Command, arg string) bool {
+// whether exactly one such flag took it, and, when the one such flag
+// given refused it, why.
+func valueOfOptionalFlag(cmd *cobra.Command, arg string) (bool, error) {
 	var takers []*pflag.Flag
+	var tried []string // why each flag refused arg
 	cmd.Flags().Visit(func(f *pflag.Flag) {
 		if f.NoOptDefVal == "" || f.Value.Type() == "bool" {
 			return
@@ -214,16 +222,24 @@ func valueOfOptionalFlag(cmd *cobra.Command, arg string) bool {
 	})
 	var took *pflag.Flag
 	for _, f := range takers {
-		if f.Value.Set(arg) == nil {
+		if err := f.Value.Set(arg); err != nil {
+			f.Value.Set(f.NoOptDefVal)
+			tried = append(tried, fmt.Sprintf("--%s: %v", f.Name, err))
+		} else {
 			if took != nil {
 				took.Value.Set(took.NoOptDefVal) // two could take it: neither does
 				f.Value.Set(f.NoOptDefVal)
-				return false
+				return false, nil
 			}
 			took = f
 		}
 	}
-	return took != nil
+	if took == nil && len(takers) == 1 {
+		// Meant for the one flag given bare, most likely: say why it
+		// cannot be that flag's value.
+		return false, fmt.Errorf("%s (write --%s=VALUE)", tried[0], takers[0].Name)
+	}
+	return took != nil, nil
 }
 
 // runLesson runs a lesson with the common flags: prints what to watch, the
@@ -264,12 +280,31 @@ func runLessonWith(ctx context.Context, opts *Options, lesson demos.Lesson, hook
 		defer release()
 		env.Ctx = lessonCtx
 	}
+	if opts.Trace != "" { // a bad path fails now, before the lesson
+		if _, serr := os.Stat(filepath.Dir(opts.Trace)); serr != nil {
+			return usageError{fmt.Errorf("--trace %q: %v", opts.Trace, serr)}
+		}
+	}
+	var twinArgs []string
+	if opts.Vs == "python" && !info.Tool {
+		if host, ok := lesson.(demos.TwinHost); ok { // before the run: a bad combination fails now
+			args, stop, err := host.HostTwin(env)
+			if err != nil {
+				return err
+			}
+			defer stop()
+			twinArgs = args
+		}
+	}
 	out := ios.Out
 	if opts.Step && !opts.JSON && !info.Tool {
 		// The run happens at full speed, so its times are true; what it
 		// printed is then replayed an event at a time.
 		var recorded bytes.Buffer
 		out = &recorded
+		hint := timing.NewPrinter(ios.Out, noColor)
+		hint.Width = width
+		hint.Note(env.Say("step_hint"))
 		defer func() { replay(ios, recorded.String()) }()
 	}
 	if opts.JSON {
@@ -289,22 +324,6 @@ func runLessonWith(ctx context.Context, opts *Options, lesson demos.Lesson, hook
 	}
 	if info.Tool {
 		env.Rec.StartRun(info.Name, "")
-	}
-	if opts.Trace != "" { // a bad path fails now, not after the lesson
-		if _, serr := os.Stat(filepath.Dir(opts.Trace)); serr != nil {
-			return usageError{fmt.Errorf("--trace %q: %v", opts.Trace, serr)}
-		}
-	}
-	var twinArgs []string
-	if opts.Vs == "python" && !info.Tool {
-		if host, ok := lesson.(demos.TwinHost); ok { // before the run: a bad combination fails now
-			args, stop, err := host.HostTwin(env)
-			if err != nil {
-				return err
-			}
-			defer stop()
-			twinArgs = args
-		}
 	}
 	err := lesson.Run(env)
 	var py *twinRun
@@ -375,14 +394,14 @@ func (v choiceFlag) Set(s string) error {
 
 // replay prints a recorded run line by line, waiting for Enter (a line on
 // ios.In) after each event line, those with a time gutter. Once In is at
-// its end it prints the rest at once.
+// its end, or a line is "q", it prints the rest at once.
 func replay(ios *IOStreams, recorded string) {
 	in := bufio.NewReader(ios.In)
 	waiting := ios.In != nil
 	for _, line := range strings.SplitAfter(recorded, "\n") {
 		io.WriteString(ios.Out, line)
 		if waiting && eventLine.MatchString(line) {
-			if _, err := in.ReadString('\n'); err != nil {
+			if answer, err := in.ReadString('\n'); err != nil || strings.TrimSpace(answer) == "q" {
 				waiting = false
 			}
 		}

@@ -152,8 +152,9 @@ var (
 	twinQueueScript = []twinPush{{0, "2"}, {2.5, "5"}, {3.5, "1"}, {5.5, "1"}}
 	twinSMSScript   = []twinPush{{0, "5"}, {0.2, "1"}, {0.4, "1"}}
 	twinBatch       = []twinPush{{0, "3"}, {0, "1"}, {0, "2"}, {0, "1"}}
-	// What the Go lessons' producer does with --messages 4,2,5: one a
-	// second. No message ends when another is pushed or ends: no ties.
+	// 4, 2 and 5, one a second (the lessons' own producer, given
+	// --messages, pushes at 0, 1.5, 2.5 s, away from the polls). No
+	// message ends when another is pushed or ends: no ties.
 	twinOneASecond = []twinPush{{0, "4"}, {1, "2"}, {2, "5"}}
 	// The tutorial's pushes, but the last 1 at 5.25 s, not 5.5 s, for
 	// workers --sync-client. There a worker's empty BRPOP holds the loop a

@@ -371,8 +371,8 @@ func describe(e *timing.Event) string {
 }
 
 func (r *Report) compareRun(g, p run, tol Tolerance) {
-	ge, gBlock := canonicalOrder(g.name, g.events, tol)
-	pe, pBlock := canonicalOrder(p.name, p.events, tol)
+	ge := canonicalOrder(g.name, g.events, tol)
+	pe := canonicalOrder(p.name, p.events, tol)
 	ms := rejoin(align(ge, pe), g.name, g.events, p.events, tol)
 	rows := make([]Row, len(ms))
 	diffs := make([]Difference, len(ms))
@@ -391,7 +391,7 @@ func (r *Report) compareRun(g, p run, tol Tolerance) {
 			diffs[i] = Difference{Run: g.name, Kind: "time", Go: describe(m.g), Python: fmt.Sprintf("%.3fs", m.p.T.Seconds())}
 		}
 	}
-	asPrinted(rows, indexes(g.events), indexes(p.events), gBlock, pBlock)
+	asPrinted(rows, diffs, indexes(g.events), indexes(p.events), g.name, tol)
 	for i := range rows {
 		r.add(rows[i], diffs[i])
 	}
@@ -431,11 +431,9 @@ func within(got, want time.Duration, tol Tolerance) bool {
 
 // canonicalOrder returns evs with each instant's reorderable events in a
 // canonical order (see Order), so that the two sides can be compared
-// position by position, and which instant each reorderable event is in
-// (events in no such instant are not in the map).
-func canonicalOrder(runName string, evs []*timing.Event, tol Tolerance) ([]*timing.Event, map[*timing.Event]int) {
+// position by position.
+func canonicalOrder(runName string, evs []*timing.Event, tol Tolerance) []*timing.Event {
 	out := slices.Clone(evs)
-	block := map[*timing.Event]int{}
 	orders := make([]Order, len(out))
 	for i, e := range out {
 		orders[i] = tol.Order(runName, *e)
@@ -449,13 +447,10 @@ func canonicalOrder(runName string, evs []*timing.Event, tol Tolerance) ([]*timi
 		for j < len(out) && orders[j].Stream != "" && out[j].T-out[i].T <= tol.Tie {
 			j++
 		}
-		for _, e := range out[i:j] {
-			block[e] = i
-		}
 		sortBlock(out[i:j], orders[i:j])
 		i = j
 	}
-	return out, block
+	return out
 }
 
 // streams returns, for each Order.Stream of a run's events, the keys of
@@ -497,39 +492,43 @@ func indexes(evs []*timing.Event) map[*timing.Event]int {
 }
 
 // asPrinted puts each column of the rows back in the order its side
-// printed it, within each stretch of rows whose events share an instant
-// where the order is left open (canonicalOrder sorted them to compare
-// them), and marks the rows whose two events then differ as Moved.
-func asPrinted(rows []Row, gAt, pAt, gBlock, pBlock map[*timing.Event]int) {
+// printed it, within each stretch of rows whose events may trade places
+// (they have an Order.Stream) and happened within one window of time:
+// canonicalOrder sorted them to compare them, and rejoin put a moved
+// event at Go's place. A row whose two events then differ is Moved; one
+// whose two events are the same is not, whatever matching made of it.
+func asPrinted(rows []Row, diffs []Difference, gAt, pAt map[*timing.Event]int, runName string, tol Tolerance) {
+	window := tol.Tie + tol.Slack
+	reorderable := func(r Row) bool {
+		return r.Go != nil && r.Python != nil &&
+			tol.Order(runName, *r.Go).Stream != "" && tol.Order(runName, *r.Python).Stream != ""
+	}
 	for i := 0; i < len(rows); {
-		gb, gok := gBlock[rows[i].Go]
-		pb, pok := pBlock[rows[i].Python]
+		if !reorderable(rows[i]) || diffs[i].Kind == "order" {
+			i++
+			continue
+		}
+		start := min(rows[i].Go.T, rows[i].Python.T)
 		j := i + 1
-		for gok && pok && j < len(rows) && rows[j].Go != nil && rows[j].Python != nil &&
-			gBlock[rows[j].Go] == gb && pBlock[rows[j].Python] == pb && hasKey(gBlock, rows[j].Go) && hasKey(pBlock, rows[j].Python) {
+		for j < len(rows) && reorderable(rows[j]) && diffs[j].Kind != "order" &&
+			max(rows[j].Go.T, rows[j].Python.T)-start <= window {
 			j++
 		}
-		if j-i > 1 {
-			stretch := rows[i:j]
-			gs, ps := make([]*timing.Event, len(stretch)), make([]*timing.Event, len(stretch))
-			for k, row := range stretch {
-				gs[k], ps[k] = row.Go, row.Python
-			}
-			slices.SortFunc(gs, func(a, b *timing.Event) int { return cmp.Compare(gAt[a], gAt[b]) })
-			slices.SortFunc(ps, func(a, b *timing.Event) int { return cmp.Compare(pAt[a], pAt[b]) })
-			for k := range stretch {
-				stretch[k].Go, stretch[k].Python = gs[k], ps[k]
-				stretch[k].Moved = stretch[k].Moved || key(gs[k]) != key(ps[k])
-			}
+		stretch := rows[i:j]
+		gs, ps := make([]*timing.Event, len(stretch)), make([]*timing.Event, len(stretch))
+		for k, row := range stretch {
+			gs[k], ps[k] = row.Go, row.Python
+		}
+		slices.SortFunc(gs, func(a, b *timing.Event) int { return cmp.Compare(gAt[a], gAt[b]) })
+		slices.SortFunc(ps, func(a, b *timing.Event) int { return cmp.Compare(pAt[a], pAt[b]) })
+		for k := range stretch {
+			stretch[k].Go, stretch[k].Python = gs[k], ps[k]
+			stretch[k].Moved = key(gs[k]) != key(ps[k])
 		}
 		i = j
 	}
 }
 
-func hasKey(m map[*timing.Event]int, e *timing.Event) bool {
-	_, ok := m[e]
-	return ok
-}
 
 // sortBlock orders one instant's events: by stream, keeping each stream's
 // order, with each stretch of a stream's Set events sorted by key.
@@ -700,7 +699,7 @@ func (r Report) WriteTo(w io.Writer) (int64, error) {
 			mark = "~"
 		}
 		marks[mark] = true
-		fmt.Fprintf(&b, "%s %s  %s\n", mark, fit(r.cell(row.Go), width), strings.TrimRight(fit(r.cell(row.Python), width), " "))
+		fmt.Fprintf(&b, "%s %s  %s\n", mark, r.cell(row.Go, width), strings.TrimRight(r.cell(row.Python, width), " "))
 	}
 	var legend []string
 	for _, m := range []struct{ mark, means string }{
@@ -711,7 +710,7 @@ func (r Report) WriteTo(w io.Writer) (int64, error) {
 		}
 	}
 	if legend != nil {
-		fmt.Fprintf(&b, "  (%s)\n", strings.Join(legend, "; "))
+		b.WriteString(wrapLine("  ("+strings.Join(legend, "; ")+")", total, "   ") + "\n")
 	}
 	if len(r.Differences) == 0 && len(r.Rows) > 0 {
 		what := r.word("report_same_order")
@@ -722,11 +721,11 @@ func (r Report) WriteTo(w io.Writer) (int64, error) {
 			what += r.word("report_tasks_aside")
 		}
 		within := fmt.Sprintf("%.0f%% + %v", r.tol.Ratio*100, r.tol.Slack)
+		summary := r.word("report_no_diff_sum")
 		if r.tol.Times {
-			fmt.Fprintf(&b, "\n"+r.word("report_no_diff")+"\n", what, within)
-		} else {
-			fmt.Fprintf(&b, "\n"+r.word("report_no_diff_sum")+"\n", what, within)
+			summary = r.word("report_no_diff")
 		}
+		b.WriteString("\n" + wrapLine(fmt.Sprintf(summary, what, within), total, "") + "\n")
 	}
 	if len(r.Differences) > 0 {
 		fmt.Fprintf(&b, "\n"+r.word("report_differences")+"\n", len(r.Differences))
@@ -745,20 +744,67 @@ func (r Report) String() string {
 	return b.String()
 }
 
-// cell is an event as the human output shows it, on one line.
-func (r Report) cell(e *timing.Event) string {
+// cell is an event as the human output shows it, fitted to width columns.
+// A narrow column loses the gutter's padding first, then the start of the
+// text, not its end, where lines that differ usually do ("Done after 4s").
+func (r Report) cell(e *timing.Event, width int) string {
 	if e == nil {
-		return ""
+		return fit("", width)
 	}
+	var gutter, text string
 	switch e.Kind {
 	case timing.KindSummary:
-		return fmt.Sprintf("%s %.3fs", r.word("total"), e.Elapsed.Seconds())
+		return fit(fmt.Sprintf("%s %.3fs", r.word("total"), e.Elapsed.Seconds()), width)
 	case timing.KindCompare:
-		return fmt.Sprintf("compare %.3fs vs %.3fs: %.2f×", e.Concurrent.Seconds(), e.Sequential.Seconds(), e.Speedup)
+		return fit(fmt.Sprintf("compare %.3fs vs %.3fs: %.2f×", e.Concurrent.Seconds(), e.Sequential.Seconds(), e.Speedup), width)
 	case timing.KindState:
-		return fmt.Sprintf("%7.3fs  %s: %s", e.T.Seconds(), e.Task, e.State)
+		gutter, text = fmt.Sprintf("%7.3fs  ", e.T.Seconds()), e.Task+": "+e.State
+	default:
+		gutter, text = fmt.Sprintf("%7.3fs  ", e.T.Seconds()), strings.ReplaceAll(e.Text, "\n", "⏎")
 	}
-	return fmt.Sprintf("%7.3fs  %s", e.T.Seconds(), strings.ReplaceAll(e.Text, "\n", "⏎"))
+	if runewidth.StringWidth(gutter+text) <= width {
+		return fit(gutter+text, width)
+	}
+	gutter = fmt.Sprintf("%.3fs ", e.T.Seconds())
+	room := width - runewidth.StringWidth(gutter)
+	if runewidth.StringWidth(text) > room && room > 1 {
+		text = "…" + tail(text, room-1)
+	}
+	return fit(gutter+text, width)
+}
+
+// tail returns the end of s that fits in width columns.
+func tail(s string, width int) string {
+	rs := []rune(s)
+	w := 0
+	i := len(rs)
+	for i > 0 && w+runewidth.RuneWidth(rs[i-1]) <= width {
+		i--
+		w += runewidth.RuneWidth(rs[i])
+	}
+	return string(rs[i:])
+}
+
+// wrapLine breaks line at spaces to fit width columns, starting each
+// further line with indent.
+func wrapLine(line string, width int, indent string) string {
+	var out strings.Builder
+	col := 0
+	for i, word := range strings.Split(line, " ") {
+		w := runewidth.StringWidth(word)
+		if i > 0 {
+			if col+1+w > width && col > len(indent) {
+				out.WriteString("\n" + indent)
+				col = len(indent)
+			} else {
+				out.WriteByte(' ')
+				col++
+			}
+		}
+		out.WriteString(word)
+		col += w
+	}
+	return out.String()
 }
 
 // fit pads or cuts s to width runes.

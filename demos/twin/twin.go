@@ -69,7 +69,7 @@ func Source(lesson string) (string, bool) {
 // Errors a Runner returns, wrapped; test for them with errors.Is.
 var (
 	// ErrNoPython means that no Python interpreter could be run.
-	ErrNoPython = errors.New("no Python to run: install python3, 3.11 or newer (Debian: apt-get install python3), or pass --python PATH")
+	ErrNoPython = errors.New("no Python to run")
 	// ErrOldPython means that the interpreter is older than 3.11, which the
 	// twins need (TaskGroup, asyncio.timeout).
 	ErrOldPython = errors.New("the python twins need Python 3.11 or newer")
@@ -117,12 +117,12 @@ func (r Runner) Interpreter(ctx context.Context, lesson string) (string, error) 
 			} else if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, exec.ErrNotFound) {
 				why = err.Error()
 			}
-			return "", fmt.Errorf("--python %s: %s; %w", r.Python, why, ErrNoPython)
+			return "", fmt.Errorf("--python %s: %s: %w: give the path of a Python 3.11 or newer (Debian: apt-get install python3)", r.Python, why, ErrNoPython)
 		}
 		v, err := Version(ctx, path)
 		switch {
 		case err != nil:
-			return "", fmt.Errorf("--python %s: %v; %w", r.Python, err, ErrNoPython)
+			return "", fmt.Errorf("--python %s: %v: %w: give the path of a Python 3.11 or newer (Debian: apt-get install python3)", r.Python, err, ErrNoPython)
 		case !recentEnough(v):
 			return "", fmt.Errorf("--python %s is Python %s: %w", r.Python, v, ErrOldPython)
 		}
@@ -136,7 +136,7 @@ func (r Runner) Interpreter(ctx context.Context, lesson string) (string, error) 
 		}
 	}
 	if len(found) == 0 {
-		return "", fmt.Errorf("python3 is not on PATH; %w", ErrNoPython)
+		return "", fmt.Errorf("%w: python3 is not on PATH: install it, 3.11 or newer (Debian: apt-get install python3), or pass --python PATH", ErrNoPython)
 	}
 	recent, oldest := "", ""
 	for _, path := range found {
@@ -155,7 +155,7 @@ func (r Runner) Interpreter(ctx context.Context, lesson string) (string, error) 
 	}
 	if recent == "" {
 		if oldest == "" {
-			return "", fmt.Errorf("%s: not a Python interpreter; %w", found[0], ErrNoPython)
+			return "", fmt.Errorf("%s: not a Python interpreter: %w: install python3, 3.11 or newer (Debian: apt-get install python3), or pass --python PATH", found[0], ErrNoPython)
 		}
 		return "", fmt.Errorf("%s: %w", oldest, ErrOldPython)
 	}
