@@ -529,7 +529,6 @@ func asPrinted(rows []Row, diffs []Difference, gAt, pAt map[*timing.Event]int, r
 	}
 }
 
-
 // sortBlock orders one instant's events: by stream, keeping each stream's
 // order, with each stretch of a stream's Set events sorted by key.
 func sortBlock(evs []*timing.Event, orders []Order) {
