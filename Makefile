@@ -1,7 +1,8 @@
 # asyncdemo: make run (build and run a lesson), make test (everything CI runs).
 GO      ?= go
 BIN     := bin/asyncdemo
-ARGS    ?= gather
+LESSON  ?= gather
+ARGS    ?=
 PKGS    := ./...
 
 .PHONY: build run test lint bench clean
@@ -9,8 +10,9 @@ PKGS    := ./...
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags='-s -w' -o $(BIN) ./cmd/asyncdemo
 
+# make run LESSON=cancel ARGS="--interrupt --scale 0.5"
 run: build
-	./$(BIN) $(ARGS)
+	./$(BIN) $(LESSON) $(ARGS)
 
 test: lint
 	$(GO) test -race -count=1 $(PKGS)

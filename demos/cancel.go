@@ -203,7 +203,11 @@ func (c *cancelLesson) Run(e *Env) error {
 			return cancelGo(ctx, e.Clock, e.Rec, d)
 		})
 	if err == nil && !slices.ContainsFunc(e.Runs[len(e.Runs)-1].Marks, func(m timing.Mark) bool { return m.Label == "Ctrl+C" }) {
-		e.Afterword = e.Say("no_ctrl_c") // nothing was cancelled: the usual explanation would not fit
+		// Nothing was cancelled: the usual explanation would not fit.
+		e.Afterword = e.Say("no_ctrl_c")
+		if c.interrupt {
+			e.Afterword = e.Say("late_ctrl_c")
+		}
 	}
 	return err
 }
