@@ -105,6 +105,11 @@ func newRootCmd(ios *IOStreams) *cobra.Command {
 		SilenceUsage:  true,
 		Args:          noArgs,
 		RunE:          func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+		PersistentPreRun: func(*cobra.Command, []string) {
+			if opts.ASCII && !opts.JSON {
+				opts.IO.Out = &asciiWriter{w: opts.IO.Out}
+			}
+		},
 	}
 	root.SetOut(ios.Out)
 	root.SetErr(ios.Err)
@@ -117,7 +122,7 @@ func newRootCmd(ios *IOStreams) *cobra.Command {
 	pf.StringVar(&opts.Trace, "trace", "", "write the timeline to `FILE` as Chrome Trace Event JSON (open it in Perfetto)")
 	pf.BoolVar(&opts.NoCompare, "no-compare", false, "skip the sequential run")
 	pf.BoolVar(&opts.NoColor, "no-color", false, "no colour (also when NO_COLOR is set or output is not a terminal)")
-	pf.BoolVar(&opts.ASCII, "ascii", false, "draw the timeline with ASCII characters only")
+	pf.BoolVar(&opts.ASCII, "ascii", false, "print ASCII characters only: the timeline, headings and marks (for terminals and fonts that lack them)")
 	pf.Var(codeValue{&opts.Code}, "code", "show the lesson's code instead of running it: the Go that runs (for --style), and its modern-Python twin; =go or =python for one")
 	pf.Lookup("code").NoOptDefVal = "both"
 	pf.Var(choiceFlag{&opts.Vs, []string{"python"}}, "vs", "run the lesson's Python twin as well and show both side by side (needs python3 3.11+)")
