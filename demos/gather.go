@@ -199,10 +199,15 @@ func (g *gatherLesson) TextValues(labels map[string]string) map[string]string {
 			sum += g.Durations[i%len(g.Durations)]
 		}
 	}
-	return map[string]string{
+	values := map[string]string{
 		"n": countOf(labels, n), "N": capitalized(countOf(labels, n)),
 		"durations": listOf(labels, names), "longest": number(longest), "sum": number(sum),
+		"each": labels["gather_each"], "then": labels["gather_then"], "runs_after": labels["gather_runs_after"],
 	}
+	if g.Tasks > 0 { // a summary, not a line per task, and no sequential run
+		values["each"], values["then"], values["runs_after"] = labels["gather_each_many"], "", labels["gather_runs_after_many"]
+	}
+	return values
 }
 
 func (g *gatherLesson) AddFlags(fs *pflag.FlagSet) {
