@@ -9,17 +9,11 @@ package redisqueue
 //	go test -run '^$' -bench QueueDrain -benchtime 1x -count 3 ./demos/redisqueue/
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -27,8 +21,8 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"asyncdemo/demos/aio"
+	"asyncdemo/demos/internal/pybench"
 	"asyncdemo/demos/redisqueue/redistest"
-	"asyncdemo/demos/twin"
 )
 
 const (
@@ -75,7 +69,7 @@ func BenchmarkQueueDrain(b *testing.B) {
 	if err := rdb.ConfigSet(context.Background(), "appendonly", "no").Err(); err != nil {
 		b.Fatalf("turning off the append-only file: %v", err)
 	}
-	py := benchPython(b)
+	py := pybench.Python(b, "workers")
 	for _, mode := range []struct {
 		name string
 		safe bool
@@ -129,14 +123,14 @@ func benchQueueDrain(b *testing.B, rdb *redis.Client, url, py string, n int, saf
 			if err := benchFill(ctx, rdb, q.Key(), n); err != nil {
 				b.Fatal(err)
 			}
-			figs := benchRunPython(b, py, "bench_queue.py", url, q.Key(), q.ProcessingKey(), mode, strconv.Itoa(benchConsumers))
-			if took, distinct := benchFigure(b, figs, "taken"), benchFigure(b, figs, "distinct"); took != float64(n) || distinct != float64(n) {
+			figs := pybench.Run(b, py, "bench_queue.py", url, q.Key(), q.ProcessingKey(), mode, strconv.Itoa(benchConsumers))
+			if took, distinct := pybench.Figure(b, figs, "taken"), pybench.Figure(b, figs, "distinct"); took != float64(n) || distinct != float64(n) {
 				b.Fatalf("python drain took %v messages, %v of them distinct; want %d", took, distinct, n)
 			}
 			if err := benchCheck(ctx, q, 0, nil); err != nil {
 				b.Fatalf("python drain: %v", err)
 			}
-			p := benchFigure(b, figs, "msgs_per_s")
+			p := pybench.Figure(b, figs, "msgs_per_s")
 			pyRate += p
 			aioRatio += a / p
 			goRatio += g / p
@@ -276,54 +270,4 @@ func benchCheck(ctx context.Context, q *Queue, n int, taken [][]string) error {
 		}
 	}
 	return nil
-}
-
-// benchPython returns a Python interpreter with the redis and aiohttp
-// modules, found as the twins find one (python3 on PATH, then
-// /usr/bin/python3), or "" after logging that the CPython side is skipped.
-func benchPython(b *testing.B) string {
-	b.Helper()
-	py, err := twin.Runner{}.Interpreter(context.Background(), "workers")
-	if err != nil {
-		b.Logf("CPython side of %s skipped: %v", b.Name(), err)
-		return ""
-	}
-	return py
-}
-
-// benchRunPython runs testdata/script with args and returns the figures of
-// the JSON line it prints last.
-func benchRunPython(b *testing.B, py, script string, args ...string) map[string]any {
-	b.Helper()
-	cmd := exec.Command(py, append([]string{filepath.Join("testdata", script)}, args...)...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		tail := stderr.Bytes()[max(0, stderr.Len()-4096):] // a traceback's end says what went wrong
-		b.Fatalf("%s: %v\n%s", cmd, err, tail)
-	}
-	var last string
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	for sc.Scan() {
-		if strings.HasPrefix(sc.Text(), "{") {
-			last = sc.Text()
-		}
-	}
-	var figs map[string]any
-	if err := json.Unmarshal([]byte(last), &figs); err != nil {
-		b.Fatalf("%s printed no JSON figures (%v):\n%s", cmd, err, out)
-	}
-	return figs
-}
-
-// benchFigure returns the number figs[key], failing the benchmark if it is
-// missing.
-func benchFigure(b *testing.B, figs map[string]any, key string) float64 {
-	b.Helper()
-	x, ok := figs[key].(float64)
-	if !ok {
-		b.Fatalf("figure %q missing in %v", key, figs)
-	}
-	return x
 }

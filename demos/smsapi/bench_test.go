@@ -9,24 +9,18 @@ package smsapi
 //	go test -run '^$' -bench HTTPFanout -benchtime 1x -count 3 ./demos/smsapi/
 
 import (
-	"bufio"
-	"bytes"
 	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net"
-	"os/exec"
-	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"asyncdemo/demos/aio"
-	"asyncdemo/demos/twin"
+	"asyncdemo/demos/internal/pybench"
 )
 
 const (
@@ -88,7 +82,7 @@ func BenchmarkHTTPFanout(b *testing.B) {
 		}
 	})
 	base := "http://" + l.Addr().String()
-	py := benchPython(b)
+	py := pybench.Python(b, "sms")
 	for _, c := range []struct {
 		name  string
 		conns int // 0: no limit
@@ -129,11 +123,11 @@ func benchFanout(b *testing.B, base, py string, conns int) {
 		goS += g
 		if py != "" {
 			b.StopTimer()
-			figs := benchRunPython(b, py, "bench_http.py", base+benchPath, strconv.Itoa(benchRequests), strconv.Itoa(conns))
-			if ok := benchFigure(b, figs, "ok"); ok != benchRequests {
+			figs := pybench.Run(b, py, "bench_http.py", base+benchPath, strconv.Itoa(benchRequests), strconv.Itoa(conns))
+			if ok := pybench.Figure(b, figs, "ok"); ok != benchRequests {
 				b.Fatalf("python fan-out: %v of %d calls answered %q; first error: %v", ok, benchRequests, benchText, figs["first_error"])
 			}
-			p := benchFigure(b, figs, "seconds")
+			p := pybench.Figure(b, figs, "seconds")
 			pyS += p
 			aioRatio += p / a
 			goRatio += p / g
@@ -215,54 +209,4 @@ func benchFileLimit() (uint64, error) {
 		}
 	}
 	return lim.Cur, nil
-}
-
-// benchPython returns a Python interpreter with the redis and aiohttp
-// modules, found as the twins find one (python3 on PATH, then
-// /usr/bin/python3), or "" after logging that the CPython side is skipped.
-func benchPython(b *testing.B) string {
-	b.Helper()
-	py, err := twin.Runner{}.Interpreter(context.Background(), "sms")
-	if err != nil {
-		b.Logf("CPython side of %s skipped: %v", b.Name(), err)
-		return ""
-	}
-	return py
-}
-
-// benchRunPython runs testdata/script with args and returns the figures of
-// the JSON line it prints last.
-func benchRunPython(b *testing.B, py, script string, args ...string) map[string]any {
-	b.Helper()
-	cmd := exec.Command(py, append([]string{filepath.Join("testdata", script)}, args...)...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		tail := stderr.Bytes()[max(0, stderr.Len()-4096):] // a traceback's end says what went wrong
-		b.Fatalf("%s: %v\n%s", cmd, err, tail)
-	}
-	var last string
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	for sc.Scan() {
-		if strings.HasPrefix(sc.Text(), "{") {
-			last = sc.Text()
-		}
-	}
-	var figs map[string]any
-	if err := json.Unmarshal([]byte(last), &figs); err != nil {
-		b.Fatalf("%s printed no JSON figures (%v):\n%s", cmd, err, out)
-	}
-	return figs
-}
-
-// benchFigure returns the number figs[key], failing the benchmark if it is
-// missing.
-func benchFigure(b *testing.B, figs map[string]any, key string) float64 {
-	b.Helper()
-	x, ok := figs[key].(float64)
-	if !ok {
-		b.Fatalf("figure %q missing in %v", key, figs)
-	}
-	return x
 }

@@ -1,0 +1,69 @@
+// Package pybench runs the CPython side of asyncdemo's benchmarks: a
+// Python script run within the same benchmark iteration as the Go side,
+// which prints its figures as one JSON object on its last such line.
+package pybench
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"asyncdemo/demos/twin"
+)
+
+// Python returns the interpreter the twin of lesson would run with
+// (python3 on PATH, then /usr/bin/python3; for lessons 10 to 12 one with
+// redis and aiohttp), or "" after logging that the CPython side of the
+// benchmark is skipped.
+func Python(b testing.TB, lesson string) string {
+	b.Helper()
+	py, err := twin.Runner{}.Interpreter(context.Background(), lesson)
+	if err != nil {
+		b.Logf("CPython side of %s skipped: %v", b.Name(), err)
+		return ""
+	}
+	return py
+}
+
+// Run runs testdata/script with py and args, and returns the figures of
+// the last line it prints that starts with "{". It fails the benchmark,
+// with the end of the script's stderr, if the script fails.
+func Run(b testing.TB, py, script string, args ...string) map[string]any {
+	b.Helper()
+	cmd := exec.Command(py, append([]string{filepath.Join("testdata", script)}, args...)...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		tail := stderr.Bytes()[max(0, stderr.Len()-4096):] // a traceback's end says what went wrong
+		b.Fatalf("%s: %v\n%s", cmd, err, tail)
+	}
+	var last string
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	for sc.Scan() {
+		if strings.HasPrefix(sc.Text(), "{") {
+			last = sc.Text()
+		}
+	}
+	var figs map[string]any
+	if err := json.Unmarshal([]byte(last), &figs); err != nil {
+		b.Fatalf("%s printed no JSON figures (%v):\n%s", cmd, err, out)
+	}
+	return figs
+}
+
+// Figure returns the number figs[key], failing the benchmark if it is
+// missing.
+func Figure(b testing.TB, figs map[string]any, key string) float64 {
+	b.Helper()
+	x, ok := figs[key].(float64)
+	if !ok {
+		b.Fatalf("figure %q missing in %v", key, figs)
+	}
+	return x
+}
