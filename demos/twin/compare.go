@@ -234,7 +234,7 @@ type Row struct {
 // Difference is one way the Python run differs from the Go run.
 type Difference struct {
 	Run  string
-	Kind string // "missing", "extra", "task", "time", "total", "run" or "compare"
+	Kind string // "missing", "extra", "order", "task", "time", "total", "run" or "compare"
 	// Go and Python are what each side had, "" for nothing.
 	Go, Python string
 }
@@ -391,8 +391,7 @@ func (r *Report) compareRun(g, p run, tol Tolerance) {
 			diffs[i] = Difference{Run: g.name, Kind: "time", Go: describe(m.g), Python: fmt.Sprintf("%.3fs", m.p.T.Seconds())}
 		}
 	}
-	asPrinted(rows, diffs, indexes(g.events), indexes(p.events), g.name, tol)
-	for i := range rows {
+	for _, i := range asPrinted(rows, indexes(g.events), indexes(p.events)) {
 		r.add(rows[i], diffs[i])
 	}
 	r.compareTotals(g, p, tol)
@@ -482,6 +481,20 @@ func streams(runName string, evs []*timing.Event, tol Tolerance) map[string][]st
 	return seq
 }
 
+// fixedBefore maps each event to how many events with a fixed place (no
+// Order.Stream) were printed before it.
+func fixedBefore(runName string, evs []*timing.Event, tol Tolerance) map[*timing.Event]int {
+	m := make(map[*timing.Event]int, len(evs))
+	n := 0
+	for _, e := range evs {
+		m[e] = n
+		if tol.Order(runName, *e).Stream == "" {
+			n++
+		}
+	}
+	return m
+}
+
 // indexes maps each event to its place in the order printed.
 func indexes(evs []*timing.Event) map[*timing.Event]int {
 	m := make(map[*timing.Event]int, len(evs))
@@ -491,42 +504,57 @@ func indexes(evs []*timing.Event) map[*timing.Event]int {
 	return m
 }
 
-// asPrinted puts each column of the rows back in the order its side
-// printed it, within each stretch of rows whose events may trade places
-// (they have an Order.Stream) and happened within one window of time:
-// canonicalOrder sorted them to compare them, and rejoin put a moved
-// event at Go's place. A row whose two events then differ is Moved; one
-// whose two events are the same is not, whatever matching made of it.
-func asPrinted(rows []Row, diffs []Difference, gAt, pAt map[*timing.Event]int, runName string, tol Tolerance) {
-	window := tol.Tie + tol.Slack
-	reorderable := func(r Row) bool {
-		return r.Go != nil && r.Python != nil &&
-			tol.Order(runName, *r.Go).Stream != "" && tol.Order(runName, *r.Python).Stream != ""
-	}
-	for i := 0; i < len(rows); {
-		if !reorderable(rows[i]) || diffs[i].Kind == "order" {
-			i++
+// asPrinted returns the order to show the rows in: the Go column as Go
+// printed it, each Python event beside the Go event it matched, and an
+// event only Python printed after the Python event it followed. A row
+// whose Python event is thereby out of the order Python printed it is
+// marked Moved: the two sides printed the same events in another order
+// (where Compare accepted that, the order is left open; elsewhere the row
+// has its order difference).
+func asPrinted(rows []Row, gAt, pAt map[*timing.Event]int) []int {
+	// Where each row goes: at its Go event's place; a Python-only row just
+	// after the row holding the Python event printed before it.
+	place := make([]float64, len(rows))
+	for i, row := range rows {
+		if row.Go != nil {
+			place[i] = float64(gAt[row.Go])
 			continue
 		}
-		start := min(rows[i].Go.T, rows[i].Python.T)
-		j := i + 1
-		for j < len(rows) && reorderable(rows[j]) && diffs[j].Kind != "order" &&
-			max(rows[j].Go.T, rows[j].Python.T)-start <= window {
-			j++
+		place[i] = -0.5
+		best := -1
+		for _, other := range rows {
+			if other.Go != nil && other.Python != nil && pAt[other.Python] < pAt[row.Python] && pAt[other.Python] > best {
+				best, place[i] = pAt[other.Python], float64(gAt[other.Go])+0.5
+			}
 		}
-		stretch := rows[i:j]
-		gs, ps := make([]*timing.Event, len(stretch)), make([]*timing.Event, len(stretch))
-		for k, row := range stretch {
-			gs[k], ps[k] = row.Go, row.Python
-		}
-		slices.SortFunc(gs, func(a, b *timing.Event) int { return cmp.Compare(gAt[a], gAt[b]) })
-		slices.SortFunc(ps, func(a, b *timing.Event) int { return cmp.Compare(pAt[a], pAt[b]) })
-		for k := range stretch {
-			stretch[k].Go, stretch[k].Python = gs[k], ps[k]
-			stretch[k].Moved = key(gs[k]) != key(ps[k])
-		}
-		i = j
 	}
+	order := make([]int, len(rows))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		if c := cmp.Compare(place[a], place[b]); c != 0 {
+			return c
+		}
+		pa, pb := -1, -1
+		if rows[a].Python != nil {
+			pa = pAt[rows[a].Python]
+		}
+		if rows[b].Python != nil {
+			pb = pAt[rows[b].Python]
+		}
+		return cmp.Compare(pa, pb)
+	})
+	latest := -1
+	for _, i := range order {
+		if rows[i].Python == nil {
+			continue
+		}
+		at := pAt[rows[i].Python]
+		rows[i].Moved = at < latest
+		latest = max(latest, at)
+	}
+	return order
 }
 
 // sortBlock orders one instant's events: by stream, keeping each stream's
@@ -574,6 +602,7 @@ type match struct {
 // row is dropped; the match takes Go's place.
 func rejoin(ms []match, runName string, goEvs, pyEvs []*timing.Event, tol Tolerance) []match {
 	gSeq, pSeq := streams(runName, goEvs, tol), streams(runName, pyEvs, tol)
+	gFixed, pFixed := fixedBefore(runName, goEvs, tol), fixedBefore(runName, pyEvs, tol)
 	for i := range ms {
 		if ms[i].p != nil || ms[i].g == nil {
 			continue
@@ -585,7 +614,9 @@ func rejoin(ms []match, runName string, goEvs, pyEvs []*timing.Event, tol Tolera
 				continue
 			}
 			stream := tol.Order(runName, *g).Stream
-			open := stream != "" && slices.Equal(gSeq[stream], pSeq[stream])
+			// Open: its stream's order is the same on both sides, and it
+			// did not cross an event whose place is fixed.
+			open := stream != "" && slices.Equal(gSeq[stream], pSeq[stream]) && gFixed[g] == pFixed[p]
 			ms[i] = match{g: g, p: p, moved: true, order: !open}
 			ms[j] = match{}
 			break

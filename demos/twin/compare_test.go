@@ -207,3 +207,35 @@ func TestCanonical(t *testing.T) {
 		}
 	}
 }
+
+// Found in review: the report must never say "the same order" when the
+// two sides printed events in another order, an event may not move past
+// one whose place is fixed, and a difference stays on its own row.
+func TestCompareShowsEveryReordering(t *testing.T) {
+	// Producer and consumer trade places, 300 ms apart: allowed (two
+	// threads), but shown.
+	goRun := []timing.Event{ev("queue-poll", 2400, "producer", "LPUSH queue 5"), ev("queue-poll", 2500, "", "took 5"), sum("queue-poll", 3000)}
+	pyRun := []timing.Event{ev("queue-poll", 2400, "", "took 5"), ev("queue-poll", 2700, "producer", "LPUSH queue 5"), sum("queue-poll", 3000)}
+	rep := Compare(goRun, pyRun, DefaultTolerance())
+	if !rep.OK() || !strings.Contains(rep.String(), "~") || strings.Contains(rep.String(), "the same events in the same order,") {
+		t.Errorf("a reordering between threads must pass and be shown:\n%s", rep)
+	}
+	// The loop thread's line moves past a line with a fixed place.
+	goRun = []timing.Event{ev("threadsafe-coroutine", 0, "", "main: submitted"), ev("threadsafe-coroutine", 5, "", "fixed line"), sum("threadsafe-coroutine", 600)}
+	pyRun = []timing.Event{ev("threadsafe-coroutine", 0, "", "fixed line"), ev("threadsafe-coroutine", 6, "", "main: submitted"), sum("threadsafe-coroutine", 600)}
+	if rep := Compare(goRun, pyRun, DefaultTolerance()); rep.OK() {
+		t.Errorf("an event moved past one whose place is fixed was accepted:\n%s", rep)
+	}
+	// A task difference is marked on the row of the event that has it.
+	goRun = []timing.Event{ev("sms", 0, "producer", "LPUSH queue 1"), ev("sms", 1, "w1", "Wait 1"), sum("sms", 100)}
+	pyRun = []timing.Event{ev("sms", 0, "w2", "Wait 1"), ev("sms", 1, "producer", "LPUSH queue 1"), sum("sms", 100)}
+	rep = Compare(goRun, pyRun, DefaultTolerance())
+	for _, row := range rep.Rows {
+		if row.Diff != "" && (row.Go == nil || row.Go.Text != "Wait 1" || row.Python == nil || row.Python.Text != "Wait 1") {
+			t.Errorf("the task difference is shown on the row %+v / %+v:\n%s", row.Go, row.Python, rep)
+		}
+	}
+	if rep.OK() {
+		t.Errorf("the task difference was not found:\n%s", rep)
+	}
+}
