@@ -280,8 +280,10 @@ func runLessonWith(ctx context.Context, opts *Options, lesson demos.Lesson, hook
 		Tool:      info.Tool,
 		Labels:    demos.Labels(opts.Lang),
 	}
+	release := func() {}
 	if info.HandlesInterrupt && ios.ClaimInterrupt != nil {
-		lessonCtx, release := ios.ClaimInterrupt()
+		var lessonCtx context.Context
+		lessonCtx, release = ios.ClaimInterrupt()
 		defer release()
 		env.Ctx = lessonCtx
 	}
@@ -331,6 +333,7 @@ func runLessonWith(ctx context.Context, opts *Options, lesson demos.Lesson, hook
 		env.Rec.StartRun(info.Name, "")
 	}
 	err := lesson.Run(env)
+	release() // Ctrl+C from now on (during the twin, say) stops the program
 	var py *twinRun
 	// A lesson that failed is compared too: the failure may be the point
 	// (thread --fail), and its twin should fail the same way.

@@ -15,6 +15,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"embed"
 	"encoding/json"
 	"errors"
@@ -205,7 +206,7 @@ func (e *FailedError) Error() string {
 
 // Run runs the twin of lesson with args (the lesson's flags, as the Go
 // lesson takes them) and copies its stdout to stdout as it is written. The
-// embedded files are written to a temporary directory, removed afterwards.
+// embedded files are run from a directory of the user's cache (twinDir).
 //
 // When ctx is done the twin is sent SIGINT, as a person's Ctrl+C; Run then
 // waits for it to end and returns an error wrapping ctx's, or, if it had to
@@ -221,12 +222,8 @@ func (r Runner) Run(ctx context.Context, lesson string, args []string, stdout io
 	if err != nil && !errors.Is(err, ErrMissingModules) {
 		return err
 	}
-	dir, err := os.MkdirTemp("", "asyncdemo-twin-")
+	dir, err := twinDir()
 	if err != nil {
-		return fmt.Errorf("twin of %s: %w", lesson, err)
-	}
-	defer os.RemoveAll(dir)
-	if err := writeFiles(dir); err != nil {
 		return fmt.Errorf("twin of %s: %w", lesson, err)
 	}
 
@@ -270,6 +267,56 @@ func killed(cmd *exec.Cmd) bool {
 	}
 	ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus)
 	return ok && ws.Signaled() && ws.Signal() == syscall.SIGKILL
+}
+
+// twinDir returns a directory holding the embedded Python files: one per
+// version of them, named by their hash, in the user's cache directory
+// (else the system's temporary one), written once and kept. (A directory
+// removed after each run would be left behind whenever Ctrl+C ends
+// asyncdemo before its twin has finished.)
+func twinDir() (string, error) {
+	entries, err := fs.ReadDir(files, "py")
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	for _, e := range entries {
+		b, err := files.ReadFile("py/" + e.Name())
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(h, "%s %d\n", e.Name(), len(b))
+		h.Write(b)
+	}
+	base, err := os.UserCacheDir()
+	if err != nil {
+		base = os.TempDir()
+	}
+	dir := filepath.Join(base, "asyncdemo", fmt.Sprintf("twins-%x", h.Sum(nil)[:8]))
+	if _, err := os.Stat(filepath.Join(dir, "_asyncdemo.py")); err == nil {
+		return dir, nil
+	}
+	// Write them beside it, then move them into place in one step, so that
+	// two asyncdemos starting at once never run half-written files.
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		return "", err
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(dir), "twins-tmp-")
+	if err != nil {
+		return "", err
+	}
+	if err := writeFiles(tmp); err != nil {
+		os.RemoveAll(tmp)
+		return "", err
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		os.RemoveAll(tmp)
+		if _, serr := os.Stat(filepath.Join(dir, "_asyncdemo.py")); serr == nil {
+			return dir, nil // another one got there first
+		}
+		return "", err
+	}
+	return dir, nil
 }
 
 // writeFiles writes every embedded Python file into dir.
