@@ -375,7 +375,7 @@ func runLessonWith(ctx context.Context, opts *Options, lesson demos.Lesson, hook
 	}
 	if py != nil && env.Printer != nil {
 		env.Printer.Heading(env.Say("vs_heading", info.Name, env.Style))
-		py.report.Width, py.report.GoLabel, py.report.Words = width, "go ("+string(env.Style)+")", env.Labels
+		py.report.Width, py.report.GoLabel, py.report.Words, py.report.ASCII = width, "go ("+string(env.Style)+")", env.Labels, opts.ASCII
 		if _, werr := py.report.WriteTo(out); werr != nil && err == nil {
 			err = werr
 		}

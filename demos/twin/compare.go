@@ -180,6 +180,7 @@ type Report struct {
 	// means 110), GoLabel heads the Go column ("" means "go (aio)").
 	Width   int
 	GoLabel string
+	ASCII   bool // cut text with "...", not "…" (for --ascii, which would widen it later)
 	// Words are WriteTo's own words in another language, by the keys of
 	// englishWords; missing ones are English.
 	Words map[string]string
@@ -715,7 +716,7 @@ func (r Report) WriteTo(w io.Writer) (int64, error) {
 		if label != current {
 			current = label
 			fmt.Fprintf(&b, "── %s ──\n", current)
-			fmt.Fprintf(&b, "  %s  %s\n", fit(goLabel, width), "python")
+			fmt.Fprintf(&b, "  %s  %s\n", r.fit(goLabel, width), "python")
 		}
 		mark := " "
 		switch {
@@ -779,28 +780,28 @@ func (r Report) String() string {
 // text, not its end, where lines that differ usually do ("Done after 4s").
 func (r Report) cell(e *timing.Event, width int) string {
 	if e == nil {
-		return fit("", width)
+		return r.fit("", width)
 	}
 	var gutter, text string
 	switch e.Kind {
 	case timing.KindSummary:
-		return fit(fmt.Sprintf("%s %.3fs", r.word("total"), e.Elapsed.Seconds()), width)
+		return r.fit(fmt.Sprintf("%s %.3fs", r.word("total"), e.Elapsed.Seconds()), width)
 	case timing.KindCompare:
-		return fit(fmt.Sprintf("compare %.3fs vs %.3fs: %.2f×", e.Concurrent.Seconds(), e.Sequential.Seconds(), e.Speedup), width)
+		return r.fit(fmt.Sprintf("compare %.3fs vs %.3fs: %.2f×", e.Concurrent.Seconds(), e.Sequential.Seconds(), e.Speedup), width)
 	case timing.KindState:
 		gutter, text = fmt.Sprintf("%7.3fs  ", e.T.Seconds()), e.Task+": "+e.State
 	default:
 		gutter, text = fmt.Sprintf("%7.3fs  ", e.T.Seconds()), strings.ReplaceAll(e.Text, "\n", "⏎")
 	}
 	if runewidth.StringWidth(gutter+text) <= width {
-		return fit(gutter+text, width)
+		return r.fit(gutter+text, width)
 	}
 	gutter = fmt.Sprintf("%.3fs ", e.T.Seconds())
 	room := width - runewidth.StringWidth(gutter)
-	if runewidth.StringWidth(text) > room && room > 1 {
-		text = "…" + tail(text, room-1)
+	if el := r.ellipsis(); runewidth.StringWidth(text) > room && room > len(el) {
+		text = el + tail(text, room-len(el))
 	}
-	return fit(gutter+text, width)
+	return r.fit(gutter+text, width)
 }
 
 // tail returns the end of s that fits in width columns.
@@ -837,11 +838,19 @@ func wrapLine(line string, width int, indent string) string {
 	return out.String()
 }
 
-// fit pads or cuts s to width runes.
-func fit(s string, width int) string {
+// fit pads or cuts s to width columns.
+func (r Report) fit(s string, width int) string {
 	n := runewidth.StringWidth(s) // a Chinese character takes two columns
 	if n <= width {
 		return s + strings.Repeat(" ", width-n)
 	}
-	return runewidth.FillRight(runewidth.Truncate(s, width, "…"), width)
+	return runewidth.FillRight(runewidth.Truncate(s, width, r.ellipsis()), width)
+}
+
+// ellipsis is what stands for text cut off: "…", or "..." with ASCII.
+func (r Report) ellipsis() string {
+	if r.ASCII {
+		return "..."
+	}
+	return "…"
 }

@@ -22,6 +22,7 @@ sys.path.append(sys.path.pop(0))
 
 import argparse
 import asyncio
+import concurrent.futures
 import contextlib
 import json
 import math
@@ -310,8 +311,10 @@ class Recorder:
         with self._lock:
             self._run, self._start = name, time.perf_counter()
             self._spans, self._marks = [], []
-        producer = _Producer(self._opts, self) if getattr(self._opts, "produce", None) else None
+        producer = None
         try:
+            if getattr(self._opts, "produce", None):
+                producer = _Producer(self._opts, self)
             yield result
         finally:
             if producer:
@@ -365,8 +368,8 @@ class Recorder:
             if task is None:  # destroyed while pending: it ends with the run
                 spans.discard(span)
                 continue
-            span.name = _task_label(task)
-            span.hidden = not _drawn(task)
+            if not span.named:  # the name is given after create_task returns; read it once
+                span.name, span.hidden, span.named = _task_label(task), not _drawn(task), True
             if task.done():
                 span.end, span.state = now, _task_state(task)
                 spans.discard(span)
@@ -429,7 +432,7 @@ class _Span:
 
     def __init__(self, name, group, start):
         self.name, self.group, self.start = name, group, start
-        self.end, self.state, self.task, self.hidden = None, "", None, False
+        self.end, self.state, self.task, self.hidden, self.named = None, "", None, False, False
 
 
 def _task_label(task):
@@ -440,6 +443,9 @@ def _task_label(task):
     return name
 
 
+_MAIN_FILE = os.path.realpath(getattr(sys.modules.get("__main__"), "__file__", "") or "")
+
+
 def _drawn(task):
     """Whether the timeline shows a task: one the lesson named, or one
     running a coroutine of the lesson's own file. The tasks redis-py,
@@ -448,8 +454,7 @@ def _drawn(task):
     if not re.fullmatch(r"Task-\d+", task.get_name()):
         return True
     code = getattr(task.get_coro(), "cr_code", None)
-    main = getattr(sys.modules.get("__main__"), "__file__", None)
-    return code is not None and main is not None and os.path.samefile(code.co_filename, main)
+    return code is not None and os.path.realpath(code.co_filename) == _MAIN_FILE
 
 
 def _task_state(task):
@@ -477,6 +482,9 @@ class _SpanLoop(asyncio.SelectorEventLoop):
         return task
 
     def _run_once(self):
+        # _run_once is the loop's private step (one turn), the same from
+        # Python 3.4 to 3.13; this is the one place the twins lean on
+        # asyncio's internals, and only with --spans.
         super()._run_once()
         if self._open:
             self._rec._turned(self._open)
@@ -623,7 +631,10 @@ class _Producer:
             for at, value in script:
                 if self.halt.wait(max(0.0, start + at * opts.scale - time.monotonic())):
                     return
-                self.push(value)
+                try:
+                    self.push(value)
+                except redis.RedisError:  # as asyncdemo's producer: the consumer says Redis is away
+                    pass
         self.thread = threading.Thread(target=play, daemon=True)
         self.thread.start()
 
@@ -647,9 +658,11 @@ def cancel_and_wait(loop, timeout=2.0):
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+    if not loop.is_running():  # stopped already: nobody would run cancel_all
+        return
     try:
         asyncio.run_coroutine_threadsafe(cancel_all(), loop).result(timeout)
-    except (TimeoutError, RuntimeError):  # the loop is stuck, or already stopped
+    except (TimeoutError, RuntimeError, concurrent.futures.CancelledError):  # stuck, or stopping meanwhile
         pass
 
 
