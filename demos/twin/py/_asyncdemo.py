@@ -368,8 +368,9 @@ class Recorder:
             if task is None:  # destroyed while pending: it ends with the run
                 spans.discard(span)
                 continue
-            if not span.named:  # the name is given after create_task returns; read it once
-                span.name, span.hidden, span.named = _task_label(task), not _drawn(task), True
+            span.name = _task_label(task)  # given after create_task returns, or by the coroutine itself
+            if not span.named:
+                span.hidden, span.named = not _drawn(task), True
             if task.done():
                 span.end, span.state = now, _task_state(task)
                 spans.discard(span)
