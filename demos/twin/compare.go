@@ -400,6 +400,9 @@ func (r *Report) compareRun(g, p run, tol Tolerance) {
 
 // compareTotals adds the row of the two runs' totals.
 func (r *Report) compareTotals(g, p run, tol Tolerance) {
+	if g.summary == nil && p.summary == nil {
+		return // neither run ended (both stopped): no totals to show
+	}
 	row := Row{Run: g.name, Go: g.summary, Python: p.summary}
 	var d Difference
 	switch {
