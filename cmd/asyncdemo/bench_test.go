@@ -5,7 +5,6 @@ package main
 // root). Each iteration is a whole measurement: run with -benchtime 1x.
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -16,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"asyncdemo/demos/twin/pybench"
 )
 
 // benchPython returns the python3 to compare with, or "" after logging that
@@ -173,7 +174,7 @@ func BenchmarkLessonGather(b *testing.B) {
 		wallMs += (wall - 4*time.Second).Seconds() * 1e3
 		if py != "" {
 			b.StopTimer()
-			pyMs += benchPythonFigure(b, py, script, "overshoot_ms", "wait", "1,2,4")
+			pyMs += pybench.Figure(b, pybench.Run(b, py, script, "wait", "1,2,4"), "overshoot_ms")
 			b.StartTimer()
 		}
 		iters++
@@ -184,33 +185,4 @@ func BenchmarkLessonGather(b *testing.B) {
 	if py != "" {
 		b.ReportMetric(pyMs/k, "py-overshoot-ms")
 	}
-}
-
-// benchPythonFigure runs script with args and returns the figure key of the JSON
-// line it prints last.
-func benchPythonFigure(b *testing.B, py, script, key string, args ...string) float64 {
-	b.Helper()
-	cmd := exec.Command(py, append([]string{script}, args...)...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		b.Fatalf("%s: %v\n%s", cmd, err, stderr.Bytes())
-	}
-	var last string
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	for sc.Scan() {
-		if strings.HasPrefix(sc.Text(), "{") {
-			last = sc.Text()
-		}
-	}
-	var figs map[string]any
-	if err := json.Unmarshal([]byte(last), &figs); err != nil {
-		b.Fatalf("%s printed no JSON figures (%v):\n%s", cmd, err, out)
-	}
-	x, ok := figs[key].(float64)
-	if !ok {
-		b.Fatalf("%s: figure %q missing in %s", cmd, key, last)
-	}
-	return x
 }

@@ -16,7 +16,6 @@ package aio
 // ASYNCDEMO_BENCH_1E6=1.
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -28,6 +27,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"asyncdemo/demos/twin/pybench"
 )
 
 // benchEnv1e6 enables the million-task cases.
@@ -61,42 +62,7 @@ func benchRunPython(b *testing.B, py, name string, args ...string) map[string]an
 	b.Helper()
 	b.StopTimer()
 	defer b.StartTimer()
-	cmd := exec.Command(py, append([]string{filepath.Join("testdata", "bench_"+name+".py")}, args...)...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		b.Fatalf("%s: %v\n%s", cmd, err, stderr.Bytes())
-	}
-	return benchLastJSON(b, out, "")
-}
-
-// benchLastJSON decodes the last line of out that starts with prefix and then a
-// JSON object.
-func benchLastJSON(b *testing.B, out []byte, prefix string) map[string]any {
-	b.Helper()
-	var last string
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	for sc.Scan() {
-		if line := sc.Text(); strings.HasPrefix(line, prefix+"{") {
-			last = strings.TrimPrefix(line, prefix)
-		}
-	}
-	var figs map[string]any
-	if err := json.Unmarshal([]byte(last), &figs); err != nil {
-		b.Fatalf("no JSON figures in output (%v):\n%s", err, out)
-	}
-	return figs
-}
-
-// benchFigure returns the number figs[key], failing the benchmark if it is missing.
-func benchFigure(b *testing.B, figs map[string]any, key string) float64 {
-	b.Helper()
-	x, ok := figs[key].(float64)
-	if !ok {
-		b.Fatalf("figure %q missing in %v", key, figs)
-	}
-	return x
+	return pybench.Run(b, py, filepath.Join("testdata", "bench_"+name+".py"), args...)
 }
 
 // benchAwaits is how many hand-offs one BenchmarkSleep0 iteration times.
@@ -137,7 +103,7 @@ func BenchmarkSleep0(b *testing.B) {
 		}
 		goNs += float64(d) / benchAwaits
 		if py != "" {
-			pyNs += benchFigure(b, benchRunPython(b, py, "sleep0", strconv.Itoa(benchAwaits)), "ns_per_await")
+			pyNs += pybench.Figure(b, benchRunPython(b, py, "sleep0", strconv.Itoa(benchAwaits)), "ns_per_await")
 		}
 		iters++
 	}
@@ -259,25 +225,25 @@ func benchGather(b *testing.B, n int) {
 		goS += figs.Elapsed.Seconds()
 		if py != "" {
 			out := benchRunPython(b, py, "gather", strconv.Itoa(n), "0.01")
-			pyS += benchFigure(b, out, "seconds")
-			pyRSS += benchFigure(b, out, "rss_bytes_per_task")
+			pyS += pybench.Figure(b, out, "seconds")
+			pyRSS += pybench.Figure(b, out, "rss_bytes_per_task")
 		}
 		iters++
 	}
 	k := float64(iters)
 	b.ReportMetric(1e3*goS/k, "ms/gather")
-	b.ReportMetric(1e3*benchFigure(b, cold, "seconds"), "cold-ms/gather")
-	heap, stack := benchFigure(b, mem, "heap_bytes_per_task"), benchFigure(b, mem, "stack_bytes_per_task")
+	b.ReportMetric(1e3*pybench.Figure(b, cold, "seconds"), "cold-ms/gather")
+	heap, stack := pybench.Figure(b, mem, "heap_bytes_per_task"), pybench.Figure(b, mem, "stack_bytes_per_task")
 	b.ReportMetric(heap+stack, "B/task")
 	b.ReportMetric(heap, "heap-B/task")
 	b.ReportMetric(stack, "stack-B/task")
 	b.ReportMetric(warm.HeapPerTask+warm.StackPerTask, "warm-B/task")
-	b.ReportMetric(benchFigure(b, cold, "rss_bytes_per_task"), "cold-rss-B/task")
+	b.ReportMetric(pybench.Figure(b, cold, "rss_bytes_per_task"), "cold-rss-B/task")
 	if py != "" {
 		b.ReportMetric(1e3*pyS/k, "py-ms/gather")
 		b.ReportMetric(pyRSS/k, "py-rss-B/task")
 		b.ReportMetric(pyS/goS, "x-faster")
-		b.ReportMetric(pyS/k/benchFigure(b, cold, "seconds"), "x-faster-cold")
+		b.ReportMetric(pyS/k/pybench.Figure(b, cold, "seconds"), "x-faster-cold")
 	}
 }
 
@@ -310,7 +276,7 @@ func benchColdGather(b *testing.B, n int, measure bool) map[string]any {
 	if err != nil {
 		b.Fatalf("%s: %v\n%s%s", cmd.Env[len(cmd.Env)-1], err, out, stderr.Bytes())
 	}
-	return benchLastJSON(b, out, "bench-child: ")
+	return pybench.LastJSON(b, out, "bench-child: ")
 }
 
 // TestBenchChild is not a test: BenchmarkGather runs the test binary again
@@ -404,7 +370,7 @@ func BenchmarkGather124(b *testing.B) {
 		}
 		goMs += (d - 4*time.Second).Seconds() * 1e3
 		if py != "" {
-			pyMs += benchFigure(b, benchRunPython(b, py, "gather124", "gather", "1,2,4"), "overshoot_ms")
+			pyMs += pybench.Figure(b, benchRunPython(b, py, "gather124", "gather", "1,2,4"), "overshoot_ms")
 		}
 		iters++
 	}

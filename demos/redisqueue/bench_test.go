@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
@@ -21,8 +22,8 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"asyncdemo/demos/aio"
-	"asyncdemo/demos/internal/pybench"
 	"asyncdemo/demos/redisqueue/redistest"
+	"asyncdemo/demos/twin/pybench"
 )
 
 const (
@@ -123,7 +124,7 @@ func benchQueueDrain(b *testing.B, rdb *redis.Client, url, py string, n int, saf
 			if err := benchFill(ctx, rdb, q.Key(), n); err != nil {
 				b.Fatal(err)
 			}
-			figs := pybench.Run(b, py, "bench_queue.py", url, q.Key(), q.ProcessingKey(), mode, strconv.Itoa(benchConsumers))
+			figs := pybench.Run(b, py, filepath.Join("testdata", "bench_queue.py"), url, q.Key(), q.ProcessingKey(), mode, strconv.Itoa(benchConsumers))
 			if took, distinct := pybench.Figure(b, figs, "taken"), pybench.Figure(b, figs, "distinct"); took != float64(n) || distinct != float64(n) {
 				b.Fatalf("python drain took %v messages, %v of them distinct; want %d", took, distinct, n)
 			}

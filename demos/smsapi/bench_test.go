@@ -13,6 +13,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"syscall"
@@ -20,7 +21,7 @@ import (
 	"time"
 
 	"asyncdemo/demos/aio"
-	"asyncdemo/demos/internal/pybench"
+	"asyncdemo/demos/twin/pybench"
 )
 
 const (
@@ -123,7 +124,7 @@ func benchFanout(b *testing.B, base, py string, conns int) {
 		goS += g
 		if py != "" {
 			b.StopTimer()
-			figs := pybench.Run(b, py, "bench_http.py", base+benchPath, strconv.Itoa(benchRequests), strconv.Itoa(conns))
+			figs := pybench.Run(b, py, filepath.Join("testdata", "bench_http.py"), base+benchPath, strconv.Itoa(benchRequests), strconv.Itoa(conns))
 			if ok := pybench.Figure(b, figs, "ok"); ok != benchRequests {
 				b.Fatalf("python fan-out: %v of %d calls answered %q; first error: %v", ok, benchRequests, benchText, figs["first_error"])
 			}

@@ -9,7 +9,6 @@ import (
 	"context"
 	"encoding/json"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -30,12 +29,12 @@ func Python(b testing.TB, lesson string) string {
 	return py
 }
 
-// Run runs testdata/script with py and args, and returns the figures of
-// the last line it prints that starts with "{". It fails the benchmark,
-// with the end of the script's stderr, if the script fails.
+// Run runs the Python script at path with py and args, and returns the
+// figures of the last line it prints that starts with "{". It fails the
+// benchmark, with the end of the script's stderr, if the script fails.
 func Run(b testing.TB, py, script string, args ...string) map[string]any {
 	b.Helper()
-	cmd := exec.Command(py, append([]string{filepath.Join("testdata", script)}, args...)...)
+	cmd := exec.Command(py, append([]string{script}, args...)...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -43,16 +42,23 @@ func Run(b testing.TB, py, script string, args ...string) map[string]any {
 		tail := stderr.Bytes()[max(0, stderr.Len()-4096):] // a traceback's end says what went wrong
 		b.Fatalf("%s: %v\n%s", cmd, err, tail)
 	}
+	return LastJSON(b, out, "")
+}
+
+// LastJSON decodes the last line of out that is prefix and then a JSON
+// object, failing the benchmark if there is none.
+func LastJSON(b testing.TB, out []byte, prefix string) map[string]any {
+	b.Helper()
 	var last string
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	for sc.Scan() {
-		if strings.HasPrefix(sc.Text(), "{") {
-			last = sc.Text()
+		if line := sc.Text(); strings.HasPrefix(line, prefix+"{") {
+			last = strings.TrimPrefix(line, prefix)
 		}
 	}
 	var figs map[string]any
 	if err := json.Unmarshal([]byte(last), &figs); err != nil {
-		b.Fatalf("%s printed no JSON figures (%v):\n%s", cmd, err, out)
+		b.Fatalf("no JSON figures in the output (%v):\n%s", err, out)
 	}
 	return figs
 }
