@@ -378,7 +378,7 @@ func (r *Report) compareRun(g, p run, tol Tolerance) {
 	rows := make([]Row, len(ms))
 	diffs := make([]Difference, len(ms))
 	for i, m := range ms {
-		rows[i] = Row{Run: g.name, Go: m.g, Python: m.p, Moved: m.moved}
+		rows[i] = Row{Run: g.name, Go: m.g, Python: m.p} // asPrinted marks Moved
 		switch {
 		case m.p == nil:
 			diffs[i] = Difference{Run: g.name, Kind: "missing", Go: describe(m.g)}
@@ -589,11 +589,11 @@ func sortBlock(evs []*timing.Event, orders []Order) {
 }
 
 // match is one row of an alignment: both events, or one of them. A
-// rejoined match (see rejoin) is moved, or, where the order is fixed, an
-// order difference.
+// rejoined match (see rejoin) where the order is fixed is an order
+// difference.
 type match struct {
-	g, p         *timing.Event
-	moved, order bool
+	g, p  *timing.Event
+	order bool
 }
 
 // rejoin pairs what align left unmatched on both sides: an event only Go
@@ -601,8 +601,8 @@ type match struct {
 // event printed at another place in the order. Where that order is left
 // open (the event has an Order.Stream, and each side printed its stream's
 // events in the same order: only its place among other streams' events
-// differs, across the edge of an instant) that is no difference, and the
-// match is moved; otherwise it is an order difference. Python's unmatched
+// differs, across the edge of an instant) that is no difference;
+// otherwise it is an order difference. Python's unmatched
 // row is dropped; the match takes Go's place.
 func rejoin(ms []match, runName string, goEvs, pyEvs []*timing.Event, tol Tolerance) []match {
 	gSeq, pSeq := streams(runName, goEvs, tol), streams(runName, pyEvs, tol)
@@ -621,7 +621,7 @@ func rejoin(ms []match, runName string, goEvs, pyEvs []*timing.Event, tol Tolera
 			// Open: its stream's order is the same on both sides, and it
 			// did not cross an event whose place is fixed.
 			open := stream != "" && slices.Equal(gSeq[stream], pSeq[stream]) && gFixed[g] == pFixed[p]
-			ms[i] = match{g: g, p: p, moved: true, order: !open}
+			ms[i] = match{g: g, p: p, order: !open}
 			ms[j] = match{}
 			break
 		}
