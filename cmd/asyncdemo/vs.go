@@ -40,10 +40,9 @@ func runTwin(ctx context.Context, opts *Options, info demos.Info, env *demos.Env
 	if opts.JSON {
 		live.json = opts.IO.Out
 	}
-	if python, _ := r.Interpreter(ctx, info.Name); python != "" {
-		r.Python = python // found once; Run reports what it lacks
+	if python, version, _ := r.Find(ctx, info.Name); python != "" {
+		r.Python, r.Version = python, version // found once; Run reports what it lacks
 		if env.Printer != nil {
-			version, _ := twin.Version(ctx, python)
 			env.Printer.Note(env.Say("vs_now", version, python, info.Name, strings.Join(opts.args, " ")))
 			if env.Style == demos.StyleGo {
 				env.Printer.Note(env.Say("vs_go_style"))

@@ -94,6 +94,9 @@ type Runner struct {
 	Python string
 	// Stderr, if not nil, receives the twin's stderr as it is written.
 	Stderr io.Writer
+	// Version, if set, is Python's version, found already (by Find): the
+	// interpreter is then not asked again.
+	Version string
 	// Grace is how long a twin has to finish after ctx is done and it was
 	// sent SIGINT (as Ctrl+C), before it is killed; 0 means 3 s.
 	Grace time.Duration
@@ -109,6 +112,13 @@ var candidates = []string{"python3", "/usr/bin/python3"}
 // an error wrapping ErrMissingModules: [Runner.Run] runs the twin anyway
 // then, and the twin says, in one line, what is missing.
 func (r Runner) Interpreter(ctx context.Context, lesson string) (string, error) {
+	path, _, err := r.Find(ctx, lesson)
+	return path, err
+}
+
+// Find is Interpreter that also returns the interpreter's version, such as
+// "3.11.2" ("" with the path when it has no version it could tell).
+func (r Runner) Find(ctx context.Context, lesson string) (path, version string, err error) {
 	if r.Python != "" {
 		path, err := exec.LookPath(r.Python)
 		if err != nil {
@@ -118,16 +128,18 @@ func (r Runner) Interpreter(ctx context.Context, lesson string) (string, error) 
 			} else if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, exec.ErrNotFound) {
 				why = err.Error()
 			}
-			return "", fmt.Errorf("--python %s: %s: %w: give the path of a Python 3.11 or newer (Debian: apt-get install python3)", r.Python, why, ErrNoPython)
+			return "", "", fmt.Errorf("--python %s: %s: %w: give the path of a Python 3.11 or newer (Debian: apt-get install python3)", r.Python, why, ErrNoPython)
 		}
-		v, err := Version(ctx, path)
-		switch {
-		case err != nil:
-			return "", fmt.Errorf("--python %s: %v: %w: give the path of a Python 3.11 or newer (Debian: apt-get install python3)", r.Python, err, ErrNoPython)
-		case !recentEnough(v):
-			return "", fmt.Errorf("--python %s is Python %s: %w", r.Python, v, ErrOldPython)
+		v := r.Version // known already: not asked again
+		if v == "" {
+			if v, err = Version(ctx, path); err != nil {
+				return "", "", fmt.Errorf("--python %s: %v: %w: give the path of a Python 3.11 or newer (Debian: apt-get install python3)", r.Python, err, ErrNoPython)
+			}
 		}
-		return path, nil
+		if !recentEnough(v) {
+			return "", "", fmt.Errorf("--python %s is Python %s: %w", r.Python, v, ErrOldPython)
+		}
+		return path, v, nil
 	}
 	var found []string
 	for _, name := range candidates {
@@ -137,30 +149,31 @@ func (r Runner) Interpreter(ctx context.Context, lesson string) (string, error) 
 		}
 	}
 	if len(found) == 0 {
-		return "", fmt.Errorf("%w: python3 is not on PATH: install it, 3.11 or newer (Debian: apt-get install python3), or pass --python PATH", ErrNoPython)
+		return "", "", fmt.Errorf("%w: python3 is not on PATH: install it, 3.11 or newer (Debian: apt-get install python3), or pass --python PATH", ErrNoPython)
 	}
-	recent, oldest := "", ""
+	recent, recentVersion, oldest := "", "", ""
 	for _, path := range found {
-		if v, err := Version(ctx, path); err != nil || !recentEnough(v) {
+		v, err := Version(ctx, path)
+		if err != nil || !recentEnough(v) {
 			if err == nil && oldest == "" {
 				oldest = path + " is Python " + v
 			}
 			continue
 		}
 		if recent == "" {
-			recent = path
+			recent, recentVersion = path, v
 		}
 		if !NeedsModules(lesson) || probe(ctx, path, "import redis.asyncio, aiohttp") == nil {
-			return path, nil
+			return path, v, nil
 		}
 	}
 	if recent == "" {
 		if oldest == "" {
-			return "", fmt.Errorf("%s: not a Python interpreter: %w: install python3, 3.11 or newer (Debian: apt-get install python3), or pass --python PATH", found[0], ErrNoPython)
+			return "", "", fmt.Errorf("%s: not a Python interpreter: %w: install python3, 3.11 or newer (Debian: apt-get install python3), or pass --python PATH", found[0], ErrNoPython)
 		}
-		return "", fmt.Errorf("%s: %w", oldest, ErrOldPython)
+		return "", "", fmt.Errorf("%s: %w", oldest, ErrOldPython)
 	}
-	return recent, fmt.Errorf("%s has no redis and aiohttp modules: %w", recent, ErrMissingModules)
+	return recent, recentVersion, fmt.Errorf("%s has no redis and aiohttp modules: %w", recent, ErrMissingModules)
 }
 
 // Version returns the version of the Python at path, such as "3.11.2", or
