@@ -161,28 +161,40 @@ func TestRunnerPassesArgsAndStreamsStdout(t *testing.T) {
 	}
 }
 
-func TestRunnerStopsTheTwinWithSIGINT(t *testing.T) {
-	// The fake twin says it is ready, then exits 130 on SIGINT, as a twin does.
-	sleeper := fakePython(t, `trap 'echo interrupted >&2; exit 130' INT; echo ready; while :; do sleep 0.05; done`)
+// startReady runs the fake twin python, which prints "ready" and then
+// waits, and returns once it is ready a function that presses Ctrl+C (ctx
+// done) and returns what Run returned.
+func startReady(t *testing.T, python string, grace time.Duration) (ctrlC func() error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer r.Close()
+	t.Cleanup(func() { r.Close() })
 	done := make(chan error, 1)
 	go func() {
-		done <- Runner{Python: sleeper, Grace: 5 * time.Second}.Run(ctx, "workers", nil, w)
+		done <- Runner{Python: python, Grace: grace}.Run(ctx, "workers", nil, w)
 		w.Close()
 	}()
 	buf := make([]byte, 6)
 	if _, err := r.Read(buf); err != nil || string(buf) != "ready\n" {
+		cancel()
+		<-done
 		t.Fatalf("read %q, %v", buf, err)
 	}
+	return func() error {
+		cancel()
+		return <-done
+	}
+}
+
+func TestRunnerStopsTheTwinWithSIGINT(t *testing.T) {
+	// The fake twin says it is ready, then exits 130 on SIGINT, as a twin does.
+	sleeper := fakePython(t, `trap 'echo interrupted >&2; exit 130' INT; echo ready; while :; do sleep 0.05; done`)
+	ctrlC := startReady(t, sleeper, 5*time.Second)
 	start := time.Now()
-	cancel()
-	err = <-done
-	if !errors.Is(err, context.Canceled) {
+	if err := ctrlC(); !errors.Is(err, context.Canceled) {
 		t.Errorf("Run = %v, want context.Canceled", err)
 	}
 	if took := time.Since(start); took > 2*time.Second {
@@ -192,24 +204,8 @@ func TestRunnerStopsTheTwinWithSIGINT(t *testing.T) {
 
 func TestRunnerKillsATwinThatIgnoresSIGINT(t *testing.T) {
 	stubborn := fakePython(t, `trap '' INT; echo ready; while :; do sleep 0.05; done`)
-	ctx, cancel := context.WithCancel(context.Background())
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	done := make(chan error, 1)
-	go func() {
-		done <- Runner{Python: stubborn, Grace: 200 * time.Millisecond}.Run(ctx, "workers", nil, w)
-		w.Close()
-	}()
-	buf := make([]byte, 6)
-	if _, err := r.Read(buf); err != nil {
-		t.Fatal(err)
-	}
-	cancel()
-	err = <-done
-	if err == nil || errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "killed") {
+	ctrlC := startReady(t, stubborn, 200*time.Millisecond)
+	if err := ctrlC(); err == nil || errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "killed") {
 		t.Errorf("Run = %v, want an error saying the twin was killed, not a clean stop", err)
 	}
 }
