@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"asyncdemo/demos/aio"
+	"asyncdemo/demos/lesson"
 	"asyncdemo/timing"
 )
 
@@ -19,15 +20,15 @@ func awaitAio(l *aio.Loop, clock *timing.Clock, r *timing.Recorder, x float64, b
 		return func(t *aio.Task) (any, error) {
 			r.Printf(t.Name(), "Waiting: %v", x)
 			if blocking {
-				clock.Sleep(seconds(x)) // time.sleep(x): the whole loop stops here
-			} else if err := t.Sleep(seconds(x)); err != nil { // await asyncio.sleep(x)
+				clock.Sleep(lesson.Seconds(x)) // time.sleep(x): the whole loop stops here
+			} else if err := t.Sleep(lesson.Seconds(x)); err != nil { // await asyncio.sleep(x)
 				return nil, err
 			}
 			return fmt.Sprintf("Done after %vs", x), nil
 		}
 	}
-	first := l.CreateTask(doSomeWork(x), call("do_some_work", x)+" #1")
-	second := l.CreateTask(doSomeWork(x), call("do_some_work", x)+" #2")
+	first := l.CreateTask(doSomeWork(x), lesson.Call("do_some_work", x)+" #1")
+	second := l.CreateTask(doSomeWork(x), lesson.Call("do_some_work", x)+" #2")
 	if _, err := l.RunUntilComplete(l.Gather(first, second)); err != nil {
 		return err
 	}
@@ -42,7 +43,7 @@ func awaitAio(l *aio.Loop, clock *timing.Clock, r *timing.Recorder, x float64, b
 func awaitSequentialAio(l *aio.Loop, r *timing.Recorder, x float64) error {
 	main := l.CreateTask(func(t *aio.Task) (any, error) {
 		for _, name := range []string{" #1", " #2"} {
-			ret, err := t.Await(l.CreateTask(doSomeWork(r, x), call("do_some_work", x)+name))
+			ret, err := t.Await(l.CreateTask(doSomeWork(r, x), lesson.Call("do_some_work", x)+name))
 			if err != nil {
 				return nil, err
 			}
@@ -62,12 +63,12 @@ func awaitGo(ctx context.Context, clock *timing.Clock, r *timing.Recorder, x flo
 	results := make([]string, 2)
 	for i, name := range []string{" #1", " #2"} {
 		wg.Go(func() {
-			name := call("do_some_work", x) + name
+			name := lesson.Call("do_some_work", x) + name
 			r.Begin(name, name)
 			defer r.End(name, timing.StateDone)
 			if blocking {
 				r.Printf(name, "Waiting: %v", x)
-				clock.Sleep(seconds(x)) // blocks this goroutine only
+				clock.Sleep(lesson.Seconds(x)) // blocks this goroutine only
 				results[i] = fmt.Sprintf("Done after %vs", x)
 				return
 			}
@@ -81,9 +82,19 @@ func awaitGo(ctx context.Context, clock *timing.Clock, r *timing.Recorder, x flo
 	return ctx.Err()
 }
 
-// awaitSequentialGo does the two one after the other.
+// awaitSequentialGo does the two one after the other, on one goroutine.
 func awaitSequentialGo(ctx context.Context, clock *timing.Clock, r *timing.Recorder, x float64) error {
-	return gatherSequentialGo(ctx, clock, r, []float64{x, x})
+	for _, name := range []string{" #1", " #2"} {
+		name := lesson.Call("do_some_work", x) + name
+		r.Begin(name, name)
+		ret, err := doSomeWorkGo(ctx, clock, r, name, x)
+		r.End(name, timing.StateDone)
+		if err != nil {
+			return err
+		}
+		r.Printf("", "Task ret: %v", ret)
+	}
+	return nil
 }
 
 // awaitLesson is lesson 5.
@@ -92,21 +103,22 @@ type awaitLesson struct {
 	Blocking bool
 }
 
-func (c *awaitLesson) Info() Info {
-	return Info{
+func (c *awaitLesson) Info() lesson.Info {
+	return lesson.Info{
 		Name:     "await",
-		Question: &Question{Kind: "elapsed", Run: "concurrent", Choices: []Choice{{Label: "0 s", Value: 0}, {Label: "2 s", Value: 2}, {Label: "4 s", Value: 4}}},
-		Code:     map[Style][]string{StyleAio: {"awaitAio", "awaitSequentialAio"}, StyleGo: {"awaitGo", "awaitSequentialGo"}},
+		Question: &lesson.Question{Kind: "elapsed", Run: "concurrent", Choices: []lesson.Choice{{Label: "0 s", Value: 0}, {Label: "2 s", Value: 2}, {Label: "4 s", Value: 4}}},
+		Code:     map[lesson.Style][]string{lesson.StyleAio: {"doSomeWork", "awaitAio", "awaitSequentialAio"}, lesson.StyleGo: {"doSomeWorkGo", "awaitGo", "awaitSequentialGo"}},
 		Group:    "Basics", Compares: true,
+		Twin: &lesson.Twin{},
 	}
 }
 
 func (c *awaitLesson) AddFlags(fs *pflag.FlagSet) {
-	fs.VarP(secondsValue{&c.X}, "x", "x", "the argument x of do_some_work(x)")
+	fs.VarP(lesson.SecondsFlag(&c.X), "x", "x", "the argument x of do_some_work(x)")
 	fs.BoolVar(&c.Blocking, "blocking", false, "sleep with a blocking call (time.sleep) instead of awaiting")
 }
 
-func (c *awaitLesson) Run(e *Env) error {
+func (c *awaitLesson) Run(e *lesson.Env) error {
 	return e.RunCompared(
 		func(l *aio.Loop) error { return awaitAio(l, e.Clock, e.Rec, c.X, c.Blocking) },
 		func(l *aio.Loop) error { return awaitSequentialAio(l, e.Rec, c.X) },

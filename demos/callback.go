@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"asyncdemo/demos/aio"
+	"asyncdemo/demos/lesson"
 	"asyncdemo/timing"
 )
 
@@ -28,7 +29,7 @@ func callbackAio(l *aio.Loop, r *timing.Recorder, x float64) error {
 		ret, _ := future.Result()
 		r.Printf("", "Callback: %v %v", t, ret)
 	}
-	task := l.CreateTask(doSomeWork(x), call("do_some_work", x))
+	task := l.CreateTask(doSomeWork(x), lesson.Call("do_some_work", x))
 	task.AddDoneCallback(callback)
 	task.AddDoneCallback(func(future aio.Awaitable) { callbackWith(2, future) })
 	task.AddDoneCallback(func(future aio.Awaitable) {
@@ -42,7 +43,7 @@ func callbackAio(l *aio.Loop, r *timing.Recorder, x float64) error {
 // work calls the function itself, with whatever arguments it needs.
 func callbackGo(r *timing.Recorder, x float64) error {
 	callback := func(t float64, ret string) { r.Printf("", "Callback: %v %v", t, ret) }
-	name := call("do_some_work", x)
+	name := lesson.Call("do_some_work", x)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -57,20 +58,21 @@ func callbackGo(r *timing.Recorder, x float64) error {
 // callbackLesson is lesson 3.
 type callbackLesson struct{ X float64 }
 
-func (c *callbackLesson) Info() Info {
-	return Info{
+func (c *callbackLesson) Info() lesson.Info {
+	return lesson.Info{
 		Name:     "callback",
-		Question: &Question{Kind: "first", Choices: []Choice{{Label: "Callback: 2 Done after 2s", Text: "Callback: 2 "}, {Label: "Callback: Done after 2s", Text: "Callback: Done"}}},
-		Code:     map[Style][]string{StyleAio: {"callbackAio"}, StyleGo: {"callbackGo"}},
+		Question: &lesson.Question{Kind: "first", Choices: []lesson.Choice{{Label: "Callback: 2 Done after 2s", Text: "Callback: 2 "}, {Label: "Callback: Done after 2s", Text: "Callback: Done"}}},
+		Code:     map[lesson.Style][]string{lesson.StyleAio: {"callbackAio"}, lesson.StyleGo: {"callbackGo"}},
 		Group:    "Basics",
+		Twin:     &lesson.Twin{},
 	}
 }
 
 func (c *callbackLesson) AddFlags(fs *pflag.FlagSet) {
-	fs.VarP(secondsValue{&c.X}, "x", "x", "the argument x of do_some_work(x)")
+	fs.VarP(lesson.SecondsFlag(&c.X), "x", "x", "the argument x of do_some_work(x)")
 }
 
-func (c *callbackLesson) Run(e *Env) error {
+func (c *callbackLesson) Run(e *lesson.Env) error {
 	_, err := e.RunStyle("run",
 		func(l *aio.Loop) error { return callbackAio(l, e.Rec, c.X) },
 		func(context.Context) error { return callbackGo(e.Rec, c.X) })

@@ -15,6 +15,8 @@ import (
 	"go.uber.org/goleak"
 
 	"asyncdemo/demos/aio"
+	"asyncdemo/demos/lesson"
+	"asyncdemo/demos/twin"
 	"asyncdemo/timing"
 )
 
@@ -92,7 +94,7 @@ func cancelGo(ctx context.Context, clock *timing.Clock, r *timing.Recorder, dura
 	var wg sync.WaitGroup
 	for _, x := range durations {
 		wg.Go(func() {
-			name := call("do_some_work", x)
+			name := lesson.Call("do_some_work", x)
 			r.Begin(name, name)
 			ret, err := doSomeWorkGo(ctx, clock, r, name, x)
 			if err != nil {
@@ -118,9 +120,9 @@ func cancelLeakGo(ctx context.Context, clock *timing.Clock, r *timing.Recorder, 
 	release := make(chan struct{}) // only so that this program can end clean
 	for _, x := range durations {
 		go func() {
-			name := call("do_some_work", x)
+			name := lesson.Call("do_some_work", x)
 			r.Printf(name, "Waiting: %v", x)
-			<-clock.After(seconds(x)) // no ctx: Ctrl+C never reaches it
+			<-clock.After(lesson.Seconds(x)) // no ctx: Ctrl+C never reaches it
 			select {
 			case results <- fmt.Sprintf("Done after %vs", x): // blocks for ever once main has gone
 			case <-release:
@@ -156,25 +158,27 @@ type cancelLesson struct {
 	interrupt bool
 }
 
-func (c *cancelLesson) Info() Info {
-	return Info{
+func (c *cancelLesson) Info() lesson.Info {
+	return lesson.Info{
 		Name:     "cancel",
-		Question: &Question{Kind: "count", Text: "true", Choices: []Choice{{Label: "3", Value: 3}, {Label: "4", Value: 4}, {Label: "0", Value: 0}}},
-		Code:     map[Style][]string{StyleAio: {"doSomeWork", "cancelAio", "cancelOuterAio"}, StyleGo: {"doSomeWorkGo", "cancelGo", "cancelLeakGo"}},
+		Question: &lesson.Question{Kind: "count", Text: "true", Choices: []lesson.Choice{{Label: "3", Value: 3}, {Label: "4", Value: 4}, {Label: "0", Value: 0}}},
+		Code:     map[lesson.Style][]string{lesson.StyleAio: {"doSomeWork", "createTasks", "cancelAio", "cancelOuterAio"}, lesson.StyleGo: {"doSomeWorkGo", "cancelGo", "cancelLeakGo", "countLeaks"}},
 		Group:    "Concurrency", HandlesInterrupt: true,
+		AutoArgs: []string{"--interrupt"},
+		Twin:     &lesson.Twin{Order: cancelOrder},
 	}
 }
 
 func (c *cancelLesson) AddFlags(fs *pflag.FlagSet) {
-	fs.Var(durationsValue{&c.Durations}, "durations", "how long each task sleeps, in seconds (default 1,2,2; 1,2,4 with --mode outer)")
-	fs.Var(choiceValue{&c.Mode, []string{"tasks", "outer"}}, "mode", "cancel each task, or the one outer task")
+	fs.Var(lesson.DurationsFlag(&c.Durations), "durations", "how long each task sleeps, in seconds (default 1,2,2; 1,2,4 with --mode outer)")
+	fs.Var(lesson.ChoiceFlag(&c.Mode, "tasks", "outer"), "mode", "cancel each task, or the one outer task")
 	fs.Var(interruptValue{&c.After, &c.interrupt}, "interrupt", "send this program a real SIGINT after `DUR` of lesson time (scaled by --scale); write --interrupt=2.5s")
 	fs.Lookup("interrupt").NoOptDefVal = "0.8s"
 	fs.Lookup("interrupt").DefValue = "" // not sent unless asked for; the help then shows only 0.8s
 	fs.BoolVar(&c.NoDrain, "no-drain", false, "skip the final loop run: tasks are destroyed while pending (go style: leaked)")
 }
 
-func (c *cancelLesson) Run(e *Env) error {
+func (c *cancelLesson) Run(e *lesson.Env) error {
 	drain := !c.NoDrain
 	d := c.Durations
 	if len(d) == 0 {
@@ -187,7 +191,7 @@ func (c *cancelLesson) Run(e *Env) error {
 		stop := time.AfterFunc(e.Clock.Real(c.After), e.Interrupt)
 		defer stop.Stop()
 	} else if e.Printer != nil {
-		e.Printer.Note(e.Say("press_ctrl_c", formatSeconds(maxOf(d)*e.Clock.Scale())))
+		e.Printer.Note(e.Say("press_ctrl_c", lesson.FormatSeconds(maxOf(d)*e.Clock.Scale())))
 	}
 	_, err := e.RunStyle("cancel-"+c.Mode,
 		func(l *aio.Loop) error {
@@ -231,15 +235,29 @@ func (v interruptValue) Type() string   { return "DUR" }
 func (v interruptValue) Set(s string) error {
 	d, err := time.ParseDuration(s)
 	if err != nil {
-		x, ferr := ParseSeconds(s)
+		x, ferr := lesson.ParseSeconds(s)
 		if ferr != nil {
 			return fmt.Errorf("%q is not a duration (such as 0.8s or 2.5)", s)
 		}
-		d = seconds(x)
+		d = lesson.Seconds(x)
 	}
-	if d < 0 || d > MaxSeconds*time.Second {
-		return fmt.Errorf("%q is out of range (0 to %d s)", s, MaxSeconds)
+	if d < 0 || d > lesson.MaxSeconds*time.Second {
+		return fmt.Errorf("%q is out of range (0 to %d s)", s, lesson.MaxSeconds)
 	}
 	*v.p, *v.set = d, true
 	return nil
+}
+
+// cancelOrder is where the order of cancel's events is left to chance: the
+// outer run prints the results of the set asyncio.wait returns; without
+// draining, the garbage collector destroys pending tasks in an order of its
+// own ("Task was destroyed but it is pending!").
+func cancelOrder(run string, e timing.Event) twin.Order {
+	switch {
+	case run == "cancel-outer" && strings.HasPrefix(e.Text, "Task ret: "):
+		return twin.Order{Stream: "main", Set: true}
+	case strings.HasPrefix(e.Text, "Task was destroyed but it is pending!"):
+		return twin.Order{Stream: "gc", Set: true}
+	}
+	return twin.Order{}
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"asyncdemo/demos/aio"
+	"asyncdemo/demos/lesson"
 	"asyncdemo/timing"
 )
 
@@ -20,7 +21,7 @@ func coroutineAio(l *aio.Loop, r *timing.Recorder, x float64) error {
 	}
 	coroutine := doSomeWork(x) // makes the coroutine: nothing runs yet
 	r.Printf("", "coroutine made; nothing has run yet")
-	_, err := l.RunUntilComplete(l.CreateTask(coroutine, call("do_some_work", x)))
+	_, err := l.RunUntilComplete(l.CreateTask(coroutine, lesson.Call("do_some_work", x)))
 	return err
 }
 
@@ -29,7 +30,7 @@ func coroutineAio(l *aio.Loop, r *timing.Recorder, x float64) error {
 // hand it to. A channel says when it has finished.
 func coroutineGo(r *timing.Recorder, x float64) error {
 	doSomeWork := func(x float64) {
-		r.Printf(call("do_some_work", x), "Waiting: %v", x)
+		r.Printf(lesson.Call("do_some_work", x), "Waiting: %v", x)
 	}
 	done := make(chan struct{})
 	r.Printf("", "function value made; nothing has run yet")
@@ -44,20 +45,21 @@ func coroutineGo(r *timing.Recorder, x float64) error {
 // coroutineLesson is lesson 1.
 type coroutineLesson struct{ X float64 }
 
-func (c *coroutineLesson) Info() Info {
-	return Info{
+func (c *coroutineLesson) Info() lesson.Info {
+	return lesson.Info{
 		Name:     "coroutine",
-		Question: &Question{Kind: "first", Choices: []Choice{{Label: "Waiting: 2", Text: "Waiting: 2"}, {Label: "coroutine made; nothing has run yet", Text: "coroutine made"}}},
-		Code:     map[Style][]string{StyleAio: {"coroutineAio"}, StyleGo: {"coroutineGo"}},
+		Question: &lesson.Question{Kind: "first", Choices: []lesson.Choice{{Label: "Waiting: 2", Text: "Waiting: 2"}, {Label: "coroutine made; nothing has run yet", Text: "coroutine made"}}},
+		Code:     map[lesson.Style][]string{lesson.StyleAio: {"coroutineAio"}, lesson.StyleGo: {"coroutineGo"}},
 		Group:    "Basics",
+		Twin:     &lesson.Twin{},
 	}
 }
 
 func (c *coroutineLesson) AddFlags(fs *pflag.FlagSet) {
-	fs.VarP(secondsValue{&c.X}, "x", "x", "the argument x of do_some_work(x)")
+	fs.VarP(lesson.SecondsFlag(&c.X), "x", "x", "the argument x of do_some_work(x)")
 }
 
-func (c *coroutineLesson) Run(e *Env) error {
+func (c *coroutineLesson) Run(e *lesson.Env) error {
 	_, err := e.RunStyle("run",
 		func(l *aio.Loop) error { return coroutineAio(l, e.Rec, c.X) },
 		func(context.Context) error { return coroutineGo(e.Rec, c.X) })

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"asyncdemo/demos/aio"
+	"asyncdemo/demos/lesson"
 	"asyncdemo/timing"
 )
 
@@ -21,7 +22,7 @@ func futureAio(l *aio.Loop, r *timing.Recorder, x float64) error {
 			return fmt.Sprintf("Done after %vs", x), nil
 		}
 	}
-	task := l.CreateTask(doSomeWork(x), call("do_some_work", x))
+	task := l.CreateTask(doSomeWork(x), lesson.Call("do_some_work", x))
 	r.State(task.Name(), task.State().String()) // pending
 	if _, err := task.Result(); err != nil {
 		r.Printf("", "task.Result() too early: %v", err)
@@ -33,7 +34,7 @@ func futureAio(l *aio.Loop, r *timing.Recorder, x float64) error {
 	ret, _ := task.Result()
 	r.Printf("", "Task ret: %v", ret)
 
-	other := l.CreateTask(doSomeWork(x+1), call("do_some_work", x+1))
+	other := l.CreateTask(doSomeWork(x+1), lesson.Call("do_some_work", x+1))
 	r.Printf("", "other.Cancel() = %v", other.Cancel())
 	_, err := l.RunUntilComplete(other)
 	r.State(other.Name(), other.State().String()) // cancelled
@@ -45,7 +46,7 @@ func futureAio(l *aio.Loop, r *timing.Recorder, x float64) error {
 // that would block means "not done yet"; select with default asks without
 // waiting.
 func futureGo(r *timing.Recorder, x float64) error {
-	name := call("do_some_work", x)
+	name := lesson.Call("do_some_work", x)
 	future := make(chan string, 1)
 	start := make(chan struct{})
 	go func() {
@@ -67,20 +68,21 @@ func futureGo(r *timing.Recorder, x float64) error {
 // futureLesson is lesson 4.
 type futureLesson struct{ X float64 }
 
-func (c *futureLesson) Info() Info {
-	return Info{
+func (c *futureLesson) Info() lesson.Info {
+	return lesson.Info{
 		Name:     "future",
-		Question: &Question{Kind: "first", Choices: []Choice{{Label: "it waits for the result", Text: "Waiting"}, {Label: "InvalidStateError", Text: "task.Result() too early"}}},
-		Code:     map[Style][]string{StyleAio: {"futureAio"}, StyleGo: {"futureGo"}},
+		Question: &lesson.Question{Kind: "first", Choices: []lesson.Choice{{Label: "it waits for the result", Text: "Waiting"}, {Label: "InvalidStateError", Text: "task.Result() too early"}}},
+		Code:     map[lesson.Style][]string{lesson.StyleAio: {"futureAio"}, lesson.StyleGo: {"futureGo"}},
 		Group:    "Basics",
+		Twin:     &lesson.Twin{},
 	}
 }
 
 func (c *futureLesson) AddFlags(fs *pflag.FlagSet) {
-	fs.VarP(secondsValue{&c.X}, "x", "x", "the argument x of do_some_work(x)")
+	fs.VarP(lesson.SecondsFlag(&c.X), "x", "x", "the argument x of do_some_work(x)")
 }
 
-func (c *futureLesson) Run(e *Env) error {
+func (c *futureLesson) Run(e *lesson.Env) error {
 	_, err := e.RunStyle("run",
 		func(l *aio.Loop) error { return futureAio(l, e.Rec, c.X) },
 		func(context.Context) error { return futureGo(e.Rec, c.X) })

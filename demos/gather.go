@@ -8,6 +8,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"asyncdemo/demos/aio"
+	"asyncdemo/demos/lesson"
 	"asyncdemo/timing"
 )
 
@@ -18,7 +19,7 @@ import (
 func gatherAio(l *aio.Loop, r *timing.Recorder, durations []float64, with string) error {
 	var tasks []aio.Awaitable
 	for _, x := range durations {
-		tasks = append(tasks, l.CreateTask(doSomeWork(r, x), call("do_some_work", x)))
+		tasks = append(tasks, l.CreateTask(doSomeWork(r, x), lesson.Call("do_some_work", x)))
 	}
 	all := l.Gather(tasks...)
 	if with == "wait" {
@@ -43,7 +44,7 @@ func gatherAio(l *aio.Loop, r *timing.Recorder, durations []float64, with string
 func gatherSequentialAio(l *aio.Loop, r *timing.Recorder, durations []float64) error {
 	main := l.CreateTask(func(t *aio.Task) (any, error) {
 		for _, x := range durations {
-			ret, err := t.Await(l.CreateTask(doSomeWork(r, x), call("do_some_work", x)))
+			ret, err := t.Await(l.CreateTask(doSomeWork(r, x), lesson.Call("do_some_work", x)))
 			if err != nil {
 				return nil, err
 			}
@@ -63,7 +64,7 @@ func gatherGo(ctx context.Context, clock *timing.Clock, r *timing.Recorder, dura
 	results := make([]string, len(durations))
 	for i, x := range durations {
 		g.Go(func() error {
-			name := call("do_some_work", x)
+			name := lesson.Call("do_some_work", x)
 			r.Begin(name, name)
 			defer r.End(name, timing.StateDone)
 			ret, err := doSomeWorkGo(ctx, clock, r, name, x)
@@ -87,7 +88,7 @@ func waitGo(ctx context.Context, clock *timing.Clock, r *timing.Recorder, durati
 	results := make([]string, len(durations))
 	for i, x := range durations {
 		wg.Go(func() {
-			name := call("do_some_work", x)
+			name := lesson.Call("do_some_work", x)
 			r.Begin(name, name)
 			defer r.End(name, timing.StateDone)
 			results[i], _ = doSomeWorkGo(ctx, clock, r, name, x)
@@ -106,7 +107,7 @@ func waitGo(ctx context.Context, clock *timing.Clock, r *timing.Recorder, durati
 // gatherSequentialGo calls the work one after another on one goroutine.
 func gatherSequentialGo(ctx context.Context, clock *timing.Clock, r *timing.Recorder, durations []float64) error {
 	for _, x := range durations {
-		name := call("do_some_work", x)
+		name := lesson.Call("do_some_work", x)
 		r.Begin(name, name)
 		ret, err := doSomeWorkGo(ctx, clock, r, name, x)
 		r.End(name, timing.StateDone)
@@ -122,11 +123,11 @@ func gatherSequentialGo(ctx context.Context, clock *timing.Clock, r *timing.Reco
 // only the counts: n lines would drown the point.
 func gatherManyAio(l *aio.Loop, r *timing.Recorder, n int, durations []float64) error {
 	sleep := func(x float64) aio.Coroutine {
-		return func(t *aio.Task) (any, error) { return nil, t.Sleep(seconds(x)) }
+		return func(t *aio.Task) (any, error) { return nil, t.Sleep(lesson.Seconds(x)) }
 	}
 	names := make([]string, len(durations))
 	for i, x := range durations {
-		names[i] = call("do_some_work", x)
+		names[i] = lesson.Call("do_some_work", x)
 	}
 	tasks := make([]aio.Awaitable, n)
 	for i := range tasks {
@@ -149,10 +150,10 @@ func gatherManyGo(ctx context.Context, clock *timing.Clock, r *timing.Recorder, 
 	for i := range n {
 		x := durations[i%len(durations)]
 		wg.Go(func() {
-			span := r.BeginSpan(call("do_some_work", x), call("do_some_work", x))
+			span := r.BeginSpan(lesson.Call("do_some_work", x), lesson.Call("do_some_work", x))
 			defer r.EndSpan(span, timing.StateDone)
 			select {
-			case <-clock.After(seconds(x)):
+			case <-clock.After(lesson.Seconds(x)):
 			case <-ctx.Done():
 			}
 		})
@@ -169,12 +170,13 @@ type gatherLesson struct {
 	Tasks     int
 }
 
-func (g *gatherLesson) Info() Info {
-	return Info{
+func (g *gatherLesson) Info() lesson.Info {
+	return lesson.Info{
 		Name:     "gather",
-		Question: &Question{Kind: "elapsed", Run: "concurrent", Choices: []Choice{{Label: "7 s", Value: 7}, {Label: "4 s", Value: 4}, {Label: "1 s", Value: 1}}},
-		Code:     map[Style][]string{StyleAio: {"doSomeWork", "gatherAio", "gatherSequentialAio"}, StyleGo: {"doSomeWorkGo", "gatherGo", "waitGo", "gatherSequentialGo"}},
+		Question: &lesson.Question{Kind: "elapsed", Run: "concurrent", Choices: []lesson.Choice{{Label: "7 s", Value: 7}, {Label: "4 s", Value: 4}, {Label: "1 s", Value: 1}}},
+		Code:     map[lesson.Style][]string{lesson.StyleAio: {"doSomeWork", "gatherAio", "gatherSequentialAio"}, lesson.StyleGo: {"doSomeWorkGo", "gatherGo", "waitGo", "gatherSequentialGo"}},
 		Group:    "Concurrency", Compares: true,
+		Twin: &lesson.Twin{},
 	}
 }
 
@@ -185,23 +187,15 @@ func (g *gatherLesson) TextValues(labels map[string]string) map[string]string {
 		n = g.Tasks
 	}
 	var names []string
-	var longest, sum float64
-	for i, x := range g.Durations {
-		names = append(names, number(x))
+	var longest float64
+	for _, x := range g.Durations {
+		names = append(names, lesson.FormatSeconds(x))
 		longest = max(longest, x)
-		if i < n {
-			sum += x
-		}
 	}
-	if g.Tasks > len(g.Durations) { // durations taken in turn
-		sum = 0
-		for i := range g.Tasks {
-			sum += g.Durations[i%len(g.Durations)]
-		}
-	}
+	sum := g.sum(n)
 	values := map[string]string{
-		"n": countOf(labels, n), "N": capitalized(countOf(labels, n)),
-		"durations": listOf(labels, names), "longest": number(longest), "sum": number(sum),
+		"n": lesson.CountOf(labels, n), "N": lesson.Capitalized(lesson.CountOf(labels, n)),
+		"durations": lesson.ListOf(labels, names), "longest": lesson.FormatSeconds(longest), "sum": lesson.FormatSeconds(sum),
 		"each": labels["gather_each"], "then": labels["gather_then"], "runs_after": labels["gather_runs_after"],
 	}
 	if g.Tasks > 0 { // a summary, not a line per task, and no sequential run
@@ -211,12 +205,12 @@ func (g *gatherLesson) TextValues(labels map[string]string) map[string]string {
 }
 
 func (g *gatherLesson) AddFlags(fs *pflag.FlagSet) {
-	fs.Var(durationsValue{&g.Durations}, "durations", "how long each task sleeps, in seconds")
-	fs.Var(choiceValue{&g.With, []string{"wait", "gather"}}, "with", "wait for the tasks with asyncio.wait or asyncio.gather")
-	fs.Var(countValue{&g.Tasks, 0, MaxTasks}, "tasks", "run N concurrent tasks instead, durations taken in turn (a summary, not N lines)")
+	fs.Var(lesson.DurationsFlag(&g.Durations), "durations", "how long each task sleeps, in seconds")
+	fs.Var(lesson.ChoiceFlag(&g.With, "wait", "gather"), "with", "wait for the tasks with asyncio.wait or asyncio.gather")
+	fs.Var(lesson.CountFlag(&g.Tasks, 0, lesson.MaxTasks), "tasks", "run N concurrent tasks instead, durations taken in turn (a summary, not N lines)")
 }
 
-func (g *gatherLesson) Run(e *Env) error {
+func (g *gatherLesson) Run(e *lesson.Env) error {
 	d := g.Durations
 	if g.Tasks > 0 {
 		return g.runMany(e)
@@ -233,16 +227,22 @@ func (g *gatherLesson) Run(e *Env) error {
 	)
 }
 
-func (g *gatherLesson) runMany(e *Env) error {
+func (g *gatherLesson) runMany(e *lesson.Env) error {
 	_, err := e.RunStyle("concurrent",
 		func(l *aio.Loop) error { return gatherManyAio(l, e.Rec, g.Tasks, g.Durations) },
 		func(ctx context.Context) error { return gatherManyGo(ctx, e.Clock, e.Rec, g.Tasks, g.Durations) })
 	if err == nil && e.Compare && e.Printer != nil {
-		var sum float64
-		for i := range g.Tasks {
-			sum += g.Durations[i%len(g.Durations)]
-		}
-		e.Printer.Note(e.Say("not_run", g.Tasks, sum*e.Clock.Scale(), e.Clock.Scale()))
+		e.Printer.Note(e.Say("not_run", g.Tasks, g.sum(g.Tasks)*e.Clock.Scale(), e.Clock.Scale()))
 	}
 	return err
+}
+
+// sum is how long n tasks take one after another, durations taken in turn:
+// what the sequential run would take.
+func (g *gatherLesson) sum(n int) float64 {
+	var sum float64
+	for i := range n {
+		sum += g.Durations[i%len(g.Durations)]
+	}
+	return sum
 }

@@ -3,11 +3,14 @@ package demos
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/pflag"
 	"golang.org/x/sync/errgroup"
 
 	"asyncdemo/demos/aio"
+	"asyncdemo/demos/lesson"
+	"asyncdemo/demos/twin"
 	"asyncdemo/timing"
 )
 
@@ -16,7 +19,7 @@ import (
 func createTasks(l *aio.Loop, r *timing.Recorder, durations []float64) []aio.Awaitable {
 	var tasks []aio.Awaitable
 	for _, x := range durations {
-		tasks = append(tasks, l.CreateTask(doSomeWork(r, x), call("do_some_work", x)))
+		tasks = append(tasks, l.CreateTask(doSomeWork(r, x), lesson.Call("do_some_work", x)))
 	}
 	return tasks
 }
@@ -96,7 +99,7 @@ func nestAsCompletedGo(ctx context.Context, clock *timing.Clock, r *timing.Recor
 	results := make(chan string, len(durations))
 	for _, x := range durations {
 		g.Go(func() error {
-			name := call("do_some_work", x)
+			name := lesson.Call("do_some_work", x)
 			r.Begin(name, name)
 			defer r.End(name, timing.StateDone)
 			ret, err := doSomeWorkGo(ctx, clock, r, name, x)
@@ -126,21 +129,22 @@ type nestLesson struct {
 	Variant   string
 }
 
-func (n *nestLesson) Info() Info {
-	return Info{
+func (n *nestLesson) Info() lesson.Info {
+	return lesson.Info{
 		Name:     "nest",
-		Question: &Question{Kind: "elapsed", Run: "gather", Choices: []Choice{{Label: "4 s", Value: 4}, {Label: "7 s", Value: 7}}},
-		Code:     map[Style][]string{StyleAio: {"doSomeWork", "createTasks", "nestWaitAio", "nestGatherAio", "nestReturnAio", "nestAsCompletedAio"}, StyleGo: {"doSomeWorkGo", "waitGo", "gatherGo", "nestAsCompletedGo"}},
+		Question: &lesson.Question{Kind: "elapsed", Run: "gather", Choices: []lesson.Choice{{Label: "4 s", Value: 4}, {Label: "7 s", Value: 7}}},
+		Code:     map[lesson.Style][]string{lesson.StyleAio: {"doSomeWork", "createTasks", "nestWaitAio", "nestGatherAio", "nestReturnAio", "nestAsCompletedAio"}, lesson.StyleGo: {"doSomeWorkGo", "waitGo", "gatherGo", "nestAsCompletedGo"}},
 		Group:    "Concurrency",
+		Twin:     &lesson.Twin{Order: nestOrder},
 	}
 }
 
 func (n *nestLesson) AddFlags(fs *pflag.FlagSet) {
-	fs.Var(durationsValue{&n.Durations}, "durations", "how long each task sleeps, in seconds")
-	fs.Var(choiceValue{&n.Variant, append([]string{"all"}, nestVariants...)}, "variant", "which way to run")
+	fs.Var(lesson.DurationsFlag(&n.Durations), "durations", "how long each task sleeps, in seconds")
+	fs.Var(lesson.ChoiceFlag(&n.Variant, append([]string{"all"}, nestVariants...)...), "variant", "which way to run")
 }
 
-func (n *nestLesson) Run(e *Env) error {
+func (n *nestLesson) Run(e *lesson.Env) error {
 	d := n.Durations
 	aioStyle := map[string]func(l *aio.Loop) error{
 		"wait":         func(l *aio.Loop) error { return nestWaitAio(l, e.Rec, d) },
@@ -163,4 +167,14 @@ func (n *nestLesson) Run(e *Env) error {
 		}
 	}
 	return nil
+}
+
+// nestOrder is where the order of nest's events is left to chance: the wait
+// run prints the results of the set asyncio.wait returns, and a set has no
+// order, in Go or in Python.
+func nestOrder(run string, e timing.Event) twin.Order {
+	if run == "wait" && strings.HasPrefix(e.Text, "Task ret: ") {
+		return twin.Order{Stream: "main", Set: true}
+	}
+	return twin.Order{}
 }

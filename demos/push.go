@@ -4,24 +4,27 @@ import (
 	"errors"
 	"fmt"
 
+	"asyncdemo/demos/consumer"
+	"asyncdemo/demos/lesson"
+
 	"github.com/spf13/pflag"
 )
 
 // pushCommand is "asyncdemo push V...": the producer, LPUSH onto the queue,
 // as the tutorial does with redis-cli.
 type pushCommand struct {
-	redis  redisFlags
+	redis  consumer.Flags
 	values []string
 }
 
-func (p *pushCommand) Info() Info {
-	return Info{
+func (p *pushCommand) Info() lesson.Info {
+	return lesson.Info{
 		Name: "push", Group: "Tools", Tool: true, Args: "V...",
 	}
 }
 
 func (p *pushCommand) AddFlags(fs *pflag.FlagSet) {
-	fs.Var(redisURLValue{&p.redis.URL}, "redis", "the Redis at `URL` (redis://HOST:PORT/DB; also REDIS_URL)")
+	fs.Var(consumer.URLFlag(&p.redis.URL), "redis", "the Redis at `URL` (redis://HOST:PORT/DB; also REDIS_URL)")
 }
 
 // SetArgs takes the values to push.
@@ -33,19 +36,19 @@ func (p *pushCommand) SetArgs(args []string) error {
 	return nil
 }
 
-func (p *pushCommand) Run(e *Env) error {
-	if p.redis.URL == "" && !hasRedisURL() {
-		return UsageError{errors.New("push needs a real Redis: give --redis redis://HOST:PORT/DB or set REDIS_URL")}
+func (p *pushCommand) Run(e *lesson.Env) error {
+	if !p.redis.External() {
+		return lesson.UsageError{Err: errors.New("push needs a real Redis: give --redis redis://HOST:PORT/DB or set REDIS_URL")}
 	}
-	s, err := openRedis(e.Ctx, e, &p.redis)
+	s, err := consumer.Open(e.Ctx, e, &p.redis)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if err := s.queue.Push(e.Ctx, p.values...); err != nil {
+	if err := s.Queue.Push(e.Ctx, p.values...); err != nil {
 		return err
 	}
-	n, err := s.rdb.LLen(e.Ctx, queueKey).Result()
+	n, err := s.Client.LLen(e.Ctx, consumer.Key).Result()
 	if err != nil {
 		return fmt.Errorf("reading the queue's length: %w", err)
 	}

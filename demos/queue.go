@@ -7,6 +7,8 @@ import (
 	"github.com/spf13/pflag"
 
 	"asyncdemo/demos/aio"
+	"asyncdemo/demos/consumer"
+	"asyncdemo/demos/lesson"
 	"asyncdemo/timing"
 )
 
@@ -15,13 +17,13 @@ import (
 // list and hands each to the loop as a coroutine, which the loop runs
 // concurrently with the others. Here nothing is lost: a message is
 // acknowledged only once its coroutine is done.
-func queueAio(ctx context.Context, l *aio.Loop, c *consumer, r *timing.Recorder) error {
+func queueAio(ctx context.Context, l *aio.Loop, c *consumer.Consumer, r *timing.Recorder) error {
 	stop := startLoop(l)
 	defer stop()
 	doSomeWork := func(x int) aio.Coroutine {
 		return func(t *aio.Task) (any, error) {
 			r.Printf(t.Name(), "Waiting %d", x)
-			if err := t.Sleep(seconds(float64(x))); err != nil {
+			if err := t.Sleep(lesson.Seconds(float64(x))); err != nil {
 				return nil, err
 			}
 			r.Printf(t.Name(), "Done %d", x)
@@ -31,13 +33,13 @@ func queueAio(ctx context.Context, l *aio.Loop, c *consumer, r *timing.Recorder)
 	for {
 		msg, err := c.Next(ctx) // rcon.rpop("queue"), sleeping 1 s when empty
 		if err != nil {
-			return c.end(err)
+			return c.End(err)
 		}
 		x, ok := c.Parse(ctx, msg) // int(task), without dying on a bad one
 		if !ok {
 			continue
 		}
-		f, err := l.RunCoroutineThreadsafe(doSomeWork(x), call("do_some_work", x))
+		f, err := l.RunCoroutineThreadsafe(doSomeWork(x), lesson.Call("do_some_work", x))
 		if err != nil {
 			return err
 		}
@@ -47,25 +49,25 @@ func queueAio(ctx context.Context, l *aio.Loop, c *consumer, r *timing.Recorder)
 
 // queueGo is the Go way: the main goroutine takes messages and starts a
 // goroutine for each; a WaitGroup waits for the ones still working.
-func queueGo(ctx context.Context, c *consumer, clock *timing.Clock, r *timing.Recorder) error {
+func queueGo(ctx context.Context, c *consumer.Consumer, clock *timing.Clock, r *timing.Recorder) error {
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	for {
 		msg, err := c.Next(ctx)
 		if err != nil {
 			wg.Wait()
-			return c.end(err)
+			return c.End(err)
 		}
 		x, ok := c.Parse(ctx, msg)
 		if !ok {
 			continue
 		}
 		wg.Go(func() {
-			name := call("do_some_work", x)
+			name := lesson.Call("do_some_work", x)
 			r.Begin(name, name)
 			r.Printf(name, "Waiting %d", x)
 			select {
-			case <-clock.After(seconds(float64(x))):
+			case <-clock.After(lesson.Seconds(float64(x))):
 				r.Printf(name, "Done %d", x)
 				r.End(name, timing.StateDone)
 				c.Done(ctx, msg, nil)
@@ -77,24 +79,37 @@ func queueGo(ctx context.Context, c *consumer, clock *timing.Clock, r *timing.Re
 }
 
 // queueScript is the tutorial's redis-cli session: LPUSH 2, then 5, 1 and 1.
-var queueScript = []push{{0, "2"}, {2.5, "5"}, {3.5, "1"}, {5.5, "1"}}
+var queueScript = []consumer.Push{{At: 0, Value: "2"}, {At: 2.5, Value: "5"}, {At: 3.5, Value: "1"}, {At: 5.5, Value: "1"}}
 
 // queueLesson is lesson 10.
-type queueLesson struct{ redis redisFlags }
+type queueLesson struct{ redis consumer.Flags }
 
-func (q *queueLesson) Info() Info {
-	return Info{
+func (q *queueLesson) Info() lesson.Info {
+	return lesson.Info{
 		Name:     "queue",
-		Question: &Question{Kind: "first", Choices: []Choice{{Label: "Done 5", Text: "Done 5"}, {Label: "Done 1", Text: "Done 1"}}},
-		Code:     map[Style][]string{StyleAio: {"queueAio"}, StyleGo: {"queueGo"}},
+		Question: &lesson.Question{Kind: "first", Choices: []lesson.Choice{{Label: "Done 5", Text: "Done 5"}, {Label: "Done 1", Text: "Done 1"}}},
+		Code:     map[lesson.Style][]string{lesson.StyleAio: {"startLoop", "queueAio"}, lesson.StyleGo: {"queueGo"}},
 		Group:    "Redis and HTTP",
+		Network:  true,
+		Twin:     &lesson.Twin{Modules: []string{"redis.asyncio", "aiohttp"}, Order: consumer.Order},
 	}
 }
 
-func (q *queueLesson) AddFlags(fs *pflag.FlagSet) { q.redis.add(fs, "2,5,1,1") }
+func (q *queueLesson) AddFlags(fs *pflag.FlagSet) { q.redis.Add(fs, "2,5,1,1") }
 
-func (q *queueLesson) Run(e *Env) error {
-	return runConsumer(e, &q.redis, queueScript, "queue-"+q.redis.Mode,
-		func(l *aio.Loop, c *consumer) error { return queueAio(e.Ctx, l, c, e.Rec) },
-		func(ctx context.Context, c *consumer) error { return queueGo(ctx, c, e.Clock, e.Rec) })
+func (q *queueLesson) Run(e *lesson.Env) error {
+	return consumer.Run(e, &q.redis, queueScript, "queue-"+q.redis.Mode,
+		func(l *aio.Loop, c *consumer.Consumer) error { return queueAio(e.Ctx, l, c, e.Rec) },
+		func(ctx context.Context, c *consumer.Consumer) error { return queueGo(ctx, c, e.Clock, e.Rec) })
+}
+
+// TextValues implements lesson.Texter: the texts say who pushes what.
+func (q *queueLesson) TextValues(labels map[string]string) map[string]string {
+	return map[string]string{"pushes": q.redis.Pushes(labels, "pushes_queue", queueScript)}
+}
+
+// HostTwin implements lesson.TwinHost: the twin consumes an embedded Redis
+// of its own, fed by the same script.
+func (q *queueLesson) HostTwin(e *lesson.Env) ([]string, func(), error) {
+	return q.redis.HostTwin(queueScript)
 }

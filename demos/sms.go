@@ -11,6 +11,8 @@ import (
 	"github.com/spf13/pflag"
 
 	"asyncdemo/demos/aio"
+	"asyncdemo/demos/consumer"
+	"asyncdemo/demos/lesson"
 	"asyncdemo/demos/smsapi"
 	"asyncdemo/timing"
 )
@@ -19,7 +21,7 @@ import (
 // the queue lesson, but each coroutine calls the slow SMS API over HTTP,
 // and on failure calls /error, the alarm. The HTTP call runs off the loop
 // (t.ToThread), so the loop goes on with the other messages meanwhile.
-func smsAio(ctx context.Context, l *aio.Loop, c *consumer, api *smsapi.Client, r *timing.Recorder) error {
+func smsAio(ctx context.Context, l *aio.Loop, c *consumer.Consumer, api *smsapi.Client, r *timing.Recorder) error {
 	stop := startLoop(l)
 	defer stop()
 	fetch := func(t *aio.Task, path string) (string, error) {
@@ -61,13 +63,13 @@ func smsAio(ctx context.Context, l *aio.Loop, c *consumer, api *smsapi.Client, r
 	for {
 		msg, err := c.Next(ctx) // rcon.brpop("queue")
 		if err != nil {
-			return c.end(err)
+			return c.End(err)
 		}
 		x, ok := c.Parse(ctx, msg)
 		if !ok {
 			continue
 		}
-		f, err := l.RunCoroutineThreadsafe(doSomeWork(x), call("do_some_work", x))
+		f, err := l.RunCoroutineThreadsafe(doSomeWork(x), lesson.Call("do_some_work", x))
 		if err != nil {
 			return err
 		}
@@ -76,21 +78,21 @@ func smsAio(ctx context.Context, l *aio.Loop, c *consumer, api *smsapi.Client, r
 }
 
 // smsGo starts a goroutine per message, which calls the API with the shared client.
-func smsGo(ctx context.Context, c *consumer, api *smsapi.Client, r *timing.Recorder) error {
+func smsGo(ctx context.Context, c *consumer.Consumer, api *smsapi.Client, r *timing.Recorder) error {
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	for {
 		msg, err := c.Next(ctx)
 		if err != nil {
 			wg.Wait()
-			return c.end(err)
+			return c.End(err)
 		}
 		x, ok := c.Parse(ctx, msg)
 		if !ok {
 			continue
 		}
 		wg.Go(func() {
-			name := call("do_some_work", x)
+			name := lesson.Call("do_some_work", x)
 			r.Begin(name, name)
 			defer r.End(name, timing.StateDone)
 			r.Printf(name, "Waiting %d", x)
@@ -119,54 +121,51 @@ func smsGo(ctx context.Context, c *consumer, api *smsapi.Client, r *timing.Recor
 
 // smsLesson is lesson 11.
 type smsLesson struct {
-	redis    redisFlags
+	redis    consumer.Flags
 	URL      string
 	Timeout  float64
 	MaxDelay float64
 }
 
 // smsScript pushes 5, 1 and 1 in quick succession, as the tutorial did.
-var smsScript = []push{{0, "5"}, {0.2, "1"}, {0.4, "1"}}
+var smsScript = []consumer.Push{{At: 0, Value: "5"}, {At: 0.2, Value: "1"}, {At: 0.4, Value: "1"}}
 
-func (s *smsLesson) Info() Info {
-	return Info{
+func (s *smsLesson) Info() lesson.Info {
+	return lesson.Info{
 		Name:     "sms",
-		Question: &Question{Kind: "first", Choices: []Choice{{Label: "5 It works", Text: "5 It works"}, {Label: "1 It works", Text: "1 It works"}}},
-		Code:     map[Style][]string{StyleAio: {"smsAio"}, StyleGo: {"smsGo"}},
+		Question: &lesson.Question{Kind: "first", Choices: []lesson.Choice{{Label: "5 It works", Text: "5 It works"}, {Label: "1 It works", Text: "1 It works"}}},
+		Code:     map[lesson.Style][]string{lesson.StyleAio: {"startLoop", "smsAio"}, lesson.StyleGo: {"smsGo"}},
 		Group:    "Redis and HTTP",
+		Network:  true,
+		Twin:     &lesson.Twin{Modules: []string{"redis.asyncio", "aiohttp"}, Order: consumer.Order},
 	}
 }
 
 func (s *smsLesson) AddFlags(fs *pflag.FlagSet) {
-	s.redis.add(fs, "5,1,1")
+	s.redis.Add(fs, "5,1,1")
 	fs.StringVar(&s.URL, "url", "", "call the SMS API at `URL` (e.g. one started with asyncdemo sms-server) instead of an embedded one")
-	fs.Var(secondsValue{&s.Timeout}, "timeout", "give up a call after this many seconds (then /error is called)")
-	fs.Var(secondsValue{&s.MaxDelay}, "max-delay", "the embedded API's longest delay, in seconds")
+	fs.Var(lesson.SecondsFlag(&s.Timeout), "timeout", "give up a call after this many seconds (then /error is called)")
+	fs.Var(lesson.SecondsFlag(&s.MaxDelay), "max-delay", "the embedded API's longest delay, in seconds")
 }
 
-func (s *smsLesson) Run(e *Env) error {
+func (s *smsLesson) Run(e *lesson.Env) error {
 	base := s.URL
 	if base == "" {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
+		url, stop, err := consumer.ServeSMS(e.Clock, lesson.Seconds(s.MaxDelay))
 		if err != nil {
-			return fmt.Errorf("starting the embedded SMS API: %w", err)
+			return fmt.Errorf("embedding the SMS API: %w", err)
 		}
-		ctx, stop := context.WithCancel(context.Background())
-		served := make(chan error, 1)
-		go func() {
-			served <- smsapi.Serve(ctx, l, smsapi.Handler(e.Clock, seconds(s.MaxDelay)), time.Second)
-		}()
-		defer func() { stop(); <-served }()
-		base = "http://" + l.Addr().String()
+		defer stop()
+		base = url
 		if e.Printer != nil {
 			e.Printer.Note("The SMS API is embedded at " + base + ".")
 		}
 	}
-	api := smsapi.NewClient(base, e.Clock.Real(seconds(s.Timeout)), 256)
+	api := smsapi.NewClient(base, e.Clock.Real(lesson.Seconds(s.Timeout)), 256)
 	defer api.CloseIdleConnections()
-	return runConsumer(e, &s.redis, smsScript, "sms",
-		func(l *aio.Loop, c *consumer) error { return smsAio(e.Ctx, l, c, api, e.Rec) },
-		func(ctx context.Context, c *consumer) error { return smsGo(ctx, c, api, e.Rec) })
+	return consumer.Run(e, &s.redis, smsScript, "sms",
+		func(l *aio.Loop, c *consumer.Consumer) error { return smsAio(e.Ctx, l, c, api, e.Rec) },
+		func(ctx context.Context, c *consumer.Consumer) error { return smsGo(ctx, c, api, e.Rec) })
 }
 
 // smsServerCommand is "asyncdemo sms-server": the API on its own, for a
@@ -176,21 +175,21 @@ type smsServerCommand struct {
 	MaxDelay float64
 }
 
-func (s *smsServerCommand) Info() Info {
-	return Info{
+func (s *smsServerCommand) Info() lesson.Info {
+	return lesson.Info{
 		Name: "sms-server", Group: "Tools", Tool: true, HandlesInterrupt: true,
 	}
 }
 
 func (s *smsServerCommand) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&s.Addr, "addr", "127.0.0.1:5000", "listen on `HOST:PORT` (loopback by default)")
-	fs.Var(secondsValue{&s.MaxDelay}, "max-delay", "the longest delay a call may ask for, in seconds")
+	fs.Var(lesson.SecondsFlag(&s.MaxDelay), "max-delay", "the longest delay a call may ask for, in seconds")
 }
 
-func (s *smsServerCommand) Run(e *Env) error {
+func (s *smsServerCommand) Run(e *lesson.Env) error {
 	l, err := net.Listen("tcp", s.Addr)
 	if err != nil {
-		return UsageError{fmt.Errorf("--addr %q: %w", s.Addr, err)}
+		return lesson.UsageError{Err: fmt.Errorf("--addr %q: %w", s.Addr, err)}
 	}
 	e.Rec.Printf("", "SMS API listening on http://%s (GET /<x> answers after x s, x up to %v; GET /error); Ctrl+C stops it",
 		l.Addr(), s.MaxDelay)
@@ -198,9 +197,29 @@ func (s *smsServerCommand) Run(e *Env) error {
 		e.Rec.Printf("", "Ctrl+C: no new calls; waiting up to 5 s for the calls in progress")
 	})
 	defer stop()
-	if err := smsapi.Serve(e.Ctx, l, smsapi.Handler(e.Clock, seconds(s.MaxDelay)), 5*time.Second); err != nil {
+	if err := smsapi.Serve(e.Ctx, l, smsapi.Handler(e.Clock, lesson.Seconds(s.MaxDelay)), 5*time.Second); err != nil {
 		return err
 	}
 	e.Rec.Printf("", "stopped")
-	return ErrInterrupted // a Ctrl+C ended it, gracefully: exit code 130
+	return lesson.ErrInterrupted // a Ctrl+C ended it, gracefully: exit code 130
+}
+
+// TextValues implements lesson.Texter: the texts say who pushes what.
+func (s *smsLesson) TextValues(labels map[string]string) map[string]string {
+	return map[string]string{"pushes": s.redis.Pushes(labels, "pushes_sms", smsScript)}
+}
+
+// HostTwin implements lesson.TwinHost: the queue's Redis, and an SMS API of
+// the twin's own unless --url names one.
+func (s *smsLesson) HostTwin(e *lesson.Env) ([]string, func(), error) {
+	args, stopRedis, err := s.redis.HostTwin(smsScript)
+	if err != nil || s.URL != "" {
+		return args, stopRedis, err
+	}
+	url, stopAPI, err := consumer.ServeSMS(e.Clock, lesson.Seconds(s.MaxDelay))
+	if err != nil {
+		stopRedis()
+		return nil, nil, fmt.Errorf("for the twin: %w", err)
+	}
+	return append(args, "--url="+url), func() { stopAPI(); stopRedis() }, nil
 }

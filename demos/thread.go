@@ -3,11 +3,14 @@ package demos
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/spf13/pflag"
 
 	"asyncdemo/demos/aio"
+	"asyncdemo/demos/lesson"
+	"asyncdemo/demos/twin"
 	"asyncdemo/timing"
 )
 
@@ -33,10 +36,10 @@ func threadCallsAio(ctx context.Context, l *aio.Loop, clock *timing.Clock, r *ti
 	r.Printf("", "main: loop started in another thread; main is not blocked")
 	finished := make(chan struct{}, len(durations))
 	moreWork := func(x float64) {
-		name := call("more_work", x)
+		name := lesson.Call("more_work", x)
 		r.Begin(name, name)
 		r.Printf(name, "More work %v", x)
-		clock.Sleep(seconds(x)) // time.sleep(x): the loop can do nothing else
+		clock.Sleep(lesson.Seconds(x)) // time.sleep(x): the loop can do nothing else
 		r.Printf(name, "Finished more work %v", x)
 		r.End(name, timing.StateDone)
 		finished <- struct{}{}
@@ -65,7 +68,7 @@ func threadCoroutinesAio(ctx context.Context, l *aio.Loop, r *timing.Recorder, d
 	doSomeWork := func(x float64) aio.Coroutine {
 		return func(t *aio.Task) (any, error) {
 			r.Printf(t.Name(), "Waiting %v", x)
-			if err := t.Sleep(seconds(x)); err != nil {
+			if err := t.Sleep(lesson.Seconds(x)); err != nil {
 				return nil, err
 			}
 			if fail {
@@ -77,7 +80,7 @@ func threadCoroutinesAio(ctx context.Context, l *aio.Loop, r *timing.Recorder, d
 	}
 	var futures []*aio.ConcurrentFuture
 	for _, x := range durations {
-		f, err := l.RunCoroutineThreadsafe(doSomeWork(x), call("do_some_work", x))
+		f, err := l.RunCoroutineThreadsafe(doSomeWork(x), lesson.Call("do_some_work", x))
 		if err != nil {
 			return err
 		}
@@ -109,11 +112,11 @@ func threadCallsGo(ctx context.Context, clock *timing.Clock, r *timing.Recorder,
 	r.Printf("", "main: worker started; main is not blocked")
 	for _, x := range durations {
 		work <- func() {
-			name := call("more_work", x)
+			name := lesson.Call("more_work", x)
 			r.Begin(name, name)
 			defer r.End(name, timing.StateDone)
 			r.Printf(name, "More work %v", x)
-			clock.Sleep(seconds(x)) // blocks the worker, so the next waits
+			clock.Sleep(lesson.Seconds(x)) // blocks the worker, so the next waits
 			r.Printf(name, "Finished more work %v", x)
 		}
 	}
@@ -135,7 +138,7 @@ func threadCoroutinesGo(ctx context.Context, clock *timing.Clock, r *timing.Reco
 		future := make(chan error, 1)
 		futures = append(futures, future)
 		wg.Go(func() {
-			name := call("do_some_work", x)
+			name := lesson.Call("do_some_work", x)
 			r.Begin(name, name)
 			defer r.End(name, timing.StateDone)
 			_, err := doSomeWorkGo(ctx, clock, r, name, x)
@@ -167,21 +170,22 @@ type threadLesson struct {
 	Fail    bool
 }
 
-func (c *threadLesson) Info() Info {
-	return Info{
+func (c *threadLesson) Info() lesson.Info {
+	return lesson.Info{
 		Name:     "thread",
-		Question: &Question{Kind: "elapsed", Run: "threadsafe-call", Choices: []Choice{{Label: "6 s", Value: 6}, {Label: "9 s", Value: 9}, {Label: "3 s", Value: 3}}},
-		Code:     map[Style][]string{StyleAio: {"startLoop", "threadCallsAio", "threadCoroutinesAio"}, StyleGo: {"threadCallsGo", "threadCoroutinesGo"}},
+		Question: &lesson.Question{Kind: "elapsed", Run: "threadsafe-call", Choices: []lesson.Choice{{Label: "6 s", Value: 6}, {Label: "9 s", Value: 9}, {Label: "3 s", Value: 3}}},
+		Code:     map[lesson.Style][]string{lesson.StyleAio: {"doSomeWork", "startLoop", "threadCallsAio", "threadCoroutinesAio"}, lesson.StyleGo: {"doSomeWorkGo", "threadCallsGo", "threadCoroutinesGo"}},
 		Group:    "Concurrency",
+		Twin:     &lesson.Twin{Order: threadOrder},
 	}
 }
 
 func (c *threadLesson) AddFlags(fs *pflag.FlagSet) {
-	fs.Var(choiceValue{&c.Variant, []string{"all", "threadsafe-call", "threadsafe-coroutine"}}, "variant", "which part to run")
+	fs.Var(lesson.ChoiceFlag(&c.Variant, "all", "threadsafe-call", "threadsafe-coroutine"), "variant", "which part to run")
 	fs.BoolVar(&c.Fail, "fail", false, "make the submitted coroutines raise: the error reaches main")
 }
 
-func (c *threadLesson) Run(e *Env) error {
+func (c *threadLesson) Run(e *lesson.Env) error {
 	if c.Variant != "threadsafe-coroutine" {
 		_, err := e.RunStyle("threadsafe-call",
 			func(l *aio.Loop) error { return threadCallsAio(e.Ctx, l, e.Clock, e.Rec, []float64{6, 3}) },
@@ -201,4 +205,17 @@ func (c *threadLesson) Run(e *Env) error {
 		}
 	}
 	return nil
+}
+
+// threadOrder is where the order of thread's events is left to chance: in
+// the threadsafe-coroutine run, main prints "main: ..." after submitting the
+// coroutines, while the loop thread may already be running them.
+func threadOrder(run string, e timing.Event) twin.Order {
+	switch {
+	case run == "threadsafe-coroutine" && strings.HasPrefix(e.Text, "main: "):
+		return twin.Order{Stream: "main"}
+	case run == "threadsafe-coroutine" && e.Task != "":
+		return twin.Order{Stream: "loop"}
+	}
+	return twin.Order{}
 }

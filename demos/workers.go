@@ -10,6 +10,8 @@ import (
 	"github.com/spf13/pflag"
 
 	"asyncdemo/demos/aio"
+	"asyncdemo/demos/consumer"
+	"asyncdemo/demos/lesson"
 	"asyncdemo/demos/redisqueue"
 	"asyncdemo/timing"
 )
@@ -20,8 +22,8 @@ import (
 // worker waiting for Redis holds nobody up. With syncClient they are made
 // right inside the coroutine, as the tutorial does, and a call that waits
 // (BRPOP) stops the whole loop while it waits: every worker stalls.
-func workersAio(ctx context.Context, l *aio.Loop, c *consumer, r *timing.Recorder, n int, syncClient bool) error {
-	wait := redisWait(c.clock)
+func workersAio(ctx context.Context, l *aio.Loop, c *consumer.Consumer, clock *timing.Clock, r *timing.Recorder, n int, syncClient bool) error {
+	wait := redisWait(clock)
 	take := func(t *aio.Task) (string, error) {
 		if syncClient {
 			return c.TryTake(ctx, wait) // rcon.brpop("queue", 1): the loop waits here
@@ -43,7 +45,7 @@ func workersAio(ctx context.Context, l *aio.Loop, c *consumer, r *timing.Recorde
 		for {
 			msg, err := take(t)
 			switch {
-			case errors.Is(err, errIdle):
+			case errors.Is(err, consumer.ErrIdle):
 				return nil, nil
 			case errors.Is(err, aio.ErrDestroyed), errors.Is(err, aio.ErrCancelled):
 				return nil, err // the loop was closed, or cancelled us: await nothing more
@@ -62,9 +64,9 @@ func workersAio(ctx context.Context, l *aio.Loop, c *consumer, r *timing.Recorde
 			if !ok {
 				continue
 			}
-			span := r.BeginSpan(call("do_some_work", x), call("do_some_work", x))
+			span := r.BeginSpan(lesson.Call("do_some_work", x), lesson.Call("do_some_work", x))
 			r.Printf(t.Name(), "Wait %d", x)
-			if err := t.Sleep(seconds(float64(x))); err != nil {
+			if err := t.Sleep(lesson.Seconds(float64(x))); err != nil {
 				r.EndSpan(span, timing.StateCancelled)
 				return nil, err
 			}
@@ -86,7 +88,7 @@ func workersAio(ctx context.Context, l *aio.Loop, c *consumer, r *timing.Recorde
 
 // workersGo runs n goroutines, each taking messages in a loop. A goroutine
 // blocked in BRPOP holds up only itself.
-func workersGo(ctx context.Context, c *consumer, clock *timing.Clock, r *timing.Recorder, n int) error {
+func workersGo(ctx context.Context, c *consumer.Consumer, clock *timing.Clock, r *timing.Recorder, n int) error {
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
@@ -94,7 +96,7 @@ func workersGo(ctx context.Context, c *consumer, clock *timing.Clock, r *timing.
 			r.Printf(name, "Start worker")
 			for ctx.Err() == nil {
 				msg, err := c.TryTake(ctx, redisWait(clock))
-				if errors.Is(err, errIdle) {
+				if errors.Is(err, consumer.ErrIdle) {
 					return
 				}
 				if err != nil {
@@ -104,10 +106,10 @@ func workersGo(ctx context.Context, c *consumer, clock *timing.Clock, r *timing.
 				if !ok {
 					continue
 				}
-				span := r.BeginSpan(call("do_some_work", x), call("do_some_work", x))
+				span := r.BeginSpan(lesson.Call("do_some_work", x), lesson.Call("do_some_work", x))
 				r.Printf(name, "Wait %d", x)
 				select {
-				case <-clock.After(seconds(float64(x))):
+				case <-clock.After(lesson.Seconds(float64(x))):
 				case <-ctx.Done():
 					r.EndSpan(span, timing.StateCancelled)
 					return
@@ -133,36 +135,55 @@ func redisWait(clock *timing.Clock) time.Duration {
 
 // workersLesson is lesson 12.
 type workersLesson struct {
-	redis      redisFlags
+	redis      consumer.Flags
 	Workers    int
 	SyncClient bool
 }
 
-func (w *workersLesson) Info() Info {
-	return Info{
+func (w *workersLesson) Info() lesson.Info {
+	return lesson.Info{
 		Name:     "workers",
-		Question: &Question{Kind: "first", Choices: []Choice{{Label: "Done 1", Text: "Done 1"}, {Label: "Done 2", Text: "Done 2"}}},
-		Code:     map[Style][]string{StyleAio: {"workersAio"}, StyleGo: {"workersGo"}},
+		Question: &lesson.Question{Kind: "first", Choices: []lesson.Choice{{Label: "Done 1", Text: "Done 1"}, {Label: "Done 2", Text: "Done 2"}}},
+		Code:     map[lesson.Style][]string{lesson.StyleAio: {"redisWait", "workersAio"}, lesson.StyleGo: {"redisWait", "workersGo"}},
 		Group:    "Redis and HTTP",
+		Network:  true,
+		Twin:     &lesson.Twin{Modules: []string{"redis.asyncio", "aiohttp"}, Order: consumer.Order, AnyTask: true},
 	}
 }
 
 func (w *workersLesson) AddFlags(fs *pflag.FlagSet) {
-	w.redis.add(fs, "2,5,1,1")
-	fs.Var(countValue{&w.Workers, 1, 1000}, "workers", "how many worker coroutines")
+	w.redis.Add(fs, "2,5,1,1")
+	fs.Var(lesson.CountFlag(&w.Workers, 1, 1000), "workers", "how many worker coroutines")
 	fs.BoolVar(&w.SyncClient, "sync-client", false, "first call Redis synchronously inside the coroutines (the tutorial's trap), then the fix (with --redis, --idle ends each run)")
 }
 
-func (w *workersLesson) Run(e *Env) error {
-	if w.SyncClient && e.Style == StyleAio {
-		err := runConsumer(e, &w.redis, queueScript, "sync-client",
-			func(l *aio.Loop, c *consumer) error { return workersAio(e.Ctx, l, c, e.Rec, w.Workers, true) },
+func (w *workersLesson) Run(e *lesson.Env) error {
+	if w.SyncClient && e.Style == lesson.StyleAio {
+		err := consumer.Run(e, &w.redis, queueScript, "sync-client",
+			func(l *aio.Loop, c *consumer.Consumer) error {
+				return workersAio(e.Ctx, l, c, e.Clock, e.Rec, w.Workers, true)
+			},
 			nil)
 		if err != nil {
 			return err
 		}
 	}
-	return runConsumer(e, &w.redis, queueScript, "workers",
-		func(l *aio.Loop, c *consumer) error { return workersAio(e.Ctx, l, c, e.Rec, w.Workers, false) },
-		func(ctx context.Context, c *consumer) error { return workersGo(ctx, c, e.Clock, e.Rec, w.Workers) })
+	return consumer.Run(e, &w.redis, queueScript, "workers",
+		func(l *aio.Loop, c *consumer.Consumer) error {
+			return workersAio(e.Ctx, l, c, e.Clock, e.Rec, w.Workers, false)
+		},
+		func(ctx context.Context, c *consumer.Consumer) error {
+			return workersGo(ctx, c, e.Clock, e.Rec, w.Workers)
+		})
+}
+
+// TextValues implements lesson.Texter: the texts say who pushes what.
+func (w *workersLesson) TextValues(labels map[string]string) map[string]string {
+	return map[string]string{"pushes": w.redis.Pushes(labels, "pushes_queue", queueScript)}
+}
+
+// HostTwin implements lesson.TwinHost: the twin consumes an embedded Redis
+// of its own, fed by the same script.
+func (w *workersLesson) HostTwin(e *lesson.Env) ([]string, func(), error) {
+	return w.redis.HostTwin(queueScript)
 }

@@ -27,7 +27,7 @@ func TestASCIIWriterKeepsCharactersSplitAcrossWrites(t *testing.T) {
 // Python side by side print nothing but ASCII.
 func TestASCIIOutputIsASCII(t *testing.T) {
 	args := [][]string{{"gather", "--ascii"}, {"cancel", "--interrupt", "--ascii"}}
-	if _, err := (twin.Runner{}).Interpreter(context.Background(), "gather"); err == nil {
+	if _, err := (twin.Runner{}).Interpreter(context.Background()); err == nil {
 		args = append(args, []string{"gather", "--ascii", "--vs", "python", "--scale", "0.05"})
 	}
 	for _, a := range args {

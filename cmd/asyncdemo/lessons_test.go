@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"asyncdemo/demos"
 	"asyncdemo/timing"
 )
 
@@ -354,12 +353,7 @@ func TestOptionalFlagValueAfterASpace(t *testing.T) {
 // rather than explaining cancellations that did not happen.
 func TestCancelWithoutCtrlCSaysNothingWasCancelled(t *testing.T) {
 	out, _, code := runCmd(t, "cancel", "--no-color")
-	var after string
-	for _, l := range demos.All() {
-		if l.Info().Name == "cancel" {
-			after = demos.Describe(l, "en").After
-		}
-	}
+	after := lessonInfo(t, "cancel").After
 	if code != exitOK || !strings.Contains(out, "No Ctrl+C came") || strings.Contains(out, after[:40]) {
 		t.Errorf("exit %d:\n%s", code, out)
 	}

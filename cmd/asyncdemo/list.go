@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"asyncdemo/demos"
+	"asyncdemo/demos/lesson"
 )
 
 // newListCmd builds "asyncdemo list": the lessons in teaching order, one
@@ -29,7 +30,7 @@ func listRun(opts *Options) error {
 	done := loadProgress(opts.IO.Err).Done
 	n := 0
 	for _, l := range demos.All() {
-		info := demos.Describe(l, opts.Lang)
+		info := lesson.Describe(l, opts.Lang)
 		if info.Tool {
 			continue
 		}

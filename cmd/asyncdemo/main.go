@@ -15,7 +15,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"asyncdemo/demos"
+	"asyncdemo/demos/lesson"
+
 	"golang.org/x/term"
 )
 
@@ -40,7 +41,7 @@ func main() {
 		IsTerminal:     term.IsTerminal(int(os.Stdout.Fd())),
 		NoColorEnv:     os.Getenv("NO_COLOR") != "",
 		Term:           os.Getenv("TERM"),
-		Lang:           demos.LangFromEnv(os.Getenv),
+		Lang:           lesson.LangFromEnv(os.Getenv),
 		ClaimInterrupt: claim,
 		SelfInterrupt:  func() { syscall.Kill(os.Getpid(), syscall.SIGINT) },
 	}
@@ -60,10 +61,10 @@ func execute(ctx context.Context, io *IOStreams, args []string) int {
 	switch {
 	case err == nil:
 		return exitOK
-	case isInterrupt(ctx, err) || errors.Is(err, demos.ErrInterrupted):
+	case isInterrupt(ctx, err) || errors.Is(err, lesson.ErrInterrupted):
 		fmt.Fprintln(io.Err, "asyncdemo: interrupted")
 		return exitInterrupted
-	case isUsage(err):
+	case lesson.IsUsage(err):
 		fmt.Fprintln(io.Err, "asyncdemo: "+err.Error())
 		return exitUsage
 	default:
@@ -95,13 +96,13 @@ func interruptible(parent context.Context) (ctx context.Context, claim func() (c
 				return
 			}
 			mu.Lock()
-			lesson := claimed
+			lessonCancel := claimed
 			claimed = nil
 			mu.Unlock()
-			if lesson == nil {
+			if lessonCancel == nil {
 				break
 			}
-			lesson(errInterrupt) // the lesson's own Ctrl+C
+			lessonCancel(errInterrupt) // the lesson's own Ctrl+C
 		}
 		cancel(errInterrupt)
 		select {

@@ -19,6 +19,8 @@ import (
 	"github.com/redis/go-redis/v9"
 	"go.uber.org/goleak"
 
+	"asyncdemo/demos"
+	"asyncdemo/demos/lesson"
 	"asyncdemo/timing"
 )
 
@@ -89,6 +91,19 @@ func runCmdTo(ctx context.Context, out io.Writer, args ...string) (string, int) 
 	return errb.String(), code
 }
 
+// lessonInfo returns the registry's Info of the lesson named name, with its
+// English texts.
+func lessonInfo(t testing.TB, name string) lesson.Info {
+	t.Helper()
+	for _, l := range demos.All() {
+		if l.Info().Name == name {
+			return lesson.Describe(l, "en")
+		}
+	}
+	t.Fatalf("no lesson %q in the registry", name)
+	return lesson.Info{}
+}
+
 func golden(t *testing.T, name, got string) {
 	t.Helper()
 	path := filepath.Join("testdata", name+".golden")
@@ -110,40 +125,37 @@ func golden(t *testing.T, name, got string) {
 	}
 }
 
-// The aio style is deterministic: its output is compared whole.
+// The aio style is deterministic: its output is compared whole, for every
+// lesson that runs in a synctest bubble (with its AutoArgs), and for the
+// flags below.
 func TestLessonOutputGolden(t *testing.T) {
-	cases := []struct{ name, args string }{
-		{"coroutine", "coroutine"},
-		{"task", "task"},
-		{"callback", "callback"},
-		{"future", "future"},
-		{"await", "await"},
+	type goldenCase struct{ name, args string }
+	var cases []goldenCase
+	for _, info := range bubbleLessons(t) {
+		cases = append(cases, goldenCase{info.Name, strings.Join(append([]string{info.Name}, info.AutoArgs...), " ")})
+	}
+	cases = append(cases, []goldenCase{
 		{"await_blocking", "await --blocking"},
-		{"gather", "gather"},
 		{"gather_with_gather", "gather --with gather --durations 3,1,2"},
 		{"gather_scale", "gather --scale 0.1 --ascii"},
-		{"gather_no_compare", "gather --no-compare -x 1"},
+		{"gather_no_compare", "gather --no-compare --durations 1"},
 		{"gather_tasks", "gather --tasks 1000 --scale 0.01"},
 		{"gather_json", "gather --json"},
 		{"task_json", "task --json"},
 		{"nest_gather", "nest --variant gather --durations 4,1,2"},
 		{"nest_as_completed", "nest --variant as-completed --durations 4,1,2"},
-		{"cancel", "cancel --interrupt"},
 		{"cancel_outer", "cancel --interrupt=2.5s --mode outer"},
 		{"cancel_no_drain", "cancel --interrupt --no-drain"},
 		{"gather_big", "gather --big"},
-		{"gather_zh", "gather --lang zh"},
-	}
+	}...)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if c.name == "gather_no_compare" {
-				c.args = "gather --no-compare --durations 1"
-			}
-			out, errOut, code := runCmd(t, strings.Fields(c.args)...)
+			args := strings.Fields(c.args)
+			out, errOut, code := runCmd(t, args...)
 			if code != 0 {
 				t.Fatalf("exit %d, stderr: %s", code, errOut)
 			}
-			golden(t, c.name, out)
+			golden(t, c.name, inChanceOrder(lessonInfo(t, args[0]), out))
 		})
 	}
 }
@@ -164,7 +176,13 @@ func events(t *testing.T, out string) []timing.Event {
 // Goroutines print in no fixed order at the same instant: the go style is
 // compared as JSON events sorted by time, then text.
 func TestGoStyleEventsGolden(t *testing.T) {
-	for _, lesson := range []string{"coroutine", "task", "callback", "future", "await", "gather", "nest", "thread", "thread --style aio"} {
+	var cases []string
+	for _, info := range allLessons(t) {
+		if goStyleInBubble(info) {
+			cases = append(cases, strings.Join(append([]string{info.Name}, info.AutoArgs...), " "))
+		}
+	}
+	for _, lesson := range append(cases, "thread --style aio") {
 		t.Run(lesson, func(t *testing.T) {
 			args := strings.Fields(lesson)
 			if !strings.Contains(lesson, "--style") {
@@ -254,7 +272,10 @@ func TestBadInputIsAUsageError(t *testing.T) {
 		{"gather --tasks 100000000", `out of range`},
 		{"gather --scale 0", `"0" is out of range`},
 		{"gather --scale NaN", `"NaN" is not a number`},
-		{"gather --style rust", `"rust" is not a style`},
+		{"gather --style rust", `"rust" is not one of aio, go`},
+		{"gather --lang fr", `"fr" is not one of en, zh`},
+		{"gather --vs java", `"java" is not one of python`},
+		{"gather --code=ruby", `"ruby" is not one of go, python, both`},
 		{"coroutine -x two", `"two"`},
 		{"gather --nope", `unknown flag: --nope`},
 		{"gatherr", `unknown lesson "gatherr"`},
@@ -324,7 +345,8 @@ func TestHelpListsLessonsInOrder(t *testing.T) {
 		t.Fatalf("exit %d", code)
 	}
 	var last int
-	for _, name := range []string{"coroutine", "task", "callback", "future", "await", "gather"} {
+	for _, info := range allLessons(t) {
+		name := info.Name
 		i := strings.Index(out, "  "+name+" ")
 		if i < last {
 			t.Errorf("help lists %s out of order:\n%s", name, out)
@@ -335,7 +357,8 @@ func TestHelpListsLessonsInOrder(t *testing.T) {
 
 // TestCodeGolden keeps what --code shows for every lesson and style.
 func TestCodeGolden(t *testing.T) {
-	for _, lesson := range []string{"coroutine", "task", "callback", "future", "await", "gather", "nest", "cancel", "thread", "queue", "sms", "workers"} {
+	for _, info := range allLessons(t) {
+		lesson := info.Name
 		for _, style := range []string{"aio", "go"} {
 			out, errOut, code := runCmd(t, lesson, "--code=go", "--style", style)
 			if code != 0 {
@@ -356,10 +379,17 @@ func TestCodeGolden(t *testing.T) {
 // TestChineseTextsGolden keeps every lesson's Chinese texts as shown.
 func TestChineseTextsGolden(t *testing.T) {
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // no tour progress: list shows no ✓
-	for _, args := range []string{"coroutine", "task", "callback", "future", "await", "nest --variant gather", "cancel --interrupt", "list"} {
+	var cases []string
+	for _, info := range bubbleLessons(t) {
+		cases = append(cases, strings.Join(append([]string{info.Name}, info.AutoArgs...), " "))
+	}
+	for _, args := range append(cases, "list") {
 		out, errOut, code := runCmd(t, append(strings.Fields(args), "--lang", "zh")...)
 		if code != 0 {
 			t.Fatalf("%s --lang zh: exit %d: %s", args, code, errOut)
+		}
+		if name := strings.Fields(args)[0]; name != "list" {
+			out = inChanceOrder(lessonInfo(t, name), out)
 		}
 		golden(t, "zh_"+strings.Fields(args)[0], out)
 	}

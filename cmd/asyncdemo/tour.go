@@ -17,6 +17,7 @@ import (
 	"golang.org/x/term"
 
 	"asyncdemo/demos"
+	"asyncdemo/demos/lesson"
 	"asyncdemo/timing"
 )
 
@@ -30,9 +31,6 @@ type tourOptions struct {
 	From  string
 	Reset bool
 }
-
-// tourArgs are the flags each lesson runs with in the tour.
-var tourArgs = map[string][]string{"cancel": {"--interrupt"}}
 
 func newTourCmd(opts *Options) *cobra.Command {
 	t := &tourOptions{}
@@ -104,8 +102,8 @@ func saveProgress(p progress) error {
 
 func tourRun(ctx context.Context, opts *Options, t *tourOptions) error {
 	ios := opts.IO
-	words := demos.Labels(opts.Lang)
-	var lessons []demos.Lesson
+	words := lesson.Labels(opts.Lang)
+	var lessons []lesson.Lesson
 	for _, l := range demos.All() {
 		if !l.Info().Tool {
 			lessons = append(lessons, l)
@@ -122,7 +120,7 @@ func tourRun(ctx context.Context, opts *Options, t *tourOptions) error {
 	start := max(0, slices.Index(names, p.Next))
 	if t.From != "" {
 		if start = slices.Index(names, t.From); start < 0 {
-			return usageError{fmt.Errorf("--from %q is not a lesson (asyncdemo list shows them)", t.From)}
+			return lesson.UsageError{Err: fmt.Errorf("--from %q is not a lesson (asyncdemo list shows them)", t.From)}
 		}
 	}
 	in, interactive := ios.In.(*os.File)
@@ -131,11 +129,11 @@ func tourRun(ctx context.Context, opts *Options, t *tourOptions) error {
 	pr := timing.NewPrinter(ios.Out, noColor)
 	pr.Width = ios.Width
 	for i := start; i < len(lessons); i++ {
-		lesson := lessons[i]
-		info := demos.Describe(lesson, opts.Lang)
+		demo := lessons[i]
+		info := lesson.Describe(demo, opts.Lang)
 		fs := pflag.NewFlagSet(info.Name, pflag.ContinueOnError)
-		lesson.AddFlags(fs)
-		if err := fs.Parse(tourArgs[info.Name]); err != nil {
+		demo.AddFlags(fs)
+		if err := fs.Parse(info.AutoArgs); err != nil {
 			return err
 		}
 		// The prediction comes first: a lesson's title and introduction
@@ -165,11 +163,11 @@ func tourRun(ctx context.Context, opts *Options, t *tourOptions) error {
 		}
 		pr.Heading(lessonN + " — " + info.Title)
 		pr.Note(info.Before)
-		var check func(env *demos.Env)
+		var check func(env *lesson.Env)
 		if q != nil {
-			check = func(env *demos.Env) { printVerdict(ios.Out, *q, pick, env, opts.Scale, words) }
+			check = func(env *lesson.Env) { printVerdict(ios.Out, *q, pick, env, opts.Scale, words) }
 		}
-		if err := runLessonWith(ctx, opts, lesson, lessonHooks{introShown: true, beforeAfter: check}); err != nil {
+		if err := runLessonWith(ctx, opts, demo, lessonHooks{introShown: true, beforeAfter: check}); err != nil {
 			return err
 		}
 		p.Done = append(slices.DeleteFunc(p.Done, func(s string) bool { return s == info.Name }), info.Name)
@@ -185,7 +183,7 @@ func tourRun(ctx context.Context, opts *Options, t *tourOptions) error {
 			key, err := readKey(in)
 			fmt.Fprintln(ios.Out)
 			if key == 3 {
-				err = demos.ErrInterrupted
+				err = lesson.ErrInterrupted
 			}
 			if err != nil || key == 'q' {
 				return stopTour(ios, p, names[i+1], words, err)
@@ -208,7 +206,7 @@ func stopTour(ios *IOStreams, p progress, next string, words map[string]string, 
 
 // printVerdict says whether the prediction was right, by what the run
 // measured.
-func printVerdict(out io.Writer, q demos.Question, pick int, env *demos.Env, scale float64, words map[string]string) {
+func printVerdict(out io.Writer, q lesson.Question, pick int, env *lesson.Env, scale float64, words map[string]string) {
 	right, measured, err := q.Check(env.Runs, scale)
 	if err != nil {
 		fmt.Fprintln(out, err)
@@ -272,7 +270,7 @@ func choose(in *os.File, out io.Writer, labels []string, keys string) (pick int,
 		case b == '\r' || b == '\n':
 			return sel, false, nil
 		case b == 3: // Ctrl+C: raw mode delivers it as a key
-			return 0, true, demos.ErrInterrupted
+			return 0, true, lesson.ErrInterrupted
 		case b == 'q' || b == 4: // q, Ctrl+D
 			return 0, true, nil
 		case b >= 'a' && int(b-'a') < len(labels):

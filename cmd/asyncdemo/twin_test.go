@@ -31,12 +31,12 @@ import (
 // Python's own spelling (True, reprs), and a free order only where neither
 // language fixes one. twin/DIFFERENCES.md lists it all.
 
-// twinTolerance is what the twins are held to: each run's total and each
-// event's time within 25% of the Go run's plus 60 ms, which covers thread
-// wake-ups and garbage collection on a loaded 2-core machine; every event
-// names the same task.
-func twinTolerance() twin.Tolerance {
-	tol := twin.DefaultTolerance()
+// twinTolerance is what the twin of the lesson named name is held to: each
+// run's total and each event's time within 25% of the Go run's plus 60 ms,
+// which covers thread wake-ups and garbage collection on a loaded 2-core
+// machine; the tasks and order the lesson's Info fixes.
+func twinTolerance(t *testing.T, name string) twin.Tolerance {
+	tol := lessonInfo(t, name).Twin.Tolerance()
 	tol.Slack = 60 * time.Millisecond
 	return tol
 }
@@ -46,7 +46,7 @@ func twinTolerance() twin.Tolerance {
 // and aiohttp). With CI set it fails instead: CI must run these.
 func twinPython(t *testing.T, lesson string) string {
 	t.Helper()
-	path, err := twin.Runner{}.Interpreter(context.Background(), lesson)
+	path, err := twin.Runner{Modules: lessonInfo(t, lesson).Twin.Modules}.Interpreter(context.Background())
 	if err != nil {
 		how := "install python3 (3.11+)"
 		if errors.Is(err, twin.ErrMissingModules) {
@@ -134,7 +134,7 @@ func TestTwinFidelity(t *testing.T) {
 			} else if code != exitOK || pyErr != nil {
 				t.Fatalf("go exit %d (%s), python %v", code, goErr, pyErr)
 			}
-			checkTwin(t, goOut, pyOut.Bytes(), twinTolerance())
+			checkTwin(t, goOut, pyOut.Bytes(), twinTolerance(t, lesson))
 		})
 	}
 }
@@ -219,9 +219,8 @@ func TestTwinFidelityRedis(t *testing.T) {
 			if slices.Contains(flags, "--sync-client") {
 				runs = 2 // "sync-client", then "workers"
 			}
-			tol := twinTolerance()
+			tol := twinTolerance(t, lesson)
 			tol.Slack = time.Duration(1.5 * scale * float64(time.Second)) // a poll interval (1 s, scaled), and some
-			tol.Tasks = lesson != "workers"                               // which worker takes a message is up to the scheduler
 			switch {
 			case slices.Contains(flags, "block") || lesson == "sms":
 				// Waiting in BLMOVE (1 s, unscaled), go-redis notices

@@ -11,7 +11,7 @@ import (
 	"strconv"
 	"strings"
 
-	"asyncdemo/demos"
+	"asyncdemo/demos/lesson"
 	"asyncdemo/demos/twin"
 	"asyncdemo/timing"
 )
@@ -31,20 +31,20 @@ type twinRun struct {
 //
 // When the Go lesson failed (goFailed), the twin is expected to fail too,
 // as a lesson does (exit 1): what it said is shown, and its runs compared.
-func runTwin(ctx context.Context, opts *Options, info demos.Info, env *demos.Env, extra []string, goFailed bool) (*twinRun, error) {
+func runTwin(ctx context.Context, opts *Options, info lesson.Info, env *lesson.Env, extra []string, goFailed bool) (*twinRun, error) {
 	args := append(slices.Clone(opts.args), extra...)
 	args = append(args, ctrlCAt(info, env, opts)...)
 	args = append(args, "--json", "--spans")
-	r := twin.Runner{Python: opts.Python}
+	r := twin.Runner{Python: opts.Python, Modules: info.Twin.Modules}
 	live := &liveEvents{ctx: ctx, printer: env.Printer}
 	if opts.JSON {
 		live.json = opts.IO.Out
 	}
-	if python, version, _ := r.Find(ctx, info.Name); python != "" {
+	if python, version, _ := r.Find(ctx); python != "" {
 		r.Python, r.Version = python, version // found once; Run reports what it lacks
 		if env.Printer != nil {
 			env.Printer.Note(env.Say("vs_now", version, python, info.Name, strings.Join(opts.args, " ")))
-			if env.Style == demos.StyleGo {
+			if env.Style == lesson.StyleGo {
 				env.Printer.Note(env.Say("vs_go_style"))
 			}
 		}
@@ -73,7 +73,7 @@ func runTwin(ctx context.Context, opts *Options, info demos.Info, env *demos.Env
 	// The runs' totals are compared already; the comparison line follows
 	// from them.
 	pyEvents := slices.DeleteFunc(live.events, func(e timing.Event) bool { return e.Kind == timing.KindCompare })
-	return &twinRun{runs: twin.Runs(pyEvents), report: twin.Compare(goEvents, pyEvents, twin.ToleranceFor(info.Name))}, nil
+	return &twinRun{runs: twin.Runs(pyEvents), report: twin.Compare(goEvents, pyEvents, info.Twin.Tolerance())}, nil
 }
 
 // lastLine is the last line of s.
@@ -156,7 +156,7 @@ func (l *liveEvents) close() error {
 // Ctrl+C (cancel, without --interrupt) get it at the moment the learner
 // pressed it in the Go run, so that the two runs can be compared; nothing
 // for other lessons.
-func ctrlCAt(info demos.Info, env *demos.Env, opts *Options) []string {
+func ctrlCAt(info lesson.Info, env *lesson.Env, opts *Options) []string {
 	if !info.HandlesInterrupt || len(env.Runs) == 0 || slices.ContainsFunc(opts.args, func(a string) bool {
 		return strings.HasPrefix(a, "--interrupt")
 	}) {

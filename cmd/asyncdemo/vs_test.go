@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"asyncdemo/demos"
+	"asyncdemo/demos/lesson"
 	"asyncdemo/demos/twin"
 	"asyncdemo/timing"
 )
@@ -42,7 +42,7 @@ func TestVsPythonTimelines(t *testing.T) {
 			twinPython(t, c.args[0])
 			trace := filepath.Join(t.TempDir(), "trace.json")
 			scale := "0.1"
-			if twin.NeedsModules(c.args[0]) {
+			if lessonInfo(t, c.args[0]).Network {
 				scale = "0.2" // as the fidelity test: a poll at 0.1 is 100 ms, within a loaded machine's stalls
 			}
 			args := append(slices.Clone(c.args), "--vs", "python", "--scale", scale, "--no-color", "--trace", trace)
@@ -127,7 +127,7 @@ func checkTwinBars(t *testing.T, path string) {
 	if len(goBars) != len(pyBars) {
 		t.Fatalf("go has %d bars, python %d:\ngo %v\npython %v", len(goBars), len(pyBars), goBars, pyBars)
 	}
-	tol := twinTolerance() // as the fidelity test holds event times
+	tol := twinTolerance(t, "gather") // as the fidelity test holds event times
 	near := func(py, goT time.Duration) bool {
 		d := py - goT
 		return d.Abs() <= time.Duration(tol.Ratio*float64(goT))+tol.Slack
@@ -169,18 +169,18 @@ func TestPairRunsPutsEachTwinRunUnderItsGoRun(t *testing.T) {
 }
 
 func TestCtrlCAtPassesTheLearnersMomentToTheTwin(t *testing.T) {
-	info := demos.Info{Name: "cancel", HandlesInterrupt: true}
-	env := &demos.Env{Runs: []timing.Run{{Name: "cancel-tasks", Marks: []timing.Mark{{T: 120 * time.Millisecond, Label: "Ctrl+C"}}}}}
+	info := lesson.Info{Name: "cancel", HandlesInterrupt: true}
+	env := &lesson.Env{Runs: []timing.Run{{Name: "cancel-tasks", Marks: []timing.Mark{{T: 120 * time.Millisecond, Label: "Ctrl+C"}}}}}
 	if got := ctrlCAt(info, env, &Options{Scale: 0.1}); !slices.Equal(got, []string{"--interrupt=1.200"}) {
 		t.Errorf("Ctrl+C at 0.12 s, scale 0.1: got %q, want --interrupt=1.200", got)
 	}
 	if got := ctrlCAt(info, env, &Options{Scale: 0.1, args: []string{"--interrupt=0.8s"}}); got != nil {
 		t.Errorf("with --interrupt given: got %q, want nothing added", got)
 	}
-	if got := ctrlCAt(demos.Info{Name: "gather"}, env, &Options{Scale: 1}); got != nil {
+	if got := ctrlCAt(lesson.Info{Name: "gather"}, env, &Options{Scale: 1}); got != nil {
 		t.Errorf("a lesson that does not wait for Ctrl+C: got %q", got)
 	}
-	if got := ctrlCAt(info, &demos.Env{Runs: []timing.Run{{Name: "cancel-tasks"}}}, &Options{Scale: 1}); got != nil {
+	if got := ctrlCAt(info, &lesson.Env{Runs: []timing.Run{{Name: "cancel-tasks"}}}, &Options{Scale: 1}); got != nil {
 		t.Errorf("no Ctrl+C in the run: got %q", got)
 	}
 }
@@ -200,8 +200,8 @@ func TestVsPythonComparesAFailingLesson(t *testing.T) {
 // The report's English words are the catalogue's, and every language has
 // them.
 func TestReportWordsAreInTheCatalogues(t *testing.T) {
-	for _, lang := range demos.Languages {
-		labels := demos.Labels(lang)
+	for _, lang := range lesson.Languages {
+		labels := lesson.Labels(lang)
 		for key, english := range twin.EnglishWords() {
 			if labels[key] == "" || (lang == "en" && labels[key] != english) {
 				t.Errorf("%s: label %q is %q; the report's English is %q", lang, key, labels[key], english)

@@ -37,7 +37,7 @@ type Tolerance struct {
 	// Tasks checks that each event names the same task on both sides.
 	Tasks bool
 	// Order says which events may trade places within an instant; nil
-	// means [DefaultOrder].
+	// means that every event keeps its place.
 	Order func(run string, e timing.Event) Order
 }
 
@@ -48,15 +48,6 @@ func DefaultTolerance() Tolerance {
 	return Tolerance{Ratio: 0.25, Slack: 50 * time.Millisecond, Times: true, Tasks: true}
 }
 
-// ToleranceFor is DefaultTolerance with what lesson leaves to chance:
-// in workers, which worker takes a message is up to Redis and the
-// scheduler, so the events' tasks may differ.
-func ToleranceFor(lesson string) Tolerance {
-	tol := DefaultTolerance()
-	tol.Tasks = lesson != "workers"
-	return tol
-}
-
 // Order is what an event's place in its instant depends on. Events of one
 // instant that have a Stream may be reordered, but only so: the events of
 // each stream keep their order, except that consecutive Set events of one
@@ -65,40 +56,6 @@ func ToleranceFor(lesson string) Tolerance {
 type Order struct {
 	Stream string // who printed it, when that is one of several threads or processes
 	Set    bool   // it comes from iterating over a set: its order among such events is not defined
-}
-
-// DefaultOrder is where asyncdemo's lessons leave the order of events to
-// chance, and nowhere else:
-//
-//   - nest's wait run and cancel's outer run print the results of the set
-//     asyncio.wait returns ("Task ret: ..."): a set has no order, in Go or
-//     in Python;
-//   - cancel without draining: the garbage collector destroys pending
-//     tasks in an order of its own ("Task was destroyed but it is
-//     pending!");
-//   - thread's threadsafe-coroutine run: main prints "main: ..." after
-//     submitting the coroutines, while the loop thread may already be
-//     running them;
-//   - the Redis lessons: a producer pushing ("LPUSH queue ...") and the
-//     consumer are different threads or processes.
-func DefaultOrder(run string, e timing.Event) Order {
-	text := e.Text
-	switch {
-	case (run == "wait" || run == "cancel-outer") && strings.HasPrefix(text, "Task ret: "):
-		return Order{Stream: "main", Set: true}
-	case strings.HasPrefix(run, "cancel-") && strings.HasPrefix(text, "Task was destroyed but it is pending!"):
-		return Order{Stream: "gc", Set: true}
-	case run == "threadsafe-coroutine" && strings.HasPrefix(text, "main: "):
-		return Order{Stream: "main"}
-	case run == "threadsafe-coroutine" && e.Task != "":
-		return Order{Stream: "loop"}
-	case strings.HasPrefix(run, "queue-") || run == "sms" || run == "workers" || run == "sync-client":
-		if e.Task == "producer" {
-			return Order{Stream: "producer"}
-		}
-		return Order{Stream: "consumer"}
-	}
-	return Order{}
 }
 
 // Canonical rewrites an event's text so that what differs only in
@@ -270,7 +227,7 @@ func Compare(goEvents, pyEvents []timing.Event, tol Tolerance) Report {
 		tol.Tie = 10 * time.Millisecond
 	}
 	if tol.Order == nil {
-		tol.Order = DefaultOrder
+		tol.Order = func(string, timing.Event) Order { return Order{} }
 	}
 	goRuns, pyRuns := splitRuns(goEvents), splitRuns(pyEvents)
 	rep := Report{tol: tol}

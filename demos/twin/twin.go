@@ -37,27 +37,11 @@ import (
 //go:embed py/*.py
 var files embed.FS
 
-// lessons are the lessons that have a twin, in the order they are taught.
-var lessons = []string{
-	"coroutine", "task", "callback", "future", "await", "gather",
-	"nest", "cancel", "thread", "queue", "sms", "workers",
-}
-
-// needsModules are the lessons whose twins need redis-py and aiohttp.
-var needsModules = []string{"queue", "sms", "workers"}
-
-// Lessons returns the names of the lessons that have a twin, in the order
-// they are taught.
-func Lessons() []string { return slices.Clone(lessons) }
-
-// NeedsModules reports whether the twin of lesson needs the redis and
-// aiohttp modules (lessons 10 to 12).
-func NeedsModules(lesson string) bool { return slices.Contains(needsModules, lesson) }
-
-// Source returns the Python source of lesson's twin, and whether there is
-// one.
+// Source returns the Python source of lesson's twin, py/<lesson>.py, and
+// whether there is one. The package knows no lesson by name: whatever it
+// needs to know of one comes from the caller.
 func Source(lesson string) (string, bool) {
-	if !slices.Contains(lessons, lesson) {
+	if lesson == "" || strings.HasPrefix(lesson, "_") || strings.ContainsAny(lesson, "/.\\") {
 		return "", false
 	}
 	b, err := files.ReadFile("py/" + lesson + ".py")
@@ -89,9 +73,12 @@ const (
 type Runner struct {
 	// Python is the interpreter to run (--python): a path, or a name
 	// looked up on PATH. Empty means python3 on PATH, then
-	// /usr/bin/python3, preferring one that is 3.11 or newer and, for the
-	// lessons that need them, has the redis and aiohttp modules.
+	// /usr/bin/python3, preferring one that is 3.11 or newer and has the
+	// Modules.
 	Python string
+	// Modules are the Python modules the twin imports beyond the standard
+	// library, such as "redis" and "aiohttp".
+	Modules []string
 	// Stderr, if not nil, receives the twin's stderr as it is written.
 	Stderr io.Writer
 	// Version, if set, is Python's version, found already (by Find): the
@@ -105,20 +92,20 @@ type Runner struct {
 // candidates are the interpreters tried, in order, when Runner.Python is "".
 var candidates = []string{"python3", "/usr/bin/python3"}
 
-// Interpreter returns the interpreter r would run lesson's twin with. The
-// error wraps ErrNoPython if there is none (or --python names no Python),
-// and ErrOldPython if it is older than 3.11. If the lesson needs modules
-// that no suitable candidate has, it returns the first suitable one with
-// an error wrapping ErrMissingModules: [Runner.Run] runs the twin anyway
-// then, and the twin says, in one line, what is missing.
-func (r Runner) Interpreter(ctx context.Context, lesson string) (string, error) {
-	path, _, err := r.Find(ctx, lesson)
+// Interpreter returns the interpreter r would run a twin with. The error
+// wraps ErrNoPython if there is none (or --python names no Python), and
+// ErrOldPython if it is older than 3.11. If no suitable candidate has
+// r.Modules, it returns the first suitable one with an error wrapping
+// ErrMissingModules: [Runner.Run] runs the twin anyway then, and the twin
+// says, in one line, what is missing.
+func (r Runner) Interpreter(ctx context.Context) (string, error) {
+	path, _, err := r.Find(ctx)
 	return path, err
 }
 
 // Find is Interpreter that also returns the interpreter's version, such as
 // "3.11.2" ("" with the path when it has no version it could tell).
-func (r Runner) Find(ctx context.Context, lesson string) (path, version string, err error) {
+func (r Runner) Find(ctx context.Context) (path, version string, err error) {
 	if r.Python != "" {
 		path, err := exec.LookPath(r.Python)
 		if err != nil {
@@ -163,7 +150,7 @@ func (r Runner) Find(ctx context.Context, lesson string) (path, version string, 
 		if recent == "" {
 			recent, recentVersion = path, v
 		}
-		if !NeedsModules(lesson) || probe(ctx, path, "import redis.asyncio, aiohttp") == nil {
+		if len(r.Modules) == 0 || probe(ctx, path, "import "+strings.Join(r.Modules, ", ")) == nil {
 			return path, v, nil
 		}
 	}
@@ -173,7 +160,7 @@ func (r Runner) Find(ctx context.Context, lesson string) (path, version string, 
 		}
 		return "", "", fmt.Errorf("%s: %w", oldest, ErrOldPython)
 	}
-	return recent, recentVersion, fmt.Errorf("%s has no redis and aiohttp modules: %w", recent, ErrMissingModules)
+	return recent, recentVersion, fmt.Errorf("%s lacks a module of %s: %w", recent, strings.Join(r.Modules, ", "), ErrMissingModules)
 }
 
 // Version returns the version of the Python at path, such as "3.11.2", or
@@ -231,7 +218,7 @@ func (r Runner) Run(ctx context.Context, lesson string, args []string, stdout io
 	if _, ok := Source(lesson); !ok {
 		return fmt.Errorf("twin: no python twin for lesson %q", lesson)
 	}
-	python, err := r.Interpreter(ctx, lesson)
+	python, err := r.Interpreter(ctx)
 	if err != nil && !errors.Is(err, ErrMissingModules) {
 		return err
 	}

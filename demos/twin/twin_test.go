@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,30 +16,41 @@ import (
 	"asyncdemo/timing"
 )
 
-func TestSourceForEveryLesson(t *testing.T) {
-	want := []string{"coroutine", "task", "callback", "future", "await", "gather",
-		"nest", "cancel", "thread", "queue", "sms", "workers"}
-	if got := Lessons(); strings.Join(got, ",") != strings.Join(want, ",") {
-		t.Fatalf("Lessons() = %v, want %v", got, want)
+// twins returns the names of the embedded twins: py/*.py but the helpers.
+func twins(t *testing.T) []string {
+	t.Helper()
+	paths, err := fs.Glob(files, "py/*.py")
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, lesson := range want {
-		src, ok := Source(lesson)
+	var names []string
+	for _, p := range paths {
+		if name := strings.TrimSuffix(path.Base(p), ".py"); !strings.HasPrefix(name, "_") {
+			names = append(names, name)
+		}
+	}
+	if len(names) == 0 {
+		t.Fatal("no twins embedded")
+	}
+	return names
+}
+
+func TestSourceOfEveryTwin(t *testing.T) {
+	for _, name := range twins(t) {
+		src, ok := Source(name)
 		if !ok {
-			t.Errorf("Source(%q): no twin", lesson)
+			t.Errorf("Source(%q): no twin", name)
 			continue
 		}
 		for _, must := range []string{"import asyncio", "from _asyncdemo import", `"""Lesson `} {
 			if !strings.Contains(src, must) {
-				t.Errorf("Source(%q) lacks %q", lesson, must)
+				t.Errorf("Source(%q) lacks %q", name, must)
 			}
 		}
-		if NeedsModules(lesson) != strings.Contains(src, "need_modules(") {
-			t.Errorf("%s: NeedsModules = %v, but the twin disagrees", lesson, NeedsModules(lesson))
-		}
 	}
-	for _, lesson := range []string{"push", "sms-server", "_asyncdemo", "", "../twin"} {
-		if _, ok := Source(lesson); ok {
-			t.Errorf("Source(%q) found a twin", lesson)
+	for _, name := range []string{"push", "sms-server", "_asyncdemo", "", "../twin", "py/gather", "gather.py"} {
+		if _, ok := Source(name); ok {
+			t.Errorf("Source(%q) found a twin", name)
 		}
 	}
 }
@@ -47,7 +60,7 @@ func TestWriteFilesWritesTheHelpersToo(t *testing.T) {
 	if err := writeFiles(dir); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range append(Lessons(), "_asyncdemo") {
+	for _, name := range append(twins(t), "_asyncdemo") {
 		if _, err := os.Stat(filepath.Join(dir, name+".py")); err != nil {
 			t.Error(err)
 		}
@@ -210,10 +223,11 @@ func TestRunnerKillsATwinThatIgnoresSIGINT(t *testing.T) {
 	}
 }
 
-// pythonFor returns an interpreter for lesson's twin or skips the test.
-func pythonFor(t *testing.T, lesson string) string {
+// pythonFor returns an interpreter for a twin that needs no module beyond
+// the standard library, or skips the test.
+func pythonFor(t *testing.T) string {
 	t.Helper()
-	path, err := Runner{}.Interpreter(context.Background(), lesson)
+	path, err := Runner{}.Interpreter(context.Background())
 	if err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatalf("CI must run the python twins: %v", err)
@@ -224,7 +238,7 @@ func pythonFor(t *testing.T, lesson string) string {
 }
 
 func TestRunnerRunsARealTwin(t *testing.T) {
-	python := pythonFor(t, "nest")
+	python := pythonFor(t)
 	var out bytes.Buffer
 	err := Runner{Python: python}.Run(context.Background(), "nest", []string{"--json", "--scale", "0.01", "--variant", "as-completed", "--durations", "4,1,2"}, &out)
 	if err != nil {
@@ -254,7 +268,7 @@ func TestRunnerRunsARealTwin(t *testing.T) {
 }
 
 func TestMissingModulesIsOneLineNotATraceback(t *testing.T) {
-	python := pythonFor(t, "gather")
+	python := pythonFor(t)
 	// An empty directory first on PYTHONPATH with a redis.py that fails to
 	// import stands in for a machine without the module.
 	dir := t.TempDir()

@@ -19,9 +19,9 @@ import (
 // (python3 on PATH, then /usr/bin/python3; for lessons 10 to 12 one with
 // redis and aiohttp), or "" after logging that the CPython side of the
 // benchmark is skipped.
-func Python(b testing.TB, lesson string) string {
+func Python(b testing.TB, modules ...string) string {
 	b.Helper()
-	py, err := twin.Runner{}.Interpreter(context.Background(), lesson)
+	py, err := twin.Runner{Modules: modules}.Interpreter(context.Background())
 	if err != nil {
 		b.Logf("CPython side of %s skipped: %v", b.Name(), err)
 		return ""

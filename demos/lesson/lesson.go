@@ -1,11 +1,12 @@
-// Package demos holds asyncdemo's lessons, one file each, and what they share.
+// Package lesson is the frame every asyncdemo lesson runs in: what a lesson
+// is ([Lesson], its [Info]), what it runs with ([Env]: the style, the clock,
+// the recorder, Ctrl+C), the values of its flags, its texts in each language
+// ([Describe], [Labels]), the tour's prediction question ([Question]), and
+// the error for a bad command line ([UsageError]).
 //
-// Each lesson re-tells one program of the asyncio tutorial in two styles: the
-// aio style runs the program nearly line for line on asyncdemo's own event
-// loop (package aio), and the go style does the same job as a Go programmer
-// would, with goroutines, channels and contexts. Both are timed and drawn by
-// package timing.
-package demos
+// The lessons themselves are in package demos, one file each; this package
+// knows none of them by name.
+package lesson
 
 import (
 	"context"
@@ -17,6 +18,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"asyncdemo/demos/aio"
+	"asyncdemo/demos/twin"
 	"asyncdemo/timing"
 )
 
@@ -55,6 +57,47 @@ type Info struct {
 	// Question is the tour's prediction question, asked in QuestionText.
 	Question     *Question
 	QuestionText string
+	// AutoArgs are the flags that let the lesson run with nobody at the
+	// keyboard, such as cancel's --interrupt: the tour passes them, and so
+	// do the tests.
+	AutoArgs []string
+	// Network reports whether the lesson talks to Redis or HTTP over real
+	// sockets: its runs take real time, even in a test.
+	Network bool
+	// Twin describes the lesson's Python twin, demos/twin/py/NAME.py; nil
+	// for a tool, which has none.
+	Twin *Twin
+}
+
+// Twin is what running a lesson's Python twin, and comparing its run with
+// the Go lesson's, needs to know about that lesson.
+type Twin struct {
+	// Modules are the Python modules the twin imports beyond the standard
+	// library, such as "redis" and "aiohttp".
+	Modules []string
+	// AnyTask reports that which task prints an event is left to chance
+	// (in workers, which worker takes a message), so that the comparison
+	// does not hold the two sides to the same task names.
+	AnyTask bool
+	// Order says which of a run's events may trade places within an
+	// instant, and why; nil means that every event keeps its place.
+	Order func(run string, e timing.Event) twin.Order
+}
+
+// Tolerance is how closely the twin's run must match the Go lesson's.
+func (t *Twin) Tolerance() twin.Tolerance {
+	tol := twin.DefaultTolerance()
+	tol.Tasks = !t.AnyTask
+	tol.Order = t.Order
+	return tol
+}
+
+// A TwinHost is a lesson whose Python twin needs what the Go lesson starts
+// for itself: an embedded Redis with its scripted producer, an SMS API.
+// HostTwin starts them for the twin, before the Go lesson runs, and returns
+// the flags that point the twin at them and a function that stops them.
+type TwinHost interface {
+	HostTwin(e *Env) (args []string, stop func(), err error)
 }
 
 // ArgsTaker is a lesson or tool that takes positional arguments.
@@ -72,28 +115,23 @@ type Lesson interface {
 	Run(env *Env) error
 }
 
-// All returns a fresh copy of every lesson, in the order they are taught.
-func All() []Lesson {
-	return []Lesson{
-		&coroutineLesson{X: 2},
-		&taskLesson{X: 2},
-		&callbackLesson{X: 2},
-		&futureLesson{X: 2},
-		&awaitLesson{X: 2},
-		&gatherLesson{Durations: []float64{1, 2, 4}, With: "wait"},
-		&nestLesson{Durations: []float64{1, 2, 4}, Variant: "all"},
-		&cancelLesson{Mode: "tasks"},
-		&threadLesson{Variant: "all"},
-		&queueLesson{redis: redisFlags{Mode: "poll", Idle: 3, Max: 30}},
-		&smsLesson{redis: redisFlags{Mode: "block", Idle: 3, Max: 30}, Timeout: 10, MaxDelay: 30},
-		&workersLesson{redis: redisFlags{Mode: "poll", Idle: 3, Max: 30}, Workers: 2},
-		&pushCommand{},
-		&smsServerCommand{MaxDelay: 30},
-	}
-}
-
 // ErrInterrupted is returned by a lesson that the user stopped with Ctrl+C.
 var ErrInterrupted = errors.New("interrupted")
+
+// UsageError is a bad command line: a flag's value, an argument, or a
+// value found only when a lesson starts, such as a malformed REDIS_URL.
+// The program exits with code 2. It is the one type that says so: a
+// caller recognises it with errors.As, never by an error's text.
+type UsageError struct{ Err error }
+
+func (e UsageError) Error() string { return e.Err.Error() }
+func (e UsageError) Unwrap() error { return e.Err }
+
+// IsUsage reports whether err is, or wraps, a UsageError.
+func IsUsage(err error) bool {
+	var u UsageError
+	return errors.As(err, &u)
+}
 
 // Env is what a lesson runs with: the style, the clock, the recorder, and
 // the runs recorded so far.
@@ -160,7 +198,7 @@ func (e *Env) Loop(body func(l *aio.Loop) error) error {
 			}
 			e.Rec.Printf(task, "%s", msg)
 		}))
-	stop := onCtrlC(e.Ctx, func() {
+	stop := OnCtrlC(e.Ctx, func() {
 		e.Rec.Mark("Ctrl+C")
 		l.Interrupt()
 	})
@@ -189,11 +227,11 @@ func (e *Env) Loop(body func(l *aio.Loop) error) error {
 	return err
 }
 
-// onCtrlC calls f in its own goroutine when ctx is done (Ctrl+C). The
+// OnCtrlC calls f in its own goroutine when ctx is done (Ctrl+C). The
 // function it returns stops that from happening and, if f has started
 // already, waits for it to return, so that the Ctrl+C mark lands in the
 // run it belongs to and not after the run has ended.
-func onCtrlC(ctx context.Context, f func()) (stop func()) {
+func OnCtrlC(ctx context.Context, f func()) (stop func()) {
 	called := make(chan struct{})
 	stopFunc := context.AfterFunc(ctx, func() {
 		defer close(called)
@@ -224,11 +262,11 @@ func taskState(t *aio.Task) string {
 	return timing.StateDone
 }
 
-// seconds converts the tutorial's durations, in seconds, to a Duration.
-func seconds(x float64) time.Duration { return time.Duration(x * float64(time.Second)) }
+// Seconds converts the tutorial's durations, in seconds, to a Duration.
+func Seconds(x float64) time.Duration { return time.Duration(x * float64(time.Second)) }
 
-// call formats a call the way the tutorial names its tasks: do_some_work(2).
-func call(fn string, args ...any) string {
+// Call formats a call the way the tutorial names its tasks: do_some_work(2).
+func Call(fn string, args ...any) string {
 	parts := make([]string, len(args))
 	for i, a := range args {
 		parts[i] = fmt.Sprint(a)
@@ -241,7 +279,7 @@ func call(fn string, args ...any) string {
 func (e *Env) RunStyle(name string, aioBody func(l *aio.Loop) error, goBody func(ctx context.Context) error) (timing.Run, error) {
 	return e.Run(name, func() error {
 		if e.Style == StyleGo {
-			stop := onCtrlC(e.Ctx, func() { e.Rec.Mark("Ctrl+C") })
+			stop := OnCtrlC(e.Ctx, func() { e.Rec.Mark("Ctrl+C") })
 			defer stop()
 			return e.Interrupted(goBody(e.Ctx))
 		}

@@ -1,4 +1,4 @@
-package demos
+package lesson
 
 import (
 	"context"
@@ -18,7 +18,7 @@ func testOnCtrlCStopWaitsForAStartedCall(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	started, release := make(chan struct{}), make(chan struct{})
 	var finished atomic.Bool
-	stop := onCtrlC(ctx, func() {
+	stop := OnCtrlC(ctx, func() {
 		close(started)
 		<-release
 		finished.Store(true)
@@ -39,7 +39,7 @@ func TestOnCtrlCStopBeforeCtrlC(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		var called atomic.Bool
-		stop := onCtrlC(ctx, func() { called.Store(true) })
+		stop := OnCtrlC(ctx, func() { called.Store(true) })
 		stop()
 		cancel()
 		synctest.Wait()

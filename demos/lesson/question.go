@@ -1,4 +1,4 @@
-package demos
+package lesson
 
 import (
 	"fmt"

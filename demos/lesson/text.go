@@ -1,4 +1,4 @@
-package demos
+package lesson
 
 import (
 	"embed"
@@ -133,32 +133,29 @@ func placeholders(values map[string]string) []string {
 	return pairs
 }
 
-// listOf joins items as the language lists them: "1, 2 and 4", "1、2、4".
-func listOf(labels map[string]string, items []string) string {
+// ListOf joins items as the language lists them: "1, 2 and 4", "1、2、4".
+func ListOf(labels map[string]string, items []string) string {
 	if len(items) < 2 {
 		return strings.Join(items, "")
 	}
 	return strings.Join(items[:len(items)-1], labels["list_sep"]) + labels["list_last"] + items[len(items)-1]
 }
 
-// countOf writes n as the language does in prose: "three", "三"; digits
+// CountOf writes n as the language does in prose: "three", "三"; digits
 // past ten.
-func countOf(labels map[string]string, n int) string {
+func CountOf(labels map[string]string, n int) string {
 	if words := strings.Split(labels["number_words"], ","); n >= 0 && n < len(words) {
 		return words[n]
 	}
 	return strconv.Itoa(n)
 }
 
-// capitalized returns s with its first letter upper-case, for a sentence
+// Capitalized returns s with its first letter upper-case, for a sentence
 // that starts with a placeholder.
-func capitalized(s string) string {
+func Capitalized(s string) string {
 	r, size := utf8.DecodeRuneInString(s)
 	return string(unicode.ToUpper(r)) + s[size:]
 }
-
-// number formats x as the lessons print durations: 2, 0.5.
-func number(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 
 func or(s, fallback string) string {
 	if s != "" {

@@ -1,14 +1,20 @@
-package demos
+package lesson
 
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/spf13/pflag"
 )
 
 // MaxSeconds is the longest duration a lesson accepts: an hour.
 const MaxSeconds = 3600
+
+// MaxTasks is the most tasks a lesson's --tasks accepts.
+const MaxTasks = 10_000_000
 
 // ParseSeconds parses one duration in seconds, as the tutorial writes them:
 // "2", "0.5". It must be a finite number from 0 to MaxSeconds.
@@ -40,13 +46,15 @@ func ParseDurations(s string) ([]float64, error) {
 	return xs, nil
 }
 
-// formatSeconds writes seconds the way Python prints them: 2, 0.5.
-func formatSeconds(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
+// FormatSeconds writes seconds the way Python prints them: 2, 0.5.
+func FormatSeconds(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 
-// secondsValue is a pflag.Value for one duration in seconds.
+// SecondsFlag returns a flag value for one duration in seconds, stored in p.
+func SecondsFlag(p *float64) pflag.Value { return secondsValue{p} }
+
 type secondsValue struct{ p *float64 }
 
-func (v secondsValue) String() string { return formatSeconds(*v.p) }
+func (v secondsValue) String() string { return FormatSeconds(*v.p) }
 func (v secondsValue) Type() string   { return "seconds" }
 func (v secondsValue) Set(s string) error {
 	x, err := ParseSeconds(s)
@@ -57,13 +65,16 @@ func (v secondsValue) Set(s string) error {
 	return nil
 }
 
-// durationsValue is a pflag.Value for a list of durations in seconds.
+// DurationsFlag returns a flag value for a comma-separated list of
+// durations in seconds, stored in p.
+func DurationsFlag(p *[]float64) pflag.Value { return durationsValue{p} }
+
 type durationsValue struct{ p *[]float64 }
 
 func (v durationsValue) String() string {
 	parts := make([]string, len(*v.p))
 	for i, x := range *v.p {
-		parts[i] = formatSeconds(x)
+		parts[i] = FormatSeconds(x)
 	}
 	return strings.Join(parts, ",")
 }
@@ -77,7 +88,9 @@ func (v durationsValue) Set(s string) error {
 	return nil
 }
 
-// choiceValue is a pflag.Value that accepts one of a few words.
+// ChoiceFlag returns a flag value that accepts one of choices, stored in p.
+func ChoiceFlag(p *string, choices ...string) pflag.Value { return choiceValue{p, choices} }
+
 type choiceValue struct {
 	p       *string
 	choices []string
@@ -86,19 +99,17 @@ type choiceValue struct {
 func (v choiceValue) String() string { return *v.p }
 func (v choiceValue) Type() string   { return strings.Join(v.choices, "|") }
 func (v choiceValue) Set(s string) error {
-	for _, c := range v.choices {
-		if s == c {
-			*v.p = s
-			return nil
-		}
+	if !slices.Contains(v.choices, s) {
+		return fmt.Errorf("%q is not one of %s", s, strings.Join(v.choices, ", "))
 	}
-	return fmt.Errorf("%q is not one of %s", s, strings.Join(v.choices, ", "))
+	*v.p = s
+	return nil
 }
 
-// MaxTasks is the most tasks --tasks accepts.
-const MaxTasks = 10_000_000
+// CountFlag returns a flag value for a whole number from min to max,
+// stored in p.
+func CountFlag(p *int, min, max int) pflag.Value { return countValue{p, min, max} }
 
-// countValue is a pflag.Value for a whole number in [min, max].
 type countValue struct {
 	p        *int
 	min, max int

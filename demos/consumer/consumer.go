@@ -1,4 +1,8 @@
-package demos
+// Package consumer is what lessons 10 to 12 (queue, sms, workers) share:
+// where Redis is (their flags; an embedded server, or the user's), the
+// scripted producer that plays the tutorial's redis-cli session, a consumer
+// that loses nothing, and what their Python twins need to run beside them.
+package consumer
 
 import (
 	"context"
@@ -15,21 +19,19 @@ import (
 	"github.com/spf13/pflag"
 
 	"asyncdemo/demos/aio"
+	"asyncdemo/demos/lesson"
 	"asyncdemo/demos/redisqueue"
 	"asyncdemo/timing"
 )
 
-// What lessons 10 to 12 share: where Redis is, the scripted producer that
-// plays the tutorial's redis-cli session, and a consumer that loses nothing.
-
-// queueKey and queueDB are the tutorial's: LPUSH queue ... in db 3.
+// Key and DB are the tutorial's: LPUSH queue ... in db 3.
 const (
-	queueKey = "queue"
-	queueDB  = 3
+	Key = "queue"
+	DB  = 3
 )
 
-// redisFlags are the flags of the lessons that consume the queue.
-type redisFlags struct {
+// Flags are the flags of the lessons that consume the queue.
+type Flags struct {
 	URL      string // --redis; empty: REDIS_URL, else an embedded server
 	Mode     string // "poll" (RPOP, sleep 1 s when empty) or "block" (BRPOP)
 	Unsafe   bool   // take with RPOP as the tutorial does: a crash loses the message
@@ -40,18 +42,23 @@ type redisFlags struct {
 	Max      int      // the largest x a message may ask for
 }
 
-func (f *redisFlags) add(fs *pflag.FlagSet, messages string) {
+// Add adds the flags to fs; messages are what the embedded run's producer
+// pushes by default, comma-separated.
+func (f *Flags) Add(fs *pflag.FlagSet, messages string) {
 	f.Messages = strings.Split(messages, ",")
-	fs.Var(redisURLValue{&f.URL}, "redis", "use the Redis at `URL` (redis://HOST:PORT/DB; also REDIS_URL) and run until Ctrl+C (or --idle)")
-	fs.Var(choiceValue{&f.Mode, []string{"poll", "block"}}, "mode", "poll: RPOP, sleeping 1 s when empty; block: BRPOP")
+	fs.Var(URLFlag(&f.URL), "redis", "use the Redis at `URL` (redis://HOST:PORT/DB; also REDIS_URL) and run until Ctrl+C (or --idle)")
+	fs.Var(lesson.ChoiceFlag(&f.Mode, "poll", "block"), "mode", "poll: RPOP, sleeping 1 s when empty; block: BRPOP")
 	fs.BoolVar(&f.Unsafe, "unsafe", false, "take messages with plain RPOP, as the tutorial does (a crash loses them)")
 	fs.Var(idleValue{f}, "idle", "stop after the queue has been empty this long, in seconds (with --redis, only if given)")
 	fs.StringVar(&f.Consumer, "consumer", "asyncdemo", "this consumer's name: its processing list is queue:processing:NAME")
 	fs.Var(messagesValue{&f.Messages}, "messages", "what the embedded run's producer pushes, comma-separated")
-	fs.Var(countValue{&f.Max, 1, MaxSeconds}, "max", "the largest x a message may ask for; larger ones are dead-lettered")
+	fs.Var(lesson.CountFlag(&f.Max, 1, lesson.MaxSeconds), "max", "the largest x a message may ask for; larger ones are dead-lettered")
 }
 
-// redisURLValue is the --redis flag: a URL that go-redis can parse.
+// URLFlag returns the value of a --redis flag, stored in p: a URL that
+// go-redis can parse.
+func URLFlag(p *string) pflag.Value { return redisURLValue{p} }
+
 type redisURLValue struct{ p *string }
 
 func (v redisURLValue) String() string { return *v.p }
@@ -65,12 +72,12 @@ func (v redisURLValue) Set(s string) error {
 }
 
 // idleValue is the --idle flag: seconds, and that they were given.
-type idleValue struct{ f *redisFlags }
+type idleValue struct{ f *Flags }
 
-func (v idleValue) String() string { return formatSeconds(v.f.Idle) }
+func (v idleValue) String() string { return lesson.FormatSeconds(v.f.Idle) }
 func (v idleValue) Type() string   { return "seconds" }
 func (v idleValue) Set(s string) error {
-	if err := (secondsValue{&v.f.Idle}).Set(s); err != nil {
+	if err := lesson.SecondsFlag(&v.f.Idle).Set(s); err != nil {
 		return err
 	}
 	v.f.IdleSet = true
@@ -91,44 +98,39 @@ func (v messagesValue) Set(s string) error {
 	return nil
 }
 
-// UsageError is a bad value found when a lesson starts rather than when its
-// flags are parsed, such as a malformed REDIS_URL: exit code 2.
-type UsageError struct{ Err error }
+// External reports whether the flags name a Redis of the user's (--redis,
+// or REDIS_URL), rather than an embedded one.
+func (f *Flags) External() bool { return f.URL != "" || os.Getenv("REDIS_URL") != "" }
 
-func (e UsageError) Error() string { return e.Err.Error() }
-func (e UsageError) Unwrap() error { return e.Err }
-
-func hasRedisURL() bool { return os.Getenv("REDIS_URL") != "" }
-
-// push is one message of the scripted producer and when it is pushed.
-type push struct {
-	at    float64 // seconds after the start
-	value string
+// Push is one message of the scripted producer and when it is pushed.
+type Push struct {
+	At    float64 // seconds after the start
+	Value string
 }
 
-// redisSession is a connection to the queue, with the embedded server and
-// its producer when there is no real Redis.
-type redisSession struct {
-	rdb      *redis.Client
-	queue    *redisqueue.Queue
+// Session is a connection to the queue, with the embedded server and its
+// producer when there is no real Redis.
+type Session struct {
+	Client   *redis.Client
+	Queue    *redisqueue.Queue
 	external bool
 	stop     func() // stops the producer and the embedded server
 }
 
-// openRedis connects to the Redis the flags name, or starts an embedded
+// Open connects to the Redis the flags name, or starts an embedded
 // one on a free loopback port. It fails within a few seconds if Redis
 // cannot be reached.
-func openRedis(ctx context.Context, e *Env, f *redisFlags) (*redisSession, error) {
+func Open(ctx context.Context, e *lesson.Env, f *Flags) (*Session, error) {
 	url := f.URL
 	if url == "" {
 		url = os.Getenv("REDIS_URL")
 		if url != "" {
 			if err := (redisURLValue{new(string)}).Set(url); err != nil {
-				return nil, UsageError{fmt.Errorf("REDIS_URL: %w", err)}
+				return nil, lesson.UsageError{Err: fmt.Errorf("REDIS_URL: %w", err)}
 			}
 		}
 	}
-	s := &redisSession{stop: func() {}}
+	s := &Session{stop: func() {}}
 	var opts *redis.Options
 	if url != "" {
 		opts, _ = redis.ParseURL(url)
@@ -138,15 +140,15 @@ func openRedis(ctx context.Context, e *Env, f *redisFlags) (*redisSession, error
 		if err := m.StartAddr("127.0.0.1:0"); err != nil {
 			return nil, fmt.Errorf("starting the embedded Redis: %w", err)
 		}
-		opts = &redis.Options{Addr: m.Addr(), DB: queueDB}
+		opts = &redis.Options{Addr: m.Addr(), DB: DB}
 		s.stop = m.Close
 	}
 	opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout = 2*time.Second, 3*time.Second, 3*time.Second
-	s.rdb = redis.NewClient(opts)
-	s.queue = redisqueue.New(s.rdb, queueKey, f.Consumer)
+	s.Client = redis.NewClient(opts)
+	s.Queue = redisqueue.New(s.Client, Key, f.Consumer)
 	pingCtx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
-	if err := s.rdb.Ping(pingCtx).Err(); err != nil {
+	if err := s.Client.Ping(pingCtx).Err(); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("cannot reach Redis at %s: %w", opts.Addr, err)
 	}
@@ -155,7 +157,7 @@ func openRedis(ctx context.Context, e *Env, f *redisFlags) (*redisSession, error
 		if s.external {
 			where = "Redis at " + opts.Addr + " (Ctrl+C to stop)"
 		}
-		e.Printer.Note(fmt.Sprintf("Consuming list %q in db %d of %s.", queueKey, opts.DB, where))
+		e.Printer.Note(fmt.Sprintf("Consuming list %q in db %d of %s.", Key, opts.DB, where))
 	}
 	return s, nil
 }
@@ -163,14 +165,14 @@ func openRedis(ctx context.Context, e *Env, f *redisFlags) (*redisSession, error
 // startProducer pushes the script's messages at their times, as the
 // tutorial's redis-cli session did; --messages replaces the script with
 // one message a second.
-func (s *redisSession) startProducer(ctx context.Context, e *Env, f *redisFlags, script []push) {
+func (s *Session) startProducer(ctx context.Context, e *lesson.Env, f *Flags, script []Push) {
 	script = f.script(script)
-	producer := redisqueue.New(s.rdb, queueKey, "producer")
+	producer := redisqueue.New(s.Client, Key, "producer")
 	// What is pushed at 0 s is there before the consumer starts, so the
 	// run does not depend on which of the two goroutines goes first.
-	for len(script) > 0 && script[0].at == 0 {
-		e.Rec.Printf("producer", "LPUSH queue %s", script[0].value)
-		producer.Push(ctx, script[0].value)
+	for len(script) > 0 && script[0].At == 0 {
+		e.Rec.Printf("producer", "LPUSH queue %s", script[0].Value)
+		producer.Push(ctx, script[0].Value)
 		script = script[1:]
 	}
 	ctx, cancel := context.WithCancel(ctx)
@@ -180,12 +182,12 @@ func (s *redisSession) startProducer(ctx context.Context, e *Env, f *redisFlags,
 		defer close(done)
 		for _, p := range script {
 			select {
-			case <-time.After(time.Until(start.Add(e.Clock.Real(seconds(p.at))))):
+			case <-time.After(time.Until(start.Add(e.Clock.Real(lesson.Seconds(p.At))))):
 			case <-ctx.Done():
 				return
 			}
-			e.Rec.Printf("producer", "LPUSH queue %s", p.value)
-			producer.Push(ctx, p.value)
+			e.Rec.Printf("producer", "LPUSH queue %s", p.Value)
+			producer.Push(ctx, p.Value)
 		}
 	}()
 	stopServer := s.stop
@@ -196,12 +198,12 @@ func (s *redisSession) startProducer(ctx context.Context, e *Env, f *redisFlags,
 	}
 }
 
-func sameValues(values []string, script []push) bool {
+func sameValues(values []string, script []Push) bool {
 	if len(values) != len(script) {
 		return false
 	}
 	for i := range values {
-		if values[i] != script[i].value {
+		if values[i] != script[i].Value {
 			return false
 		}
 	}
@@ -209,22 +211,22 @@ func sameValues(values []string, script []push) bool {
 }
 
 // Close stops the producer and the embedded server and closes the client.
-func (s *redisSession) Close() {
-	s.rdb.Close()
+func (s *Session) Close() {
+	s.Client.Close()
 	s.stop()
 }
 
-// errIdle ends a run that ends when idle (an embedded run, or one given
+// ErrIdle ends a run that ends when idle (an embedded run, or one given
 // --idle): the queue has been empty long enough.
-var errIdle = errors.New("the queue has been idle")
+var ErrIdle = errors.New("the queue has been idle")
 
-// consumer takes messages for a lesson and sees that none is lost: each is
+// Consumer takes messages for a lesson and sees that none is lost: each is
 // acknowledged when its work is done, dead-lettered with a reason if it
 // cannot be done, or left in the processing list, to be recovered by the
 // next run, if this one is stopped.
-type consumer struct {
+type Consumer struct {
 	queue  *redisqueue.Queue
-	flags  *redisFlags
+	flags  *Flags
 	clock  *timing.Clock
 	rec    *timing.Recorder
 	untilQ bool // end once the queue is idle (embedded runs, or --idle given)
@@ -236,10 +238,10 @@ type consumer struct {
 	work     sync.WaitGroup
 }
 
-func newConsumer(ctx context.Context, s *redisSession, f *redisFlags, e *Env) (*consumer, error) {
-	c := &consumer{queue: s.queue, flags: f, clock: e.Clock, rec: e.Rec, untilQ: !s.external || f.IdleSet, last: time.Now()}
+func newConsumer(ctx context.Context, s *Session, f *Flags, e *lesson.Env) (*Consumer, error) {
+	c := &Consumer{queue: s.Queue, flags: f, clock: e.Clock, rec: e.Rec, untilQ: !s.external || f.IdleSet, last: time.Now()}
 	if !f.Unsafe {
-		n, err := s.queue.Recover(ctx)
+		n, err := s.Queue.Recover(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -253,9 +255,9 @@ func newConsumer(ctx context.Context, s *redisSession, f *redisFlags, e *Env) (*
 // Next takes the next message. In poll mode it tries once a second (RPOP,
 // then sleep 1 s); in block mode it waits in Redis (BRPOP). While Redis is
 // unreachable it says so once and retries, backing off up to 2 s. It
-// returns errIdle once the queue has been idle for --idle (in a run that
+// returns ErrIdle once the queue has been idle for --idle (in a run that
 // ends when idle), and ctx's error on Ctrl+C.
-func (c *consumer) Next(ctx context.Context) (string, error) {
+func (c *Consumer) Next(ctx context.Context) (string, error) {
 	backoff := 100 * time.Millisecond
 	for {
 		if err := ctx.Err(); err != nil {
@@ -267,7 +269,7 @@ func (c *consumer) Next(ctx context.Context) (string, error) {
 		}
 		msg, err := c.TryTake(ctx, wait)
 		switch {
-		case err == nil, errors.Is(err, errIdle):
+		case err == nil, errors.Is(err, ErrIdle):
 			return msg, err
 		case errors.Is(err, redisqueue.ErrEmpty):
 			if c.flags.Mode == "poll" {
@@ -284,12 +286,12 @@ func (c *consumer) Next(ctx context.Context) (string, error) {
 
 // TryTake makes one attempt to take a message, waiting up to wait for one
 // in Redis (0: not at all). It returns redisqueue.ErrEmpty if there was
-// none, errIdle once the queue has been idle for --idle (in a run that ends
+// none, ErrIdle once the queue has been idle for --idle (in a run that ends
 // when idle), and another error, after saying once that Redis is
 // unavailable, if Redis could not be reached.
-func (c *consumer) TryTake(ctx context.Context, wait time.Duration) (string, error) {
+func (c *Consumer) TryTake(ctx context.Context, wait time.Duration) (string, error) {
 	if c.idle() {
-		return "", errIdle
+		return "", ErrIdle
 	}
 	var msg string
 	var err error
@@ -313,13 +315,13 @@ func (c *consumer) TryTake(ctx context.Context, wait time.Duration) (string, err
 	return msg, err
 }
 
-func (c *consumer) idle() bool {
+func (c *Consumer) idle() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.untilQ && c.inflight == 0 && time.Since(c.last) >= c.clock.Real(seconds(c.flags.Idle))
+	return c.untilQ && c.inflight == 0 && time.Since(c.last) >= c.clock.Real(lesson.Seconds(c.flags.Idle))
 }
 
-func (c *consumer) unavailable(err error) {
+func (c *Consumer) unavailable(err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.outage {
@@ -328,7 +330,7 @@ func (c *consumer) unavailable(err error) {
 	}
 }
 
-func (c *consumer) recovered() {
+func (c *Consumer) recovered() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.outage {
@@ -341,7 +343,7 @@ func (c *consumer) recovered() {
 // --max. A message that is not goes to the dead-letter list with the
 // reason (the tutorial's int(task) would kill the consumer), and Parse
 // returns false.
-func (c *consumer) Parse(ctx context.Context, msg string) (int, bool) {
+func (c *Consumer) Parse(ctx context.Context, msg string) (int, bool) {
 	x, err := strconv.Atoi(strings.TrimSpace(msg))
 	reason := ""
 	switch {
@@ -361,7 +363,7 @@ func (c *consumer) Parse(ctx context.Context, msg string) (int, bool) {
 // Track finishes msg when the coroutine working on it is done: an error it
 // raised in the loop thread reaches this goroutine through the future, and
 // is reported with the message that caused it.
-func (c *consumer) Track(ctx context.Context, msg string, f *aio.ConcurrentFuture) {
+func (c *Consumer) Track(ctx context.Context, msg string, f *aio.ConcurrentFuture) {
 	c.work.Go(func() {
 		_, err := f.Wait(ctx)
 		if ctx.Err() != nil {
@@ -375,7 +377,7 @@ func (c *consumer) Track(ctx context.Context, msg string, f *aio.ConcurrentFutur
 }
 
 // Done finishes msg after the work on it ended, with err if it failed.
-func (c *consumer) Done(ctx context.Context, msg string, err error) {
+func (c *Consumer) Done(ctx context.Context, msg string, err error) {
 	if ctx.Err() == nil {
 		c.finish(ctx, msg, err)
 	}
@@ -383,7 +385,7 @@ func (c *consumer) Done(ctx context.Context, msg string, err error) {
 
 // finish acknowledges msg, or dead-letters it if err is not nil, retrying
 // while Redis is unreachable.
-func (c *consumer) finish(ctx context.Context, msg string, err error) {
+func (c *Consumer) finish(ctx context.Context, msg string, err error) {
 	defer func() {
 		c.mu.Lock()
 		c.inflight--
@@ -414,37 +416,38 @@ func (c *consumer) finish(ctx context.Context, msg string, err error) {
 }
 
 // Wait waits for the work in flight to be finished.
-func (c *consumer) Wait() { c.work.Wait() }
+func (c *Consumer) Wait() { c.work.Wait() }
 
-// end turns how a consumer's loop ended into the lesson's result.
-func (c *consumer) end(err error) error {
+// End turns how a consumer's loop ended into the lesson's result: it waits
+// for the work in flight, and says so when the queue was idle.
+func (c *Consumer) End(err error) error {
 	c.Wait()
-	if errors.Is(err, errIdle) {
-		c.rec.Printf("", "queue idle for %v s: done", formatSeconds(c.flags.Idle))
+	if errors.Is(err, ErrIdle) {
+		c.rec.Printf("", "queue idle for %v s: done", lesson.FormatSeconds(c.flags.Idle))
 		return nil
 	}
 	return err
 }
 
-// runConsumer records one run of a lesson that consumes the queue: it
+// Run records one run of a lesson that consumes the queue: it
 // opens the queue (and, with no real Redis, starts the embedded one and its
 // producer), recovers what an earlier run left, and runs the style's body.
-func runConsumer(e *Env, f *redisFlags, script []push, name string,
-	aioBody func(l *aio.Loop, c *consumer) error, goBody func(ctx context.Context, c *consumer) error) error {
+func Run(e *lesson.Env, f *Flags, script []Push, name string,
+	aioBody func(l *aio.Loop, c *Consumer) error, goBody func(ctx context.Context, c *Consumer) error) error {
 	// Ctrl+C while connecting or recovering is no error, whatever the
 	// client makes of it ("context canceled", "operation was canceled").
 	interrupted := func(err error) error {
 		if err != nil && e.Ctx.Err() != nil {
-			return ErrInterrupted
+			return lesson.ErrInterrupted
 		}
 		return err
 	}
-	s, err := openRedis(e.Ctx, e, f)
+	s, err := Open(e.Ctx, e, f)
 	if err != nil {
 		return interrupted(err)
 	}
 	defer s.Close()
-	open := func() (*consumer, error) {
+	open := func() (*Consumer, error) {
 		if !s.external {
 			s.startProducer(e.Ctx, e, f, script)
 		}

@@ -1,0 +1,48 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"asyncdemo/demos"
+	"asyncdemo/demos/lesson"
+	"asyncdemo/demos/twin"
+	"asyncdemo/timing"
+)
+
+// showCode prints the functions that run for the lesson in the style, and
+// (later) its Python twin, highlighted when colour is on.
+func showCode(out io.Writer, info lesson.Info, style lesson.Style, which string, noColor bool, labels map[string]string) error {
+	if info.Tool {
+		return lesson.UsageError{Err: fmt.Errorf("%s is a tool, not a lesson: it has no lesson code to show", info.Name)}
+	}
+	if which == "go" || which == "both" {
+		src, err := lesson.FuncSource(demos.Source, info.Code[style]...)
+		if err != nil {
+			return err
+		}
+		p := timing.NewPrinter(out, noColor)
+		p.Heading(fmt.Sprintf(labels["code_heading"], info.Name, style))
+		if err := highlight(out, src, "go", noColor); err != nil {
+			return err
+		}
+	}
+	if which == "python" || which == "both" {
+		src, ok := twin.Source(info.Name)
+		if !ok {
+			return fmt.Errorf("%s has no Python twin", info.Name)
+		}
+		if which == "both" {
+			fmt.Fprintln(out)
+		}
+		p := timing.NewPrinter(out, noColor)
+		p.Heading(fmt.Sprintf(labels["code_python"], info.Name))
+		if err := highlight(out, strings.TrimRight(src, "\n"), "python", noColor); err != nil {
+			return err
+		}
+		fmt.Fprintln(out)
+		p.Note(fmt.Sprintf(labels["code_python_runs"], info.Name))
+	}
+	return nil
+}

@@ -1,0 +1,282 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"asyncdemo/demos/lesson"
+	"asyncdemo/timing"
+)
+
+// runLesson runs a lesson with the common flags: prints what to watch, the
+// runs, the timeline and what happened; or only JSON; and writes the trace.
+func runLesson(ctx context.Context, opts *Options, demo lesson.Lesson) error {
+	return runLessonWith(ctx, opts, demo, lessonHooks{})
+}
+
+// lessonHooks let the tour run a lesson its way.
+type lessonHooks struct {
+	introShown  bool                  // the title and what to watch are on the screen already
+	beforeAfter func(env *lesson.Env) // called after the timeline, before what happened
+}
+
+// runLessonWith is runLesson with hooks. It runs the phases of a lessonRun
+// in order; each is a method a test can call on its own.
+func runLessonWith(ctx context.Context, opts *Options, demo lesson.Lesson, hooks lessonHooks) error {
+	r := newLessonRun(opts, demo, hooks)
+	if opts.Code != "" {
+		return showCode(opts.IO.Out, r.info, lesson.Style(opts.Style), opts.Code, r.noColor, r.env.Labels)
+	}
+	defer r.cleanUp()
+	if err := r.check(); err != nil {
+		return err
+	}
+	r.claimCtrlC(ctx)
+	r.open()
+	err := r.run()
+	err = r.runTwin(ctx, err)
+	r.explain(ctx, err)
+	err = r.writeTrace(err)
+	return r.report(err)
+}
+
+// lessonRun is one run of a lesson from the command line, from checking its
+// flags to the side-by-side report.
+type lessonRun struct {
+	opts    *Options
+	demo    lesson.Lesson
+	info    lesson.Info // in the chosen language
+	hooks   lessonHooks
+	env     *lesson.Env
+	width   int
+	noColor bool
+	out     io.Writer // where the lesson prints: the terminal, or --step's recording
+
+	twinArgs []string      // what a TwinHost started for the twin
+	py       *twinRun      // what the twin did, with --vs python
+	release  func()        // gives Ctrl+C back to the program
+	cleanups []func()      // run by cleanUp, last first
+	recorded *bytes.Buffer // what --step replays
+}
+
+// newLessonRun prepares a run: the lesson's texts, the environment it will
+// run in, the width and colour of the output.
+func newLessonRun(opts *Options, demo lesson.Lesson, hooks lessonHooks) *lessonRun {
+	ios := opts.IO
+	info := lesson.Describe(demo, opts.Lang)
+	r := &lessonRun{
+		opts: opts, demo: demo, info: info, hooks: hooks,
+		width:   ios.Width,
+		noColor: opts.NoColor || ios.NoColorEnv || !ios.IsTerminal,
+		out:     ios.Out,
+		release: func() {},
+	}
+	if r.width <= 0 {
+		r.width = 80
+	}
+	r.env = &lesson.Env{
+		Style:     lesson.Style(opts.Style),
+		Clock:     timing.NewClock(opts.Scale),
+		Compare:   info.Compares && !opts.NoCompare,
+		Interrupt: ios.SelfInterrupt,
+		Tool:      info.Tool,
+		Labels:    lesson.Labels(opts.Lang),
+	}
+	return r
+}
+
+// cleanUp undoes what the phases started, last first.
+func (r *lessonRun) cleanUp() {
+	for i := len(r.cleanups) - 1; i >= 0; i-- {
+		r.cleanups[i]()
+	}
+	r.cleanups = nil
+}
+
+// vsPython reports whether the twin runs beside the lesson.
+func (r *lessonRun) vsPython() bool { return r.opts.Vs == "python" && !r.info.Tool }
+
+// check finds what is wrong before anything is printed: a --trace path
+// that cannot be written, and a combination the twin cannot run with (it
+// also starts what the twin needs, such as an embedded Redis).
+func (r *lessonRun) check() error {
+	if r.opts.Trace != "" {
+		if _, err := os.Stat(filepath.Dir(r.opts.Trace)); err != nil {
+			return lesson.UsageError{Err: fmt.Errorf("--trace %q: %v", r.opts.Trace, err)}
+		}
+	}
+	if host, ok := r.demo.(lesson.TwinHost); ok && r.vsPython() {
+		args, stop, err := host.HostTwin(r.env)
+		if err != nil {
+			return err
+		}
+		r.cleanups = append(r.cleanups, stop)
+		r.twinArgs = args
+	}
+	return nil
+}
+
+// claimCtrlC gives the lesson the context Ctrl+C cancels: for a lesson
+// about Ctrl+C, a context of its own, so that the program goes on after it.
+func (r *lessonRun) claimCtrlC(ctx context.Context) {
+	r.env.Ctx = ctx
+	if r.info.HandlesInterrupt && r.opts.IO.ClaimInterrupt != nil {
+		lessonCtx, release := r.opts.IO.ClaimInterrupt()
+		r.env.Ctx, r.release = lessonCtx, release
+		r.cleanups = append(r.cleanups, release)
+	}
+}
+
+// open sets up the output: JSON Lines, or the printer with the lesson's
+// title and what to watch; with --step, a recording to replay afterwards.
+func (r *lessonRun) open() {
+	ios, env := r.opts.IO, r.env
+	if r.opts.Step && !r.opts.JSON && !r.info.Tool {
+		// The run happens at full speed, so its times are true; what it
+		// printed is then replayed an event at a time.
+		r.recorded = new(bytes.Buffer)
+		r.out = r.recorded
+		hint := timing.NewPrinter(ios.Out, r.noColor)
+		hint.Width = r.width
+		hint.Note(env.Say("step_hint"))
+		r.cleanups = append(r.cleanups, func() { replay(ios, r.recorded.String()) })
+	}
+	if r.opts.JSON {
+		env.Rec = timing.NewRecorder(timing.NewJSONWriter(ios.Out))
+	} else {
+		p := timing.NewPrinter(r.out, r.noColor)
+		p.Width, p.Big = r.width, r.opts.Big
+		p.Words = timing.Words{Total: env.Labels["total"], Vs: env.Labels["vs"], Faster: env.Labels["faster"],
+			Slower: env.Labels["slower"], Same: env.Labels["same"]}
+		env.Printer = p
+		env.Rec = timing.NewRecorder(p)
+		if !r.info.Tool && !r.hooks.introShown {
+			p.Heading(fmt.Sprintf("asyncdemo %s — %s", r.info.Name, r.info.Title))
+			p.Note(r.info.Before)
+		}
+	}
+	if r.info.Tool {
+		env.Rec.StartRun(r.info.Name, "")
+	}
+}
+
+// run runs the lesson, then gives Ctrl+C back to the program: from then on
+// (during the twin, say) it stops the program.
+func (r *lessonRun) run() error {
+	err := r.demo.Run(r.env)
+	r.release()
+	return err
+}
+
+// runTwin runs the twin after the lesson, with --vs python. A lesson that
+// failed is compared too: the failure may be the point (thread --fail),
+// and its twin should fail the same way. It returns the lesson's error, or
+// the twin's if the lesson had none.
+func (r *lessonRun) runTwin(ctx context.Context, err error) error {
+	failed := err != nil && !errors.Is(err, lesson.ErrInterrupted) && !lesson.IsUsage(err) && len(r.env.Runs) > 0
+	if !r.vsPython() || (err != nil && !failed) || ctx.Err() != nil {
+		return err
+	}
+	py, twinErr := runTwin(ctx, r.opts, r.info, r.env, r.twinArgs, failed)
+	r.py = py
+	if err == nil {
+		err = twinErr
+	}
+	return err
+}
+
+// runs are the runs to draw and trace: the lesson's, each with the twin's
+// run of the same name under it.
+func (r *lessonRun) runs() []timing.Run {
+	if r.py != nil {
+		return pairRuns(r.env.Runs, r.py.runs)
+	}
+	return r.env.Runs
+}
+
+// explain draws the timeline and says what happened. A lesson that failed
+// still gets them: the failure may be the point (thread --fail). One that
+// was stopped does not.
+func (r *lessonRun) explain(ctx context.Context, err error) {
+	env := r.env
+	if env.Printer == nil || errors.Is(err, lesson.ErrInterrupted) || ctx.Err() != nil || len(env.Runs) == 0 || r.info.Tool {
+		return
+	}
+	if runs := r.runs(); worthDrawing(runs) {
+		ios := r.opts.IO
+		tl := timing.Timeline{Width: r.width, ASCII: r.opts.ASCII || ios.Term == "dumb" || ios.Term == "linux", NoColor: r.noColor, Big: r.opts.Big}
+		fmt.Fprintf(r.out, "%s\n\n", tl.Render(runs...))
+	}
+	if r.hooks.beforeAfter != nil {
+		r.hooks.beforeAfter(env)
+	}
+	switch {
+	case env.Afterword != "":
+		env.Printer.Note(env.Afterword)
+	case env.Style == lesson.StyleGo:
+		env.Printer.Note(r.info.AfterGo)
+	default:
+		env.Printer.Note(r.info.After)
+	}
+}
+
+// writeTrace writes --trace's file; it returns err, or the trace's error if
+// err is nil.
+func (r *lessonRun) writeTrace(err error) error {
+	runs := r.runs()
+	if r.opts.Trace == "" || len(runs) == 0 {
+		return err
+	}
+	if terr := writeTrace(r.opts.Trace, runs); terr != nil && err == nil {
+		err = terr
+	}
+	return err
+}
+
+// report prints the side-by-side comparison with the twin, if it ran.
+func (r *lessonRun) report(err error) error {
+	env := r.env
+	if r.py == nil || env.Printer == nil {
+		return err
+	}
+	env.Printer.Heading(env.Say("vs_heading", r.info.Name, env.Style))
+	rep := &r.py.report
+	rep.Width, rep.GoLabel, rep.Words, rep.ASCII = r.width, "go ("+string(env.Style)+")", env.Labels, r.opts.ASCII
+	if _, werr := rep.WriteTo(r.out); werr != nil && err == nil {
+		err = werr
+	}
+	fmt.Fprintln(r.out)
+	return err
+}
+
+// worthDrawing reports whether a timeline would show anything: some task
+// ran, and the runs took long enough for bars to mean something.
+func worthDrawing(runs []timing.Run) bool {
+	for _, r := range runs {
+		if len(r.Spans) > 0 && r.Elapsed >= 10*time.Millisecond {
+			return true
+		}
+	}
+	return false
+}
+
+func writeTrace(path string, runs []timing.Run) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("writing the trace: %w", err)
+	}
+	if err := timing.WriteTrace(f, runs...); err != nil {
+		f.Close()
+		return fmt.Errorf("writing the trace to %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("writing the trace to %s: %w", path, err)
+	}
+	return nil
+}
