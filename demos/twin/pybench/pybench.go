@@ -15,10 +15,9 @@ import (
 	"asyncdemo/demos/twin"
 )
 
-// Python returns the interpreter the twin of lesson would run with
-// (python3 on PATH, then /usr/bin/python3; for lessons 10 to 12 one with
-// redis and aiohttp), or "" after logging that the CPython side of the
-// benchmark is skipped.
+// Python returns the interpreter a twin would run with (python3 on PATH,
+// then /usr/bin/python3, 3.11 or newer, with the Python modules named), or
+// "" after logging that the CPython side of the benchmark is skipped.
 func Python(b testing.TB, modules ...string) string {
 	b.Helper()
 	py, err := twin.Runner{Modules: modules}.Interpreter(context.Background())
