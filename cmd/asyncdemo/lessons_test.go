@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -13,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"asyncdemo/demos/lesson"
 	"asyncdemo/timing"
 )
 
@@ -303,11 +305,17 @@ func TestStepWaitsForEnterAfterEachEvent(t *testing.T) {
 
 func TestListShowsTheLessonsInOrderInEachLanguage(t *testing.T) {
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // no tour progress: no ✓
-	for _, lang := range []string{"en", "zh"} {
+	lessons := allLessons(t)
+	for _, lang := range lesson.Languages {
 		out, _, code := runCmd(t, "list", "--lang", lang)
 		lines := strings.Split(strings.TrimSpace(out), "\n")
-		if code != 0 || len(lines) != 12 || !strings.HasPrefix(strings.TrimSpace(lines[0]), "1  coroutine") || !strings.Contains(lines[11], "workers") {
-			t.Errorf("%s: exit %d:\n%s", lang, code, out)
+		if code != 0 || len(lines) != len(lessons) {
+			t.Fatalf("%s: exit %d, %d lines for %d lessons:\n%s", lang, code, len(lines), len(lessons), out)
+		}
+		for i, info := range lessons {
+			if !strings.HasPrefix(strings.TrimSpace(lines[i]), fmt.Sprintf("%d  %s ", i+1, info.Name)) {
+				t.Errorf("%s: line %d is %q, want lesson %d, %s", lang, i+1, lines[i], i+1, info.Name)
+			}
 		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"asyncdemo/demos"
 	"asyncdemo/demos/lesson"
 	"asyncdemo/demos/twin"
 	"asyncdemo/timing"
@@ -141,7 +142,7 @@ func checkTwinBars(t *testing.T, path string) {
 }
 
 func TestVsPythonRefusesAnExternalRedis(t *testing.T) {
-	for _, lesson := range []string{"queue", "sms", "workers"} {
+	for _, lesson := range twinHosts(t) {
 		out, errOut, code := runCmdNow(context.Background(), lesson, "--vs", "python", "--redis", "redis://127.0.0.1:1/3")
 		if code != exitUsage || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, "--redis") || strings.Contains(out, "Waiting") {
 			t.Errorf("%s: exit %d, stderr %q; want 2, one line naming --redis, and no run\n%s", lesson, code, errOut, out)
@@ -208,4 +209,19 @@ func TestReportWordsAreInTheCatalogues(t *testing.T) {
 			}
 		}
 	}
+}
+
+// twinHosts are the lessons whose twins run on what the Go lesson starts
+// for them (an embedded Redis, an SMS API): lesson.TwinHost.
+func twinHosts(t *testing.T) []string {
+	var names []string
+	for _, l := range demos.All() {
+		if _, ok := l.(lesson.TwinHost); ok {
+			names = append(names, l.Info().Name)
+		}
+	}
+	if len(names) == 0 {
+		t.Fatal("no lesson hosts its twin")
+	}
+	return names
 }
