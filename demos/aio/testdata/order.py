@@ -11,7 +11,7 @@ lines compare as they are.
 runs the scenarios named (all by default) and prints, for each, a line
 "=== NAME" and then one line per event.
 """
-import asyncio, functools, sys
+import asyncio, functools, math, sys
 log = []
 
 def fmt(x):
@@ -22,6 +22,12 @@ def fmt(x):
     return str(x)  # an exception's str is its message, as Go's Error()
 
 def L(*a): log.append(" ".join(fmt(x) for x in a))
+
+def tenths(seconds):
+    """seconds as Go's %.1f writes them, rounded down: on the real clock an
+    event comes late (here by less than 0.1 s), where aio's fake clock is
+    exact."""
+    return "%.1f" % (math.floor(seconds * 10 + 1e-3) / 10)
 
 wanted = set(sys.argv[1:])
 unknown = set(wanted)
@@ -160,15 +166,15 @@ def s9(loop):
     async def main():
         for rw in (asyncio.FIRST_COMPLETED, asyncio.FIRST_EXCEPTION, asyncio.ALL_COMPLETED):
             ts = [asyncio.ensure_future(w(x)) for x in (3,2,1)]
+            start = loop.time()
             done, pending = await asyncio.wait(ts, return_when=rw)
-            L(rw, sorted(ts.index(t) for t in done), sorted(ts.index(t) for t in pending), "%.1f" % (loop.time()-t0))
+            L(rw, sorted(ts.index(t) for t in done), sorted(ts.index(t) for t in pending), tenths(loop.time()-start))
             for t in pending: t.cancel()
             await asyncio.sleep(0.1)
         ts = [asyncio.ensure_future(w(x)) for x in (3,1)]
         done, pending = await asyncio.wait(ts, timeout=0.2)
         L("timeout", len(done), len(pending))
         await asyncio.wait(pending)
-    t0 = loop.time()
     loop.run_until_complete(main())
 run("wait", s9)
 
@@ -260,7 +266,7 @@ def s16(loop):
         try:
             await asyncio.sleep(1)
         except asyncio.CancelledError:
-            L("raised at next await", "%.1f" % (loop.time()-t0)); raise
+            L("raised at next await", tenths(loop.time()-t0)); raise
     t0 = loop.time()
     t = loop.create_task(w())
     try: loop.run_until_complete(t)
