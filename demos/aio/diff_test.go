@@ -754,6 +754,7 @@ type diffCase struct {
 }
 
 func TestLoopMatchesCPythonOnRandomPrograms(t *testing.T) {
+	t.Parallel()
 	testenv.SkipShort(t, "CPython")
 	py, version := cpython(t)
 	seeds := []uint64{}

@@ -109,6 +109,7 @@ func runOrderPy(t *testing.T, py, name string) (log []string, stderr string) {
 // TestEveryOrderScenarioIsChecked fails if order.py has a scenario that no
 // test here runs, or a test names one that order.py does not have.
 func TestEveryOrderScenarioIsChecked(t *testing.T) {
+	t.Parallel()
 	scenarios := func(file, pattern string) []string {
 		src, err := os.ReadFile(file)
 		if err != nil {
@@ -147,6 +148,7 @@ func yieldOnce(l *Loop) Awaitable {
 }
 
 func TestCallSoonRunsInOrderAndNestedCallsWaitAnIteration(t *testing.T) {
+	t.Parallel()
 	scenario(t, "callsoon", "a | b | c | stopped | b2", func(l *Loop, log *events) {
 		l.CallSoon(func() { log.add("a") })
 		l.CallSoon(func() { log.add("b"); l.CallSoon(func() { log.add("b2") }) })
@@ -160,6 +162,7 @@ func TestCallSoonRunsInOrderAndNestedCallsWaitAnIteration(t *testing.T) {
 }
 
 func TestTimersFireByDeadlineThenSchedulingOrder(t *testing.T) {
+	t.Parallel()
 	scenario(t, "timers", "t0.1a | t0.1b | t0.2", func(l *Loop, log *events) {
 		l.CallLater(200*time.Millisecond, func() { log.add("t0.2") })
 		l.CallLater(100*time.Millisecond, func() { log.add("t0.1a") })
@@ -172,6 +175,7 @@ func TestTimersFireByDeadlineThenSchedulingOrder(t *testing.T) {
 }
 
 func TestTasksStartInCreationOrder(t *testing.T) {
+	t.Parallel()
 	scenario(t, "taskorder", "start 1 | cb | start 2 | resume 1 | resume 2", func(l *Loop, log *events) {
 		w := func(n int) Coroutine {
 			return func(t *Task) (any, error) {
@@ -192,6 +196,7 @@ func TestTasksStartInCreationOrder(t *testing.T) {
 }
 
 func TestDoneCallbacksRunNextIterationInRegistrationOrder(t *testing.T) {
+	t.Parallel()
 	scenario(t, "donecb", "after set_result | cb1 42 | cb2 extra 42 | soon after | before late run | late cb", func(l *Loop, log *events) {
 		f := l.CreateFuture()
 		f.AddDoneCallback(func(f Awaitable) { r, _ := f.Result(); log.add("cb1 %v", r) })
@@ -212,6 +217,7 @@ func TestDoneCallbacksRunNextIterationInRegistrationOrder(t *testing.T) {
 }
 
 func TestSleepingTaskWakesTheIterationAfterItsTimer(t *testing.T) {
+	t.Parallel()
 	scenario(t, "twohop", "timer cb | task woke", func(l *Loop, log *events) {
 		task := l.CreateTask(func(t *Task) (any, error) {
 			if err := t.Sleep(time.Second); err != nil {
@@ -240,6 +246,7 @@ func work(log *events, x int, fail int) Coroutine {
 }
 
 func TestGatherKeepsArgumentOrder(t *testing.T) {
+	t.Parallel()
 	scenario(t, "gather", "Waiting 3 | Waiting 1 | Waiting 2 | Done 1 | Done 2 | Done 3 | results [3 1 2]", func(l *Loop, log *events) {
 		w := func(x int) Coroutine {
 			return func(t *Task) (any, error) {
@@ -258,6 +265,7 @@ func TestGatherKeepsArgumentOrder(t *testing.T) {
 }
 
 func TestGatherFailsFastOrReturnsExceptions(t *testing.T) {
+	t.Parallel()
 	scenario(t, "gatherexc", "Done 1 | gather raised boom | Done 3 | Done 1 | Done 3 | results [3 boom 1]", func(l *Loop, log *events) {
 		three := func() []Awaitable {
 			return []Awaitable{l.CreateTask(work(log, 3, 2), ""), l.CreateTask(work(log, 2, 2), ""), l.CreateTask(work(log, 1, 2), "")}
@@ -279,6 +287,7 @@ func TestGatherFailsFastOrReturnsExceptions(t *testing.T) {
 }
 
 func TestCancellingGatherCancelsChildren(t *testing.T) {
+	t.Parallel()
 	scenario(t, "gathercancel", "cancel -> true | child cancelled 1 | child cancelled 2 | main got CancelledError false true", func(l *Loop, log *events) {
 		w := func(x int) Coroutine {
 			return func(t *Task) (any, error) {
@@ -303,6 +312,7 @@ func TestCancellingGatherCancelsChildren(t *testing.T) {
 }
 
 func TestWaitReturnsWhenAskedTo(t *testing.T) {
+	t.Parallel()
 	scenario(t, "wait", "FIRST_COMPLETED [2] [0 1] 0.1 | FIRST_EXCEPTION [1 2] [0] 0.2 | ALL_COMPLETED [0 1 2] [] 0.3 | timeout 1 1",
 		func(l *Loop, log *events) {
 			indexes := func(s Set, ts []Awaitable) []int {
@@ -357,6 +367,7 @@ func TestWaitReturnsWhenAskedTo(t *testing.T) {
 }
 
 func TestAsCompletedYieldsInCompletionOrder(t *testing.T) {
+	t.Parallel()
 	scenario(t, "ascompleted", "got 1 | got 2 | got 4", func(l *Loop, log *events) {
 		w := func(x int) Coroutine {
 			return func(t *Task) (any, error) {
@@ -378,6 +389,7 @@ func TestAsCompletedYieldsInCompletionOrder(t *testing.T) {
 }
 
 func TestCancelledTaskMayCatchAndCleanUp(t *testing.T) {
+	t.Parallel()
 	scenario(t, "cancelcaught", "cancel true | caught, cleaning up | result cleaned false false", func(l *Loop, log *events) {
 		task := l.CreateTask(func(t *Task) (any, error) {
 			if err := t.Sleep(10 * time.Second); errors.Is(err, ErrCancelled) {
@@ -394,6 +406,7 @@ func TestCancelledTaskMayCatchAndCleanUp(t *testing.T) {
 }
 
 func TestTaskCancelledBeforeItStartsNeverRuns(t *testing.T) {
+	t.Parallel()
 	scenario(t, "cancelbeforestart", "cancel true | CancelledError true", func(l *Loop, log *events) {
 		task := l.CreateTask(func(t *Task) (any, error) { log.add("body ran"); return nil, nil }, "")
 		log.add("cancel %v", task.Cancel())
@@ -404,6 +417,7 @@ func TestTaskCancelledBeforeItStartsNeverRuns(t *testing.T) {
 }
 
 func TestCancelReachesTheTaskBeingAwaited(t *testing.T) {
+	t.Parallel()
 	scenario(t, "cancelnested", "cancel true | inner cancelled | outer cancelled | done true", func(l *Loop, log *events) {
 		inner := func(t *Task) (any, error) {
 			err := t.Sleep(10 * time.Second)
@@ -427,6 +441,7 @@ func TestCancelReachesTheTaskBeingAwaited(t *testing.T) {
 }
 
 func TestAwaitingADoneFutureDoesNotYield(t *testing.T) {
+	t.Parallel()
 	scenario(t, "awaitdone", "a before | a after | b", func(l *Loop, log *events) {
 		f := l.CreateFuture()
 		must(t, f.SetResult(1))
@@ -443,6 +458,7 @@ func TestAwaitingADoneFutureDoesNotYield(t *testing.T) {
 }
 
 func TestCancelAfterTimerFiredRaisesAtTheAwait(t *testing.T) {
+	t.Parallel()
 	scenario(t, "mustcancel", "cancel true | cancelled at await | task cancelled true", func(l *Loop, log *events) {
 		task := l.CreateTask(func(t *Task) (any, error) {
 			err := t.Sleep(100 * time.Millisecond)
@@ -463,6 +479,7 @@ func TestCancelAfterTimerFiredRaisesAtTheAwait(t *testing.T) {
 }
 
 func TestSelfCancelRaisesAtTheNextAwait(t *testing.T) {
+	t.Parallel()
 	scenario(t, "selfcancel", "cancel self true | raised at next await 0.0 | cancelled", func(l *Loop, log *events) {
 		t0 := l.Time()
 		var task *Task
@@ -481,6 +498,7 @@ func TestSelfCancelRaisesAtTheNextAwait(t *testing.T) {
 }
 
 func TestSeedCancelProgram(t *testing.T) {
+	t.Parallel()
 	// The tutorial's Ctrl+C program: three tasks in a wait, interrupted at
 	// 0.8 s; every task is listed and cancelled, then the loop runs once more.
 	scenario(t, "seedcancel", "Waiting 1 | Waiting 2 | Waiting 2 | all 4 | true | true | true | true | states [cancelled cancelled cancelled] cancelled",
@@ -519,6 +537,7 @@ func TestSeedCancelProgram(t *testing.T) {
 }
 
 func TestRunUntilCompleteStopsTheIterationAfterCompletion(t *testing.T) {
+	t.Parallel()
 	scenario(t, "ruc", "soon1 | done cb | r 1 | soon2", func(l *Loop, log *events) {
 		task := l.CreateTask(func(t *Task) (any, error) {
 			l.CallSoon(func() { log.add("soon1") })
