@@ -81,12 +81,20 @@ func scenario(t *testing.T, name, want string, fn func(l *Loop, log *events)) {
 	})
 }
 
+// orderPySlots bounds how many order.py run at once. The tests run in
+// parallel, and eighteen Pythons starting together on a small machine can
+// hold up the timers of those already running by a tenth of a second, which
+// is enough to change what they log.
+var orderPySlots = make(chan struct{}, 2)
+
 // runOrderPy runs the scenario name of testdata/order.py with the
 // interpreter py and returns its log, and what it wrote on stderr (as a
 // block to add to a message; it is not an error by itself: a scenario may
 // leave an exception unretrieved, which asyncio reports there).
 func runOrderPy(t *testing.T, py, name string) (log []string, stderr string) {
 	t.Helper()
+	orderPySlots <- struct{}{}
+	defer func() { <-orderPySlots }()
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, py, filepath.Join("testdata", "order.py"), name)
