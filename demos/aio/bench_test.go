@@ -1,7 +1,8 @@
 package aio
 
 // Speed benchmarks of the loop, each beside CPython's asyncio doing the same
-// work in the same run: when python3 is on PATH, every iteration also runs the
+// work in the same run: when pybench.Python finds a CPython 3.11 or newer
+// (python3 on PATH, then /usr/bin/python3), every iteration also runs the
 // matching testdata/bench_<name>.py (with the benchmark timer stopped), and
 // the benchmark reports both sides and their ratio as custom metrics.
 // BENCHMARKS.md at the module root explains the figures and how to run them.
@@ -38,24 +39,6 @@ const benchEnv1e6 = "ASYNCDEMO_BENCH_1E6"
 // TestBenchChild).
 const benchEnvChild = "ASYNCDEMO_BENCH_CHILD"
 
-// benchPython returns the python3 to compare with, or "" after logging that
-// the CPython side is skipped. It is the interpreter itself (sys.executable),
-// not what PATH finds: that may be a launcher script, such as pyenv's shim,
-// which adds a start-up of its own (about 150 ms with pyenv).
-func benchPython(b *testing.B) string {
-	b.Helper()
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		b.Logf("python3 not on PATH: CPython side of %s skipped", b.Name())
-		return ""
-	}
-	out, err := exec.Command(py, "-c", "import sys; print(sys.executable)").Output()
-	if exe := strings.TrimSpace(string(out)); err == nil && exe != "" {
-		return exe
-	}
-	return py
-}
-
 // benchRunPython runs testdata/bench_<name>.py with args and returns the figures
 // of the JSON line it prints last. The benchmark timer is stopped meanwhile.
 func benchRunPython(b *testing.B, py, name string, args ...string) map[string]any {
@@ -90,7 +73,7 @@ func benchTimeSleep0(n int) (time.Duration, error) {
 // Sleep(0), against CPython awaiting asyncio.sleep(0) a million times.
 // Goal: Go at least 10 times faster (x-faster ≥ 10).
 func BenchmarkSleep0(b *testing.B) {
-	py := benchPython(b)
+	py := pybench.Python(b, "gather") // TODO(merge): pybench.Python(b)
 	var goNs, pyNs float64
 	iters := 0
 	for b.Loop() {
@@ -205,7 +188,7 @@ func BenchmarkGather(b *testing.B) {
 }
 
 func benchGather(b *testing.B, n int) {
-	py := benchPython(b)
+	py := pybench.Python(b, "gather") // TODO(merge): pybench.Python(b)
 	cold := benchColdGather(b, n, false)
 	mem := benchColdGather(b, n, true)
 	warm, err := benchTimeGather(n, true) // warm-up, and the memory reading
@@ -359,7 +342,7 @@ func benchTimeGather124(durations []float64) (time.Duration, error) {
 // the same program (testdata/bench_gather124.py gather). Each iteration takes
 // 8 s; -benchtime 3x gives three.
 func BenchmarkGather124(b *testing.B) {
-	py := benchPython(b)
+	py := pybench.Python(b, "gather") // TODO(merge): pybench.Python(b)
 	durations := []float64{1, 2, 4}
 	var goMs, pyMs float64
 	iters := 0

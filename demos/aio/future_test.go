@@ -7,6 +7,7 @@ import (
 )
 
 func TestNewFutureIsPendingAndHasNoResultYet(t *testing.T) {
+	t.Parallel()
 	l := NewLoop()
 	defer l.Close()
 	f := l.CreateFuture()
@@ -28,6 +29,7 @@ func TestNewFutureIsPendingAndHasNoResultYet(t *testing.T) {
 }
 
 func TestSetResultFinishesTheFuture(t *testing.T) {
+	t.Parallel()
 	l := NewLoop()
 	defer l.Close()
 	f := l.CreateFuture()
@@ -42,6 +44,7 @@ func TestSetResultFinishesTheFuture(t *testing.T) {
 }
 
 func TestSetResultNilIsAResult(t *testing.T) {
+	t.Parallel()
 	l := NewLoop()
 	defer l.Close()
 	f := l.CreateFuture()
@@ -55,6 +58,7 @@ func TestSetResultNilIsAResult(t *testing.T) {
 }
 
 func TestSetExceptionFinishesTheFutureWithThatError(t *testing.T) {
+	t.Parallel()
 	l := NewLoop()
 	defer l.Close()
 	f := l.CreateFuture()
@@ -70,6 +74,7 @@ func TestSetExceptionFinishesTheFutureWithThatError(t *testing.T) {
 }
 
 func TestCancelledFutureReportsErrCancelled(t *testing.T) {
+	t.Parallel()
 	l := NewLoop()
 	defer l.Close()
 	f := l.CreateFuture()
@@ -91,6 +96,7 @@ func TestCancelledFutureReportsErrCancelled(t *testing.T) {
 }
 
 func TestCompletingADoneFutureIsInvalidState(t *testing.T) {
+	t.Parallel()
 	l := NewLoop()
 	defer l.Close()
 	boom := errors.New("boom")
@@ -120,6 +126,7 @@ func TestCompletingADoneFutureIsInvalidState(t *testing.T) {
 }
 
 func TestSetExceptionNilIsRefusedAndLeavesTheFuturePending(t *testing.T) {
+	t.Parallel()
 	l := NewLoop()
 	defer l.Close()
 	f := l.CreateFuture()
@@ -136,6 +143,7 @@ func TestSetExceptionNilIsRefusedAndLeavesTheFuturePending(t *testing.T) {
 // loop.call_soon(L, "A"); f.add_done_callback(lambda f: L("cb")); loop.call_soon(L, "C")
 // -> added | A | cb | C
 func TestAddDoneCallbackOnADoneFutureSchedulesItInsteadOfCallingIt(t *testing.T) {
+	t.Parallel()
 	bubble(t, "added | A | cb 5 | C", func(t *testing.T, l *Loop, tr *trace) {
 		f := l.CreateFuture()
 		noErr(t, f.SetResult(5))
@@ -151,6 +159,7 @@ func TestAddDoneCallbackOnADoneFutureSchedulesItInsteadOfCallingIt(t *testing.T)
 // def cb(): loop.call_soon(L, "A"); f.set_result(1); L("set"); loop.call_soon(L, "C")
 // with f's callbacks cb1, cb2 -> set | A | cb1 | cb2 | C
 func TestDoneCallbacksQueueBehindWhatWasScheduledBeforeCompletion(t *testing.T) {
+	t.Parallel()
 	bubble(t, "set | A | cb1 True | cb2 True | C", func(t *testing.T, l *Loop, tr *trace) {
 		f := l.CreateFuture()
 		f.AddDoneCallback(func(a Awaitable) { tr.add("cb1 %s", pyBool(a == Awaitable(f))) })
@@ -169,6 +178,7 @@ func TestDoneCallbacksQueueBehindWhatWasScheduledBeforeCompletion(t *testing.T) 
 }
 
 func TestCancelSchedulesTheDoneCallbacks(t *testing.T) {
+	t.Parallel()
 	bubble(t, "cancel True | cb cancelled True CancelledError", func(t *testing.T, l *Loop, tr *trace) {
 		f := l.CreateFuture()
 		f.AddDoneCallback(func(a Awaitable) {
@@ -182,6 +192,7 @@ func TestCancelSchedulesTheDoneCallbacks(t *testing.T) {
 }
 
 func TestDoneCallbackAddedByADoneCallbackRunsAnIterationLater(t *testing.T) {
+	t.Parallel()
 	bubble(t, "first | second | soon", func(t *testing.T, l *Loop, tr *trace) {
 		f := l.CreateFuture()
 		f.AddDoneCallback(func(Awaitable) {
@@ -198,6 +209,7 @@ func TestDoneCallbackAddedByADoneCallbackRunsAnIterationLater(t *testing.T) {
 }
 
 func TestDoneCallbacksRunOnceEach(t *testing.T) {
+	t.Parallel()
 	bubble(t, "cb | cb", func(t *testing.T, l *Loop, tr *trace) {
 		f := l.CreateFuture()
 		cb := func(Awaitable) { tr.add("cb") }
@@ -220,6 +232,7 @@ func gamma(Awaitable) {}
 func delta(Awaitable) {}
 
 func TestFutureReprShowsStateResultAndCallbacks(t *testing.T) {
+	t.Parallel()
 	l := NewLoop()
 	defer l.Close()
 	check := func(f *Future, want string) {
@@ -249,6 +262,7 @@ func TestFutureReprShowsStateResultAndCallbacks(t *testing.T) {
 }
 
 func TestFutureReprAbbreviatesFourCallbacks(t *testing.T) {
+	t.Parallel()
 	l := NewLoop()
 	defer l.Close()
 	f := l.CreateFuture()
@@ -265,6 +279,7 @@ func TestFutureReprAbbreviatesFourCallbacks(t *testing.T) {
 // the last with "<N more>" between as soon as there are more than two:
 // <Future pending cb=[a() at ..., <1 more>, c() at ...]>
 func TestFutureReprAbbreviatesThreeCallbacks(t *testing.T) {
+	t.Parallel()
 	l := NewLoop()
 	defer l.Close()
 	g := l.CreateFuture()
@@ -277,6 +292,7 @@ func TestFutureReprAbbreviatesThreeCallbacks(t *testing.T) {
 }
 
 func TestFutureAwaitedByATaskShowsTheTaskWakeup(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		l := NewLoop()
 		defer l.Close()
@@ -301,6 +317,7 @@ func TestFutureAwaitedByATaskShowsTheTaskWakeup(t *testing.T) {
 // The loop names its own callbacks after asyncio's (gather.<locals>._done_callback,
 // _wait.<locals>._on_completion), without the source location.
 func TestFutureBeingRunUntilCompleteShowsTheStopCallback(t *testing.T) {
+	t.Parallel()
 	bubble(t, "<Future pending cb=[_run_until_complete_cb()]>", func(t *testing.T, l *Loop, tr *trace) {
 		f := l.CreateFuture()
 		l.CallSoon(func() { tr.add("%s", f); noErr(t, f.SetResult(nil)) })

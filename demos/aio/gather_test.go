@@ -50,6 +50,7 @@ func valueTask(l *Loop, name string, d time.Duration, v any, err error) *Task {
 // with a task ticking alongside:
 // -> wait | tick 0 | tick 1 | first 1 1 True | tick 2 | tick 3 | all 1 0 0.0 | tick 4 | tick 5
 func TestWaitOnDoneFuturesReturnsTwoIterationsLater(t *testing.T) {
+	t.Parallel()
 	bubble(t, "wait | tick 0 | tick 1 | first 1 1 True | tick 2 | tick 3 | all 1 0 0s | tick 4 | tick 5",
 		func(t *testing.T, l *Loop, tr *trace) {
 			f1, f2 := l.CreateFuture(), l.CreateFuture()
@@ -79,6 +80,7 @@ func TestWaitOnDoneFuturesReturnsTwoIterationsLater(t *testing.T) {
 }
 
 func TestWaitOnNothingIsAValueError(t *testing.T) {
+	t.Parallel()
 	bubble(t, "ValueError: Set of Tasks/Futures is empty. true true", func(t *testing.T, l *Loop, tr *trace) {
 		main := l.CreateTask(func(t *Task) (any, error) {
 			done, pending, err := t.Wait(nil, WaitOptions{})
@@ -91,6 +93,7 @@ func TestWaitOnNothingIsAValueError(t *testing.T) {
 }
 
 func TestWaitCountsADuplicatedAwaitableOnce(t *testing.T) {
+	t.Parallel()
 	bubble(t, "done [a b] pending [] at 2s", func(t *testing.T, l *Loop, tr *trace) {
 		a := valueTask(l, "a", time.Second, 1, nil)
 		b := valueTask(l, "b", 2*time.Second, 2, nil)
@@ -107,6 +110,7 @@ func TestWaitCountsADuplicatedAwaitableOnce(t *testing.T) {
 // f = loop.create_future(); main awaits asyncio.wait([f]); cancelled at 1 s
 // -> before <Future pending cb=[_wait.<locals>._on_completion() ...]> | wait cancelled <Future pending> | main cancelled True False
 func TestCancelledWaitRemovesItsCallbacks(t *testing.T) {
+	t.Parallel()
 	bubble(t, "before <Future pending cb=[_wait.<locals>._on_completion()]> | wait cancelled <Future pending> | main cancelled True False",
 		func(t *testing.T, l *Loop, tr *trace) {
 			f := l.CreateFuture()
@@ -133,6 +137,7 @@ func TestCancelledWaitRemovesItsCallbacks(t *testing.T) {
 // done, pending = await asyncio.wait([f], timeout=1.5)
 // -> timeout 0 1 1.5 <Future pending>
 func TestWaitTimeoutReturnsWhatIsStillPending(t *testing.T) {
+	t.Parallel()
 	bubble(t, "timeout [a] [b] 1.5s <Future pending>", func(t *testing.T, l *Loop, tr *trace) {
 		f := l.CreateFuture()
 		a := valueTask(l, "a", time.Second, 1, nil)
@@ -154,6 +159,7 @@ func TestWaitTimeoutReturnsWhatIsStillPending(t *testing.T) {
 // ts = [w(1), w(2, fails), w(3)]; wait(ts, return_when=FIRST_EXCEPTION)
 // -> fe [0, 1] [2] 2.0
 func TestWaitFirstExceptionReturnsAtTheFirstFailure(t *testing.T) {
+	t.Parallel()
 	bubble(t, "fe [a b] [c] 2s | a cancellation is not an exception: [c d] [] 3s", func(t *testing.T, l *Loop, tr *trace) {
 		a := valueTask(l, "a", time.Second, 1, nil)
 		b := valueTask(l, "b", 2*time.Second, nil, errors.New("boom"))
@@ -180,6 +186,7 @@ func TestWaitFirstExceptionReturnsAtTheFirstFailure(t *testing.T) {
 }
 
 func TestWaitFirstCompletedReturnsAsSoonAsOneIsDone(t *testing.T) {
+	t.Parallel()
 	bubble(t, "first [b] [a] 1s", func(t *testing.T, l *Loop, tr *trace) {
 		a := valueTask(l, "a", 2*time.Second, 1, nil)
 		b := valueTask(l, "b", time.Second, 2, nil)
@@ -203,6 +210,7 @@ func TestWaitFirstCompletedReturnsAsSoonAsOneIsDone(t *testing.T) {
 // gather(w(1), cancelled, boom(), return_exceptions=True) -> [1, CancelledError, ValueError]
 // gather(f1, f2) with f1 set at 2 s and f2 at 1 s by callbacks -> ['a', 'b'] at 2.0
 func TestGatherEdgeCases(t *testing.T) {
+	t.Parallel()
 	bubble(t, "empty [] done True len 0 | twice [7 7] | retexc [1 CancelledError boom] | futs [a b] 2s",
 		func(t *testing.T, l *Loop, tr *trace) {
 			f1, f2 := l.CreateFuture(), l.CreateFuture()
@@ -244,6 +252,7 @@ func TestGatherEdgeCases(t *testing.T) {
 
 // gather = asyncio.gather() -> <Future finished result=[]>
 func TestEmptyGatherIsAPlainFinishedFuture(t *testing.T) {
+	t.Parallel()
 	l := NewLoop()
 	defer l.Close()
 	if got := l.Gather().String(); got != "<Future finished result=[]>" {
@@ -252,6 +261,7 @@ func TestEmptyGatherIsAPlainFinishedFuture(t *testing.T) {
 }
 
 func TestGatherOfAFailingChildFailsFastAndTheOthersGoOn(t *testing.T) {
+	t.Parallel()
 	bubble(t, "gather raised boom at 1s | slow finished at 2s True", func(t *testing.T, l *Loop, tr *trace) {
 		boom := errors.New("boom")
 		slow := valueTask(l, "slow", 2*time.Second, 2, nil)
@@ -271,6 +281,7 @@ func TestGatherOfAFailingChildFailsFastAndTheOthersGoOn(t *testing.T) {
 }
 
 func TestGatherOfACancelledChildRaisesCancelledErrorWithoutBeingCancelled(t *testing.T) {
+	t.Parallel()
 	bubble(t, "CancelledError gather cancelled False done True | main not cancelled", func(t *testing.T, l *Loop, tr *trace) {
 		child := valueTask(l, "", time.Second, 1, nil)
 		other := valueTask(l, "", 2*time.Second, 2, nil)
@@ -290,6 +301,7 @@ func TestGatherOfACancelledChildRaisesCancelledErrorWithoutBeingCancelled(t *tes
 }
 
 func TestCancellingAGatherWhoseChildrenAreDoneReturnsFalse(t *testing.T) {
+	t.Parallel()
 	bubble(t, "cancel False | r [1 2]", func(t *testing.T, l *Loop, tr *trace) {
 		a, b := l.CreateFuture(), l.CreateFuture()
 		noErr(t, a.SetResult(1))
@@ -305,6 +317,7 @@ func TestCancellingAGatherWhoseChildrenAreDoneReturnsFalse(t *testing.T) {
 // A child that catches the cancellation and returns: the gather still ends
 // with CancelledError, because a cancel was requested (_cancel_requested).
 func TestCancelledGatherEndsCancelledEvenIfAChildCatches(t *testing.T) {
+	t.Parallel()
 	bubble(t, "cancel True | stubborn caught | CancelledError | stubborn result kept", func(t *testing.T, l *Loop, tr *trace) {
 		stubborn := l.CreateTask(func(t *Task) (any, error) {
 			if err := t.Sleep(time.Second); errors.Is(err, ErrCancelled) {
@@ -326,6 +339,7 @@ func TestCancelledGatherEndsCancelledEvenIfAChildCatches(t *testing.T) {
 // as_completed([w(3), w(2) fails, w(1)]) -> got 1 | err boom | got 3
 // then for the first of [w(3), w(1)], break -> first 1 | broke 0.4
 func TestAsCompletedYieldsErrorsInOrderAndStopsOnBreak(t *testing.T) {
+	t.Parallel()
 	bubble(t, "got 1 | err boom | got 3 | first 1 | broke 400ms | still ran 3", func(t *testing.T, l *Loop, tr *trace) {
 		w := func(x int) *Task {
 			var err error
@@ -363,6 +377,7 @@ func TestAsCompletedYieldsErrorsInOrderAndStopsOnBreak(t *testing.T) {
 // CPython's as_completed registers on set(fs), whose order is not defined;
 // the loop documents argument order for futures already done.
 func TestAsCompletedOfDoneFuturesYieldsInArgumentOrder(t *testing.T) {
+	t.Parallel()
 	bubble(t, "c | a | b | at 0s", func(t *testing.T, l *Loop, tr *trace) {
 		fs := map[string]*Future{}
 		for _, n := range []string{"a", "b", "c"} {
@@ -385,6 +400,7 @@ func TestAsCompletedOfDoneFuturesYieldsInArgumentOrder(t *testing.T) {
 }
 
 func TestAsCompletedReportsTheWaitersCancellationAndGoesOn(t *testing.T) {
+	t.Parallel()
 	bubble(t, "err CancelledError at 500ms | got 1 at 1s | b 2", func(t *testing.T, l *Loop, tr *trace) {
 		a := valueTask(l, "", time.Second, 1, nil)
 		b := valueTask(l, "", 2*time.Second, 2, nil)

@@ -102,6 +102,7 @@ func runFor(t *testing.T, l *Loop, d time.Duration) {
 // loop.call_at(loop.time()-1, L, "C"); loop.call_soon(L, "D")
 // -> B | D | C | A
 func TestDueTimersRunAfterCallbacksAlreadyReady(t *testing.T) {
+	t.Parallel()
 	bubble(t, "B | D | C | A", func(t *testing.T, l *Loop, tr *trace) {
 		l.CallLater(0, func() { tr.add("A") })
 		l.CallSoon(func() { tr.add("B") })
@@ -112,6 +113,7 @@ func TestDueTimersRunAfterCallbacksAlreadyReady(t *testing.T) {
 }
 
 func TestTimersFireByDeadlineWhateverTheSchedulingOrder(t *testing.T) {
+	t.Parallel()
 	bubble(t, "1s at 1s | 2s at 2s | 3s at 3s | 3s-b at 3s | past deadline at 4s",
 		func(t *testing.T, l *Loop, tr *trace) {
 			at := func(name string) func() { return func() { tr.add("%s at %v", name, l.Time()) } }
@@ -131,6 +133,7 @@ func TestTimersFireByDeadlineWhateverTheSchedulingOrder(t *testing.T) {
 // for exactly equal call_at times; call_later in practice gives distinct
 // times, hence FIFO.)
 func TestEqualDeadlinesFireInSchedulingOrder(t *testing.T) {
+	t.Parallel()
 	bubble(t, "0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11", func(t *testing.T, l *Loop, tr *trace) {
 		for i := range 12 {
 			d := time.Second
@@ -145,6 +148,7 @@ func TestEqualDeadlinesFireInSchedulingOrder(t *testing.T) {
 }
 
 func TestTimerSetAtItsOwnDeadlineWaitsForTheNextIteration(t *testing.T) {
+	t.Parallel()
 	bubble(t, "T | soon | T-soon | T0", func(t *testing.T, l *Loop, tr *trace) {
 		l.CallLater(time.Second, func() {
 			tr.add("T")
@@ -160,6 +164,7 @@ func TestTimerSetAtItsOwnDeadlineWaitsForTheNextIteration(t *testing.T) {
 // cancelled after it became due (same iteration) does not run either.
 // -> X | A | True True
 func TestCancelledHandleDoesNotRunEvenOnceQueued(t *testing.T) {
+	t.Parallel()
 	bubble(t, "X | A | True True True", func(t *testing.T, l *Loop, tr *trace) {
 		var hs, h2, h3 *Handle
 		l.CallSoon(func() { tr.add("X"); hs.Cancel(); h2.Cancel() })
@@ -173,6 +178,7 @@ func TestCancelledHandleDoesNotRunEvenOnceQueued(t *testing.T) {
 }
 
 func TestHandleCancelBeforeTheLoopRunsAndTwiceIsHarmless(t *testing.T) {
+	t.Parallel()
 	bubble(t, "kept | False True", func(t *testing.T, l *Loop, tr *trace) {
 		h := l.CallLater(time.Second, func() { tr.add("cancelled timer ran") })
 		s := l.CallSoon(func() { tr.add("cancelled soon ran") })
@@ -186,6 +192,7 @@ func TestHandleCancelBeforeTheLoopRunsAndTwiceIsHarmless(t *testing.T) {
 }
 
 func TestManyCancelledTimersLeaveTheLiveOnesInOrder(t *testing.T) {
+	t.Parallel()
 	bubble(t, "live 3 | live 7 | live 11 | live 15 | live 19", func(t *testing.T, l *Loop, tr *trace) {
 		var hs []*Handle
 		for i := range 20 {
@@ -201,6 +208,7 @@ func TestManyCancelledTimersLeaveTheLiveOnesInOrder(t *testing.T) {
 }
 
 func TestHandleWhenIsTheLoopTimeItIsDue(t *testing.T) {
+	t.Parallel()
 	bubble(t, "soon 0s | later 1.5s | at 3s | later-from-2s 3s | ran at 3s", func(t *testing.T, l *Loop, tr *trace) {
 		tr.add("soon %v", l.CallSoon(func() {}).When())
 		tr.add("later %v", l.CallLater(1500*time.Millisecond, func() {}).When())
@@ -213,6 +221,7 @@ func TestHandleWhenIsTheLoopTimeItIsDue(t *testing.T) {
 }
 
 func TestLoopTimeFollowsTheFakeClockExactly(t *testing.T) {
+	t.Parallel()
 	bubble(t, "0s | fired at 1.25s, clock 1.25s", func(t *testing.T, l *Loop, tr *trace) {
 		start := time.Now()
 		tr.add("%v", l.Time())
@@ -233,6 +242,7 @@ func (c fastClock) NewTimer(d time.Duration) *time.Timer {
 }
 
 func TestWithClockTakesTheLoopTimeFromTheClock(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		start := time.Now()
 		l := NewLoop(WithClock(fastClock{start}))
@@ -259,6 +269,7 @@ func TestWithClockTakesTheLoopTimeFromTheClock(t *testing.T) {
 // loop.stop(); loop.run_forever(); L("ran twice")
 // -> A | T0 | ran once | B | ran twice
 func TestStopBeforeRunForeverRunsExactlyOneIteration(t *testing.T) {
+	t.Parallel()
 	bubble(t, "A | T0 | ran once | B | ran twice", func(t *testing.T, l *Loop, tr *trace) {
 		l.CallSoon(func() { tr.add("A"); l.CallSoon(func() { tr.add("B") }) })
 		l.CallLater(0, func() { tr.add("T0") })
@@ -272,6 +283,7 @@ func TestStopBeforeRunForeverRunsExactlyOneIteration(t *testing.T) {
 }
 
 func TestStopFinishesTheIterationInProgress(t *testing.T) {
+	t.Parallel()
 	bubble(t, "a | b | stopped | c", func(t *testing.T, l *Loop, tr *trace) {
 		l.CallSoon(func() { tr.add("a"); l.Stop(); l.CallSoon(func() { tr.add("c") }) })
 		l.CallSoon(func() { tr.add("b") })
@@ -283,6 +295,7 @@ func TestStopFinishesTheIterationInProgress(t *testing.T) {
 }
 
 func TestRunForeverCanRunAgainAfterStop(t *testing.T) {
+	t.Parallel()
 	bubble(t, "first 1s | second 2s | running True | after False", func(t *testing.T, l *Loop, tr *trace) {
 		l.CallLater(time.Second, func() { tr.add("first %v", l.Time()); l.Stop() })
 		l.CallLater(2*time.Second, func() {
@@ -297,6 +310,7 @@ func TestRunForeverCanRunAgainAfterStop(t *testing.T) {
 }
 
 func TestRunningTheLoopFromItsOwnCallbackIsAnError(t *testing.T) {
+	t.Parallel()
 	bubble(t, "forever: RuntimeError: This event loop is already running | "+
 		"until: RuntimeError: This event loop is already running | timer 1s",
 		func(t *testing.T, l *Loop, tr *trace) {
@@ -326,6 +340,7 @@ func TestRunningTheLoopFromItsOwnCallbackIsAnError(t *testing.T) {
 // loop.call_later(0.02, loop.stop); loop.run_forever(); L("end")
 // -> err This event loop is already running | timer | end
 func TestRefusedRunUntilCompleteOfADoneFutureDoesNotStopTheLoop(t *testing.T) {
+	t.Parallel()
 	bubble(t, "err RuntimeError: This event loop is already running | timer 10ms | end 20ms",
 		func(t *testing.T, l *Loop, tr *trace) {
 			f := l.CreateFuture()
@@ -347,6 +362,7 @@ func TestRefusedRunUntilCompleteOfADoneFutureDoesNotStopTheLoop(t *testing.T) {
 // L("r", loop.run_until_complete(f))
 // -> err This event loop is already running | r 5
 func TestRefusedRunUntilCompleteKeepsTheOuterRunsStopCallback(t *testing.T) {
+	t.Parallel()
 	bubble(t, "err RuntimeError: This event loop is already running | r 5 at 10ms", func(t *testing.T, l *Loop, tr *trace) {
 		f := l.CreateFuture()
 		l.CallSoon(func() {
@@ -365,6 +381,7 @@ func TestRefusedRunUntilCompleteKeepsTheOuterRunsStopCallback(t *testing.T) {
 // f = loop.create_future(); loop.call_soon(loop.stop)
 // loop.run_until_complete(f) -> RuntimeError('Event loop stopped before Future completed.'), repr(f) == '<Future pending>'
 func TestRunUntilCompleteStoppedBeforeTheFutureCompletes(t *testing.T) {
+	t.Parallel()
 	bubble(t, "RuntimeError: Event loop stopped before Future completed. <Future pending> | r 7", func(t *testing.T, l *Loop, tr *trace) {
 		f := l.CreateFuture()
 		l.CallSoon(l.Stop)
@@ -381,6 +398,7 @@ func TestRunUntilCompleteStoppedBeforeTheFutureCompletes(t *testing.T) {
 }
 
 func TestRunUntilCompleteOfADoneFutureRunsOneIteration(t *testing.T) {
+	t.Parallel()
 	bubble(t, "soon | r 3 | later", func(t *testing.T, l *Loop, tr *trace) {
 		f := l.CreateFuture()
 		noErr(t, f.SetResult(3))
@@ -394,6 +412,7 @@ func TestRunUntilCompleteOfADoneFutureRunsOneIteration(t *testing.T) {
 }
 
 func TestRunUntilCompleteReturnsTheTasksErrorOrResult(t *testing.T) {
+	t.Parallel()
 	bubble(t, "r <nil> boom | r 5 <nil>", func(t *testing.T, l *Loop, tr *trace) {
 		boom := errors.New("boom")
 		r, err := l.RunUntilComplete(l.CreateTask(func(*Task) (any, error) { return 1, boom }, ""))
@@ -409,6 +428,7 @@ func TestRunUntilCompleteReturnsTheTasksErrorOrResult(t *testing.T) {
 // a.run_until_complete(b.create_future())
 // -> ValueError: The future belongs to a different loop than the one specified as the loop argument
 func TestRunUntilCompleteOfAnotherLoopsFutureIsRefused(t *testing.T) {
+	t.Parallel()
 	bubble(t, "refused at 0s", func(t *testing.T, l *Loop, tr *trace) {
 		other := NewLoop()
 		defer other.Close()
@@ -423,6 +443,7 @@ func TestRunUntilCompleteOfAnotherLoopsFutureIsRefused(t *testing.T) {
 }
 
 func TestClosedLoopRefusesToRun(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		l := NewLoop()
 		f := l.CreateFuture()
@@ -448,6 +469,7 @@ func TestClosedLoopRefusesToRun(t *testing.T) {
 }
 
 func TestCloseWhileRunningIsAnErrorAndLeavesTheLoopOpen(t *testing.T) {
+	t.Parallel()
 	bubble(t, "RuntimeError: Cannot close a running event loop False | still runs", func(t *testing.T, l *Loop, tr *trace) {
 		l.CallSoon(func() {
 			err := l.Close()
@@ -459,6 +481,7 @@ func TestCloseWhileRunningIsAnErrorAndLeavesTheLoopOpen(t *testing.T) {
 }
 
 func TestCreateTaskOnAClosedLoopPanicsWithErrClosed(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		l := NewLoop()
 		noErr(t, l.Close())
@@ -480,6 +503,7 @@ func TestCreateTaskOnAClosedLoopPanicsWithErrClosed(t *testing.T) {
 // loop.close(); loop.call_soon(L, "x") -> RuntimeError: Event loop is closed
 // (call_later likewise). The Go equivalent of raising is CreateTask's panic.
 func TestSchedulingOnAClosedLoopPanicsWithErrClosed(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		l := NewLoop()
 		noErr(t, l.Close())
@@ -496,6 +520,7 @@ func TestSchedulingOnAClosedLoopPanicsWithErrClosed(t *testing.T) {
 }
 
 func TestIsRunningOnlyWhileRunning(t *testing.T) {
+	t.Parallel()
 	bubble(t, "before False | in callback True | in task True | after False", func(t *testing.T, l *Loop, tr *trace) {
 		tr.add("before %s", pyBool(l.IsRunning()))
 		l.CallSoon(func() { tr.add("in callback %s", pyBool(l.IsRunning())) })
@@ -507,6 +532,7 @@ func TestIsRunningOnlyWhileRunning(t *testing.T) {
 }
 
 func TestAllTasksListsPendingTasksInCreationOrder(t *testing.T) {
+	t.Parallel()
 	bubble(t, "before: a b c d | inside: a b c d | after first: b d | at end: -", func(t *testing.T, l *Loop, tr *trace) {
 		names := func() string {
 			var ns []string
@@ -538,6 +564,7 @@ func TestAllTasksListsPendingTasksInCreationOrder(t *testing.T) {
 // ---- calls from other goroutines ----
 
 func TestCallSoonThreadsafeFromManyGoroutinesRunsEveryCallInOrder(t *testing.T) {
+	t.Parallel()
 	const goroutines, calls = 50, 100
 	synctest.Test(t, func(t *testing.T) {
 		l := NewLoop()
@@ -578,6 +605,7 @@ func TestCallSoonThreadsafeFromManyGoroutinesRunsEveryCallInOrder(t *testing.T) 
 }
 
 func TestIdleLoopBlocksUntilAnotherGoroutinePosts(t *testing.T) {
+	t.Parallel()
 	bubble(t, "posted ran at 1s (clock 1s) | timer at 5s (clock 5s)", func(t *testing.T, l *Loop, tr *trace) {
 		start := time.Now()
 		go func() {
@@ -600,6 +628,7 @@ func TestIdleLoopBlocksUntilAnotherGoroutinePosts(t *testing.T) {
 }
 
 func TestPostFromAnotherGoroutineWakesALoopWaitingForATimer(t *testing.T) {
+	t.Parallel()
 	bubble(t, "posted at 1s | timer at 5s", func(t *testing.T, l *Loop, tr *trace) {
 		l.CallLater(5*time.Second, func() { tr.add("timer at %v", l.Time()); l.Stop() })
 		go func() {
@@ -613,6 +642,7 @@ func TestPostFromAnotherGoroutineWakesALoopWaitingForATimer(t *testing.T) {
 }
 
 func TestCallSoonThreadsafeAfterCloseReturnsErrClosed(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		l := NewLoop()
 		noErr(t, l.CallSoonThreadsafe(func() { t.Error("call posted before Close ran after it") }))
@@ -626,6 +656,7 @@ func TestCallSoonThreadsafeAfterCloseReturnsErrClosed(t *testing.T) {
 }
 
 func TestInterruptFromAnotherGoroutineEndsRunForever(t *testing.T) {
+	t.Parallel()
 	bubble(t, "KeyboardInterrupt at 1s | timer at 3s", func(t *testing.T, l *Loop, tr *trace) {
 		l.CallLater(3*time.Second, func() { tr.add("timer at %v", l.Time()); l.Stop() })
 		go func() {
@@ -642,6 +673,7 @@ func TestInterruptFromAnotherGoroutineEndsRunForever(t *testing.T) {
 }
 
 func TestInterruptLeavesRunUntilCompleteWithTheFuturePending(t *testing.T) {
+	t.Parallel()
 	bubble(t, "KeyboardInterrupt at 2s <Future pending> | r done at 5s", func(t *testing.T, l *Loop, tr *trace) {
 		f := l.CreateFuture()
 		l.CallLater(5*time.Second, func() { noErr(t, f.SetResult("done")) })
@@ -667,6 +699,7 @@ func TestInterruptLeavesRunUntilCompleteWithTheFuturePending(t *testing.T) {
 // loop.call_soon(L,"D"); loop.call_soon(loop.stop); loop.run_forever()
 // -> A | interrupted | B | C | D | end
 func TestInterruptKeepsTheRestOfTheIterationForTheNextRun(t *testing.T) {
+	t.Parallel()
 	bubble(t, "A | interrupted | B | C | D | end", func(t *testing.T, l *Loop, tr *trace) {
 		l.CallSoon(func() { tr.add("A"); l.Interrupt() })
 		l.CallSoon(func() { tr.add("B") })
@@ -683,6 +716,7 @@ func TestInterruptKeepsTheRestOfTheIterationForTheNextRun(t *testing.T) {
 }
 
 func TestInterruptBeforeRunningIsDeliveredByTheNextRun(t *testing.T) {
+	t.Parallel()
 	bubble(t, "KeyboardInterrupt | a | running again", func(t *testing.T, l *Loop, tr *trace) {
 		l.CallSoon(func() { tr.add("a") })
 		l.Interrupt()
@@ -697,6 +731,7 @@ func TestInterruptBeforeRunningIsDeliveredByTheNextRun(t *testing.T) {
 }
 
 func TestInterruptIsDeliveredOnlyOnce(t *testing.T) {
+	t.Parallel()
 	bubble(t, "KeyboardInterrupt | <nil>", func(t *testing.T, l *Loop, tr *trace) {
 		l.Interrupt()
 		l.Interrupt()
@@ -707,6 +742,7 @@ func TestInterruptIsDeliveredOnlyOnce(t *testing.T) {
 }
 
 func TestCallPostedBeforeTheLoopRunsRunsInItsFirstIteration(t *testing.T) {
+	t.Parallel()
 	bubble(t, "posted | stopped", func(t *testing.T, l *Loop, tr *trace) {
 		postAndWait(t, l, func() { tr.add("posted") })
 		l.Stop()
@@ -737,6 +773,7 @@ func postAndWait(t *testing.T, l *Loop, fn func()) {
 //	loop.call_soon(a); loop.call_soon(L, "C")
 //	-> A | C | posted | B
 func TestCallSoonThreadsafeTakesItsPlaceAmongCallSoonCalls(t *testing.T) {
+	t.Parallel()
 	bubble(t, "posted | soon | A | C | posted | B", func(t *testing.T, l *Loop, tr *trace) {
 		postAndWait(t, l, func() { tr.add("posted") })
 		l.CallSoon(func() { tr.add("soon") })
@@ -753,6 +790,7 @@ func TestCallSoonThreadsafeTakesItsPlaceAmongCallSoonCalls(t *testing.T) {
 }
 
 func TestInterruptsAndPostsFromManyGoroutinesLoseNothing(t *testing.T) {
+	t.Parallel()
 	const posters, calls, interrupts = 10, 100, 5
 	synctest.Test(t, func(t *testing.T) {
 		l := NewLoop()
@@ -804,6 +842,7 @@ func TestInterruptsAndPostsFromManyGoroutinesLoseNothing(t *testing.T) {
 }
 
 func TestDefaultExceptionHandlerWritesMessageTaskAndError(t *testing.T) {
+	t.Parallel()
 	var b strings.Builder
 	h := defaultHandler(&b)
 	l := NewLoop()

@@ -14,6 +14,7 @@ func nop(*Task) (any, error) { return nil, nil }
 // ---- names, Running, repr ----
 
 func TestUnnamedTasksAreNamedTaskNInCreationOrder(t *testing.T) {
+	t.Parallel()
 	bubble(t, "Task-1 Task-2 Task-3", func(t *testing.T, l *Loop, tr *trace) {
 		a, b, c := l.CreateTask(nop, ""), l.CreateTask(nop, ""), l.CreateTask(nop, "")
 		tr.add("%s %s %s", a.Name(), b.Name(), c.Name())
@@ -25,6 +26,7 @@ func TestUnnamedTasksAreNamedTaskNInCreationOrder(t *testing.T) {
 // a = loop.create_task(w(), name="x"); b = loop.create_task(w()); c = loop.create_task(w())
 // -> x Task-1 Task-2 (in a fresh interpreter: only unnamed tasks draw a number)
 func TestNamedTasksDoNotUseUpDefaultNumbers(t *testing.T) {
+	t.Parallel()
 	bubble(t, "x Task-1 Task-2", func(t *testing.T, l *Loop, tr *trace) {
 		a, b, c := l.CreateTask(nop, "x"), l.CreateTask(nop, ""), l.CreateTask(nop, "")
 		tr.add("%s %s %s", a.Name(), b.Name(), c.Name())
@@ -34,6 +36,7 @@ func TestNamedTasksDoNotUseUpDefaultNumbers(t *testing.T) {
 }
 
 func TestSetNameRenamesTheTask(t *testing.T) {
+	t.Parallel()
 	bubble(t, "Task-1 | renamed <Task pending name='renamed'> | inside renamed", func(t *testing.T, l *Loop, tr *trace) {
 		var task *Task
 		task = l.CreateTask(func(*Task) (any, error) { tr.add("inside %s", task.Name()); return nil, nil }, "")
@@ -46,6 +49,7 @@ func TestSetNameRenamesTheTask(t *testing.T) {
 }
 
 func TestRunningIsTrueOnlyWhileItsCoroutineRuns(t *testing.T) {
+	t.Parallel()
 	bubble(t, "before False | a: a True b False | b: a False b True | callback: a False b False | a again True | after False",
 		func(t *testing.T, l *Loop, tr *trace) {
 			var a, b *Task
@@ -80,6 +84,7 @@ func TestRunningIsTrueOnlyWhileItsCoroutineRuns(t *testing.T) {
 //	<Task finished name='b' exception=ValueError('boom')>
 //	<Task cancelled name='c'>
 func TestTaskReprFollowsItsLife(t *testing.T) {
+	t.Parallel()
 	bubble(t, "<Task pending name='inner'> | "+
 		"<Task pending name='inner' cb=[aio.alpha()]> | "+
 		"running: <Task pending name='inner' cb=[aio.alpha()]> | "+
@@ -132,6 +137,7 @@ func TestTaskReprFollowsItsLife(t *testing.T) {
 // -> done <Task finished name='w' result=None>
 // (coro=<...> and source locations removed.)
 func TestCancelRequestedTaskReprSaysCancelling(t *testing.T) {
+	t.Parallel()
 	bubble(t, "req <Task cancelling | caught <Task cancelling | done <Task finished name='w' result=None>",
 		func(t *testing.T, l *Loop, tr *trace) {
 			state := func(task *Task) string { return strings.Join(strings.Fields(task.String())[:2], " ") }
@@ -152,6 +158,7 @@ func TestCancelRequestedTaskReprSaysCancelling(t *testing.T) {
 // ---- awaiting ----
 
 func TestAwaitReturnsTheAwaitedOutcome(t *testing.T) {
+	t.Parallel()
 	bubble(t, "r 3 <nil> | r <nil> boom | r <nil> CancelledError | r x <nil>", func(t *testing.T, l *Loop, tr *trace) {
 		boom := errors.New("boom")
 		ok := l.CreateTask(func(*Task) (any, error) { return 3, nil }, "")
@@ -173,6 +180,7 @@ func TestAwaitReturnsTheAwaitedOutcome(t *testing.T) {
 }
 
 func TestCoroutineErrorBecomesTheTasksException(t *testing.T) {
+	t.Parallel()
 	bubble(t, "finished False | <nil> boom boom | <Task finished name='e' exception=error('boom')>", func(t *testing.T, l *Loop, tr *trace) {
 		boom := errors.New("boom")
 		task := l.CreateTask(func(*Task) (any, error) { return "ignored", boom }, "e")
@@ -191,6 +199,7 @@ func TestCoroutineErrorBecomesTheTasksException(t *testing.T) {
 }
 
 func TestCoroutineReturningWrappedErrCancelledCancelsTheTask(t *testing.T) {
+	t.Parallel()
 	bubble(t, "cancelled True | CancelledError | CancelledError", func(t *testing.T, l *Loop, tr *trace) {
 		task := l.CreateTask(func(*Task) (any, error) { return nil, fmt.Errorf("giving up: %w", ErrCancelled) }, "")
 		_, err := l.RunUntilComplete(task)
@@ -205,6 +214,7 @@ func TestCoroutineReturningWrappedErrCancelledCancelsTheTask(t *testing.T) {
 // -> a before | b | a err Task cannot await on itself: <Task pending ...>
 // (Task.__step raises it at the next step, through call_soon.)
 func TestTaskAwaitingItselfFailsAtItsNextStep(t *testing.T) {
+	t.Parallel()
 	bubble(t, "a before | b | a err", func(t *testing.T, l *Loop, tr *trace) {
 		var a *Task
 		a = l.CreateTask(func(t *Task) (any, error) {
@@ -221,6 +231,7 @@ func TestTaskAwaitingItselfFailsAtItsNextStep(t *testing.T) {
 }
 
 func TestTaskAwaitingItselfGetsARuntimeError(t *testing.T) {
+	t.Parallel()
 	bubble(t, "RuntimeError: Task cannot await on itself | r done", func(t *testing.T, l *Loop, tr *trace) {
 		var a *Task
 		a = l.CreateTask(func(t *Task) (any, error) {
@@ -240,6 +251,7 @@ func TestTaskAwaitingItselfGetsARuntimeError(t *testing.T) {
 }
 
 func TestAwaitingAFutureOfAnotherLoopIsAnError(t *testing.T) {
+	t.Parallel()
 	bubble(t, "err True | other <Future pending>", func(t *testing.T, l *Loop, tr *trace) {
 		other := NewLoop()
 		defer other.Close()
@@ -262,6 +274,7 @@ func TestAwaitingAFutureOfAnotherLoopIsAnError(t *testing.T) {
 // with b(): L("b")
 // -> a before | done 7 | b | a err pending Task <Task pending name='Task-1' ...> got Future <Future pending> attached to a different loop
 func TestAwaitingAnotherLoopsFutureMatchesCPython(t *testing.T) {
+	t.Parallel()
 	bubble(t, "a before | done 7 | b | a err pending", func(t *testing.T, l *Loop, tr *trace) {
 		other := NewLoop()
 		defer other.Close()
@@ -288,6 +301,7 @@ func TestAwaitingAnotherLoopsFutureMatchesCPython(t *testing.T) {
 
 // asyncio.sleep(-1) is sleep(0): one bare yield.
 func TestNegativeSleepYieldsOnce(t *testing.T) {
+	t.Parallel()
 	bubble(t, "a1 | b1 | a2 at 0s | b2", func(t *testing.T, l *Loop, tr *trace) {
 		step := func(name string) Coroutine {
 			return func(t *Task) (any, error) {
@@ -319,6 +333,7 @@ func TestNegativeSleepYieldsOnce(t *testing.T) {
 // loop.call_later(0.5, lambda: L("cancel", t.cancel(), t.cancel()))
 // -> cancel True True | caught 0.5 | slept again 1.5 | result x False
 func TestCancelTwiceRaisesOnceAndTheTaskMayGoOn(t *testing.T) {
+	t.Parallel()
 	bubble(t, "cancel True True | caught 500ms | slept again 1.5s | result x False", func(t *testing.T, l *Loop, tr *trace) {
 		task := l.CreateTask(func(t *Task) (any, error) {
 			if err := t.Sleep(time.Second); errors.Is(err, ErrCancelled) {
@@ -342,6 +357,7 @@ func TestCancelTwiceRaisesOnceAndTheTaskMayGoOn(t *testing.T) {
 }
 
 func TestCancelOnADoneTaskReturnsFalseAndChangesNothing(t *testing.T) {
+	t.Parallel()
 	bubble(t, "False 1 | False boom | False True", func(t *testing.T, l *Loop, tr *trace) {
 		ok := l.CreateTask(func(*Task) (any, error) { return 1, nil }, "")
 		bad := l.CreateTask(func(*Task) (any, error) { return nil, errors.New("boom") }, "")
@@ -359,6 +375,7 @@ func TestCancelOnADoneTaskReturnsFalseAndChangesNothing(t *testing.T) {
 // t awaits asyncio.gather(child(1), child(2)); cancelled at 0.5
 // -> cancel True | child cancelled 1 | child cancelled 2 | main cancelled False True | m True
 func TestCancellingATaskAwaitingGatherCancelsTheChildren(t *testing.T) {
+	t.Parallel()
 	bubble(t, "cancel True | child cancelled 1 | child cancelled 2 | main cancelled False True | m True", func(t *testing.T, l *Loop, tr *trace) {
 		child := func(x int) Coroutine {
 			return func(t *Task) (any, error) {
@@ -390,6 +407,7 @@ func TestCancellingATaskAwaitingGatherCancelsTheChildren(t *testing.T) {
 // loop.call_soon(lambda: L("cancel", t.cancel(), f.cancelled()))
 // -> cancel True True | w cancelled True | t True True
 func TestCancellingATaskAwaitingAFutureCancelsTheFuture(t *testing.T) {
+	t.Parallel()
 	bubble(t, "cancel True True | w cancelled True | t True True", func(t *testing.T, l *Loop, tr *trace) {
 		f := l.CreateFuture()
 		task := l.CreateTask(func(t *Task) (any, error) {
@@ -411,6 +429,7 @@ func TestCancellingATaskAwaitingAFutureCancelsTheFuture(t *testing.T) {
 // outer awaits inner; inner catches the cancellation and returns.
 // -> cancel True | inner caught | outer got inner result | r inner result False
 func TestCancelledTaskGetsTheResultOfAnInnerTaskThatCaughtIt(t *testing.T) {
+	t.Parallel()
 	bubble(t, "cancel True | inner caught | outer got inner result | r inner result False", func(t *testing.T, l *Loop, tr *trace) {
 		outer := l.CreateTask(func(t *Task) (any, error) {
 			inner := l.CreateTask(func(t *Task) (any, error) {
@@ -438,6 +457,7 @@ func TestCancelledTaskGetsTheResultOfAnInnerTaskThatCaughtIt(t *testing.T) {
 // c: await sleep(0); L("cancel", t.cancel())
 // -> w1 | w2 | cancel True | cancelled at sleep0 | t cancelled
 func TestCancelOfAReadyTaskRaisesAtItsNextStep(t *testing.T) {
+	t.Parallel()
 	bubble(t, "w1 | w2 | cancel True | cancelled at sleep0 | t cancelled", func(t *testing.T, l *Loop, tr *trace) {
 		w := l.CreateTask(func(t *Task) (any, error) {
 			tr.add("w1")
@@ -467,6 +487,7 @@ func TestCancelOfAReadyTaskRaisesAtItsNextStep(t *testing.T) {
 }
 
 func TestCancelRaisesInsideTheTaskAtItsAwait(t *testing.T) {
+	t.Parallel()
 	bubble(t, "sleeping | cancel True at 300ms | raised at 300ms | <Task cancelled name='s'>", func(t *testing.T, l *Loop, tr *trace) {
 		task := l.CreateTask(func(t *Task) (any, error) {
 			tr.add("sleeping")
@@ -488,6 +509,7 @@ func TestCancelRaisesInsideTheTaskAtItsAwait(t *testing.T) {
 // (Task.__step: an exception other than CancelledError is set even if
 // _must_cancel is set; only a normal return becomes a cancellation.)
 func TestSelfCancelledTaskThatFailsEndsWithItsError(t *testing.T) {
+	t.Parallel()
 	bubble(t, "boom | finished False", func(t *testing.T, l *Loop, tr *trace) {
 		var task *Task
 		task = l.CreateTask(func(*Task) (any, error) {
@@ -501,6 +523,7 @@ func TestSelfCancelledTaskThatFailsEndsWithItsError(t *testing.T) {
 }
 
 func TestSelfCancelledTaskThatReturnsEndsCancelled(t *testing.T) {
+	t.Parallel()
 	bubble(t, "CancelledError | cancelled True", func(t *testing.T, l *Loop, tr *trace) {
 		var task *Task
 		task = l.CreateTask(func(*Task) (any, error) {
@@ -517,6 +540,7 @@ func TestSelfCancelledTaskThatReturnsEndsCancelled(t *testing.T) {
 // t.set_exception(ValueError()) -> RuntimeError: Task does not support set_exception operation
 // and the task goes on to return its own result, 1.
 func TestSetResultOnATaskIsRefused(t *testing.T) {
+	t.Parallel()
 	bubble(t, "set_result refused | set_exception refused | r 1", func(t *testing.T, l *Loop, tr *trace) {
 		task := l.CreateTask(func(t *Task) (any, error) { return 1, t.Sleep(0) }, "")
 		if err := task.SetResult(5); err != nil {
@@ -534,6 +558,7 @@ func TestSetResultOnATaskIsRefused(t *testing.T) {
 // ---- misuse ----
 
 func TestAwaitingFromACallbackPanicsWithAClearMessage(t *testing.T) {
+	t.Parallel()
 	bubble(t, "panic: aio: w awaited outside its own coroutine | handler: Task was destroyed but it is pending! w",
 		func(t *testing.T, l *Loop, tr *trace) {
 			w := l.CreateTask(func(t *Task) (any, error) { return nil, t.Sleep(time.Hour) }, "w")
@@ -546,6 +571,7 @@ func TestAwaitingFromACallbackPanicsWithAClearMessage(t *testing.T) {
 }
 
 func TestAwaitingFromAnotherTaskPanics(t *testing.T) {
+	t.Parallel()
 	// The task whose coroutine panicked never finishes: Close reports it too.
 	bubble(t, "panic: aio: w awaited outside its own coroutine | handler: Task was destroyed but it is pending! w | "+
 		"handler: Task was destroyed but it is pending! other",
@@ -559,6 +585,7 @@ func TestAwaitingFromAnotherTaskPanics(t *testing.T) {
 // ---- the loop is single-threaded ----
 
 func TestBlockingCallInACoroutineDelaysEveryoneElse(t *testing.T) {
+	t.Parallel()
 	bubble(t, "sleeper wants 1s | blocker blocks 2s | blocker done at 2s | sleeper woke at 2s", func(t *testing.T, l *Loop, tr *trace) {
 		sleeper := l.CreateTask(func(t *Task) (any, error) {
 			tr.add("sleeper wants 1s")
@@ -578,6 +605,7 @@ func TestBlockingCallInACoroutineDelaysEveryoneElse(t *testing.T) {
 }
 
 func TestBlockingCallbackDelaysTimers(t *testing.T) {
+	t.Parallel()
 	bubble(t, "block | timer at 3s", func(t *testing.T, l *Loop, tr *trace) {
 		l.CallLater(time.Second, func() { tr.add("timer at %v", l.Time()); l.Stop() })
 		l.CallSoon(func() { tr.add("block"); time.Sleep(3 * time.Second) })
@@ -588,6 +616,7 @@ func TestBlockingCallbackDelaysTimers(t *testing.T) {
 // ---- Close destroys what is pending ----
 
 func TestCloseDestroysPendingTasks(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		tr := &trace{}
 		var reported []*Task
@@ -650,6 +679,7 @@ func TestCloseDestroysPendingTasks(t *testing.T) {
 }
 
 func TestCoroutineAwaitingAfterDestructionMakesClosePanic(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		l := NewLoop(WithExceptionHandler(func(ExceptionContext) {}))
 		l.CreateTask(func(t *Task) (any, error) {
@@ -672,6 +702,7 @@ func TestCoroutineAwaitingAfterDestructionMakesClosePanic(t *testing.T) {
 }
 
 func TestTaskObserverSeesEachStartAndEnd(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		tr := &trace{}
 		l := NewLoop(WithExceptionHandler(func(c ExceptionContext) { tr.add("handler %s", c.Task.Name()) }),
@@ -701,6 +732,7 @@ func TestTaskObserverSeesEachStartAndEnd(t *testing.T) {
 }
 
 func TestTaskDoneCallbackReceivesTheTask(t *testing.T) {
+	t.Parallel()
 	bubble(t, "same True result 9", func(t *testing.T, l *Loop, tr *trace) {
 		task := l.CreateTask(func(*Task) (any, error) { return 9, nil }, "")
 		task.AddDoneCallback(func(a Awaitable) {

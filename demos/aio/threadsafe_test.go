@@ -29,6 +29,7 @@ func startLoop(t *testing.T, l *Loop) (stop func()) {
 }
 
 func TestRunCoroutineThreadsafeOverlapsCoroutines(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		l := NewLoop()
 		stop := startLoop(t, l)
@@ -58,6 +59,7 @@ func TestRunCoroutineThreadsafeOverlapsCoroutines(t *testing.T) {
 }
 
 func TestCallSoonThreadsafeRunsBlockingCallbacksOneAfterAnother(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		l := NewLoop()
 		stop := startLoop(t, l)
@@ -77,6 +79,7 @@ func TestCallSoonThreadsafeRunsBlockingCallbacksOneAfterAnother(t *testing.T) {
 }
 
 func TestErrorInTheLoopReachesTheCaller(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		l := NewLoop()
 		stop := startLoop(t, l)
@@ -95,6 +98,7 @@ func TestErrorInTheLoopReachesTheCaller(t *testing.T) {
 }
 
 func TestConcurrentFutureTimeoutAndCancel(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		l := NewLoop()
 		stop := startLoop(t, l)
@@ -128,6 +132,7 @@ func TestConcurrentFutureTimeoutAndCancel(t *testing.T) {
 }
 
 func TestCancelBeforeTheLoopTakesTheCoroutine(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		l := NewLoop()
 		ran := false
@@ -143,6 +148,7 @@ func TestCancelBeforeTheLoopTakesTheCoroutine(t *testing.T) {
 }
 
 func TestRunCoroutineThreadsafeOnAClosedLoop(t *testing.T) {
+	t.Parallel()
 	l := NewLoop()
 	l.Close()
 	if _, err := l.RunCoroutineThreadsafe(func(*Task) (any, error) { return nil, nil }, ""); !errors.Is(err, ErrClosed) {
@@ -151,6 +157,7 @@ func TestRunCoroutineThreadsafeOnAClosedLoop(t *testing.T) {
 }
 
 func TestToThreadDoesNotBlockTheLoop(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		l := NewLoop()
 		defer l.Close()
@@ -181,6 +188,7 @@ func TestToThreadDoesNotBlockTheLoop(t *testing.T) {
 }
 
 func TestCancellingToThreadCancelsItsContext(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		l := NewLoop()
 		defer l.Close()

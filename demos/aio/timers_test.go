@@ -11,6 +11,7 @@ import (
 // cancellations and pops, and checks every pop against a reference: the
 // live entries sorted by deadline, then scheduling order.
 func TestTimerQueueOrdersLikeASortedList(t *testing.T) {
+	t.Parallel()
 	for seed := range uint64(200) {
 		rng := rand.New(rand.NewPCG(seed, 1))
 		var q timerQueue
@@ -69,6 +70,7 @@ func TestTimerQueueOrdersLikeASortedList(t *testing.T) {
 // TestCancelledTimersAreCompacted checks that cancelling most timers frees
 // their entries instead of keeping them until their deadlines.
 func TestCancelledTimersAreCompacted(t *testing.T) {
+	t.Parallel()
 	l := NewLoop()
 	defer l.Close()
 	var hs []*Handle

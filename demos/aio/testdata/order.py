@@ -1,16 +1,51 @@
-import asyncio, functools
+"""The spec of demos/aio's ordering tests (order_test.go), run by them.
+
+Each scenario runs on a fresh event loop and logs events; the scenario of
+the same name in order_test.go does the same on aio's loop, and the test
+checks that both logs are equal, line for line. Values are written as Go's
+%v writes them (true, [3 1 2], an exception as its message), so that the
+lines compare as they are.
+
+    python3 order.py [NAME ...]
+
+runs the scenarios named (all by default) and prints, for each, a line
+"=== NAME" and then one line per event.
+"""
+import asyncio, functools, math, sys
 log = []
-def L(*a): log.append(" ".join(str(x) for x in a))
+
+def fmt(x):
+    if isinstance(x, bool):
+        return "true" if x else "false"
+    if isinstance(x, (list, tuple)):
+        return "[" + " ".join(fmt(e) for e in x) + "]"
+    return str(x)  # an exception's str is its message, as Go's Error()
+
+def L(*a): log.append(" ".join(fmt(x) for x in a))
+
+def tenths(seconds):
+    """seconds as Go's %.1f writes them, rounded down: on the real clock an
+    event comes late (here by less than 0.1 s), where aio's fake clock is
+    exact."""
+    return "%.1f" % (math.floor(seconds * 10 + 1e-3) / 10)
+
+wanted = set(sys.argv[1:])
+unknown = set(wanted)
 
 def run(name, fn):
     global log
+    if wanted and name not in wanted:
+        return
+    unknown.discard(name)
     log = []
     loop = asyncio.new_event_loop()
     try:
         fn(loop)
     finally:
         loop.close()
-    print(name + ": " + " | ".join(log))
+    print("=== " + name)
+    for line in log:
+        print(line)
 
 # 1 call_soon ordering and nesting
 def s1(loop):
@@ -99,7 +134,7 @@ def s7(loop):
         except ValueError as e:
             L("gather raised", e)
         r = await asyncio.gather(w(3), w(2), w(1), return_exceptions=True)
-        L("results", [repr(x) for x in r])
+        L("results", r)
         await asyncio.sleep(0.5)
     loop.run_until_complete(main())
 run("gatherexc", s7)
@@ -131,15 +166,15 @@ def s9(loop):
     async def main():
         for rw in (asyncio.FIRST_COMPLETED, asyncio.FIRST_EXCEPTION, asyncio.ALL_COMPLETED):
             ts = [asyncio.ensure_future(w(x)) for x in (3,2,1)]
+            start = loop.time()
             done, pending = await asyncio.wait(ts, return_when=rw)
-            L(rw, sorted(ts.index(t) for t in done), sorted(ts.index(t) for t in pending), round(loop.time()-t0, 1))
+            L(rw, sorted(ts.index(t) for t in done), sorted(ts.index(t) for t in pending), tenths(loop.time()-start))
             for t in pending: t.cancel()
             await asyncio.sleep(0.1)
         ts = [asyncio.ensure_future(w(x)) for x in (3,1)]
         done, pending = await asyncio.wait(ts, timeout=0.2)
         L("timeout", len(done), len(pending))
         await asyncio.wait(pending)
-    t0 = loop.time()
     loop.run_until_complete(main())
 run("wait", s9)
 
@@ -231,7 +266,7 @@ def s16(loop):
         try:
             await asyncio.sleep(1)
         except asyncio.CancelledError:
-            L("raised at next await", round(loop.time()-t0, 1)); raise
+            L("raised at next await", tenths(loop.time()-t0)); raise
     t0 = loop.time()
     t = loop.create_task(w())
     try: loop.run_until_complete(t)
@@ -250,7 +285,7 @@ def s17(loop):
     for t in [*tasks, wt]:
         L(t.cancel())
     loop.stop(); loop.run_forever()
-    L("states", [t._state for t in tasks], wt._state)
+    L("states", [t._state.lower() for t in tasks], wt._state.lower())
 run("seedcancel", s17)
 
 # 18 run_until_complete stop timing
@@ -263,3 +298,6 @@ def s18(loop):
     L("r", loop.run_until_complete(t))
     loop.run_until_complete(asyncio.sleep(0))
 run("ruc", s18)
+
+if unknown:
+    sys.exit("order.py: no scenario " + ", ".join(sorted(unknown)))
