@@ -73,7 +73,7 @@ func benchTimeSleep0(n int) (time.Duration, error) {
 // Sleep(0), against CPython awaiting asyncio.sleep(0) a million times.
 // Goal: Go at least 10 times faster (x-faster ≥ 10).
 func BenchmarkSleep0(b *testing.B) {
-	py := pybench.Python(b, "gather") // TODO(merge): pybench.Python(b)
+	py := pybench.Python(b)
 	var goNs, pyNs float64
 	iters := 0
 	for b.Loop() {
@@ -188,7 +188,7 @@ func BenchmarkGather(b *testing.B) {
 }
 
 func benchGather(b *testing.B, n int) {
-	py := pybench.Python(b, "gather") // TODO(merge): pybench.Python(b)
+	py := pybench.Python(b)
 	cold := benchColdGather(b, n, false)
 	mem := benchColdGather(b, n, true)
 	warm, err := benchTimeGather(n, true) // warm-up, and the memory reading
@@ -342,7 +342,7 @@ func benchTimeGather124(durations []float64) (time.Duration, error) {
 // the same program (testdata/bench_gather124.py gather). Each iteration takes
 // 8 s; -benchtime 3x gives three.
 func BenchmarkGather124(b *testing.B) {
-	py := pybench.Python(b, "gather") // TODO(merge): pybench.Python(b)
+	py := pybench.Python(b)
 	durations := []float64{1, 2, 4}
 	var goMs, pyMs float64
 	iters := 0
