@@ -19,24 +19,6 @@ import (
 	"asyncdemo/demos/twin/pybench"
 )
 
-// benchPython returns the python3 to compare with, or "" after logging that
-// the CPython side is skipped. It is the interpreter itself (sys.executable),
-// not what PATH finds: that may be a launcher script, such as pyenv's shim,
-// which adds a start-up of its own (about 150 ms with pyenv).
-func benchPython(b *testing.B) string {
-	b.Helper()
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		b.Logf("python3 not on PATH: CPython side of %s skipped", b.Name())
-		return ""
-	}
-	out, err := exec.Command(py, "-c", "import sys; print(sys.executable)").Output()
-	if exe := strings.TrimSpace(string(out)); err == nil && exe != "" {
-		return exe
-	}
-	return py
-}
-
 // benchStartRuns is how many times one BenchmarkStartup iteration starts each
 // program; the figures are means.
 const benchStartRuns = 20
@@ -86,7 +68,7 @@ func BenchmarkStartup(b *testing.B) {
 	dir := b.TempDir()
 	bin := benchBuild(b, goTool, dir, "asyncdemo", "0", "-trimpath", "-ldflags=-s -w") // as make build builds it
 	withCgo := benchBuild(b, goTool, dir, "asyncdemo-cgo", "1")
-	py := benchPython(b)
+	py := pybench.Python(b)
 	truePath, _ := exec.LookPath("true")
 	type program struct {
 		unit string
@@ -143,7 +125,7 @@ func BenchmarkStartup(b *testing.B) {
 // seed's program (testdata/bench_gather124.py wait, in demos/aio). Each
 // iteration takes about 8 s.
 func BenchmarkLessonGather(b *testing.B) {
-	py := benchPython(b)
+	py := pybench.Python(b)
 	script := filepath.Join("..", "..", "demos", "aio", "testdata", "bench_gather124.py")
 	var lessonMs, wallMs, pyMs float64
 	iters := 0
