@@ -34,13 +34,41 @@ func benchTimeRun(b *testing.B, cmd *exec.Cmd) time.Duration {
 	return time.Since(start)
 }
 
-// benchBuild builds this command into dir with go build and extra
-// environment, and returns the binary's path.
-func benchBuild(b *testing.B, goTool, dir, name, cgo string, flags ...string) string {
+// benchGoTool returns the go command, skipping the benchmark without it.
+func benchGoTool(b *testing.B) string {
 	b.Helper()
-	bin := filepath.Join(dir, name)
-	build := exec.Command(goTool, append(append([]string{"build"}, flags...), "-o", bin, ".")...)
-	build.Env = append(os.Environ(), "CGO_ENABLED="+cgo)
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		b.Skip("go not on PATH: cannot build asyncdemo")
+	}
+	return goTool
+}
+
+// benchMakeBuild builds asyncdemo into dir as make build does, by running
+// the Makefile's own build recipe with BIN set to dir/asyncdemo, and returns
+// the binary's path. The benchmark is skipped without make.
+func benchMakeBuild(b *testing.B, goTool, dir string) string {
+	b.Helper()
+	makeTool, err := exec.LookPath("make")
+	if err != nil {
+		b.Skip("make not on PATH: cannot build asyncdemo as make build does")
+	}
+	bin := filepath.Join(dir, "asyncdemo")
+	build := exec.Command(makeTool, "-C", filepath.Join("..", ".."), "build", "BIN="+bin, "GO="+goTool)
+	if out, err := build.CombinedOutput(); err != nil {
+		b.Fatalf("make build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// benchBuildCgo builds this command into dir/asyncdemo-cgo with a plain go
+// build and cgo on, as go build does by default, and returns the binary's
+// path.
+func benchBuildCgo(b *testing.B, goTool, dir string) string {
+	b.Helper()
+	bin := filepath.Join(dir, "asyncdemo-cgo")
+	build := exec.Command(goTool, "build", "-o", bin, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=1")
 	if out, err := build.CombinedOutput(); err != nil {
 		b.Fatalf("go build: %v\n%s", err, out)
 	}
@@ -48,11 +76,12 @@ func benchBuild(b *testing.B, goTool, dir, name, cgo string, flags ...string) st
 }
 
 // BenchmarkStartup measures start-up: the mean time from exec to exit of
-// `asyncdemo --help`, built once with go build (as make build does) into a
-// temporary directory, against `python3 -c "import asyncio"`, the least a
-// Python asyncio program pays before its first line. The programs are
-// started in turn, benchStartRuns times each per iteration. Goal: asyncdemo under
-// 5 ms (ms/start < 5).
+// `asyncdemo --help`, built once as make build builds it (see
+// benchMakeBuild: the Makefile's recipe, into a temporary directory),
+// against `python3 -c "import asyncio"`, the least a Python asyncio program
+// pays before its first line. The programs are started in turn,
+// benchStartRuns times each per iteration. Goal: asyncdemo under 5 ms
+// (ms/start < 5).
 //
 // Figures: ms/start (asyncdemo, mean) and med-ms/start (its median),
 // py-ms/start, x-faster (python ÷ asyncdemo, means), py-S-ms/start (python3
@@ -61,13 +90,10 @@ func benchBuild(b *testing.B, goTool, dir, name, cgo string, flags ...string) st
 // loader and libc start first; make build uses CGO_ENABLED=0), and
 // floor-ms/start (/bin/true: what fork and exec alone cost here).
 func BenchmarkStartup(b *testing.B) {
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		b.Skip("go not on PATH: cannot build asyncdemo")
-	}
+	goTool := benchGoTool(b)
 	dir := b.TempDir()
-	bin := benchBuild(b, goTool, dir, "asyncdemo", "0", "-trimpath", "-ldflags=-s -w") // as make build builds it
-	withCgo := benchBuild(b, goTool, dir, "asyncdemo-cgo", "1")
+	bin := benchMakeBuild(b, goTool, dir)
+	withCgo := benchBuildCgo(b, goTool, dir)
 	py := pybench.Python(b)
 	truePath, _ := exec.LookPath("true")
 	type program struct {
