@@ -11,8 +11,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -193,4 +196,113 @@ func BenchmarkLessonGather(b *testing.B) {
 	if py != "" {
 		b.ReportMetric(pyMs/k, "py-overshoot-ms")
 	}
+}
+
+// benchEnv1e6 set to 1 adds the million-task case to BenchmarkGatherRSS, as
+// it does to demos/aio's BenchmarkGather.
+const benchEnv1e6 = "ASYNCDEMO_BENCH_1E6"
+
+// BenchmarkGatherRSS measures the memory a parked task costs as the
+// operating system counts it, resident pages, for asyncdemo and for CPython
+// running the same program: `asyncdemo gather --tasks N --durations 0.01
+// --no-compare --json` (built as make build does, see benchMakeBuild) and
+// the lesson's Python twin (demos/twin/py/gather.py) with the same
+// arguments, each in a process of its own, output to /dev/null. Goal for
+// asyncdemo at N = 1e6: at most 2.5 KB per task.
+//
+// Each program runs with N/2 and N tasks; a process's peak resident set is
+// the ru_maxrss the kernel reports when it exits (ProcessState.SysUsage).
+// The figure per task is the growth of that peak from N/2 to N tasks over
+// N/2: the program's and the interpreter's fixed memory cancel out. On Linux
+// a child's ru_maxrss starts at its parent's peak (exec keeps the larger of
+// the two), so a peak no larger than this benchmark process's own (VmHWM)
+// would be the parent's: the benchmark fails then rather than report it.
+//
+// Figures: rss-B/task (asyncdemo) and py-rss-B/task (CPython, the twin),
+// peak-MB and py-peak-MB (the peaks at N tasks, in MiB), and go/py-rss
+// (rss-B/task ÷ py-rss-B/task). N = 1e6 runs only with
+// ASYNCDEMO_BENCH_1E6=1 (about 3.4 GB for asyncdemo, 1.5 GB for CPython).
+func BenchmarkGatherRSS(b *testing.B) {
+	goTool := benchGoTool(b)
+	bin := benchMakeBuild(b, goTool, b.TempDir())
+	py := pybench.Python(b)
+	twin := filepath.Join("..", "..", "demos", "twin", "py", "gather.py")
+	for _, n := range []int{100_000, 1_000_000} {
+		name := "1e5"
+		if n == 1_000_000 {
+			name = "1e6"
+		}
+		b.Run(name, func(b *testing.B) {
+			if n >= 1_000_000 && os.Getenv(benchEnv1e6) != "1" {
+				b.Skipf("set %s=1 to run the million-task case (about 5 GB and 2 minutes per iteration)", benchEnv1e6)
+			}
+			args := func(n int) []string {
+				return []string{"gather", "--tasks", strconv.Itoa(n), "--durations", "0.01", "--no-compare", "--json"}
+			}
+			var goB, pyB, goPeak, pyPeak float64
+			iters := 0
+			for b.Loop() {
+				half, full := benchPeakRSS(b, bin, args(n/2)...), benchPeakRSS(b, bin, args(n)...)
+				goB += float64(full-half) / float64(n-n/2)
+				goPeak += float64(full)
+				if py != "" {
+					pyArgs := func(n int) []string { return append([]string{twin}, args(n)[1:]...) }
+					half, full := benchPeakRSS(b, py, pyArgs(n/2)...), benchPeakRSS(b, py, pyArgs(n)...)
+					pyB += float64(full-half) / float64(n-n/2)
+					pyPeak += float64(full)
+				}
+				iters++
+			}
+			k := float64(iters)
+			b.ReportMetric(goB/k, "rss-B/task")
+			b.ReportMetric(goPeak/k/(1<<20), "peak-MB")
+			if py != "" {
+				b.ReportMetric(pyB/k, "py-rss-B/task")
+				b.ReportMetric(pyPeak/k/(1<<20), "py-peak-MB")
+				b.ReportMetric(goB/pyB, "go/py-rss")
+			}
+		})
+	}
+}
+
+// benchPeakRSS runs name with args, output to /dev/null, and returns its peak
+// resident set size in bytes: ru_maxrss, as wait4 reports it. It fails the
+// benchmark if the program fails, or if that peak is no larger than this
+// process's own (then it may be this process's, see BenchmarkGatherRSS).
+func benchPeakRSS(b *testing.B, name string, args ...string) int64 {
+	b.Helper()
+	cmd := exec.Command(name, args...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		b.Fatalf("%s: %v\n%s", cmd, err, stderr.Bytes())
+	}
+	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	if !ok {
+		b.Skip("no ru_maxrss on this system")
+	}
+	peak := int64(ru.Maxrss) * 1024 // kilobytes on Linux
+	if runtime.GOOS == "darwin" {
+		peak = int64(ru.Maxrss) // bytes on macOS
+	}
+	if own := benchOwnPeakRSS(); peak <= own {
+		b.Fatalf("%s: peak RSS %d KiB, no more than this benchmark's own %d KiB, which a child's ru_maxrss starts from: use more tasks", cmd, peak>>10, own>>10)
+	}
+	return peak
+}
+
+// benchOwnPeakRSS returns this process's peak resident set size in bytes
+// (VmHWM in /proc/self/status), or 0 where there is no such file.
+func benchOwnPeakRSS() int64 {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for line := range strings.Lines(string(status)) {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return kb * 1024
+		}
+	}
+	return 0
 }
