@@ -26,15 +26,17 @@ import (
 // program; the figures are means.
 const benchStartRuns = 20
 
-// benchTimeRun returns how long cmd took from start to exit. Its output goes to
+// benchTimeRun returns how long cmd took from start to exit, and the CPU
+// time it used (user and system, all its threads). Its output goes to
 // /dev/null: no pipes, so nothing but the program is timed.
-func benchTimeRun(b *testing.B, cmd *exec.Cmd) time.Duration {
+func benchTimeRun(b *testing.B, cmd *exec.Cmd) (wall, cpu time.Duration) {
 	b.Helper()
 	start := time.Now()
 	if err := cmd.Run(); err != nil {
 		b.Fatalf("%s: %v", cmd, err)
 	}
-	return time.Since(start)
+	wall = time.Since(start)
+	return wall, cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 }
 
 // benchGoTool returns the go command, skipping the benchmark without it.
@@ -91,7 +93,10 @@ func benchBuildCgo(b *testing.B, goTool, dir string) string {
 // -S: without the site module, so without this machine's site-packages .pth
 // files), cgo-ms/start (asyncdemo built with cgo: dynamically linked, so the
 // loader and libc start first; make build uses CGO_ENABLED=0), and
-// floor-ms/start (/bin/true: what fork and exec alone cost here).
+// floor-ms/start (/bin/true: what fork and exec alone cost here). Each has a
+// cpu-ms/start beside it (cpu-ms/start, cgo-cpu-ms/start, py-cpu-ms/start,
+// ...): the mean CPU time the program used, which other work on a busy
+// machine changes far less than the wall-clock figures.
 func BenchmarkStartup(b *testing.B) {
 	goTool := benchGoTool(b)
 	dir := b.TempDir()
@@ -103,6 +108,7 @@ func BenchmarkStartup(b *testing.B) {
 		unit string
 		argv []string
 		runs []time.Duration
+		cpu  time.Duration // summed over runs
 	}
 	progs := []*program{
 		{unit: "ms/start", argv: []string{bin, "--help"}},
@@ -123,7 +129,9 @@ func BenchmarkStartup(b *testing.B) {
 	for b.Loop() {
 		for range benchStartRuns {
 			for _, p := range progs {
-				p.runs = append(p.runs, benchTimeRun(b, exec.Command(p.argv[0], p.argv[1:]...)))
+				wall, cpu := benchTimeRun(b, exec.Command(p.argv[0], p.argv[1:]...))
+				p.runs = append(p.runs, wall)
+				p.cpu += cpu
 			}
 		}
 	}
@@ -135,6 +143,7 @@ func BenchmarkStartup(b *testing.B) {
 		}
 		mean[p.unit] = sum.Seconds() * 1e3 / float64(len(p.runs))
 		b.ReportMetric(mean[p.unit], p.unit)
+		b.ReportMetric(p.cpu.Seconds()*1e3/float64(len(p.runs)), strings.TrimSuffix(p.unit, "ms/start")+"cpu-ms/start")
 	}
 	goRuns := slices.Clone(progs[0].runs)
 	slices.Sort(goRuns)
