@@ -11,54 +11,69 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"asyncdemo/demos/twin/pybench"
 )
 
-// benchPython returns the python3 to compare with, or "" after logging that
-// the CPython side is skipped. It is the interpreter itself (sys.executable),
-// not what PATH finds: that may be a launcher script, such as pyenv's shim,
-// which adds a start-up of its own (about 150 ms with pyenv).
-func benchPython(b *testing.B) string {
-	b.Helper()
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		b.Logf("python3 not on PATH: CPython side of %s skipped", b.Name())
-		return ""
-	}
-	out, err := exec.Command(py, "-c", "import sys; print(sys.executable)").Output()
-	if exe := strings.TrimSpace(string(out)); err == nil && exe != "" {
-		return exe
-	}
-	return py
-}
-
 // benchStartRuns is how many times one BenchmarkStartup iteration starts each
 // program; the figures are means.
 const benchStartRuns = 20
 
-// benchTimeRun returns how long cmd took from start to exit. Its output goes to
+// benchTimeRun returns how long cmd took from start to exit, and the CPU
+// time it used (user and system, all its threads). Its output goes to
 // /dev/null: no pipes, so nothing but the program is timed.
-func benchTimeRun(b *testing.B, cmd *exec.Cmd) time.Duration {
+func benchTimeRun(b *testing.B, cmd *exec.Cmd) (wall, cpu time.Duration) {
 	b.Helper()
 	start := time.Now()
 	if err := cmd.Run(); err != nil {
 		b.Fatalf("%s: %v", cmd, err)
 	}
-	return time.Since(start)
+	wall = time.Since(start)
+	return wall, cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 }
 
-// benchBuild builds this command into dir with go build and extra
-// environment, and returns the binary's path.
-func benchBuild(b *testing.B, goTool, dir, name, cgo string, flags ...string) string {
+// benchGoTool returns the go command, skipping the benchmark without it.
+func benchGoTool(b *testing.B) string {
 	b.Helper()
-	bin := filepath.Join(dir, name)
-	build := exec.Command(goTool, append(append([]string{"build"}, flags...), "-o", bin, ".")...)
-	build.Env = append(os.Environ(), "CGO_ENABLED="+cgo)
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		b.Skip("go not on PATH: cannot build asyncdemo")
+	}
+	return goTool
+}
+
+// benchMakeBuild builds asyncdemo into dir as make build does, by running
+// the Makefile's own build recipe with BIN set to dir/asyncdemo, and returns
+// the binary's path. The benchmark is skipped without make.
+func benchMakeBuild(b *testing.B, goTool, dir string) string {
+	b.Helper()
+	makeTool, err := exec.LookPath("make")
+	if err != nil {
+		b.Skip("make not on PATH: cannot build asyncdemo as make build does")
+	}
+	bin := filepath.Join(dir, "asyncdemo")
+	build := exec.Command(makeTool, "-C", filepath.Join("..", ".."), "build", "BIN="+bin, "GO="+goTool)
+	if out, err := build.CombinedOutput(); err != nil {
+		b.Fatalf("make build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// benchBuildCgo builds this command into dir/asyncdemo-cgo with a plain go
+// build and cgo on, as go build does by default, and returns the binary's
+// path.
+func benchBuildCgo(b *testing.B, goTool, dir string) string {
+	b.Helper()
+	bin := filepath.Join(dir, "asyncdemo-cgo")
+	build := exec.Command(goTool, "build", "-o", bin, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=1")
 	if out, err := build.CombinedOutput(); err != nil {
 		b.Fatalf("go build: %v\n%s", err, out)
 	}
@@ -66,32 +81,34 @@ func benchBuild(b *testing.B, goTool, dir, name, cgo string, flags ...string) st
 }
 
 // BenchmarkStartup measures start-up: the mean time from exec to exit of
-// `asyncdemo --help`, built once with go build (as make build does) into a
-// temporary directory, against `python3 -c "import asyncio"`, the least a
-// Python asyncio program pays before its first line. The programs are
-// started in turn, benchStartRuns times each per iteration. Goal: asyncdemo under
-// 5 ms (ms/start < 5).
+// `asyncdemo --help`, built once as make build builds it (see
+// benchMakeBuild: the Makefile's recipe, into a temporary directory),
+// against `python3 -c "import asyncio"`, the least a Python asyncio program
+// pays before its first line. The programs are started in turn,
+// benchStartRuns times each per iteration. Goal: asyncdemo under 5 ms
+// (ms/start < 5).
 //
 // Figures: ms/start (asyncdemo, mean) and med-ms/start (its median),
 // py-ms/start, x-faster (python ÷ asyncdemo, means), py-S-ms/start (python3
 // -S: without the site module, so without this machine's site-packages .pth
 // files), cgo-ms/start (asyncdemo built with cgo: dynamically linked, so the
 // loader and libc start first; make build uses CGO_ENABLED=0), and
-// floor-ms/start (/bin/true: what fork and exec alone cost here).
+// floor-ms/start (/bin/true: what fork and exec alone cost here). Each has a
+// cpu-ms/start beside it (cpu-ms/start, cgo-cpu-ms/start, py-cpu-ms/start,
+// ...): the mean CPU time the program used, which other work on a busy
+// machine changes far less than the wall-clock figures.
 func BenchmarkStartup(b *testing.B) {
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		b.Skip("go not on PATH: cannot build asyncdemo")
-	}
+	goTool := benchGoTool(b)
 	dir := b.TempDir()
-	bin := benchBuild(b, goTool, dir, "asyncdemo", "0", "-trimpath", "-ldflags=-s -w") // as make build builds it
-	withCgo := benchBuild(b, goTool, dir, "asyncdemo-cgo", "1")
-	py := benchPython(b)
+	bin := benchMakeBuild(b, goTool, dir)
+	withCgo := benchBuildCgo(b, goTool, dir)
+	py := pybench.Python(b)
 	truePath, _ := exec.LookPath("true")
 	type program struct {
 		unit string
 		argv []string
 		runs []time.Duration
+		cpu  time.Duration // summed over runs
 	}
 	progs := []*program{
 		{unit: "ms/start", argv: []string{bin, "--help"}},
@@ -112,7 +129,9 @@ func BenchmarkStartup(b *testing.B) {
 	for b.Loop() {
 		for range benchStartRuns {
 			for _, p := range progs {
-				p.runs = append(p.runs, benchTimeRun(b, exec.Command(p.argv[0], p.argv[1:]...)))
+				wall, cpu := benchTimeRun(b, exec.Command(p.argv[0], p.argv[1:]...))
+				p.runs = append(p.runs, wall)
+				p.cpu += cpu
 			}
 		}
 	}
@@ -124,6 +143,7 @@ func BenchmarkStartup(b *testing.B) {
 		}
 		mean[p.unit] = sum.Seconds() * 1e3 / float64(len(p.runs))
 		b.ReportMetric(mean[p.unit], p.unit)
+		b.ReportMetric(p.cpu.Seconds()*1e3/float64(len(p.runs)), strings.TrimSuffix(p.unit, "ms/start")+"cpu-ms/start")
 	}
 	goRuns := slices.Clone(progs[0].runs)
 	slices.Sort(goRuns)
@@ -143,7 +163,7 @@ func BenchmarkStartup(b *testing.B) {
 // seed's program (testdata/bench_gather124.py wait, in demos/aio). Each
 // iteration takes about 8 s.
 func BenchmarkLessonGather(b *testing.B) {
-	py := benchPython(b)
+	py := pybench.Python(b)
 	script := filepath.Join("..", "..", "demos", "aio", "testdata", "bench_gather124.py")
 	var lessonMs, wallMs, pyMs float64
 	iters := 0
@@ -185,4 +205,113 @@ func BenchmarkLessonGather(b *testing.B) {
 	if py != "" {
 		b.ReportMetric(pyMs/k, "py-overshoot-ms")
 	}
+}
+
+// benchEnv1e6 set to 1 adds the million-task case to BenchmarkGatherRSS, as
+// it does to demos/aio's BenchmarkGather.
+const benchEnv1e6 = "ASYNCDEMO_BENCH_1E6"
+
+// BenchmarkGatherRSS measures the memory a parked task costs as the
+// operating system counts it, resident pages, for asyncdemo and for CPython
+// running the same program: `asyncdemo gather --tasks N --durations 0.01
+// --no-compare --json` (built as make build does, see benchMakeBuild) and
+// the lesson's Python twin (demos/twin/py/gather.py) with the same
+// arguments, each in a process of its own, output to /dev/null. Goal for
+// asyncdemo at N = 1e6: at most 2.5 KB per task.
+//
+// Each program runs with N/2 and N tasks; a process's peak resident set is
+// the ru_maxrss the kernel reports when it exits (ProcessState.SysUsage).
+// The figure per task is the growth of that peak from N/2 to N tasks over
+// N/2: the program's and the interpreter's fixed memory cancel out. On Linux
+// a child's ru_maxrss starts at its parent's peak (exec keeps the larger of
+// the two), so a peak no larger than this benchmark process's own (VmHWM)
+// would be the parent's: the benchmark fails then rather than report it.
+//
+// Figures: rss-B/task (asyncdemo) and py-rss-B/task (CPython, the twin),
+// peak-MB and py-peak-MB (the peaks at N tasks, in MiB), and go/py-rss
+// (rss-B/task ÷ py-rss-B/task). N = 1e6 runs only with
+// ASYNCDEMO_BENCH_1E6=1 (about 3.4 GB for asyncdemo, 1.5 GB for CPython).
+func BenchmarkGatherRSS(b *testing.B) {
+	goTool := benchGoTool(b)
+	bin := benchMakeBuild(b, goTool, b.TempDir())
+	py := pybench.Python(b)
+	twin := filepath.Join("..", "..", "demos", "twin", "py", "gather.py")
+	for _, n := range []int{100_000, 1_000_000} {
+		name := "1e5"
+		if n == 1_000_000 {
+			name = "1e6"
+		}
+		b.Run(name, func(b *testing.B) {
+			if n >= 1_000_000 && os.Getenv(benchEnv1e6) != "1" {
+				b.Skipf("set %s=1 to run the million-task case (about 5 GB and 2 minutes per iteration)", benchEnv1e6)
+			}
+			args := func(n int) []string {
+				return []string{"gather", "--tasks", strconv.Itoa(n), "--durations", "0.01", "--no-compare", "--json"}
+			}
+			var goB, pyB, goPeak, pyPeak float64
+			iters := 0
+			for b.Loop() {
+				half, full := benchPeakRSS(b, bin, args(n/2)...), benchPeakRSS(b, bin, args(n)...)
+				goB += float64(full-half) / float64(n-n/2)
+				goPeak += float64(full)
+				if py != "" {
+					pyArgs := func(n int) []string { return append([]string{twin}, args(n)[1:]...) }
+					half, full := benchPeakRSS(b, py, pyArgs(n/2)...), benchPeakRSS(b, py, pyArgs(n)...)
+					pyB += float64(full-half) / float64(n-n/2)
+					pyPeak += float64(full)
+				}
+				iters++
+			}
+			k := float64(iters)
+			b.ReportMetric(goB/k, "rss-B/task")
+			b.ReportMetric(goPeak/k/(1<<20), "peak-MB")
+			if py != "" {
+				b.ReportMetric(pyB/k, "py-rss-B/task")
+				b.ReportMetric(pyPeak/k/(1<<20), "py-peak-MB")
+				b.ReportMetric(goB/pyB, "go/py-rss")
+			}
+		})
+	}
+}
+
+// benchPeakRSS runs name with args, output to /dev/null, and returns its peak
+// resident set size in bytes: ru_maxrss, as wait4 reports it. It fails the
+// benchmark if the program fails, or if that peak is no larger than this
+// process's own (then it may be this process's, see BenchmarkGatherRSS).
+func benchPeakRSS(b *testing.B, name string, args ...string) int64 {
+	b.Helper()
+	cmd := exec.Command(name, args...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		b.Fatalf("%s: %v\n%s", cmd, err, stderr.Bytes())
+	}
+	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	if !ok {
+		b.Skip("no ru_maxrss on this system")
+	}
+	peak := int64(ru.Maxrss) * 1024 // kilobytes on Linux
+	if runtime.GOOS == "darwin" {
+		peak = int64(ru.Maxrss) // bytes on macOS
+	}
+	if own := benchOwnPeakRSS(); peak <= own {
+		b.Fatalf("%s: peak RSS %d KiB, no more than this benchmark's own %d KiB, which a child's ru_maxrss starts from: use more tasks", cmd, peak>>10, own>>10)
+	}
+	return peak
+}
+
+// benchOwnPeakRSS returns this process's peak resident set size in bytes
+// (VmHWM in /proc/self/status), or 0 where there is no such file.
+func benchOwnPeakRSS() int64 {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for line := range strings.Lines(string(status)) {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return kb * 1024
+		}
+	}
+	return 0
 }

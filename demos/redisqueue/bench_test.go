@@ -70,7 +70,7 @@ func BenchmarkQueueDrain(b *testing.B) {
 	if err := rdb.ConfigSet(context.Background(), "appendonly", "no").Err(); err != nil {
 		b.Fatalf("turning off the append-only file: %v", err)
 	}
-	py := pybench.Python(b, "workers")
+	py := pybench.Python(b, "redis.asyncio") // what testdata/bench_queue.py imports
 	for _, mode := range []struct {
 		name string
 		safe bool

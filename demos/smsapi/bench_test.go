@@ -83,7 +83,7 @@ func BenchmarkHTTPFanout(b *testing.B) {
 		}
 	})
 	base := "http://" + l.Addr().String()
-	py := pybench.Python(b, "sms")
+	py := pybench.Python(b, "aiohttp") // what testdata/bench_http.py imports
 	for _, c := range []struct {
 		name  string
 		conns int // 0: no limit
