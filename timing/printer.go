@@ -97,6 +97,7 @@ func gutter(t time.Duration) string { return fmt.Sprintf("%7.3fs", t.Seconds()) 
 func (p *Printer) Event(e Event) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	e.Task, e.Text, e.State = Printable(e.Task), Printable(e.Text), Printable(e.State)
 	var b strings.Builder
 	g := gutter(e.T)
 	switch e.Kind {
@@ -189,7 +190,7 @@ func (p *Printer) Heading(title string) {
 		width = 80
 	}
 	// A title too long for the line wraps under itself, not mid-word.
-	lines := strings.Split(wrap(title, max(width-6, 20)), "\n")
+	lines := strings.Split(wrap(Printable(title), max(width-6, 20)), "\n")
 	for i, line := range lines {
 		prefix, suffix := "   ", ""
 		if i == 0 {
@@ -211,7 +212,7 @@ func (p *Printer) Note(text string) {
 	if width <= 0 {
 		width = 80
 	}
-	p.write(wrap(text, width) + "\n\n")
+	p.write(wrap(Printable(text), width) + "\n\n")
 }
 
 // write writes s to Out, keeping the first error. p.mu must be held.

@@ -16,6 +16,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"asyncdemo/demos/lesson"
+	"asyncdemo/timing"
 
 	"golang.org/x/term"
 )
@@ -65,10 +66,10 @@ func execute(ctx context.Context, io *IOStreams, args []string) int {
 		fmt.Fprintln(io.Err, "asyncdemo: interrupted")
 		return exitInterrupted
 	case lesson.IsUsage(err):
-		fmt.Fprintln(io.Err, "asyncdemo: "+err.Error())
+		fmt.Fprintln(io.Err, "asyncdemo: "+timing.Printable(err.Error()))
 		return exitUsage
 	default:
-		fmt.Fprintln(io.Err, "asyncdemo: "+err.Error())
+		fmt.Fprintln(io.Err, "asyncdemo: "+timing.Printable(err.Error()))
 		return exitFailure
 	}
 }

@@ -323,7 +323,7 @@ func describe(e *timing.Event) string {
 	}
 	what := fmt.Sprintf("%q", e.Text)
 	if e.Kind == timing.KindState {
-		what = fmt.Sprintf("state %s: %s", e.Task, e.State)
+		what = fmt.Sprintf("state %s: %s", timing.Printable(e.Task), timing.Printable(e.State))
 	}
 	return fmt.Sprintf("%s at %.3fs", what, e.T.Seconds())
 }
@@ -749,9 +749,9 @@ func (r Report) cell(e *timing.Event, width int) string {
 	case timing.KindCompare:
 		return r.fit(fmt.Sprintf("compare %.3fs vs %.3fs: %.2f×", e.Concurrent.Seconds(), e.Sequential.Seconds(), e.Speedup), width)
 	case timing.KindState:
-		gutter, text = fmt.Sprintf("%7.3fs  ", e.T.Seconds()), e.Task+": "+e.State
+		gutter, text = fmt.Sprintf("%7.3fs  ", e.T.Seconds()), timing.Printable(e.Task+": "+e.State)
 	default:
-		gutter, text = fmt.Sprintf("%7.3fs  ", e.T.Seconds()), strings.ReplaceAll(e.Text, "\n", "⏎")
+		gutter, text = fmt.Sprintf("%7.3fs  ", e.T.Seconds()), timing.Printable(strings.ReplaceAll(e.Text, "\n", "⏎"))
 	}
 	if runewidth.StringWidth(gutter+text) <= width {
 		return r.fit(gutter+text, width)
