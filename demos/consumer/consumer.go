@@ -8,7 +8,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -65,10 +67,41 @@ func (v redisURLValue) String() string { return *v.p }
 func (v redisURLValue) Type() string   { return "URL" }
 func (v redisURLValue) Set(s string) error {
 	if _, err := redis.ParseURL(s); err != nil {
-		return fmt.Errorf("%q is not a Redis URL (want redis://HOST:PORT/DB): %v", s, err)
+		return fmt.Errorf("%q is not a Redis URL (want redis://HOST:PORT/DB): %s", Redacted(s), redactIn(s, err.Error()))
 	}
 	*v.p = s
 	return nil
+}
+
+// userInfo matches what comes before the host in a URL: the user name and
+// password of redis://user:password@host.
+var userInfo = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9+.-]*://)([^@/]*)@`)
+
+// Redacted returns the Redis URL u with its user name and password, if it
+// has any, replaced by xxxxx: what may be printed of it.
+func Redacted(u string) string {
+	return userInfo.ReplaceAllString(u, "${1}xxxxx@")
+}
+
+// redactIn returns text, an error's words about the URL u, with u's user
+// name and password replaced by xxxxx wherever they appear.
+func redactIn(u, text string) string {
+	m := userInfo.FindStringSubmatch(u)
+	if m == nil || m[2] == "" {
+		return text
+	}
+	text = strings.ReplaceAll(text, u, Redacted(u))
+	for _, secret := range []string{m[2], url.PathEscape(m[2]), url.QueryEscape(m[2])} {
+		text = strings.ReplaceAll(text, secret, "xxxxx")
+	}
+	if user, pass, ok := strings.Cut(m[2], ":"); ok {
+		for _, secret := range []string{pass, user} {
+			if len(secret) >= 3 { // a short user name such as "a" would blank out words
+				text = strings.ReplaceAll(text, secret, "xxxxx")
+			}
+		}
+	}
+	return text
 }
 
 // idleValue is the --idle flag: seconds, and that they were given.
