@@ -266,7 +266,7 @@ type Consumer struct {
 
 	mu       sync.Mutex
 	inflight int
-	last     time.Time // when a message was last taken or finished
+	last     time.Time // when a message was last taken or finished, or Redis last failed to answer
 	outage   bool
 	work     sync.WaitGroup
 }
@@ -354,9 +354,13 @@ func (c *Consumer) idle() bool {
 	return c.untilQ && c.inflight == 0 && time.Since(c.last) >= c.clock.Real(lesson.Seconds(c.flags.Idle))
 }
 
+// unavailable says once that Redis is unavailable. A look at the queue that
+// Redis did not answer is no sign that the queue is empty: the count towards
+// --idle starts again.
 func (c *Consumer) unavailable(err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.last = time.Now()
 	if !c.outage {
 		c.outage = true
 		c.rec.Printf("", "Redis is unavailable (%v); retrying", err)

@@ -1,8 +1,19 @@
 package consumer
 
 import (
+	"context"
+	"errors"
+	"io"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
+
+	"asyncdemo/demos/lesson"
+	"asyncdemo/demos/redisqueue"
+	"asyncdemo/timing"
 )
 
 // A Redis URL's password never appears in what is printed: not in the
@@ -30,5 +41,38 @@ func TestRedisPasswordsAreRedacted(t *testing.T) {
 	}
 	if got := Redacted("redis://host:6379/3"); got != "redis://host:6379/3" {
 		t.Errorf("Redacted without a password: %s", got)
+	}
+}
+
+// --idle means the queue was empty that long, not that Redis could not be
+// asked: while every command fails, the run does not end as idle; once
+// Redis answers again, an empty queue ends it.
+func TestRedisErrorsAreNotIdleTime(t *testing.T) {
+	m := miniredis.RunT(t)
+	rdb := redis.NewClient(&redis.Options{Addr: m.Addr(), DB: DB, MaxRetries: -1})
+	defer rdb.Close()
+	s := &Session{Client: rdb, Queue: redisqueue.New(rdb, Key, "test"), stop: func() {}}
+	f := &Flags{Mode: "poll", Idle: 0.1, Max: 30}
+	e := &lesson.Env{Clock: timing.NewClock(1), Rec: timing.NewRecorder(timing.NewJSONWriter(io.Discard))}
+	ctx := context.Background()
+	c, err := newConsumer(ctx, s, f, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.SetError("LOADING Redis is loading the dataset in memory")
+	for end := time.Now().Add(500 * time.Millisecond); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
+		if _, err := c.TryTake(ctx, 0); errors.Is(err, ErrIdle) {
+			t.Fatal("the run ended as idle while Redis answered every command with an error")
+		}
+	}
+	m.SetError("")
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		_, err := c.TryTake(ctx, 0)
+		if errors.Is(err, ErrIdle) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("never idle once Redis answered again: last %v", err)
+		}
 	}
 }

@@ -602,8 +602,11 @@ class _Consumer:
         self.rec.say(f"queue idle for {num(self.opts.idle)} s: done")
 
     def unavailable(self, err):
+        # A look Redis did not answer is no sign of an empty queue: the
+        # count towards --idle starts again.
         with self._tally.lock:
             first, self._tally.outage = not self._tally.outage, True
+            self._tally.last = time.monotonic()
         if first:
             self.rec.say(f"Redis is unavailable ({err}); retrying")
 
