@@ -191,8 +191,13 @@ func (s *smsServerCommand) Run(e *lesson.Env) error {
 	if err != nil {
 		return lesson.UsageError{Err: fmt.Errorf("--addr %q: %w", s.Addr, err)}
 	}
-	e.Rec.Printf("", "SMS API listening on http://%s (GET /<x> answers after x s, x up to %v; GET /error); Ctrl+C stops it",
-		l.Addr(), s.MaxDelay)
+	if host, _, err := net.SplitHostPort(s.Addr); s.Addr == "" || (err == nil && (host == "" || net.ParseIP(host).IsUnspecified())) {
+		e.Rec.Printf("", "warning: --addr %q listens on every network interface: anyone who can reach this machine can call it (127.0.0.1:PORT keeps it to this machine)", s.Addr)
+	}
+	n := smsapi.MaxConns()
+	l = smsapi.LimitListener(l, n)
+	e.Rec.Printf("", "SMS API listening on http://%s (GET /<x> answers after x s, x up to %v; GET /error; at most %d connections at once); Ctrl+C stops it",
+		l.Addr(), s.MaxDelay, n)
 	stop := context.AfterFunc(e.Ctx, func() {
 		e.Rec.Printf("", "Ctrl+C: no new calls; waiting up to 5 s for the calls in progress")
 	})

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe to read while a command writes it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// sms-server says when it listens on every interface, and how many
+// connections it holds at once.
+func TestSMSServerWarnsOfEveryInterfaceAndStatesItsLimit(t *testing.T) {
+	for _, c := range []struct {
+		addr string
+		warn bool
+	}{{":0", true}, {"", true}, {"0.0.0.0:0", true}, {"127.0.0.1:0", false}} {
+		var out syncBuffer
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan int, 1)
+		go func() {
+			_, code := runCmdTo(ctx, &out, "sms-server", "--addr", c.addr, "--no-color")
+			done <- code
+		}()
+		for deadline := time.Now().Add(10 * time.Second); !strings.Contains(out.String(), "listening"); time.Sleep(5 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("--addr %q: never listening:\n%s", c.addr, out.String())
+			}
+		}
+		cancel()
+		<-done
+		got := out.String()
+		if strings.Contains(got, "every network interface") != c.warn {
+			t.Errorf("--addr %q: warning %v, want %v:\n%s", c.addr, !c.warn, c.warn, got)
+		}
+		if !strings.Contains(got, "connections at once") {
+			t.Errorf("--addr %q: no limit stated:\n%s", c.addr, got)
+		}
+	}
+}
