@@ -22,7 +22,6 @@ import asyncio
 import gc
 import os
 import signal
-import threading
 
 from _asyncdemo import Recorder, call, durations, go_duration, main, num, parser, state
 
@@ -106,8 +105,7 @@ def lesson():
         def ctrl_c():
             rec.mark("Ctrl+C")
             os.kill(os.getpid(), signal.SIGINT)
-        timer = threading.Timer(opts.interrupt * opts.scale, ctrl_c)
-        timer.daemon = True
+        timer = rec.timer(opts.interrupt * opts.scale, ctrl_c)  # a threading.Timer
     else:
         longest = num(max(DURATIONS) * opts.scale)
         rec.note(f"Press Ctrl+C within {longest} s to interrupt (or run with --interrupt).")
