@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptrace"
+	"os"
 	"os/exec"
 	"slices"
 	"strconv"
@@ -620,16 +622,39 @@ func TestSMSServerHoldsTenThousandConnections(t *testing.T) {
 		t.Fatalf("%d of %d requests answered 200 (%d failed, first: %v)", ok.Load(), n, failed.Load(), firstErr.Load())
 	}
 	t.Logf("%d concurrent requests of 1 s each answered in %v", n, time.Since(start))
-	// Ctrl+C during a request: it is answered, then the server exits 0.
+	// Ctrl+C during a request (of 2 s here): it is answered, then the
+	// server exits 130. The Ctrl+C comes once the server has read the
+	// request.
 	answered := make(chan error, 1)
+	wrote := make(chan int, 1) // the port the request was sent from
 	go func() {
-		resp, err := client.Get("http://" + addr + "/1")
+		var from int
+		trace := &httptrace.ClientTrace{
+			GotConn:      func(c httptrace.GotConnInfo) { from = c.Conn.LocalAddr().(*net.TCPAddr).Port },
+			WroteRequest: func(httptrace.WroteRequestInfo) { wrote <- from },
+		}
+		req, _ := http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(), trace), "GET", "http://"+addr+"/4", nil)
+		resp, err := client.Do(req)
 		if err == nil {
 			resp.Body.Close()
 		}
 		answered <- err
 	}()
-	time.Sleep(200 * time.Millisecond)
+	select {
+	case from := <-wrote:
+		_, port, _ := net.SplitHostPort(addr)
+		to, _ := strconv.Atoi(port)
+		waitTCP(t, "the server's end received all the request", func(conns map[[2]int]tcpEnd) bool {
+			c, ok := conns[[2]int{from, to}]
+			return ok && c.unacked == 0
+		})
+		waitTCP(t, "the server read it", func(conns map[[2]int]tcpEnd) bool {
+			s, ok := conns[[2]int{to, from}]
+			return ok && s.accepted && s.unread == 0
+		})
+	case err := <-answered:
+		t.Fatalf("the request failed before it was sent: %v", err)
+	}
 	cmd.Process.Signal(syscall.SIGINT)
 	if err := <-answered; err != nil {
 		t.Errorf("the request in progress at Ctrl+C failed: %v", err)
@@ -637,5 +662,41 @@ func TestSMSServerHoldsTenThousandConnections(t *testing.T) {
 	var exit *exec.ExitError
 	if err := wait(); !errors.As(err, &exit) || exit.ExitCode() != exitInterrupted {
 		t.Errorf("sms-server after Ctrl+C: %v, want exit 130 after the graceful shutdown", err)
+	}
+}
+
+// tcpEnd is one end of a TCP connection, as the kernel says
+// (/proc/net/tcp).
+type tcpEnd struct {
+	unacked, unread int  // bytes sent and not acknowledged, received and not read
+	accepted        bool // it has a socket (a connection not yet accepted has none)
+}
+
+// waitTCP waits until cond holds for the TCP connections on the loopback,
+// by the (local, remote) port of each end, for up to 10 s.
+func waitTCP(t *testing.T, what string, cond func(map[[2]int]tcpEnd) bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+		tcp, err := os.ReadFile("/proc/net/tcp")
+		if err != nil {
+			t.Fatalf("reading the state of TCP connections: %v", err)
+		}
+		hex := func(s string) int { n, _ := strconv.ParseUint(s, 16, 64); return int(n) }
+		port := func(addr string) int { _, p, _ := strings.Cut(addr, ":"); return hex(p) }
+		conns := map[[2]int]tcpEnd{}
+		for _, line := range strings.Split(string(tcp), "\n") {
+			f := strings.Fields(line) // sl local remote st tx:rx tr:when retrnsmt uid timeout inode
+			if len(f) < 10 || f[0] == "sl" {
+				continue
+			}
+			tx, rx, _ := strings.Cut(f[4], ":")
+			conns[[2]int{port(f[1]), port(f[2])}] = tcpEnd{unacked: hex(tx), unread: hex(rx), accepted: f[9] != "0"}
+		}
+		if cond(conns) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after 10 s, still waiting until %s", what)
+		}
 	}
 }

@@ -197,7 +197,9 @@ func TestRunnerStopsTheTwinWithSIGINT(t *testing.T) {
 	if err := ctrlC(); !errors.Is(err, context.Canceled) {
 		t.Errorf("Run = %v, want context.Canceled", err)
 	}
-	if took := time.Since(start); took > 2*time.Second {
+	// Under the 5 s grace, however loaded the machine: past it, the twin
+	// was killed, not stopped by SIGINT.
+	if took := time.Since(start); took > 4*time.Second {
 		t.Errorf("took %v to stop: SIGINT was not sent, and the twin was killed after the grace", took)
 	}
 }
