@@ -353,15 +353,28 @@ type drained struct {
 // idle reports whether every message the consumer started is done.
 func (d *drained) idle() bool { return d.started == len(d.done) }
 
-// drain runs a consumer of the real Redis at url until until, checked every
-// 10 ms, says that the work has reached the state the test waits for, or
-// for at most drainDeadline; then it stops the consumer with Ctrl+C and
-// goes on counting what it prints until it exits. onEvent, if not nil, sees
-// every event until the Ctrl+C.
-func drain(t *testing.T, url string, until func(d *drained) bool, onEvent func(timing.Event), args ...string) *drained {
+// drain runs a consumer of the real Redis at url (rdb is a client of it)
+// until it has started taking messages and until, checked every 10 ms,
+// says that the work has reached the state the test waits for, or for at
+// most drainDeadline; then it stops the consumer with Ctrl+C and goes on
+// counting what it prints until it exits. onEvent, if not nil, sees every
+// event until the Ctrl+C.
+func drain(t *testing.T, rdb *redis.Client, url string, until func(d *drained) bool, onEvent func(timing.Event), args ...string) *drained {
 	t.Helper()
+	before := takes(rdb)
+	if before < 0 {
+		t.Fatal("Redis does not answer INFO commandstats")
+	}
 	c := startConsumer(t, url, args...)
 	d := &drained{}
+	// A consumer that takes messages has long handled Ctrl+C; one that has
+	// not may not have yet, and then Ctrl+C kills it, or, where Ctrl+C was
+	// ignored (a background job of a shell), does nothing.
+	taking := false
+	ready := func() bool {
+		taking = taking || takes(rdb) > before
+		return taking && until(d)
+	}
 	record := func(e timing.Event) {
 		d.done = append(d.done, doneValues([]timing.Event{e})...)
 		if strings.HasPrefix(e.Text, "Waiting ") {
@@ -376,7 +389,7 @@ func drain(t *testing.T, url string, until func(d *drained) bool, onEvent func(t
 	defer tick.Stop()
 	deadline := time.After(drainDeadline)
 wait:
-	for !until(d) {
+	for !ready() {
 		select {
 		case e, ok := <-c.events:
 			if !ok {
@@ -409,6 +422,24 @@ wait:
 			t.Fatalf("the consumer was still running 30 s after Ctrl+C")
 		}
 	}
+}
+
+// takes returns how many LMOVE and BLMOVE commands the Redis of rdb has
+// run since it started, or -1 if it did not answer.
+func takes(rdb *redis.Client) int {
+	stats, err := rdb.Info(context.Background(), "commandstats").Result()
+	if err != nil {
+		return -1
+	}
+	n := 0
+	for _, line := range strings.Split(stats, "\n") {
+		if cmd, rest, ok := strings.Cut(strings.TrimSpace(line), ":calls="); ok && (cmd == "cmdstat_lmove" || cmd == "cmdstat_blmove") {
+			calls, _, _ := strings.Cut(rest, ",")
+			k, _ := strconv.Atoi(calls)
+			n += k
+		}
+	}
+	return n
 }
 
 // lists returns the queue and the processing list of the consumer "test"
@@ -449,7 +480,7 @@ func TestKilledConsumerLosesNothing(t *testing.T) {
 	for range c.events {
 	}
 	<-c.done
-	after := drain(t, url, func(d *drained) bool {
+	after := drain(t, rdb, url, func(d *drained) bool {
 		queue, processing, ok := lists(rdb)
 		return ok && len(d.done) > 0 && d.idle() && len(queue)+len(processing) == 0
 	}, nil, "--scale", "0.05")
@@ -484,7 +515,7 @@ func TestRedisRestartMidDrainLosesNothing(t *testing.T) {
 	// nothing, and each message pushed has been done, dead-lettered or is
 	// in the processing list: one whose Take lost its reply when Redis
 	// stopped is there, for the next run to recover.
-	first := drain(t, url, func(d *drained) bool {
+	first := drain(t, rdb, url, func(d *drained) bool {
 		queue, processing, ok := lists(rdb)
 		return ok && sawBack && d.idle() && len(queue) == 0 &&
 			len(symmetricDiff(slices.Concat(d.done, d.poison, processing), pushed)) == 0
@@ -503,7 +534,7 @@ func TestRedisRestartMidDrainLosesNothing(t *testing.T) {
 	if !sawAway || !sawBack {
 		t.Errorf("the consumer did not say Redis went away (%v) and came back (%v)", sawAway, sawBack)
 	}
-	second := drain(t, url, func(d *drained) bool {
+	second := drain(t, rdb, url, func(d *drained) bool {
 		queue, processing, ok := lists(rdb)
 		return ok && d.idle() && len(queue)+len(processing) == 0 &&
 			len(symmetricDiff(slices.Concat(first.done, first.poison, d.done, d.poison), pushed)) == 0
