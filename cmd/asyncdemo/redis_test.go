@@ -24,6 +24,7 @@ import (
 
 	"asyncdemo/demos/redisqueue"
 	"asyncdemo/demos/redisqueue/redistest"
+	"asyncdemo/demos/testenv"
 	"asyncdemo/timing"
 )
 
@@ -618,6 +619,7 @@ func TestPushFeedsARealRedis(t *testing.T) {
 // keeps 10,000 requests open on it at once; then Ctrl+C shuts it down
 // gracefully.
 func TestSMSServerHoldsTenThousandConnections(t *testing.T) {
+	testenv.SkipShort(t, "10,000 connections to a real sms-server (14 s, more on a loaded machine)")
 	l, _ := net.Listen("tcp", "127.0.0.1:0")
 	addr := l.Addr().String()
 	l.Close()
