@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 	"unicode"
-
-	"asyncdemo/demos/twin"
 )
 
 func TestASCIIWriterKeepsCharactersSplitAcrossWrites(t *testing.T) {
@@ -26,11 +24,8 @@ func TestASCIIWriterKeepsCharactersSplitAcrossWrites(t *testing.T) {
 // With --ascii, an English lesson, its timeline, comparison and the
 // Python side by side print nothing but ASCII.
 func TestASCIIOutputIsASCII(t *testing.T) {
-	args := [][]string{{"gather", "--ascii"}, {"cancel", "--interrupt", "--ascii"}}
-	if _, err := (twin.Runner{}).Interpreter(context.Background()); err == nil {
-		args = append(args, []string{"gather", "--ascii", "--vs", "python", "--scale", "0.05"})
-	}
-	for _, a := range args {
+	check := func(t *testing.T, a ...string) {
+		t.Helper()
 		out, errOut, code := runCmdNow(context.Background(), append(a, "--scale", "0.05")...)
 		if code != exitOK {
 			t.Fatalf("%q: exit %d: %s", a, code, errOut)
@@ -42,4 +37,10 @@ func TestASCIIOutputIsASCII(t *testing.T) {
 			}
 		}
 	}
+	check(t, "gather", "--ascii")
+	check(t, "cancel", "--interrupt", "--ascii")
+	t.Run("vs python", func(t *testing.T) {
+		twinPython(t, "gather")
+		check(t, "gather", "--ascii", "--vs", "python")
+	})
 }

@@ -68,8 +68,9 @@ func TestRealCtrlCExits130(t *testing.T) {
 				t.Fatalf("exit: %v, want code 130; stderr: %s", err, stderr.String())
 			}
 			// The lesson has 150 ms to stop before the process exits anyway; a
-			// wide bound keeps this test honest on a loaded machine.
-			if took > 2*time.Second {
+			// wide bound (still under the 30 s of await's blocking call) keeps
+			// this test honest on a loaded machine.
+			if took > 5*time.Second {
 				t.Errorf("took %v after SIGINT to exit, want well under a second", took)
 			}
 			if !strings.Contains(stderr.String(), "interrupted") {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"asyncdemo/demos/testenv"
 )
 
 // tmuxSession is a real terminal, driven as a person would: keys in,
@@ -19,12 +21,8 @@ type tmuxSession struct {
 
 func newTmux(t *testing.T, env ...string) *tmuxSession {
 	t.Helper()
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("tmux is not installed, and CI must run the terminal tests (.ci/run installs it)")
-		}
-		t.Skip("tmux is not installed: skipping the terminal test (apt-get install tmux to run it)")
-	}
+	testenv.SkipShort(t, "a real terminal (tmux)")
+	testenv.LookPath(t, "tmux", "apt-get install tmux")
 	s := &tmuxSession{t: t, name: "asyncdemo-test-" + strings.ReplaceAll(t.Name(), "/", "-")}
 	exec.Command("tmux", "kill-session", "-t", s.name).Run()
 	args := []string{"new-session", "-d", "-s", s.name, "-x", "110", "-y", "200"}

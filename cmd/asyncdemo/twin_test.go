@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,6 +19,7 @@ import (
 
 	"asyncdemo/demos/redisqueue/redistest"
 	"asyncdemo/demos/smsapi"
+	"asyncdemo/demos/testenv"
 	"asyncdemo/demos/twin"
 	"asyncdemo/timing"
 )
@@ -78,19 +78,18 @@ func twinFidelityTolerance(t *testing.T, name string, fake bool, scale float64) 
 
 // twinPython returns the interpreter to run lesson's twin with, or skips
 // the test when there is none (or, for lessons 10 to 12, none with redis
-// and aiohttp). With CI set it fails instead: CI must run these.
+// and aiohttp), as testenv says: CI must run these. go test -short skips
+// them too.
 func twinPython(t *testing.T, lesson string) string {
 	t.Helper()
+	testenv.SkipShort(t, "a Python twin")
 	path, err := twin.Runner{Modules: lessonInfo(t, lesson).Twin.Modules}.Interpreter(context.Background())
 	if err != nil {
 		how := "install python3 (3.11+)"
 		if errors.Is(err, twin.ErrMissingModules) {
 			how = "apt-get install python3-redis python3-aiohttp"
 		}
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI must run the python twins: %v (%s)", err, how)
-		}
-		t.Skipf("skipping the python twin of %s: %v (%s to run it)", lesson, err, how)
+		testenv.Missing(t, "a Python for the twin of "+lesson, err.Error(), how)
 	}
 	return path
 }

@@ -433,12 +433,13 @@ func (c *Consumer) finish(ctx context.Context, msg string, err error) {
 		return // nothing to acknowledge: RPOP already removed it
 	}
 	backoff := 100 * time.Millisecond
+	id := redisqueue.NewID() // the same for every attempt: a retry after a lost reply acts once
 	for {
 		var ferr error
 		if err != nil {
-			ferr = c.queue.Reject(ctx, msg, err.Error(), !c.flags.Unsafe)
+			ferr = c.queue.Reject(ctx, msg, err.Error(), id, !c.flags.Unsafe)
 		} else {
-			ferr = c.queue.Ack(ctx, msg)
+			ferr = c.queue.Ack(ctx, msg, id)
 		}
 		if ferr == nil || ctx.Err() != nil {
 			if ferr == nil {

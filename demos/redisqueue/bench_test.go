@@ -43,7 +43,10 @@ const (
 // benchmark (skipped if there is none), with no work per message:
 //
 //   - ack: each message taken and acknowledged the lessons' safe way,
-//     LMOVE into the processing list, then LREM (Queue.Take and Queue.Ack);
+//     LMOVE into the processing list, then LREM (Queue.Take and Queue.Ack,
+//     as CPython's side does: without the id the lessons give each Ack so
+//     that a retry acts once, which every message here being distinct
+//     makes unneeded);
 //   - rpop: each message taken with RPOP (Queue.TakeUnsafe), as the
 //     tutorial does.
 //
@@ -201,7 +204,7 @@ func benchDrainAio(q *Queue, safe bool) ([][]string, error) {
 				msg := res.(string)
 				taken[i] = append(taken[i], msg)
 				if safe {
-					if _, err := t.ToThread(func(ctx context.Context) (any, error) { return nil, q.Ack(ctx, msg) }); err != nil {
+					if _, err := t.ToThread(func(ctx context.Context) (any, error) { return nil, q.Ack(ctx, msg, "") }); err != nil {
 						return nil, err
 					}
 				}
@@ -231,7 +234,7 @@ func benchDrainGo(ctx context.Context, q *Queue, safe bool) ([][]string, error) 
 				}
 				taken[i] = append(taken[i], msg)
 				if safe {
-					if err := q.Ack(ctx, msg); err != nil {
+					if err := q.Ack(ctx, msg, ""); err != nil {
 						errs[i] = err
 						return
 					}

@@ -13,6 +13,7 @@ package redisqueue
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -115,10 +116,46 @@ func (q *Queue) takeErr(err error) error {
 	return fmt.Errorf("taking from %s: %w", q.key, err)
 }
 
-// Ack marks a message taken with Take as done: it leaves the processing
-// list. Messages taken with TakeUnsafe need no Ack.
-func (q *Queue) Ack(ctx context.Context, value string) error {
-	if err := q.rdb.LRem(ctx, q.ProcessingKey(), 1, value).Err(); err != nil {
+// NewID returns a new name for one acknowledgement or rejection, for Ack
+// and Reject.
+func NewID() string { return rand.Text() }
+
+// markerTTL is how long Redis remembers an acknowledgement or rejection
+// done with an id: longer than a consumer waits for Redis to come back and
+// retries it.
+const markerTTL = 24 * time.Hour
+
+// markerKey is where Redis remembers that the acknowledgement or rejection
+// named id was done.
+func (q *Queue) markerKey(id string) string { return q.key + ":done:" + id }
+
+// ackScript removes one message from the processing list, unless the
+// acknowledgement named by the marker key was done already.
+var ackScript = redis.NewScript(`
+if redis.call("SET", KEYS[2], "1", "NX", "EX", ARGV[2]) then
+	redis.call("LREM", KEYS[1], 1, ARGV[1])
+end
+return 1`)
+
+// Ack marks a message taken with Take as done: one message of that value
+// leaves the processing list. Messages taken with TakeUnsafe need no Ack.
+//
+// A reply can be lost after Redis did the command (it stopped, the
+// connection broke), and the command is then sent again, by go-redis or
+// by a caller that retries. Done twice, a plain LREM would remove a second
+// message of the same value: another consumer task's, or one whose Take
+// lost its own reply and that the next run should recover. So Ack with an
+// id (NewID, the same for every retry of one acknowledgement) acts once:
+// Redis remembers the id for markerTTL. With id "", Ack is a plain LREM,
+// safe only when no two messages in the processing list can be equal.
+func (q *Queue) Ack(ctx context.Context, value, id string) error {
+	var err error
+	if id == "" {
+		err = q.rdb.LRem(ctx, q.ProcessingKey(), 1, value).Err()
+	} else {
+		err = ackScript.Run(ctx, q.rdb, []string{q.ProcessingKey(), q.markerKey(id)}, value, int(markerTTL.Seconds())).Err()
+	}
+	if err != nil {
 		return fmt.Errorf("acknowledging %q: %w", value, err)
 	}
 	return nil
@@ -133,24 +170,29 @@ type DeadLetter struct {
 }
 
 // rejectScript moves a message from the processing list to the dead-letter
-// list atomically, and only if it is still there: a retry after a lost
-// reply does not record it twice.
+// list atomically, once: not if the rejection named by the marker key
+// (KEYS[3]) was done already, and only if the message is still there.
 var rejectScript = redis.NewScript(`
-if redis.call("LREM", KEYS[1], 1, ARGV[1]) == 1 then
+if redis.call("SET", KEYS[3], "1", "NX", "EX", ARGV[3]) and redis.call("LREM", KEYS[1], 1, ARGV[1]) == 1 then
 	redis.call("LPUSH", KEYS[2], ARGV[2])
 end
 return 1`)
 
 // Reject moves a message that cannot be processed from the processing list
-// to the dead-letter list, with the reason, atomically. With taken false
-// (a message from TakeUnsafe) it only records the dead letter.
-func (q *Queue) Reject(ctx context.Context, value, reason string, taken bool) error {
+// to the dead-letter list, with the reason, atomically. Like Ack, it acts
+// once for id (NewID), however often it is retried; with id "", a retry
+// moves another message of the same value, if there is one. With taken
+// false (a message from TakeUnsafe) it only records the dead letter.
+func (q *Queue) Reject(ctx context.Context, value, reason, id string, taken bool) error {
+	if id == "" {
+		id = NewID()
+	}
 	entry, err := json.Marshal(DeadLetter{Value: value, Reason: reason, Consumer: q.consumer, At: time.Now().UTC()})
 	if err != nil {
 		return fmt.Errorf("rejecting %q: %w", value, err)
 	}
 	if taken {
-		err = rejectScript.Run(ctx, q.rdb, []string{q.ProcessingKey(), q.DeadKey()}, value, entry).Err()
+		err = rejectScript.Run(ctx, q.rdb, []string{q.ProcessingKey(), q.DeadKey(), q.markerKey(id)}, value, entry, int(markerTTL.Seconds())).Err()
 	} else {
 		err = q.rdb.LPush(ctx, q.DeadKey(), entry).Err()
 	}

@@ -23,9 +23,15 @@ func (s scale) Real(d time.Duration) time.Duration { return time.Duration(float6
 // synctest bubble (real sockets do not), and returns a client for it.
 func serve(t *testing.T, ctx context.Context, clock Clock, maxDelay time.Duration) *Client {
 	t.Helper()
+	return serveHandler(t, ctx, Handler(clock, maxDelay))
+}
+
+// serveHandler is serve with the handler h.
+func serveHandler(t *testing.T, ctx context.Context, h http.Handler) *Client {
+	t.Helper()
 	l := newPipeListener()
 	done := make(chan error, 1)
-	go func() { done <- Serve(ctx, l, Handler(clock, maxDelay), time.Second) }()
+	go func() { done <- Serve(ctx, l, h, time.Second) }()
 	c := NewClient("http://sms", time.Minute, 100)
 	c.http.Transport.(*http.Transport).DialContext = func(ctx context.Context, _, _ string) (net.Conn, error) { return l.dial() }
 	t.Cleanup(func() {
@@ -96,7 +102,12 @@ func TestConcurrentCallsOverlap(t *testing.T) {
 func TestShutdownLetsRequestsInProgressFinish(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx, stop := context.WithCancel(context.Background())
-		c := serve(t, ctx, scale(1), time.Minute)
+		api := Handler(scale(0.5), time.Minute) // GET /1 takes 0.5 s, within serve's grace of 1 s
+		arrived := make(chan struct{})
+		c := serveHandler(t, ctx, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			close(arrived) // one request only
+			api.ServeHTTP(w, r)
+		}))
 		got := make(chan string)
 		go func() {
 			r, err := c.Get(context.Background(), "/1")
@@ -106,7 +117,7 @@ func TestShutdownLetsRequestsInProgressFinish(t *testing.T) {
 			}
 			got <- r.Text
 		}()
-		time.Sleep(500 * time.Millisecond)
+		<-arrived
 		stop() // Ctrl+C while a request is in progress
 		if text := <-got; text != "1 It works" {
 			t.Errorf("the request in progress got %q, want its answer", text)

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"asyncdemo/demos/testenv"
 	"asyncdemo/timing"
 )
 
@@ -210,7 +211,9 @@ func TestRunnerStopsTheTwinWithSIGINT(t *testing.T) {
 	if err := ctrlC(); !errors.Is(err, context.Canceled) {
 		t.Errorf("Run = %v, want context.Canceled", err)
 	}
-	if took := time.Since(start); took > 2*time.Second {
+	// Under the 5 s grace, however loaded the machine: past it, the twin
+	// was killed, not stopped by SIGINT.
+	if took := time.Since(start); took > 4*time.Second {
 		t.Errorf("took %v to stop: SIGINT was not sent, and the twin was killed after the grace", took)
 	}
 }
@@ -224,15 +227,14 @@ func TestRunnerKillsATwinThatIgnoresSIGINT(t *testing.T) {
 }
 
 // pythonFor returns an interpreter for a twin that needs no module beyond
-// the standard library, or skips the test.
+// the standard library, or skips the test (fails it under CI) as testenv
+// says; go test -short skips it too.
 func pythonFor(t *testing.T) string {
 	t.Helper()
+	testenv.SkipShort(t, "a Python twin")
 	path, err := Runner{}.Interpreter(context.Background())
 	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI must run the python twins: %v", err)
-		}
-		t.Skipf("skipping: %v", err)
+		testenv.Missing(t, "a Python for the twins", err.Error(), "install python3 (3.11+)")
 	}
 	return path
 }

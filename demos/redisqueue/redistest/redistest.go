@@ -18,6 +18,8 @@ import (
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
+
+	"asyncdemo/demos/testenv"
 )
 
 // Embedded starts a miniredis server on a free loopback port for the test
@@ -42,18 +44,13 @@ type Server struct {
 }
 
 // Real starts redis-server on a free loopback port, with an append-only
-// file fsynced on every write so that a restart keeps the data. When the
-// binary is absent it skips the test with a message saying so, or fails it
-// when the environment variable CI is set, since CI must run it.
+// file fsynced on every write so that a restart keeps the data. It skips
+// the test under go test -short, and when redis-server is not installed
+// (failing it under CI instead, as testenv says).
 func Real(t testing.TB) *Server {
 	t.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("redis-server is not installed, and CI must run the real-Redis tests (.ci/run installs it)")
-		}
-		t.Skip("redis-server is not installed: skipping the real-Redis test (apt-get install redis-server to run it)")
-	}
+	testenv.SkipShort(t, "a real redis-server")
+	bin := testenv.LookPath(t, "redis-server", "apt-get install redis-server")
 	s := &Server{t: t, dir: t.TempDir(), port: freePort(t)}
 	s.Addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(s.port))
 	s.start(bin)
