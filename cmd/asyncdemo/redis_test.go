@@ -53,6 +53,7 @@ func workLines(evs []timing.Event) []string {
 }
 
 func TestQueuePrintsTheTutorialsOrder(t *testing.T) {
+	testenv.SkipShort(t, "a lesson on real sockets, in real time")
 	for _, style := range []string{"aio", "go"} {
 		for _, mode := range []string{"poll", "block"} {
 			out, errOut, code := runCmdNow(context.Background(), "queue", "--json", "--scale", "0.1", "--style", style, "--mode", mode)
@@ -67,6 +68,7 @@ func TestQueuePrintsTheTutorialsOrder(t *testing.T) {
 }
 
 func TestSMSCallsOverlapAndFailuresCallError(t *testing.T) {
+	testenv.SkipShort(t, "a lesson on real sockets, in real time")
 	for _, style := range []string{"aio", "go"} {
 		out, errOut, code := runCmdNow(context.Background(), "sms", "--json", "--scale", "0.1", "--style", style)
 		if code != 0 {
@@ -94,6 +96,7 @@ func TestSMSCallsOverlapAndFailuresCallError(t *testing.T) {
 }
 
 func TestWorkersShareTheQueueAndTheSyncClientStallsThem(t *testing.T) {
+	testenv.SkipShort(t, "a lesson on real sockets, in real time")
 	out, errOut, code := runCmdNow(context.Background(), "workers", "--json", "--scale", "0.1", "--workers", "4", "--sync-client")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
@@ -585,6 +588,7 @@ func symmetricDiff(a, b []string) []string {
 }
 
 func TestUnreachableRedisFailsFast(t *testing.T) {
+	testenv.SkipShort(t, "a lesson on real sockets, in real time")
 	l, _ := net.Listen("tcp", "127.0.0.1:0")
 	addr := l.Addr().String()
 	l.Close() // nothing listens there now

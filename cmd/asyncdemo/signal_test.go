@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"asyncdemo/demos/testenv"
 )
 
 var (
@@ -25,6 +27,7 @@ var (
 // binary builds asyncdemo once for the tests that run it as a person would.
 func binary(t *testing.T) string {
 	t.Helper()
+	testenv.SkipShort(t, "the built binary")
 	buildOnce.Do(func() {
 		dir, err := filepathTemp()
 		if err != nil {
