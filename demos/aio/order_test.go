@@ -458,9 +458,10 @@ func TestCancelAfterTimerFiredRaisesAtTheAwait(t *testing.T) {
 			log.add("not reached")
 			return nil, err
 		}, "")
-		// Same deadline as the sleep, scheduled after it: it runs after the
-		// sleep's timer fired but before the task resumed.
-		l.CallLater(100*time.Millisecond, func() { log.add("cancel %v", task.Cancel()) })
+		// Same deadline as the sleep, scheduled after it (from a callback
+		// that runs after the task's first step): it runs after the sleep's
+		// timer fired but before the task resumed.
+		l.CallSoon(func() { l.CallLater(100*time.Millisecond, func() { log.add("cancel %v", task.Cancel()) }) })
 		if _, err := l.RunUntilComplete(task); errors.Is(err, ErrCancelled) {
 			log.add("task cancelled %v", task.Cancelled())
 		}

@@ -259,7 +259,9 @@ def s15(loop):
         except asyncio.CancelledError:
             L("cancelled at await"); raise
     t = loop.create_task(w())
-    loop.call_later(0.1, lambda: L("cancel", t.cancel()))  # same deadline, scheduled after the sleep's timer
+    # same deadline, scheduled after the sleep's timer (by a callback that
+    # runs after the task's first step)
+    loop.call_soon(loop.call_later, 0.1, lambda: L("cancel", t.cancel()))
     try: loop.run_until_complete(t)
     except asyncio.CancelledError: L("task cancelled", t.cancelled())
 run("mustcancel", s15)
