@@ -223,9 +223,9 @@ func genProgram(rng *rand.Rand) dProgram {
 // ---- running on this loop ----
 
 // runGo runs p on a fresh loop, on the bubble's fake clock, and returns its
-// log and the loop's time at its end. Once every task is done it sleeps for tail,
-// long enough for the timers still pending to fire and spawned tasks to end
-// (the Python program gets the same tail). gatheredDone reports whether a
+// log and the loop's time at its end. Once every task is done it sleeps for
+// tail, long enough for the timers still pending to fire and spawned tasks
+// to end (the Python program gets the same tail). gatheredDone reports whether a
 // task's gather was given a task that was done already (see
 // gatherCountsDoneAtOnce).
 func runGo(p dProgram) (lines []string, end, tail time.Duration, gatheredDone bool) {
