@@ -22,23 +22,20 @@ import (
 
 // The differential test generates random asyncio programs from a seed, runs
 // each on this loop (inside a synctest bubble, on fake time) and on CPython
-// (on real time), and compares the order of what they log, line by line.
+// (on testdata/vclock.py's virtual clock), and compares the order of what
+// they log, line by line.
 //
-// CPython runs on the real clock, so a program is only kept if its timers
-// cannot race there: every timer deadline is a multiple of 10 ms, and two
-// timers may share a deadline only if the same callback or task step set
-// both (then the Python side gives them the same base time, so they fire in
-// the same iteration, in the order set). A task's sleep shares its deadline
-// with nothing (nor does a wait timeout). The Go run of a candidate program
-// records its timers, and a candidate that breaks the rule is dropped for
-// the next one. Even so, a loaded machine can delay a Python timer by more
-// than 10 ms, so a program whose logs differ is rerun alone, and reported
-// only if it differs every time.
+// Neither clock moves while the loop runs callbacks (vclock's but by
+// picoseconds, to keep timers due at the same time in the order set); both
+// jump to the next timer when the loop would wait for it. So timers due at
+// the same time fire in the same iteration, in the order they were set, on
+// both sides, and both logs are the same on every run, however busy the
+// machine: a program whose logs differ is a difference, reported at once.
 //
-// All programs run in one python3 invocation (runner.py, on two worker
-// processes), which prints their logs as JSON. Programs avoid the one known
-// bug the generator can reach (see genProgram). The interpreter is the first
-// of python3 on PATH and /usr/bin/python3 that is 3.11 or newer (see
+// All programs run in one python3 invocation (testdata/diffrunner.py),
+// which prints their logs as JSON. Programs avoid the one known bug the
+// generator can reach (see genProgram). The interpreter is the first of
+// python3 on PATH and /usr/bin/python3 that is 3.11 or newer (see
 // cpython_test.go); on 3.12 and later, programs that reach gather's one
 // change of order since 3.11 are dropped (see gatherCountsDoneAtOnce).
 //
@@ -225,18 +222,13 @@ func genProgram(rng *rand.Rand) dProgram {
 
 // ---- running on this loop ----
 
-type timerRec struct {
-	when  time.Duration
-	setBy int // the callback or task step that set it; a sleep's is unique
-}
-
 // runGo runs p on a fresh loop, on the bubble's fake clock, and returns its
-// log and the timers it set. Once every task is done it sleeps for tail,
-// long enough for the timers still pending to fire and spawned tasks to end
-// (the Python program gets the same tail). gatheredDone reports whether a
+// log and the loop's time at its end. Once every task is done it sleeps for
+// tail, long enough for the timers still pending to fire and spawned tasks
+// to end (the Python program gets the same tail). gatheredDone reports whether a
 // task's gather was given a task that was done already (see
 // gatherCountsDoneAtOnce).
-func runGo(p dProgram) (lines []string, timers []timerRec, end, tail time.Duration, gatheredDone bool) {
+func runGo(p dProgram) (lines []string, end, tail time.Duration, gatheredDone bool) {
 	L := func(format string, args ...any) { lines = append(lines, fmt.Sprintf(format, args...)) }
 	defer func() {
 		if r := recover(); r != nil {
@@ -245,9 +237,7 @@ func runGo(p dProgram) (lines []string, timers []timerRec, end, tail time.Durati
 	}()
 	l := NewLoop(WithExceptionHandler(func(c ExceptionContext) { L("HANDLER %s %s", c.Message, c.Task.Name()) }))
 	defer l.Close()
-	steps, cur := 0, 0
-	newStep := func() { steps++; cur = steps }
-	uniq := func() int { steps++; return steps }
+	var deadlines []time.Duration // of the timers set
 	tasks := make([]*Task, len(p.Tasks))
 	futures := make([]*Future, p.Futures)
 	for k := range futures {
@@ -257,7 +247,6 @@ func runGo(p dProgram) (lines []string, timers []timerRec, end, tail time.Durati
 
 	runAct := func(a dAct) func() {
 		return func() {
-			newStep()
 			switch a.Kind {
 			case actLog:
 				L("cb%d", a.ID)
@@ -272,12 +261,12 @@ func runGo(p dProgram) (lines []string, timers []timerRec, end, tail time.Durati
 		}
 	}
 	later := func(d int, fn func()) {
-		timers = append(timers, timerRec{l.Time() + time.Duration(d)*diffUnit, cur})
+		deadlines = append(deadlines, l.Time()+time.Duration(d)*diffUnit)
 		l.CallLater(time.Duration(d)*diffUnit, fn)
 	}
 	sleep := func(t *Task, d int) error {
 		if d > 0 {
-			timers = append(timers, timerRec{l.Time() + time.Duration(d)*diffUnit, uniq()})
+			deadlines = append(deadlines, l.Time()+time.Duration(d)*diffUnit)
 		}
 		return t.Sleep(time.Duration(d) * diffUnit)
 	}
@@ -290,7 +279,6 @@ func runGo(p dProgram) (lines []string, timers []timerRec, end, tail time.Durati
 	}
 	coro := func(i int, td dTask) Coroutine {
 		return func(t *Task) (any, error) {
-			newStep()
 			L("T%d start", i)
 			for k, op := range td.Ops {
 				var r any
@@ -308,17 +296,15 @@ func runGo(p dProgram) (lines []string, timers []timerRec, end, tail time.Durati
 				case opSpawn:
 					name := fmt.Sprintf("T%d.%d", i, k)
 					spawned = append(spawned, l.CreateTask(func(t *Task) (any, error) {
-						newStep()
 						L("%s start", name)
 						err := sleep(t, op.D)
-						newStep()
 						L("%s end", name)
 						return nil, err
 					}, name))
 					continue
 				case opDoneCb:
 					pre := fmt.Sprintf("T%d op%d done T%d ", i, k, op.Target)
-					tasks[op.Target].AddDoneCallback(func(f Awaitable) { newStep(); L("%s%s", pre, diffState(f)) })
+					tasks[op.Target].AddDoneCallback(func(f Awaitable) { L("%s%s", pre, diffState(f)) })
 					continue
 				case opSleep:
 					err = sleep(t, op.D)
@@ -337,7 +323,7 @@ func runGo(p dProgram) (lines []string, timers []timerRec, end, tail time.Durati
 						opts.ReturnWhen = FirstCompleted
 					}
 					if op.D > 0 {
-						timers = append(timers, timerRec{l.Time() + opts.Timeout, uniq()})
+						deadlines = append(deadlines, l.Time()+opts.Timeout)
 					}
 					var done, pending Set
 					done, pending, err = t.Wait(awaitables(op.Tasks), opts)
@@ -347,7 +333,6 @@ func runGo(p dProgram) (lines []string, timers []timerRec, end, tail time.Durati
 				case opAwaitF:
 					r, err = t.Await(futures[op.Target])
 				}
-				newStep()
 				switch {
 				case errors.Is(err, ErrCancelled):
 					L("T%d op%d cancelled", i, k)
@@ -383,13 +368,12 @@ func runGo(p dProgram) (lines []string, timers []timerRec, end, tail time.Durati
 			later(s.D, runAct(s.Act))
 		case stDoneCb:
 			pre := fmt.Sprintf("done T%d ", s.Task)
-			tasks[s.Task].AddDoneCallback(func(f Awaitable) { newStep(); L("%s%s", pre, diffState(f)) })
+			tasks[s.Task].AddDoneCallback(func(f Awaitable) { L("%s%s", pre, diffState(f)) })
 		case stCancel:
 			L("top cancel T%d %s", s.Task, pyBool(tasks[s.Task].Cancel()))
 		case stSetF:
 			f, k := futures[s.Task], s.Task
 			later(s.D, func() {
-				newStep()
 				L("setF%d %s", k, pyBool(!f.Done()))
 				if !f.Done() {
 					_ = f.SetResult("f" + strconv.Itoa(k))
@@ -409,8 +393,8 @@ func runGo(p dProgram) (lines []string, timers []timerRec, end, tail time.Durati
 	} else {
 		L("main %s", diffList(r))
 	}
-	for _, tm := range timers {
-		tail = max(tail, tm.when+diffUnit-l.Time())
+	for _, when := range deadlines {
+		tail = max(tail, when+diffUnit-l.Time())
 	}
 	for _, c := range spawned {
 		if !c.Done() {
@@ -418,13 +402,12 @@ func runGo(p dProgram) (lines []string, timers []timerRec, end, tail time.Durati
 		}
 	}
 	if tail > 0 {
-		timers = append(timers, timerRec{l.Time() + tail, uniq()})
 		_, err = l.RunUntilComplete(l.CreateTask(func(t *Task) (any, error) { return nil, t.Sleep(tail) }, "tail"))
 		if err != nil {
 			L("tail error %v", err)
 		}
 	}
-	return lines, timers, l.Time(), tail, gatheredDone
+	return lines, l.Time(), tail, gatheredDone
 }
 
 // gatherCountsDoneAtOnce reports whether the asyncio of CPython version
@@ -434,26 +417,13 @@ func runGo(p dProgram) (lines []string, timers []timerRec, end, tail time.Durati
 // tasks), so that their gather of done tasks is done before it is awaited,
 // and its awaiting task goes on without yielding. The loop, as 3.11, waits
 // the iteration. On such a Python a program whose tasks gather a task that
-// is done already is dropped, as a racy one is; every other program must
-// still match exactly. (The final gather of all tasks cannot meet one: it is
+// is done already is dropped for the next candidate; every other program
+// must still match exactly. (The final gather of all tasks cannot meet one: it is
 // made before the loop runs, when no task is done yet.)
 func gatherCountsDoneAtOnce(version string) bool {
 	var major, minor int
 	fmt.Sscanf(version, "%d.%d", &major, &minor)
 	return major > 3 || major == 3 && minor >= 12
-}
-
-// raceFree reports whether CPython on real time must run the timers in the
-// same order and the same iterations as the fake clock.
-func raceFree(timers []timerRec) bool {
-	by := map[time.Duration]int{}
-	for _, tm := range timers {
-		if setBy, ok := by[tm.when]; ok && setBy != tm.setBy {
-			return false
-		}
-		by[tm.when] = tm.setBy
-	}
-	return true
 }
 
 func diffValue(v any) string {
@@ -530,19 +500,13 @@ func pyAct(w *pyWriter, a dAct) {
 }
 
 // pyProgram writes p as a Python function program(loop, L, fmtv, fmtl,
-// state, names). Timers set by one callback or step share its "now", and
-// at() adds a growing sub-microsecond offset so that they keep the order
-// they were set in (CPython's timer heap is not stable for equal times).
+// state, names).
 func pyProgram(p dProgram, tail time.Duration) string {
 	w := &pyWriter{}
 	w.line("def program(loop, L, fmtv, fmtl, state, names):")
 	w.indent++
 	w.line("T, S = {}, []")
 	w.line("F = [loop.create_future() for _ in range(%d)]", p.Futures)
-	w.line("seq = [0]")
-	w.line("def at(now, d):")
-	w.line("    seq[0] += 1")
-	w.line("    return now + d + seq[0] * 1e-7")
 	w.line("def setter(k):")
 	w.line("    def set_it():")
 	w.line("        L('setF%%d %%s' %% (k, not F[k].done()))")
@@ -553,7 +517,6 @@ func pyProgram(p dProgram, tail time.Duration) string {
 	for i, td := range p.Tasks {
 		w.line("async def t%d():", i)
 		w.indent++
-		w.line("now = loop.time()")
 		w.line("L(%s)", pyStr(fmt.Sprintf("T%d start", i)))
 		for k, op := range td.Ops {
 			pre := fmt.Sprintf("T%d op%d ", i, k)
@@ -571,7 +534,7 @@ func pyProgram(p dProgram, tail time.Duration) string {
 				continue
 			case opLater:
 				acts = append(acts, op.Act)
-				w.line("loop.call_at(at(now, %s), a%d)", pySeconds(op.D), op.Act.ID)
+				w.line("loop.call_later(%s, a%d)", pySeconds(op.D), op.Act.ID)
 				continue
 			case opCancel:
 				w.line("L(%s + str(T[%d].cancel()))", pyStr(fmt.Sprintf("%scancel T%d ", pre, op.Target)), op.Target)
@@ -625,7 +588,6 @@ func pyProgram(p dProgram, tail time.Duration) string {
 			w.indent--
 			w.line("except Exception as e:")
 			w.line("    L(%s + fmtv(e))", pyStr(pre+"raised "))
-			w.line("now = loop.time()")
 		}
 		w.line("L(%s)", pyStr(fmt.Sprintf("T%d end", i)))
 		if td.Raise {
@@ -643,7 +605,6 @@ func pyProgram(p dProgram, tail time.Duration) string {
 	for _, a := range acts {
 		pyAct(w, a)
 	}
-	w.line("now = loop.time()")
 	for _, s := range p.Top {
 		switch s.Kind {
 		case stCreate:
@@ -651,13 +612,13 @@ func pyProgram(p dProgram, tail time.Duration) string {
 		case stSoon:
 			w.line("loop.call_soon(a%d)", s.Act.ID)
 		case stLater:
-			w.line("loop.call_at(at(now, %s), a%d)", pySeconds(s.D), s.Act.ID)
+			w.line("loop.call_later(%s, a%d)", pySeconds(s.D), s.Act.ID)
 		case stDoneCb:
 			w.line("T[%d].add_done_callback(lambda f: L(%s + state(f)))", s.Task, pyStr(fmt.Sprintf("done T%d ", s.Task)))
 		case stCancel:
 			w.line("L(%s + str(T[%d].cancel()))", pyStr(fmt.Sprintf("top cancel T%d ", s.Task)), s.Task)
 		case stSetF:
-			w.line("loop.call_at(at(now, %s), setter(%d))", pySeconds(s.D), s.Task)
+			w.line("loop.call_later(%s, setter(%d))", pySeconds(s.D), s.Task)
 		}
 	}
 	w.line("res = loop.run_until_complete(asyncio.gather(*[T[i] for i in range(%d)], return_exceptions=True))", len(p.Tasks))
@@ -668,66 +629,15 @@ func pyProgram(p dProgram, tail time.Duration) string {
 	return w.b.String()
 }
 
-// diffRunner runs the programs it reads (a JSON list of sources) and prints
-// their logs as a JSON list of lists.
-const diffRunner = `import asyncio, json, os, sys, traceback
-from concurrent.futures import ProcessPoolExecutor
-
-def fmtv(x):
-    if isinstance(x, asyncio.CancelledError):
-        return "C"
-    if isinstance(x, BaseException):
-        return "E:" + str(x)
-    return str(x)
-
-def fmtl(xs):
-    return "[" + ",".join(fmtv(x) for x in xs) + "]"
-
-def state(f):
-    if f.cancelled():
-        return "cancelled"
-    e = f.exception()
-    if e is not None:
-        return "exc " + fmtv(e)
-    return "result " + fmtv(f.result())
-
-def names(s):
-    return "[" + ",".join(sorted(t.get_name() for t in s)) + "]"
-
-def run_one(src):
-    log = []
-    try:
-        ns = {"asyncio": asyncio}
-        exec(compile(src, "<program>", "exec"), ns)
-        loop = asyncio.new_event_loop()
-        try:
-            ns["program"](loop, log.append, fmtv, fmtl, state, names)
-        finally:
-            loop.close()
-    except BaseException:
-        log.append("PYERROR " + traceback.format_exc().replace("\n", " / "))
-    return log
-
-if __name__ == "__main__":
-    progs = json.load(sys.stdin)
-    workers = max(1, min(int(sys.argv[1]), os.cpu_count() or 1))
-    if workers > 1:
-        with ProcessPoolExecutor(workers) as ex:
-            out = list(ex.map(run_one, progs, chunksize=1))
-    else:
-        out = [run_one(p) for p in progs]
-    json.dump(out, sys.stdout)
-`
-
-// runPython runs the programs with the runner script on workers processes
-// and returns their logs.
-func runPython(t *testing.T, py, script string, srcs []string, workers int) [][]string {
+// runPython runs the programs with testdata/diffrunner.py on workers
+// processes and returns their logs.
+func runPython(t *testing.T, py string, srcs []string, workers int) [][]string {
 	t.Helper()
 	input, err := json.Marshal(srcs)
 	noErr(t, err)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, py, script, strconv.Itoa(workers))
+	cmd := exec.CommandContext(ctx, py, filepath.Join("testdata", "diffrunner.py"), strconv.Itoa(workers))
 	cmd.Stdin = bytes.NewReader(input)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -783,12 +693,12 @@ func TestLoopMatchesCPythonOnRandomPrograms(t *testing.T) {
 			for {
 				c.attempts++
 				if c.attempts > 10_000 {
-					t.Fatalf("seed %d: no race-free program in 10000 attempts", seed)
+					t.Fatalf("seed %d: no program to run in 10000 attempts", seed)
 				}
 				rng := rand.New(rand.NewPCG(seed, uint64(c.attempts)))
 				p := genProgram(rng)
-				lines, timers, end, tail, gatheredDone := runGo(p)
-				if raceFree(timers) && !(gatheredDone && gatherCountsDoneAtOnce(version)) {
+				lines, end, tail, gatheredDone := runGo(p)
+				if !(gatheredDone && gatherCountsDoneAtOnce(version)) {
 					c.prog, c.goLog, c.end, c.tail = p, lines, end, tail
 					break
 				}
@@ -806,41 +716,18 @@ func TestLoopMatchesCPythonOnRandomPrograms(t *testing.T) {
 	if len(seeds) == 1 {
 		t.Logf("seed %d (attempt %d), Python source:\n%s", cases[0].seed, cases[0].attempts, srcs[0])
 	}
-	dir := t.TempDir()
-	script := filepath.Join(dir, "runner.py")
-	noErr(t, os.WriteFile(script, []byte(diffRunner), 0o644))
 	pyStart := time.Now()
-	pyLogs := runPython(t, py, script, srcs, 2)
+	pyLogs := runPython(t, py, srcs, 2)
 	pyTime := time.Since(pyStart)
 
-	// CPython runs on the real clock: on a loaded machine a timer can fire
-	// late enough to change the order. A real difference is the same every
-	// time, so a program that differs is run again, alone, up to three
-	// times, and reported only if it never agrees.
-	var differ []int
+	reported := 0
 	for i, c := range cases {
-		if !slices.Equal(c.goLog, pyLogs[i]) {
-			differ = append(differ, i)
-		}
-	}
-	flaky, reported := 0, 0
-	var again [][]string
-	for _, i := range differ {
-		for range 3 {
-			again = runPython(t, py, script, srcs[i:i+1], 1)
-			if slices.Equal(cases[i].goLog, again[0]) {
-				break
-			}
-		}
-		if slices.Equal(cases[i].goLog, again[0]) {
-			flaky++
-			t.Logf("seed %d differed once, then agreed: py first gave %s", cases[i].seed, strings.Join(pyLogs[i], " | "))
+		if slices.Equal(c.goLog, pyLogs[i]) {
 			continue
 		}
 		if reported++; reported > 5 {
 			continue
 		}
-		c := cases[i]
 		got, want := c.goLog, pyLogs[i]
 		at := 0
 		for at < len(got) && at < len(want) && got[at] == want[at] {
@@ -857,6 +744,6 @@ func TestLoopMatchesCPythonOnRandomPrograms(t *testing.T) {
 		attempts += c.attempts
 		lines += len(c.goLog)
 	}
-	t.Logf("%d programs (%d candidates, %d log lines, %v of loop time): generated and run on Go in %v, on CPython %s in %v; %d differed once, from real-time jitter",
-		len(cases), attempts, lines, virtual, genTime.Round(time.Millisecond), version, pyTime.Round(time.Millisecond), flaky)
+	t.Logf("%d programs (%d candidates, %d log lines, %v of loop time): generated and run on Go in %v, on CPython %s in %v",
+		len(cases), attempts, lines, virtual, genTime.Round(time.Millisecond), version, pyTime.Round(time.Millisecond))
 }

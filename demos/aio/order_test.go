@@ -25,7 +25,10 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // Each test here runs a scenario of testdata/order.py on this loop and
 // checks its log against CPython's: the test runs order.py's scenario of
 // the same name on CPython (3.11 or newer, see cpython_test.go), which is
-// the spec, and compares the two logs line for line. Each test also keeps
+// the spec, and compares the two logs line for line. Both sides run on
+// clocks that only move when the loop waits (the synctest bubble's, and
+// testdata/vclock.py's virtual clock in CPython), so both logs are the same
+// on every run, however busy the machine: a difference is a difference. Each test also keeps
 // a copy of CPython's log, checked first, so that go test -short (which
 // runs no Python) still checks the order; the CPython subtest reports a
 // copy that is no longer what CPython logs.
@@ -60,18 +63,6 @@ func scenario(t *testing.T, name, want string, fn func(l *Loop, log *events)) {
 		testenv.SkipShort(t, "CPython")
 		py, version := cpython(t)
 		cp, stderr := runOrderPy(t, py, name)
-		// CPython runs on the real clock, where how late the loop wakes up
-		// decides whether timers due a moment apart fire in one iteration
-		// or two. A real difference is the same every time: a log that
-		// differs is asked for again, up to three times, and reported only
-		// if it never agrees.
-		for try := 0; try < 3 && !slices.Equal(got, cp); try++ {
-			again, errs := runOrderPy(t, py, name)
-			if slices.Equal(got, again) {
-				t.Logf("CPython's log differed once, then agreed; it first was: %s", events(cp))
-			}
-			cp, stderr = again, errs
-		}
 		if !slices.Equal(got, cp) {
 			t.Errorf("event order differs from CPython %s's (testdata/order.py %s)\n     got: %s\n CPython: %s%s", version, name, got, events(cp), stderr)
 		}
@@ -81,20 +72,12 @@ func scenario(t *testing.T, name, want string, fn func(l *Loop, log *events)) {
 	})
 }
 
-// orderPySlots bounds how many order.py run at once. The tests run in
-// parallel, and eighteen Pythons starting together on a small machine can
-// hold up the timers of those already running by a tenth of a second, which
-// is enough to change what they log.
-var orderPySlots = make(chan struct{}, 2)
-
 // runOrderPy runs the scenario name of testdata/order.py with the
 // interpreter py and returns its log, and what it wrote on stderr (as a
 // block to add to a message; it is not an error by itself: a scenario may
 // leave an exception unretrieved, which asyncio reports there).
 func runOrderPy(t *testing.T, py, name string) (log []string, stderr string) {
 	t.Helper()
-	orderPySlots <- struct{}{}
-	defer func() { <-orderPySlots }()
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, py, filepath.Join("testdata", "order.py"), name)
@@ -137,12 +120,10 @@ func TestEveryOrderScenarioIsChecked(t *testing.T) {
 	}
 }
 
-// tenths writes d in seconds as order.py's tenths does, rounded down to a
-// tenth: so that CPython's real clock, always a little late, writes the
-// same.
-func tenths(d time.Duration) string {
-	return fmt.Sprintf("%.1f", d.Truncate(100*time.Millisecond).Seconds())
-}
+// secs writes d in seconds to the millisecond, as order.py's secs does.
+// Both clocks are exact (the bubble's fake one and vclock's virtual one),
+// so the times compare as they are.
+func secs(d time.Duration) string { return fmt.Sprintf("%.3f", d.Seconds()) }
 
 func must(t *testing.T, err error) {
 	t.Helper()
@@ -321,7 +302,7 @@ func TestCancellingGatherCancelsChildren(t *testing.T) {
 
 func TestWaitReturnsWhenAskedTo(t *testing.T) {
 	t.Parallel()
-	scenario(t, "wait", "FIRST_COMPLETED [2] [0 1] 0.1 | FIRST_EXCEPTION [1 2] [0] 0.2 | ALL_COMPLETED [0 1 2] [] 0.3 | timeout 1 1",
+	scenario(t, "wait", "FIRST_COMPLETED [2] [0 1] 0.100 | FIRST_EXCEPTION [1 2] [0] 0.200 | ALL_COMPLETED [0 1 2] [] 0.300 | timeout 1 1",
 		func(l *Loop, log *events) {
 			indexes := func(s Set, ts []Awaitable) []int {
 				var ix []int
@@ -340,7 +321,7 @@ func TestWaitReturnsWhenAskedTo(t *testing.T) {
 						return nil, err
 					}
 					name := []string{"FIRST_COMPLETED", "FIRST_EXCEPTION", "ALL_COMPLETED"}[i]
-					log.add("%s %v %v %s", name, indexes(done, ts), indexes(pending, ts), tenths(l.Time()-start))
+					log.add("%s %v %v %s", name, indexes(done, ts), indexes(pending, ts), secs(l.Time()-start))
 					for f := range pending {
 						f.Cancel()
 					}
@@ -477,9 +458,10 @@ func TestCancelAfterTimerFiredRaisesAtTheAwait(t *testing.T) {
 			log.add("not reached")
 			return nil, err
 		}, "")
-		// Same deadline as the sleep, scheduled after it: it runs after the
-		// sleep's timer fired but before the task resumed.
-		l.CallLater(100*time.Millisecond, func() { log.add("cancel %v", task.Cancel()) })
+		// Same deadline as the sleep, scheduled after it (from a callback
+		// that runs after the task's first step): it runs after the sleep's
+		// timer fired but before the task resumed.
+		l.CallSoon(func() { l.CallLater(100*time.Millisecond, func() { log.add("cancel %v", task.Cancel()) }) })
 		if _, err := l.RunUntilComplete(task); errors.Is(err, ErrCancelled) {
 			log.add("task cancelled %v", task.Cancelled())
 		}
@@ -488,14 +470,14 @@ func TestCancelAfterTimerFiredRaisesAtTheAwait(t *testing.T) {
 
 func TestSelfCancelRaisesAtTheNextAwait(t *testing.T) {
 	t.Parallel()
-	scenario(t, "selfcancel", "cancel self true | raised at next await 0.0 | cancelled", func(l *Loop, log *events) {
+	scenario(t, "selfcancel", "cancel self true | raised at next await 0.000 | cancelled", func(l *Loop, log *events) {
 		t0 := l.Time()
 		var task *Task
 		task = l.CreateTask(func(t *Task) (any, error) {
 			log.add("cancel self %v", task.Cancel())
 			err := t.Sleep(time.Second)
 			if errors.Is(err, ErrCancelled) {
-				log.add("raised at next await %s", tenths(l.Time()-t0))
+				log.add("raised at next await %s", secs(l.Time()-t0))
 			}
 			return nil, err
 		}, "")

@@ -6,12 +6,19 @@ checks that both logs are equal, line for line. Values are written as Go's
 %v writes them (true, [3 1 2], an exception as its message), so that the
 lines compare as they are.
 
+The loops run on a virtual clock (vclock.py), as aio's run on a fake one:
+a log never depends on how late a busy machine wakes a loop up, and the
+times a scenario logs are exact.
+
     python3 order.py [NAME ...]
 
 runs the scenarios named (all by default) and prints, for each, a line
 "=== NAME" and then one line per event.
 """
-import asyncio, functools, math, sys
+import asyncio, functools, sys
+
+import vclock
+
 log = []
 
 def fmt(x):
@@ -23,11 +30,9 @@ def fmt(x):
 
 def L(*a): log.append(" ".join(fmt(x) for x in a))
 
-def tenths(seconds):
-    """seconds as Go's %.1f writes them, rounded down: on the real clock an
-    event comes late (here by less than 0.1 s), where aio's fake clock is
-    exact."""
-    return "%.1f" % (math.floor(seconds * 10 + 1e-3) / 10)
+def secs(seconds):
+    """seconds to the millisecond, as Go's %.3f writes them."""
+    return "%.3f" % seconds
 
 wanted = set(sys.argv[1:])
 unknown = set(wanted)
@@ -38,7 +43,7 @@ def run(name, fn):
         return
     unknown.discard(name)
     log = []
-    loop = asyncio.new_event_loop()
+    loop = vclock.VirtualEventLoop()
     try:
         fn(loop)
     finally:
@@ -168,7 +173,7 @@ def s9(loop):
             ts = [asyncio.ensure_future(w(x)) for x in (3,2,1)]
             start = loop.time()
             done, pending = await asyncio.wait(ts, return_when=rw)
-            L(rw, sorted(ts.index(t) for t in done), sorted(ts.index(t) for t in pending), tenths(loop.time()-start))
+            L(rw, sorted(ts.index(t) for t in done), sorted(ts.index(t) for t in pending), secs(loop.time()-start))
             for t in pending: t.cancel()
             await asyncio.sleep(0.1)
         ts = [asyncio.ensure_future(w(x)) for x in (3,1)]
@@ -254,7 +259,9 @@ def s15(loop):
         except asyncio.CancelledError:
             L("cancelled at await"); raise
     t = loop.create_task(w())
-    loop.call_later(0.1, lambda: L("cancel", t.cancel()))  # same deadline, scheduled after the sleep's timer
+    # same deadline, scheduled after the sleep's timer (by a callback that
+    # runs after the task's first step)
+    loop.call_soon(loop.call_later, 0.1, lambda: L("cancel", t.cancel()))
     try: loop.run_until_complete(t)
     except asyncio.CancelledError: L("task cancelled", t.cancelled())
 run("mustcancel", s15)
@@ -266,7 +273,7 @@ def s16(loop):
         try:
             await asyncio.sleep(1)
         except asyncio.CancelledError:
-            L("raised at next await", tenths(loop.time()-t0)); raise
+            L("raised at next await", secs(loop.time()-t0)); raise
     t0 = loop.time()
     t = loop.create_task(w())
     try: loop.run_until_complete(t)
