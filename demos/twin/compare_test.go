@@ -14,10 +14,6 @@ func ev(run string, t int, task, text string) timing.Event {
 	return timing.Event{Kind: timing.KindEvent, T: ms(t), Run: run, Task: task, Text: text}
 }
 
-func st(run string, t int, task, state string) timing.Event {
-	return timing.Event{Kind: timing.KindState, T: ms(t), Run: run, Task: task, State: state}
-}
-
 func sum(run string, t int) timing.Event {
 	return timing.Event{Kind: timing.KindSummary, Run: run, Elapsed: ms(t)}
 }
