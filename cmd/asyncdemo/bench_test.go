@@ -294,24 +294,8 @@ func benchPeakRSS(b *testing.B, name string, args ...string) int64 {
 	if runtime.GOOS == "darwin" {
 		peak = int64(ru.Maxrss) // bytes on macOS
 	}
-	if own := benchOwnPeakRSS(); peak <= own {
+	if own := pybench.PeakRSS(); peak <= own {
 		b.Fatalf("%s: peak RSS %d KiB, no more than this benchmark's own %d KiB, which a child's ru_maxrss starts from: use more tasks", cmd, peak>>10, own>>10)
 	}
 	return peak
-}
-
-// benchOwnPeakRSS returns this process's peak resident set size in bytes
-// (VmHWM in /proc/self/status), or 0 where there is no such file.
-func benchOwnPeakRSS() int64 {
-	status, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for line := range strings.Lines(string(status)) {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-			return kb * 1024
-		}
-	}
-	return 0
 }

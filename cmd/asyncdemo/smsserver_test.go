@@ -1,31 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
-
-// syncBuffer is a bytes.Buffer safe to read while a command writes it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // sms-server says when it listens on every interface, and how many
 // connections it holds at once.
@@ -34,7 +14,7 @@ func TestSMSServerWarnsOfEveryInterfaceAndStatesItsLimit(t *testing.T) {
 		addr string
 		warn bool
 	}{{":0", true}, {"", true}, {"0.0.0.0:0", true}, {"127.0.0.1:0", false}} {
-		var out syncBuffer
+		var out lockedBuffer
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan int, 1)
 		go func() {

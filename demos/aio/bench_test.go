@@ -275,12 +275,12 @@ func TestBenchChild(t *testing.T) {
 	if err != nil || n <= 0 || mode != "gather-time" && mode != "gather-memory" {
 		t.Fatalf("%s=%q: want gather-time:N or gather-memory:N", benchEnvChild, spec)
 	}
-	hwm0 := benchPeakRSS()
+	hwm0 := pybench.PeakRSS()
 	figs, err := benchTimeGather(n, mode == "gather-memory")
 	if err != nil {
 		t.Fatal(err)
 	}
-	hwm1 := benchPeakRSS()
+	hwm1 := pybench.PeakRSS()
 	out, _ := json.Marshal(map[string]float64{
 		"n":                    float64(n),
 		"seconds":              figs.Elapsed.Seconds(),
@@ -289,22 +289,6 @@ func TestBenchChild(t *testing.T) {
 		"stack_bytes_per_task": figs.StackPerTask,
 	})
 	fmt.Printf("bench-child: %s\n", out)
-}
-
-// benchPeakRSS returns the process's peak resident set size in bytes (VmHWM in
-// /proc/self/status), or 0 where there is no such file.
-func benchPeakRSS() int64 {
-	status, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for line := range strings.Lines(string(status)) {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-			return kb * 1024
-		}
-	}
-	return 0
 }
 
 // benchTimeGather124 runs the tutorial's concurrency program on a loop in real time:

@@ -10,9 +10,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -156,4 +158,20 @@ func Figure(b testing.TB, figs map[string]any, key string) float64 {
 		b.Fatalf("figure %q missing in %v", key, figs)
 	}
 	return x
+}
+
+// PeakRSS returns this process's peak resident set size in bytes (VmHWM in
+// /proc/self/status), or 0 where there is no such file.
+func PeakRSS() int64 {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for line := range strings.Lines(string(status)) {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return kb * 1024
+		}
+	}
+	return 0
 }
