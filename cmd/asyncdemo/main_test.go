@@ -394,3 +394,22 @@ func TestChineseTextsGolden(t *testing.T) {
 		golden(t, "zh_"+strings.Fields(args)[0], out)
 	}
 }
+
+// A Redis password never reaches the screen, whichever way the URL comes.
+func TestRedisPasswordsAreNeverPrinted(t *testing.T) {
+	for _, args := range [][]string{
+		{"queue", "--redis", "redis://:hunter22@127.0.0.1:6379/3x"},
+		{"push", "--redis", "redis://alice:hunter22@127.0.0.1:notaport/3", "1"},
+		{"workers", "--redis=redis://:hunter22@[::1/3"},
+	} {
+		out, errOut, code := runCmd(t, args...)
+		if code != exitUsage || strings.Contains(out+errOut, "hunter22") || !strings.Contains(errOut, "xxxxx") {
+			t.Errorf("%q: exit %d, printed %q %q; want 2 and the password as xxxxx", args, code, out, errOut)
+		}
+	}
+	t.Setenv("REDIS_URL", "redis://:hunter22@127.0.0.1:6379/x")
+	out, errOut, code := runCmd(t, "queue")
+	if code != exitUsage || strings.Contains(out+errOut, "hunter22") {
+		t.Errorf("REDIS_URL: exit %d, printed %q %q", code, out, errOut)
+	}
+}

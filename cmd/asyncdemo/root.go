@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -91,7 +93,7 @@ func newRootCmd(ios *IOStreams) *cobra.Command {
 	}
 	root.SetOut(ios.Out)
 	root.SetErr(ios.Err)
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return lesson.UsageError{Err: err} })
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return lesson.UsageError{Err: withoutRawValue(err)} })
 	root.AddGroup(groups...)
 	pf := root.PersistentFlags()
 	pf.Var(scaleValue{&opts.Scale}, "scale", "multiply every duration by F (0.1 turns 4 s into 0.4 s)")
@@ -240,4 +242,19 @@ func (v scaleValue) Set(s string) error {
 	}
 	*v.p = f
 	return nil
+}
+
+// withoutRawValue rewrites a bad flag value's error so that it does not
+// repeat the value as typed: the flag's own message quotes it already, and
+// may have had reasons to change it (a Redis URL's password is redacted).
+func withoutRawValue(err error) error {
+	var bad *pflag.InvalidValueError
+	if !errors.As(err, &bad) || bad.Unwrap() == nil {
+		return err
+	}
+	name := "--" + bad.GetFlag().Name
+	if bad.GetFlag().Shorthand != "" && !strings.Contains(err.Error(), `"`+name+`"`) {
+		name = "-" + bad.GetFlag().Shorthand
+	}
+	return fmt.Errorf("invalid argument for %q flag: %w", name, bad.Unwrap())
 }
