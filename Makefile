@@ -20,7 +20,7 @@ test: lint
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
-	$(GO) vet $(PKGS)
+	$(GO) vet -race $(PKGS) # -race: vet compiles what the race tests compile, once
 
 # asyncdemo is built static (no cgo) and without debug tables: it starts
 # about 1.5 ms sooner (see BENCHMARKS.md).
