@@ -35,7 +35,10 @@ func binary(t *testing.T) string {
 			return
 		}
 		binPath = filepath.Join(dir, "asyncdemo")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		// Built with -race, as the tests are: it reuses what the test
+		// build compiled (a cold make test compiles the dependencies
+		// once, not twice), and the race detector watches it too.
+		out, err := exec.Command("go", "build", "-race", "-o", binPath, ".").CombinedOutput()
 		if err != nil {
 			buildErr = errors.New(string(out))
 		}
