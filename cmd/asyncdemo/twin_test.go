@@ -80,10 +80,18 @@ func twinFidelityTolerance(t *testing.T, name string, fake bool, scale float64) 
 // the test when there is none (or, for lessons 10 to 12, none with redis
 // and aiohttp), as testenv says: CI must run these. go test -short skips
 // them too.
+// foundPythons holds, for each set of modules, the interpreter found for
+// it: asking each time would start Python twice more per test.
+var foundPythons sync.Map
+
 func twinPython(t *testing.T, lesson string) string {
 	t.Helper()
 	testenv.SkipShort(t, "a Python twin")
-	path, err := twin.Runner{Modules: lessonInfo(t, lesson).Twin.Modules}.Interpreter(context.Background())
+	modules := lessonInfo(t, lesson).Twin.Modules
+	found, _ := foundPythons.LoadOrStore(strings.Join(modules, ","), sync.OnceValues(func() (string, error) {
+		return twin.Runner{Modules: modules}.Interpreter(context.Background())
+	}))
+	path, err := found.(func() (string, error))()
 	if err != nil {
 		how := "install python3 (3.11+)"
 		if errors.Is(err, twin.ErrMissingModules) {

@@ -140,7 +140,7 @@ func (r Runner) Find(ctx context.Context) (path, version string, err error) {
 	}
 	recent, recentVersion, oldest := "", "", ""
 	for _, path := range found {
-		v, err := Version(ctx, path)
+		v, exe, err := versionAndExecutable(ctx, path)
 		if err != nil || !recentEnough(v) {
 			if err == nil && oldest == "" {
 				oldest = path + " is Python " + v
@@ -149,6 +149,14 @@ func (r Runner) Find(ctx context.Context) (path, version string, err error) {
 		}
 		if recent == "" {
 			recent, recentVersion = path, v
+			if exe != "" {
+				recent = exe
+			}
+		}
+		// The interpreter itself, not a launcher such as pyenv's shim,
+		// which would add its own start-up to every run.
+		if exe != "" {
+			path = exe
 		}
 		if len(r.Modules) == 0 || probe(ctx, path, "import "+strings.Join(r.Modules, ", ")) == nil {
 			return path, v, nil
@@ -166,14 +174,26 @@ func (r Runner) Find(ctx context.Context) (path, version string, err error) {
 // Version returns the version of the Python at path, such as "3.11.2", or
 // an error if path is no Python (any Python: 2.7 answers too).
 func Version(ctx context.Context, path string) (string, error) {
+	v, _, err := versionAndExecutable(ctx, path)
+	return v, err
+}
+
+// versionAndExecutable is Version that also returns the interpreter's own
+// path (sys.executable), which a launcher such as pyenv's shim execs; ""
+// if it has none.
+func versionAndExecutable(ctx context.Context, path string) (version, executable string, err error) {
 	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
-	out, err := exec.CommandContext(ctx, path, "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])").Output()
-	v := strings.TrimSpace(string(out))
+	out, err := exec.CommandContext(ctx, path, "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3]); print(sys.executable or '')").Output()
+	v, exe, _ := strings.Cut(strings.TrimSpace(string(out)), "\n")
 	if err != nil || !versionPattern.MatchString(v) {
-		return "", errors.New("not a Python interpreter")
+		return "", "", errors.New("not a Python interpreter")
 	}
-	return v, nil
+	exe = strings.TrimSpace(exe)
+	if exe != "" && !filepath.IsAbs(exe) {
+		exe = ""
+	}
+	return v, exe, nil
 }
 
 var versionPattern = regexp.MustCompile(`^\d+\.\d+\.\d+$`)
