@@ -41,7 +41,7 @@ func All() []lesson.Lesson {
 		&cancelLesson{Mode: "tasks"},
 		&threadLesson{Variant: "all"},
 		&queueLesson{redis: consumer.Flags{Mode: "poll", Idle: 3, Max: 30}},
-		&smsLesson{redis: consumer.Flags{Mode: "block", Idle: 3, Max: 30}, Timeout: 10, MaxDelay: 30},
+		&smsLesson{redis: consumer.Flags{Mode: "block", Idle: 3, Max: 30}, Timeout: 10, MaxDelay: 30, InFlight: 100},
 		&workersLesson{redis: consumer.Flags{Mode: "poll", Idle: 3, Max: 30}, Workers: 2},
 		&pushCommand{},
 		&smsServerCommand{MaxDelay: 30},

@@ -121,6 +121,15 @@ func TestCodeShownIsTheCodeThatRuns(t *testing.T) {
 				}
 				onDisk[fn.Name.Name] = string(src[fset.Position(start).Offset:fset.Position(fn.End()).Offset])
 			}
+			if g, ok := d.(*ast.GenDecl); ok && (g.Tok == token.CONST || g.Tok == token.VAR) && len(g.Specs) == 1 {
+				start := g.Pos()
+				if g.Doc != nil {
+					start = g.Doc.Pos()
+				}
+				for _, n := range g.Specs[0].(*ast.ValueSpec).Names {
+					onDisk[n.Name] = string(src[fset.Position(start).Offset:fset.Position(g.End()).Offset])
+				}
+			}
 		}
 	}
 	for _, l := range All() {

@@ -17,71 +17,154 @@ import (
 	"asyncdemo/timing"
 )
 
+// smsAttempts is how many times a careful consumer tries to send a
+// message before it gives up and dead-letters it: a timeout, a refused
+// connection or a 5xx may pass, so it waits 1 s, then 2 s, and tries again.
+// A bad request (4xx) would fail the same way every time: it is not retried.
+const smsAttempts = 3
+
 // smsAio is the tutorial's SMS consumer: the same master-worker program as
-// the queue lesson, but each coroutine calls the slow SMS API over HTTP,
-// and on failure calls /error, the alarm. The HTTP call runs off the loop
-// (t.ToThread), so the loop goes on with the other messages meanwhile.
-func smsAio(ctx context.Context, l *aio.Loop, c *consumer.Consumer, api *smsapi.Client, r *timing.Recorder) error {
+// the queue lesson, but each coroutine calls the slow SMS API over HTTP.
+// The HTTP call runs off the loop (t.ToThread), so the loop goes on with
+// the other messages meanwhile. The master takes a message only when one
+// of inFlight slots is free (a semaphore): a backlog then waits in Redis,
+// not as thousands of calls that time out waiting for a connection. A
+// message not sent after smsAttempts tries raises the alarm (/error) and is
+// dead-lettered: the alarm is a notification, not a delivery.
+func smsAio(ctx context.Context, l *aio.Loop, c *consumer.Consumer, api *smsapi.Client, r *timing.Recorder, inFlight int) error {
 	stop := startLoop(l)
 	defer stop()
-	fetch := func(t *aio.Task, path string) (string, error) {
+	fetch := func(t *aio.Task, path string) (smsapi.Response, error) {
 		res, err := t.ToThread(func(ctx context.Context) (any, error) { return api.Get(ctx, path) })
 		resp, _ := res.(smsapi.Response)
 		if resp.Status != 0 {
 			r.Printf(t.Name(), "%d", resp.Status) // print(resp.status)
 		}
-		return resp.Text, err
+		return resp, err
 	}
 	stopped := func(err error) bool { // Ctrl+C: the loop cancelled or destroyed us
 		return errors.Is(err, aio.ErrCancelled) || errors.Is(err, aio.ErrDestroyed)
 	}
+	send := func(t *aio.Task, x int) error {
+		var err error
+		for attempt := 1; attempt <= smsAttempts; attempt++ {
+			if attempt > 1 {
+				wait := 1 << (attempt - 2) // 1 s, then 2 s
+				r.Printf(t.Name(), "trying again in %d s", wait)
+				if err := t.Sleep(time.Duration(wait) * time.Second); err != nil {
+					return err
+				}
+			}
+			var resp smsapi.Response
+			resp, err = fetch(t, fmt.Sprintf("/%d", x))
+			if err == nil {
+				r.Printf(t.Name(), "%s", resp.Text)
+				return nil
+			}
+			if stopped(err) {
+				return err
+			}
+			r.Printf(t.Name(), "sending failed: %v", err)
+			if resp.Status/100 == 4 {
+				return fmt.Errorf("not sent, a bad request: %w", err)
+			}
+		}
+		return fmt.Errorf("not sent after %d attempts: %w", smsAttempts, err)
+	}
+	slots := make(chan struct{}, inFlight) // at most inFlight messages at once
 	doSomeWork := func(x int) aio.Coroutine {
 		return func(t *aio.Task) (any, error) {
+			defer func() { <-slots }() // the message's slot is free again
 			r.Printf(t.Name(), "Waiting %d", x)
-			ret, err := fetch(t, fmt.Sprintf("/%d", x))
+			err := send(t, x)
+			if err == nil {
+				r.Printf(t.Name(), "Done %d", x)
+				return nil, nil
+			}
 			if stopped(err) {
 				return nil, err // not a failed send: no alarm
 			}
-			if err != nil {
-				r.Printf(t.Name(), "sending failed: %v; calling /error", err)
-				alarm, err := fetch(t, "/error")
-				if stopped(err) {
-					return nil, err
-				}
-				if err != nil {
-					r.Printf(t.Name(), "%v", err)
-					return nil, err
-				}
-				r.Printf(t.Name(), "%s", alarm)
-				return nil, nil
+			r.Printf(t.Name(), "calling /error, the alarm")
+			alarm, aerr := fetch(t, "/error")
+			switch {
+			case stopped(aerr):
+				return nil, aerr
+			case aerr != nil:
+				r.Printf(t.Name(), "the alarm failed too: %v", aerr)
+			default:
+				r.Printf(t.Name(), "%s", alarm.Text)
 			}
-			r.Printf(t.Name(), "%s", ret)
-			r.Printf(t.Name(), "Done %d", x)
-			return nil, nil
+			return nil, err // the message goes to queue:dead with the reason
 		}
 	}
 	for {
+		select {
+		case slots <- struct{}{}: // wait for a free slot before taking a message
+		case <-ctx.Done():
+			return c.End(ctx.Err())
+		}
 		msg, err := c.Next(ctx) // rcon.brpop("queue")
 		if err != nil {
 			return c.End(err)
 		}
 		x, ok := c.Parse(ctx, msg)
 		if !ok {
+			<-slots
 			continue
 		}
 		f, err := l.RunCoroutineThreadsafe(doSomeWork(x), lesson.Call("do_some_work", x))
 		if err != nil {
 			return err
 		}
-		c.Track(ctx, msg, f)
+		c.Track(ctx, msg, f) // acknowledge when sent, dead-letter when not
 	}
 }
 
-// smsGo starts a goroutine per message, which calls the API with the shared client.
-func smsGo(ctx context.Context, c *consumer.Consumer, api *smsapi.Client, r *timing.Recorder) error {
+// smsGo starts a goroutine per message, which calls the API with the
+// shared client; a buffered channel is the semaphore that keeps at most
+// inFlight messages in flight.
+func smsGo(ctx context.Context, c *consumer.Consumer, api *smsapi.Client, clock *timing.Clock, r *timing.Recorder, inFlight int) error {
+	send := func(name string, x int) error {
+		var err error
+		for attempt := 1; attempt <= smsAttempts; attempt++ {
+			if attempt > 1 {
+				wait := 1 << (attempt - 2) // 1 s, then 2 s
+				r.Printf(name, "trying again in %d s", wait)
+				select {
+				case <-clock.After(time.Duration(wait) * time.Second):
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+			}
+			var resp smsapi.Response
+			resp, err = api.Get(ctx, fmt.Sprintf("/%d", x))
+			if resp.Status != 0 {
+				r.Printf(name, "%d", resp.Status)
+			}
+			if err == nil {
+				r.Printf(name, "%s", resp.Text)
+				return nil
+			}
+			if ctx.Err() != nil {
+				return err
+			}
+			r.Printf(name, "sending failed: %v", err)
+			if resp.Status/100 == 4 {
+				return fmt.Errorf("not sent, a bad request: %w", err)
+			}
+		}
+		return fmt.Errorf("not sent after %d attempts: %w", smsAttempts, err)
+	}
 	var wg sync.WaitGroup
 	defer wg.Wait()
+	slots := make(chan struct{}, inFlight)
 	for {
+		select {
+		case slots <- struct{}{}: // wait for a free slot before taking a message
+		case <-ctx.Done():
+			wg.Wait()
+			return c.End(ctx.Err())
+		}
 		msg, err := c.Next(ctx)
 		if err != nil {
 			wg.Wait()
@@ -89,32 +172,30 @@ func smsGo(ctx context.Context, c *consumer.Consumer, api *smsapi.Client, r *tim
 		}
 		x, ok := c.Parse(ctx, msg)
 		if !ok {
+			<-slots
 			continue
 		}
 		wg.Go(func() {
+			defer func() { <-slots }()
 			name := lesson.Call("do_some_work", x)
 			r.Begin(name, name)
 			defer r.End(name, timing.StateDone)
 			r.Printf(name, "Waiting %d", x)
-			resp, err := api.Get(ctx, fmt.Sprintf("/%d", x))
-			if resp.Status != 0 {
-				r.Printf(name, "%d", resp.Status)
-			}
-			if err != nil {
-				if ctx.Err() != nil {
-					return // Ctrl+C: not acknowledged, recovered next time
-				}
-				r.Printf(name, "sending failed: %v; calling /error", err)
-				if alarm, err := api.Get(ctx, "/error"); err != nil {
-					r.Printf(name, "%v", err)
+			err := send(name, x)
+			if err == nil {
+				r.Printf(name, "Done %d", x)
+			} else if ctx.Err() == nil {
+				r.Printf(name, "calling /error, the alarm")
+				if alarm, aerr := api.Get(ctx, "/error"); aerr != nil {
+					r.Printf(name, "the alarm failed too: %v", aerr)
 				} else {
 					r.Printf(name, "%s", alarm.Text)
 				}
-			} else {
-				r.Printf(name, "%s", resp.Text)
-				r.Printf(name, "Done %d", x)
 			}
-			c.Done(ctx, msg, nil)
+			if err != nil && ctx.Err() != nil {
+				return // Ctrl+C before it was sent: put back when the consumer stops
+			}
+			c.Done(ctx, msg, err) // acknowledge when sent, dead-letter when not
 		})
 	}
 }
@@ -125,6 +206,7 @@ type smsLesson struct {
 	URL      string
 	Timeout  float64
 	MaxDelay float64
+	InFlight int
 }
 
 // smsScript pushes 5, 1 and 1 in quick succession, as the tutorial did.
@@ -134,7 +216,7 @@ func (s *smsLesson) Info() lesson.Info {
 	return lesson.Info{
 		Name:     "sms",
 		Question: &lesson.Question{Kind: "first", Choices: []lesson.Choice{{Label: "5 It works", Text: "5 It works"}, {Label: "1 It works", Text: "1 It works"}}},
-		Code:     map[lesson.Style][]string{lesson.StyleAio: {"startLoop", "smsAio"}, lesson.StyleGo: {"smsGo"}},
+		Code:     map[lesson.Style][]string{lesson.StyleAio: {"startLoop", "smsAttempts", "smsAio"}, lesson.StyleGo: {"smsAttempts", "smsGo"}},
 		Group:    "Redis and HTTP",
 		Network:  true,
 		Twin:     &lesson.Twin{Modules: []string{"redis.asyncio", "aiohttp"}, Order: consumer.Order},
@@ -144,7 +226,8 @@ func (s *smsLesson) Info() lesson.Info {
 func (s *smsLesson) AddFlags(fs *pflag.FlagSet) {
 	s.redis.Add(fs, "5,1,1")
 	fs.StringVar(&s.URL, "url", "", "call the SMS API at `URL` (e.g. one started with asyncdemo sms-server) instead of an embedded one")
-	fs.Var(lesson.SecondsFlag(&s.Timeout), "timeout", "give up a call after this many seconds (then /error is called)")
+	fs.Var(lesson.SecondsFlag(&s.Timeout), "timeout", "give up a call after this many seconds (it is tried 3 times, then /error is called)")
+	fs.Var(lesson.CountFlag(&s.InFlight, 1, 1000), "in-flight", "send at most this many messages at once (a semaphore); the rest wait in Redis")
 	fs.Var(lesson.SecondsFlag(&s.MaxDelay), "max-delay", "the embedded API's longest delay, in seconds")
 }
 
@@ -161,11 +244,15 @@ func (s *smsLesson) Run(e *lesson.Env) error {
 			e.Printer.Note("The SMS API is embedded at " + base + ".")
 		}
 	}
-	api := smsapi.NewClient(base, e.Clock.Real(lesson.Seconds(s.Timeout)), 256)
+	// A connection for each message in flight: no call waits for one, so
+	// --timeout is the call's own time.
+	api := smsapi.NewClient(base, e.Clock.Real(lesson.Seconds(s.Timeout)), s.InFlight)
 	defer api.CloseIdleConnections()
 	return consumer.Run(e, &s.redis, smsScript, "sms",
-		func(l *aio.Loop, c *consumer.Consumer) error { return smsAio(e.Ctx, l, c, api, e.Rec) },
-		func(ctx context.Context, c *consumer.Consumer) error { return smsGo(ctx, c, api, e.Rec) })
+		func(l *aio.Loop, c *consumer.Consumer) error { return smsAio(e.Ctx, l, c, api, e.Rec, s.InFlight) },
+		func(ctx context.Context, c *consumer.Consumer) error {
+			return smsGo(ctx, c, api, e.Clock, e.Rec, s.InFlight)
+		})
 }
 
 // smsServerCommand is "asyncdemo sms-server": the API on its own, for a

@@ -47,18 +47,18 @@ func workersAio(ctx context.Context, l *aio.Loop, c *consumer.Consumer, clock *t
 			switch {
 			case errors.Is(err, consumer.ErrIdle):
 				return nil, nil
-			case errors.Is(err, aio.ErrDestroyed), errors.Is(err, aio.ErrCancelled):
-				return nil, err // the loop was closed, or cancelled us: await nothing more
 			case errors.Is(err, redisqueue.ErrEmpty): // BRPOP waited for nothing
 				if err := t.Sleep(0); err != nil { // let the other workers have a turn
 					return nil, err
 				}
 				continue
-			case err != nil:
+			case errors.Is(err, consumer.ErrUnavailable):
 				if err := t.Sleep(time.Second); err != nil { // Redis is away: try again soon
 					return nil, err
 				}
 				continue
+			case err != nil:
+				return nil, err // cancelled, the loop closed, or an error retrying cannot fix
 			}
 			x, ok := c.Parse(ctx, msg)
 			if !ok {
@@ -82,8 +82,7 @@ func workersAio(ctx context.Context, l *aio.Loop, c *consumer.Consumer, clock *t
 		workers = append(workers, l.CreateTask(worker, fmt.Sprintf("worker-%d", i+1)))
 	}
 	_, err := l.RunUntilComplete(l.Gather(workers...))
-	c.Wait()
-	return err
+	return c.End(err)
 }
 
 // workersGo runs n goroutines, each taking messages in a loop. A goroutine
@@ -96,11 +95,17 @@ func workersGo(ctx context.Context, c *consumer.Consumer, clock *timing.Clock, r
 			r.Printf(name, "Start worker")
 			for ctx.Err() == nil {
 				msg, err := c.TryTake(ctx, redisWait(clock))
-				if errors.Is(err, consumer.ErrIdle) {
-					return
-				}
-				if err != nil {
+				switch {
+				case errors.Is(err, redisqueue.ErrEmpty):
 					continue
+				case errors.Is(err, consumer.ErrUnavailable): // Redis is away: try again soon
+					select {
+					case <-time.After(time.Second):
+					case <-ctx.Done():
+					}
+					continue
+				case err != nil:
+					return // idle, Ctrl+C, or an error retrying cannot fix
 				}
 				x, ok := c.Parse(ctx, msg)
 				if !ok {
@@ -121,7 +126,7 @@ func workersGo(ctx context.Context, c *consumer.Consumer, clock *timing.Clock, r
 		})
 	}
 	wg.Wait()
-	return ctx.Err()
+	return c.End(ctx.Err())
 }
 
 // redisWait is how long a worker waits in Redis for a message: the
@@ -158,6 +163,7 @@ func (w *workersLesson) AddFlags(fs *pflag.FlagSet) {
 }
 
 func (w *workersLesson) Run(e *lesson.Env) error {
+	w.redis.Workers = w.Workers
 	if w.SyncClient && e.Style == lesson.StyleAio {
 		err := consumer.Run(e, &w.redis, queueScript, "sync-client",
 			func(l *aio.Loop, c *consumer.Consumer) error {

@@ -148,17 +148,19 @@ func TestIdleEndsARunOnRedisWhenGiven(t *testing.T) {
 // TestWorkersStopOnCtrlCWithRedis: with --redis, Ctrl+C stops the workers
 // whether they connect, wait in Redis, acknowledge a message or work on
 // one: exit 130, no panic, no worker carrying on. A message done stays
-// done; one in progress stays in the processing list, and the next run
-// recovers it.
+// done; one in progress is put back on the queue, and the next run does it.
 func TestWorkersStopOnCtrlCWithRedis(t *testing.T) {
 	for _, syncClient := range []bool{false, true} {
 		t.Run(fmt.Sprintf("sync-client=%v", syncClient), func(t *testing.T) {
 			t.Parallel()
-			addr := redistest.Embedded(t)
+			// A real Redis: miniredis does not notice that a client
+			// waiting in BLMOVE has closed its connection, and its BLMOVE
+			// may then take a message put back after the Ctrl+C.
+			addr := redistest.Real(t).Addr
 			rdb := redis.NewClient(&redis.Options{Addr: addr, DB: 3})
 			defer rdb.Close()
 			ctx := context.Background()
-			processing := func() []string { v, _ := rdb.LRange(ctx, "queue:processing:asyncdemo", 0, -1).Result(); return v }
+			processing := func() []string { return processingLists(t, rdb) }
 			args := []string{"workers", "--json", "--scale", "0.1", "--redis", "redis://" + addr + "/3"}
 			if syncClient {
 				args = append(args, "--sync-client")
@@ -205,24 +207,24 @@ func TestWorkersStopOnCtrlCWithRedis(t *testing.T) {
 			if left := rdb.LLen(ctx, "queue").Val() + int64(len(processing())); int64(done)+left < 10 {
 				t.Fatalf("10 messages pushed, %d done, %d left in Redis: some were lost", done, left)
 			}
-			rdb.Del(ctx, "queue", "queue:processing:asyncdemo")
+			rdb.Del(ctx, append(processingKeys(t, rdb), "queue")...)
 			rdb.LPush(ctx, "queue", "30")
-			run(func(out string) bool { return strings.Contains(out, "Wait 30") })
-			if got := processing(); !slices.Equal(got, []string{"30"}) {
-				t.Fatalf("processing list %q after Ctrl+C, want the 30 in progress", got)
-			}
 			out := run(func(out string) bool { return strings.Contains(out, "Wait 30") })
-			if !strings.Contains(out, "recovered 1 message(s)") {
-				t.Errorf("the next run did not recover the 30:\n%s", out)
+			if got, p := rdb.LRange(ctx, "queue", 0, -1).Val(), processing(); !slices.Equal(got, []string{"30"}) || len(p) > 0 {
+				t.Fatalf("queue %q and processing lists %q after Ctrl+C, want the 30 in progress put back on the queue", got, p)
 			}
+			if !strings.Contains(out, "put back 1 message(s) taken and not finished") {
+				t.Errorf("the run did not say it put back the 30:\n%s", out)
+			}
+			run(func(out string) bool { return strings.Contains(out, "Wait 30") }) // the next run takes it
 		})
 	}
 }
 
 // TestSMSStopsOnCtrlCDuringACall: Ctrl+C while a call to the SMS API is in
-// progress is not a failed send (no alarm, no panic): the message stays in
-// the processing list for the next run, and the run's tasks are cancelled
-// and drained, not destroyed.
+// progress is not a failed send (no alarm, no panic): the message is put
+// back on the queue for the next run, and the run's tasks are cancelled and
+// drained, not destroyed.
 func TestSMSStopsOnCtrlCDuringACall(t *testing.T) {
 	addr := redistest.Embedded(t)
 	rdb := redis.NewClient(&redis.Options{Addr: addr, DB: 3})
@@ -249,10 +251,10 @@ func TestSMSStopsOnCtrlCDuringACall(t *testing.T) {
 				t.Fatalf("after Ctrl+C during a call, %q:\n%s", bad, out.Bytes())
 			}
 		}
-		if got, _ := rdb.LRange(ctx, "queue:processing:asyncdemo", 0, -1).Result(); !slices.Equal(got, []string{"5"}) {
-			t.Fatalf("processing list %q after Ctrl+C, want the 5 in progress", got)
+		if got, p := rdb.LRange(ctx, "queue", 0, -1).Val(), processingLists(t, rdb); !slices.Equal(got, []string{"5"}) || len(p) > 0 {
+			t.Fatalf("queue %q and processing lists %q after Ctrl+C, want the 5 in progress put back on the queue", got, p)
 		}
-		rdb.Del(ctx, "queue:processing:asyncdemo")
+		rdb.Del(ctx, "queue")
 	}
 }
 
@@ -446,13 +448,46 @@ func takes(rdb *redis.Client) int {
 	return n
 }
 
-// lists returns the queue and the processing list of the consumer "test"
-// (startConsumer's), and ok false if Redis did not answer.
+// lists returns the queue and what every consumer's processing list holds,
+// and ok false if Redis did not answer.
 func lists(rdb *redis.Client) (queue, processing []string, ok bool) {
 	ctx := context.Background()
-	queue, err1 := rdb.LRange(ctx, "queue", 0, -1).Result()
-	processing, err2 := rdb.LRange(ctx, "queue:processing:test", 0, -1).Result()
-	return queue, processing, err1 == nil && err2 == nil
+	queue, err := rdb.LRange(ctx, "queue", 0, -1).Result()
+	if err != nil {
+		return nil, nil, false
+	}
+	keys, err := rdb.Keys(ctx, "queue:processing:*").Result()
+	if err != nil {
+		return nil, nil, false
+	}
+	for _, k := range keys {
+		v, err := rdb.LRange(ctx, k, 0, -1).Result()
+		if err != nil {
+			return nil, nil, false
+		}
+		processing = append(processing, v...)
+	}
+	return queue, processing, true
+}
+
+// processingKeys returns the keys of the consumers' processing lists.
+func processingKeys(t *testing.T, rdb *redis.Client) []string {
+	t.Helper()
+	keys, err := rdb.Keys(context.Background(), "queue:processing:*").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return keys
+}
+
+// processingLists returns what every consumer's processing list holds.
+func processingLists(t *testing.T, rdb *redis.Client) []string {
+	t.Helper()
+	_, processing, ok := lists(rdb)
+	if !ok {
+		t.Fatal("Redis did not answer")
+	}
+	return processing
 }
 
 // drainDeadline is how long drain waits: many times what a drain takes on
@@ -460,7 +495,9 @@ func lists(rdb *redis.Client) (queue, processing []string, ok bool) {
 const drainDeadline = time.Minute
 
 // TestKilledConsumerLosesNothing kills a consumer with SIGKILL in the
-// middle of a message; a restarted consumer recovers it and does it.
+// middle of a message: a consumer of the same name is refused while the
+// killed one's heartbeat lasts; another consumer puts the message back once
+// the heartbeat has stopped, and does it.
 func TestKilledConsumerLosesNothing(t *testing.T) {
 	srv := redistest.Real(t)
 	url := "redis://" + srv.Addr + "/3"
@@ -470,7 +507,7 @@ func TestKilledConsumerLosesNothing(t *testing.T) {
 	redisqueue.New(rdb, "queue", "producer").Push(ctx, "20", "1", "1")
 	// At --scale 1 the 20 s message leaves 19 s in which to kill the
 	// consumer once both 1 s messages are acknowledged.
-	c := startConsumer(t, url, "--scale", "1")
+	c := startConsumer(t, url, "--scale", "1", "--heartbeat", "1")
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
 		queue, processing, ok := lists(rdb)
 		if ok && len(queue) == 0 && slices.Equal(processing, []string{"20"}) {
@@ -484,12 +521,25 @@ func TestKilledConsumerLosesNothing(t *testing.T) {
 	for range c.events {
 	}
 	<-c.done
+	// The name is the killed consumer's while its heartbeat lasts: it
+	// might be alive, and two consumers of one name would share a list.
+	if _, errOut, code := runCmdNow(ctx, "queue", "--redis", url, "--consumer", "test"); code != exitUsage || !strings.Contains(errOut, "a live consumer holds this name") {
+		t.Errorf("a consumer named like the killed one, at once: exit %d, %q; want 2 and the name refused", code, errOut)
+	}
+	var reclaimed string
 	after := drain(t, rdb, url, func(d *drained) bool {
 		queue, processing, ok := lists(rdb)
 		return ok && len(d.done) > 0 && d.idle() && len(queue)+len(processing) == 0
-	}, nil, "--scale", "0.05")
+	}, func(e timing.Event) {
+		if strings.HasPrefix(e.Text, "put back ") {
+			reclaimed = e.Text
+		}
+	}, "--scale", "0.05", "--consumer", "rescuer")
 	if want := []string{"20"}; !slices.Equal(after.done, want) {
-		t.Errorf("after the restart, done %q; want %q: the killed consumer's message, recovered", after.done, want)
+		t.Errorf("after the kill, done %q; want %q: the killed consumer's message, put back", after.done, want)
+	}
+	if want := `put back 1 message(s) of consumer "test"`; !strings.HasPrefix(reclaimed, want) {
+		t.Errorf("the other consumer said %q; want %q...", reclaimed, want)
 	}
 	if queue, processing, _ := lists(rdb); len(queue)+len(processing) != 0 {
 		t.Errorf("queue %q and processing list %q, want both empty", queue, processing)

@@ -444,7 +444,8 @@ func consumeScript(t *testing.T, script []twinPush, scale float64, runs int, int
 	}
 	if interrupt && !t.Failed() {
 		wait("every message is acknowledged", func() bool {
-			return llen("queue") == 0 && llen("queue:processing:asyncdemo") == 0
+			_, processing, ok := lists(rdb)
+			return ok && llen("queue") == 0 && len(processing) == 0
 		})
 	}
 	if interrupt || t.Failed() {

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -38,10 +39,12 @@ type Flags struct {
 	Mode     string // "poll" (RPOP, sleep 1 s when empty) or "block" (BRPOP)
 	Unsafe   bool   // take with RPOP as the tutorial does: a crash loses the message
 	Idle     float64
-	IdleSet  bool // --idle was given: a run on --redis ends when idle too
-	Consumer string
+	IdleSet  bool     // --idle was given: a run on --redis ends when idle too
+	Consumer string   // --consumer; empty: a name of this process's own (UniqueName)
 	Messages []string // what the embedded run's producer pushes
 	Max      int      // the largest x a message may ask for
+	Lease    float64  // --heartbeat: seconds a consumer may be silent before the others reclaim its messages
+	Workers  int      // how many goroutines take from Redis at once (workers' --workers); sizes the connection pools
 }
 
 // Add adds the flags to fs; messages are what the embedded run's producer
@@ -52,7 +55,9 @@ func (f *Flags) Add(fs *pflag.FlagSet, messages string) {
 	fs.Var(lesson.ChoiceFlag(&f.Mode, "poll", "block"), "mode", "poll: RPOP, sleeping 1 s when empty; block: BRPOP")
 	fs.BoolVar(&f.Unsafe, "unsafe", false, "take messages with plain RPOP, as the tutorial does (a crash loses them)")
 	fs.Var(idleValue{f}, "idle", "stop after the queue has been empty this long, in seconds (with --redis, only if given)")
-	fs.StringVar(&f.Consumer, "consumer", "asyncdemo", "this consumer's name: its processing list is queue:processing:NAME")
+	fs.StringVar(&f.Consumer, "consumer", "", "this consumer's name, its processing list queue:processing:NAME (default: HOST-PID-RANDOM, unique)")
+	f.Lease = DefaultLease.Seconds()
+	fs.Var(lesson.SecondsFlag(&f.Lease), "heartbeat", "a consumer silent this many seconds (real time) is presumed crashed: the others put its messages back on the queue")
 	fs.Var(messagesValue{&f.Messages}, "messages", "what the embedded run's producer pushes, comma-separated")
 	fs.Var(lesson.CountFlag(&f.Max, 1, lesson.MaxSeconds), "max", "the largest x a message may ask for; larger ones are dead-lettered")
 }
@@ -141,11 +146,29 @@ type Push struct {
 	Value string
 }
 
+// DefaultLease is how long a consumer may go without a heartbeat before
+// the others presume it crashed and put its messages back on the queue
+// (--heartbeat): long enough for a Redis restart or a pause of the consumer's
+// process, short enough that a class sees the messages of a killed consumer
+// come back.
+const DefaultLease = 10 * time.Second
+
+// UniqueName returns a consumer name of this process's own: the host, the
+// process id and a random part (a container's process ids repeat).
+func UniqueName() string {
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "host"
+	}
+	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), strings.ToLower(redisqueue.NewID()[:4]))
+}
+
 // Session is a connection to the queue, with the embedded server and its
 // producer when there is no real Redis.
 type Session struct {
 	Client   *redis.Client
 	Queue    *redisqueue.Queue
+	blocking *redis.Client // for the commands that wait in Redis; closed on Ctrl+C
 	external bool
 	stop     func() // stops the producer and the embedded server
 }
@@ -177,8 +200,21 @@ func Open(ctx context.Context, e *lesson.Env, f *Flags) (*Session, error) {
 		s.stop = m.Close
 	}
 	opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout = 2*time.Second, 3*time.Second, 3*time.Second
+	// Every worker may wait in Redis for a message (on the blocking client)
+	// and acknowledge another (on this one) at once; a few more connections
+	// serve the heartbeat, the producer and the master.
+	workers := max(f.Workers, 1)
+	opts.PoolSize = max(10*runtime.GOMAXPROCS(0), workers+4)
 	s.Client = redis.NewClient(opts)
-	s.Queue = redisqueue.New(s.Client, Key, f.Consumer)
+	blocking := *opts
+	blocking.PoolSize = workers + 1
+	s.blocking = redis.NewClient(&blocking)
+	name := f.Consumer
+	if name == "" {
+		name = UniqueName()
+	}
+	s.Queue = redisqueue.New(s.Client, Key, name)
+	s.Queue.SetBlockingClient(s.blocking)
 	pingCtx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
 	if err := s.Client.Ping(pingCtx).Err(); err != nil {
@@ -188,7 +224,7 @@ func Open(ctx context.Context, e *lesson.Env, f *Flags) (*Session, error) {
 	if e.Printer != nil && !e.Tool {
 		where := "an embedded Redis (miniredis) at " + opts.Addr
 		if s.external {
-			where = "Redis at " + opts.Addr + " (Ctrl+C to stop)"
+			where = fmt.Sprintf("Redis at %s, as consumer %q (Ctrl+C to stop)", opts.Addr, name)
 		}
 		e.Printer.Note(fmt.Sprintf("Consuming list %q in db %d of %s.", Key, opts.DB, where))
 	}
@@ -243,8 +279,9 @@ func sameValues(values []string, script []Push) bool {
 	return true
 }
 
-// Close stops the producer and the embedded server and closes the client.
+// Close stops the producer and the embedded server and closes the clients.
 func (s *Session) Close() {
+	s.blocking.Close()
 	s.Client.Close()
 	s.stop()
 }
@@ -253,43 +290,115 @@ func (s *Session) Close() {
 // --idle): the queue has been empty long enough.
 var ErrIdle = errors.New("the queue has been idle")
 
+// ErrUnavailable wraps the error of a look at the queue that Redis did not
+// answer (it is away, restarting, or loading): worth trying again soon.
+var ErrUnavailable = errors.New("Redis is unavailable")
+
+// cleanupTime is how long a consumer that is stopping may take to
+// acknowledge the work that finished and to put back the rest.
+const cleanupTime = 2 * time.Second
+
 // Consumer takes messages for a lesson and sees that none is lost: each is
 // acknowledged when its work is done, dead-lettered with a reason if it
-// cannot be done, or left in the processing list, to be recovered by the
-// next run, if this one is stopped.
+// cannot be done, or put back on the queue when the consumer stops. While
+// it runs, it holds a lease on its name (a heartbeat), and puts back the
+// messages of consumers whose heartbeat stopped.
 type Consumer struct {
 	queue  *redisqueue.Queue
 	flags  *Flags
 	clock  *timing.Clock
 	rec    *timing.Recorder
-	untilQ bool // end once the queue is idle (embedded runs, or --idle given)
+	untilQ bool   // end once the queue is idle (embedded runs, or --idle given)
+	token  string // holds the lease on the consumer's name
+	lease  time.Duration
 
 	mu       sync.Mutex
 	inflight int
 	last     time.Time // when a message was last taken or finished, or Redis last failed to answer
 	outage   bool
+	fatal    error           // an error retrying will not fix: the run ends with it
+	reported map[string]bool // errors said once already
 	work     sync.WaitGroup
+
+	stopBeat func() // stops the heartbeat
 }
 
 func newConsumer(ctx context.Context, s *Session, f *Flags, e *lesson.Env) (*Consumer, error) {
-	c := &Consumer{queue: s.Queue, flags: f, clock: e.Clock, rec: e.Rec, untilQ: !s.external || f.IdleSet, last: time.Now()}
-	if !f.Unsafe {
-		n, err := s.Queue.Recover(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if n > 0 {
-			c.rec.Printf("", "recovered %d message(s) a previous run took and did not finish", n)
-		}
+	c := &Consumer{queue: s.Queue, flags: f, clock: e.Clock, rec: e.Rec, untilQ: !s.external || f.IdleSet,
+		last: time.Now(), token: redisqueue.NewID(), lease: lesson.Seconds(f.Lease), reported: map[string]bool{}, stopBeat: func() {}}
+	if c.lease <= 0 {
+		c.lease = DefaultLease
 	}
+	if f.Unsafe {
+		return c, nil // RPOP: no processing list to look after
+	}
+	if err := s.Queue.Register(ctx, c.token, c.lease); err != nil {
+		if errors.Is(err, redisqueue.ErrNameInUse) {
+			return nil, lesson.UsageError{Err: fmt.Errorf("--consumer %q: %w: give another name, or none for one of this process's own", s.Queue.Consumer(), err)}
+		}
+		return nil, err
+	}
+	n, err := s.Queue.Recover(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if n > 0 {
+		c.rec.Printf("", "recovered %d message(s) a previous run took and did not finish", n)
+	}
+	c.reclaim(ctx)
+	beatCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		c.beat(beatCtx)
+	}()
+	c.stopBeat = func() { stop(); <-done }
 	return c, nil
+}
+
+// beat renews the lease on the consumer's name every third of its length,
+// and puts back the messages of consumers presumed dead, until ctx is done.
+func (c *Consumer) beat(ctx context.Context) {
+	t := time.NewTicker(c.lease / 3)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			return
+		}
+		err := c.queue.Heartbeat(ctx, c.token, c.lease)
+		switch {
+		case ctx.Err() != nil:
+			return
+		case errors.Is(err, redisqueue.ErrLeaseLost), errors.Is(err, redisqueue.ErrNameInUse):
+			c.rec.Printf("", "warning: %v", err)
+		case err != nil:
+			continue // Redis is away: the consumer's own commands say so
+		}
+		c.reclaim(ctx)
+	}
+}
+
+// reclaim puts back the messages of consumers whose heartbeat stopped, and
+// says so.
+func (c *Consumer) reclaim(ctx context.Context) {
+	back, err := c.queue.Reclaim(ctx)
+	for _, r := range back {
+		c.rec.Printf("", "put back %d message(s) of consumer %q: its heartbeat stopped (it crashed, or was stopped without cleaning up)",
+			r.Messages, r.Consumer)
+	}
+	if err != nil && ctx.Err() == nil && !redisqueue.Transient(err) {
+		c.reportOnce(err, "looking for the messages of crashed consumers failed: %v", err)
+	}
 }
 
 // Next takes the next message. In poll mode it tries once a second (RPOP,
 // then sleep 1 s); in block mode it waits in Redis (BRPOP). While Redis is
 // unreachable it says so once and retries, backing off up to 2 s. It
 // returns ErrIdle once the queue has been idle for --idle (in a run that
-// ends when idle), and ctx's error on Ctrl+C.
+// ends when idle), ctx's error on Ctrl+C, and an error that retrying will
+// not fix.
 func (c *Consumer) Next(ctx context.Context) (string, error) {
 	backoff := 100 * time.Millisecond
 	for {
@@ -298,21 +407,19 @@ func (c *Consumer) Next(ctx context.Context) (string, error) {
 		}
 		wait := time.Duration(0)
 		if c.flags.Mode == "block" {
-			wait = time.Second // BRPOP's timeout, so that idleness and Ctrl+C are noticed
+			wait = time.Second // BRPOP's timeout, so that idleness is noticed
 		}
 		msg, err := c.TryTake(ctx, wait)
 		switch {
-		case err == nil, errors.Is(err, ErrIdle):
-			return msg, err
 		case errors.Is(err, redisqueue.ErrEmpty):
 			if c.flags.Mode == "poll" {
 				sleepCtx(ctx, c.clock.Real(time.Second)) // time.sleep(1)
 			}
-		case ctx.Err() != nil:
-			return "", ctx.Err()
-		default:
+		case errors.Is(err, ErrUnavailable):
 			sleepCtx(ctx, backoff)
 			backoff = min(2*backoff, 2*time.Second)
+		default:
+			return msg, err
 		}
 	}
 }
@@ -320,9 +427,13 @@ func (c *Consumer) Next(ctx context.Context) (string, error) {
 // TryTake makes one attempt to take a message, waiting up to wait for one
 // in Redis (0: not at all). It returns redisqueue.ErrEmpty if there was
 // none, ErrIdle once the queue has been idle for --idle (in a run that ends
-// when idle), and another error, after saying once that Redis is
-// unavailable, if Redis could not be reached.
+// when idle), ErrUnavailable, after saying once that Redis is unavailable,
+// if Redis could not be reached, ctx's error on Ctrl+C, and an error that
+// retrying will not fix (the queue is not a list, say).
 func (c *Consumer) TryTake(ctx context.Context, wait time.Duration) (string, error) {
+	if err := c.fatalErr(); err != nil {
+		return "", err
+	}
 	if c.idle() {
 		return "", ErrIdle
 	}
@@ -342,10 +453,25 @@ func (c *Consumer) TryTake(ctx context.Context, wait time.Duration) (string, err
 		c.mu.Unlock()
 	case errors.Is(err, redisqueue.ErrEmpty):
 		c.recovered()
-	case ctx.Err() == nil:
+	case ctx.Err() != nil:
+		return "", ctx.Err()
+	case redisqueue.Transient(err):
 		c.unavailable(err)
+		return "", fmt.Errorf("%w: %w", ErrUnavailable, err)
+	default:
+		c.mu.Lock()
+		if c.fatal == nil {
+			c.fatal = err
+		}
+		c.mu.Unlock()
 	}
 	return msg, err
+}
+
+func (c *Consumer) fatalErr() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.fatal
 }
 
 func (c *Consumer) idle() bool {
@@ -376,6 +502,19 @@ func (c *Consumer) recovered() {
 	}
 }
 
+// reportOnce says what format and args say, the first time err's text is
+// seen: an error that will not go away by itself is said once, not at
+// every message.
+func (c *Consumer) reportOnce(err error, format string, args ...any) {
+	c.mu.Lock()
+	seen := c.reported[err.Error()]
+	c.reported[err.Error()] = true
+	c.mu.Unlock()
+	if !seen {
+		c.rec.Printf("", format, args...)
+	}
+}
+
 // Parse checks a message: x must be a whole number of seconds from 1 to
 // --max. A message that is not goes to the dead-letter list with the
 // reason (the tutorial's int(task) would kill the consumer), and Parse
@@ -403,25 +542,38 @@ func (c *Consumer) Parse(ctx context.Context, msg string) (int, bool) {
 func (c *Consumer) Track(ctx context.Context, msg string, f *aio.ConcurrentFuture) {
 	c.work.Go(func() {
 		_, err := f.Wait(ctx)
-		if ctx.Err() != nil {
-			return // stopped: the message stays in processing for the next run
+		if ctx.Err() != nil && (!f.Done() || f.Cancelled()) {
+			c.abandon() // stopped: the message goes back to the queue
+			return
 		}
 		if err != nil {
-			c.rec.Printf("", "error from the loop thread, message %q: %v", msg, err)
+			c.rec.Printf("", "error from the loop thread, message %q: %v; moved to %s", msg, err, c.queue.DeadKey())
 		}
 		c.finish(ctx, msg, err)
 	})
 }
 
-// Done finishes msg after the work on it ended, with err if it failed.
+// Done finishes msg after the work on it ended, with err if it failed; also
+// after Ctrl+C: work that was done is acknowledged.
 func (c *Consumer) Done(ctx context.Context, msg string, err error) {
-	if ctx.Err() == nil {
-		c.finish(ctx, msg, err)
+	if err != nil {
+		c.rec.Printf("", "message %q: %v; moved to %s", msg, err, c.queue.DeadKey())
 	}
+	c.finish(ctx, msg, err)
+}
+
+// abandon says that the work on a message taken was stopped (Ctrl+C)
+// before it was done: the message goes back to the queue when the consumer
+// stops.
+func (c *Consumer) abandon() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.inflight--
 }
 
 // finish acknowledges msg, or dead-letters it if err is not nil, retrying
-// while Redis is unreachable.
+// while Redis is unreachable. Once the consumer is stopping (ctx is done),
+// it has cleanupTime left.
 func (c *Consumer) finish(ctx context.Context, msg string, err error) {
 	defer func() {
 		c.mu.Lock()
@@ -432,6 +584,8 @@ func (c *Consumer) finish(ctx context.Context, msg string, err error) {
 	if c.flags.Unsafe && err == nil {
 		return // nothing to acknowledge: RPOP already removed it
 	}
+	ctx, cancel := cleanupContext(ctx)
+	defer cancel()
 	backoff := 100 * time.Millisecond
 	id := redisqueue.NewID() // the same for every attempt: a retry after a lost reply acts once
 	for {
@@ -441,16 +595,29 @@ func (c *Consumer) finish(ctx context.Context, msg string, err error) {
 		} else {
 			ferr = c.queue.Ack(ctx, msg, id)
 		}
-		if ferr == nil || ctx.Err() != nil {
-			if ferr == nil {
-				c.recovered()
-			}
+		switch {
+		case ferr == nil:
+			c.recovered()
+			return
+		case ctx.Err() != nil:
+			return // out of time: the message stays in processing, to be put back
+		case !redisqueue.Transient(ferr):
+			c.reportOnce(ferr, "%v: the message stays in %s until this is fixed (further such errors are not shown)", ferr, c.queue.ProcessingKey())
 			return
 		}
 		c.unavailable(ferr)
 		sleepCtx(ctx, backoff)
 		backoff = min(2*backoff, 2*time.Second)
 	}
+}
+
+// cleanupContext returns ctx, or, once ctx is done (Ctrl+C), a context
+// that lasts cleanupTime: what a stopping consumer has to tidy up.
+func cleanupContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if ctx.Err() == nil {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(context.WithoutCancel(ctx), cleanupTime)
 }
 
 // Wait waits for the work in flight to be finished.
@@ -460,6 +627,9 @@ func (c *Consumer) Wait() { c.work.Wait() }
 // for the work in flight, and says so when the queue was idle.
 func (c *Consumer) End(err error) error {
 	c.Wait()
+	if fatal := c.fatalErr(); fatal != nil {
+		return fatal
+	}
 	if errors.Is(err, ErrIdle) {
 		c.rec.Printf("", "queue idle for %v s: done", lesson.FormatSeconds(c.flags.Idle))
 		return nil
@@ -467,9 +637,33 @@ func (c *Consumer) End(err error) error {
 	return err
 }
 
+// stop ends the consumer once its lesson's body has returned err: it puts
+// back on the queue what it took and did not finish, and gives up its name.
+func (c *Consumer) stop(ctx context.Context, err error) error {
+	c.Wait()
+	c.stopBeat()
+	if c.flags.Unsafe {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTime)
+	defer cancel()
+	n, rerr := c.queue.Recover(ctx)
+	if n > 0 {
+		c.rec.Printf("", "put back %d message(s) taken and not finished", n)
+	}
+	if rerr != nil {
+		c.rec.Printf("", "could not put back what %s holds (%v): another consumer will, %v s after this one stopped",
+			c.queue.ProcessingKey(), rerr, lesson.FormatSeconds(c.lease.Seconds()))
+		return err
+	}
+	c.queue.Unregister(ctx, c.token)
+	return err
+}
+
 // Run records one run of a lesson that consumes the queue: it
 // opens the queue (and, with no real Redis, starts the embedded one and its
-// producer), recovers what an earlier run left, and runs the style's body.
+// producer), recovers what an earlier run left, and runs the style's body;
+// then it puts back what the run took and did not finish.
 func Run(e *lesson.Env, f *Flags, script []Push, name string,
 	aioBody func(l *aio.Loop, c *Consumer) error, goBody func(ctx context.Context, c *Consumer) error) error {
 	// Ctrl+C while connecting or recovering is no error, whatever the
@@ -485,6 +679,9 @@ func Run(e *lesson.Env, f *Flags, script []Push, name string,
 		return interrupted(err)
 	}
 	defer s.Close()
+	// go-redis does not end a command on Ctrl+C: closing the client that
+	// waits in Redis ends those waits at once.
+	defer context.AfterFunc(e.Ctx, func() { s.blocking.Close() })()
 	open := func() (*Consumer, error) {
 		if !s.external {
 			s.startProducer(e.Ctx, e, f, script)
@@ -498,14 +695,14 @@ func Run(e *lesson.Env, f *Flags, script []Push, name string,
 			if err != nil {
 				return err
 			}
-			return e.Interrupted(aioBody(l, c))
+			return e.Interrupted(c.stop(e.Ctx, aioBody(l, c)))
 		},
 		func(ctx context.Context) error {
 			c, err := open()
 			if err != nil {
 				return err
 			}
-			return goBody(ctx, c)
+			return c.stop(ctx, goBody(ctx, c))
 		})
 	return err
 }

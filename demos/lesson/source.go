@@ -33,23 +33,39 @@ func FuncSource(src fs.FS, names ...string) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("parsing %s: %w", name, err)
 		}
+		cut := func(start, end token.Pos) string {
+			return string(text[fset.Position(start).Offset:fset.Position(end).Offset])
+		}
 		for _, decl := range f.Decls {
-			fn, ok := decl.(*ast.FuncDecl)
-			if !ok || fn.Recv != nil {
-				continue
+			switch d := decl.(type) {
+			case *ast.FuncDecl:
+				if d.Recv != nil {
+					continue
+				}
+				start := d.Pos()
+				if d.Doc != nil {
+					start = d.Doc.Pos()
+				}
+				found[d.Name.Name] = cut(start, d.End())
+			case *ast.GenDecl: // a constant or variable declared on its own: const n = 3
+				if d.Tok == token.IMPORT || d.Tok == token.TYPE || len(d.Specs) != 1 {
+					continue
+				}
+				start := d.Pos()
+				if d.Doc != nil {
+					start = d.Doc.Pos()
+				}
+				for _, name := range d.Specs[0].(*ast.ValueSpec).Names {
+					found[name.Name] = cut(start, d.End())
+				}
 			}
-			start := fn.Pos()
-			if fn.Doc != nil {
-				start = fn.Doc.Pos()
-			}
-			found[fn.Name.Name] = string(text[fset.Position(start).Offset:fset.Position(fn.End()).Offset])
 		}
 	}
 	var parts []string
 	for _, n := range names {
 		code, ok := found[n]
 		if !ok {
-			return "", fmt.Errorf("no function %s in the source", n)
+			return "", fmt.Errorf("no function, constant or variable %s in the source", n)
 		}
 		parts = append(parts, code)
 	}

@@ -30,6 +30,7 @@ var ErrEmpty = errors.New("the queue is empty")
 // come out in the order they were pushed.
 type Queue struct {
 	rdb      *redis.Client
+	blocking *redis.Client // for the commands that wait in Redis; rdb if nil
 	key      string
 	consumer string
 }
@@ -39,6 +40,16 @@ type Queue struct {
 func New(rdb *redis.Client, key, consumer string) *Queue {
 	return &Queue{rdb: rdb, key: key, consumer: consumer}
 }
+
+// SetBlockingClient makes Take and TakeUnsafe send the commands that wait
+// in Redis (BLMOVE, BRPOP) through b rather than the queue's client.
+// go-redis does not end a command when its context is cancelled: a BLMOVE
+// waits out its whole timeout. Closing b when the consumer stops ends those
+// waits at once, and leaves the queue's client for the clean-up.
+func (q *Queue) SetBlockingClient(b *redis.Client) { q.blocking = b }
+
+// Consumer is this consumer's name.
+func (q *Queue) Consumer() string { return q.consumer }
 
 // Key is the list producers push onto.
 func (q *Queue) Key() string { return q.key }
@@ -100,6 +111,9 @@ func (q *Queue) TakeUnsafe(ctx context.Context, wait time.Duration) (string, err
 // fraction of a second.
 func (q *Queue) block(ctx context.Context, wait time.Duration, cmd redis.Cmder) {
 	rdb := q.rdb
+	if q.blocking != nil {
+		rdb = q.blocking
+	}
 	if rt := rdb.Options().ReadTimeout; rt > 0 {
 		rdb = rdb.WithTimeout(rt + wait)
 	}
@@ -203,19 +217,27 @@ func (q *Queue) Reject(ctx context.Context, value, reason, id string, taken bool
 }
 
 // Recover puts back on the queue what this consumer's processing list still
-// holds (messages taken by an earlier run that did not finish them), to be
-// taken next, in the order they were first taken. It returns how many.
+// holds (messages taken by an earlier run that did not finish them, or by
+// this one as it stops), to be taken next, in the order they were first
+// taken. It returns how many messages the list held.
+//
+// A BLMOVE of this consumer's that Redis has not yet seen to be abandoned
+// (its connection was closed as the consumer stopped) may take a message
+// back as soon as it is put back: Recover moves until the list is empty, and
+// counts such a message once.
 func (q *Queue) Recover(ctx context.Context) (int, error) {
-	n := 0
+	n, err := q.rdb.LLen(ctx, q.ProcessingKey()).Result()
+	if err != nil {
+		return 0, fmt.Errorf("recovering %s: %w", q.ProcessingKey(), err)
+	}
 	for {
 		err := q.rdb.LMove(ctx, q.ProcessingKey(), q.key, "LEFT", "RIGHT").Err()
 		switch {
 		case errors.Is(err, redis.Nil):
-			return n, nil
+			return int(n), nil
 		case err != nil:
-			return n, fmt.Errorf("recovering %s: %w", q.ProcessingKey(), err)
+			return 0, fmt.Errorf("recovering %s: %w", q.ProcessingKey(), err)
 		}
-		n++
 	}
 }
 

@@ -14,8 +14,8 @@ race: only the *_threadsafe calls may touch a loop from another thread.
 
 # This file is named like the standard library's queue module: _asyncdemo,
 # imported first, moves this directory behind the standard library.
-from _asyncdemo import (QUEUE, Recorder, SyncQueue, call, cancel_and_wait, errtext, goquote, main, need_modules, parser,
-                        redis_flags, where)
+from _asyncdemo import (DEAD, QUEUE, Recorder, SyncQueue, call, cancel_and_wait, errtext, goquote, main, need_modules,
+                        parser, redis_flags, where)
 
 import asyncio
 import threading
@@ -39,7 +39,7 @@ async def work(queue, msg, x):
     try:
         await do_some_work(x)
     except Exception as e:  # reported, and the message dead-lettered, not lost
-        rec.say(f"error from the loop thread, message {goquote(msg)}: {errtext(e)}")
+        rec.say(f"error from the loop thread, message {goquote(msg)}: {errtext(e)}; moved to {DEAD}")
         await asyncio.to_thread(queue.reject, msg, errtext(e))
     else:
         await asyncio.to_thread(queue.ack, msg)

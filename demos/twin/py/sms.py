@@ -8,14 +8,22 @@ The tutorial opened a new aiohttp.ClientSession for every call: a new
 connection pool each time, and no timeout. Make one session, share it, and
 give it a timeout (aiohttp.ClientTimeout). A session is made and closed on
 the loop that uses it.
+
+A careful consumer also bounds the work in flight: the master takes a
+message only when one of --in-flight slots is free (a semaphore; the master
+is a thread, so a threading one), and the session has a connection for
+each, so that a backlog waits in Redis instead of timing out in a pool. A
+send that fails is tried again after 1 s, then 2 s; a message still not
+sent raises the alarm (/error) and goes to queue:dead with the reason: the
+alarm is a notification, not a delivery.
 """
 
 import argparse
 import asyncio
 import threading
 
-from _asyncdemo import (QUEUE, Recorder, SyncQueue, call, cancel_and_wait, errtext, goquote, main, need_modules,
-                        parser, redis_flags, seconds, where)
+from _asyncdemo import (DEAD, QUEUE, Recorder, SyncQueue, call, cancel_and_wait, count, errtext, goquote, main,
+                        need_modules, parser, redis_flags, seconds, where)
 
 need_modules("sms")  # one line, not a traceback, without redis-py and aiohttp
 import aiohttp  # noqa: E402
@@ -23,16 +31,24 @@ import aiohttp  # noqa: E402
 p = parser("sms", __doc__)
 redis_flags(p, messages="5,1,1", mode="block")
 p.add_argument("--url", default="http://127.0.0.1:5000", help="the SMS API (asyncdemo sms-server)")
-p.add_argument("--timeout", type=seconds, default=10.0, help="give up a call after this many seconds")
+p.add_argument("--timeout", type=seconds, default=10.0, help="give up a call after this many seconds (tried 3 times)")
+p.add_argument("--in-flight", type=count(1, 1000), default=100, help="send at most this many messages at once")
 p.add_argument("--max-delay", type=seconds, default=30.0, help=argparse.SUPPRESS)  # the Go side's own API only
 opts = p.parse_args()
 rec = Recorder(opts)
 
 
+ATTEMPTS = 3  # tries before a message is dead-lettered; a 4xx is not tried again
+
+
+class NotSent(Exception):
+    pass
+
+
 async def open_session():
     timeout = aiohttp.ClientTimeout(total=opts.timeout * opts.scale)
     return aiohttp.ClientSession(opts.url.rstrip("/"), timeout=timeout,
-                                 connector=aiohttp.TCPConnector(limit=256))
+                                 connector=aiohttp.TCPConnector(limit=opts.in_flight))
 
 
 async def fetch(session, path):
@@ -42,31 +58,51 @@ async def fetch(session, path):
         return (await resp.text()).strip()
 
 
+async def send(session, x):
+    for attempt in range(1, ATTEMPTS + 1):
+        if attempt > 1:
+            wait = 2 ** (attempt - 2)  # 1 s, then 2 s
+            rec.say(f"trying again in {wait} s")
+            await asyncio.sleep(wait * opts.scale)
+        try:
+            rec.say(await fetch(session, f"/{x}"))
+            return
+        except (aiohttp.ClientError, asyncio.TimeoutError) as e:
+            rec.say(f"sending failed: {errtext(e)}")
+            if isinstance(e, aiohttp.ClientResponseError) and 400 <= e.status < 500:
+                raise NotSent(f"not sent, a bad request: {errtext(e)}") from e
+            err = e
+    raise NotSent(f"not sent after {ATTEMPTS} attempts: {errtext(err)}")
+
+
 async def do_some_work(session, x):
     rec.say(f"Waiting {x}")
     try:
-        ret = await fetch(session, f"/{x}")
-    except (aiohttp.ClientError, asyncio.TimeoutError) as e:
-        rec.say(f"sending failed: {errtext(e)}; calling /error")
+        await send(session, x)
+    except NotSent:
+        rec.say("calling /error, the alarm")
         try:
             rec.say(await fetch(session, "/error"))
         except (aiohttp.ClientError, asyncio.TimeoutError) as e:
-            rec.say(errtext(e))
-            raise
-    else:
-        rec.say(ret)
-        rec.say(f"Done {x}")
+            rec.say(f"the alarm failed too: {errtext(e)}")
+        raise  # the message goes to queue:dead with the reason
+    rec.say(f"Done {x}")
 
 
-async def work(session, queue, msg, x):
+async def work(session, queue, slots, msg, x):
     asyncio.current_task().set_name(call("do_some_work", x))  # run_coroutine_threadsafe takes no name
     try:
         await do_some_work(session, x)
+    except NotSent as e:
+        rec.say(f"error from the loop thread, message {goquote(msg)}: {e}; moved to {DEAD}")
+        await asyncio.to_thread(queue.reject, msg, str(e))
     except Exception as e:
-        rec.say(f"error from the loop thread, message {goquote(msg)}: {errtext(e)}")
+        rec.say(f"error from the loop thread, message {goquote(msg)}: {errtext(e)}; moved to {DEAD}")
         await asyncio.to_thread(queue.reject, msg, errtext(e))
     else:
         await asyncio.to_thread(queue.ack, msg)
+    finally:
+        slots.release()  # the message's slot is free again
 
 
 def lesson():
@@ -77,12 +113,14 @@ def lesson():
         threading.Thread(target=loop.run_forever, daemon=True).start()
         session = asyncio.run_coroutine_threadsafe(open_session(), loop).result()
         try:
-            while (msg := queue.next()) is not None:  # the tutorial's rcon.brpop("queue")
+            slots = threading.Semaphore(opts.in_flight)  # at most --in-flight messages at once
+            while slots.acquire() and (msg := queue.next()) is not None:  # a free slot, then rcon.brpop("queue")
                 x, reason = queue.parse(msg)
                 if x is None:
                     queue.poison(msg, reason)
+                    slots.release()
                     continue
-                asyncio.run_coroutine_threadsafe(work(session, queue, msg, x), loop)
+                asyncio.run_coroutine_threadsafe(work(session, queue, slots, msg, x), loop)
             queue.done_idle()
         finally:
             cancel_and_wait(loop)  # on Ctrl+C, the calls in flight end before their session closes
