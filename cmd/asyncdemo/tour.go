@@ -85,6 +85,9 @@ func loadProgress(warn io.Writer) progress {
 	return p
 }
 
+// saveProgress writes the progress to a file of its own, then renames it
+// over the old one: a reader, or a second writer (a forced exit while the
+// tour saves), sees the old progress or the new, never half of one.
 func saveProgress(p progress) error {
 	path, err := progressPath()
 	if err != nil {
@@ -94,7 +97,22 @@ func saveProgress(p progress) error {
 		return fmt.Errorf("saving the tour's progress: %w", err)
 	}
 	data, _ := json.Marshal(p)
-	if err := os.WriteFile(path, data, 0o644); err != nil {
+	f, err := os.CreateTemp(filepath.Dir(path), ".tour-*.json")
+	if err != nil {
+		return fmt.Errorf("saving the tour's progress: %w", err)
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(f.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
 		return fmt.Errorf("saving the tour's progress: %w", err)
 	}
 	return nil
