@@ -64,6 +64,18 @@ func (k *keyReader) ReadByte() (byte, error) {
 	return b, nil
 }
 
+// Read reads what was typed into p.
+func (k *keyReader) Read(p []byte) (int, error) {
+	if k.i == k.n {
+		if err := k.fill(); err != nil {
+			return 0, err
+		}
+	}
+	n := copy(p, k.buf[k.i:k.n])
+	k.i += n
+	return n, nil
+}
+
 // fill waits until the file or the wake-up pipe can be read, then reads
 // what was typed.
 func (k *keyReader) fill() error {
