@@ -74,7 +74,7 @@ func execute(ctx context.Context, io *IOStreams, args []string) int {
 		return stop.code
 	case err == nil:
 		return exitOK
-	case errors.Is(err, lesson.ErrInterrupted): // Ctrl+C typed at a prompt in raw mode
+	case errors.Is(err, lesson.ErrInterrupted): // Ctrl+C read as a key, at a tour prompt in raw mode
 		fmt.Fprintln(io.Err, "asyncdemo: "+errInterrupt.msg)
 		return exitInterrupted
 	case lesson.IsUsage(err):
