@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -389,7 +391,7 @@ func TestStepQPrintsTheRest(t *testing.T) {
 	var out strings.Builder
 	done := make(chan struct{})
 	go func() {
-		replay(&IOStreams{In: keyboard, Out: &out}, "  0.000s  Waiting: 1\n  0.000s  Waiting: 2\n  1.001s  Done\n")
+		replay(context.Background(), &IOStreams{In: keyboard, Out: &out}, "  0.000s  Waiting: 1\n  0.000s  Waiting: 2\n  1.001s  Done\n")
 		close(done)
 	}()
 	select {
@@ -399,5 +401,32 @@ func TestStepQPrintsTheRest(t *testing.T) {
 	}
 	if strings.Count(out.String(), "\n") != 3 {
 		t.Errorf("printed %q, want all three lines", out.String())
+	}
+}
+
+// In --step, a signal (Ctrl+C, SIGTERM) ends the replay even while it
+// waits for Enter: the program is ending, and shows nothing more.
+func TestStepStopsWaitingAtASignal(t *testing.T) {
+	keyboard, typing, err := os.Pipe() // a file, as the terminal is
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer keyboard.Close()
+	defer typing.Close()
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	var out lockedBuffer
+	done := make(chan struct{})
+	go func() {
+		replay(ctx, &IOStreams{In: keyboard, Out: &out}, "  0.000s  Waiting: 1\n  0.000s  Waiting: 2\n  1.001s  Done\n")
+		close(done)
+	}()
+	for !strings.Contains(stacks(), "unix.Poll(") { // waiting for Enter
+		runtime.Gosched()
+	}
+	cancel(errTerminate)
+	<-done
+	if got := out.String(); got != "  0.000s  Waiting: 1\n" {
+		t.Errorf("printed %q, want the first line only", got)
 	}
 }

@@ -7,8 +7,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"sync"
 	"syscall"
 	"time"
@@ -27,43 +29,53 @@ const (
 	exitFailure     = 1
 	exitUsage       = 2
 	exitInterrupted = 130 // 128 + SIGINT, what shells report for Ctrl+C
+	exitTerminated  = 143 // 128 + SIGTERM, what shells report for kill
 )
 
-// grace is how long a lesson has to stop after Ctrl+C before the process
-// exits anyway; a second Ctrl+C exits at once.
+// grace is how long a lesson has to stop after Ctrl+C or SIGTERM before the
+// process exits anyway; a second signal exits at once.
 const grace = 150 * time.Millisecond
 
 func main() {
 	redis.SetLogger(quietLogger{}) // its own retries are not the user's business: errors are returned
-	ctx, claim, stop := interruptible(context.Background())
-	defer stop()
+	sigc := make(chan os.Signal, 2)
+	signal.Notify(sigc, os.Interrupt, syscall.SIGTERM)
+	sigs := watchSignals(context.Background(), sigc, os.Stderr, os.Exit)
 	io := &IOStreams{
 		In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
 		IsTerminal:     term.IsTerminal(int(os.Stdout.Fd())),
 		NoColorEnv:     os.Getenv("NO_COLOR") != "",
 		Term:           os.Getenv("TERM"),
 		Lang:           lesson.LangFromEnv(os.Getenv),
-		ClaimInterrupt: claim,
+		ClaimInterrupt: sigs.claim,
 		SelfInterrupt:  func() { syscall.Kill(os.Getpid(), syscall.SIGINT) },
+		AtForcedExit:   sigs.atForcedExit,
 	}
 	if io.IsTerminal {
 		if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil {
 			io.Width = w
 		}
 	}
-	os.Exit(execute(ctx, io, os.Args[1:]))
+	os.Exit(execute(sigs.ctx, io, os.Args[1:]))
 }
 
-// execute runs the command line args and returns the exit code.
+// execute runs the command line args and returns the exit code. A program
+// told to stop by a signal exits with the signal's code, however the
+// command ended: cancel, whose lesson is Ctrl+C, ends well after SIGTERM
+// too, but it was still terminated.
 func execute(ctx context.Context, io *IOStreams, args []string) int {
 	root := newRootCmd(io)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
+	var stop *stopSignal
 	switch {
+	case errors.As(context.Cause(ctx), &stop):
+		fmt.Fprintln(io.Err, "asyncdemo: "+stop.msg)
+		return stop.code
 	case err == nil:
 		return exitOK
-	case isInterrupt(ctx, err) || errors.Is(err, lesson.ErrInterrupted):
-		fmt.Fprintln(io.Err, "asyncdemo: interrupted")
+	case errors.Is(err, lesson.ErrInterrupted): // Ctrl+C read as a key, at a tour prompt in raw mode
+		fmt.Fprintln(io.Err, "asyncdemo: "+errInterrupt.msg)
 		return exitInterrupted
 	case lesson.IsUsage(err):
 		fmt.Fprintln(io.Err, "asyncdemo: "+timing.Printable(err.Error()))
@@ -74,63 +86,134 @@ func execute(ctx context.Context, io *IOStreams, args []string) int {
 	}
 }
 
-// interruptible returns a context cancelled by the first Ctrl+C (or
-// SIGTERM). If the program has not ended grace after it, or on a second
-// Ctrl+C, the process exits with code 130 at once: Ctrl+C always works, even
-// when a lesson is stuck in a blocking call, which is one of the lessons.
+// stopSignal is why the program was told to stop, the cause of its
+// context: the signal's message and exit code.
+type stopSignal struct {
+	msg  string // what the program says as it ends
+	code int    // 128 + the signal's number
+}
+
+func (s *stopSignal) Error() string { return s.msg }
+
+var (
+	// errInterrupt is Ctrl+C (SIGINT): stop, unless the lesson running is
+	// about Ctrl+C.
+	errInterrupt = &stopSignal{"interrupted", exitInterrupted}
+	// errTerminate is SIGTERM (kill, a service manager, a closing
+	// session): the program must end, whatever the lesson.
+	errTerminate = &stopSignal{"terminated", exitTerminated}
+)
+
+// signals turns Ctrl+C (SIGINT) and SIGTERM into the end of the program.
+// The first cancels its context, with errInterrupt or errTerminate as the
+// cause, and every command ends through its own cleanup. If the program
+// has not ended grace after that, or on a second signal, the process exits
+// at once: a signal always works, even when a lesson is stuck in a blocking
+// call, which is one of the lessons. Before it does, it runs the cleanups
+// registered with atForcedExit (restore the terminal, save the tour's
+// progress), last first.
 //
 // A lesson about Ctrl+C calls claim: the next Ctrl+C then cancels only the
 // context claim returns, and the program goes on (the tour, to the next
-// lesson); release gives Ctrl+C back to the program.
-func interruptible(parent context.Context) (ctx context.Context, claim func() (context.Context, func()), stop func()) {
+// lesson). SIGTERM is never claimed: it ends the lesson and the program.
+type signals struct {
+	ctx    context.Context // cancelled by the first signal not claimed
+	cancel context.CancelCauseFunc
+	errOut io.Writer      // where the forced exit says why
+	exit   func(code int) // os.Exit; tests pass their own
+
+	mu       sync.Mutex
+	claimed  context.CancelCauseFunc // the lesson's own Ctrl+C, until it comes
+	cleanups []*func()               // run by a forced exit, last first
+}
+
+// watchSignals starts watching sigs, as signal.Notify fills it, and
+// returns the signals' state; its context is parent's child. Closing sigs
+// stops the watch (tests do; the program ends instead).
+func watchSignals(parent context.Context, sigs <-chan os.Signal, errOut io.Writer, exit func(int)) *signals {
 	ctx, cancel := context.WithCancelCause(parent)
-	var mu sync.Mutex
-	var claimed context.CancelCauseFunc
-	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() {
-		for {
-			select {
-			case <-sigs:
-			case <-done:
-				return
-			}
-			mu.Lock()
-			lessonCancel := claimed
-			claimed = nil
-			mu.Unlock()
-			if lessonCancel == nil {
-				break
-			}
-			lessonCancel(errInterrupt) // the lesson's own Ctrl+C
-		}
-		cancel(errInterrupt)
-		select {
-		case <-sigs:
-		case <-time.After(grace):
-		case <-done:
+	s := &signals{ctx: ctx, cancel: cancel, errOut: errOut, exit: exit}
+	go s.watch(sigs)
+	return s
+}
+
+// watch waits for the signal that stops the program, then for the
+// program to end: if it has not ended within grace, or on a second signal,
+// it runs the cleanups and exits.
+func (s *signals) watch(sigs <-chan os.Signal) {
+	var cause *stopSignal
+	for cause == nil {
+		sig, ok := <-sigs
+		if !ok {
 			return
 		}
-		fmt.Fprintln(os.Stderr, "\nasyncdemo: interrupted")
-		os.Exit(exitInterrupted)
-	}()
-	claim = func() (context.Context, func()) {
-		lctx, lcancel := context.WithCancelCause(ctx)
-		mu.Lock()
-		claimed = lcancel
-		mu.Unlock()
-		return lctx, func() {
-			mu.Lock()
-			claimed = nil
-			mu.Unlock()
-			lcancel(nil)
+		cause = causeOf(sig)
+		if cause == errInterrupt {
+			s.mu.Lock()
+			lessonCancel := s.claimed
+			s.claimed = nil
+			s.mu.Unlock()
+			if lessonCancel != nil {
+				lessonCancel(errInterrupt) // the lesson's own Ctrl+C
+				cause = nil
+			}
 		}
 	}
-	return ctx, claim, func() {
-		signal.Stop(sigs)
-		close(done)
-		cancel(nil)
+	s.cancel(cause)
+	select {
+	case sig, ok := <-sigs:
+		if !ok {
+			return
+		}
+		if causeOf(sig) == errTerminate {
+			cause = errTerminate // SIGTERM after Ctrl+C: the program was terminated
+		}
+	case <-time.After(grace):
+	}
+	s.mu.Lock()
+	cleanups := slices.Clone(s.cleanups)
+	s.mu.Unlock()
+	for _, f := range slices.Backward(cleanups) {
+		(*f)()
+	}
+	fmt.Fprintln(s.errOut, "\nasyncdemo: "+cause.msg)
+	s.exit(cause.code)
+}
+
+// causeOf is the cause a signal cancels the program's context with.
+func causeOf(sig os.Signal) *stopSignal {
+	if sig == syscall.SIGTERM {
+		return errTerminate
+	}
+	return errInterrupt
+}
+
+// claim gives the next Ctrl+C to the lesson that calls it: it returns the
+// context that Ctrl+C cancels, and a function that gives Ctrl+C back.
+func (s *signals) claim() (context.Context, func()) {
+	lctx, lcancel := context.WithCancelCause(s.ctx)
+	s.mu.Lock()
+	s.claimed = lcancel
+	s.mu.Unlock()
+	return lctx, func() {
+		s.mu.Lock()
+		s.claimed = nil
+		s.mu.Unlock()
+		lcancel(nil)
+	}
+}
+
+// atForcedExit registers f to run before a forced exit; remove unregisters
+// it. The ordinary way out runs its cleanups itself, deferred.
+func (s *signals) atForcedExit(f func()) (remove func()) {
+	p := &f
+	s.mu.Lock()
+	s.cleanups = append(s.cleanups, p)
+	s.mu.Unlock()
+	return func() {
+		s.mu.Lock()
+		s.cleanups = slices.DeleteFunc(s.cleanups, func(q *func()) bool { return q == p })
+		s.mu.Unlock()
 	}
 }
 
@@ -138,9 +221,3 @@ func interruptible(parent context.Context) (ctx context.Context, claim func() (c
 type quietLogger struct{}
 
 func (quietLogger) Printf(context.Context, string, ...any) {}
-
-var errInterrupt = errors.New("interrupted by the user")
-
-func isInterrupt(ctx context.Context, err error) bool {
-	return errors.Is(context.Cause(ctx), errInterrupt)
-}

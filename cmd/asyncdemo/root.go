@@ -32,6 +32,20 @@ type IOStreams struct {
 	// SIGINT. Tests replace both.
 	ClaimInterrupt func() (context.Context, func())
 	SelfInterrupt  func()
+	// AtForcedExit registers a cleanup to run should the process be forced
+	// to exit (a lesson that has not stopped soon after Ctrl+C or SIGTERM,
+	// or a second signal) before the command has returned: restore the
+	// terminal, save the tour's progress. It returns a function that
+	// unregisters it. nil registers nothing (tests).
+	AtForcedExit func(cleanup func()) (remove func())
+}
+
+// atForcedExit registers cleanup with AtForcedExit, if set.
+func (ios *IOStreams) atForcedExit(cleanup func()) (remove func()) {
+	if ios.AtForcedExit == nil {
+		return func() {}
+	}
+	return ios.AtForcedExit(cleanup)
 }
 
 // Options are the flags every lesson takes.
@@ -79,7 +93,8 @@ func newRootCmd(ios *IOStreams) *cobra.Command {
 		Short: "Learn async programming by running it",
 		Long: "asyncdemo re-tells a classic Python asyncio tutorial as lessons you run. Each lesson runs for\n" +
 			"real on an asyncio-exact event loop (--style aio) or as idiomatic Go (--style go), shows\n" +
-			"what happened when, and times concurrency against the sequential run.",
+			"what happened when, and times concurrency against the sequential run.\n\n" +
+			"Exit codes: 0 done, 1 the lesson failed, 2 a bad command line, 130 Ctrl+C, 143 SIGTERM.",
 		Example:       "  asyncdemo gather\n  asyncdemo gather --scale 0.1 --style go\n  asyncdemo await --blocking",
 		SilenceErrors: true,
 		SilenceUsage:  true,

@@ -38,7 +38,7 @@ func runLessonWith(ctx context.Context, opts *Options, demo lesson.Lesson, hooks
 		return err
 	}
 	r.claimCtrlC(ctx)
-	r.open()
+	r.open(ctx)
 	err := r.run()
 	err = r.runTwin(ctx, err)
 	r.explain(ctx, err)
@@ -134,8 +134,9 @@ func (r *lessonRun) claimCtrlC(ctx context.Context) {
 }
 
 // open sets up the output: JSON Lines, or the printer with the lesson's
-// title and what to watch; with --step, a recording to replay afterwards.
-func (r *lessonRun) open() {
+// title and what to watch; with --step, a recording to replay afterwards,
+// unless ctx (the program's) is done by then.
+func (r *lessonRun) open(ctx context.Context) {
 	ios, env := r.opts.IO, r.env
 	if r.opts.Step && !r.opts.JSON && !r.info.Tool {
 		// The run happens at full speed, so its times are true; what it
@@ -145,7 +146,7 @@ func (r *lessonRun) open() {
 		hint := timing.NewPrinter(ios.Out, r.noColor)
 		hint.Width = r.width
 		hint.Note(env.Say("step_hint"))
-		r.cleanups = append(r.cleanups, func() { replay(ios, r.recorded.String()) })
+		r.cleanups = append(r.cleanups, func() { replay(ctx, ios, r.recorded.String()) })
 	}
 	if r.opts.JSON {
 		env.Rec = timing.NewRecorder(timing.NewJSONWriter(ios.Out))

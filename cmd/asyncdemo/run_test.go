@@ -49,7 +49,7 @@ func TestLessonRunPhasesOneByOne(t *testing.T) {
 			t.Fatalf("check printed %q", out.String())
 		}
 		r.claimCtrlC(context.Background())
-		r.open()
+		r.open(context.Background())
 		if !strings.Contains(out.String(), "asyncdemo gather — ") {
 			t.Fatalf("open did not print the title:\n%s", out.String())
 		}

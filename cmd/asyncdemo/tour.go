@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -85,6 +84,9 @@ func loadProgress(warn io.Writer) progress {
 	return p
 }
 
+// saveProgress writes the progress to a file of its own, then renames it
+// over the old one: a reader, or a second writer (a forced exit while the
+// tour saves), sees the old progress or the new, never half of one.
 func saveProgress(p progress) error {
 	path, err := progressPath()
 	if err != nil {
@@ -94,7 +96,22 @@ func saveProgress(p progress) error {
 		return fmt.Errorf("saving the tour's progress: %w", err)
 	}
 	data, _ := json.Marshal(p)
-	if err := os.WriteFile(path, data, 0o644); err != nil {
+	f, err := os.CreateTemp(filepath.Dir(path), ".tour-*.json")
+	if err != nil {
+		return fmt.Errorf("saving the tour's progress: %w", err)
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(f.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
 		return fmt.Errorf("saving the tour's progress: %w", err)
 	}
 	return nil
@@ -128,8 +145,23 @@ func tourRun(ctx context.Context, opts *Options, t *tourOptions) error {
 	noColor := opts.NoColor || ios.NoColorEnv || !ios.IsTerminal
 	pr := timing.NewPrinter(ios.Out, noColor)
 	pr.Width = ios.Width
+	// Should the process be forced to exit (a lesson that does not stop
+	// after a signal), it saves the progress first: the tour goes on from
+	// next. The copy keeps the forced exit's goroutine off p.
+	unsave := func() {}
+	defer func() { unsave() }()
+	saveAtForcedExit := func(next string) {
+		unsave()
+		at := progress{Done: slices.Clone(p.Done), Next: next}
+		unsave = ios.atForcedExit(func() {
+			if err := saveProgress(at); err != nil {
+				fmt.Fprintln(ios.Err, "asyncdemo:", err)
+			}
+		})
+	}
 	for i := start; i < len(lessons); i++ {
 		demo := lessons[i]
+		saveAtForcedExit(names[i])
 		info := lesson.Describe(demo, opts.Lang)
 		fs := pflag.NewFlagSet(info.Name, pflag.ContinueOnError)
 		demo.AddFlags(fs)
@@ -153,7 +185,7 @@ func tourRun(ctx context.Context, opts *Options, t *tourOptions) error {
 			if interactive {
 				var quit bool
 				var err error
-				if pick, quit, err = choose(in, ios.Out, labels, words["keys"]); err != nil || quit {
+				if pick, quit, err = choose(ctx, ios, in, labels, words["keys"]); err != nil || quit {
 					return stopTour(ios, p, names[i], words, err)
 				}
 			} else {
@@ -167,8 +199,14 @@ func tourRun(ctx context.Context, opts *Options, t *tourOptions) error {
 		if q != nil {
 			check = func(env *lesson.Env) { printVerdict(ios.Out, *q, pick, env, opts.Scale, words) }
 		}
-		if err := runLessonWith(ctx, opts, demo, lessonHooks{introShown: true, beforeAfter: check}); err != nil {
-			return err
+		err := runLessonWith(ctx, opts, demo, lessonHooks{introShown: true, beforeAfter: check})
+		if err == nil && ctx.Err() != nil {
+			// Stopped, by SIGTERM say, but the lesson ended well: cancel,
+			// whose lesson is the interrupt. It is not done all the same.
+			err = context.Cause(ctx)
+		}
+		if err != nil {
+			return stopTour(ios, p, names[i], words, err)
 		}
 		p.Done = append(slices.DeleteFunc(p.Done, func(s string) bool { return s == info.Name }), info.Name)
 		p.Next = ""
@@ -179,8 +217,9 @@ func tourRun(ctx context.Context, opts *Options, t *tourOptions) error {
 			fmt.Fprintln(ios.Err, "asyncdemo:", err)
 		}
 		if interactive && i+1 < len(lessons) {
+			saveAtForcedExit(p.Next)
 			fmt.Fprintf(ios.Out, "%s ", words["next"])
-			key, err := readKey(in)
+			key, err := readKey(ctx, ios, in)
 			fmt.Fprintln(ios.Out)
 			if key == 3 {
 				err = lesson.ErrInterrupted
@@ -235,15 +274,16 @@ func printVerdict(out io.Writer, q lesson.Question, pick int, env *lesson.Env, s
 }
 
 // choose asks for one of labels with the keyboard, in raw mode: ↑/↓ move,
-// Enter takes, a/b/c take at once, q (or Ctrl+C) stops. The terminal is
+// Enter takes, a/b/c take at once, q (or Ctrl+C) stops, and so does ctx's
+// end, a signal from outside, with its cause as the error. The terminal is
 // restored however it ends.
-func choose(in *os.File, out io.Writer, labels []string, keys string) (pick int, quit bool, err error) {
-	fd := int(in.Fd())
-	old, err := term.MakeRaw(fd)
+func choose(ctx context.Context, ios *IOStreams, in *os.File, labels []string, keys string) (pick int, quit bool, err error) {
+	out := ios.Out
+	r, err := openKeyboard(ctx, ios, in)
 	if err != nil {
-		return 0, false, fmt.Errorf("reading the keyboard: %w", err)
+		return 0, false, err
 	}
-	defer term.Restore(fd, old)
+	defer r.Close()
 	draw := func(sel int, redraw bool) {
 		if redraw {
 			fmt.Fprintf(out, "\x1b[%dA", len(labels)+1)
@@ -260,9 +300,11 @@ func choose(in *os.File, out io.Writer, labels []string, keys string) (pick int,
 	}
 	sel := 0
 	draw(sel, false)
-	r := bufio.NewReader(in)
 	for {
 		b, err := r.ReadByte()
+		if ctx.Err() != nil {
+			return 0, true, context.Cause(ctx)
+		}
 		if err != nil {
 			return 0, true, nil
 		}
@@ -292,17 +334,13 @@ func choose(in *os.File, out io.Writer, labels []string, keys string) (pick int,
 	}
 }
 
-// readKey reads one key in raw mode, restoring the terminal after.
-func readKey(in *os.File) (byte, error) {
-	fd := int(in.Fd())
-	old, err := term.MakeRaw(fd)
+// readKey reads one key in raw mode, restoring the terminal after; ctx's
+// end stops it with its cause.
+func readKey(ctx context.Context, ios *IOStreams, in *os.File) (byte, error) {
+	r, err := openKeyboard(ctx, ios, in)
 	if err != nil {
 		return 0, err
 	}
-	defer term.Restore(fd, old)
-	var b [1]byte
-	if _, err := in.Read(b[:]); err != nil {
-		return 0, err
-	}
-	return b[0], nil
+	defer r.Close()
+	return r.ReadByte()
 }

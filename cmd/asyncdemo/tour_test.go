@@ -2,11 +2,19 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"asyncdemo/demos/testenv"
@@ -128,5 +136,96 @@ func TestTourRunsThroughAfterTheCancelLesson(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("the tour did not show %q", want)
 		}
+	}
+}
+
+// TestSignalStopsTheTourAndSavesWhereItWas stops the tour as a signal
+// does, during a lesson: it says where it will go on from, saves that, and
+// exits with the signal's code. SIGTERM is not the cancel lesson's to take:
+// the tour does not go on to the next lesson.
+func TestSignalStopsTheTourAndSavesWhereItWas(t *testing.T) {
+	for _, c := range []struct {
+		from  string
+		cause error
+		code  int
+	}{
+		{"cancel", errTerminate, exitTerminated}, // before its own Ctrl+C at 0.8 s
+		{"gather", errTerminate, exitTerminated},
+		{"gather", errInterrupt, exitInterrupted},
+	} {
+		t.Run(c.from+" "+c.cause.Error(), func(t *testing.T) {
+			t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+			synctest.Test(t, func(t *testing.T) {
+				ctx, cancel := context.WithCancelCause(context.Background())
+				time.AfterFunc(500*time.Millisecond, func() { cancel(c.cause) })
+				out, errOut, code := runCmdNow(ctx, "tour", "--from", c.from, "--no-color")
+				if code != c.code {
+					t.Errorf("exit %d, want %d; stderr %q", code, c.code, errOut)
+				}
+				if want := "Stopped. asyncdemo tour goes on from " + c.from + "."; !strings.Contains(out, want) {
+					t.Errorf("the tour did not say %q:\n%s", want, out)
+				}
+				if strings.Contains(out, "Lesson 9 of 12") || strings.Contains(out, "Lesson 7 of 12") {
+					t.Errorf("the tour went on to the next lesson:\n%s", out)
+				}
+				if p := loadProgress(io.Discard); p.Next != c.from || slices.Contains(p.Done, c.from) {
+					t.Errorf("progress %+v, want to go on from %s, not done", p, c.from)
+				}
+			})
+		})
+	}
+}
+
+// TestTourSignalFromOutsideAtAPrompt signals the tour, as kill does from
+// another window, while it waits at a prompt with the terminal in raw
+// mode: the prompt ends at once, the tour saves where it was, the exit code
+// is the signal's, and the terminal is as it was (the shell shows what is
+// typed; stty shows canonical mode and echo).
+func TestTourSignalFromOutsideAtAPrompt(t *testing.T) {
+	bin := binary(t)
+	for _, c := range []struct {
+		name   string
+		sig    syscall.Signal
+		answer bool // answer the prediction: the signal comes at "Enter for the next lesson"
+		next   string
+		code   int
+	}{
+		{"SIGTERM at a prediction", syscall.SIGTERM, false, "gather", exitTerminated},
+		{"SIGINT at the next lesson", syscall.SIGINT, true, "nest", exitInterrupted},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			config := t.TempDir()
+			s := newTmux(t, "XDG_CONFIG_HOME="+config, "LANG=C.UTF-8", "PS1=$ ")
+			// sh says its pid, then becomes the tour, which keeps it.
+			s.keys("sh -c 'echo pid=$$; exec "+bin+" tour --scale 0.05 --from gather'", "Enter")
+			s.waitFor("Predict first", 1)
+			if c.answer {
+				s.keys("b")
+				s.waitFor("Enter for the next lesson", 1)
+			}
+			m := regexp.MustCompile(`pid=([0-9]+)`).FindStringSubmatch(s.screen())
+			if m == nil {
+				t.Fatalf("no pid on the screen:\n%s", s.screen())
+			}
+			pid, _ := strconv.Atoi(m[1])
+			if err := syscall.Kill(pid, c.sig); err != nil {
+				t.Fatal(err)
+			}
+			s.waitFor("Stopped. asyncdemo tour goes on from "+c.next+".", 1)
+			s.keys("echo exit=$?", "Enter")
+			s.waitFor("$ echo exit=$?", 1) // what is typed shows
+			s.waitFor(fmt.Sprintf("exit=%d\n", c.code), 1)
+			s.keys("clear; stty -a | tr ' ' '\\n' | grep -xE -- '-?(icrnl|opost|isig|icanon|echo)' | tr '\\n' ' '; echo", "Enter")
+			s.waitFor("icrnl opost isig icanon echo \n", 1)
+
+			data, err := os.ReadFile(filepath.Join(config, "asyncdemo", "tour.json"))
+			if err != nil {
+				t.Fatalf("the progress was not saved: %v", err)
+			}
+			var p progress
+			if err := json.Unmarshal(data, &p); err != nil || p.Next != c.next {
+				t.Errorf("progress %s (%v), want to go on from %s", data, err, c.next)
+			}
+		})
 	}
 }

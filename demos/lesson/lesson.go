@@ -43,7 +43,8 @@ type Info struct {
 	// Compares reports whether the lesson runs a sequential version too.
 	Compares bool
 	// HandlesInterrupt reports whether Ctrl+C is part of the lesson: the
-	// program then lets the lesson finish after the first one.
+	// program then lets the lesson finish after the first one, and goes
+	// on. SIGTERM still ends the lesson and the program.
 	HandlesInterrupt bool
 	// Tool marks a command that is not a lesson, such as push: no texts,
 	// runs or timeline, just what it prints.
@@ -115,7 +116,8 @@ type Lesson interface {
 	Run(env *Env) error
 }
 
-// ErrInterrupted is returned by a lesson that the user stopped with Ctrl+C.
+// ErrInterrupted is returned by a lesson that the user stopped with Ctrl+C
+// (or SIGTERM: the program's exit code tells them apart).
 var ErrInterrupted = errors.New("interrupted")
 
 // UsageError is a bad command line: a flag's value, an argument, or a
@@ -136,7 +138,7 @@ func IsUsage(err error) bool {
 // Env is what a lesson runs with: the style, the clock, the recorder, and
 // the runs recorded so far.
 type Env struct {
-	Ctx     context.Context // cancelled when the user presses Ctrl+C
+	Ctx     context.Context // cancelled when the user presses Ctrl+C, or at SIGTERM
 	Style   Style
 	Clock   *timing.Clock // lesson durations, scaled by --scale
 	Rec     *timing.Recorder
