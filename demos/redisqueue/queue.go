@@ -175,12 +175,15 @@ func (q *Queue) Ack(ctx context.Context, value, id string) error {
 	return nil
 }
 
-// DeadLetter is one entry of the dead-letter list, as JSON.
+// DeadLetter is one entry of the dead-letter list: a message that could
+// not be processed, why, by which consumer, and when. The list holds it as
+// JSON, readable with redis-cli (see MarshalJSON), and Value is kept
+// exactly, whatever its bytes, so that it can be pushed again as it was.
 type DeadLetter struct {
-	Value    string    `json:"value"`
-	Reason   string    `json:"reason"`
-	Consumer string    `json:"consumer"`
-	At       time.Time `json:"at"`
+	Value    string
+	Reason   string
+	Consumer string
+	At       time.Time
 }
 
 // rejectScript moves a message from the processing list (KEYS[1]) to the
@@ -269,7 +272,9 @@ func (q *Queue) Recover(ctx context.Context) (int, error) {
 	}
 }
 
-// DeadLetters returns the dead-letter list, newest first.
+// DeadLetters returns the dead-letter list, newest first. An entry that is
+// not a dead letter's JSON (one pushed by hand, say) comes back whole as
+// the Value, with a Reason that says it could not be read.
 func (q *Queue) DeadLetters(ctx context.Context) ([]DeadLetter, error) {
 	raw, err := q.rdb.LRange(ctx, q.DeadKey(), 0, -1).Result()
 	if err != nil {

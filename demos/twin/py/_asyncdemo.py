@@ -678,6 +678,9 @@ return 1"""
 
 
 def _dead_letter(value, reason, consumer):
+    # asyncdemo's entry: "value" is text; a value that is not UTF-8 goes in
+    # "value_base64" instead. Replies here are decoded as UTF-8, so value is
+    # always text.
     import datetime
     at = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     return json.dumps({"value": value, "reason": reason, "consumer": consumer, "at": at}, ensure_ascii=False)
