@@ -178,7 +178,7 @@ func (q *Queue) Ack(ctx context.Context, value, id string) error {
 // DeadLetter is one entry of the dead-letter list: a message that could
 // not be processed, why, by which consumer, and when. The list holds it as
 // JSON, readable with redis-cli (see MarshalJSON), and Value is kept
-// exactly, whatever its bytes, so that it can be pushed again as it was.
+// exactly, whatever its bytes, so that it can be replayed (Replay).
 type DeadLetter struct {
 	Value    string
 	Reason   string
