@@ -117,3 +117,44 @@ func push(t *testing.T, args ...string) string {
 	}
 	return strings.Join(texts, "\n")
 }
+
+// TestADeadKeyThatIsNotAListLosesNothing: issue 12, item 4, end to end. With
+// queue:dead a string, a poison message cannot be dead-lettered: the
+// consumer says why, the run still ends when idle, and the message is not
+// lost; once the key is renamed, the next run dead-letters it.
+func TestADeadKeyThatIsNotAListLosesNothing(t *testing.T) {
+	srv := redistest.Real(t)
+	url := "redis://" + srv.Addr + "/3"
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr, DB: 3})
+	defer rdb.Close()
+	ctx := context.Background()
+	rdb.Set(ctx, "queue:dead", "not a list", 0)
+	redisqueue.New(rdb, "queue", "test").Push(ctx, "1", "banana")
+	run := func() string {
+		t.Helper()
+		out, errOut, code := runCmdNow(ctx, "queue", "--redis", url, "--idle", "3", "--scale", "0.05", "--json", "--consumer", "c1")
+		if code != 0 {
+			t.Fatalf("queue: exit %d: %s", code, errOut)
+		}
+		var texts []string
+		for _, e := range events(t, out) {
+			texts = append(texts, e.Text)
+		}
+		return strings.Join(texts, "\n")
+	}
+	said := run()
+	if !strings.Contains(said, `rejecting "banana": WRONGTYPE queue:dead is a string, not a list: rename or delete it`) {
+		t.Errorf("the consumer said %q; want why banana could not be dead-lettered", said)
+	}
+	waiting, _ := rdb.LRange(ctx, "queue", 0, -1).Result()
+	processing, _ := rdb.LRange(ctx, "queue:processing:c1", 0, -1).Result()
+	if !slices.Equal(append(waiting, processing...), []string{"banana"}) {
+		t.Errorf("after the run, queue %q and processing list %q; want banana in one of them", waiting, processing)
+	}
+	rdb.Rename(ctx, "queue:dead", "queue:dead:old")
+	run()
+	dead, err := redisqueue.New(rdb, "queue", "test").DeadLetters(ctx)
+	if err != nil || len(dead) != 1 || dead[0].Value != "banana" {
+		t.Errorf("after the key was renamed, dead letters %+v, %v; want banana", dead, err)
+	}
+}
