@@ -175,28 +175,58 @@ func (q *Queue) Ack(ctx context.Context, value, id string) error {
 	return nil
 }
 
-// DeadLetter is one entry of the dead-letter list, as JSON.
+// DeadLetter is one entry of the dead-letter list: a message that could
+// not be processed, why, by which consumer, and when. The list holds it as
+// JSON, readable with redis-cli (see MarshalJSON), and Value is kept
+// exactly, whatever its bytes, so that it can be replayed (Replay).
 type DeadLetter struct {
-	Value    string    `json:"value"`
-	Reason   string    `json:"reason"`
-	Consumer string    `json:"consumer"`
-	At       time.Time `json:"at"`
+	Value    string
+	Reason   string
+	Consumer string
+	At       time.Time
 }
 
-// rejectScript moves a message from the processing list to the dead-letter
-// list atomically, once: not if the rejection named by the marker key
-// (KEYS[3]) was done already, and only if the message is still there.
+// rejectScript moves a message from the processing list (KEYS[1]) to the
+// dead-letter list (KEYS[2]), once: not if the rejection named by the
+// marker key (KEYS[3]) was done already, and only if the message is still
+// there. With ARGV[4] "0" (a message from TakeUnsafe, in no processing
+// list) it only records the dead letter.
+//
+// It is all or nothing. Redis keeps what a script wrote before an error,
+// so a script that removed the message and then failed to push it (the
+// dead-letter key holding a string, say) would lose it, and with the
+// marker set, a retry would report success. So everything that can fail
+// is checked before the first write: the marker and the dead-letter key's
+// type are read first; LREM, the first write, fails (on a processing key
+// that is not a list) before it changes anything; LPUSH onto a list then
+// cannot fail (once a script has written, Redis lets it finish even over
+// maxmemory); and the marker is set last, only once the move is done.
 var rejectScript = redis.NewScript(`
-if redis.call("SET", KEYS[3], "1", "NX", "EX", ARGV[3]) and redis.call("LREM", KEYS[1], 1, ARGV[1]) == 1 then
+if redis.call("EXISTS", KEYS[3]) == 1 then
+	return 0
+end
+local t = redis.call("TYPE", KEYS[2])["ok"]
+if t ~= "none" and t ~= "list" then
+	return redis.error_reply("WRONGTYPE " .. KEYS[2] .. " is a " .. t .. ", not a list: rename or delete it")
+end
+if ARGV[4] == "0" or redis.call("LREM", KEYS[1], 1, ARGV[1]) == 1 then
 	redis.call("LPUSH", KEYS[2], ARGV[2])
 end
+redis.call("SET", KEYS[3], "1", "EX", ARGV[3])
 return 1`)
 
 // Reject moves a message that cannot be processed from the processing list
-// to the dead-letter list, with the reason, atomically. Like Ack, it acts
-// once for id (NewID), however often it is retried; with id "", a retry
-// moves another message of the same value, if there is one. With taken
-// false (a message from TakeUnsafe) it only records the dead letter.
+// to the dead-letter list, with the reason, atomically: all or nothing.
+// Like Ack, it acts once for id (NewID), however often it is retried; with
+// id "", a retry moves another message of the same value, if there is one.
+// With taken false (a message from TakeUnsafe) it only records the dead
+// letter.
+//
+// If the dead-letter key holds something other than a list, Reject changes
+// nothing and says so, every time it is called, until the key is renamed or
+// deleted: the message stays in the processing list, and the marker of id
+// is not set, so the same rejection, retried then, is done. Transient tells
+// such an error, which retrying does not fix, from an outage.
 func (q *Queue) Reject(ctx context.Context, value, reason, id string, taken bool) error {
 	if id == "" {
 		id = NewID()
@@ -205,11 +235,12 @@ func (q *Queue) Reject(ctx context.Context, value, reason, id string, taken bool
 	if err != nil {
 		return fmt.Errorf("rejecting %q: %w", value, err)
 	}
+	inProcessing := "0"
 	if taken {
-		err = rejectScript.Run(ctx, q.rdb, []string{q.ProcessingKey(), q.DeadKey(), q.markerKey(id)}, value, entry, int(markerTTL.Seconds())).Err()
-	} else {
-		err = q.rdb.LPush(ctx, q.DeadKey(), entry).Err()
+		inProcessing = "1"
 	}
+	err = rejectScript.Run(ctx, q.rdb, []string{q.ProcessingKey(), q.DeadKey(), q.markerKey(id)},
+		value, entry, int(markerTTL.Seconds()), inProcessing).Err()
 	if err != nil {
 		return fmt.Errorf("rejecting %q: %w", value, err)
 	}
@@ -241,7 +272,9 @@ func (q *Queue) Recover(ctx context.Context) (int, error) {
 	}
 }
 
-// DeadLetters returns the dead-letter list, newest first.
+// DeadLetters returns the dead-letter list, newest first. An entry that is
+// not a dead letter's JSON (one pushed by hand, say) comes back whole as
+// the Value, with a Reason that says it could not be read.
 func (q *Queue) DeadLetters(ctx context.Context) ([]DeadLetter, error) {
 	raw, err := q.rdb.LRange(ctx, q.DeadKey(), 0, -1).Result()
 	if err != nil {

@@ -662,8 +662,15 @@ def main(body):
 QUEUE, DEAD = "queue", "queue:dead"
 
 # Move a message from the processing list to the dead letters, atomically,
-# and only if it is still there (a retry does not record it twice).
+# and only if it is still there (a retry does not record it twice). All or
+# nothing: Redis keeps what a script wrote before an error, so a dead-letter
+# key that is not a list is found before the LREM, not by a failing LPUSH
+# after it, which would lose the message.
 _REJECT = """
+local t = redis.call("TYPE", KEYS[2])["ok"]
+if t ~= "none" and t ~= "list" then
+    return redis.error_reply("WRONGTYPE " .. KEYS[2] .. " is a " .. t .. ", not a list: rename or delete it; the message stays in " .. KEYS[1])
+end
 if redis.call("LREM", KEYS[1], 1, ARGV[1]) == 1 then
     redis.call("LPUSH", KEYS[2], ARGV[2])
 end
@@ -671,6 +678,9 @@ return 1"""
 
 
 def _dead_letter(value, reason, consumer):
+    # asyncdemo's entry: "value" is text; a value that is not UTF-8 goes in
+    # "value_base64" instead. Replies here are decoded as UTF-8, so value is
+    # always text.
     import datetime
     at = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     return json.dumps({"value": value, "reason": reason, "consumer": consumer, "at": at}, ensure_ascii=False)
