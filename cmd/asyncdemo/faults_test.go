@@ -177,7 +177,9 @@ func TestFaultMatrix(t *testing.T) {
 	stop := func(slot int, sig syscall.Signal) {
 		c := live[slot]
 		key := c.processingKey(t, rdb)
+		stopAt := time.Now()
 		c.cmd.Process.Signal(sig)
+		defer func() { t.Logf("%v after %v", time.Since(stopAt), sig) }()
 		select {
 		case <-c.exited:
 		case <-time.After(30 * time.Second):
@@ -193,6 +195,7 @@ func TestFaultMatrix(t *testing.T) {
 			}
 		}
 	}
+	began := time.Now()
 	for round := 0; round < 12; round++ {
 		time.Sleep(400 * time.Millisecond)
 		slot := rng.IntN(len(live))
@@ -224,6 +227,7 @@ func TestFaultMatrix(t *testing.T) {
 		}
 	}
 	<-pushed
+	t.Logf("%v: faults done", time.Since(began))
 
 	// The end: stop every consumer, then one last consumer drains what is
 	// left, and puts back the lists of the killed ones once their leases
@@ -232,6 +236,7 @@ func TestFaultMatrix(t *testing.T) {
 		stop(slot, syscall.SIGTERM)
 		terms++
 	}
+	t.Logf("%v: every consumer stopped", time.Since(began))
 	last := startFaultConsumer(t, url, "", "queue", "--scale", "0.00005")
 	all = append(all, last)
 	deadline := time.Now().Add(45 * time.Second)
@@ -246,6 +251,7 @@ func TestFaultMatrix(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	t.Logf("%v: drained", time.Since(began))
 	last.cmd.Process.Signal(syscall.SIGTERM)
 	<-last.exited
 

@@ -33,8 +33,12 @@ const (
 )
 
 // grace is how long a lesson has to stop after Ctrl+C or SIGTERM before the
-// process exits anyway; a second signal exits at once.
-const grace = 150 * time.Millisecond
+// process exits anyway; a second signal exits at once. A lesson stops in
+// milliseconds; a queue consumer then acknowledges what finished and puts
+// back the rest, a few Redis calls that a loaded machine can stretch past
+// 150 ms. A second is enough for those, and still prompt when a lesson is
+// stuck in a blocking call (await --blocking).
+const grace = time.Second
 
 func main() {
 	redis.SetLogger(quietLogger{}) // its own retries are not the user's business: errors are returned
