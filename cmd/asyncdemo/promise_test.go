@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
+	"os/exec"
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -131,5 +134,57 @@ func TestWorkersOutnumberingThePoolDoNotStall(t *testing.T) {
 		if n := strings.Count(out, `"text":"Done `); n != 5 {
 			t.Errorf("%s: %d of 5 messages done", style, n)
 		}
+	}
+}
+
+// Ctrl+C while a consumer waits in Redis (BLMOVE) ends the wait at once:
+// the lesson ends through its own clean-up, within the second a forced
+// exit waits, so it prints its summary and exits 130, having given up its
+// name (no heartbeat left behind).
+func TestCtrlCEndsAWaitInRedisThroughTheCleanUp(t *testing.T) {
+	srv := redistest.Real(t)
+	url := "redis://" + srv.Addr + "/3"
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr, DB: 3})
+	defer rdb.Close()
+	ctx := context.Background()
+	for _, args := range [][]string{
+		{"queue", "--mode", "block", "--style", "aio"},
+		{"queue", "--mode", "block", "--style", "go"},
+		{"sms", "--style", "aio"},
+		{"workers", "--style", "go", "--workers", "3"},
+		{"workers", "--style", "aio", "--sync-client", "--workers", "2"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			cmd := exec.Command(binary(t), append(args, "--json", "--redis", url, "--scale", "5")...)
+			var out strings.Builder
+			cmd.Stdout = &out
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			defer cmd.Process.Kill()
+			// It waits in Redis once Redis counts a blocked client.
+			for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+				info, _ := rdb.Info(ctx, "clients").Result()
+				if strings.Contains(info, "blocked_clients:") && !strings.Contains(info, "blocked_clients:0") {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("no consumer waiting in Redis after 30 s:\n%s", out.String())
+				}
+			}
+			cmd.Process.Signal(syscall.SIGINT)
+			err := cmd.Wait()
+			var exit *exec.ExitError
+			if !errors.As(err, &exit) || exit.ExitCode() != exitInterrupted {
+				t.Fatalf("exit %v, want 130", err)
+			}
+			if !strings.Contains(out.String(), `"kind":"summary"`) {
+				t.Errorf("no summary: the clean-up did not run (a forced exit?):\n%s", out.String())
+			}
+			if beats, _ := rdb.Keys(ctx, "queue:heartbeat:*").Result(); len(beats) > 0 {
+				t.Errorf("heartbeats left behind: %q", beats)
+				rdb.Del(ctx, beats...)
+			}
+		})
 	}
 }
