@@ -57,7 +57,7 @@ func (f *Flags) Add(fs *pflag.FlagSet, messages string) {
 	fs.Var(idleValue{f}, "idle", "stop after the queue has been empty this long, in seconds (with --redis, only if given)")
 	fs.StringVar(&f.Consumer, "consumer", "", "this consumer's name, its processing list queue:processing:NAME (default: HOST-PID-RANDOM, unique)")
 	f.Lease = DefaultLease.Seconds()
-	fs.Var(lesson.SecondsFlag(&f.Lease), "heartbeat", "a consumer silent this many seconds (real time) is presumed crashed: the others put its messages back on the queue")
+	fs.Var(leaseValue{&f.Lease}, "heartbeat", "a consumer silent this many seconds (real time) is presumed crashed: the others put its messages back on the queue")
 	fs.Var(messagesValue{&f.Messages}, "messages", "what the embedded run's producer pushes, comma-separated")
 	fs.Var(lesson.CountFlag(&f.Max, 1, lesson.MaxSeconds), "max", "the largest x a message may ask for; larger ones are dead-lettered")
 }
@@ -122,6 +122,23 @@ func (v idleValue) Set(s string) error {
 	return nil
 }
 
+// leaseValue is the --heartbeat flag: seconds, at least MinLease.
+type leaseValue struct{ p *float64 }
+
+func (v leaseValue) String() string { return lesson.FormatSeconds(*v.p) }
+func (v leaseValue) Type() string   { return "seconds" }
+func (v leaseValue) Set(s string) error {
+	var x float64
+	if err := lesson.SecondsFlag(&x).Set(s); err != nil {
+		return err
+	}
+	if x < MinLease.Seconds() {
+		return fmt.Errorf("%q is too short: at least %v seconds (the heartbeat is renewed three times in that time)", s, MinLease.Seconds())
+	}
+	*v.p = x
+	return nil
+}
+
 // messagesValue is the --messages flag: comma-separated values, pushed as
 // they are (so that a poison message can be pushed on purpose).
 type messagesValue struct{ p *[]string }
@@ -152,6 +169,10 @@ type Push struct {
 // process, short enough that a class sees the messages of a killed consumer
 // come back.
 const DefaultLease = 10 * time.Second
+
+// MinLease is the shortest --heartbeat: the heartbeat is renewed three
+// times a lease.
+const MinLease = 300 * time.Millisecond
 
 // UniqueName returns a consumer name of this process's own: the host, the
 // process id and a random part (a container's process ids repeat).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -74,5 +75,19 @@ func TestRedisErrorsAreNotIdleTime(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("never idle once Redis answered again: last %v", err)
 		}
+	}
+}
+
+// --heartbeat takes seconds, and no fewer than MinLease: a shorter lease
+// would be renewed many times a second.
+func TestHeartbeatFlag(t *testing.T) {
+	var f Flags
+	for _, bad := range []string{"0", "0.1", "x", "-1"} {
+		if err := (leaseValue{&f.Lease}).Set(bad); err == nil || !strings.Contains(err.Error(), strconv.Quote(bad)) {
+			t.Errorf("--heartbeat %s: %v, want an error naming it", bad, err)
+		}
+	}
+	if err := (leaseValue{&f.Lease}).Set("2.5"); err != nil || f.Lease != 2.5 {
+		t.Errorf("--heartbeat 2.5: %v, lease %v", err, f.Lease)
 	}
 }
