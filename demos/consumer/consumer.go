@@ -523,10 +523,13 @@ func (c *Consumer) recovered() {
 	}
 }
 
-// reportOnce says what format and args say, the first time err's text is
+// reportOnce says what format and args say, the first time err's cause is
 // seen: an error that will not go away by itself is said once, not at
 // every message.
 func (c *Consumer) reportOnce(err error, format string, args ...any) {
+	for errors.Unwrap(err) != nil { // the cause, without the message it was about
+		err = errors.Unwrap(err)
+	}
 	c.mu.Lock()
 	seen := c.reported[err.Error()]
 	c.reported[err.Error()] = true
