@@ -209,13 +209,15 @@ func (c *threadLesson) Run(e *lesson.Env) error {
 
 // threadOrder is where the order of thread's events is left to chance: in
 // the threadsafe-coroutine run, main prints "main: ..." after submitting the
-// coroutines, while the loop thread may already be running them.
+// coroutines, while the loop thread may already be running them; every other
+// line of that run is the coroutines'. (It goes by the text alone: a printed
+// line has no task.)
 func threadOrder(run string, e timing.Event) twin.Order {
 	switch {
-	case run == "threadsafe-coroutine" && strings.HasPrefix(e.Text, "main: "):
+	case run != "threadsafe-coroutine":
+		return twin.Order{}
+	case strings.HasPrefix(e.Text, "main: "):
 		return twin.Order{Stream: "main"}
-	case run == "threadsafe-coroutine" && e.Task != "":
-		return twin.Order{Stream: "loop"}
 	}
-	return twin.Order{}
+	return twin.Order{Stream: "loop"}
 }

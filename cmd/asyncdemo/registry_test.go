@@ -10,6 +10,7 @@ import (
 
 	"asyncdemo/demos"
 	"asyncdemo/demos/lesson"
+	"asyncdemo/demos/twin"
 	"asyncdemo/timing"
 )
 
@@ -103,41 +104,63 @@ var (
 	gutterLine  = regexp.MustCompile(`^\s+([0-9]+\.[0-9]{3}s)  (.*)$`)
 )
 
-// inChanceOrder sorts the lines of out, a lesson's printed output, that the
-// lesson's Info says come in an order left to chance (the results of the set
-// asyncio.wait returns): each run of such lines of one instant and one
-// stream. Every other line keeps its place, so a golden file still fixes
-// every order the lesson does.
+// inChanceOrder puts into one order the lines of out, a lesson's printed
+// output, whose order the lesson's Info says is left to chance: lines of
+// one instant printed by different streams (threads) interleave by chance,
+// so such a run of lines is ordered by stream, each stream's lines keeping
+// their own order; and lines of one instant and stream that come from a set
+// (the results asyncio.wait returns) are sorted. Every other line keeps its
+// place, so a golden file still fixes every order the lesson does.
 func inChanceOrder(info lesson.Info, out string) string {
 	if info.Twin == nil || info.Twin.Order == nil {
 		return out
 	}
 	lines := strings.SplitAfter(out, "\n")
 	run := ""
-	key := func(line string) (string, bool) {
+	type chance struct {
+		at     string // the instant
+		order  twin.Order
+		left   bool // printed by one of several streams, or from a set
+	}
+	key := func(line string) chance {
 		m := gutterLine.FindStringSubmatch(strings.TrimRight(line, "\n"))
 		if m == nil {
-			return "", false
+			return chance{}
 		}
 		o := info.Twin.Order(run, timing.Event{Kind: timing.KindEvent, Text: m[2]})
-		return m[1] + "|" + o.Stream, o.Set
+		return chance{at: m[1], order: o, left: o.Stream != "" || o.Set}
 	}
 	for i := 0; i < len(lines); i++ {
 		if m := headingLine.FindStringSubmatch(lines[i]); m != nil {
 			run = m[1]
 			continue
 		}
-		k, set := key(lines[i])
-		if !set {
+		k := key(lines[i])
+		if !k.left {
 			continue
 		}
-		j := i + 1
+		j := i + 1 // lines[i:j]: one instant, every line's order left to chance
 		for ; j < len(lines); j++ {
-			if k2, set2 := key(lines[j]); !set2 || k2 != k {
+			if k2 := key(lines[j]); !k2.left || k2.at != k.at {
 				break
 			}
 		}
-		slices.Sort(lines[i:j])
+		block := lines[i:j]
+		keys := make(map[string]chance, len(block))
+		for _, l := range block {
+			keys[l] = key(l)
+		}
+		slices.SortStableFunc(block, func(a, b string) int { return strings.Compare(keys[a].order.Stream, keys[b].order.Stream) })
+		for s := 0; s < len(block); { // then sort each stream's lines that come from a set
+			e := s + 1
+			for e < len(block) && keys[block[e]].order == keys[block[s]].order {
+				e++
+			}
+			if keys[block[s]].order.Set {
+				slices.Sort(block[s:e])
+			}
+			s = e
+		}
 		i = j - 1
 	}
 	return strings.Join(lines, "")
