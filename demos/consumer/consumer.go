@@ -332,6 +332,7 @@ type Consumer struct {
 	untilQ bool   // end once the queue is idle (embedded runs, or --idle given)
 	token  string // holds the lease on the consumer's name
 	lease  time.Duration
+	run    context.Context // the run's: done on Ctrl+C, when the client that waits in Redis is closed
 
 	mu       sync.Mutex
 	inflight int
@@ -346,7 +347,7 @@ type Consumer struct {
 
 func newConsumer(ctx context.Context, s *Session, f *Flags, e *lesson.Env) (*Consumer, error) {
 	c := &Consumer{queue: s.Queue, flags: f, clock: e.Clock, rec: e.Rec, untilQ: !s.external || f.IdleSet,
-		last: time.Now(), token: redisqueue.NewID(), lease: lesson.Seconds(f.Lease), reported: map[string]bool{}, stopBeat: func() {}}
+		last: time.Now(), token: redisqueue.NewID(), lease: lesson.Seconds(f.Lease), run: ctx, reported: map[string]bool{}, stopBeat: func() {}}
 	if c.lease <= 0 {
 		c.lease = DefaultLease
 	}
@@ -476,6 +477,8 @@ func (c *Consumer) TryTake(ctx context.Context, wait time.Duration) (string, err
 		c.recovered()
 	case ctx.Err() != nil:
 		return "", ctx.Err()
+	case c.run.Err() != nil: // ctx is a helper goroutine's (ToThread), still going as the run stops
+		return "", c.run.Err()
 	case redisqueue.Transient(err):
 		c.unavailable(err)
 		return "", fmt.Errorf("%w: %w", ErrUnavailable, err)

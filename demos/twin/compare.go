@@ -99,9 +99,9 @@ var (
 		{regexp.MustCompile(`^(Task was destroyed but it is pending! task: <Task \w+ name='[^']*').*>$`), "$1 …>"},
 		{regexp.MustCompile(`^sending failed: .*$`), "sending failed: …"},
 		{regexp.MustCompile(`^the alarm failed too: .*$`), "the alarm failed too: …"},
-		{regexp.MustCompile(`^(message ".*"): .*(; moved to .*)$`), "$1: …$2"},
+		{regexp.MustCompile(`^(message "(?:[^"\\]|\\.)*"): .*(; moved to [^ ]*)$`), "$1: …$2"},
 		{regexp.MustCompile(`^Redis is unavailable \(.*\); retrying$`), "Redis is unavailable (…); retrying"},
-		{regexp.MustCompile(`^(error from the loop thread, message ".*"): .*$`), "$1: …"},
+		{regexp.MustCompile(`^(error from the loop thread, message "(?:[^"\\]|\\.)*"): .*$`), "$1: …"},
 	}
 )
 

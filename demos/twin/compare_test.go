@@ -186,6 +186,11 @@ func TestCanonical(t *testing.T) {
 			"Task was destroyed but it is pending! task: <Task cancelling name='wait' wait_for=<Future cancelled>>"},
 		{"sending failed: TimeoutError",
 			`sending failed: GET /5: Get "http://127.0.0.1:1/5": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`},
+		{`error from the loop thread, message "5": not sent after 3 attempts: TimeoutError; moved to queue:dead`,
+			`error from the loop thread, message "5": not sent after 3 attempts: GET /5: Get "http://127.0.0.1:1/5": context deadline exceeded; moved to queue:dead`},
+		{`message "5": not sent after 3 attempts: TimeoutError; moved to queue:dead`,
+			`message "5": not sent after 3 attempts: GET /5: Get "http://127.0.0.1:1/5": timeout; moved to queue:dead`},
+		{"the alarm failed too: TimeoutError", `the alarm failed too: GET /error: Get "http://x/error": EOF`},
 	} {
 		if p, g := Canonical(c.py), Canonical(c.goText); p != g {
 			t.Errorf("Canonical differs:\n python %q\n     go %q", p, g)
@@ -197,6 +202,7 @@ func TestCanonical(t *testing.T) {
 		{"<Task pending name='x'>", "<Task finished name='x'>"},
 		{"Task was destroyed but it is pending! task: <Task cancelling name='a'>", "Task was destroyed but it is pending! task: <Task cancelling name='b'>"},
 		{"Truest", "truest"},
+		{`message "5": x; moved to queue:dead`, `message "6": x; moved to queue:dead`},
 	} {
 		if Canonical(c.a) == Canonical(c.b) {
 			t.Errorf("Canonical(%q) == Canonical(%q): it hides a real difference", c.a, c.b)
