@@ -118,9 +118,9 @@ func inChanceOrder(info lesson.Info, out string) string {
 	lines := strings.SplitAfter(out, "\n")
 	run := ""
 	type chance struct {
-		at     string // the instant
-		order  twin.Order
-		left   bool // printed by one of several streams, or from a set
+		at    string // the instant
+		order twin.Order
+		left  bool // printed by one of several streams, or from a set
 	}
 	key := func(line string) chance {
 		m := gutterLine.FindStringSubmatch(strings.TrimRight(line, "\n"))

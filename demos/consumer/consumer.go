@@ -638,13 +638,20 @@ func (c *Consumer) finish(ctx context.Context, msg string, err error) {
 	}
 }
 
-// cleanupContext returns ctx, or, once ctx is done (Ctrl+C), a context
-// that lasts cleanupTime: what a stopping consumer has to tidy up.
+// cleanupContext returns a context that lasts as long as ctx and then, once
+// ctx is done (Ctrl+C), cleanupTime more: what a stopping consumer has to
+// acknowledge the work it finished, even while it retries because Redis
+// is away.
 func cleanupContext(ctx context.Context) (context.Context, context.CancelFunc) {
-	if ctx.Err() == nil {
-		return ctx, func() {}
+	cctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	stop := context.AfterFunc(ctx, func() {
+		t := time.AfterFunc(cleanupTime, cancel)
+		context.AfterFunc(cctx, func() { t.Stop() })
+	})
+	return cctx, func() {
+		stop()
+		cancel()
 	}
-	return context.WithTimeout(context.WithoutCancel(ctx), cleanupTime)
 }
 
 // Wait waits for the work in flight to be finished.
