@@ -129,6 +129,7 @@ def lesson():
                 close.result(timeout=2)
             finally:
                 loop.call_soon_threadsafe(loop.stop)
+                queue.stop()  # what was taken and not finished goes back on the queue
 
 
 main(lesson)
