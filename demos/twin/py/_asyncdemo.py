@@ -224,7 +224,7 @@ def redis_flags(p, messages, mode):
     p.add_argument("--consumer", default="", metavar="NAME",
                    help="this consumer's name, its processing list queue:processing:NAME "
                         "(default: HOST-PID-RANDOM, unique)")
-    p.add_argument("--heartbeat", type=seconds, default=DEFAULT_HEARTBEAT, metavar="SECONDS",
+    p.add_argument("--heartbeat", type=_lease_seconds, default=DEFAULT_HEARTBEAT, metavar="SECONDS",
                    help="a consumer silent this many seconds (real time) is presumed crashed: "
                         "the others put its messages back on the queue")
     p.add_argument("--max", type=count(1, MAX_SECONDS), default=30, help="the largest x a message may ask for")
@@ -235,6 +235,15 @@ def redis_flags(p, messages, mode):
     # producer's script ("0:2,2.5:5,..."): each run then pushes those values
     # at those moments, as the Go lesson's own producer does.
     p.add_argument("--produce", type=_script, default=None, help=argparse.SUPPRESS)
+
+
+def _lease_seconds(s):
+    """--heartbeat: seconds, at least MIN_HEARTBEAT."""
+    x = seconds(s)
+    if x < MIN_HEARTBEAT:
+        raise argparse.ArgumentTypeError(f"{s!r} is too short: at least {num(MIN_HEARTBEAT)} seconds "
+                                         "(the heartbeat is renewed three times in that time)")
+    return x
 
 
 def _script(s):
@@ -704,6 +713,7 @@ def main(body):
 
 QUEUE, DEAD = "queue", "queue:dead"
 DEFAULT_HEARTBEAT = 10.0  # seconds, real time: --heartbeat's default
+MIN_HEARTBEAT = 0.3  # the shortest --heartbeat: it is renewed three times a lease
 
 # Move a message from the processing list to the dead letters, atomically,
 # and only if it is still there (a retry does not record it twice). All or
@@ -808,7 +818,7 @@ class _Lease:
     def __init__(self, opts, rec, name):
         import redis
         self.rec, self.name = rec, name
-        self.ttl = opts.heartbeat or DEFAULT_HEARTBEAT
+        self.ttl = opts.heartbeat
         self.key = f"{QUEUE}:heartbeat:{name}"
         self.processing = f"{QUEUE}:processing:{name}"
         self.token = new_id()
@@ -883,10 +893,9 @@ class _Lease:
                     self.rec.say(f"put back {n} message(s) of consumer {goquote(name)}: its heartbeat stopped "
                                  "(it crashed, or was stopped without cleaning up)", task="")
         except redis.RedisError as e:
-            err = f"{doing}: {e}"
-            if not _transient(e) and err not in self._reported:  # said once: it will not go away by itself
-                self._reported.add(err)
-                self.rec.say(f"looking for the messages of crashed consumers failed: {err}", task="")
+            if not _transient(e) and str(e) not in self._reported:  # said once per cause: it will not go away by itself
+                self._reported.add(str(e))
+                self.rec.say(f"looking for the messages of crashed consumers failed: {doing}: {e}", task="")
 
     def stop(self):
         import redis
