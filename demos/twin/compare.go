@@ -72,7 +72,9 @@ type Order struct {
 //     name only: what the task waits for and its callbacks depend on the
 //     order the garbage collector destroys tasks in;
 //   - error messages from the HTTP client, the Redis client and the loop
-//     thread are elided: Go's and Python's clients word them differently.
+//     thread are elided: Go's and Python's clients word them differently;
+//   - a queue consumer's default name, HOST-PID-RANDOM, unique to each
+//     process, becomes HOST-PID-xxxx.
 func Canonical(text string) string {
 	text = stripCoro(text)
 	text = reCallbackAt.ReplaceAllString(text, "")
@@ -85,7 +87,7 @@ func Canonical(text string) string {
 	for _, e := range elisions {
 		text = e.re.ReplaceAllString(text, e.repl)
 	}
-	return text
+	return reDefaultName.ReplaceAllString(text, "${1}HOST-PID-xxxx")
 }
 
 var (
@@ -102,7 +104,13 @@ var (
 		{regexp.MustCompile(`^(message "(?:[^"\\]|\\.)*"): .*(; moved to [^ ]*)$`), "$1: …$2"},
 		{regexp.MustCompile(`^Redis is unavailable \(.*\); retrying$`), "Redis is unavailable (…); retrying"},
 		{regexp.MustCompile(`^(error from the loop thread, message "(?:[^"\\]|\\.)*"): .*$`), "$1: …"},
+		{regexp.MustCompile(`^(could not put back what \S+ holds) \(.*\)(: another consumer will, .*)$`), "$1 (…)$2"},
+		{regexp.MustCompile(`^looking for the messages of crashed consumers failed: .*$`), "looking for the messages of crashed consumers failed: …"},
 	}
+	// reDefaultName is a consumer's default name (consumer.UniqueName, the
+	// twins' unique_name) where the lessons print one: after consumer " or
+	// in a key of the queue.
+	reDefaultName = regexp.MustCompile(`(consumer "|queue:(?:processing|heartbeat):)[^"\s]+-\d+-[a-z2-7]{4}\b`)
 )
 
 // stripCoro removes each " coro=<...>" from a repr, brackets balanced.

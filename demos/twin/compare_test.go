@@ -191,6 +191,14 @@ func TestCanonical(t *testing.T) {
 		{`message "5": not sent after 3 attempts: TimeoutError; moved to queue:dead`,
 			`message "5": not sent after 3 attempts: GET /5: Get "http://127.0.0.1:1/5": timeout; moved to queue:dead`},
 		{"the alarm failed too: TimeoutError", `the alarm failed too: GET /error: Get "http://x/error": EOF`},
+		{`warning: consumer "vm-9062-e6bi": a live consumer holds this name`,
+			`warning: consumer "vm-811-q7za": a live consumer holds this name`},
+		{`put back 2 message(s) of consumer "build-host-2-31-abcd": its heartbeat stopped (it crashed, or was stopped without cleaning up)`,
+			`put back 2 message(s) of consumer "build-host-2-7-zz22": its heartbeat stopped (it crashed, or was stopped without cleaning up)`},
+		{`could not put back what queue:processing:vm-1-aaaa holds (Timeout reading from socket): another consumer will, 10 s after this one stopped`,
+			`could not put back what queue:processing:vm-2-bbbb holds (recovering queue:processing:vm-2-bbbb: dial tcp 127.0.0.1:1: connect: connection refused): another consumer will, 10 s after this one stopped`},
+		{"looking for the messages of crashed consumers failed: reclaiming queue:processing:x: WRONGTYPE Operation against a key holding the wrong kind of value",
+			"looking for the messages of crashed consumers failed: reclaiming queue:processing:x: WRONGTYPE Operation against a key holding the wrong kind of value"},
 	} {
 		if p, g := Canonical(c.py), Canonical(c.goText); p != g {
 			t.Errorf("Canonical differs:\n python %q\n     go %q", p, g)
@@ -203,6 +211,10 @@ func TestCanonical(t *testing.T) {
 		{"Task was destroyed but it is pending! task: <Task cancelling name='a'>", "Task was destroyed but it is pending! task: <Task cancelling name='b'>"},
 		{"Truest", "truest"},
 		{`message "5": x; moved to queue:dead`, `message "6": x; moved to queue:dead`},
+		{`put back 1 message(s) of consumer "alice": its heartbeat stopped`, `put back 1 message(s) of consumer "bob": its heartbeat stopped`},
+		{`put back 1 message(s) of consumer "vm-1-aaaa": its heartbeat stopped`, `put back 2 message(s) of consumer "vm-1-aaaa": its heartbeat stopped`},
+		{"could not put back what queue:processing:a holds (x): another consumer will, 10 s after this one stopped",
+			"could not put back what queue:processing:b holds (x): another consumer will, 10 s after this one stopped"},
 	} {
 		if Canonical(c.a) == Canonical(c.b) {
 			t.Errorf("Canonical(%q) == Canonical(%q): it hides a real difference", c.a, c.b)

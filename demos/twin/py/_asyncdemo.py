@@ -56,8 +56,9 @@ import weakref
 STYLE = "python"
 MAX_SECONDS = 3600
 
-# Exit codes, as asyncdemo's: 2 a bad flag, 3 a missing module, 130 Ctrl+C.
-EXIT_FAILURE, EXIT_USAGE, EXIT_MODULES, EXIT_OLD_PYTHON, EXIT_INTERRUPTED = 1, 2, 3, 4, 130
+# Exit codes, as asyncdemo's: 2 a bad flag, 3 a missing module, 130 Ctrl+C,
+# 143 SIGTERM.
+EXIT_FAILURE, EXIT_USAGE, EXIT_MODULES, EXIT_OLD_PYTHON, EXIT_INTERRUPTED, EXIT_TERMINATED = 1, 2, 3, 4, 130, 143
 
 if sys.version_info < (3, 11):
     sys.stderr.write("the python twins need Python 3.11 or newer (TaskGroup, asyncio.timeout); "
@@ -68,6 +69,24 @@ if sys.version_info < (3, 11):
 # SIGINT (a shell's background job, some test runners): the lessons about
 # Ctrl+C depend on it.
 signal.signal(signal.SIGINT, signal.default_int_handler)
+
+# SIGTERM (kill, a service manager) stops a twin as Ctrl+C does, through its
+# own clean-up (a queue consumer puts back what it took), and it exits 143.
+# It calls whatever handles Ctrl+C now: asyncio.run's, which cancels its main
+# task, or Python's, which raises KeyboardInterrupt.
+_terminated = False
+
+
+def _on_sigterm(signum, frame):
+    global _terminated
+    _terminated = True
+    handler = signal.getsignal(signal.SIGINT)
+    if not callable(handler):
+        raise KeyboardInterrupt
+    handler(signal.SIGINT, frame)
+
+
+signal.signal(signal.SIGTERM, _on_sigterm)
 
 
 def need_modules(lesson):
@@ -202,7 +221,12 @@ def redis_flags(p, messages, mode):
     p.add_argument("--unsafe", action="store_true", help="take with plain RPOP/BRPOP, as the tutorial does")
     p.add_argument("--idle", type=seconds, default=None, metavar="S",
                    help="stop once the queue has been idle S seconds (default: run until Ctrl+C)")
-    p.add_argument("--consumer", default="asyncdemo", help="this consumer's name: queue:processing:NAME")
+    p.add_argument("--consumer", default="", metavar="NAME",
+                   help="this consumer's name, its processing list queue:processing:NAME "
+                        "(default: HOST-PID-RANDOM, unique)")
+    p.add_argument("--heartbeat", type=_lease_seconds, default=DEFAULT_HEARTBEAT, metavar="SECONDS",
+                   help="a consumer silent this many seconds (real time) is presumed crashed: "
+                        "the others put its messages back on the queue")
     p.add_argument("--max", type=count(1, MAX_SECONDS), default=30, help="the largest x a message may ask for")
     # The Go lesson's own producer pushes these; here whoever runs the twin
     # feeds the queue, so the flag is accepted and not used.
@@ -211,6 +235,15 @@ def redis_flags(p, messages, mode):
     # producer's script ("0:2,2.5:5,..."): each run then pushes those values
     # at those moments, as the Go lesson's own producer does.
     p.add_argument("--produce", type=_script, default=None, help=argparse.SUPPRESS)
+
+
+def _lease_seconds(s):
+    """--heartbeat: seconds, at least MIN_HEARTBEAT."""
+    x = seconds(s)
+    if x < MIN_HEARTBEAT:
+        raise argparse.ArgumentTypeError(f"{s!r} is too short: at least {num(MIN_HEARTBEAT)} seconds "
+                                         "(the heartbeat is renewed three times in that time)")
+    return x
 
 
 def _script(s):
@@ -634,16 +667,27 @@ class Run:
         self.name, self.elapsed = name, 0.0
 
 
+class UsageError(Exception):
+    """A command line that cannot run, found after the flags were parsed
+    (a consumer name in use): exit 2, as a bad flag."""
+
+
 def main(body):
-    """Run a twin's body: Ctrl+C exits 130 and an error exits 1, each with
-    one line on stderr, as asyncdemo does."""
+    """Run a twin's body: Ctrl+C exits 130, SIGTERM 143, a usage error 2 and
+    an error 1, each with one line on stderr, as asyncdemo does."""
     try:
         body()
     except (KeyboardInterrupt, asyncio.CancelledError):
         # asyncio.run raises CancelledError, not KeyboardInterrupt, after a
         # Ctrl+C if its main task had other cancel requests pending.
+        if _terminated:
+            sys.stderr.write("terminated\n")
+            sys.exit(EXIT_TERMINATED)
         sys.stderr.write("interrupted\n")
         sys.exit(EXIT_INTERRUPTED)
+    except UsageError as e:
+        sys.stderr.write(f"{os.path.basename(sys.argv[0])}: {e}\n")
+        sys.exit(EXIT_USAGE)
     except Exception as e:  # noqa: BLE001 - the one place errors become exit codes
         sys.stderr.write(f"asyncdemo python twin: {e}\n")
         sys.exit(EXIT_FAILURE)
@@ -658,8 +702,18 @@ def main(body):
 # the work is done, and at start put back what an earlier run left there.
 # A message that is not a whole number of seconds goes to queue:dead with
 # the reason, instead of killing the consumer as int(task) did.
+#
+# A processing list is safe only while its consumer lives. So, as in
+# redisqueue's lease.go, a consumer holds a lease on its name: a heartbeat
+# key, queue:heartbeat:NAME, with a time to live (--heartbeat) that a thread
+# keeps renewing. A live name is refused to a second consumer; and each
+# consumer puts back on the queue the processing lists of the others whose
+# heartbeat has stopped, at start and at every renewal. The keys, scripts
+# and printed texts are asyncdemo's: twins and Go consumers share a queue.
 
 QUEUE, DEAD = "queue", "queue:dead"
+DEFAULT_HEARTBEAT = 10.0  # seconds, real time: --heartbeat's default
+MIN_HEARTBEAT = 0.3  # the shortest --heartbeat: it is renewed three times a lease
 
 # Move a message from the processing list to the dead letters, atomically,
 # and only if it is still there (a retry does not record it twice). All or
@@ -686,6 +740,183 @@ def _dead_letter(value, reason, consumer):
     return json.dumps({"value": value, "reason": reason, "consumer": consumer, "at": at}, ensure_ascii=False)
 
 
+# Renew the lease KEYS[1] held by token ARGV[1] for ARGV[2] ms: 1 if it was
+# held, 0 if it had expired (it is taken again), -1 if another holds it.
+_HEARTBEAT = """
+local holder = redis.call("GET", KEYS[1])
+if holder == ARGV[1] then
+    redis.call("PEXPIRE", KEYS[1], ARGV[2])
+    return 1
+elseif holder == false then
+    redis.call("SET", KEYS[1], ARGV[1], "PX", ARGV[2])
+    return 0
+end
+return -1"""
+
+# Give up the lease KEYS[1] if token ARGV[1] still holds it.
+_UNREGISTER = """
+if redis.call("GET", KEYS[1]) == ARGV[1] then
+    redis.call("DEL", KEYS[1])
+end
+return 1"""
+
+# Put back on the queue KEYS[3] the whole processing list KEYS[1] of a
+# consumer whose heartbeat KEYS[2] has stopped, in the order it was taken,
+# and return how many messages; nothing while the heartbeat lives. One
+# script, so that a consumer that registers meanwhile is never robbed.
+_RECLAIM = """
+if redis.call("EXISTS", KEYS[2]) == 1 then
+    return 0
+end
+local n = 0
+while redis.call("LMOVE", KEYS[1], KEYS[3], "LEFT", "RIGHT") do
+    n = n + 1
+end
+return n"""
+
+
+def new_id():
+    """A random id, as redisqueue.NewID's: 26 base32 characters, 128 bits."""
+    import base64
+    import secrets
+    return base64.b32encode(secrets.token_bytes(16)).decode()[:26]
+
+
+def unique_name():
+    """A consumer name of this process's own, as asyncdemo's: HOST-PID-RANDOM
+    (a container's process ids repeat)."""
+    import socket
+    return f"{socket.gethostname() or 'host'}-{os.getpid()}-{new_id()[:4].lower()}"
+
+
+def _transient(e):
+    """Whether a Redis error is an outage, which passes (redisqueue.Transient)."""
+    import redis
+    if isinstance(e, (redis.AuthenticationError, redis.exceptions.AuthorizationError)):
+        return False
+    if isinstance(e, (redis.ConnectionError, redis.TimeoutError, redis.ReadOnlyError)):
+        return True
+    return str(e).split(" ", 1)[0] in ("BUSY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN", "NOREPLICAS", "OOM", "MISCONF")
+
+
+def _glob_escape(s):
+    return re.sub(r"([*?\[\]\\])", r"\\\1", s)
+
+
+class _Lease:
+    """A consumer's hold on its name, and its look-out for crashed consumers.
+
+    start() takes the lease (a live name is a UsageError), puts back what an
+    earlier run of this name left in its processing list, reclaims the lists
+    of consumers whose heartbeat stopped, and starts a daemon thread that
+    renews the lease every third of --heartbeat and reclaims again. A thread,
+    with a blocking client of its own, in every twin: no loop it shares can
+    hold it up (workers --sync-client stalls its loop a second at a time),
+    and no cancellation reaches it. stop() ends the thread, puts back what
+    the processing list still holds, and gives up the name."""
+
+    def __init__(self, opts, rec, name):
+        import redis
+        self.rec, self.name = rec, name
+        self.ttl = opts.heartbeat
+        self.key = f"{QUEUE}:heartbeat:{name}"
+        self.processing = f"{QUEUE}:processing:{name}"
+        self.token = new_id()
+        self.rdb = redis.Redis.from_url(opts.redis, decode_responses=True,
+                                        socket_connect_timeout=2, socket_timeout=5)
+        self._heartbeat = self.rdb.register_script(_HEARTBEAT)
+        self._unregister = self.rdb.register_script(_UNREGISTER)
+        self._reclaim = self.rdb.register_script(_RECLAIM)
+        self._halt = threading.Event()
+        self._thread = None
+        self._reported = set()
+
+    def _ms(self):
+        return max(1, round(self.ttl * 1000))
+
+    def start(self):
+        if not self.rdb.set(self.key, self.token, nx=True, px=self._ms()):
+            why = f"consumer {goquote(self.name)}: a live consumer holds this name"
+            left = self.rdb.pttl(self.key)
+            if left is not None and left >= 0:
+                why += f" (its heartbeat {self.key} expires in {left / 1000:.1f} s if it stopped)"
+            raise UsageError(f"--consumer {goquote(self.name)}: {why}: "
+                             "give another name, or none for one of this process's own")
+        n = self._put_back()
+        if n:
+            self.rec.say(f"recovered {n} message(s) a previous run took and did not finish", task="")
+        self.reclaim()
+        self._thread = threading.Thread(target=self._beat, name=f"heartbeat {self.name}", daemon=True)
+        self._thread.start()
+        return self
+
+    def _put_back(self):
+        """Move the processing list back onto the queue, all of it: a BLMOVE
+        of this consumer's that Redis has not yet seen abandoned may take a
+        message back as it is put back. Returns how many it held."""
+        n = self.rdb.llen(self.processing)
+        while self.rdb.lmove(self.processing, QUEUE, "LEFT", "RIGHT") is not None:
+            pass
+        return n
+
+    def _beat(self):
+        import redis
+        while not self._halt.wait(self.ttl / 3):
+            try:
+                held = self._heartbeat(keys=[self.key], args=[self.token, self._ms()])
+            except redis.RedisError:
+                continue  # Redis is away: the consumer's own commands say so
+            if self._halt.is_set():
+                return
+            if held == 0:
+                self.rec.say(f"warning: consumer {goquote(self.name)}: the heartbeat had expired: "
+                             "other consumers may have taken back this consumer's messages", task="")
+            elif held < 0:
+                self.rec.say(f"warning: consumer {goquote(self.name)}: a live consumer holds this name", task="")
+            self.reclaim()
+
+    def reclaim(self):
+        """Put back the processing lists of the consumers whose heartbeat
+        stopped, and say so."""
+        import redis
+        prefix = f"{QUEUE}:processing:"
+        looking = doing = f"looking for the processing lists of {QUEUE}"
+        try:
+            for key in self.rdb.scan_iter(match=_glob_escape(prefix) + "*", count=100):
+                name = key[len(prefix):]
+                if name == self.name:
+                    continue
+                doing = f"reclaiming {key}"
+                n = self._reclaim(keys=[key, f"{QUEUE}:heartbeat:{name}", QUEUE])
+                doing = looking
+                if n > 0:
+                    self.rec.say(f"put back {n} message(s) of consumer {goquote(name)}: its heartbeat stopped "
+                                 "(it crashed, or was stopped without cleaning up)", task="")
+        except redis.RedisError as e:
+            if not _transient(e) and str(e) not in self._reported:  # said once per cause: it will not go away by itself
+                self._reported.add(str(e))
+                self.rec.say(f"looking for the messages of crashed consumers failed: {doing}: {e}", task="")
+
+    def stop(self):
+        import redis
+        self._halt.set()
+        if self._thread is not None:
+            self._thread.join(timeout=2)
+        try:
+            try:
+                n = self._put_back()
+            except redis.RedisError as e:
+                self.rec.say(f"could not put back what {self.processing} holds ({e}): "
+                             f"another consumer will, {num(self.ttl)} s after this one stopped", task="")
+                return
+            if n:
+                self.rec.say(f"put back {n} message(s) taken and not finished", task="")
+            with contextlib.suppress(redis.RedisError):
+                self._unregister(keys=[self.key], args=[self.token])
+        finally:
+            self.rdb.close()
+
+
 class _Tally:
     """Messages in flight and when the queue was last busy; thread-safe."""
 
@@ -695,13 +926,25 @@ class _Tally:
 
 
 class _Consumer:
-    """What the sync and asyncio queues share: parsing, idleness, outages.
-    A queue made with share=other counts its messages with other's."""
+    """What the sync and asyncio queues share: parsing, idleness, outages,
+    the consumer's name and its lease. A queue made with share=other is
+    other's consumer too: same name, and its messages counted with other's."""
 
     def __init__(self, opts, rec, share=None):
         self.opts, self.rec = opts, rec
-        self.processing = f"{QUEUE}:processing:{opts.consumer}"
+        self.name = share.name if share is not None else (opts.consumer or unique_name())
+        self.processing = f"{QUEUE}:processing:{self.name}"
         self._tally = share._tally if share is not None else _Tally()
+        self.lease = None  # the queue that takes the lease holds it
+
+    def stop(self):
+        """The consumer stops (idle, Ctrl+C, SIGTERM), the work it finished
+        acknowledged: put back on the queue what it took and did not finish,
+        and give up its name. A blocking call: from a coroutine, await
+        asyncio.to_thread(queue.stop)."""
+        if self.lease is not None:
+            lease, self.lease = self.lease, None
+            lease.stop()
 
     def parse(self, msg):
         """x, or None and the reason for a poison message."""
@@ -788,15 +1031,18 @@ class _Producer:
 
 
 def cancel_and_wait(loop, timeout=2.0):
-    """Cancel the tasks left on a loop running in another thread, and wait
-    for them to finish cancelling: what asyncio.run does for its own loop.
-    Work stopped by Ctrl+C then ends at its await, leaving its message in
-    the processing list, instead of being destroyed in mid-call."""
+    """Cancel the tasks left on a loop running in another thread, wait for
+    them to finish cancelling, and for the calls they left running in
+    threads (to_thread: an acknowledgement) to end: what asyncio.run does
+    for its own loop. Work stopped by Ctrl+C then ends at its await, leaving
+    its message in the processing list, instead of being destroyed in
+    mid-call; and what was acknowledged is not put back."""
     async def cancel_all():
         tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        await loop.shutdown_default_executor()
     if not loop.is_running():  # stopped already: nobody would run cancel_all
         return
     try:
@@ -816,6 +1062,10 @@ class SyncQueue(_Consumer):
     Inside a coroutine a blocking call holds the whole loop (lesson 12)."""
 
     def __init__(self, opts, rec, share=None, recover=True):
+        """Connect and, with recover, take the consumer's name (a heartbeat,
+        renewed in a thread), put back what an earlier run left in the
+        processing list, and the messages of consumers whose heartbeat
+        stopped. stop() undoes it."""
         import redis
         super().__init__(opts, rec, share)
         self.rdb = redis.Redis.from_url(opts.redis, decode_responses=True,
@@ -824,12 +1074,8 @@ class SyncQueue(_Consumer):
             self.rdb.ping()
         except redis.RedisError as e:
             raise RuntimeError(f"cannot reach Redis at {where(opts.redis)}: {e}") from None
-        if recover and not opts.unsafe:
-            n = 0
-            while self.rdb.lmove(self.processing, QUEUE, "LEFT", "RIGHT") is not None:
-                n += 1
-            if n:
-                rec.say(f"recovered {n} message(s) a previous run took and did not finish")
+        if recover and not opts.unsafe:  # take the lease: see _Lease
+            self.lease = _Lease(opts, rec, self.name).start()
 
     def take(self, wait=0):
         """The next message, or None; with wait > 0, wait up to that long in Redis."""
@@ -871,7 +1117,7 @@ class SyncQueue(_Consumer):
         self.finished()
 
     def reject(self, msg, reason):
-        entry = _dead_letter(msg, reason, self.opts.consumer)
+        entry = _dead_letter(msg, reason, self.name)
         if self.opts.unsafe:
             self.rdb.lpush(DEAD, entry)
         else:
@@ -889,7 +1135,10 @@ class AsyncQueue(_Consumer):
 
     async def open(self, recover=True, single=False):
         """Connect (with single, on one connection of its own) and, with
-        recover, put back what an earlier run left in the processing list."""
+        recover, take the consumer's name, put back what an earlier run left
+        in the processing list, and the messages of consumers whose
+        heartbeat stopped, as SyncQueue does: in a thread, whose heartbeat
+        goes on until stop(), even after close()."""
         import redis.asyncio
         # No socket_timeout: with one, redis-py 4.3 wraps each command in
         # asyncio.wait_for and async_timeout, and on Python 3.11 either can
@@ -902,11 +1151,7 @@ class AsyncQueue(_Consumer):
         except redis.RedisError as e:
             raise RuntimeError(f"cannot reach Redis at {where(self.opts.redis)}: {e}") from None
         if recover and not self.opts.unsafe:
-            n = 0
-            while await self.rdb.lmove(self.processing, QUEUE, "LEFT", "RIGHT") is not None:
-                n += 1
-            if n:
-                self.rec.say(f"recovered {n} message(s) a previous run took and did not finish")
+            self.lease = await asyncio.to_thread(_Lease(self.opts, self.rec, self.name).start)
         return self
 
     async def close(self):
@@ -938,7 +1183,7 @@ class AsyncQueue(_Consumer):
 
     async def poison(self, msg, reason):
         self.rec.say(f"poison message {goquote(msg)}: {reason}; moved to {DEAD}")
-        entry = _dead_letter(msg, reason, self.opts.consumer)
+        entry = _dead_letter(msg, reason, self.name)
         if self.opts.unsafe:
             await self.rdb.lpush(DEAD, entry)
         else:

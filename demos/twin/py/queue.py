@@ -39,7 +39,7 @@ async def work(queue, msg, x):
     try:
         await do_some_work(x)
     except Exception as e:  # reported, and the message dead-lettered, not lost
-        rec.say(f"error from the loop thread, message {goquote(msg)}: {errtext(e)}; moved to {DEAD}")
+        rec.say(f"error from the loop thread, message {goquote(msg)}: {errtext(e)}; moved to {DEAD}", task="")
         await asyncio.to_thread(queue.reject, msg, errtext(e))
     else:
         await asyncio.to_thread(queue.ack, msg)
@@ -48,7 +48,7 @@ async def work(queue, msg, x):
 def lesson():
     rec.note(f'Consuming list "{QUEUE}" of the Redis at {where(opts.redis)} (Ctrl+C to stop).')
     with rec.run(f"queue-{opts.mode}"):
-        queue = SyncQueue(opts, rec)
+        queue = SyncQueue(opts, rec)  # takes the consumer's name (a heartbeat), puts back what crashed ones left
         loop = asyncio.new_event_loop()
         threading.Thread(target=loop.run_forever, daemon=True).start()
         try:
@@ -60,10 +60,11 @@ def lesson():
                 asyncio.run_coroutine_threadsafe(work(queue, msg, x), loop)
             queue.done_idle()
         finally:
-            # On Ctrl+C, work in progress is cancelled and stays in the
-            # processing list for the next run; then the loop stops.
+            # On Ctrl+C, work in progress is cancelled; then the loop stops,
+            # and what was taken and not finished goes back on the queue.
             cancel_and_wait(loop)
             loop.call_soon_threadsafe(loop.stop)
+            queue.stop()
 
 
 main(lesson)

@@ -94,10 +94,10 @@ async def work(session, queue, slots, msg, x):
     try:
         await do_some_work(session, x)
     except NotSent as e:
-        rec.say(f"error from the loop thread, message {goquote(msg)}: {e}; moved to {DEAD}")
+        rec.say(f"error from the loop thread, message {goquote(msg)}: {e}; moved to {DEAD}", task="")
         await asyncio.to_thread(queue.reject, msg, str(e))
     except Exception as e:
-        rec.say(f"error from the loop thread, message {goquote(msg)}: {errtext(e)}; moved to {DEAD}")
+        rec.say(f"error from the loop thread, message {goquote(msg)}: {errtext(e)}; moved to {DEAD}", task="")
         await asyncio.to_thread(queue.reject, msg, errtext(e))
     else:
         await asyncio.to_thread(queue.ack, msg)
@@ -129,6 +129,7 @@ def lesson():
                 close.result(timeout=2)
             finally:
                 loop.call_soon_threadsafe(loop.stop)
+                queue.stop()  # what was taken and not finished goes back on the queue
 
 
 main(lesson)

@@ -60,23 +60,29 @@ async def worker(queue, blocking):
 
 
 async def run_workers(sync_client):
-    # What an earlier run left unfinished goes back on the queue first. (This
-    # and the closing run in a task of their own: redis-py 4.3 leaves cancel
+    # The consumer takes its name (a heartbeat, renewed in a thread), and what
+    # an earlier run left unfinished goes back on the queue first. (This and
+    # the closing run in a task of their own: redis-py 4.3 leaves cancel
     # requests behind on the task that calls it, and then asyncio.run could
     # not tell Ctrl+C apart.)
     recovery = await asyncio.create_task(AsyncQueue(opts, rec).open())
     await asyncio.create_task(recovery.close())
-    # A connection for each worker, all made before the workers start (gather
-    # runs each in a task of its own): a worker waiting in BLMOVE holds one
-    # anyway, and redis-py 4.3's pool checks each connection it hands out
-    # under async_timeout, where a Ctrl+C cancellation can be mistaken for a
-    # timeout and lost.
-    queues = await asyncio.gather(*(AsyncQueue(opts, rec, share=recovery).open(recover=False, single=True)
-                                    for _ in range(opts.workers)))
-    async with asyncio.TaskGroup() as tg:
-        for i, queue in enumerate(queues):
-            blocking = SyncQueue(opts, rec, share=recovery, recover=False) if sync_client else None
-            tg.create_task(worker(queue, blocking), name=f"worker-{i + 1}")
+    try:
+        # A connection for each worker, all made before the workers start
+        # (gather runs each in a task of its own): a worker waiting in BLMOVE
+        # holds one anyway, and redis-py 4.3's pool checks each connection it
+        # hands out under async_timeout, where a Ctrl+C cancellation can be
+        # mistaken for a timeout and lost.
+        queues = await asyncio.gather(*(AsyncQueue(opts, rec, share=recovery).open(recover=False, single=True)
+                                        for _ in range(opts.workers)))
+        async with asyncio.TaskGroup() as tg:
+            for i, queue in enumerate(queues):
+                blocking = SyncQueue(opts, rec, share=recovery, recover=False) if sync_client else None
+                tg.create_task(worker(queue, blocking), name=f"worker-{i + 1}")
+    finally:
+        # Idle, or Ctrl+C: what the workers took and did not finish goes back
+        # on the queue, and the name is given up (blocking calls: off the loop).
+        await asyncio.to_thread(recovery.stop)
 
 
 def lesson():
