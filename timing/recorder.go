@@ -27,10 +27,22 @@ type Run struct {
 	Name    string
 	Style   string
 	Elapsed time.Duration
-	Spans   []Span
+	Spans   []Span  // in the order they began
 	Events  []Event // the events sent to the sink, summary last; nil with Recorder.DropEvents
 	Marks   []Mark  // moments the timeline marks, such as a Ctrl+C
+
+	// A run that outgrew its Recorder's Window keeps only its end: from
+	// From on, Spans holds every span that ended or was still running,
+	// and Events every event; what happened before is dropped, and only
+	// counted here. A run kept whole has all three zero.
+	From          time.Duration
+	DroppedSpans  int
+	DroppedEvents int // not counting those DropEvents left out
 }
+
+// Partial reports whether the run lost its beginning to the Recorder's
+// Window: then it has len(r.Spans)+r.DroppedSpans spans in all.
+func (r Run) Partial() bool { return r.DroppedSpans > 0 || r.DroppedEvents > 0 }
 
 // Mark is a moment of a run that the timeline marks with a label.
 type Mark struct {

@@ -15,7 +15,9 @@ import (
 // Timeline draws runs as a chart: one row per task with its bars on a shared
 // time axis, labels on the left. When a run has more than MaxRows rows, its
 // spans are merged by [Span.Group] into one row per group, labelled
-// "<group> ×<count>", so a million spans still draw as a few rows.
+// "<group> ×<count>", so a million spans still draw as a few rows. A run
+// that kept only its end ([Run.Partial]) is drawn from [Run.From], with a
+// line under its title that says how many of its tasks are drawn.
 //
 // The zero Timeline is ready to use: 80 columns, Unicode blocks, colour.
 type Timeline struct {
@@ -99,18 +101,23 @@ func (tl Timeline) Render(runs ...Run) string {
 		g = asciiGlyphs
 	}
 
-	// Lay out rows and find the time axis.
+	// Lay out rows and find the time axis, from the earliest moment the
+	// runs kept.
+	from := runs[0].From
+	for _, run := range runs {
+		from = min(from, run.From)
+	}
 	charts := make([]chart, len(runs))
 	var axisMax time.Duration
 	for i, run := range runs {
-		charts[i] = layoutRun(run, maxRows, g)
+		charts[i] = layoutRun(run, from, maxRows, g)
 		axisMax = max(axisMax, run.Elapsed)
 		for _, r := range charts[i].rows {
 			axisMax = max(axisMax, r.end)
 		}
 	}
-	if axisMax <= 0 {
-		axisMax = time.Second
+	if axisMax <= from {
+		axisMax = from + time.Second
 	}
 
 	labelW := 1
@@ -121,11 +128,11 @@ func (tl Timeline) Render(runs ...Run) string {
 	}
 	labelW = min(labelW, max(8, width/2-2))
 	cols := width - labelW - 2 // after the label, a space and the axis line
-	scale := float64(cols) / float64(axisMax)
+	scale := float64(cols) / float64(axisMax-from)
 
 	// Paint the bars.
 	for i := range charts {
-		paintRun(&charts[i], cols, scale, g)
+		paintRun(&charts[i], cols, from, scale, g)
 	}
 
 	// Draw.
@@ -137,6 +144,9 @@ func (tl Timeline) Render(runs ...Run) string {
 			lines = append(lines, "")
 		}
 		lines = append(lines, st.bold.Render(truncate(title(c.run), width, g.ellipsis)))
+		if c.run.Partial() {
+			lines = append(lines, st.dim.Render(truncate(keptLine(c.run), width, g.ellipsis)))
+		}
 		for _, r := range c.rows {
 			cancelled = cancelled || r.cancelled > 0
 			failed = failed || r.failed > 0
@@ -147,10 +157,12 @@ func (tl Timeline) Render(runs ...Run) string {
 			}
 		}
 		for _, m := range c.run.Marks {
-			lines = append(lines, st.bold.Render(markLine(m, labelW, cols, scale, g)))
+			if m.T >= from {
+				lines = append(lines, st.bold.Render(markLine(m, labelW, cols, from, scale, g)))
+			}
 		}
 	}
-	lines = append(lines, axisLines(st, labelW, cols, axisMax, g)...)
+	lines = append(lines, axisLines(st, labelW, cols, from, axisMax, g)...)
 	var legend []string
 	if cancelled {
 		legend = append(legend, string(g.cancelled)+" cancelled")
@@ -166,8 +178,8 @@ func (tl Timeline) Render(runs ...Run) string {
 
 // markLine draws a mark under a run's bars: an arrow at its moment and its
 // label beside it, on whichever side it fits.
-func markLine(m Mark, labelW, cols int, scale float64, g glyphs) string {
-	col := min(int(float64(m.T)*scale), cols-1)
+func markLine(m Mark, labelW, cols int, from time.Duration, scale float64, g glyphs) string {
+	col := min(int(float64(m.T-from)*scale), cols-1)
 	arrow := g.mark
 	text := arrow + " " + m.Label
 	if col+lipgloss.Width(text) > cols {
@@ -190,6 +202,28 @@ func title(run Run) string {
 	return strings.Join(parts, " ")
 }
 
+// keptLine says what is drawn of a run that kept only its end, e.g. "the
+// last 4,998 of 1,000,000 tasks, from 297.512s (earlier ones not kept)".
+func keptLine(run Run) string {
+	if run.DroppedSpans == 0 { // only events were dropped
+		return fmt.Sprintf("all %s tasks, from %.3fs (earlier events not kept)", thousands(len(run.Spans)), run.From.Seconds())
+	}
+	return fmt.Sprintf("the last %s of %s tasks, from %.3fs (earlier ones not kept)",
+		thousands(len(run.Spans)), thousands(len(run.Spans)+run.DroppedSpans), run.From.Seconds())
+}
+
+// thousands formats n with commas between groups of three digits.
+func thousands(n int) string {
+	if n < 0 {
+		return "-" + thousands(-n)
+	}
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
 // spanEnd returns when s ends on the chart: a span with no end is drawn to
 // the run's end.
 func spanEnd(s Span, runEnd time.Duration) time.Duration {
@@ -200,9 +234,9 @@ func spanEnd(s Span, runEnd time.Duration) time.Duration {
 }
 
 // layoutRun finds run's rows: one per task, or, past maxRows tasks, one per
-// group (at most maxRows, then one "other" row). It is linear in the spans
-// and allocates nothing per span.
-func layoutRun(run Run, maxRows int, g glyphs) chart {
+// group (at most maxRows, then one "other" row). Bars start at from at the
+// earliest. It is linear in the spans and allocates nothing per span.
+func layoutRun(run Run, from time.Duration, maxRows int, g glyphs) chart {
 	c := chart{run: run}
 	last := -1 // rows are looked up by a short linear scan, trying the last hit first
 	find := func(key string) int {
@@ -229,7 +263,7 @@ func layoutRun(run Run, maxRows int, g glyphs) chart {
 			last = len(c.rows) - 1
 			i = last
 		}
-		c.rows[i].add(s, run.Elapsed)
+		c.rows[i].add(s, from, run.Elapsed)
 	}
 	if !c.grouped {
 		for i := range c.rows {
@@ -250,14 +284,14 @@ func layoutRun(run Run, maxRows int, g glyphs) chart {
 		i := find(key)
 		if i < 0 {
 			if len(c.rows) == maxRows {
-				other.add(s, run.Elapsed)
+				other.add(s, from, run.Elapsed)
 				continue
 			}
 			c.rows = append(c.rows, row{key: key, color: colorIndex(key)})
 			last = len(c.rows) - 1
 			i = last
 		}
-		c.rows[i].add(s, run.Elapsed)
+		c.rows[i].add(s, from, run.Elapsed)
 	}
 	if other.count > 0 {
 		c.rows = append(c.rows, other)
@@ -269,9 +303,9 @@ func layoutRun(run Run, maxRows int, g glyphs) chart {
 	return c
 }
 
-// add merges s into r's totals.
-func (r *row) add(s Span, runEnd time.Duration) {
-	start, end := max(s.Start, 0), spanEnd(s, runEnd)
+// add merges s, cut to start at from at the earliest, into r's totals.
+func (r *row) add(s Span, from, runEnd time.Duration) {
+	start, end := max(s.Start, from), spanEnd(s, runEnd)
 	if r.count > 0 && start < r.end {
 		r.overlap = true
 	}
@@ -300,15 +334,16 @@ func (r *row) state() string {
 	return StateDone
 }
 
-// paintRun draws each row's bars into cols cells, scale cells per nanosecond.
-func paintRun(c *chart, cols int, scale float64, g glyphs) {
+// paintRun draws each row's bars into cols cells, the first at from, scale
+// cells per nanosecond.
+func paintRun(c *chart, cols int, from time.Duration, scale float64, g glyphs) {
 	for i := range c.rows {
 		c.rows[i].cells = make([]cell, cols)
 	}
 	if c.grouped {
 		for i := range c.rows {
 			r := &c.rows[i]
-			paint(r.cells, float64(r.start)*scale, float64(r.end)*scale, r.state(), g)
+			paint(r.cells, float64(r.start-from)*scale, float64(r.end-from)*scale, r.state(), g)
 		}
 		return
 	}
@@ -322,8 +357,8 @@ func paintRun(c *chart, cols int, scale float64, g glyphs) {
 				}
 			}
 		}
-		start, end := max(s.Start, 0), spanEnd(s, c.run.Elapsed)
-		paint(c.rows[last].cells, float64(start)*scale, float64(end)*scale, s.State, g)
+		start, end := max(s.Start, from), spanEnd(s, c.run.Elapsed)
+		paint(c.rows[last].cells, float64(start-from)*scale, float64(end-from)*scale, s.State, g)
 	}
 }
 
@@ -439,11 +474,11 @@ func (st styles) row(r row, labelW int, g glyphs) string {
 	return b.String()
 }
 
-// axisLines draws the time axis under the rows: a line with ticks and a line
-// of labels in seconds. The tick for t sits under the cell that ends at t,
-// so the corner is 0.
-func axisLines(st styles, labelW, cols int, axisMax time.Duration, g glyphs) []string {
-	step, decimals := tickStep(cols, axisMax)
+// axisLines draws the time axis from from to axisMax under the rows: a line
+// with ticks and a line of labels in seconds. The tick for t sits under the
+// cell that ends at t, so the corner is from.
+func axisLines(st styles, labelW, cols int, from, axisMax time.Duration, g glyphs) []string {
+	step, decimals := tickStep(cols, from, axisMax)
 	line := make([]rune, labelW+2+cols)
 	labels := make([]rune, len(line))
 	for i := range line {
@@ -455,14 +490,16 @@ func axisLines(st styles, labelW, cols int, axisMax time.Duration, g glyphs) []s
 		line[i] = g.axis
 	}
 	free := 0 // first column a label may use
+	first := math.Ceil(from.Seconds()/step-1e-9) * step
+	span := (axisMax - from).Seconds()
 	for k := 0; ; k++ {
-		t := float64(k) * step
+		t := first + float64(k)*step
 		if t > axisMax.Seconds()*(1+1e-9) {
 			break
 		}
-		col := origin + int(math.Ceil(t/axisMax.Seconds()*float64(cols)-1e-9))
+		col := origin + int(math.Ceil((t-from.Seconds())/span*float64(cols)-1e-9))
 		col = min(col, len(line)-1)
-		if k > 0 {
+		if col > origin {
 			line[col] = g.tick
 		}
 		text := []rune(strconv.FormatFloat(t, 'f', decimals, 64) + "s")
@@ -480,14 +517,15 @@ func axisLines(st styles, labelW, cols int, axisMax time.Duration, g glyphs) []s
 }
 
 // tickStep returns a round tick interval in seconds (1, 2 or 5 times a power
-// of ten) that leaves room for each label, and the decimals its labels need.
-func tickStep(cols int, axisMax time.Duration) (step float64, decimals int) {
-	total := axisMax.Seconds()
+// of ten) for an axis from from to axisMax that leaves room for each label,
+// and the decimals its labels need.
+func tickStep(cols int, from, axisMax time.Duration) (step float64, decimals int) {
+	total := (axisMax - from).Seconds()
 	for exp := -9; exp <= 12; exp++ {
 		for _, m := range []float64{1, 2, 5} {
 			step = m * math.Pow10(exp)
 			decimals = max(0, -exp)
-			labelW := len(strconv.FormatFloat(total, 'f', decimals, 64)) + 1
+			labelW := len(strconv.FormatFloat(axisMax.Seconds(), 'f', decimals, 64)) + 1
 			if step/total*float64(cols) >= float64(max(labelW+4, 6)) {
 				return step, decimals
 			}

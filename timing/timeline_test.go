@@ -186,3 +186,39 @@ func BenchmarkTimelineMillionSpans(b *testing.B) {
 		_ = Timeline{}.Render(run)
 	}
 }
+
+func TestTimelineDrawsAPartialRunFromWhereItsRecordStarts(t *testing.T) {
+	// The last second of a 10 s run that kept only its end: a worker that
+	// began at 0 is cut at 9 s, and so is the Ctrl+C mark before it.
+	run := Run{Name: "workers", Style: "aio", Elapsed: 10 * time.Second, From: 9 * time.Second,
+		DroppedSpans: 1996, DroppedEvents: 3992,
+		Spans: []Span{
+			span("worker-1", 0, 10*time.Second, ""),
+			span("do_some_work(1)", 8900*ms, 9400*ms, StateDone),
+			span("do_some_work(1)", 9500*ms, 9900*ms, StateDone),
+			span("do_some_work(2)", 9200*ms, 9800*ms, StateCancelled),
+		},
+		Marks: []Mark{{T: 5 * time.Second, Label: "before"}, {T: 9800 * ms, Label: "Ctrl+C"}},
+	}
+	got := Timeline{NoColor: true}.Render(run)
+	if strings.Contains(got, "before") {
+		t.Errorf("a mark from before the record starts is drawn:\n%s", got)
+	}
+	golden(t, "partial.golden", got)
+
+	// Beside a run kept whole, both are drawn from 0.
+	whole := Run{Name: "whole", Elapsed: 2 * time.Second, Spans: []Span{span("a", 0, 2*time.Second, StateDone)}}
+	tl := Timeline{NoColor: true}
+	if got := tl.Render(whole, run); !strings.Contains(got, "\n                0s") {
+		t.Errorf("the axis does not start at 0:\n%s", got)
+	}
+}
+
+func TestThousands(t *testing.T) {
+	tests := map[int]string{0: "0", 999: "999", 1000: "1,000", 1002: "1,002", 1234567: "1,234,567", -12345: "-12,345"}
+	for n, want := range tests {
+		if got := thousands(n); got != want {
+			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -15,7 +16,8 @@ import (
 // with args {"state": ...} ("running" for a span still open when the run
 // ended); each event of kind "event" is an instant event
 // ("i") on its task's track, named after its text. Events without a task go
-// on track 0, "(run)".
+// on track 0, "(run)". A run that kept only its end ([Run.Partial]) says so
+// in its process labels, and marks the moment its record starts.
 //
 // The output is deterministic, one trace event per line, and linear in the
 // number of spans and events.
@@ -87,8 +89,12 @@ func (tw *traceWriter) run(pid int, run Run) {
 	}
 	tw.metadata("process_name", pid, 0, "name", name, false)
 	tw.metadata("process_sort_index", pid, 0, "sort_index", strconv.Itoa(pid), true)
-	if run.Style != "" {
-		tw.metadata("process_labels", pid, 0, "labels", run.Style, false)
+	labels := run.Style
+	if run.Partial() {
+		labels = strings.TrimPrefix(labels+", "+keptLine(run), ", ")
+	}
+	if labels != "" {
+		tw.metadata("process_labels", pid, 0, "labels", labels, false)
 	}
 
 	// Number the tracks: tasks in order of first appearance, from 1.
@@ -149,6 +155,12 @@ func (tw *traceWriter) run(pid int, run Run) {
 		tw.begin(m.Label, "i", pid, 0)
 		tw.buf = append(tw.buf, `,"cat":"mark","s":"p","ts":`...)
 		tw.buf = appendMicros(tw.buf, max(m.T, 0))
+		tw.end()
+	}
+	if run.Partial() { // where what was kept starts
+		tw.begin("earlier spans and events not kept", "i", pid, 0)
+		tw.buf = append(tw.buf, `,"cat":"window","s":"p","ts":`...)
+		tw.buf = appendMicros(tw.buf, max(run.From, 0))
 		tw.end()
 	}
 }

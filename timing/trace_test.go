@@ -3,6 +3,7 @@ package timing
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -123,5 +124,36 @@ func TestAppendMicros(t *testing.T) {
 		if got := string(appendMicros(nil, time.Duration(d))); got != want {
 			t.Errorf("appendMicros(%dns) = %s, want %s", d, got, want)
 		}
+	}
+}
+
+func TestWriteTraceSaysWhatAPartialRunKept(t *testing.T) {
+	run := Run{Name: "queue-poll", Style: "go", Elapsed: 10 * time.Second, From: 9 * time.Second,
+		DroppedSpans: 990, DroppedEvents: 1980,
+		Spans:  []Span{span("do_some_work(1)", 9*time.Second, 10*time.Second, StateDone)},
+		Events: []Event{{Kind: KindEvent, T: 9500 * ms, Task: "do_some_work(1)", Text: "Done 1"}}}
+	var out bytes.Buffer
+	if err := WriteTrace(&out, run); err != nil {
+		t.Fatal(err)
+	}
+	var tf traceFile
+	if err := json.Unmarshal(out.Bytes(), &tf); err != nil {
+		t.Fatalf("trace is not JSON: %v\n%s", err, out.String())
+	}
+	var labels string
+	var window bool
+	for _, e := range tf.TraceEvents {
+		if e.Name == "process_labels" {
+			labels = fmt.Sprint(e.Args["labels"])
+		}
+		if e.Cat == "window" && e.Ts == 9e6 && e.S == "p" {
+			window = true
+		}
+	}
+	if want := "go, the last 1 of 991 tasks, from 9.000s (earlier ones not kept)"; labels != want {
+		t.Errorf("process labels = %q, want %q", labels, want)
+	}
+	if !window {
+		t.Errorf("no instant marks where the kept record starts:\n%s", out.String())
 	}
 }
