@@ -53,11 +53,23 @@ type Mark struct {
 // Recorder timestamps what a lesson does and sends it to a [Sink]. Times are
 // real, measured from [Recorder.StartRun]. It is safe for concurrent use, so
 // go-style lessons can record from many goroutines.
+//
+// It keeps what it records for the [Run] that [Recorder.EndRun] returns, up
+// to a bound: its last [Recorder.Window] events and finished spans, and the
+// spans still open. So a run that goes on for ever (a lesson consuming a
+// real Redis) holds as much after a million messages as after ten
+// thousand. The sink still gets every event.
 type Recorder struct {
 	// DropEvents, when set before a run starts, stops the Recorder keeping
 	// events for Run.Events; they still go to the sink. A run with a
 	// million tasks sets it.
 	DropEvents bool
+	// Window, when set before a run starts, is how many events and how
+	// many finished spans the run keeps at most: past that, the oldest are
+	// dropped (see [Run.Partial]). NewRecorder sets it to DefaultWindow;
+	// 0 keeps everything, for a run whose size its flags bound and whose
+	// every span must be counted, such as gather --tasks.
+	Window int
 
 	mu     sync.Mutex
 	sink   Sink
@@ -66,11 +78,14 @@ type Recorder struct {
 	gen    uint32 // which run a SpanID belongs to
 	sw     Stopwatch
 	chunks [][]slot // the run's spans, in chunks so a million of them never need copying
-	nSpans int
+	nSpans int      // slots in chunks
 	nOpen  int
 	open   map[string]int32 // task -> its most recently opened span, for End
-	events []Event
+	events []Event          // kept whole: when win is nil
 	marks  []Mark
+	// win is the run's window, when it keeps one: then chunks hold only
+	// the spans still open, and ended ones go to win.
+	win *window
 }
 
 // chunkSize is how many spans a chunk holds.
@@ -79,9 +94,15 @@ const chunkSize = 1024
 // slot is one recorded span and what the Recorder needs to close it.
 type slot struct {
 	Span
-	prev   int32 // the open span of the same task that Begin opened before this one, or -1
-	closed bool
+	prev int32 // the open span of the same task that Begin opened before this one, or -1
+	// use counts the slot's begins and ends: odd while its span is open.
+	// A SpanID holds the count its span began with, so that a slot used
+	// again by a window's next span is not closed by an old SpanID.
+	use uint32
 }
+
+// isOpen reports whether s holds a span that has not ended.
+func (s *slot) isOpen() bool { return s.use%2 == 1 }
 
 // slot returns span i. r.mu must be held.
 func (r *Recorder) slot(i int32) *slot { return &r.chunks[i/chunkSize][i%chunkSize] }
@@ -91,12 +112,16 @@ func (r *Recorder) slot(i int32) *slot { return &r.chunks[i/chunkSize][i%chunkSi
 type SpanID struct {
 	gen   uint32
 	index int32
+	use   uint32
 }
 
-// NewRecorder returns a Recorder that sends events to sink (nil for none).
-// Its clock starts now; [Recorder.StartRun] restarts it.
+// NewRecorder returns a Recorder that sends events to sink (nil for none),
+// keeping a window of DefaultWindow. Its clock starts now;
+// [Recorder.StartRun] restarts it.
 func NewRecorder(sink Sink) *Recorder {
-	return &Recorder{sink: sink, sw: StartStopwatch(), gen: 1, open: make(map[string]int32)}
+	r := &Recorder{sink: sink, sw: StartStopwatch(), Window: DefaultWindow, open: make(map[string]int32)}
+	r.reset()
+	return r
 }
 
 // StartRun starts a run named run in style: from now on t counts from 0.
@@ -109,9 +134,14 @@ func (r *Recorder) StartRun(run, style string) {
 	r.sw = StartStopwatch()
 }
 
-// reset forgets the current run's spans and events. r.mu must be held.
+// reset forgets the current run's spans and events, and starts keeping
+// the next run's whole or in a window, as r.Window says. r.mu must be
+// held.
 func (r *Recorder) reset() {
-	r.chunks, r.nSpans, r.nOpen, r.events, r.marks = nil, 0, 0, nil, nil
+	r.chunks, r.nSpans, r.nOpen, r.events, r.marks, r.win = nil, 0, 0, nil, nil, nil
+	if r.Window > 0 {
+		r.win = newWindow(r.Window)
+	}
 	clear(r.open)
 	r.gen++
 }
@@ -141,7 +171,11 @@ func (r *Recorder) State(task, state string) {
 
 // send keeps e and hands it to the sink. r.mu must be held.
 func (r *Recorder) send(e Event) {
-	if !r.DropEvents {
+	switch {
+	case r.DropEvents:
+	case r.win != nil:
+		r.win.event(e)
+	default:
 		r.events = append(r.events, e)
 	}
 	if r.sink != nil {
@@ -170,17 +204,33 @@ func (r *Recorder) BeginSpan(task, group string) SpanID {
 	return r.begin(task, group, -1)
 }
 
-// begin appends an open span. r.mu must be held.
+// begin opens a span in a new slot, or in a window, in the slot of one
+// that has ended. r.mu must be held.
 func (r *Recorder) begin(task, group string, prev int32) SpanID {
-	if r.nSpans%chunkSize == 0 {
-		r.chunks = append(r.chunks, make([]slot, 0, chunkSize))
+	var i int32
+	if w := r.win; w != nil && len(w.free) > 0 {
+		i = w.free[len(w.free)-1]
+		w.free = w.free[:len(w.free)-1]
+	} else {
+		if r.nSpans%chunkSize == 0 {
+			r.chunks = append(r.chunks, make([]slot, 0, chunkSize))
+		}
+		last := &r.chunks[len(r.chunks)-1]
+		*last = append(*last, slot{})
+		i = int32(r.nSpans)
+		r.nSpans++
+		if w != nil {
+			w.seqs = append(w.seqs, 0)
+		}
 	}
-	last := &r.chunks[len(r.chunks)-1]
-	*last = append(*last, slot{Span: Span{Task: task, Group: group, Start: r.sw.Elapsed()}, prev: prev})
-	id := SpanID{gen: r.gen, index: int32(r.nSpans)}
-	r.nSpans++
+	s := r.slot(i)
+	*s = slot{Span: Span{Task: task, Group: group, Start: r.sw.Elapsed()}, prev: prev, use: s.use + 1}
+	if w := r.win; w != nil {
+		w.seqs[i] = w.seq
+		w.seq++
+	}
 	r.nOpen++
-	return id
+	return SpanID{gen: r.gen, index: i, use: s.use}
 }
 
 // End closes the most recently opened span of task that is still open, with
@@ -192,9 +242,9 @@ func (r *Recorder) End(task, state string) {
 	if !ok {
 		return
 	}
-	s := r.slot(i)
-	r.end(s, state)
-	if prev := s.prev; prev >= 0 {
+	prev := r.slot(i).prev
+	r.end(i, state)
+	if prev >= 0 {
 		r.open[task] = prev
 	} else {
 		delete(r.open, task)
@@ -209,17 +259,24 @@ func (r *Recorder) EndSpan(id SpanID, state string) {
 	if id.gen != r.gen || id.index < 0 || int(id.index) >= r.nSpans {
 		return
 	}
-	if s := r.slot(id.index); !s.closed {
-		r.end(s, state)
+	if r.slot(id.index).use == id.use && id.use%2 == 1 {
+		r.end(id.index, state)
 	}
 }
 
-// end closes s now. r.mu must be held.
-func (r *Recorder) end(s *slot, state string) {
+// end closes span i now; in a window, it moves to the window's finished
+// spans and frees its slot. r.mu must be held.
+func (r *Recorder) end(i int32, state string) {
+	s := r.slot(i)
 	s.End = r.sw.Elapsed()
 	s.State = state
-	s.closed = true
+	s.use++
 	r.nOpen--
+	if w := r.win; w != nil {
+		w.ended(s.Span, w.seqs[i])
+		s.Span = Span{} // let go of its strings
+		w.free = append(w.free, i)
+	}
 }
 
 // Elapsed returns the time since the run started.
@@ -235,20 +292,30 @@ func (r *Recorder) EndRun() Run {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	elapsed := r.sw.Elapsed()
-	var spans []Span
-	if r.nSpans > 0 {
-		spans = make([]Span, 0, r.nSpans)
-	}
-	for _, c := range r.chunks {
-		for i := range c {
-			if !c[i].closed {
-				c[i].End = elapsed
+	r.send(Event{Kind: KindSummary, Run: r.run, Style: r.style, Elapsed: elapsed})
+	run := Run{Name: r.run, Style: r.style, Elapsed: elapsed, Events: r.events, Marks: r.marks}
+	if w := r.win; w != nil {
+		var open []keptSpan
+		for i, c := range r.chunks {
+			for j := range c {
+				if c[j].isOpen() {
+					c[j].End = elapsed
+					open = append(open, keptSpan{c[j].Span, w.seqs[i*chunkSize+j]})
+				}
 			}
-			spans = append(spans, c[i].Span)
+		}
+		w.run(&run, open, r.DropEvents)
+	} else if r.nSpans > 0 {
+		run.Spans = make([]Span, 0, r.nSpans)
+		for _, c := range r.chunks {
+			for i := range c {
+				if c[i].isOpen() {
+					c[i].End = elapsed
+				}
+				run.Spans = append(run.Spans, c[i].Span)
+			}
 		}
 	}
-	r.send(Event{Kind: KindSummary, Run: r.run, Style: r.style, Elapsed: elapsed})
-	run := Run{Name: r.run, Style: r.style, Elapsed: elapsed, Spans: spans, Events: r.events, Marks: r.marks}
 	r.reset()
 	return run
 }
