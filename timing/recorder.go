@@ -31,10 +31,10 @@ type Run struct {
 	Events  []Event // the events sent to the sink, summary last; nil with Recorder.DropEvents
 	Marks   []Mark  // moments the timeline marks, such as a Ctrl+C
 
-	// A run that outgrew its Recorder's Window keeps only its end: from
-	// From on, Spans holds every span that ended or was still running,
-	// and Events every event; what happened before is dropped, and only
-	// counted here. A run kept whole has all three zero.
+	// A run that outgrew its Recorder's Window keeps only its end: Spans
+	// holds every span still running at From or begun since, Events every
+	// event after From (and the summary); what is over by From is dropped,
+	// and only counted here. A run kept whole has all three zero.
 	From          time.Duration
 	DroppedSpans  int
 	DroppedEvents int // not counting those DropEvents left out
