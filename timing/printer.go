@@ -51,8 +51,8 @@ type Printer struct {
 	Words Words
 	// Tasks, when set, prints each event's task between the gutter and the
 	// text, dim, in a column as wide as the widest task so far, and leaves
-	// the text uncoloured: for output that does not name its task itself
-	// (asyncdemo explain, where the text is a program's own).
+	// the text uncoloured and unwrapped: for output that does not name its
+	// task itself (asyncdemo explain, where the text is a program's own).
 	Tasks bool
 
 	mu     sync.Mutex
@@ -148,10 +148,11 @@ func (p *Printer) line(b *strings.Builder, e Event) {
 		}
 	}
 	// Continuation lines start under the text, not under the gutter,
-	// and a line too long for the terminal wraps the same way.
+	// and a line too long for the terminal wraps the same way; but a
+	// program's own lines (Tasks) keep their spaces, as it wrote them.
 	indent := "\n" + strings.Repeat(" ", margin)
 	text := e.Text
-	if width := p.Width - margin; p.Width > 0 && width >= 20 {
+	if width := p.Width - margin; p.Width > 0 && width >= 20 && !p.Tasks {
 		text = wrap(text, width)
 	}
 	for i, line := range strings.Split(text, "\n") {
@@ -261,6 +262,25 @@ func (p *Printer) Note(text string) {
 		width = 80
 	}
 	p.write(wrap(Printable(text), width) + "\n\n")
+}
+
+// Item prints a titled paragraph: title in bold on a line of its own, then
+// text word-wrapped to Width and indented under it, then a blank line.
+func (p *Printer) Item(title, text string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	width := p.Width
+	if width <= 0 {
+		width = 80
+	}
+	const indent = "   "
+	var b strings.Builder
+	b.WriteString(p.paint(boldColor, Printable(title)))
+	for _, line := range strings.Split(wrap(Printable(text), max(width-len(indent), 20)), "\n") {
+		b.WriteString("\n" + indent + line)
+	}
+	b.WriteString("\n\n")
+	p.write(b.String())
 }
 
 // write writes s to Out, keeping the first error. p.mu must be held.

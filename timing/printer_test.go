@@ -155,12 +155,13 @@ func TestPrinterZeroValueWorks(t *testing.T) {
 func TestPrinterTasksColumn(t *testing.T) {
 	var out bytes.Buffer
 	p := NewPrinter(&out, true)
-	p.Tasks = true
+	p.Tasks, p.Width = true, 40
 	for _, e := range []Event{
 		{Kind: KindEvent, T: 0, Text: "start"},
 		{Kind: KindEvent, T: 1 * ms, Task: "Task-2 fetch", Text: "fetching 1"},
 		{Kind: KindEvent, T: 2 * ms, Task: "Task-10 get", Text: "two\nlines"},
 		{Kind: KindEvent, T: 3 * ms, Text: "\x1b[31mred\x1b[0m"},
+		{Kind: KindEvent, T: 4 * ms, Text: `  File "/tmp/a/rather/long/path/to/the/program.py", line 3`},
 	} {
 		p.Event(e)
 	}
@@ -168,7 +169,8 @@ func TestPrinterTasksColumn(t *testing.T) {
 		"  0.001s  Task-2 fetch  fetching 1\n" +
 		"  0.002s  Task-10 get   two\n" +
 		"                        lines\n" +
-		"  0.003s                \\x1b[31mred\\x1b[0m\n"
+		"  0.003s                \\x1b[31mred\\x1b[0m\n" +
+		"  0.004s                  File \"/tmp/a/rather/long/path/to/the/program.py\", line 3\n"
 	if got := out.String(); got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
@@ -191,5 +193,19 @@ func TestPrinterOpenLine(t *testing.T) {
 	p.Event(Event{Kind: KindEvent, T: 2 * time.Second, Text: "hello"})
 	if got, want := out.String(), "  1.000s  name? (default \\x07bob) \n  2.000s  hello\n"; got != want {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestPrinterItem(t *testing.T) {
+	var out bytes.Buffer
+	p := NewPrinter(&out, true)
+	p.Width = 40
+	p.Item("1. Blocking call — my.py:13", "Line 13, `time.sleep(2)`, held the loop for 2.00 s: no other task could run.")
+	want := "1. Blocking call — my.py:13\n" +
+		"   Line 13, `time.sleep(2)`, held the\n" +
+		"   loop for 2.00 s: no other task could\n" +
+		"   run.\n\n"
+	if got := out.String(); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
 }

@@ -247,8 +247,11 @@ func title(run Run) string {
 }
 
 // spanEnd returns when s ends on the chart: a span with no end is drawn to
-// the run's end.
+// the run's end. A phase always has its end, 0 included.
 func spanEnd(s Span, runEnd time.Duration) time.Duration {
+	if s.Phase != "" {
+		return max(s.End, s.Start)
+	}
 	if s.End < s.Start || (s.State == "" && s.End == 0) {
 		return max(runEnd, s.Start)
 	}

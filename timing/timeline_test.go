@@ -65,7 +65,7 @@ func blockedRun() Run {
 		span("Task-3 blocker", 1*ms, 2003*ms, StateDone),
 		span("Task-4 oops", 1*ms, 2004*ms, StateError),
 		span("Task-5 slow", 1*ms, 2006*ms, StateCancelled),
-		phase("Task-1 main", PhaseRan, 0, 1*ms),
+		phase("Task-1 main", PhaseRan, 0, 0),
 		phase("Task-2 fetch", PhaseRan, 1*ms, 2*ms),
 		phase("Task-3 blocker", PhaseHeld, 1*ms, 2*ms),
 		phase("Task-3 blocker", PhaseRan, 2*ms, 2003*ms),
