@@ -24,7 +24,7 @@ var foundPython = sync.OnceValues(func() (string, error) { return twin.Runner{}.
 
 // python returns a Python 3.11 or newer, or skips the test (fails it under
 // CI), as testenv says; go test -short skips it too.
-func python(t *testing.T) string {
+func python(t testing.TB) string {
 	t.Helper()
 	testenv.SkipShort(t, "CPython")
 	path, err := foundPython()
@@ -41,7 +41,7 @@ const corpusSlow = 200 * time.Millisecond
 
 // explainProgram runs p with c in testdata and returns its recording and
 // the lines it wrote.
-func explainProgram(t *testing.T, p Program, c Config) (*Recording, []Line) {
+func explainProgram(t testing.TB, p Program, c Config) (*Recording, []Line) {
 	t.Helper()
 	var lines []Line
 	c.Python, c.Output = python(t), func(l Line) { lines = append(lines, l) }

@@ -15,6 +15,7 @@ import (
 // Kinds of finding.
 const (
 	FindingBlocking       = "blocking"          // a step held the loop at least Slow
+	FindingGC             = "gc"                // the garbage collector held the loop at least Slow, in all
 	FindingNeverAwaited   = "never-awaited"     // a coroutine was made and never awaited
 	FindingNeverRetrieved = "never-retrieved"   // a task failed and nobody asked for its error
 	FindingDestroyed      = "destroyed-pending" // a task was destroyed while pending
@@ -114,7 +115,18 @@ func (r *Recording) blocking(say say) []Finding {
 		moreWait int      // and callbacks beyond those
 	}
 	var groups []*group
+	var gcPauses int
+	var gcTotal, gcLongest time.Duration
 	for _, b := range r.Blocks {
+		if b.GC > 0 {
+			gcPauses++
+			gcTotal += b.GC
+			gcLongest = max(gcLongest, b.GC)
+		}
+		if b.End-b.Start-b.GC < r.Slow { // the collector's doing, not the step's
+			continue
+		}
+		b.End -= b.GC
 		key, place := "", Place{}
 		switch {
 		case len(b.At) > 0 && b.At[0].File != "":
@@ -200,6 +212,11 @@ func (r *Recording) blocking(say say) []Finding {
 		b.WriteString(say("explain_see", f.Lesson))
 		f.Text = b.String()
 		fs = append(fs, f)
+	}
+	if gcTotal >= r.Slow {
+		peak, _ := r.peak()
+		fs = append(fs, Finding{Kind: FindingGC, Cost: gcTotal, Lesson: "workers", Title: say("explain_gc_title"),
+			Text: sentences(say("explain_gc", gcPauses, ms(gcTotal), ms(gcLongest), peak), say("explain_see", "workers"))})
 	}
 	return fs
 }
@@ -328,26 +345,43 @@ func (r *Recording) logged(say say) []Finding {
 // summary says how the program spent its time: wall time, the loops busy
 // and idle, the longest step, how many tasks and how many at once.
 func (r *Recording) summary(say say) Finding {
-	var ran, busy, longest time.Duration
+	var ran, busy, idle, longest time.Duration
 	longestTask := 0
 	for _, l := range r.Loops {
 		ran += l.Ran
 		busy += l.Busy
+		idle += l.Idle
 		if l.Longest > longest {
 			longest, longestTask = l.Longest, l.LongestTask
 		}
 	}
-	busyPct, idlePct := 0.0, 0.0
-	if ran > 0 {
-		busyPct = min(100, 100*busy.Seconds()/ran.Seconds())
-		idlePct = 100 - busyPct
+	pct := func(d time.Duration) string {
+		if ran <= 0 {
+			return "0%"
+		}
+		return fmt.Sprintf("%.0f%%", min(100, max(0, 100*d.Seconds()/ran.Seconds())))
 	}
+	peak, tasks := r.peak()
+	of := ""
+	if w := r.who(longestTask); w != "" {
+		of = say("explain_of", w)
+	}
+	key := "explain_summary"
+	if len(r.Loops) > 1 {
+		key = "explain_summary_loops"
+	}
+	return Finding{Kind: FindingSummary, Cost: r.Elapsed, Title: say("explain_summary_title"),
+		Text: say(key, ms(r.Elapsed), len(r.Loops), pct(busy), pct(idle), ms(longest), of, tasks, peak, pct(ran-busy-idle))}
+}
+
+// peak returns how many of the program's tasks were alive at once at most,
+// and how many it made.
+func (r *Recording) peak() (peak, tasks int) {
 	type edge struct {
 		t     time.Duration
 		delta int
 	}
 	var edges []edge
-	tasks := 0
 	for _, t := range r.Tasks {
 		if t.Hidden {
 			continue
@@ -365,20 +399,10 @@ func (r *Recording) summary(say say) Finding {
 		}
 		return cmp.Compare(a.delta, b.delta) // an end before a start of the same moment
 	})
-	peak, now := 0, 0
+	now := 0
 	for _, e := range edges {
 		now += e.delta
 		peak = max(peak, now)
 	}
-	of := ""
-	if w := r.who(longestTask); w != "" {
-		of = say("explain_of", w)
-	}
-	key := "explain_summary"
-	if len(r.Loops) > 1 {
-		key = "explain_summary_loops"
-	}
-	return Finding{Kind: FindingSummary, Cost: r.Elapsed, Title: say("explain_summary_title"),
-		Text: say(key, ms(r.Elapsed), len(r.Loops), fmt.Sprintf("%.0f%%", busyPct), fmt.Sprintf("%.0f%%", idlePct),
-			ms(longest), of, tasks, peak)}
+	return peak, tasks
 }

@@ -67,7 +67,7 @@ func blockedProgram() *frames {
 		[6]float64{recStep, 1, t0 + 0.703, t0 + 0.703, t0 + 0.704, 0},
 		[6]float64{recEnded, 1, 1, t0 + 0.704, 0, 0},
 	)
-	f.json(map[string]any{"k": "loopend", "id": 1, "t": t0 + 0.705, "run": 0.705, "busy": 0.504, "longest": 0.5, "longest_id": 3})
+	f.json(map[string]any{"k": "loopend", "id": 1, "t": t0 + 0.705, "run": 0.705, "busy": 0.504, "idle": 0.2, "longest": 0.5, "longest_id": 3})
 	f.json(map[string]any{"k": "exit", "t": t0 + 0.706})
 	return &f
 }
@@ -144,7 +144,8 @@ func TestFindingsOfABlockedLoop(t *testing.T) {
 		}
 	}
 	sum := fs[1].Text
-	for _, want := range []string{"It ran 706 ms", "busy running code 71%", "waited 29%", "the longest step took 500 ms (Task-3 blocker)",
+	for _, want := range []string{"It ran 706 ms", "ran code 71% of the time, waited for timers and I/O 28%, and spent 0% on its own work",
+		"the longest step took 500 ms (Task-3 blocker)",
 		"tasks: 4, at most 4 at once"} {
 		if !strings.Contains(sum, want) {
 			t.Errorf("summary lacks %q:\n%s", want, sum)
@@ -165,6 +166,8 @@ func TestFindingsSayEverythingInEachLanguage(t *testing.T) {
 	f.json(map[string]any{"k": "exc", "t": 100.4, "msg": "Task was destroyed but it is pending!", "id": 2, "closed": true})
 	f.json(map[string]any{"k": "exc", "t": 100.4, "msg": "Unclosed client session"})
 	f.json(map[string]any{"k": "foreign", "t": 100.5, "type": "uvloop.Loop"})
+	// A callback that took 250 ms, 240 of them the garbage collector's.
+	f.json(map[string]any{"k": "block", "id": 0, "cb": "_set_result_unless_cancelled", "t0": 100.6, "t1": 100.85, "gc": 0.24})
 	rec, _ := replay(t, f)
 	for _, lang := range lesson.Languages {
 		labels := lesson.Labels(lang)
@@ -176,13 +179,16 @@ func TestFindingsSayEverythingInEachLanguage(t *testing.T) {
 				t.Errorf("%s: %s: title %q, text %q", lang, f.Kind, f.Title, f.Text)
 			}
 		}
-		for _, k := range []string{FindingBlocking, FindingNeverAwaited, FindingNeverRetrieved, FindingDestroyed, FindingLogged,
+		for _, k := range []string{FindingBlocking, FindingGC, FindingNeverAwaited, FindingNeverRetrieved, FindingDestroyed, FindingLogged,
 			FindingForeignLoop, FindingSummary} {
 			if !kinds[k] {
 				t.Errorf("%s: no %s finding in %+v", lang, k, fs)
 			}
 		}
 		for _, f := range fs {
+			if f.Kind == FindingBlocking && f.Task == "" {
+				t.Errorf("%s: the collector's pause is blamed on the callback: %+v", lang, f)
+			}
 			if f.Kind == FindingDestroyed && (f.Where != "blocking.py:10" || !strings.Contains(f.Text, "await q.get()")) {
 				t.Errorf("%s: destroyed at %q: %s (want where it waited when its loop closed)", lang, f.Where, f.Text)
 			}

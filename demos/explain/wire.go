@@ -31,6 +31,7 @@ type wire struct {
 	Thread string  `json:"thread"` // loop
 	Run    float64 `json:"run"`    // loopend
 	Busy   float64 `json:"busy"`   // loopend
+	Idle   float64 `json:"idle"`   // loopend
 
 	Longest   float64 `json:"longest"`    // loopend
 	LongestID int     `json:"longest_id"` // loopend
@@ -48,6 +49,7 @@ type wire struct {
 	NReady  int       `json:"nready"`   // block
 	At      []Place   `json:"at"`       // block
 	Coro    *wireCode `json:"coro"`     // block
+	GC      float64   `json:"gc"`       // block
 
 	Msg     string `json:"msg"`      // warn, exc
 	DefFile string `json:"def_file"` // warn

@@ -18,13 +18,15 @@ Two sinks use it:
     file descriptor of its own (the protocol is at Explainer).
 
 The loop leans on two private names of asyncio, the same from Python 3.11 to
-3.13: loop._ready (a deque that _run_once pops with popleft) and _run_once.
+3.13: loop._ready (a deque that _run_once pops with popleft) and
+loop._selector (whose select starts each turn).
 """
 
 import array
 import asyncio
 import atexit
 import collections
+import gc
 import io
 import itertools
 import json
@@ -109,10 +111,11 @@ def task_who(task):
 class _Ready(collections.deque):
     """The loop's ready queue. It keeps, beside each callback, when it
     became ready, and sees the loop take each one to run: a step runs from
-    one popleft to the next, or to the end of the loop's turn."""
+    one popleft to the next, or to the start of the loop's next turn (its
+    select), or to the end of run_forever."""
 
     __slots__ = ("loop", "sink", "clock", "times", "ids", "cur", "task", "ready", "start",
-                 "busy", "longest", "longest_id", "buf", "last", "tid", "slow", "samples", "thread")
+                 "busy", "idle", "longest", "longest_id", "buf", "last", "tid", "slow", "samples", "thread")
 
     def __init__(self, loop, sink, clock):
         super().__init__()
@@ -122,6 +125,7 @@ class _Ready(collections.deque):
         self.cur = self.task = None       # the callback running, and its task
         self.ready = self.start = 0.0
         self.busy = 0.0                   # seconds spent running callbacks
+        self.idle = 0.0                   # seconds spent waiting for I/O or a timer
         self.longest, self.longest_id = 0.0, 0  # the longest step, and its task's id
         self.buf = array.array("d") if sink.steps else None
         self.last, self.tid = -1, 0       # the last step record, for merging
@@ -206,8 +210,25 @@ class RecordingLoop(asyncio.SelectorEventLoop):
     def __init__(self, sink, clock=None, selector=None):
         super().__init__(selector)
         self._sink = sink
-        self._clock = clock or time.monotonic
-        self._ready = _Ready(self, sink, self._clock)
+        self._clock = clock = clock or time.monotonic
+        self._ready = r = _Ready(self, sink, clock)
+        # Each turn of the loop starts by selecting (waiting for I/O or the
+        # next timer): the turn before has ended, and so has its last step.
+        select = self._selector.select
+
+        def timed_select(timeout=None):
+            if r.cur is not None:
+                r.end(clock())
+            if r.buf is not None and len(r.buf) >= 6 * 4096:
+                self.flush_steps()
+            if timeout == 0:
+                return select(0)
+            t = clock()
+            try:
+                return select(timeout)
+            finally:
+                r.idle += clock() - t
+        self._selector.select = timed_select
 
     def time(self):
         return self._clock()
@@ -232,16 +253,6 @@ class RecordingLoop(asyncio.SelectorEventLoop):
         """The id of a task of this loop not yet ended (or failed), or 0."""
         return self._ready.ids.get(id(task), 0)
 
-    def _run_once(self):
-        r = self._ready
-        try:
-            super()._run_once()
-        finally:
-            if r.cur is not None:
-                r.end(r.clock())
-        if r.buf is not None and len(r.buf) >= 6 * 4096:
-            self.flush_steps()
-
     def flush_steps(self):
         """Hand the records kept so far to the sink."""
         r = self._ready
@@ -251,11 +262,14 @@ class RecordingLoop(asyncio.SelectorEventLoop):
             r.last = -1
 
     def run_forever(self):
-        self._ready.thread = threading.get_ident()
+        r = self._ready
+        r.thread = threading.get_ident()
         self._sink.running(self, True)
         try:
             super().run_forever()
         finally:
+            if r.cur is not None:  # stopped in mid-step: by what it raised (Ctrl+C, SystemExit)
+                r.end(r.clock())
             self._sink.running(self, False)
 
     def call_exception_handler(self, context):
@@ -414,12 +428,41 @@ class _Places:
         return mine + (inner.f_code.co_filename, inner.f_lineno, inner.f_code.co_name)
 
 
+def _default_number(name):
+    """N for asyncio's default name Task-N, else -1.0."""
+    if name.startswith("Task-") and name[5:].isdigit():
+        return float(name[5:])
+    return -1.0
+
+
 def _code_line(filename, line):
     return linecache.getline(filename, line).strip() if filename and line else ""
 
 
 def _exception_text(exc):
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+class _Collections:
+    """The garbage collector's pauses of a millisecond or more (the latest
+    ones), seen through gc.callbacks: a step that held the loop may have
+    been the collector's doing, not the program's."""
+
+    def __init__(self, clock):
+        self._clock, self._start = clock, 0.0
+        self.pauses = collections.deque(maxlen=256)
+
+    def __call__(self, phase, info):
+        if phase == "start":
+            self._start = self._clock()
+            return
+        end = self._clock()
+        if end - self._start >= 1e-3:
+            self.pauses.append((self._start, end))
+
+    def during(self, start, end):
+        """Seconds the collector paused between start and end."""
+        return sum(max(0.0, min(e, end) - max(s, start)) for s, e in list(self.pauses))
 
 
 class Explainer(Sink):
@@ -434,20 +477,23 @@ class Explainer(Sink):
                                                      task: who, when more than one task exists
           flush  {s, t}  read {t}                    it flushed stream s; it read stdin
           loop   {id, t, thread}                     a loop runs for the first time
-          loopend {id, t, run, busy, longest, longest_id}
+          loopend {id, t, run, busy, idle, longest, longest_id}
                                                      it closed (or the program ended): seconds
-                                                     it ran, spent running callbacks, and the
-                                                     longest step took (and that task's id, or 0)
+                                                     it ran, spent running callbacks, spent
+                                                     waiting for I/O or timers, and the longest
+                                                     step took (and that task's id, or 0)
           foreign {t, type}                          a loop of another kind ran (not recorded)
           code   {id, fn, file, line}                a coroutine function, for task records
           name   {id, name}                          a task's name, when not asyncio's Task-N
           error  {id, exc}                           how a failed task failed
-          block  {id, cb, t0, t1, ready_at, ready, nready, at, coro}
+          block  {id, cb, t0, t1, ready_at, ready, nready, at, coro, gc}
                                                      a step held the loop >= slow s: task id
                                                      (or callback cb), the tasks ready meanwhile
                                                      (some of them) and how many callbacks were,
                                                      where it was (at: the learner's lines the
-                                                     watchdog saw most), the task's coroutine
+                                                     watchdog saw most), the task's coroutine,
+                                                     and how long the garbage collector paused
+                                                     in it
           warn   {t, msg, file, line, fn, def_file, def_line}  "coroutine ... was never awaited"
           exc    {t, msg, id, exc, file, line, code, at_file, at_line, at_code, closed}
                                                      what the loop logged (never retrieved,
@@ -479,6 +525,8 @@ class Explainer(Sink):
         self._buf = array.array("d")  # records of tasks made outside a running loop's step
         self._watchdog = None
         self._done = False
+        self._gc = _Collections(clock)
+        gc.callbacks.append(self._gc)
         self.write("hello", {"t0": clock(), "python": sys.version.split()[0], "pid": os.getpid()})
 
     # ── writing ──
@@ -562,7 +610,7 @@ class Explainer(Sink):
                 info[3] += now - info[2]
             loop.flush_steps()
             r = loop._ready
-            self.write("loopend", {"id": info[0], "t": now, "run": info[3], "busy": r.busy,
+            self.write("loopend", {"id": info[0], "t": now, "run": info[3], "busy": r.busy, "idle": r.idle,
                                    "longest": r.longest, "longest_id": r.longest_id})
 
     def task_created(self, loop, task, tid, parent, t):
@@ -576,19 +624,18 @@ class Explainer(Sink):
                 cid = self._codes[id(code)] = len(self._codes) + 1
                 self.write("code", {"id": cid, "fn": getattr(coro, "__qualname__", code.co_name),
                                         "file": code.co_filename, "line": code.co_firstlineno}, False)
-        name = task.get_name()
-        m = _DEFAULT_NAME.fullmatch(name)
-        if m is None:
-            self.write("name", {"id": tid, "name": name}, False)
-        buf = loop._ready.buf if loop.is_running() else self._buf
-        buf.extend((2.0, tid, cid, parent, t, float(m.group(1)) if m else -1.0))
+        n = _default_number(task.get_name())
+        if n < 0:
+            self.write("name", {"id": tid, "name": task.get_name()}, False)
+        buf = loop._ready.buf if loop._thread_id is not None else self._buf  # running, or not yet
+        buf.extend((2.0, tid, cid, parent, t, n))
 
     def task_ended(self, loop, task, tid, t):
         self._alive -= 1
         state = task_state(task)
         if state == "error":
             self.write("error", {"id": tid, "exc": _exception_text(task._exception)}, False)
-        if _DEFAULT_NAME.fullmatch(task.get_name()) is None:
+        if _default_number(task.get_name()) < 0:
             self.write("name", {"id": tid, "name": task.get_name()}, False)  # it may have changed
         loop._ready.buf.extend((3.0, tid, {"done": 1.0, "cancelled": 2.0}.get(state, 3.0), t, 0.0, 0.0))
 
@@ -617,7 +664,8 @@ class Explainer(Sink):
             cb = getattr(fn, "__qualname__", None) or repr(fn)
         tids, n = self._ready_tasks(loop)
         self.write("block", {"id": tid, "cb": cb, "t0": start, "t1": end, "ready_at": ready,
-                             "ready": sorted(tids), "nready": n, "at": at, "coro": coro})
+                             "ready": sorted(tids), "nready": n, "at": at, "coro": coro,
+                             "gc": self._gc.during(start, end)})
 
     def _ready_tasks(self, loop, most=100):
         """The ids of (at most most of) the tasks ready to run now, queued or
