@@ -30,7 +30,7 @@ lint:
 # needs redis-server (skipped without it); the queue and HTTP figures' Python
 # side needs redis and aiohttp (python3-redis, python3-aiohttp).
 bench:
-	$(GO) test -run '^$$' -bench . -benchtime 1x -count 1 ./demos/aio/ ./timing/ ./cmd/asyncdemo/ ./demos/redisqueue/ ./demos/smsapi/
+	$(GO) test -run '^$$' -bench . -benchtime 1x -count 1 ./demos/aio/ ./timing/ ./cmd/asyncdemo/ ./demos/redisqueue/ ./demos/smsapi/ ./demos/explain/
 
 clean:
 	rm -rf bin

@@ -261,7 +261,7 @@ var layers = [][]string{
 	{"asyncdemo/demos/redisqueue", "asyncdemo/demos/redisqueue/redistest", "asyncdemo/demos/smsapi"},
 	{"asyncdemo/demos/twin"},
 	{"asyncdemo/demos/twin/pybench", "asyncdemo/demos/lesson"},
-	{"asyncdemo/demos/consumer"},
+	{"asyncdemo/demos/consumer", "asyncdemo/demos/explain"},
 	{"asyncdemo/demos"},
 	{"asyncdemo/cmd/asyncdemo"},
 }

@@ -17,6 +17,7 @@ const (
 	KindState   = "state"   // a task's state changed
 	KindSummary = "summary" // a run ended
 	KindCompare = "compare" // two runs compared
+	KindFinding = "finding" // something asyncdemo explain found in a program, in words
 )
 
 // Event is one thing that happened in a run. Its JSON form (see
@@ -38,6 +39,18 @@ type Event struct {
 	Concurrent time.Duration
 	Sequential time.Duration
 	Speedup    float64
+
+	// Stream is "stderr" for a line a program wrote there (asyncdemo
+	// explain); "" for stdout and for everything else.
+	Stream string
+	// For KindFinding: which finding ("blocking", "never-awaited", ...),
+	// the file and line it is about (File "" and Line 0 if none), and the
+	// asyncdemo lesson that teaches the fix ("await --blocking"). Elapsed is
+	// the time it cost, if it cost any.
+	Finding string
+	File    string
+	Line    int
+	Lesson  string
 }
 
 // MarshalJSON encodes e as one JSON object with its fields in a fixed order,
@@ -46,8 +59,10 @@ type Event struct {
 //	{"kind":"event","t":1.002,"run":"concurrent","style":"aio","task":"do_some_work(2)","text":"Waiting: 2"}
 //	{"kind":"summary","run":"concurrent","elapsed":4.003}
 //	{"kind":"compare","concurrent":4.003,"sequential":7.004,"speedup":1.75}
+//	{"kind":"finding","t":0.5,"run":"my.py","style":"python","task":"Task-3 blocker","text":"...","elapsed":2.0,"finding":"blocking","file":"my.py","line":12,"lesson":"await --blocking"}
 //
-// Empty strings are left out; "t" is left out for kinds summary and compare.
+// Empty strings and a zero line are left out; "t" is left out for kinds
+// summary and compare.
 func (e Event) MarshalJSON() ([]byte, error) {
 	if math.IsNaN(e.Speedup) || math.IsInf(e.Speedup, 0) {
 		return nil, fmt.Errorf("timing: marshal %s event: speedup %v is not a JSON number", e.Kind, e.Speedup)
@@ -80,6 +95,14 @@ func (e Event) appendJSON(b []byte) []byte {
 		b = append(b, `,"speedup":`...)
 		b = appendFloat(b, math.Round(e.Speedup*100)/100)
 	}
+	b = appendStringField(b, "stream", e.Stream)
+	b = appendStringField(b, "finding", e.Finding)
+	b = appendStringField(b, "file", e.File)
+	if e.Line != 0 {
+		b = append(b, `,"line":`...)
+		b = strconv.AppendInt(b, int64(e.Line), 10)
+	}
+	b = appendStringField(b, "lesson", e.Lesson)
 	return append(b, '}')
 }
 
@@ -90,6 +113,8 @@ func (e *Event) UnmarshalJSON(data []byte) error {
 		Kind, Run, Style, Task, Text, State string
 		T, Elapsed, Concurrent, Sequential  float64
 		Speedup                             float64
+		Stream, Finding, File, Lesson       string
+		Line                                int
 	}
 	if err := json.Unmarshal(data, &w); err != nil {
 		return fmt.Errorf("timing: unmarshal event: %w", err)
@@ -98,6 +123,7 @@ func (e *Event) UnmarshalJSON(data []byte) error {
 		Kind: w.Kind, T: seconds(w.T), Run: w.Run, Style: w.Style, Task: w.Task,
 		Text: w.Text, State: w.State, Elapsed: seconds(w.Elapsed),
 		Concurrent: seconds(w.Concurrent), Sequential: seconds(w.Sequential), Speedup: w.Speedup,
+		Stream: w.Stream, Finding: w.Finding, File: w.File, Line: w.Line, Lesson: w.Lesson,
 	}
 	return nil
 }

@@ -69,6 +69,17 @@ func TestEventMarshalJSON(t *testing.T) {
 			`{"kind":"event","t":0.0,"text":"<Task pending> \"q\" \\ \t\n\u0001 中文 \u2028"}`,
 		},
 		{
+			"a line a program wrote on stderr",
+			Event{Kind: KindEvent, T: 500 * ms, Run: "my.py", Style: "python", Text: "oops", Stream: "stderr"},
+			`{"kind":"event","t":0.5,"run":"my.py","style":"python","text":"oops","stream":"stderr"}`,
+		},
+		{
+			"finding",
+			Event{Kind: KindFinding, T: 500 * ms, Run: "my.py", Style: "python", Task: "Task-3 blocker", Text: "Line 12 held the loop.",
+				Elapsed: 2 * time.Second, Finding: "blocking", File: "my.py", Line: 12, Lesson: "await --blocking"},
+			`{"kind":"finding","t":0.5,"run":"my.py","style":"python","task":"Task-3 blocker","text":"Line 12 held the loop.","elapsed":2.0,"finding":"blocking","file":"my.py","line":12,"lesson":"await --blocking"}`,
+		},
+		{
 			"invalid UTF-8",
 			Event{Kind: KindEvent, T: 0, Text: "a\xffb"},
 			`{"kind":"event","t":0.0,"text":"a\ufffdb"}`,

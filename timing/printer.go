@@ -49,8 +49,14 @@ type Printer struct {
 	// Words are the printer's own words, for another language; empty ones
 	// are English.
 	Words Words
+	// Tasks, when set, prints each event's task between the gutter and the
+	// text, dim, in a column as wide as the widest task so far, and leaves
+	// the text uncoloured and unwrapped: for output that does not name its
+	// task itself (asyncdemo explain, where the text is a program's own).
+	Tasks bool
 
 	mu     sync.Mutex
+	taskW  int            // the task column's width, with Tasks
 	colors []*color.Color // palette, then dim, then bold
 	err    error
 }
@@ -115,31 +121,74 @@ func (p *Printer) Event(e Event) {
 		b.WriteString(p.paint(boldColor, compareText(e, p.Words.or(english))))
 		b.WriteString("\n\n")
 	default:
-		if p.Big {
-			g = "  " + g + "  "
-		}
-		b.WriteString(p.paint(dimColor, g))
-		b.WriteString("  ")
-		// Continuation lines start under the text, not under the gutter,
-		// and a line too long for the terminal wraps the same way.
-		indent := "\n" + strings.Repeat(" ", len(g)+2)
-		text := e.Text
-		if width := p.Width - len(g) - 2; p.Width > 0 && width >= 20 {
-			text = wrap(text, width)
-		}
-		for i, line := range strings.Split(text, "\n") {
-			if i > 0 {
-				b.WriteString(indent)
-			}
-			if e.Task == "" {
-				b.WriteString(line)
-			} else {
-				b.WriteString(p.paint(colorIndex(e.Task), line))
-			}
-		}
+		p.line(&b, e)
 		b.WriteByte('\n')
 	}
 	p.write(b.String())
+}
+
+// line writes an event's line: the gutter, the task with Tasks, and the
+// text. p.mu must be held, and e's strings be printable.
+func (p *Printer) line(b *strings.Builder, e Event) {
+	g := gutter(e.T)
+	if p.Big {
+		g = "  " + g + "  "
+	}
+	b.WriteString(p.paint(dimColor, g))
+	b.WriteString("  ")
+	margin := len(g) + 2
+	if p.Tasks {
+		if w := lipgloss.Width(e.Task); w > 0 {
+			p.taskW = max(p.taskW, w)
+		}
+		if p.taskW > 0 {
+			b.WriteString(p.paint(dimColor, e.Task))
+			b.WriteString(strings.Repeat(" ", p.taskW-lipgloss.Width(e.Task)+2))
+			margin += p.taskW + 2
+		}
+	}
+	// Continuation lines start under the text, not under the gutter,
+	// and a line too long for the terminal wraps the same way; but a
+	// program's own lines (Tasks) keep their spaces, as it wrote them.
+	indent := "\n" + strings.Repeat(" ", margin)
+	text := e.Text
+	if width := p.Width - margin; p.Width > 0 && width >= 20 && !p.Tasks {
+		text = wrap(text, width)
+	}
+	for i, line := range strings.Split(text, "\n") {
+		if i > 0 {
+			b.WriteString(indent)
+		}
+		if e.Task == "" || p.Tasks {
+			b.WriteString(line)
+		} else {
+			b.WriteString(p.paint(colorIndex(e.Task), line))
+		}
+	}
+}
+
+// Open prints e as Event prints an event of kind event, but leaves its line
+// open, without a newline: a program's prompt, waiting for what the user
+// types. With more, it prints only e's text, going on with the line left
+// open. [Printer.EndLine] ends it.
+func (p *Printer) Open(e Event, more bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	e.Task, e.Text = Printable(e.Task), Printable(e.Text)
+	if more {
+		p.write(e.Text)
+		return
+	}
+	var b strings.Builder
+	p.line(&b, e)
+	p.write(b.String())
+}
+
+// EndLine ends a line left open by [Printer.Open].
+func (p *Printer) EndLine() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.write("\n")
 }
 
 // Words are the few words a Printer writes itself.
@@ -213,6 +262,25 @@ func (p *Printer) Note(text string) {
 		width = 80
 	}
 	p.write(wrap(Printable(text), width) + "\n\n")
+}
+
+// Item prints a titled paragraph: title in bold on a line of its own, then
+// text word-wrapped to Width and indented under it, then a blank line.
+func (p *Printer) Item(title, text string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	width := p.Width
+	if width <= 0 {
+		width = 80
+	}
+	const indent = "   "
+	var b strings.Builder
+	b.WriteString(p.paint(boldColor, Printable(title)))
+	for _, line := range strings.Split(wrap(Printable(text), max(width-len(indent), 20)), "\n") {
+		b.WriteString("\n" + indent + line)
+	}
+	b.WriteString("\n\n")
+	p.write(b.String())
 }
 
 // write writes s to Out, keeping the first error. p.mu must be held.

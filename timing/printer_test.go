@@ -151,3 +151,61 @@ func TestPrinterZeroValueWorks(t *testing.T) {
 		t.Errorf("zero Printer with colour on printed no colour: %q", out.String())
 	}
 }
+
+func TestPrinterTasksColumn(t *testing.T) {
+	var out bytes.Buffer
+	p := NewPrinter(&out, true)
+	p.Tasks, p.Width = true, 40
+	for _, e := range []Event{
+		{Kind: KindEvent, T: 0, Text: "start"},
+		{Kind: KindEvent, T: 1 * ms, Task: "Task-2 fetch", Text: "fetching 1"},
+		{Kind: KindEvent, T: 2 * ms, Task: "Task-10 get", Text: "two\nlines"},
+		{Kind: KindEvent, T: 3 * ms, Text: "\x1b[31mred\x1b[0m"},
+		{Kind: KindEvent, T: 4 * ms, Text: `  File "/tmp/a/rather/long/path/to/the/program.py", line 3`},
+	} {
+		p.Event(e)
+	}
+	want := "  0.000s  start\n" +
+		"  0.001s  Task-2 fetch  fetching 1\n" +
+		"  0.002s  Task-10 get   two\n" +
+		"                        lines\n" +
+		"  0.003s                \\x1b[31mred\\x1b[0m\n" +
+		"  0.004s                  File \"/tmp/a/rather/long/path/to/the/program.py\", line 3\n"
+	if got := out.String(); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+
+	var colored bytes.Buffer
+	p = NewPrinter(&colored, false)
+	p.Tasks = true
+	p.Event(Event{Kind: KindEvent, T: 0, Task: "Task-2 fetch", Text: "plain"})
+	if got := colored.String(); !strings.Contains(got, "\x1b[2mTask-2 fetch\x1b[22m  plain\n") {
+		t.Errorf("the task dim, the program's text uncoloured: %q", got)
+	}
+}
+
+func TestPrinterOpenLine(t *testing.T) {
+	var out bytes.Buffer
+	p := NewPrinter(&out, true)
+	p.Open(Event{Kind: KindEvent, T: 1 * time.Second, Text: "name? "}, false)
+	p.Open(Event{Kind: KindEvent, Text: "(default \x07bob) "}, true)
+	p.EndLine()
+	p.Event(Event{Kind: KindEvent, T: 2 * time.Second, Text: "hello"})
+	if got, want := out.String(), "  1.000s  name? (default \\x07bob) \n  2.000s  hello\n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestPrinterItem(t *testing.T) {
+	var out bytes.Buffer
+	p := NewPrinter(&out, true)
+	p.Width = 40
+	p.Item("1. Blocking call — my.py:13", "Line 13, `time.sleep(2)`, held the loop for 2.00 s: no other task could run.")
+	want := "1. Blocking call — my.py:13\n" +
+		"   Line 13, `time.sleep(2)`, held the\n" +
+		"   loop for 2.00 s: no other task could\n" +
+		"   run.\n\n"
+	if got := out.String(); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}

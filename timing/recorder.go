@@ -6,14 +6,25 @@ import (
 	"time"
 )
 
-// Span is one task's bar on the timeline.
+// Span is one task's bar on the timeline: its life, from its creation to
+// its end, or, with a Phase, a stretch of it.
 type Span struct {
 	Task  string // label, e.g. "do_some_work(2)"
 	Group string // spans of one Group share a row when a run has too many rows, e.g. "2s"
 	Start time.Duration
 	End   time.Duration
 	State string // how it ended: "done", "cancelled", "error", or "" if still running at the run's end
+	// Phase is "" for the task's life, or PhaseRan or PhaseHeld for a
+	// stretch inside it, drawn over it. A run with phases draws each
+	// task's life as waiting, and its phases on top.
+	Phase string
 }
+
+// Phases of a task's life, for a run that knows them (asyncdemo explain).
+const (
+	PhaseRan  = "ran"  // the task's code ran: a step of it held the loop
+	PhaseHeld = "held" // it was ready to run, but another step held the loop
+)
 
 // How a span ended: the states the Timeline and the trace tell apart.
 const (

@@ -19,6 +19,11 @@ import (
 // that kept only its end ([Run.Partial]) is drawn from [Run.From], with a
 // line under its title that says how many of its tasks are drawn.
 //
+// A run whose spans have phases ([Span.Phase]) draws each task's life as a
+// thin line (waiting), the stretches it ran as full blocks and those it was
+// ready but held by another step as light shade, and marks a cancelled or
+// failed task after its end.
+//
 // The zero Timeline is ready to use: 80 columns, Unicode blocks, colour.
 type Timeline struct {
 	Width   int  // columns to fit in: 0 means 80; at least 40
@@ -26,7 +31,30 @@ type Timeline struct {
 	NoColor bool
 	MaxRows int  // rows per run before spans are grouped; 0 means 12
 	Big     bool // projector mode: bars two lines high, runs apart
+	Words   Legend
 }
+
+// Legend are the words of a chart's legend, for another language; empty
+// ones are English.
+type Legend struct {
+	Cancelled, Error string
+	Ran, Waiting     string // for runs with phases
+	Held             string
+}
+
+func (l Legend) or(english Legend) Legend {
+	pick := func(s, e string) string {
+		if s != "" {
+			return s
+		}
+		return e
+	}
+	return Legend{pick(l.Cancelled, english.Cancelled), pick(l.Error, english.Error), pick(l.Ran, english.Ran),
+		pick(l.Waiting, english.Waiting), pick(l.Held, english.Held)}
+}
+
+var englishLegend = Legend{Cancelled: "cancelled", Error: "error", Ran: "ran", Waiting: "waiting",
+	Held: "ready, held by another step"}
 
 // glyphs is the set of characters a chart is drawn with.
 type glyphs struct {
@@ -35,16 +63,20 @@ type glyphs struct {
 	eighths                                                []rune // left 1/8 to 7/8 blocks
 	cancelMark                                             rune   // drawn after a cancelled bar; 0 for none
 	times, ellipsis, mark                                  string
+	// For runs with phases: waiting, held, and the mark after a failed task.
+	wait, held, failMark, phaseCancelMark rune
 }
 
 var (
 	unicodeGlyphs = glyphs{
 		full: '█', cancelled: '░', failed: '▒', tick: '┬', bar: '│', axis: '─', corner: '└', thin: '▏',
 		halfStart: '▐', eighths: []rune(" ▏▎▍▌▋▊▉"), cancelMark: '✗', times: "×", ellipsis: "…", mark: "▲",
+		wait: '─', held: '░', failMark: '!', phaseCancelMark: '✗',
 	}
 	asciiGlyphs = glyphs{
 		full: '#', cancelled: 'x', failed: '!', tick: '|', bar: '|', axis: '-', corner: '|', thin: '#',
 		times: "x", ellipsis: "...", mark: "^",
+		wait: '-', held: '=', failMark: '!', phaseCancelMark: 'x',
 	}
 )
 
@@ -79,6 +111,7 @@ type chart struct {
 	run     Run
 	rows    []row
 	grouped bool
+	phased  bool // its spans have phases
 }
 
 // Render draws runs one above the other on one time axis, each under a title
@@ -138,8 +171,9 @@ func (tl Timeline) Render(runs ...Run) string {
 	// Draw.
 	st := newStyles(tl.NoColor)
 	var lines []string
-	var cancelled, failed bool
+	var cancelled, failed, phased bool
 	for i, c := range charts {
+		phased = phased || c.phased
 		if tl.Big && i > 0 {
 			lines = append(lines, "")
 		}
@@ -164,14 +198,36 @@ func (tl Timeline) Render(runs ...Run) string {
 	}
 	lines = append(lines, axisLines(st, labelW, cols, from, axisMax, g)...)
 	var legend []string
+	words := tl.Words.or(englishLegend)
+	cancelGlyph, failGlyph := g.cancelled, g.failed
+	if phased {
+		cancelGlyph, failGlyph = g.phaseCancelMark, g.failMark
+		legend = append(legend, string(g.full)+" "+words.Ran, string(g.wait)+" "+words.Waiting, string(g.held)+" "+words.Held)
+	}
 	if cancelled {
-		legend = append(legend, string(g.cancelled)+" cancelled")
+		legend = append(legend, string(cancelGlyph)+" "+words.Cancelled)
 	}
 	if failed {
-		legend = append(legend, string(g.failed)+" error")
+		legend = append(legend, string(failGlyph)+" "+words.Error)
 	}
-	if legend != nil {
-		lines = append(lines, st.dim.Render(strings.Repeat(" ", labelW+2)+strings.Join(legend, "  ")))
+	// The legend, under the bars, on as many lines as it needs.
+	indent := strings.Repeat(" ", labelW+2)
+	for line := ""; len(legend) > 0; {
+		if line != "" && lipgloss.Width(indent+line+"  "+legend[0]) > width {
+			lines = append(lines, st.dim.Render(indent+line))
+			line = ""
+		}
+		if line == "" && lipgloss.Width(indent+legend[0]) > width {
+			indent = "" // too narrow to start under the bars
+		}
+		if line != "" {
+			line += "  "
+		}
+		line += legend[0]
+		legend = legend[1:]
+		if len(legend) == 0 {
+			lines = append(lines, st.dim.Render(indent+line))
+		}
 	}
 	return strings.Join(lines, "\n")
 }
@@ -225,8 +281,11 @@ func thousands(n int) string {
 }
 
 // spanEnd returns when s ends on the chart: a span with no end is drawn to
-// the run's end.
+// the run's end. A phase always has its end, 0 included.
 func spanEnd(s Span, runEnd time.Duration) time.Duration {
+	if s.Phase != "" {
+		return max(s.End, s.Start)
+	}
 	if s.End < s.Start || (s.State == "" && s.End == 0) {
 		return max(runEnd, s.Start)
 	}
@@ -238,6 +297,12 @@ func spanEnd(s Span, runEnd time.Duration) time.Duration {
 // earliest. It is linear in the spans and allocates nothing per span.
 func layoutRun(run Run, from time.Duration, maxRows int, g glyphs) chart {
 	c := chart{run: run}
+	for i := range run.Spans {
+		if run.Spans[i].Phase != "" {
+			c.phased = true
+			break
+		}
+	}
 	last := -1 // rows are looked up by a short linear scan, trying the last hit first
 	find := func(key string) int {
 		if last >= 0 && c.rows[last].key == key {
@@ -253,6 +318,9 @@ func layoutRun(run Run, from time.Duration, maxRows int, g glyphs) chart {
 	}
 
 	for _, s := range run.Spans {
+		if s.Phase != "" { // a stretch of a task's life: drawn on its row
+			continue
+		}
 		i := find(s.Task)
 		if i < 0 {
 			if len(c.rows) == maxRows {
@@ -277,6 +345,9 @@ func layoutRun(run Run, from time.Duration, maxRows int, g glyphs) chart {
 	c.rows, last = c.rows[:0], -1
 	other := row{key: "other", color: colorIndex("other")}
 	for _, s := range run.Spans {
+		if s.Phase != "" {
+			continue
+		}
 		key := s.Group
 		if key == "" {
 			key = s.Task
@@ -339,6 +410,10 @@ func (r *row) state() string {
 func paintRun(c *chart, cols int, from time.Duration, scale float64, g glyphs) {
 	for i := range c.rows {
 		c.rows[i].cells = make([]cell, cols)
+	}
+	if c.phased {
+		paintPhases(c, scale, g)
+		return
 	}
 	if c.grouped {
 		for i := range c.rows {
@@ -415,6 +490,75 @@ func paint(cells []cell, start, end float64, state string, g glyphs) {
 	}
 	if !painted {
 		put(min(int(start), n-1), g.thin, cellWeak)
+	}
+}
+
+// Cell weights of a run with phases: a stronger phase covers a weaker one.
+const (
+	cellMark uint8 = iota + 1 // a cancelled or failed task's mark, after its end
+	cellWait
+	cellHeld
+	cellRan
+)
+
+// paintPhases draws a run with phases: each task's life as waiting, its
+// held and ran stretches over it, whole cells each, at least one, and a
+// mark after a cancelled or failed task's end. A grouped row draws all of
+// its tasks on top of each other.
+func paintPhases(c *chart, scale float64, g glyphs) {
+	if len(c.rows) == 0 {
+		return
+	}
+	rowOf := make(map[string]int, len(c.rows))
+	for i, r := range c.rows {
+		rowOf[r.key] = i
+	}
+	other, hasOther := rowOf["other"]
+	for _, s := range c.run.Spans {
+		key := s.Task
+		if c.grouped {
+			key = s.Group
+			if key == "" {
+				key = s.Task
+			}
+		}
+		i, ok := rowOf[key]
+		if !ok {
+			if !c.grouped || !hasOther {
+				continue
+			}
+			i = other
+		}
+		cells := c.rows[i].cells
+		n := len(cells)
+		start, end := max(s.Start, 0), spanEnd(s, c.run.Elapsed)
+		a, z := int(math.Round(float64(start)*scale)), int(math.Round(float64(end)*scale))
+		a = min(a, n-1)
+		z = max(z, a+1)
+		glyph, weight := g.wait, cellWait
+		switch s.Phase {
+		case PhaseRan:
+			glyph, weight = g.full, cellRan
+		case PhaseHeld:
+			glyph, weight = g.held, cellHeld
+		}
+		for j := a; j < z && j < n; j++ {
+			if cells[j].weight < weight {
+				cells[j] = cell{glyph, weight}
+			}
+		}
+		if s.Phase != "" || (s.State != StateCancelled && s.State != StateError) {
+			continue
+		}
+		mark := g.phaseCancelMark
+		if s.State == StateError {
+			mark = g.failMark
+		}
+		if z < n && cells[z].weight <= cellMark {
+			cells[z] = cell{mark, cellMark}
+		} else if z == n && cells[n-1].weight < cellRan {
+			cells[n-1] = cell{mark, cellRan}
+		}
 	}
 }
 

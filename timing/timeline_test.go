@@ -51,6 +51,32 @@ func cancelRun() Run {
 	}}
 }
 
+// blockedRun is what asyncdemo explain draws for a program whose blocker
+// task holds the loop 2 s with time.sleep while fetch's 1 s sleep is due:
+// fetch is held for the second after it was ready; oops fails, and
+// slow is cancelled.
+func blockedRun() Run {
+	phase := func(task, phase string, start, end time.Duration) Span {
+		return Span{Task: task, Start: start, End: end, Phase: phase}
+	}
+	return Run{Name: "blocking.py", Style: "python", Elapsed: 2010 * ms, Spans: []Span{
+		span("Task-1 main", 0, 2010*ms, StateDone),
+		span("Task-2 fetch", 1*ms, 2005*ms, StateDone),
+		span("Task-3 blocker", 1*ms, 2003*ms, StateDone),
+		span("Task-4 oops", 1*ms, 2004*ms, StateError),
+		span("Task-5 slow", 1*ms, 2006*ms, StateCancelled),
+		phase("Task-1 main", PhaseRan, 0, 0),
+		phase("Task-2 fetch", PhaseRan, 1*ms, 2*ms),
+		phase("Task-3 blocker", PhaseHeld, 1*ms, 2*ms),
+		phase("Task-3 blocker", PhaseRan, 2*ms, 2003*ms),
+		phase("Task-2 fetch", PhaseHeld, 1002*ms, 2004*ms),
+		phase("Task-2 fetch", PhaseRan, 2004*ms, 2005*ms),
+		phase("Task-4 oops", PhaseHeld, 2*ms, 2004*ms),
+		phase("Task-4 oops", PhaseRan, 2004*ms, 2004*ms),
+		phase("Task-1 main", PhaseRan, 2009*ms, 2010*ms),
+	}}
+}
+
 // manySpans is `asyncdemo gather --tasks n`: n tasks of 1, 2 and 4 s.
 func manySpans(n int) Run {
 	run := Run{Name: "concurrent", Style: "aio", Spans: make([]Span, n)}
@@ -80,6 +106,9 @@ func TestTimelineGolden(t *testing.T) {
 		{"cancelled.golden", Timeline{NoColor: true}, []Run{cancelRun()}},
 		{"cancelled_ascii.golden", Timeline{NoColor: true, ASCII: true}, []Run{cancelRun()}},
 		{"grouped_100k.golden", Timeline{NoColor: true}, []Run{manySpans(100_000)}},
+		{"phases.golden", Timeline{NoColor: true}, []Run{blockedRun()}},
+		{"phases_ascii.golden", Timeline{NoColor: true, ASCII: true}, []Run{blockedRun()}},
+		{"phases_grouped.golden", Timeline{NoColor: true, MaxRows: 3}, []Run{blockedRun()}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -96,7 +125,7 @@ func TestTimelineFitsWidth(t *testing.T) {
 	}}
 	for _, width := range []int{0, 1, 40, 41, 57, 80, 100, 200} {
 		for _, ascii := range []bool{false, true} {
-			for _, runs := range [][]Run{{concurrent, sequential}, {cancelRun()}, {long}, {manySpans(1000)}} {
+			for _, runs := range [][]Run{{concurrent, sequential}, {cancelRun()}, {long}, {manySpans(1000)}, {blockedRun()}} {
 				tl := Timeline{Width: width, ASCII: ascii}
 				out := tl.Render(runs...)
 				limit := max(width, 40)
@@ -167,6 +196,29 @@ func TestTimelineTaskWithSeveralSpansIsOneRow(t *testing.T) {
 	want := "worker-1 │███████▌       ███████████████"
 	if lines := strings.Split(out, "\n"); len(lines) != 5 || lines[1] != want {
 		t.Errorf("got:\n%s\nwant row %q", out, want)
+	}
+}
+
+func TestTimelinePhasesAreDrawnOverTheirTask(t *testing.T) {
+	out := Timeline{NoColor: true, Width: 60}.Render(blockedRun())
+	lines := strings.Split(out, "\n")
+	if len(lines) < 1+5+3 {
+		t.Fatalf("want a row per task, the axis and a legend:\n%s", out)
+	}
+	fetch := strings.TrimPrefix(lines[2], "Task-2 fetch   │")
+	if !strings.HasPrefix(fetch, "█─") || !strings.Contains(fetch, "─░") || !strings.HasSuffix(fetch, "░█") {
+		t.Errorf("fetch ran, waited, was held, then ran: %q\n%s", fetch, out)
+	}
+	if !strings.HasSuffix(lines[4], "!") || !strings.HasSuffix(lines[5], "✗") {
+		t.Errorf("oops failed (!), slow was cancelled (✗):\n%s", out)
+	}
+	legend := strings.Join(strings.Fields(strings.Join(lines[8:], " ")), " ")
+	if legend != "█ ran ─ waiting ░ ready, held by another step ✗ cancelled ! error" {
+		t.Errorf("legend, wrapped to 60 columns: %q", legend)
+	}
+	zh := Timeline{NoColor: true, Width: 60, Words: Legend{Ran: "运行"}}.Render(blockedRun())
+	if !strings.Contains(zh, "█ 运行  ─ waiting") {
+		t.Errorf("a legend word of another language:\n%s", zh)
 	}
 }
 

@@ -14,7 +14,9 @@ import (
 // process named after the run; each task is a thread (a track) of its own,
 // numbered in order of first appearance; each span is a complete event ("X")
 // with args {"state": ...} ("running" for a span still open when the run
-// ended); each event of kind "event" is an instant event
+// ended), and a span with a phase ([Span.Phase]) a complete event named and
+// categorised by its phase ("ran", "held") inside its task's; each event of
+// kind "event" is an instant event
 // ("i") on its task's track, named after its text. Events without a task go
 // on track 0, "(run)". A run that kept only its end ([Run.Partial]) says so
 // in its process labels, and marks the moment its record starts.
@@ -128,6 +130,17 @@ func (tw *traceWriter) run(pid int, run Run) {
 
 	for i, s := range run.Spans {
 		start, end := max(s.Start, 0), spanEnd(s, run.Elapsed)
+		if s.Phase != "" {
+			tw.begin(s.Phase, "X", pid, int(spanTids[i]))
+			tw.buf = append(tw.buf, `,"cat":`...)
+			tw.buf = appendJSONString(tw.buf, s.Phase)
+			tw.buf = append(tw.buf, `,"ts":`...)
+			tw.buf = appendMicros(tw.buf, start)
+			tw.buf = append(tw.buf, `,"dur":`...)
+			tw.buf = appendMicros(tw.buf, end-start)
+			tw.end()
+			continue
+		}
 		tw.begin(s.Task, "X", pid, int(spanTids[i]))
 		tw.buf = append(tw.buf, `,"cat":"task","ts":`...)
 		tw.buf = appendMicros(tw.buf, start)

@@ -157,3 +157,32 @@ func TestWriteTraceSaysWhatAPartialRunKept(t *testing.T) {
 		t.Errorf("no instant marks where the kept record starts:\n%s", out.String())
 	}
 }
+
+func TestWriteTracePhasesAreSlicesInsideTheirTask(t *testing.T) {
+	var out bytes.Buffer
+	if err := WriteTrace(&out, blockedRun()); err != nil {
+		t.Fatal(err)
+	}
+	var tf traceFile
+	if err := json.Unmarshal(out.Bytes(), &tf); err != nil {
+		t.Fatalf("trace is not JSON: %v\n%s", err, out.String())
+	}
+	tracks := map[string]int{}
+	held := 0
+	for _, e := range tf.TraceEvents {
+		switch {
+		case e.Ph == "M" && e.Name == "thread_name":
+			tracks[e.Args["name"].(string)] = e.Tid
+		case e.Ph == "X" && e.Name == "held":
+			if e.Cat != "held" || e.Args != nil {
+				t.Errorf("held slice %+v: want cat held and no state", e)
+			}
+			if e.Tid == tracks["Task-2 fetch"] && e.Ts == 1002000 && e.Dur == 1002000 {
+				held++
+			}
+		}
+	}
+	if len(tracks) != 5 || held != 1 {
+		t.Errorf("tracks %v, fetch's held slice found %d times, want 5 tasks and once:\n%s", tracks, held, out.String())
+	}
+}

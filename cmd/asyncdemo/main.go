@@ -72,12 +72,15 @@ func execute(ctx context.Context, io *IOStreams, args []string) int {
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	var stop *stopSignal
+	var exit interface{ ExitCode() int }
 	switch {
 	case errors.As(context.Cause(ctx), &stop):
 		fmt.Fprintln(io.Err, "asyncdemo: "+stop.msg)
 		return stop.code
 	case err == nil:
 		return exitOK
+	case errors.As(err, &exit): // a program's own exit code (explain): it has said what it had to
+		return exit.ExitCode()
 	case errors.Is(err, lesson.ErrInterrupted): // Ctrl+C read as a key, at a tour prompt in raw mode
 		fmt.Fprintln(io.Err, "asyncdemo: "+errInterrupt.msg)
 		return exitInterrupted

@@ -125,7 +125,7 @@ func newRootCmd(ios *IOStreams) *cobra.Command {
 	pf.BoolVar(&opts.Big, "big", false, "projector mode: bars two lines high, a wider gutter, bold text")
 	pf.BoolVar(&opts.Step, "step", false, "replay the run one event at a time, Enter for the next (for talking a class through it)")
 	pf.Var(lesson.ChoiceFlag(&opts.Lang, lesson.Languages...), "lang", "the language of the lessons' texts: en or zh (default from LANG / LC_ALL)")
-	root.AddCommand(newTourCmd(opts), newListCmd(opts))
+	root.AddCommand(newTourCmd(opts), newListCmd(opts), newExplainCmd(opts, nil))
 	for _, demo := range demos.All() {
 		root.AddCommand(newLessonCmd(opts, demo, nil))
 	}

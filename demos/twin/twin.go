@@ -9,6 +9,10 @@
 // [Runner] runs one with a Python interpreter found on the machine. [Events]
 // reads a run's JSON Lines back, and [Compare] lines a Python run up against
 // the Go run of the same lesson, for a test or a side-by-side display.
+//
+// The twins record their loops with py/_asyncrec.py, the one Python
+// recorder asyncdemo has: asyncdemo explain runs a learner's program under
+// it too ([Dir], [RecorderFile]).
 package twin
 
 import (
@@ -287,6 +291,21 @@ func killed(cmd *exec.Cmd) bool {
 	}
 	ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus)
 	return ok && ws.Signaled() && ws.Signal() == syscall.SIGKILL
+}
+
+// RecorderFile is the name, in [Dir], of the Python recorder the twins and
+// asyncdemo explain share: a RecordingLoop that notes what each task does,
+// and the Explainer that runs a program under it.
+const RecorderFile = "_asyncrec.py"
+
+// Dir returns the directory holding the embedded Python files (the twins,
+// _asyncdemo.py and [RecorderFile]), written once into the user's cache.
+func Dir() (string, error) {
+	dir, err := twinDir()
+	if err != nil {
+		return "", fmt.Errorf("writing the python files: %w", err)
+	}
+	return dir, nil
 }
 
 // twinDir returns a directory holding the embedded Python files: one per

@@ -49,7 +49,7 @@ func TestSourceOfEveryTwin(t *testing.T) {
 			}
 		}
 	}
-	for _, name := range []string{"push", "sms-server", "_asyncdemo", "", "../twin", "py/gather", "gather.py"} {
+	for _, name := range []string{"push", "sms-server", "_asyncdemo", "_asyncrec", "", "../twin", "py/gather", "gather.py"} {
 		if _, ok := Source(name); ok {
 			t.Errorf("Source(%q) found a twin", name)
 		}
@@ -61,7 +61,7 @@ func TestWriteFilesWritesTheHelpersToo(t *testing.T) {
 	if err := writeFiles(dir); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range append(twins(t), "_asyncdemo") {
+	for _, name := range append(twins(t), "_asyncdemo", "_asyncrec") {
 		if _, err := os.Stat(filepath.Join(dir, name+".py")); err != nil {
 			t.Error(err)
 		}

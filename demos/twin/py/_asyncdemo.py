@@ -47,11 +47,13 @@ import json
 import math
 import os
 import re
-import selectors
 import signal
 import threading
 import time
 import weakref
+
+from _asyncrec import (RecordingLoop, RecordingPolicy, Sink, VirtualClock, VirtualSelector, VirtualTimer,
+                       task_label, task_state)
 
 STYLE = "python"
 MAX_SECONDS = 3600
@@ -299,7 +301,7 @@ class Recorder:
         self._opts = opts
         self._lock = threading.Lock()
         self._run = ""
-        self._vclock = _VirtualClock() if getattr(opts, "virtual_time", False) else None
+        self._vclock = VirtualClock() if getattr(opts, "virtual_time", False) else None
         self._clock = self._vclock.now if self._vclock else time.perf_counter
         self._start = self._clock()
         self._spans, self._marks = [], []  # this run's, with --spans
@@ -307,7 +309,14 @@ class Recorder:
         if self._vclock:
             time.sleep = self._vclock.sleep  # the lessons' own time.sleep, in their module "time"
         if self._spans_on or self._vclock:
-            asyncio.set_event_loop_policy(_SpanPolicy(self))
+            # Every loop a RecordingLoop: it tells _SpanSink when each task is
+            # made and ends; with --virtual-time it runs on the virtual clock.
+            sink, vclock = _SpanSink(self), self._vclock
+            if vclock:
+                asyncio.set_event_loop_policy(RecordingPolicy(
+                    lambda: RecordingLoop(sink, vclock.now, VirtualSelector(vclock))))
+            else:
+                asyncio.set_event_loop_policy(RecordingPolicy(lambda: RecordingLoop(sink)))
 
     def _paint(self, code, s):
         return f"\x1b[{code}m{s}\x1b[0m" if self.color and s else s
@@ -401,7 +410,7 @@ class Recorder:
         """A timer that calls fn once, delay seconds after its start(): in a
         thread of its own, or on virtual time at that virtual instant."""
         if self._vclock:
-            return _VirtualTimer(self._vclock, delay, fn)
+            return VirtualTimer(self._vclock, delay, fn)
         timer = threading.Timer(delay, fn)
         timer.daemon = True
         return timer
@@ -423,26 +432,17 @@ class Recorder:
         coro = task.get_coro()
         if coro is not None and coro.__qualname__.startswith("BaseEventLoop."):
             return None  # asyncio.run's own clean-up, which asyncdemo's loop does not need
-        span = self._open_span("")
+        span = self._open_span(task_label(task))
         if span is not None:
             span.task = weakref.ref(task)  # not the task itself: a pending task must stay collectable
+            span.hidden = not _drawn(task)
         return span
 
-    def _turned(self, spans):
-        """After a turn of a loop: name its new tasks' spans (a name is given
-        after the task is made) and end those of the tasks that finished."""
-        now = self._now()
-        for span in list(spans):
-            task = span.task()
-            if task is None:  # destroyed while pending: it ends with the run
-                spans.discard(span)
-                continue
-            span.name = _task_label(task)  # given after create_task returns, or by the coroutine itself
-            if not span.named:
-                span.hidden, span.named = not _drawn(task), True
-            if task.done():
-                span.end, span.state = now, _task_state(task)
-                spans.discard(span)
+    def _task_ended(self, span, task):
+        """The task of span is done: its name is final (the coroutine may
+        have named itself), and so is how it ended."""
+        span.name, span.hidden = task_label(task), not _drawn(task)
+        span.end, span.state = self._now(), task_state(task)
 
     @contextlib.contextmanager
     def span(self, name, group=""):
@@ -470,6 +470,10 @@ class Recorder:
         if not self._spans_on:
             return
         end = self._now()
+        for s in self._spans or []:
+            task = s.task() if s.task is not None and s.end is None else None
+            if task is not None:  # still pending: named as it is now
+                s.name, s.hidden = task_label(task), not _drawn(task)
         for s in sorted(self._spans or [], key=lambda s: s.start):
             if s.hidden:
                 continue
@@ -502,15 +506,7 @@ class _Span:
 
     def __init__(self, name, group, start):
         self.name, self.group, self.start = name, group, start
-        self.end, self.state, self.task, self.hidden, self.named = None, "", None, False, False
-
-
-def _task_label(task):
-    """A task's name; for asyncio's default "Task-N", its coroutine's name."""
-    name = task.get_name()
-    if re.fullmatch(r"Task-\d+", name) and task.get_coro() is not None:
-        return task.get_coro().__qualname__
-    return name
+        self.end, self.state, self.task, self.hidden = None, "", None, False
 
 
 _MAIN_FILE = os.path.realpath(getattr(sys.modules.get("__main__"), "__file__", "") or "")
@@ -527,137 +523,23 @@ def _drawn(task):
     return code is not None and os.path.realpath(code.co_filename) == _MAIN_FILE
 
 
-def _task_state(task):
-    if task.cancelled():
-        return "cancelled"
-    return "error" if task.exception() is not None else "done"
-
-
-class _SpanLoop(asyncio.SelectorEventLoop):
-    """An event loop that, with --spans, notes when each of its tasks is
-    made and when it finishes, for the timeline (every way of making a task
-    comes through create_task). It looks after each turn of the loop, where
-    asyncdemo's loop is told at once; a done-callback would show in the
-    tasks' reprs, which some lessons print. With --virtual-time its clock
-    is the virtual one, and its selector a _VirtualSelector."""
+class _SpanSink(Sink):
+    """What the twins' RecordingLoop tells the Recorder: with --spans, each
+    task's life is a span, from its creation to its end."""
 
     def __init__(self, rec):
-        clock = rec._vclock
-        super().__init__(_VirtualSelector(clock) if clock else None)
-        self._rec, self._open, self._vclock = rec, set(), clock
+        self._rec, self._spans = rec, {}  # task id -> its span
 
-    def time(self):
-        return self._vclock.now() if self._vclock else super().time()
+    def task_created(self, loop, task, tid, parent, t):
+        if self._rec._spans_on:
+            span = self._rec._task_created(task)
+            if span is not None:
+                self._spans[tid] = span
 
-    def create_task(self, coro, **kwargs):
-        task = super().create_task(coro, **kwargs)
-        span = self._rec._task_created(task) if self._rec._spans_on else None
+    def task_ended(self, loop, task, tid, t):
+        span = self._spans.pop(tid, None)
         if span is not None:
-            self._open.add(span)
-        return task
-
-    def _run_once(self):
-        # _run_once is the loop's private step (one turn), the same from
-        # Python 3.4 to 3.13; this is the one place the twins lean on
-        # asyncio's internals, and only with --spans.
-        super()._run_once()
-        if self._open:
-            self._rec._turned(self._open)
-
-
-class _SpanPolicy(asyncio.DefaultEventLoopPolicy):
-    """Makes every new loop a _SpanLoop."""
-
-    def __init__(self, rec):
-        super().__init__()
-        self._rec = rec
-
-    def new_event_loop(self):
-        return _SpanLoop(self._rec)
-
-
-class _VirtualClock:
-    """--virtual-time's clock: seconds since the twin started, moved on only
-    by waits (a loop's select, time.sleep), and the one timer it may hold."""
-
-    def __init__(self):
-        self._now = 0.0
-        self._alarm = None  # (at, fn): a _VirtualTimer's
-
-    def now(self):
-        return self._now
-
-    def set_alarm(self, at, fn):
-        self._alarm = (at, fn)
-
-    def wait(self, seconds):
-        """Pass seconds of virtual time (None: until the alarm). If the
-        alarm falls within them, stop there and fire it: what it raises
-        (a KeyboardInterrupt) comes out of the wait, as out of a real one.
-        Returns False if there was nothing to wait for."""
-        alarm = self._alarm
-        if seconds is None and alarm is None:
-            return False
-        target = math.inf if seconds is None else self._now + seconds
-        if alarm is not None and alarm[0] <= target:
-            self._alarm = None
-            self._now = max(self._now, alarm[0])
-            alarm[1]()
-            return True
-        self._now = max(self._now, target)
-        return True
-
-    def sleep(self, seconds):
-        """time.sleep on the virtual clock."""
-        if seconds < 0:
-            raise ValueError("sleep length must be non-negative")
-        self.wait(seconds)
-
-
-class _VirtualTimer:
-    """rec.timer() on virtual time: fires at its virtual instant, from the
-    thread that waits (the main thread), as the clock passes it."""
-
-    def __init__(self, clock, delay, fn):
-        self._clock, self._delay, self._fn = clock, delay, fn
-
-    def start(self):
-        self._clock.set_alarm(self._clock.now() + self._delay, self._fn)
-
-
-class _VirtualSelector(selectors.BaseSelector):
-    """The default selector, but a wait with a timeout moves the virtual
-    clock instead of sleeping: it polls for real first, without waiting, so
-    that what is ready (the self-pipe, a socket) is still seen."""
-
-    def __init__(self, clock):
-        self._sel, self._clock = selectors.DefaultSelector(), clock
-
-    def register(self, fileobj, events, data=None):
-        return self._sel.register(fileobj, events, data)
-
-    def unregister(self, fileobj):
-        return self._sel.unregister(fileobj)
-
-    def modify(self, fileobj, events, data=None):
-        return self._sel.modify(fileobj, events, data)
-
-    def select(self, timeout=None):
-        ready = self._sel.select(0)
-        if ready or (timeout is not None and timeout <= 0):
-            return ready
-        if self._clock.wait(timeout):
-            return []
-        return self._sel.select(None)  # nothing will happen on this clock: wait for real
-
-    def close(self):
-        self._sel.close()
-
-    def get_key(self, fileobj):
-        return self._sel.get_key(fileobj)
-
-    def get_map(self):
-        return self._sel.get_map()
+            self._rec._task_ended(span, task)
 
 
 class Run:

@@ -1,0 +1,202 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"asyncdemo/demos/explain"
+	"asyncdemo/demos/lesson"
+	"asyncdemo/demos/testenv"
+	"asyncdemo/demos/twin"
+	"asyncdemo/timing"
+)
+
+// corpus is where explain's test programs are, from this package.
+const corpus = "../../demos/explain/testdata"
+
+// explainPython skips a test that needs CPython 3.11+ where there is none
+// (fails it under CI), and under go test -short.
+func explainPython(t *testing.T) {
+	t.Helper()
+	testenv.SkipShort(t, "CPython")
+	if _, err := (twin.Runner{}).Interpreter(context.Background()); err != nil {
+		testenv.Missing(t, "CPython 3.11 or newer", err.Error(), "install python3 (3.11+)")
+	}
+}
+
+// pythonVersion masks the interpreter's version, which differs from machine
+// to machine, in a golden file.
+var pythonVersion = regexp.MustCompile(`(CPython|python) 3\.\d+\.\d+`)
+
+// TestExplainGolden runs a program that blocks its loop on virtual time,
+// so that every time is exact, and compares the whole output: the
+// program's lines with their tasks, the timeline, the findings.
+func TestExplainGolden(t *testing.T) {
+	explainPython(t)
+	for _, lang := range []string{"en", "zh"} {
+		t.Run(lang, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			eo := &explainOptions{
+				IO:      &IOStreams{Out: &out, Err: &errOut, In: strings.NewReader(""), Width: 80},
+				Program: explain.Program{Script: "blocking.py"}, Dir: corpus, Slow: explain.DefaultSlow,
+				Lang: lang, VirtualTime: true,
+			}
+			if err := explainRun(context.Background(), eo); err != nil {
+				t.Fatalf("%v\n%s", err, errOut.String())
+			}
+			name := "explain_blocking"
+			if lang != "en" {
+				name = lang + "_" + name
+			}
+			golden(t, name, pythonVersion.ReplaceAllString(out.String(), "$1 3.x"))
+		})
+	}
+}
+
+func TestExplainJSON(t *testing.T) {
+	explainPython(t)
+	trace := filepath.Join(t.TempDir(), "trace.json")
+	out, errOut, code := runCmdNow(context.Background(), "explain", "--json", "--virtual-time", "--trace", trace,
+		filepath.Join(corpus, "blocking.py"))
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	kinds := map[string]int{}
+	var blocking timing.Event
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var e timing.Event
+		if err := json.Unmarshal([]byte(line), &e); err != nil {
+			t.Fatalf("not a JSON event: %q: %v", line, err)
+		}
+		kinds[e.Kind]++
+		if e.Kind == timing.KindFinding && e.Finding == explain.FindingBlocking {
+			blocking = e
+		}
+	}
+	if kinds[timing.KindEvent] != 5 || kinds[timing.KindState] != 8 || kinds[timing.KindFinding] != 2 || kinds[timing.KindSummary] != 1 {
+		t.Errorf("kinds %v, want 5 lines, a pending and an end for each of 4 tasks, 2 findings, a summary\n%s", kinds, out)
+	}
+	want := timing.Event{Kind: timing.KindFinding, Run: filepath.Join(corpus, "blocking.py"), Style: "python", Task: "Task-3 blocker",
+		Elapsed: 500 * time.Millisecond, Finding: "blocking", File: filepath.Join(corpus, "blocking.py"), Line: 17, Lesson: "await --blocking"}
+	blocking.Text = ""
+	if blocking != want {
+		t.Errorf("blocking finding %+v\nwant %+v", blocking, want)
+	}
+	b, err := os.ReadFile(trace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !json.Valid(b) || !bytes.Contains(b, []byte(`{"name":"held","ph":"X"`)) || !bytes.Contains(b, []byte(`"name":"Task-3 blocker blocking.py:15"`)) {
+		t.Errorf("trace:\n%s", b)
+	}
+}
+
+func TestExplainBadInput(t *testing.T) {
+	explainPython(t)
+	cases := []struct {
+		name     string
+		args     []string
+		code     int
+		out, err string // what they must contain; err "" must be empty
+	}{
+		{"no program", []string{"explain"}, exitUsage, "", "asyncdemo: explain needs a program: asyncdemo explain PROGRAM.py [ARGS...], or -m MODULE\n"},
+		{"no such file", []string{"explain", "no/such.py"}, exitUsage, "", "asyncdemo: explain: no/such.py: no such file\n"},
+		{"a bad --slow", []string{"explain", "--slow", "0", "x.py"}, exitUsage, "", `--slow`},
+		{"--vs is no explain flag", []string{"explain", "--vs", "python", filepath.Join(corpus, "blocking.py")}, exitUsage, "",
+			"asyncdemo: --vs does not apply to explain, which runs your program as it is\n"},
+		{"no Python", []string{"explain", "--python", "/no/python3", filepath.Join(corpus, "blocking.py")}, exitFailure, "",
+			"asyncdemo: explain: --python /no/python3: not found"},
+		{"a syntax error is Python's own", []string{"explain", "--no-color", filepath.Join(corpus, "syntax_error.py")}, 1,
+			"SyntaxError: invalid syntax\n", ""},
+		{"the exit code is the program's", []string{"explain", filepath.Join(corpus, "no_asyncio.py"), "--json", "x"}, 3,
+			"hello --json x\n", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out, errOut, code := runCmdNow(context.Background(), c.args...)
+			if code != c.code || !strings.Contains(out, c.out) || !strings.Contains(errOut, c.err) || (c.err == "") != (errOut == "") ||
+				strings.Count(errOut, "\n") > 1 {
+				t.Errorf("exit %d, stdout:\n%s\nstderr: %q\nwant exit %d, stdout with %q, stderr with %q", code, out, errOut, c.code, c.out, c.err)
+			}
+		})
+	}
+	// A syntax error: Python's message and nothing of asyncdemo's after it.
+	out, _, _ := runCmdNow(context.Background(), "explain", "--no-color", filepath.Join(corpus, "syntax_error.py"))
+	if !strings.HasSuffix(out, "SyntaxError: invalid syntax\n") || strings.Contains(out, "found") {
+		t.Errorf("syntax error:\n%s", out)
+	}
+}
+
+func TestExplainEscapesTheProgramsOutput(t *testing.T) {
+	explainPython(t)
+	out, errOut, code := runCmdNow(context.Background(), "explain", filepath.Join(corpus, "escapes.py"))
+	if code != exitOK || strings.ContainsAny(out, "\x1b\x07") || !strings.Contains(out, `\x1b]0;pwned\x07title \x1b[31mred\x1b[0m`) {
+		t.Errorf("exit %d (%s):\n%q", code, errOut, out)
+	}
+}
+
+// TestExplainCtrlCGoesToTheProgram runs the built binary in a process
+// group of its own and sends the group SIGINT, as a terminal's Ctrl+C
+// does: the program gets it (asyncio.run cancels main, then
+// KeyboardInterrupt), asyncdemo shows what it found until then and exits
+// with the program's code, 130.
+func TestExplainCtrlCGoesToTheProgram(t *testing.T) {
+	explainPython(t)
+	bin := binary(t)
+	cmd := exec.Command(bin, "explain", "--no-color", filepath.Join(corpus, "forever.py"))
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL); cmd.Wait() })
+	var out bytes.Buffer
+	sc := bufio.NewScanner(io.TeeReader(stdout, &out))
+	for sc.Scan() && !strings.HasSuffix(sc.Text(), "  ready") {
+	}
+	if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	rest, _ := io.ReadAll(stdout)
+	out.Write(rest)
+	err = cmd.Wait()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != exitInterrupted {
+		t.Errorf("exit %v, want %d", err, exitInterrupted)
+	}
+	for _, want := range []string{"KeyboardInterrupt", "forever.py exited with status 130", "Stopped by Ctrl+C at", "Ctrl+C", "Summary"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s\nstderr: %s", want, out.String(), stderr.String())
+		}
+	}
+	if stderr.Len() != 0 {
+		t.Errorf("stderr: %s", stderr.String())
+	}
+}
+
+func TestExplainWordsAreInTheCatalogues(t *testing.T) {
+	en := lesson.Labels("en")
+	for _, key := range []string{"explain_heading", "explain_exit", "explain_interrupted", "explain_findings",
+		"explain_legend_ran", "explain_legend_waiting", "explain_legend_held", "explain_legend_cancelled", "explain_legend_error"} {
+		if en[key] == "" {
+			t.Errorf("no label %q", key)
+		}
+	}
+}

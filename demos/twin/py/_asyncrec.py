@@ -1,0 +1,935 @@
+"""The recorder asyncdemo runs Python under: one for the twins and for explain.
+
+A RecordingLoop is CPython's own SelectorEventLoop that also tells a Sink
+what its tasks do: each task as it is made (and by which task), each step
+the loop runs (a callback: a task's step or wake-up, a timer, an I/O
+callback), when that step became ready and when it ran, and how each task
+ended. It sees them through the loop's ready queue (loop._ready), which it
+replaces with a deque that notes each callback as it is queued and as it is
+taken to run. It adds no callback, changes no order and prints nothing.
+
+Two sinks use it:
+
+  * the twins' Recorder (_asyncdemo.py): with --spans each task is a bar of
+    --vs python's timeline, from its creation to its end; with
+    --virtual-time the loop runs on a VirtualClock (see _asyncdemo.py);
+  * asyncdemo explain: explain_main() runs a learner's program, unchanged,
+    under an Explainer, which writes what the loops did to asyncdemo on a
+    file descriptor of its own (the protocol is at Explainer).
+
+The loop leans on two private names of asyncio, the same from Python 3.11 to
+3.13: loop._ready (a deque that _run_once pops with popleft) and
+loop._selector (whose select starts each turn).
+"""
+
+import array
+import asyncio
+import atexit
+import collections
+import gc
+import io
+import itertools
+import json
+import linecache
+import math
+import os
+import re
+import selectors
+import site
+import struct
+import sys
+import sysconfig
+import threading
+import time
+import warnings
+from asyncio import events
+
+_TASKS = (asyncio.Task, asyncio.tasks._PyTask)
+_FUTURES = (asyncio.Future, asyncio.futures._PyFuture)
+_TimerHandle = asyncio.TimerHandle
+_popleft = collections.deque.popleft
+_append = collections.deque.append
+_ids = itertools.count(1)  # task ids, unique across loops
+_DEFAULT_NAME = re.compile(r"Task-(\d+)")
+
+
+class Sink:
+    """What a RecordingLoop tells. Every method is called on the loop's
+    thread, at the time t of the sink's clock (a RecordingLoop's clock)."""
+
+    slow = math.inf  # a step at least this long (seconds) is reported to slow_step
+    steps = False    # whether the loop keeps a record of every step (flush_steps)
+
+    def task_created(self, loop, task, tid, parent, t):
+        """task (id tid) was made, by task parent (0: by no task)."""
+
+    def task_ended(self, loop, task, tid, t):
+        """task (id tid) is done: finished, failed or cancelled."""
+
+    def slow_step(self, loop, handle, task, tid, ready, start, end):
+        """A step ran from start to end, at least slow seconds; task is the
+        task it was a step of (None for a callback of no task)."""
+
+    def flush_steps(self, loop, records):
+        """records, an array('d'), holds the loop's latest records (see
+        Explainer); the loop clears it afterwards."""
+
+    def exception(self, loop, context):
+        """The loop is about to log context (call_exception_handler)."""
+
+    def running(self, loop, running):
+        """The loop starts (running True) or stops running."""
+
+
+def task_label(task):
+    """A task's name; for asyncio's default "Task-N", its coroutine's name."""
+    name = task.get_name()
+    if _DEFAULT_NAME.fullmatch(name) and task.get_coro() is not None:
+        return getattr(task.get_coro(), "__qualname__", name)
+    return name
+
+
+def task_state(task):
+    """How a done task ended: done, cancelled or error. (It reads the
+    exception without retrieving it, which task.exception() would do: that
+    would silence asyncio's "Task exception was never retrieved".)"""
+    if task.cancelled():
+        return "cancelled"
+    return "error" if task._exception is not None else "done"
+
+
+def task_who(task):
+    """A task as explain names it: its name and its coroutine's function,
+    "Task-2 fetch" (just the name when the two are the same)."""
+    name = task.get_name()
+    coro = task.get_coro()
+    fn = getattr(coro, "__qualname__", "") or ""
+    fn = fn.rsplit("<locals>.", 1)[-1]
+    return name if fn in ("", name) else f"{name} {fn}"
+
+
+class _Ready(collections.deque):
+    """The loop's ready queue. It keeps, beside each callback, when it
+    became ready, and sees the loop take each one to run: a step runs from
+    one popleft to the next, or to the start of the loop's next turn (its
+    select), or to the end of run_forever."""
+
+    __slots__ = ("loop", "sink", "clock", "times", "ids", "cur", "task", "ready", "start",
+                 "busy", "idle", "longest", "longest_id", "buf", "last", "tid", "slow", "samples", "thread")
+
+    def __init__(self, loop, sink, clock):
+        super().__init__()
+        self.loop, self.sink, self.clock = loop, sink, clock
+        self.times = collections.deque()  # when each callback became ready, in step with the queue
+        self.ids = {}                     # id(task) -> its id, for tasks not yet ended
+        self.cur = self.task = None       # the callback running, and its task
+        self.ready = self.start = 0.0
+        self.busy = 0.0                   # seconds spent running callbacks
+        self.idle = 0.0                   # seconds spent waiting for I/O or a timer
+        self.longest, self.longest_id = 0.0, 0  # the longest step, and its task's id
+        self.buf = array.array("d") if sink.steps else None
+        self.last, self.tid = -1, 0       # the last step record, for merging
+        self.slow = sink.slow
+        self.samples = []                 # (step start, where) taken by a watchdog
+        self.thread = 0
+
+    def append(self, handle):
+        now = self.clock()
+        if (self.cur is not None and self.task is None and now - self.start < 1e-3
+                and threading.get_ident() == self.thread):
+            # Queued by a quick callback that is no task's, such as the one a
+            # timer runs to wake a sleeping task: ready since that was.
+            ready = self.ready
+        elif type(handle) is _TimerHandle:
+            ready = handle._when if handle._when < now else now  # due then, whatever held the loop
+        else:
+            ready = now
+        _append(self.times, ready)
+        _append(self, handle)
+
+    def appendleft(self, handle):
+        self.times.appendleft(self.clock())
+        super().appendleft(handle)
+
+    def extend(self, handles):
+        for h in handles:
+            self.append(h)
+
+    def clear(self):
+        self.times.clear()
+        super().clear()
+
+    def popleft(self):
+        now = self.clock()
+        if self.cur is not None and self.end(now):  # before the pop: the next step is still ready
+            now = self.clock()  # not counting the time the report of a slow step took
+        handle = _popleft(self)
+        ready = _popleft(self.times)
+        self.cur = handle
+        owner = getattr(handle._callback, "__self__", None)
+        self.task = owner if isinstance(owner, _TASKS) else None
+        self.ready, self.start = ready, now
+        return handle
+
+    def end(self, now):
+        """The step running ends now. Returns whether it was slow (and
+        the sink told)."""
+        start = self.start
+        d = now - start
+        self.busy += d
+        task = self.task
+        tid = 0
+        if task is not None:
+            tid = self.ids.get(id(task), 0)
+        if d > self.longest:
+            self.longest, self.longest_id = d, tid
+        if tid:
+            buf = self.buf
+            if buf is not None:
+                if tid == self.tid and len(buf) == self.last and start - buf[-2] < 1e-4:
+                    buf[-2] = now  # the same task again at once: one stretch
+                else:
+                    buf.extend((1.0, tid, self.ready, start, now, 0.0))
+                    self.last, self.tid = len(buf), tid
+            if task.done():
+                self.loop._ended(task, tid, now)
+        slow = d >= self.slow
+        if slow:
+            self.sink.slow_step(self.loop, self.cur, task, tid, self.ready, start, now)
+        if self.samples:
+            self.samples.clear()
+        self.cur = self.task = None
+        return slow
+
+
+class RecordingLoop(asyncio.SelectorEventLoop):
+    """CPython's SelectorEventLoop, telling sink what its tasks do. clock is
+    the loop's time() (default: time.monotonic, as asyncio's), and the
+    clock of every time the sink is given."""
+
+    def __init__(self, sink, clock=None, selector=None):
+        super().__init__(selector)
+        self._sink = sink
+        self._clock = clock = clock or time.monotonic
+        self._ready = r = _Ready(self, sink, clock)
+        # Each turn of the loop starts by selecting (waiting for I/O or the
+        # next timer): the turn before has ended, and so has its last step.
+        select = self._selector.select
+
+        def timed_select(timeout=None):
+            if r.cur is not None:
+                r.end(clock())
+            if r.buf is not None and len(r.buf) >= 6 * 4096:
+                self.flush_steps()
+            if timeout == 0:
+                return select(0)
+            t = clock()
+            try:
+                return select(timeout)
+            finally:
+                r.idle += clock() - t
+        self._selector.select = timed_select
+
+    def time(self):
+        return self._clock()
+
+    def create_task(self, coro, **kwargs):
+        task = super().create_task(coro, **kwargs)
+        r = self._ready
+        tid = next(_ids)
+        r.ids[id(task)] = tid
+        parent = r.ids.get(id(r.task), 0) if r.task is not None else 0
+        self._sink.task_created(self, task, tid, parent, r.clock())
+        if task.done():  # an eager task (Python 3.12) that finished at once
+            self._ended(task, tid, r.clock())
+        return task
+
+    def _ended(self, task, tid, now):
+        if task_state(task) != "error":
+            self._ready.ids.pop(id(task), None)  # a failed task keeps its id: it may log later
+        self._sink.task_ended(self, task, tid, now)
+
+    def task_id(self, task):
+        """The id of a task of this loop not yet ended (or failed), or 0."""
+        return self._ready.ids.get(id(task), 0)
+
+    def flush_steps(self):
+        """Hand the records kept so far to the sink."""
+        r = self._ready
+        if r.buf:
+            self._sink.flush_steps(self, r.buf)
+            del r.buf[:]
+            r.last = -1
+
+    def run_forever(self):
+        r = self._ready
+        r.thread = threading.get_ident()
+        self._sink.running(self, True)
+        try:
+            super().run_forever()
+        finally:
+            if r.cur is not None:  # stopped in mid-step: by what it raised (Ctrl+C, SystemExit)
+                r.end(r.clock())
+            self._sink.running(self, False)
+
+    def call_exception_handler(self, context):
+        try:
+            self._sink.exception(self, context)
+        except Exception:  # noqa: BLE001 - never in the way of what asyncio logs
+            pass
+        super().call_exception_handler(context)
+
+    def close(self):
+        super().close()
+        self.flush_steps()
+
+
+class RecordingPolicy(asyncio.DefaultEventLoopPolicy):
+    """Makes every new loop a RecordingLoop, made by new_loop()."""
+
+    def __init__(self, new_loop):
+        super().__init__()
+        self._new_loop = new_loop
+
+    def new_event_loop(self):
+        return self._new_loop()
+
+
+# ── virtual time: the twins' tests run on a clock of their own ──
+
+class VirtualClock:
+    """--virtual-time's clock: seconds since the twin started, moved on only
+    by waits (a loop's select, time.sleep), and the one timer it may hold."""
+
+    def __init__(self):
+        self._now = 0.0
+        self._alarm = None  # (at, fn): a VirtualTimer's
+
+    def now(self):
+        return self._now
+
+    def set_alarm(self, at, fn):
+        self._alarm = (at, fn)
+
+    def wait(self, seconds):
+        """Pass seconds of virtual time (None: until the alarm). If the
+        alarm falls within them, stop there and fire it: what it raises
+        (a KeyboardInterrupt) comes out of the wait, as out of a real one.
+        Returns False if there was nothing to wait for."""
+        alarm = self._alarm
+        if seconds is None and alarm is None:
+            return False
+        target = math.inf if seconds is None else self._now + seconds
+        if alarm is not None and alarm[0] <= target:
+            self._alarm = None
+            self._now = max(self._now, alarm[0])
+            alarm[1]()
+            return True
+        self._now = max(self._now, target)
+        return True
+
+    def sleep(self, seconds):
+        """time.sleep on the virtual clock."""
+        if seconds < 0:
+            raise ValueError("sleep length must be non-negative")
+        self.wait(seconds)
+
+
+class VirtualTimer:
+    """A timer on virtual time: fires at its virtual instant, from the
+    thread that waits (the main thread), as the clock passes it."""
+
+    def __init__(self, clock, delay, fn):
+        self._clock, self._delay, self._fn = clock, delay, fn
+
+    def start(self):
+        self._clock.set_alarm(self._clock.now() + self._delay, self._fn)
+
+
+class VirtualSelector(selectors.BaseSelector):
+    """The default selector, but a wait with a timeout moves the virtual
+    clock instead of sleeping: it polls for real first, without waiting, so
+    that what is ready (the self-pipe, a socket) is still seen."""
+
+    def __init__(self, clock):
+        self._sel, self._clock = selectors.DefaultSelector(), clock
+
+    def register(self, fileobj, events, data=None):
+        return self._sel.register(fileobj, events, data)
+
+    def unregister(self, fileobj):
+        return self._sel.unregister(fileobj)
+
+    def modify(self, fileobj, events, data=None):
+        return self._sel.modify(fileobj, events, data)
+
+    def select(self, timeout=None):
+        ready = self._sel.select(0)
+        if ready or (timeout is not None and timeout <= 0):
+            return ready
+        if self._clock.wait(timeout):
+            return []
+        return self._sel.select(None)  # nothing will happen on this clock: wait for real
+
+    def close(self):
+        self._sel.close()
+
+    def get_key(self, fileobj):
+        return self._sel.get_key(fileobj)
+
+    def get_map(self):
+        return self._sel.get_map()
+
+
+# ── asyncdemo explain ──
+
+def _library_dirs():
+    dirs = set()
+    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
+        path = sysconfig.get_paths().get(key)
+        if path:
+            dirs.add(os.path.realpath(path))
+    try:
+        dirs.update(os.path.realpath(p) for p in site.getsitepackages())
+        dirs.add(os.path.realpath(site.getusersitepackages()))
+    except Exception:  # noqa: BLE001 - a virtualenv's site may lack them
+        pass
+    return tuple(d.rstrip(os.sep) + os.sep for d in dirs)
+
+
+class _Places:
+    """Tells the learner's code from the library's, by file name."""
+
+    def __init__(self):
+        self._libs = _library_dirs()
+        self._mine = os.path.realpath(__file__)
+        self._known = {}
+
+    def learners(self, filename):
+        """Whether code of filename is the learner's: not the standard
+        library's, an installed package's, this module's, or frozen."""
+        known = self._known.get(filename)
+        if known is None:
+            if filename.startswith("<"):
+                known = False
+            else:
+                real = os.path.realpath(filename)
+                known = real != self._mine and not real.startswith(self._libs)
+            self._known[filename] = known
+        return known
+
+    def where(self, frame):
+        """Where frame's thread is: the innermost frame of the learner's
+        code (file, line, function) and the innermost frame of all."""
+        inner = frame
+        while frame is not None and not self.learners(frame.f_code.co_filename):
+            frame = frame.f_back
+        mine = ("", 0, "") if frame is None else (frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name)
+        return mine + (inner.f_code.co_filename, inner.f_lineno, inner.f_code.co_name)
+
+
+def _default_number(name):
+    """N for asyncio's default name Task-N, else -1.0."""
+    if name.startswith("Task-") and name[5:].isdigit():
+        return float(name[5:])
+    return -1.0
+
+
+def _code_line(filename, line):
+    return linecache.getline(filename, line).strip() if filename and line else ""
+
+
+def _exception_text(exc):
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+class _Collections:
+    """The garbage collector's pauses of a millisecond or more (the latest
+    ones), seen through gc.callbacks: a step that held the loop may have
+    been the collector's doing, not the program's."""
+
+    def __init__(self, clock):
+        self._clock, self._start = clock, 0.0
+        self.pauses = collections.deque(maxlen=256)
+
+    def __call__(self, phase, info):
+        if phase == "start":
+            self._start = self._clock()
+            return
+        end = self._clock()
+        if end - self._start >= 1e-3:
+            self.pauses.append((self._start, end))
+
+    def during(self, start, end):
+        """Seconds the collector paused between start and end."""
+        return sum(max(0.0, min(e, end) - max(s, start)) for s, e in list(self.pauses))
+
+
+class Explainer(Sink):
+    """The sink of asyncdemo explain. It writes, on file descriptor fd,
+    frames of two kinds, in the order written:
+
+      * a JSON object on one line, "k" its kind, times ("t", "t0", "t1",
+        "ready_at") in seconds of the clock (time.monotonic, or a
+        VirtualClock's), which "hello" gives at the start as "t0":
+          hello  {t0, python, pid}                   the program starts
+          out    {s, t, task, x}                     it wrote x on stdout (s 1) or stderr (2);
+                                                     task: who, when more than one task exists
+          flush  {s, t}  read {t}                    it flushed stream s; it read stdin
+          loop   {id, t, thread}                     a loop runs for the first time
+          loopend {id, t, run, busy, idle, longest, longest_id}
+                                                     it closed (or the program ended): seconds
+                                                     it ran, spent running callbacks, spent
+                                                     waiting for I/O or timers, and the longest
+                                                     step took (and that task's id, or 0)
+          foreign {t, type}                          a loop of another kind ran (not recorded)
+          code   {id, fn, file, line}                a coroutine function, for task records
+          name   {id, name}                          a task's name, when not asyncio's Task-N
+          error  {id, exc}                           how a failed task failed
+          block  {id, cb, t0, t1, ready_at, ready, nready, at, coro, gc}
+                                                     a step held the loop >= slow s: task id
+                                                     (or callback cb), the tasks ready meanwhile
+                                                     (some of them) and how many callbacks were,
+                                                     where it was (at: the learner's lines the
+                                                     watchdog saw most), the task's coroutine,
+                                                     and how long the garbage collector paused
+                                                     in it
+          warn   {t, msg, file, line, fn, def_file, def_line}  "coroutine ... was never awaited"
+          exc    {t, msg, id, exc, file, line, code, at_file, at_line, at_code, closed}
+                                                     what the loop logged (never retrieved,
+                                                     destroyed while pending, ...)
+          waiting {id, file, line, code}             where a task still pending waits, as its
+                                                     loop closes (or the program ends)
+          norun  {why}                               Python could not run the program: a syntax
+                                                     error, no such module, a file it cannot read
+          exit   {t}                                 the program's own code has ended
+      * "B", a little-endian uint32 n, and n bytes of records, each six
+        little-endian float64: [kind, ...]
+          [1, task, ready, start, end, 0]   a step of task (or several at once)
+          [2, task, code, parent, t, n]     task made by parent; n: its asyncio
+                                            number (Task-n), or -1 (then "name")
+          [3, task, state, t, 0, 0]         task ended: state 1 done, 2 cancelled, 3 error
+    """
+
+    steps = True
+
+    def __init__(self, fd, slow, clock):
+        self.slow, self.clock = slow, clock
+        self._w = io.BufferedWriter(io.FileIO(fd, "wb", closefd=False), 1 << 16)
+        self._lock = threading.Lock()
+        self._places = _Places()
+        self._codes = {}       # id(code) -> id
+        self._loops = {}       # loop -> [id, first run, running since, seconds run]
+        self._running = {}     # id -> the _Ready of each loop running now, for the watchdog
+        self._alive = 0
+        self._buf = array.array("d")  # records of tasks made outside a running loop's step
+        self._watchdog = None
+        self._done = False
+        self._gc = _Collections(clock)
+        gc.callbacks.append(self._gc)
+        self.write("hello", {"t0": clock(), "python": sys.version.split()[0], "pid": os.getpid()})
+
+    # ── writing ──
+
+    def write(self, kind, fields, flush=True):
+        """Write one JSON frame: write("loop", {...}) writes {"k":"loop",...}."""
+        line = json.dumps({"k": kind, **fields}, separators=(",", ":")) + "\n"
+        self._send(line.encode(), flush)
+
+    def _send(self, data, flush):
+        w = self._w
+        if w is None:
+            return
+        try:
+            w.write(data)  # one call: a frame is never split by another thread's
+            if flush:
+                w.flush()
+        except (BrokenPipeError, OSError, ValueError):
+            self._w = None  # asyncdemo is gone: the program goes on without it
+        except RuntimeError:
+            pass  # re-entered from a signal handler in mid-write: drop this frame
+
+    def _records(self, buf, flush=False):
+        if buf:
+            payload = buf.tobytes() if sys.byteorder == "little" else _swapped(buf)
+            self._send(b"B" + struct.pack("<I", len(payload)) + payload, flush)
+
+    # ── what the program writes ──
+
+    def out(self, stream, text):
+        t = self.clock()
+        who = ""
+        loop = events._get_running_loop()
+        if loop is not None:
+            if self._alive > 1:
+                task = asyncio.current_task(loop)
+                if task is not None:
+                    who = task_who(task)
+        elif threading.current_thread() is not threading.main_thread():
+            who = threading.current_thread().name
+        # Sent at once only at the end of a line (or a flush): asyncdemo
+        # prints whole lines, each at the time its first piece was written.
+        self._send(('{"k":"out","s":%d,"t":%r,"task":%s,"x":%s}\n'
+                    % (stream, t, json.dumps(who), json.dumps(text))).encode(), "\n" in text)
+
+    def flushed(self, stream):
+        self.write("flush", {"s": stream, "t": self.clock()})
+
+    def read(self):
+        self.write("read", {"t": self.clock()})
+
+    # ── the sink ──
+
+    def _loop_id(self, loop):
+        info = self._loops.get(loop)
+        if info is None:
+            info = self._loops[loop] = [len(self._loops) + 1, None, None, 0.0]
+        return info
+
+    def running(self, loop, running):
+        info = self._loop_id(loop)
+        now = self.clock()
+        if running:
+            if info[1] is None:
+                info[1] = now
+                self.write("loop", {"id": info[0], "t": now, "thread": threading.current_thread().name})
+            info[2] = now
+            self._running[id(loop)] = loop._ready
+            self._start_watchdog()
+        else:
+            self._running.pop(id(loop), None)
+            if info[2] is not None:
+                info[3] += now - info[2]
+                info[2] = None
+
+    def _loop_closed(self, loop):
+        info = self._loops.pop(loop, None)
+        if info is not None and info[1] is not None:
+            now = self.clock()
+            if info[2] is not None:
+                info[3] += now - info[2]
+            loop.flush_steps()
+            r = loop._ready
+            self.write("loopend", {"id": info[0], "t": now, "run": info[3], "busy": r.busy, "idle": r.idle,
+                                   "longest": r.longest, "longest_id": r.longest_id})
+
+    def task_created(self, loop, task, tid, parent, t):
+        self._alive += 1
+        coro = task.get_coro()
+        code = getattr(coro, "cr_code", None) or getattr(coro, "gi_code", None)
+        cid = 0
+        if code is not None:
+            cid = self._codes.get(id(code))
+            if cid is None:
+                cid = self._codes[id(code)] = len(self._codes) + 1
+                self.write("code", {"id": cid, "fn": getattr(coro, "__qualname__", code.co_name),
+                                        "file": code.co_filename, "line": code.co_firstlineno}, False)
+        n = _default_number(task.get_name())
+        if n < 0:
+            self.write("name", {"id": tid, "name": task.get_name()}, False)
+        buf = loop._ready.buf if loop._thread_id is not None else self._buf  # running, or not yet
+        buf.extend((2.0, tid, cid, parent, t, n))
+
+    def task_ended(self, loop, task, tid, t):
+        self._alive -= 1
+        state = task_state(task)
+        if state == "error":
+            self.write("error", {"id": tid, "exc": _exception_text(task._exception)}, False)
+        if _default_number(task.get_name()) < 0:
+            self.write("name", {"id": tid, "name": task.get_name()}, False)  # it may have changed
+        loop._ready.buf.extend((3.0, tid, {"done": 1.0, "cancelled": 2.0}.get(state, 3.0), t, 0.0, 0.0))
+
+    def flush_steps(self, loop, records):
+        with self._lock:
+            self._records(self._buf)
+            del self._buf[:]
+            self._records(records)
+
+    def slow_step(self, loop, handle, task, tid, ready, start, end):
+        r = loop._ready
+        counts = collections.Counter(w for st, w in list(r.samples) if st == start)
+        at = []
+        for (file, line, fn, ifile, iline, ifn), n in counts.most_common(3):
+            at.append({"file": file, "line": line, "fn": fn, "code": _code_line(file, line),
+                       "inner": f"{ifn} ({os.path.basename(ifile)}:{iline})" if (ifile, iline) != (file, line) else "",
+                       "n": n})
+        coro = None
+        if task is not None:
+            code = getattr(task.get_coro(), "cr_code", None)
+            if code is not None:
+                coro = {"fn": task_who(task), "file": code.co_filename, "line": code.co_firstlineno}
+        cb = ""
+        if task is None and handle is not None:
+            fn = handle._callback
+            cb = getattr(fn, "__qualname__", None) or repr(fn)
+        tids, n = self._ready_tasks(loop)
+        self.write("block", {"id": tid, "cb": cb, "t0": start, "t1": end, "ready_at": ready,
+                             "ready": sorted(tids), "nready": n, "at": at, "coro": coro,
+                             "gc": self._gc.during(start, end)})
+
+    def _ready_tasks(self, loop, most=100):
+        """The ids of (at most most of) the tasks ready to run now, queued or
+        due; and how many callbacks are ready (a lower bound past 10,000)."""
+        tids = set()
+        handles = list(itertools.islice(collections.deque.__iter__(loop._ready), most))
+        now = loop.time()
+        due = [h for h in itertools.islice(loop._scheduled, 10_000) if h._when <= now and not h._cancelled]
+        n = len(loop._ready) + len(due)
+        handles += due[:most]
+        for h in handles:
+            if len(tids) >= most:
+                break
+            owner = getattr(h._callback, "__self__", None)
+            owners = [owner] if isinstance(owner, _TASKS) else []
+            for a in h._args or ():
+                if isinstance(a, _FUTURES):
+                    for cb, _ in a._callbacks or ():
+                        o = getattr(cb, "__self__", None)
+                        if isinstance(o, _TASKS):
+                            owners.append(o)
+            for o in owners:
+                tid = loop.task_id(o)
+                if tid:
+                    tids.add(tid)
+        return tids, n
+
+    def exception(self, loop, context):
+        exc = context.get("exception")
+        fut = context.get("task") or context.get("future")
+        ev = {"t": self.clock(), "msg": str(context.get("message", "")), "id": 0, "exc": "",
+              "file": "", "line": 0, "code": "", "at_file": "", "at_line": 0, "at_code": "",
+              "closed": loop.is_closed()}
+        if isinstance(fut, _TASKS):
+            ev["id"] = loop.task_id(fut)
+            if fut.done() or ev["msg"].startswith("Task was destroyed"):
+                loop._ready.ids.pop(id(fut), None)  # in its __del__: its id() may be reused
+            frame = getattr(fut.get_coro(), "cr_frame", None)
+            if frame is not None and not fut.done():  # where it waits
+                ev["at_file"], ev["at_line"] = frame.f_code.co_filename, frame.f_lineno
+                ev["at_code"] = _code_line(ev["at_file"], ev["at_line"])
+        if exc is not None:
+            ev["exc"] = _exception_text(exc)
+            tb, last = exc.__traceback__, None
+            while tb is not None:  # the innermost frame of the learner's code
+                if self._places.learners(tb.tb_frame.f_code.co_filename):
+                    last = tb
+                tb = tb.tb_next
+            if last is not None:
+                ev["file"], ev["line"] = last.tb_frame.f_code.co_filename, last.tb_lineno
+                ev["code"] = _code_line(ev["file"], ev["line"])
+        self.write("exc", ev)
+
+    def warned(self, msg):
+        """A warning is about to be shown: note an un-awaited coroutine."""
+        text = str(msg.message)
+        if not (issubclass(msg.category, RuntimeWarning) and "was never awaited" in text):
+            return
+        ev = {"t": self.clock(), "msg": text, "file": msg.filename, "line": msg.lineno, "fn": "",
+              "def_file": "", "def_line": 0}
+        code = getattr(msg.source, "cr_code", None)
+        if code is not None:
+            ev["fn"] = getattr(msg.source, "__qualname__", code.co_name)
+            ev["def_file"], ev["def_line"] = code.co_filename, code.co_firstlineno
+        self.write("warn", ev)
+
+    # ── where a long step is stuck ──
+
+    def _start_watchdog(self):
+        if self._watchdog is not None or not math.isfinite(self.slow) or self.clock is not time.monotonic:
+            return
+        self._stop = threading.Event()
+        self._watchdog = threading.Thread(target=self._watch, name="asyncdemo-watchdog", daemon=True)
+        self._watchdog.start()
+
+    def _watch(self):
+        """Every interval, for each loop in a step that has run at least
+        that long, note where its thread is (the learner's line)."""
+        interval = min(max(self.slow / 5, 0.002), 0.05)
+        while not self._stop.wait(interval):
+            now = self.clock()
+            frames = None
+            for r in list(self._running.values()):
+                if r.cur is None or now - r.start < interval or len(r.samples) >= 256:
+                    continue
+                start = r.start
+                if frames is None:
+                    frames = sys._current_frames()
+                frame = frames.get(r.thread)
+                if frame is not None:
+                    r.samples.append((start, self._places.where(frame)))
+            frames = frame = None
+
+    def sample_here(self, frame):
+        """Note where the step running in this thread is now (what the
+        watchdog does, for a program on virtual time)."""
+        loop = events._get_running_loop()
+        r = getattr(loop, "_ready", None)
+        if isinstance(r, _Ready) and r.cur is not None:
+            r.samples.append((r.start, self._places.where(frame)))
+
+    def waiting(self, loop, most=1000):
+        """Note where the tasks still pending on loop wait (it is closing):
+        if one is destroyed later, its coroutine may be gone by then."""
+        for task in itertools.islice(asyncio.all_tasks(loop), most):
+            tid = loop.task_id(task)
+            frame = getattr(task.get_coro(), "cr_frame", None)
+            if tid and frame is not None:
+                self.write("waiting", {"id": tid, "file": frame.f_code.co_filename, "line": frame.f_lineno,
+                                       "code": _code_line(frame.f_code.co_filename, frame.f_lineno)}, False)
+
+    def finish(self):
+        """The program's code has ended: write what is left."""
+        if self._done:
+            return
+        self._done = True
+        if self._watchdog is not None:
+            self._stop.set()
+        for loop in list(self._loops):
+            if not loop.is_closed():
+                self.waiting(loop)
+            if loop._ready.cur is not None:  # stopped in mid-step (Ctrl+C, an exit)
+                loop._ready.end(self.clock())
+            self._loop_closed(loop)
+        with self._lock:
+            self._records(self._buf)
+            del self._buf[:]
+        self.write("exit", {"t": self.clock()})
+
+
+def _swapped(buf):
+    b = array.array("d", buf)
+    b.byteswap()
+    return b.tobytes()
+
+
+class _ExplainLoop(RecordingLoop):
+    def close(self):
+        if not self.is_closed():
+            self._sink.waiting(self)
+        super().close()
+        self._sink._loop_closed(self)
+
+
+def _hook_streams(ex):
+    """Send what the program writes on sys.stdout and sys.stderr to
+    asyncdemo (with the task that wrote it), and tell it when the program
+    flushes them or reads stdin: the streams stay the program's objects;
+    only these methods are the explainer's."""
+    for stream, obj in ((1, sys.stdout), (2, sys.stderr)):
+        if obj is None:
+            continue
+        write, flush = obj.write, obj.flush
+
+        def hooked_write(s, _stream=stream, _write=write):
+            if type(s) is not str:
+                return _write(s)  # the stream's own error
+            if s:
+                ex.out(_stream, s)
+            return len(s)
+
+        def hooked_flush(_stream=stream, _flush=flush):
+            _flush()
+            ex.flushed(_stream)
+        obj.write, obj.flush = hooked_write, hooked_flush
+    if sys.stdin is not None:
+        for name in ("readline", "read"):
+            method = getattr(sys.stdin, name)
+
+            def hooked_read(*args, _method=method):
+                try:
+                    return _method(*args)
+                finally:
+                    ex.read()
+            setattr(sys.stdin, name, hooked_read)
+
+
+def explain_main(argv):
+    """Run a learner's program under an Explainer, as python would run it.
+    argv: FD SLOW FLAGS -- (script PATH | module NAME) ARGS...; FLAGS "v"
+    puts the program on virtual time (for asyncdemo's tests)."""
+    fd, slow, flags, _, mode, target, *args = argv
+    ex_clock = time.monotonic
+    vclock = None
+    if "v" in flags:
+        vclock = VirtualClock()
+        ex_clock = vclock.now
+    os.set_inheritable(int(fd), False)  # the program's children do not get it
+    ex = Explainer(int(fd), float(slow), ex_clock)
+
+    def new_loop():
+        if vclock is not None:
+            return _ExplainLoop(ex, vclock.now, VirtualSelector(vclock))
+        return _ExplainLoop(ex)
+    asyncio.set_event_loop_policy(RecordingPolicy(new_loop))
+    if vclock is not None:
+        def sleep(seconds):
+            ex.sample_here(sys._getframe(1))
+            vclock.sleep(seconds)
+        time.sleep = sleep
+
+    set_running = events._set_running_loop
+
+    def set_running_loop(loop):
+        if loop is not None and not isinstance(loop, RecordingLoop):
+            ex.write("foreign", {"t": ex.clock(), "type": type(loop).__module__ + "." + type(loop).__qualname__})
+        set_running(loop)
+    events._set_running_loop = set_running_loop
+
+    show = warnings._showwarnmsg
+
+    def showwarnmsg(msg):
+        try:
+            ex.warned(msg)
+        except Exception:  # noqa: BLE001 - the warning is shown whatever happens here
+            pass
+        show(msg)
+    warnings._showwarnmsg = showwarnmsg
+
+    # A traceback starts at the program's own code, as it would without us.
+    ours = {os.path.realpath(__file__), "<string>"}
+    hook = sys.excepthook
+
+    def excepthook(kind, value, tb):
+        while tb is not None and (tb.tb_frame.f_code.co_filename in ours
+                                  or os.path.realpath(tb.tb_frame.f_code.co_filename) in ours):
+            tb = tb.tb_next
+        hook(kind, value.with_traceback(tb) if value is not None else value, tb)
+    sys.excepthook = excepthook
+    atexit.register(ex.finish)
+    _hook_streams(ex)
+
+    main = sys.modules["__main__"]
+    for name in [n for n in vars(main) if not n.startswith("__")]:
+        delattr(main, name)  # the bootstrap's names
+    if mode == "module":
+        import runpy
+        sys.argv = [target, *args]
+        sys.path[0] = os.getcwd()
+        try:
+            runpy._get_module_details(target, runpy._Error)  # as python -m finds it
+        except runpy._Error as e:
+            ex.write("norun", {"why": "module"})
+            sys.exit("%s: %s" % (sys.executable, e))  # python -m's own words
+        except SyntaxError:
+            ex.write("norun", {"why": "syntax"})
+            raise
+        runpy._run_module_as_main(target, alter_argv=True)  # what python -m does
+        return
+    path = os.path.abspath(target)
+    sys.argv = [target, *args]
+    sys.path[0] = os.path.dirname(os.path.realpath(target))
+    try:
+        with io.open_code(path) as f:
+            source = f.read()
+    except OSError as e:
+        ex.write("norun", {"why": "open"})
+        sys.stderr.write(f"{sys.executable}: can't open file {path!r}: [Errno {e.errno}] {e.strerror}\n")
+        sys.exit(2)  # as python does
+    try:
+        code = compile(source, path, "exec", dont_inherit=True)
+    except SyntaxError:
+        ex.write("norun", {"why": "syntax"})
+        raise  # Python's own message, exit 1
+    from importlib.machinery import SourceFileLoader
+    main.__file__, main.__cached__, main.__loader__ = path, None, SourceFileLoader("__main__", path)
+    exec(code, vars(main))
