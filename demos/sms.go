@@ -203,6 +203,7 @@ func smsGo(ctx context.Context, c *consumer.Consumer, api *smsapi.Client, clock 
 // smsLesson is lesson 11.
 type smsLesson struct {
 	redis    consumer.Flags
+	queue    *consumer.Session // opened by Prepare
 	URL      string
 	Timeout  float64
 	MaxDelay float64
@@ -231,6 +232,17 @@ func (s *smsLesson) AddFlags(fs *pflag.FlagSet) {
 	fs.Var(lesson.SecondsFlag(&s.MaxDelay), "max-delay", "the embedded API's longest delay, in seconds")
 }
 
+// Prepare implements lesson.Preparer: it opens the queue and takes the
+// consumer's name before anything is printed.
+func (s *smsLesson) Prepare(e *lesson.Env) (func(), error) {
+	q, err := consumer.Prepare(e, &s.redis)
+	if err != nil {
+		return nil, err
+	}
+	s.queue = q
+	return q.Close, nil
+}
+
 func (s *smsLesson) Run(e *lesson.Env) error {
 	base := s.URL
 	if base == "" {
@@ -248,7 +260,7 @@ func (s *smsLesson) Run(e *lesson.Env) error {
 	// --timeout is the call's own time.
 	api := smsapi.NewClient(base, e.Clock.Real(lesson.Seconds(s.Timeout)), s.InFlight)
 	defer api.CloseIdleConnections()
-	return consumer.Run(e, &s.redis, smsScript, "sms",
+	return consumer.Run(e, s.queue, &s.redis, smsScript, "sms",
 		func(l *aio.Loop, c *consumer.Consumer) error { return smsAio(e.Ctx, l, c, api, e.Rec, s.InFlight) },
 		func(ctx context.Context, c *consumer.Consumer) error {
 			return smsGo(ctx, c, api, e.Clock, e.Rec, s.InFlight)

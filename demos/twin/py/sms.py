@@ -22,8 +22,8 @@ import argparse
 import asyncio
 import threading
 
-from _asyncdemo import (DEAD, QUEUE, Recorder, SyncQueue, call, cancel_and_wait, count, errtext, goquote, main,
-                        need_modules, parser, redis_flags, seconds, where)
+from _asyncdemo import (DEAD, QUEUE, Recorder, SyncQueue, call, cancel_and_wait, consumer_name, count, errtext, goquote,
+                        main, need_modules, parser, redis_flags, seconds, where)
 
 need_modules("sms")  # one line, not a traceback, without redis-py and aiohttp
 import aiohttp  # noqa: E402
@@ -106,9 +106,14 @@ async def work(session, queue, slots, msg, x):
 
 
 def lesson():
-    rec.note(f'Consuming list "{QUEUE}" of the Redis at {where(opts.redis)}; the SMS API is {opts.url}.')
+    with consumer_name(opts, rec) as claim:  # a name in use is refused before anything is printed
+        rec.note(f'Consuming list "{QUEUE}" of the Redis at {where(opts.redis)}; the SMS API is {opts.url}.')
+        consume(claim)
+
+
+def consume(claim):
     with rec.run("sms"):
-        queue = SyncQueue(opts, rec)
+        queue = SyncQueue(opts, rec, claim=claim)
         loop = asyncio.new_event_loop()
         threading.Thread(target=loop.run_forever, daemon=True).start()
         session = asyncio.run_coroutine_threadsafe(open_session(), loop).result()
