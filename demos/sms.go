@@ -26,17 +26,22 @@ const smsAttempts = 3
 // smsAio is the tutorial's SMS consumer: the same master-worker program as
 // the queue lesson, but each coroutine calls the slow SMS API over HTTP.
 // The HTTP call runs off the loop (t.ToThread), so the loop goes on with
-// the other messages meanwhile. The master takes a message only when one
-// of inFlight slots is free (a semaphore): a backlog then waits in Redis,
-// not as thousands of calls that time out waiting for a connection. A
-// message not sent after smsAttempts tries raises the alarm (/error) and is
-// dead-lettered: the alarm is a notification, not a delivery.
+// the other messages meanwhile. Like asyncio.to_thread, ToThread gives back
+// a result or an error: an answer other than 2xx comes back in the error.
+// The master takes a message only when one of inFlight slots is free (a
+// semaphore): a backlog then waits in Redis, not as thousands of calls that
+// time out waiting for a connection. A message not sent after smsAttempts
+// tries raises the alarm (/error) and is dead-lettered: the alarm is a
+// notification, not a delivery.
 func smsAio(ctx context.Context, l *aio.Loop, c *consumer.Consumer, api *smsapi.Client, r *timing.Recorder, inFlight int) error {
 	stop := startLoop(l)
 	defer stop()
 	fetch := func(t *aio.Task, path string) (smsapi.Response, error) {
 		res, err := t.ToThread(func(ctx context.Context) (any, error) { return api.Get(ctx, path) })
 		resp, _ := res.(smsapi.Response)
+		if answer, ok := errors.AsType[*smsapi.StatusError](err); ok {
+			resp = answer.Response
+		}
 		if resp.Status != 0 {
 			r.Printf(t.Name(), "%d", resp.Status) // print(resp.status)
 		}
@@ -65,7 +70,7 @@ func smsAio(ctx context.Context, l *aio.Loop, c *consumer.Consumer, api *smsapi.
 				return err
 			}
 			r.Printf(t.Name(), "sending failed: %v", err)
-			if resp.Status/100 == 4 {
+			if smsapi.BadRequest(err) {
 				return fmt.Errorf("not sent, a bad request: %w", err)
 			}
 		}
@@ -149,7 +154,7 @@ func smsGo(ctx context.Context, c *consumer.Consumer, api *smsapi.Client, clock 
 				return err
 			}
 			r.Printf(name, "sending failed: %v", err)
-			if resp.Status/100 == 4 {
+			if smsapi.BadRequest(err) {
 				return fmt.Errorf("not sent, a bad request: %w", err)
 			}
 		}

@@ -2,14 +2,18 @@ package main
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
+	"asyncdemo/demos/redisqueue"
 	"asyncdemo/demos/redisqueue/redistest"
 )
 
@@ -70,6 +74,62 @@ func TestConsumerNameInUseIsRefusedBeforeTheLessonStarts(t *testing.T) {
 				t.Errorf("exit %d, stdout %q, stderr %q; want 2, nothing printed, and %q...%q", code, out.String(), errOut.String(), wantPy, wantEnd)
 			}
 			held(t)
+		})
+	}
+}
+
+// A bad request (4xx) would fail the same way every time: it is not tried
+// again, in either style. Each message is sent once, the alarm is raised
+// once for each, and the message is dead-lettered with the API's answer as the reason.
+func TestSMSDoesNotRetryABadRequest(t *testing.T) {
+	srv := redistest.Real(t)
+	url := "redis://" + srv.Addr + "/3"
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr, DB: 3})
+	defer rdb.Close()
+	ctx := context.Background()
+	var mu sync.Mutex
+	calls := map[string]int{}
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		calls[r.URL.Path]++
+		mu.Unlock()
+		http.Error(w, "no such number", http.StatusBadRequest)
+	}))
+	defer api.Close()
+	for _, style := range []string{"aio", "go"} {
+		t.Run(style, func(t *testing.T) {
+			rdb.FlushDB(ctx)
+			mu.Lock()
+			clear(calls)
+			mu.Unlock()
+			redisqueue.New(rdb, "queue", "producer").Push(ctx, "1", "2", "3")
+			out, errOut, code := runCmdNow(ctx, "sms", "--json", "--style", style, "--redis", url,
+				"--url", api.URL, "--scale", "0.01", "--idle", "100")
+			if code != 0 {
+				t.Fatalf("exit %d: %s\n%s", code, errOut, out)
+			}
+			mu.Lock()
+			for path, want := range map[string]int{"/1": 1, "/2": 1, "/3": 1, "/error": 3} {
+				if calls[path] != want {
+					t.Errorf("GET %s called %d times, want %d", path, calls[path], want)
+				}
+			}
+			mu.Unlock()
+			if strings.Contains(out, "trying again in") {
+				t.Errorf("a bad request was tried again:\n%s", out)
+			}
+			dead, err := redisqueue.New(rdb, "queue", "test").DeadLetters(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(dead) != 3 {
+				t.Fatalf("%d dead letters, want the 3 messages:\n%s", len(dead), out)
+			}
+			for _, d := range dead {
+				if !strings.Contains(d.Reason, "not sent, a bad request") || !strings.Contains(d.Reason, "400 Bad Request: no such number") {
+					t.Errorf("dead letter %q has reason %q, want the bad request and the API's answer", d.Value, d.Reason)
+				}
+			}
 		})
 	}
 }

@@ -119,8 +119,28 @@ type Response struct {
 	Text   string
 }
 
-// Get calls GET <base><path>. An answer other than 2xx is an error too,
-// after the response, which is still returned.
+// StatusError is Get's error for an answer other than 2xx. It holds the
+// answer, so that a caller that gets only the error (through
+// aio.Task.ToThread, say) can still see it.
+type StatusError struct {
+	Path     string
+	Line     string // the status line, e.g. "400 Bad Request"
+	Response Response
+}
+
+func (e *StatusError) Error() string {
+	return fmt.Sprintf("GET %s: %s: %s", e.Path, e.Line, e.Response.Text)
+}
+
+// BadRequest reports whether err is the API's answer that the request
+// itself is wrong (4xx): trying it again would fail the same way.
+func BadRequest(err error) bool {
+	bad, ok := errors.AsType[*StatusError](err)
+	return ok && bad.Response.Status/100 == 4
+}
+
+// Get calls GET <base><path>. An answer other than 2xx is an error too, a
+// *StatusError, after the response, which is still returned.
 func (c *Client) Get(ctx context.Context, path string) (Response, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+path, nil)
 	if err != nil {
@@ -137,7 +157,7 @@ func (c *Client) Get(ctx context.Context, path string) (Response, error) {
 	}
 	r := Response{Status: resp.StatusCode, Text: strings.TrimSpace(string(body))}
 	if resp.StatusCode/100 != 2 {
-		return r, fmt.Errorf("GET %s: %s: %s", path, resp.Status, r.Text)
+		return r, &StatusError{Path: path, Line: resp.Status, Response: r}
 	}
 	return r, nil
 }

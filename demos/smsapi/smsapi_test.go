@@ -2,6 +2,7 @@ package smsapi
 
 import (
 	"context"
+	"errors"
 	"net"
 	"net/http"
 	"strings"
@@ -68,6 +69,13 @@ func TestAnswersAfterTheDelay(t *testing.T) {
 			r, err := c.Get(ctx, tc.path)
 			if (err != nil) != (tc.status != 200) || r.Status != tc.status || r.Text != tc.text {
 				t.Errorf("GET %s = %d %q, %v; want %d %q", tc.path, r.Status, r.Text, err, tc.status, tc.text)
+			}
+			// The answer is in the error too, for a caller that gets only the error.
+			if answer, ok := errors.AsType[*StatusError](err); (err != nil) != ok || ok && answer.Response != r {
+				t.Errorf("GET %s: error %#v, want a *StatusError holding %+v", tc.path, err, r)
+			}
+			if BadRequest(err) != (tc.status == 400) {
+				t.Errorf("GET %s: BadRequest(%v) = %v", tc.path, err, BadRequest(err))
 			}
 			if took := time.Since(start); took != tc.took {
 				t.Errorf("GET %s took %v, want %v", tc.path, took, tc.took)
