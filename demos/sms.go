@@ -231,8 +231,8 @@ func (s *smsLesson) Info() lesson.Info {
 
 func (s *smsLesson) AddFlags(fs *pflag.FlagSet) {
 	s.redis.Add(fs, "5,1,1")
-	fs.StringVar(&s.URL, "url", "", "call the SMS API at `URL` (e.g. one started with asyncdemo sms-server) instead of an embedded one")
-	fs.Var(lesson.SecondsFlag(&s.Timeout), "timeout", "give up a call after this many seconds (it is tried 3 times, then /error is called)")
+	fs.Var(smsapi.URLFlag(&s.URL), "url", "call the SMS API at `URL`, http:// or https:// (e.g. one started with asyncdemo sms-server) instead of an embedded one")
+	fs.Var(lesson.SecondsFlag(&s.Timeout), "timeout", "give up a call after this many seconds, 0 for never (it is tried 3 times, then /error is called)")
 	fs.Var(lesson.CountFlag(&s.InFlight, 1, 1000), "in-flight", "send at most this many messages at once (a semaphore); the rest wait in Redis")
 	fs.Var(lesson.SecondsFlag(&s.MaxDelay), "max-delay", "the embedded API's longest delay, in seconds")
 }
@@ -260,10 +260,16 @@ func (s *smsLesson) Run(e *lesson.Env) error {
 		if e.Printer != nil {
 			e.Printer.Note("The SMS API is embedded at " + base + ".")
 		}
+	} else if e.Printer != nil {
+		e.Printer.Note("Calling the SMS API at " + smsapi.Redacted(base) + ".")
+	}
+	u, err := smsapi.ParseURL(base)
+	if err != nil {
+		return lesson.UsageError{Err: fmt.Errorf("--url: %w", err)}
 	}
 	// A connection for each message in flight: no call waits for one, so
 	// --timeout is the call's own time.
-	api := smsapi.NewClient(base, e.Clock.Real(lesson.Seconds(s.Timeout)), s.InFlight)
+	api := smsapi.NewClient(u, e.Clock.Real(lesson.Seconds(s.Timeout)), s.InFlight)
 	defer api.CloseIdleConnections()
 	return consumer.Run(e, s.queue, &s.redis, smsScript, "sms",
 		func(l *aio.Loop, c *consumer.Consumer) error { return smsAio(e.Ctx, l, c, api, e.Rec, s.InFlight) },

@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os/exec"
+	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -129,6 +132,123 @@ func TestSMSDoesNotRetryABadRequest(t *testing.T) {
 				if !strings.Contains(d.Reason, "not sent, a bad request") || !strings.Contains(d.Reason, "400 Bad Request: no such number") {
 					t.Errorf("dead letter %q has reason %q, want the bad request and the API's answer", d.Value, d.Reason)
 				}
+			}
+		})
+	}
+}
+
+// sms --url takes an http:// or https:// URL with a host; anything else is
+// a usage error, before anything is printed, naming the value with its
+// secrets (user name and password, query) redacted.
+func TestSMSRefusesAURLItCannotCall(t *testing.T) {
+	for _, c := range []struct{ url, want string }{
+		{"ftp://x", `"ftp://x" is not an http:// or https:// URL (want http://HOST:PORT)`},
+		{"ftp://bob:hunter2@x/?key=s3cret", `"ftp://xxxxx@x/?…" is not an http:// or https:// URL (want http://HOST:PORT)`},
+		{"localhost:5000", `"localhost:5000" is not an http:// or https:// URL (want http://HOST:PORT)`},
+		{"http://", `"http://" has no host (want http://HOST:PORT)`},
+		{"http:foo", `"http:foo" has no host (want http://HOST:PORT)`},
+		{"http://a b", `"http://a b" is not a URL (want http://HOST:PORT)`},
+		{"https://[::1", `"https://[::1" is not a URL (want http://HOST:PORT)`},
+		{"http://h:99999/?key=s3cret", `"http://h:99999/?…" has port 99999, not one from 1 to 65535`},
+	} {
+		out, errOut, code := runCmdNow(context.Background(), "sms", "--url", c.url)
+		want := `asyncdemo: invalid argument for "--url" flag: ` + c.want + "\n"
+		if code != exitUsage || out != "" || errOut != want {
+			t.Errorf("--url %q: exit %d, stdout %q, stderr %q; want 2, nothing printed, and %q", c.url, code, out, errOut, want)
+		}
+	}
+}
+
+// A --url with a path and a query is called at the path joined to its own,
+// the query kept byte for byte (it may hold a key); and neither its query
+// nor its user name and password is ever printed or written to the dead
+// letters: they are redacted (http://xxxxx@host/path?…). In both styles and
+// in the twin.
+func TestSMSKeepsTheURLsQueryAndNeverPrintsItsSecrets(t *testing.T) {
+	srv := redistest.Real(t)
+	url := "redis://" + srv.Addr + "/3"
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr, DB: 3})
+	defer rdb.Close()
+	ctx := context.Background()
+	var mu sync.Mutex
+	var calls []string
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		calls = append(calls, r.URL.RequestURI())
+		mu.Unlock()
+		fmt.Fprintf(w, "%s It works", path.Base(r.URL.Path))
+	}))
+	defer api.Close()
+	secrets := []string{"hunter2", "s3cret"}
+	const query = "key=s3cret&to=%2B44%20x"
+	goRun := func(args ...string) (string, int) {
+		out, errOut, code := runCmdNow(ctx, append([]string{"sms", "--no-color", "--redis", url, "--scale", "0.01", "--idle", "100"}, args...)...)
+		return out + errOut, code
+	}
+	python := ""
+	pyRun := func(args ...string) (string, int) {
+		script := filepath.Join("..", "..", "demos", "twin", "py", "sms.py")
+		cmd := exec.Command(python, append([]string{"-B", script, "--no-color", "--redis", url, "--scale", "0.01", "--idle", "100"}, args...)...)
+		out, _ := cmd.CombinedOutput()
+		return string(out), cmd.ProcessState.ExitCode()
+	}
+	for _, c := range []struct {
+		name string
+		run  func(args ...string) (string, int)
+		args []string
+	}{
+		{"aio", goRun, []string{"--style", "aio"}},
+		{"go", goRun, []string{"--style", "go"}},
+		{"twin", pyRun, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if c.name == "twin" {
+				python = twinPython(t, "sms")
+			}
+			// Sent: to /v1/1 and /v1/2, the query kept.
+			rdb.FlushDB(ctx)
+			mu.Lock()
+			calls = nil
+			mu.Unlock()
+			redisqueue.New(rdb, "queue", "producer").Push(ctx, "1", "2")
+			out, code := c.run(append(c.args, "--url", api.URL+"/v1/?"+query)...)
+			if code != 0 {
+				t.Fatalf("exit %d:\n%s", code, out)
+			}
+			mu.Lock()
+			slices.Sort(calls)
+			if want := []string{"/v1/1?" + query, "/v1/2?" + query}; !slices.Equal(calls, want) {
+				t.Errorf("the API was called at %q, want %q", calls, want)
+			}
+			mu.Unlock()
+			for _, s := range secrets {
+				if strings.Contains(out, s) {
+					t.Errorf("%q printed:\n%s", s, out)
+				}
+			}
+			if !strings.Contains(out, "/v1/?…") {
+				t.Errorf("the API's URL is not named, redacted, as http://…/v1/?…:\n%s", out)
+			}
+
+			// Not sent (nothing listens on port 1): the errors name the URL
+			// redacted, on the terminal and in the dead letters.
+			rdb.FlushDB(ctx)
+			redisqueue.New(rdb, "queue", "producer").Push(ctx, "1")
+			out, code = c.run(append(c.args, "--url", "http://bob:hunter2@127.0.0.1:1/v1?"+query)...)
+			if code != 0 {
+				t.Fatalf("exit %d:\n%s", code, out)
+			}
+			dead, err := redisqueue.New(rdb, "queue", "test").DeadLetters(ctx)
+			if err != nil || len(dead) != 1 {
+				t.Fatalf("dead letters %+v, %v; want the message not sent:\n%s", dead, err, out)
+			}
+			for _, s := range append(secrets, "bob") {
+				if strings.Contains(out, s) || strings.Contains(dead[0].Reason, s) {
+					t.Errorf("%q printed, or in the dead letter's reason %q:\n%s", s, dead[0].Reason, out)
+				}
+			}
+			if !strings.Contains(out, "sending failed") || !strings.Contains(out, "xxxxx@127.0.0.1:1/v1") {
+				t.Errorf("the failure does not name the URL, redacted, as http://xxxxx@127.0.0.1:1/v1…:\n%s", out)
 			}
 		})
 	}

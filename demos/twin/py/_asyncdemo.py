@@ -124,8 +124,24 @@ def state(task):
 
 
 def errtext(e):
-    """An exception as one line: "TimeoutError", "ValueError: bad"."""
-    return f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
+    """An exception as one line: "TimeoutError", "ValueError: bad"; any URL
+    in it redacted, as asyncdemo's are."""
+    text = f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
+    return _ANY_URL.sub(lambda m: redacted(m[0]), text)
+
+
+_USER_INFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)([^/?#]*)@")
+_ANY_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>()]+")
+
+
+def redacted(url):
+    """The URL as it may be printed, as smsapi.Redacted words it: its user
+    name and password replaced by xxxxx, its query and fragment by …, since
+    secrets travel there (http://xxxxx@host:5000/send?…)."""
+    i = min((j for j in (url.find("?"), url.find("#")) if j >= 0), default=-1)
+    if i >= 0:
+        url = url[:i + 1] + "…"
+    return _USER_INFO.sub(r"\1xxxxx@", url)
 
 
 def goquote(s):
@@ -150,6 +166,26 @@ def seconds(s):
     if math.isnan(x) or math.isinf(x) or not 0 <= x <= MAX_SECONDS:
         raise argparse.ArgumentTypeError(f"{s!r} is out of range (0 to {MAX_SECONDS} seconds)")
     return x
+
+
+def http_url(s):
+    """--url: an http:// or https:// URL with a host, as smsapi.ParseURL
+    takes; the error names it redacted."""
+    from urllib.parse import urlsplit
+    try:
+        if any(c.isspace() or not c.isprintable() for c in s):
+            raise ValueError(s)
+        u = urlsplit(s)
+        port = u.port  # a port that is not a number raises ValueError here
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{goquote(redacted(s))} is not a URL (want http://HOST:PORT)") from None
+    if u.scheme not in ("http", "https"):
+        raise argparse.ArgumentTypeError(f"{goquote(redacted(s))} is not an http:// or https:// URL (want http://HOST:PORT)")
+    if not u.hostname:
+        raise argparse.ArgumentTypeError(f"{goquote(redacted(s))} has no host (want http://HOST:PORT)")
+    if port == 0:
+        raise argparse.ArgumentTypeError(f"{goquote(redacted(s))} has port 0, not one from 1 to 65535")
+    return s
 
 
 def durations(s):

@@ -21,17 +21,21 @@ alarm is a notification, not a delivery.
 import argparse
 import asyncio
 import threading
+from urllib.parse import urlsplit, urlunsplit
 
 from _asyncdemo import (DEAD, QUEUE, Recorder, SyncQueue, call, cancel_and_wait, consumer_name, count, errtext, goquote,
-                        main, need_modules, parser, redis_flags, seconds, where)
+                        http_url, main, need_modules, parser, redacted, redis_flags, seconds, where)
 
 need_modules("sms")  # one line, not a traceback, without redis-py and aiohttp
 import aiohttp  # noqa: E402
+import yarl  # noqa: E402  (aiohttp's URLs)
 
 p = parser("sms", __doc__)
 redis_flags(p, messages="5,1,1", mode="block")
-p.add_argument("--url", default="http://127.0.0.1:5000", help="the SMS API (asyncdemo sms-server)")
-p.add_argument("--timeout", type=seconds, default=10.0, help="give up a call after this many seconds (tried 3 times)")
+p.add_argument("--url", type=http_url, default="http://127.0.0.1:5000",
+               help="the SMS API, http:// or https:// (asyncdemo sms-server)")
+p.add_argument("--timeout", type=seconds, default=10.0,
+               help="give up a call after this many seconds, 0 for never (tried 3 times)")
 p.add_argument("--in-flight", type=count(1, 1000), default=100, help="send at most this many messages at once")
 p.add_argument("--max-delay", type=seconds, default=30.0, help=argparse.SUPPRESS)  # the Go side's own API only
 opts = p.parse_args()
@@ -46,13 +50,18 @@ class NotSent(Exception):
 
 
 async def open_session():
-    timeout = aiohttp.ClientTimeout(total=opts.timeout * opts.scale)
-    return aiohttp.ClientSession(opts.url.rstrip("/"), timeout=timeout,
-                                 connector=aiohttp.TCPConnector(limit=opts.in_flight))
+    timeout = aiohttp.ClientTimeout(total=opts.timeout * opts.scale)  # 0: none
+    return aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(limit=opts.in_flight))
+
+
+def api_url(path):
+    """path joined to --url's path, its query kept byte for byte (a key, say)."""
+    u = urlsplit(opts.url)
+    return yarl.URL(urlunsplit((u.scheme, u.netloc, u.path.rstrip("/") + path, u.query, "")), encoded=True)
 
 
 async def fetch(session, path):
-    async with session.get(path) as resp:
+    async with session.get(api_url(path)) as resp:
         rec.say(resp.status)  # the tutorial's print(resp.status)
         resp.raise_for_status()
         return (await resp.text()).strip()
@@ -107,7 +116,7 @@ async def work(session, queue, slots, msg, x):
 
 def lesson():
     with consumer_name(opts, rec) as claim:  # a name in use is refused before anything is printed
-        rec.note(f'Consuming list "{QUEUE}" of the Redis at {where(opts.redis)}; the SMS API is {opts.url}.')
+        rec.note(f'Consuming list "{QUEUE}" of the Redis at {where(opts.redis)}; the SMS API is {redacted(opts.url)}.')
         consume(claim)
 
 
