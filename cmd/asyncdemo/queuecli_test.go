@@ -253,3 +253,31 @@ func TestSMSKeepsTheURLsQueryAndNeverPrintsItsSecrets(t *testing.T) {
 		})
 	}
 }
+
+// Every value --heartbeat refuses, however it is wrong, is refused in the
+// same words: the value and the range it must be in. In the lessons that
+// consume the queue and in their twins.
+func TestHeartbeatRefusalsNameTheValueAndTheRange(t *testing.T) {
+	bad := []string{"-1", "0", "0.1", "0.29", "3601", "abc", "inf", "NaN", ""}
+	for _, lesson := range []string{"queue", "sms", "workers"} {
+		for _, v := range bad {
+			out, errOut, code := runCmdNow(context.Background(), lesson, "--heartbeat="+v)
+			want := fmt.Sprintf("asyncdemo: invalid argument for \"--heartbeat\" flag: %q is not a number of seconds from 0.3 to 3600\n", v)
+			if code != exitUsage || out != "" || errOut != want {
+				t.Errorf("%s --heartbeat=%s: exit %d, stdout %q, stderr %q; want 2 and %q", lesson, v, code, out, errOut, want)
+			}
+		}
+	}
+	t.Run("twin", func(t *testing.T) {
+		python := twinPython(t, "queue")
+		for _, v := range bad {
+			script := filepath.Join("..", "..", "demos", "twin", "py", "queue.py")
+			cmd := exec.Command(python, "-B", script, "--heartbeat="+v)
+			out, _ := cmd.CombinedOutput()
+			want := fmt.Sprintf("queue.py: argument --heartbeat: %q is not a number of seconds from 0.3 to 3600\n", v)
+			if code := cmd.ProcessState.ExitCode(); code != exitUsage || string(out) != want {
+				t.Errorf("queue.py --heartbeat=%s: exit %d, output %q; want 2 and %q", v, code, out, want)
+			}
+		}
+	})
+}

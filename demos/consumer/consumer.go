@@ -57,7 +57,8 @@ func (f *Flags) Add(fs *pflag.FlagSet, messages string) {
 	fs.Var(idleValue{f}, "idle", "stop after the queue has been empty this long, in seconds (with --redis, only if given)")
 	fs.StringVar(&f.Consumer, "consumer", "", "this consumer's name, its processing list queue:processing:NAME (default: HOST-PID-RANDOM, unique)")
 	f.Lease = DefaultLease.Seconds()
-	fs.Var(leaseValue{&f.Lease}, "heartbeat", "a consumer silent this many seconds (real time) is presumed crashed: the others put its messages back on the queue")
+	fs.Var(leaseValue{&f.Lease}, "heartbeat", fmt.Sprintf("a consumer silent this many seconds (real time; %v to %d, the heartbeat is renewed three times in that time) is presumed crashed: the others put its messages back on the queue",
+		MinLease.Seconds(), lesson.MaxSeconds))
 	fs.Var(messagesValue{&f.Messages}, "messages", "what the embedded run's producer pushes, comma-separated")
 	fs.Var(lesson.CountFlag(&f.Max, 1, lesson.MaxSeconds), "max", "the largest x a message may ask for; larger ones are dead-lettered")
 }
@@ -122,18 +123,17 @@ func (v idleValue) Set(s string) error {
 	return nil
 }
 
-// leaseValue is the --heartbeat flag: seconds, at least MinLease.
+// leaseValue is the --heartbeat flag: seconds, from MinLease to an hour.
+// Whatever is wrong with a value, the error says the same: the value, and
+// the range.
 type leaseValue struct{ p *float64 }
 
 func (v leaseValue) String() string { return lesson.FormatSeconds(*v.p) }
 func (v leaseValue) Type() string   { return "seconds" }
 func (v leaseValue) Set(s string) error {
-	var x float64
-	if err := lesson.SecondsFlag(&x).Set(s); err != nil {
-		return err
-	}
-	if x < MinLease.Seconds() {
-		return fmt.Errorf("%q is too short: at least %v seconds (the heartbeat is renewed three times in that time)", s, MinLease.Seconds())
+	x, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || !(x >= MinLease.Seconds() && x <= lesson.MaxSeconds) { // NaN is neither
+		return fmt.Errorf("%q is not a number of seconds from %v to %d", s, MinLease.Seconds(), lesson.MaxSeconds)
 	}
 	*v.p = x
 	return nil

@@ -263,7 +263,8 @@ def redis_flags(p, messages, mode):
                    help="this consumer's name, its processing list queue:processing:NAME "
                         "(default: HOST-PID-RANDOM, unique)")
     p.add_argument("--heartbeat", type=_lease_seconds, default=DEFAULT_HEARTBEAT, metavar="SECONDS",
-                   help="a consumer silent this many seconds (real time) is presumed crashed: "
+                   help=f"a consumer silent this many seconds (real time; {num(MIN_HEARTBEAT)} to {MAX_SECONDS}, "
+                        "the heartbeat is renewed three times in that time) is presumed crashed: "
                         "the others put its messages back on the queue")
     p.add_argument("--max", type=count(1, MAX_SECONDS), default=30, help="the largest x a message may ask for")
     # The Go lesson's own producer pushes these; here whoever runs the twin
@@ -276,11 +277,15 @@ def redis_flags(p, messages, mode):
 
 
 def _lease_seconds(s):
-    """--heartbeat: seconds, at least MIN_HEARTBEAT."""
-    x = seconds(s)
-    if x < MIN_HEARTBEAT:
-        raise argparse.ArgumentTypeError(f"{s!r} is too short: at least {num(MIN_HEARTBEAT)} seconds "
-                                         "(the heartbeat is renewed three times in that time)")
+    """--heartbeat: seconds, from MIN_HEARTBEAT to an hour; whatever is
+    wrong with a value, the error says the same, as asyncdemo's."""
+    try:
+        x = float(s)
+    except ValueError:
+        x = math.nan
+    if not MIN_HEARTBEAT <= x <= MAX_SECONDS:  # NaN is neither
+        raise argparse.ArgumentTypeError(f"{goquote(s)} is not a number of seconds "
+                                         f"from {num(MIN_HEARTBEAT)} to {MAX_SECONDS}")
     return x
 
 
