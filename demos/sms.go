@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -271,11 +273,33 @@ func (s *smsLesson) Run(e *lesson.Env) error {
 	// --timeout is the call's own time.
 	api := smsapi.NewClient(u, e.Clock.Real(lesson.Seconds(s.Timeout)), s.InFlight)
 	defer api.CloseIdleConnections()
+	if s.URL != "" && e.Clock.Scale() != 1 {
+		api.OnTimeout(s.scaleHint(e))
+	}
 	return consumer.Run(e, s.queue, &s.redis, smsScript, "sms",
 		func(l *aio.Loop, c *consumer.Consumer) error { return smsAio(e.Ctx, l, c, api, e.Rec, s.InFlight) },
 		func(ctx context.Context, c *consumer.Consumer) error {
 			return smsGo(ctx, c, api, e.Clock, e.Rec, s.InFlight)
 		})
+}
+
+// scaleHint returns what the client calls when a call to --url times out:
+// the first time a call that should have answered well within --timeout
+// does not, it says once that the API may be running at another --scale
+// (an sms-server started without it takes x s for GET /x, not x·scale s).
+func (s *smsLesson) scaleHint(e *lesson.Env) func(path string) {
+	var once sync.Once
+	return func(path string) {
+		x, err := strconv.Atoi(strings.TrimPrefix(path, "/"))
+		if err != nil || float64(x) >= s.Timeout {
+			return // the alarm, or a call meant to outlast --timeout
+		}
+		once.Do(func() {
+			scale := strconv.FormatFloat(e.Clock.Scale(), 'g', -1, 64)
+			e.Rec.Printf("", "warning: GET %s timed out, though --timeout is %v s: is the SMS API at --url running at another --scale? "+
+				"Start it with the same one (asyncdemo sms-server --scale %s)", path, lesson.FormatSeconds(s.Timeout), scale)
+		})
+	}
 }
 
 // smsServerCommand is "asyncdemo sms-server": the API on its own, for a
@@ -336,5 +360,5 @@ func (s *smsLesson) HostTwin(e *lesson.Env) ([]string, func(), error) {
 		stopRedis()
 		return nil, nil, fmt.Errorf("for the twin: %w", err)
 	}
-	return append(args, "--url="+url), func() { stopAPI(); stopRedis() }, nil
+	return append(args, "--url="+url, "--own-api"), func() { stopAPI(); stopRedis() }, nil
 }

@@ -18,6 +18,8 @@ import (
 
 	"asyncdemo/demos/redisqueue"
 	"asyncdemo/demos/redisqueue/redistest"
+	"asyncdemo/demos/smsapi"
+	"asyncdemo/timing"
 )
 
 // What a new user meets first in the queue lessons (queue, sms, workers,
@@ -280,4 +282,55 @@ func TestHeartbeatRefusalsNameTheValueAndTheRange(t *testing.T) {
 			}
 		}
 	})
+}
+
+// An SMS API at --url started without the lesson's --scale answers GET /1
+// after 1 s, not 0.1 s: every call times out. sms says once why that may be,
+// in both styles and in the twin; against an API at the same scale, or
+// when the call was meant to outlast --timeout, it says nothing.
+func TestSMSWarnsOnceOfAnAPIAtAnotherScale(t *testing.T) {
+	srv := redistest.Real(t)
+	url := "redis://" + srv.Addr + "/3"
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr, DB: 3})
+	defer rdb.Close()
+	ctx := context.Background()
+	unscaled := httptest.NewServer(smsapi.Handler(timing.NewClock(1), 30*time.Second))
+	defer unscaled.Close()
+	scaled := httptest.NewServer(smsapi.Handler(timing.NewClock(0.1), 30*time.Second))
+	defer scaled.Close()
+	const warning = "warning: GET /1 timed out, though --timeout is 5 s: is the SMS API at --url running at another --scale? " +
+		"Start it with the same one (asyncdemo sms-server --scale 0.1)"
+	python := ""
+	run := func(style, api string, messages ...string) string {
+		rdb.FlushDB(ctx)
+		redisqueue.New(rdb, "queue", "producer").Push(ctx, messages...)
+		args := []string{"--json", "--redis", url, "--url", api, "--scale", "0.1", "--timeout", "5"}
+		if style == "twin" {
+			script := filepath.Join("..", "..", "demos", "twin", "py", "sms.py")
+			cmd := exec.Command(python, append([]string{"-B", script, "--idle", "10"}, args...)...)
+			out, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("%v: %s", err, out)
+			}
+			return string(out)
+		}
+		out, errOut, code := runCmdNow(ctx, append([]string{"sms", "--style", style, "--idle", "10"}, args...)...)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		return out
+	}
+	for _, style := range []string{"aio", "go", "twin"} {
+		t.Run(style, func(t *testing.T) {
+			if style == "twin" {
+				python = twinPython(t, "sms")
+			}
+			if out := run(style, unscaled.URL, "1", "1"); strings.Count(out, `"text":"warning: `) != 1 || !strings.Contains(out, `"text":"`+warning+`"`) {
+				t.Errorf("against an API at scale 1: want the warning %q once:\n%s", warning, out)
+			}
+			if out := run(style, scaled.URL, "1", "6"); strings.Contains(out, "warning") || !strings.Contains(out, `"text":"Done 1"`) {
+				t.Errorf("against an API at --scale 0.1, a call of 6 s timing out after 5: want 1 sent and no warning:\n%s", out)
+			}
+		})
+	}
 }

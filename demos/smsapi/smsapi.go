@@ -161,8 +161,9 @@ func Redacted(s string) string {
 // Client calls the API, sharing one http.Client (and its connections)
 // between all calls.
 type Client struct {
-	http *http.Client
-	base *url.URL
+	http      *http.Client
+	base      *url.URL
+	onTimeout func(path string)
 }
 
 // NewClient returns a client of the API at base (see ParseURL), whose calls
@@ -213,6 +214,9 @@ func (c *Client) Get(ctx context.Context, path string) (Response, error) {
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
+		if ne, ok := errors.AsType[net.Error](err); ok && ne.Timeout() && c.onTimeout != nil {
+			c.onTimeout(path)
+		}
 		return Response{}, fmt.Errorf("GET %s: %w", path, redactURL(err))
 	}
 	defer resp.Body.Close()
@@ -226,6 +230,11 @@ func (c *Client) Get(ctx context.Context, path string) (Response, error) {
 	}
 	return r, nil
 }
+
+// OnTimeout sets f to be called with the path of every call that times
+// out, before Get returns; f may be called from several goroutines at once.
+// It must be set before the first call.
+func (c *Client) OnTimeout(f func(path string)) { c.onTimeout = f }
 
 // redactURL returns err with the URL it names, if it is a *url.Error (as
 // net/http's are: Get "http://…": …), Redacted.
