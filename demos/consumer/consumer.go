@@ -80,8 +80,9 @@ func (v redisURLValue) Set(s string) error {
 }
 
 // userInfo matches what comes before the host in a URL: the user name and
-// password of redis://user:password@host.
-var userInfo = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9+.-]*://)([^@/]*)@`)
+// password of redis://user:password@host, up to the last @ before the
+// path, as url.Parse reads it.
+var userInfo = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9+.-]*://)([^/?#]*)@`)
 
 // Redacted returns the Redis URL u with its user name and password, if it
 // has any, replaced by xxxxx: what may be printed of it.
