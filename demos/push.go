@@ -81,7 +81,11 @@ func (p *pushCommand) Run(e *lesson.Env) error {
 	if err != nil {
 		return fmt.Errorf("reading the queue's length: %w", err)
 	}
-	e.Rec.Printf("", "LPUSH queue %v: %d waiting", p.values, n)
+	args := make([]string, len(p.values))
+	for i, v := range p.values {
+		args[i] = quotedIfNeeded(v) // outside text: never raw on the terminal
+	}
+	e.Rec.Printf("", "LPUSH queue %s: %d waiting", strings.Join(args, " "), n)
 	return nil
 }
 
@@ -140,10 +144,12 @@ func diedWhere(d redisqueue.DeadLetter) string {
 	return " (" + strings.Join(where, ", ") + ")"
 }
 
-// quotedIfNeeded returns s, or s quoted if it has anything a Go string
-// literal would escape.
+// quotedIfNeeded returns s, or s quoted as a Go string if it is empty or
+// has anything a Go string literal would escape (a control character, a
+// byte that is not UTF-8, a quote), a space or a single quote: bare, it
+// would act on the terminal, or not read back as one value.
 func quotedIfNeeded(s string) string {
-	if q := strconv.Quote(s); q != `"`+s+`"` {
+	if q := strconv.Quote(s); q != `"`+s+`"` || s == "" || strings.ContainsAny(s, " '") {
 		return q
 	}
 	return s

@@ -82,7 +82,10 @@ func queueGo(ctx context.Context, c *consumer.Consumer, clock *timing.Clock, r *
 var queueScript = []consumer.Push{{At: 0, Value: "2"}, {At: 2.5, Value: "5"}, {At: 3.5, Value: "1"}, {At: 5.5, Value: "1"}}
 
 // queueLesson is lesson 10.
-type queueLesson struct{ redis consumer.Flags }
+type queueLesson struct {
+	redis consumer.Flags
+	queue *consumer.Session // opened by Prepare
+}
 
 func (q *queueLesson) Info() lesson.Info {
 	return lesson.Info{
@@ -97,8 +100,19 @@ func (q *queueLesson) Info() lesson.Info {
 
 func (q *queueLesson) AddFlags(fs *pflag.FlagSet) { q.redis.Add(fs, "2,5,1,1") }
 
+// Prepare implements lesson.Preparer: it opens the queue and takes the
+// consumer's name before anything is printed.
+func (q *queueLesson) Prepare(e *lesson.Env) (func(), error) {
+	s, err := consumer.Prepare(e, &q.redis)
+	if err != nil {
+		return nil, err
+	}
+	q.queue = s
+	return s.Close, nil
+}
+
 func (q *queueLesson) Run(e *lesson.Env) error {
-	return consumer.Run(e, &q.redis, queueScript, "queue-"+q.redis.Mode,
+	return consumer.Run(e, q.queue, &q.redis, queueScript, "queue-"+q.redis.Mode,
 		func(l *aio.Loop, c *consumer.Consumer) error { return queueAio(e.Ctx, l, c, e.Rec) },
 		func(ctx context.Context, c *consumer.Consumer) error { return queueGo(ctx, c, e.Clock, e.Rec) })
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -26,17 +28,22 @@ const smsAttempts = 3
 // smsAio is the tutorial's SMS consumer: the same master-worker program as
 // the queue lesson, but each coroutine calls the slow SMS API over HTTP.
 // The HTTP call runs off the loop (t.ToThread), so the loop goes on with
-// the other messages meanwhile. The master takes a message only when one
-// of inFlight slots is free (a semaphore): a backlog then waits in Redis,
-// not as thousands of calls that time out waiting for a connection. A
-// message not sent after smsAttempts tries raises the alarm (/error) and is
-// dead-lettered: the alarm is a notification, not a delivery.
+// the other messages meanwhile. Like asyncio.to_thread, ToThread gives back
+// a result or an error: an answer other than 2xx comes back in the error.
+// The master takes a message only when one of inFlight slots is free (a
+// semaphore): a backlog then waits in Redis, not as thousands of calls that
+// time out waiting for a connection. A message not sent after smsAttempts
+// tries raises the alarm (/error) and is dead-lettered: the alarm is a
+// notification, not a delivery.
 func smsAio(ctx context.Context, l *aio.Loop, c *consumer.Consumer, api *smsapi.Client, r *timing.Recorder, inFlight int) error {
 	stop := startLoop(l)
 	defer stop()
 	fetch := func(t *aio.Task, path string) (smsapi.Response, error) {
 		res, err := t.ToThread(func(ctx context.Context) (any, error) { return api.Get(ctx, path) })
 		resp, _ := res.(smsapi.Response)
+		if answer, ok := errors.AsType[*smsapi.StatusError](err); ok {
+			resp = answer.Response
+		}
 		if resp.Status != 0 {
 			r.Printf(t.Name(), "%d", resp.Status) // print(resp.status)
 		}
@@ -65,7 +72,7 @@ func smsAio(ctx context.Context, l *aio.Loop, c *consumer.Consumer, api *smsapi.
 				return err
 			}
 			r.Printf(t.Name(), "sending failed: %v", err)
-			if resp.Status/100 == 4 {
+			if smsapi.BadRequest(err) {
 				return fmt.Errorf("not sent, a bad request: %w", err)
 			}
 		}
@@ -149,7 +156,7 @@ func smsGo(ctx context.Context, c *consumer.Consumer, api *smsapi.Client, clock 
 				return err
 			}
 			r.Printf(name, "sending failed: %v", err)
-			if resp.Status/100 == 4 {
+			if smsapi.BadRequest(err) {
 				return fmt.Errorf("not sent, a bad request: %w", err)
 			}
 		}
@@ -203,6 +210,7 @@ func smsGo(ctx context.Context, c *consumer.Consumer, api *smsapi.Client, clock 
 // smsLesson is lesson 11.
 type smsLesson struct {
 	redis    consumer.Flags
+	queue    *consumer.Session // opened by Prepare
 	URL      string
 	Timeout  float64
 	MaxDelay float64
@@ -225,10 +233,21 @@ func (s *smsLesson) Info() lesson.Info {
 
 func (s *smsLesson) AddFlags(fs *pflag.FlagSet) {
 	s.redis.Add(fs, "5,1,1")
-	fs.StringVar(&s.URL, "url", "", "call the SMS API at `URL` (e.g. one started with asyncdemo sms-server) instead of an embedded one")
-	fs.Var(lesson.SecondsFlag(&s.Timeout), "timeout", "give up a call after this many seconds (it is tried 3 times, then /error is called)")
+	fs.Var(smsapi.URLFlag(&s.URL), "url", "call the SMS API at `URL`, http:// or https:// (e.g. one started with asyncdemo sms-server) instead of an embedded one")
+	fs.Var(lesson.SecondsFlag(&s.Timeout), "timeout", "give up a call after this many seconds, 0 for never (it is tried 3 times, then /error is called)")
 	fs.Var(lesson.CountFlag(&s.InFlight, 1, 1000), "in-flight", "send at most this many messages at once (a semaphore); the rest wait in Redis")
 	fs.Var(lesson.SecondsFlag(&s.MaxDelay), "max-delay", "the embedded API's longest delay, in seconds")
+}
+
+// Prepare implements lesson.Preparer: it opens the queue and takes the
+// consumer's name before anything is printed.
+func (s *smsLesson) Prepare(e *lesson.Env) (func(), error) {
+	q, err := consumer.Prepare(e, &s.redis)
+	if err != nil {
+		return nil, err
+	}
+	s.queue = q
+	return q.Close, nil
 }
 
 func (s *smsLesson) Run(e *lesson.Env) error {
@@ -243,16 +262,44 @@ func (s *smsLesson) Run(e *lesson.Env) error {
 		if e.Printer != nil {
 			e.Printer.Note("The SMS API is embedded at " + base + ".")
 		}
+	} else if e.Printer != nil {
+		e.Printer.Note("Calling the SMS API at " + smsapi.Redacted(base) + ".")
+	}
+	u, err := smsapi.ParseURL(base)
+	if err != nil {
+		return lesson.UsageError{Err: fmt.Errorf("--url: %w", err)}
 	}
 	// A connection for each message in flight: no call waits for one, so
 	// --timeout is the call's own time.
-	api := smsapi.NewClient(base, e.Clock.Real(lesson.Seconds(s.Timeout)), s.InFlight)
+	api := smsapi.NewClient(u, e.Clock.Real(lesson.Seconds(s.Timeout)), s.InFlight)
 	defer api.CloseIdleConnections()
-	return consumer.Run(e, &s.redis, smsScript, "sms",
+	if s.URL != "" && e.Clock.Scale() != 1 {
+		api.OnTimeout(s.scaleHint(e))
+	}
+	return consumer.Run(e, s.queue, &s.redis, smsScript, "sms",
 		func(l *aio.Loop, c *consumer.Consumer) error { return smsAio(e.Ctx, l, c, api, e.Rec, s.InFlight) },
 		func(ctx context.Context, c *consumer.Consumer) error {
 			return smsGo(ctx, c, api, e.Clock, e.Rec, s.InFlight)
 		})
+}
+
+// scaleHint returns what the client calls when a call to --url times out:
+// the first time a call that should have answered well within --timeout
+// does not, it says once that the API may be running at another --scale
+// (an sms-server started without it takes x s for GET /x, not x·scale s).
+func (s *smsLesson) scaleHint(e *lesson.Env) func(path string) {
+	var once sync.Once
+	return func(path string) {
+		x, err := strconv.Atoi(strings.TrimPrefix(path, "/"))
+		if err != nil || float64(x) >= s.Timeout {
+			return // the alarm, or a call meant to outlast --timeout
+		}
+		once.Do(func() {
+			scale := strconv.FormatFloat(e.Clock.Scale(), 'g', -1, 64)
+			e.Rec.Printf("", "warning: GET %s timed out, though --timeout is %v s: is the SMS API at --url running at another --scale? "+
+				"Start it with the same one (asyncdemo sms-server --scale %s)", path, lesson.FormatSeconds(s.Timeout), scale)
+		})
+	}
 }
 
 // smsServerCommand is "asyncdemo sms-server": the API on its own, for a
@@ -313,5 +360,5 @@ func (s *smsLesson) HostTwin(e *lesson.Env) ([]string, func(), error) {
 		stopRedis()
 		return nil, nil, fmt.Errorf("for the twin: %w", err)
 	}
-	return append(args, "--url="+url), func() { stopAPI(); stopRedis() }, nil
+	return append(args, "--url="+url, "--own-api"), func() { stopAPI(); stopRedis() }, nil
 }

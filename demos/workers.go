@@ -141,6 +141,7 @@ func redisWait(clock *timing.Clock) time.Duration {
 // workersLesson is lesson 12.
 type workersLesson struct {
 	redis      consumer.Flags
+	queue      *consumer.Session // opened by Prepare
 	Workers    int
 	SyncClient bool
 }
@@ -162,10 +163,23 @@ func (w *workersLesson) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&w.SyncClient, "sync-client", false, "first call Redis synchronously inside the coroutines (the tutorial's trap), then the fix (with --redis, --idle ends each run)")
 }
 
+// Prepare implements lesson.Preparer: it opens the queue, with a
+// connection for each worker, and takes the consumer's name before anything
+// is printed.
+func (w *workersLesson) Prepare(e *lesson.Env) (func(), error) {
+	w.redis.Workers = w.Workers
+	s, err := consumer.Prepare(e, &w.redis)
+	if err != nil {
+		return nil, err
+	}
+	w.queue = s
+	return s.Close, nil
+}
+
 func (w *workersLesson) Run(e *lesson.Env) error {
 	w.redis.Workers = w.Workers
 	if w.SyncClient && e.Style == lesson.StyleAio {
-		err := consumer.Run(e, &w.redis, queueScript, "sync-client",
+		err := consumer.Run(e, w.queue, &w.redis, queueScript, "sync-client",
 			func(l *aio.Loop, c *consumer.Consumer) error {
 				return workersAio(e.Ctx, l, c, e.Clock, e.Rec, w.Workers, true)
 			},
@@ -174,7 +188,7 @@ func (w *workersLesson) Run(e *lesson.Env) error {
 			return err
 		}
 	}
-	return consumer.Run(e, &w.redis, queueScript, "workers",
+	return consumer.Run(e, w.queue, &w.redis, queueScript, "workers",
 		func(l *aio.Loop, c *consumer.Consumer) error {
 			return workersAio(e.Ctx, l, c, e.Clock, e.Rec, w.Workers, false)
 		},

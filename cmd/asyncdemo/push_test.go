@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"asyncdemo/demos/redisqueue"
 	"asyncdemo/demos/redisqueue/redistest"
+	"asyncdemo/timing"
 )
 
 // TestPushRefusesABadCommandLine: values and --from-dead together, or
@@ -156,5 +158,34 @@ func TestADeadKeyThatIsNotAListLosesNothing(t *testing.T) {
 	dead, err := redisqueue.New(rdb, "queue", "test").DeadLetters(ctx)
 	if err != nil || len(dead) != 1 || dead[0].Value != "banana" {
 		t.Errorf("after the key was renamed, dead letters %+v, %v; want banana", dead, err)
+	}
+}
+
+// TestPushQuotesWhatItPushed: values are outside text. push says what it
+// pushed as redis-cli would take it back: a plain value bare, any other
+// quoted, so that a newline, an escape sequence or a space in a value never
+// reaches the terminal raw or runs into the next value.
+func TestPushQuotesWhatItPushed(t *testing.T) {
+	srv := redistest.Real(t)
+	url := "redis://" + srv.Addr + "/3"
+	values := []string{"5", "a\nb", "\x1b[31mred", "two words", "", `say "hi"`, "\u202eevil", "\xff", "日本"}
+	out, errOut, code := runCmdNow(context.Background(), append([]string{"push", "--json", "--redis", url}, values...)...)
+	want := `LPUSH queue 5 "a\nb" "\x1b[31mred" "two words" "" "say \"hi\"" "\u202eevil" "\xff" 日本: 9 waiting`
+	var e timing.Event
+	if err := json.Unmarshal([]byte(out), &e); code != 0 || err != nil || e.Text != want || errOut != "" {
+		t.Errorf("push --json: exit %d, printed %q %q; want the event %q", code, out, errOut, want)
+	}
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr, DB: 3})
+	defer rdb.Close()
+	pushed := slices.Clone(values)
+	slices.Reverse(pushed) // LPUSH: the last value first
+	if got, _ := rdb.LRange(context.Background(), "queue", 0, -1).Result(); !slices.Equal(got, pushed) {
+		t.Errorf("queue = %q, want %q, byte for byte", got, pushed)
+	}
+	// On the terminal: one line, nothing raw.
+	out, errOut, code = runCmdNow(context.Background(), "push", "--no-color", "--redis", url, "a\nb", "\x1b]0;title\a")
+	want = `LPUSH queue "a\nb" "\x1b]0;title\a": 11 waiting` + "\n"
+	if code != 0 || !strings.HasSuffix(out, want) || strings.Count(out, "\n") != 1 || errOut != "" {
+		t.Errorf("push: exit %d, printed %q %q; want one line ending %q", code, out, errOut, want)
 	}
 }

@@ -34,10 +34,10 @@ func runLessonWith(ctx context.Context, opts *Options, demo lesson.Lesson, hooks
 		return showCode(opts.IO.Out, r.info, lesson.Style(opts.Style), opts.Code, r.noColor, r.env.Labels)
 	}
 	defer r.cleanUp()
+	r.claimCtrlC(ctx)
 	if err := r.check(); err != nil {
 		return err
 	}
-	r.claimCtrlC(ctx)
 	r.open(ctx)
 	err := r.run()
 	err = r.runTwin(ctx, err)
@@ -103,8 +103,10 @@ func (r *lessonRun) cleanUp() {
 func (r *lessonRun) vsPython() bool { return r.opts.Vs == "python" && !r.info.Tool }
 
 // check finds what is wrong before anything is printed: a --trace path
-// that cannot be written, and a combination the twin cannot run with (it
-// also starts what the twin needs, such as an embedded Redis).
+// that cannot be written, a combination the twin cannot run with (it also
+// starts what the twin needs, such as an embedded Redis), and what a
+// lesson.Preparer finds, such as a consumer name in use. It needs the
+// lesson's context: claimCtrlC comes first.
 func (r *lessonRun) check() error {
 	if r.opts.Trace != "" {
 		if _, err := os.Stat(filepath.Dir(r.opts.Trace)); err != nil {
@@ -118,6 +120,13 @@ func (r *lessonRun) check() error {
 		}
 		r.cleanups = append(r.cleanups, stop)
 		r.twinArgs = args
+	}
+	if p, ok := r.demo.(lesson.Preparer); ok {
+		release, err := p.Prepare(r.env)
+		if err != nil {
+			return err
+		}
+		r.cleanups = append(r.cleanups, release)
 	}
 	return nil
 }

@@ -42,13 +42,13 @@ func TestLessonRunPhasesOneByOne(t *testing.T) {
 		var out bytes.Buffer
 		r := newTestRun(t, "gather", &out, &Options{NoCompare: true})
 		defer r.cleanUp()
+		r.claimCtrlC(context.Background())
 		if err := r.check(); err != nil {
 			t.Fatal(err)
 		}
 		if out.Len() != 0 {
 			t.Fatalf("check printed %q", out.String())
 		}
-		r.claimCtrlC(context.Background())
 		r.open(context.Background())
 		if !strings.Contains(out.String(), "asyncdemo gather — ") {
 			t.Fatalf("open did not print the title:\n%s", out.String())

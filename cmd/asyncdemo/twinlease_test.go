@@ -259,9 +259,9 @@ func TestTwinConsumerCrashIsReclaimed(t *testing.T) {
 	var errOut lockedBuffer
 	same.Stderr = &errOut
 	same.Run()
-	want := fmt.Sprintf(`queue.py: --consumer %q: consumer %q: a live consumer holds this name (its heartbeat queue:heartbeat:%s expires in `, name, name, name)
+	want := fmt.Sprintf(`queue.py: --consumer %q: a live consumer holds this name (its heartbeat runs out in `, name)
 	if code := same.ProcessState.ExitCode(); code != exitUsage || !strings.HasPrefix(errOut.String(), want) ||
-		!strings.HasSuffix(errOut.String(), " s if it stopped): give another name, or none for one of this process's own\n") {
+		!strings.HasSuffix(errOut.String(), " s if it has stopped); choose another name or leave --consumer out\n") {
 		t.Fatalf("a second twin named %s: exit %d, stderr %q; want 2 and the name refused", name, code, errOut.String())
 	}
 	if got := rdb.LRange(ctx, "queue:processing:"+name, 0, -1).Val(); !slices.Equal(got, []string{"20"}) {

@@ -57,7 +57,8 @@ func (f *Flags) Add(fs *pflag.FlagSet, messages string) {
 	fs.Var(idleValue{f}, "idle", "stop after the queue has been empty this long, in seconds (with --redis, only if given)")
 	fs.StringVar(&f.Consumer, "consumer", "", "this consumer's name, its processing list queue:processing:NAME (default: HOST-PID-RANDOM, unique)")
 	f.Lease = DefaultLease.Seconds()
-	fs.Var(leaseValue{&f.Lease}, "heartbeat", "a consumer silent this many seconds (real time) is presumed crashed: the others put its messages back on the queue")
+	fs.Var(leaseValue{&f.Lease}, "heartbeat", fmt.Sprintf("a consumer silent this many seconds (real time; %v to %d, the heartbeat is renewed three times in that time) is presumed crashed: the others put its messages back on the queue",
+		MinLease.Seconds(), lesson.MaxSeconds))
 	fs.Var(messagesValue{&f.Messages}, "messages", "what the embedded run's producer pushes, comma-separated")
 	fs.Var(lesson.CountFlag(&f.Max, 1, lesson.MaxSeconds), "max", "the largest x a message may ask for; larger ones are dead-lettered")
 }
@@ -79,8 +80,9 @@ func (v redisURLValue) Set(s string) error {
 }
 
 // userInfo matches what comes before the host in a URL: the user name and
-// password of redis://user:password@host.
-var userInfo = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9+.-]*://)([^@/]*)@`)
+// password of redis://user:password@host, up to the last @ before the
+// path, as url.Parse reads it.
+var userInfo = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9+.-]*://)([^/?#]*)@`)
 
 // Redacted returns the Redis URL u with its user name and password, if it
 // has any, replaced by xxxxx: what may be printed of it.
@@ -122,18 +124,17 @@ func (v idleValue) Set(s string) error {
 	return nil
 }
 
-// leaseValue is the --heartbeat flag: seconds, at least MinLease.
+// leaseValue is the --heartbeat flag: seconds, from MinLease to an hour.
+// Whatever is wrong with a value, the error says the same: the value, and
+// the range.
 type leaseValue struct{ p *float64 }
 
 func (v leaseValue) String() string { return lesson.FormatSeconds(*v.p) }
 func (v leaseValue) Type() string   { return "seconds" }
 func (v leaseValue) Set(s string) error {
-	var x float64
-	if err := lesson.SecondsFlag(&x).Set(s); err != nil {
-		return err
-	}
-	if x < MinLease.Seconds() {
-		return fmt.Errorf("%q is too short: at least %v seconds (the heartbeat is renewed three times in that time)", s, MinLease.Seconds())
+	x, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || !(x >= MinLease.Seconds() && x <= lesson.MaxSeconds) { // NaN is neither
+		return fmt.Errorf("%q is not a number of seconds from %v to %d", s, MinLease.Seconds(), lesson.MaxSeconds)
 	}
 	*v.p = x
 	return nil
@@ -184,14 +185,19 @@ func UniqueName() string {
 	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), strings.ToLower(redisqueue.NewID()[:4]))
 }
 
-// Session is a connection to the queue, with the embedded server and its
-// producer when there is no real Redis.
+// Session is a connection to the queue, with the embedded server when there
+// is no real Redis.
 type Session struct {
 	Client   *redis.Client
 	Queue    *redisqueue.Queue
 	blocking *redis.Client // for the commands that wait in Redis; closed on Ctrl+C
 	external bool
-	stop     func() // stops the producer and the embedded server
+	where    string // what the lesson says it consumes
+	said     bool   // it has said so
+	stop     func() // stops the embedded server
+
+	mu    sync.Mutex
+	lease string // the token of the lease Prepare took, until a consumer adopts it
 }
 
 // Open connects to the Redis the flags name, or starts an embedded
@@ -242,20 +248,82 @@ func Open(ctx context.Context, e *lesson.Env, f *Flags) (*Session, error) {
 		s.Close()
 		return nil, fmt.Errorf("cannot reach Redis at %s: %w", opts.Addr, err)
 	}
-	if e.Printer != nil && !e.Tool {
-		where := "an embedded Redis (miniredis) at " + opts.Addr
-		if s.external {
-			where = fmt.Sprintf("Redis at %s, as consumer %q (Ctrl+C to stop)", opts.Addr, name)
-		}
-		e.Printer.Note(fmt.Sprintf("Consuming list %q in db %d of %s.", Key, opts.DB, where))
+	where := "an embedded Redis (miniredis) at " + opts.Addr
+	if s.external {
+		where = fmt.Sprintf("Redis at %s, as consumer %q (Ctrl+C to stop)", opts.Addr, name)
 	}
+	s.where = fmt.Sprintf("Consuming list %q in db %d of %s.", Key, opts.DB, where)
 	return s, nil
+}
+
+// Prepare opens the queue the flags name, as Open does, and takes the lease
+// on the consumer's name (unless --unsafe), before the lesson prints
+// anything: a --consumer name that a live consumer holds is a UsageError,
+// said in one line. It is what the lessons that consume the queue do as
+// lesson.Preparers. Run adopts the session and the lease; Close gives up a
+// lease that no run adopted.
+func Prepare(e *lesson.Env, f *Flags) (*Session, error) {
+	s, err := Open(e.Ctx, e, f)
+	if err != nil {
+		return nil, interrupted(e, err)
+	}
+	if f.Unsafe {
+		return s, nil // RPOP: no processing list, no lease
+	}
+	token := redisqueue.NewID()
+	if err := s.Queue.Register(e.Ctx, token, leaseOf(f)); err != nil {
+		s.Close()
+		return nil, interrupted(e, nameInUse(f, err))
+	}
+	s.lease = token
+	return s, nil
+}
+
+// leaseOf is how long the consumer's lease on its name lasts unrenewed.
+func leaseOf(f *Flags) time.Duration {
+	if d := lesson.Seconds(f.Lease); d > 0 {
+		return d
+	}
+	return DefaultLease
+}
+
+// nameInUse turns the refusal of a name given with --consumer into a
+// usage error that names the flag and the value once; other errors it
+// returns as they are.
+func nameInUse(f *Flags, err error) error {
+	if f.Consumer == "" || !errors.Is(err, redisqueue.ErrNameInUse) {
+		return err
+	}
+	detail := ""
+	if inUse, ok := errors.AsType[*redisqueue.NameInUseError](err); ok && inUse.Left >= 0 {
+		detail = fmt.Sprintf(" (its heartbeat runs out in %.1f s if it has stopped)", inUse.Left.Seconds())
+	}
+	return lesson.UsageError{Err: fmt.Errorf("--consumer %q: %w%s; choose another name or leave --consumer out",
+		f.Consumer, redisqueue.ErrNameInUse, detail)}
+}
+
+// adoptLease returns the token of the lease Prepare took, once: the first
+// consumer of the session holds its name with it.
+func (s *Session) adoptLease() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	token := s.lease
+	s.lease = ""
+	return token
+}
+
+// say says, once, which queue the lesson consumes.
+func (s *Session) say(e *lesson.Env) {
+	if e.Printer != nil && !e.Tool && !s.said {
+		e.Printer.Note(s.where)
+	}
+	s.said = true
 }
 
 // startProducer pushes the script's messages at their times, as the
 // tutorial's redis-cli session did; --messages replaces the script with
-// one message a second.
-func (s *Session) startProducer(ctx context.Context, e *lesson.Env, f *Flags, script []Push) {
+// one message a second. The function it returns stops it.
+func (s *Session) startProducer(ctx context.Context, e *lesson.Env, f *Flags, script []Push) (stop func()) {
 	script = f.script(script)
 	producer := redisqueue.New(s.Client, Key, "producer")
 	// What is pushed at 0 s is there before the consumer starts, so the
@@ -280,11 +348,9 @@ func (s *Session) startProducer(ctx context.Context, e *lesson.Env, f *Flags, sc
 			producer.Push(ctx, p.Value)
 		}
 	}()
-	stopServer := s.stop
-	s.stop = func() {
+	return func() {
 		cancel()
 		<-done
-		stopServer()
 	}
 }
 
@@ -300,8 +366,14 @@ func sameValues(values []string, script []Push) bool {
 	return true
 }
 
-// Close stops the producer and the embedded server and closes the clients.
+// Close gives up a lease no consumer adopted, closes the clients and stops
+// the embedded server.
 func (s *Session) Close() {
+	if token := s.adoptLease(); token != "" {
+		ctx, cancel := context.WithTimeout(context.Background(), cleanupTime)
+		s.Queue.Unregister(ctx, token)
+		cancel()
+	}
 	s.blocking.Close()
 	s.Client.Close()
 	s.stop()
@@ -347,18 +419,23 @@ type Consumer struct {
 
 func newConsumer(ctx context.Context, s *Session, f *Flags, e *lesson.Env) (*Consumer, error) {
 	c := &Consumer{queue: s.Queue, flags: f, clock: e.Clock, rec: e.Rec, untilQ: !s.external || f.IdleSet,
-		last: time.Now(), token: redisqueue.NewID(), lease: lesson.Seconds(f.Lease), run: ctx, reported: map[string]bool{}, stopBeat: func() {}}
-	if c.lease <= 0 {
-		c.lease = DefaultLease
-	}
+		last: time.Now(), lease: leaseOf(f), run: ctx, reported: map[string]bool{}, stopBeat: func() {}}
 	if f.Unsafe {
 		return c, nil // RPOP: no processing list to look after
 	}
-	if err := s.Queue.Register(ctx, c.token, c.lease); err != nil {
-		if errors.Is(err, redisqueue.ErrNameInUse) {
-			return nil, lesson.UsageError{Err: fmt.Errorf("--consumer %q: %w: give another name, or none for one of this process's own", s.Queue.Consumer(), err)}
+	// The lease Prepare took, renewed at once (if it ran out meanwhile, it
+	// is taken again); or, for a later run of the lesson, a new one.
+	var err error
+	if c.token = s.adoptLease(); c.token != "" {
+		if err = s.Queue.Heartbeat(ctx, c.token, c.lease); errors.Is(err, redisqueue.ErrLeaseLost) {
+			err = nil
 		}
-		return nil, err
+	} else {
+		c.token = redisqueue.NewID()
+		err = s.Queue.Register(ctx, c.token, c.lease)
+	}
+	if err != nil {
+		return nil, nameInUse(f, err)
 	}
 	n, err := s.Queue.Recover(ctx)
 	if err != nil {
@@ -694,36 +771,33 @@ func (c *Consumer) stop(ctx context.Context, err error) error {
 	return err
 }
 
-// Run records one run of a lesson that consumes the queue: it
-// opens the queue (and, with no real Redis, starts the embedded one and its
-// producer), recovers what an earlier run left, and runs the style's body;
-// then it puts back what the run took and did not finish.
-func Run(e *lesson.Env, f *Flags, script []Push, name string,
+// Run records one run of a lesson that consumes the queue s, the session
+// Prepare opened (nil: Run prepares one of its own): with no real Redis, it
+// starts the producer; it recovers what an earlier run left, and runs the
+// style's body; then it puts back what the run took and did not finish.
+func Run(e *lesson.Env, s *Session, f *Flags, script []Push, name string,
 	aioBody func(l *aio.Loop, c *Consumer) error, goBody func(ctx context.Context, c *Consumer) error) error {
-	// Ctrl+C while connecting or recovering is no error, whatever the
-	// client makes of it ("context canceled", "operation was canceled").
-	interrupted := func(err error) error {
-		if err != nil && e.Ctx.Err() != nil {
-			return lesson.ErrInterrupted
+	if s == nil {
+		var err error
+		if s, err = Prepare(e, f); err != nil {
+			return err
 		}
-		return err
+		defer s.Close()
 	}
-	s, err := Open(e.Ctx, e, f)
-	if err != nil {
-		return interrupted(err)
-	}
-	defer s.Close()
+	s.say(e)
 	// go-redis does not end a command on Ctrl+C: closing the client that
 	// waits in Redis ends those waits at once.
 	defer context.AfterFunc(e.Ctx, func() { s.blocking.Close() })()
+	stopProducer := func() {}
+	defer func() { stopProducer() }()
 	open := func() (*Consumer, error) {
 		if !s.external {
-			s.startProducer(e.Ctx, e, f, script)
+			stopProducer = s.startProducer(e.Ctx, e, f, script)
 		}
 		c, err := newConsumer(e.Ctx, s, f, e)
-		return c, interrupted(err)
+		return c, interrupted(e, err)
 	}
-	_, err = e.RunStyle(name,
+	_, err := e.RunStyle(name,
 		func(l *aio.Loop) error {
 			c, err := open()
 			if err != nil {
@@ -738,6 +812,16 @@ func Run(e *lesson.Env, f *Flags, script []Push, name string,
 			}
 			return c.stop(ctx, goBody(ctx, c))
 		})
+	return err
+}
+
+// interrupted makes Ctrl+C while connecting or recovering no error,
+// whatever the client makes of it ("context canceled", "operation was
+// canceled").
+func interrupted(e *lesson.Env, err error) error {
+	if err != nil && e.Ctx.Err() != nil {
+		return lesson.ErrInterrupted
+	}
 	return err
 }
 

@@ -43,6 +43,11 @@ func TestRedisPasswordsAreRedacted(t *testing.T) {
 	if got := Redacted("redis://host:6379/3"); got != "redis://host:6379/3" {
 		t.Errorf("Redacted without a password: %s", got)
 	}
+	// A password with an @ in it, unescaped: url.Parse (and so go-redis)
+	// takes the user name and password up to the last @.
+	if got := Redacted("redis://alice:p@ss@host:6379/3"); got != "redis://xxxxx@host:6379/3" {
+		t.Errorf("Redacted with an @ in the password: %s", got)
+	}
 }
 
 // --idle means the queue was empty that long, not that Redis could not be

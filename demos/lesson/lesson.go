@@ -101,6 +101,16 @@ type TwinHost interface {
 	HostTwin(e *Env) (args []string, stop func(), err error)
 }
 
+// A Preparer is a lesson that must find out, before anything is printed,
+// whether it can run at all, where its flags alone cannot tell: whether a
+// queue consumer's name is free, say. Prepare is called with the Env's Ctx,
+// Style and Clock set, but no Rec or Printer yet; an error it returns ends
+// the command before the lesson's title is printed. Release, called once
+// the lesson has ended, gives back what Prepare took.
+type Preparer interface {
+	Prepare(e *Env) (release func(), err error)
+}
+
 // ArgsTaker is a lesson or tool that takes positional arguments.
 type ArgsTaker interface {
 	SetArgs(args []string) error

@@ -25,6 +25,24 @@ import (
 // ErrNameInUse is returned by Register when a live consumer holds the name.
 var ErrNameInUse = errors.New("a live consumer holds this name")
 
+// NameInUseError is Register's error when a live consumer holds the name:
+// it says whose name, and how long the holder's heartbeat runs if it is not
+// renewed. errors.Is(err, ErrNameInUse) reports it.
+type NameInUseError struct {
+	Consumer string
+	Left     time.Duration // the heartbeat's time to live; negative if unknown
+}
+
+func (e *NameInUseError) Error() string {
+	if e.Left < 0 {
+		return fmt.Sprintf("consumer %q: %v", e.Consumer, ErrNameInUse)
+	}
+	return fmt.Sprintf("consumer %q: %v (its heartbeat runs out in %.1f s if it has stopped)", e.Consumer, ErrNameInUse, e.Left.Seconds())
+}
+
+// Unwrap returns ErrNameInUse.
+func (e *NameInUseError) Unwrap() error { return ErrNameInUse }
+
 // HeartbeatKey is the key that says this consumer is alive.
 func (q *Queue) HeartbeatKey() string { return heartbeatKey(q.key, q.consumer) }
 
@@ -35,8 +53,8 @@ func heartbeatKey(key, consumer string) string { return key + ":heartbeat:" + co
 func processingPrefix(key string) string { return key + ":processing:" }
 
 // Register takes the lease on the consumer's name for ttl: it fails with
-// ErrNameInUse (saying how long the lease still runs) if a live consumer
-// holds it. The lease is held by token, which only this consumer knows
+// a *NameInUseError (saying how long the lease still runs) if a live
+// consumer holds it. The lease is held by token, which only this consumer knows
 // (NewID), and is renewed with Heartbeat and given up with Unregister.
 func (q *Queue) Register(ctx context.Context, token string, ttl time.Duration) error {
 	ok, err := q.rdb.SetNX(ctx, q.HeartbeatKey(), token, ttl).Result()
@@ -46,10 +64,9 @@ func (q *Queue) Register(ctx context.Context, token string, ttl time.Duration) e
 	if !ok {
 		left, err := q.rdb.PTTL(ctx, q.HeartbeatKey()).Result()
 		if err != nil || left < 0 {
-			return fmt.Errorf("consumer %q: %w", q.consumer, ErrNameInUse)
+			left = -1
 		}
-		return fmt.Errorf("consumer %q: %w (its heartbeat %s expires in %.1f s if it stopped)",
-			q.consumer, ErrNameInUse, q.HeartbeatKey(), left.Seconds())
+		return &NameInUseError{Consumer: q.consumer, Left: left}
 	}
 	return nil
 }

@@ -105,10 +105,14 @@ func BenchmarkHTTPFanout(b *testing.B) {
 func benchFanout(b *testing.B, base, py string, conns int) {
 	// measure times one fan-out with a new Client allowing conns connections.
 	measure := func(style string, fanout func(api *Client) error) float64 {
-		api := NewClient(base, benchTimeout, conns)
+		u, err := ParseURL(base)
+		if err != nil {
+			b.Fatal(err)
+		}
+		api := NewClient(u, benchTimeout, conns)
 		defer api.CloseIdleConnections()
 		start := time.Now()
-		err := fanout(api)
+		err = fanout(api)
 		elapsed := time.Since(start)
 		if err != nil {
 			b.Fatalf("%s fan-out: %v", style, err)

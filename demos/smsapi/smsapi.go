@@ -13,6 +13,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -96,21 +98,83 @@ func Serve(ctx context.Context, l net.Listener, h http.Handler, grace time.Durat
 	return err
 }
 
+// ParseURL parses the API's base URL, as --url gives it: http:// or
+// https://, with a host. Its path, if it has one, is where the API lives
+// (GET /5 is then GET <path>/5), and its query, if it has one, goes with
+// every call (a key, say). An error names the URL Redacted.
+func ParseURL(s string) (*url.URL, error) {
+	u, err := url.Parse(s)
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("%q is not a URL (want http://HOST:PORT)", Redacted(s))
+	case u.Scheme != "http" && u.Scheme != "https":
+		return nil, fmt.Errorf("%q is not an http:// or https:// URL (want http://HOST:PORT)", Redacted(s))
+	case u.Host == "" || u.Hostname() == "":
+		return nil, fmt.Errorf("%q has no host (want http://HOST:PORT)", Redacted(s))
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return nil, fmt.Errorf("%q has port %s, not one from 1 to 65535", Redacted(s), p)
+		}
+	}
+	return u, nil
+}
+
+// URLFlag returns the value of a --url flag, stored in p: a URL that
+// ParseURL takes.
+func URLFlag(p *string) interface {
+	String() string
+	Set(string) error
+	Type() string
+} {
+	return urlValue{p}
+}
+
+type urlValue struct{ p *string }
+
+func (v urlValue) String() string { return Redacted(*v.p) }
+func (v urlValue) Type() string   { return "URL" }
+func (v urlValue) Set(s string) error {
+	if _, err := ParseURL(s); err != nil {
+		return err
+	}
+	*v.p = s
+	return nil
+}
+
+// userInfo matches what comes before the host in a URL: the user name and
+// password of http://user:password@host, up to the last @ before the
+// path, as url.Parse reads it.
+var userInfo = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9+.-]*://)([^/?#]*)@`)
+
+// Redacted returns the URL s as it may be printed: its user name and
+// password replaced by xxxxx, its query and fragment by …, since secrets
+// travel there (http://xxxxx@host:5000/send?…). It works on the text, so
+// that even a URL that does not parse can be named.
+func Redacted(s string) string {
+	if i := strings.IndexAny(s, "?#"); i >= 0 {
+		s = s[:i+1] + "…"
+	}
+	return userInfo.ReplaceAllString(s, "${1}xxxxx@")
+}
+
 // Client calls the API, sharing one http.Client (and its connections)
 // between all calls.
 type Client struct {
-	http *http.Client
-	base string
+	http      *http.Client
+	base      *url.URL
+	onTimeout func(path string)
 }
 
-// NewClient returns a client of the API at base (http://host:port), whose
-// calls give up after timeout. At most maxConns connections are open at
-// once: an unbounded fan-out can exhaust the file descriptors.
-func NewClient(base string, timeout time.Duration, maxConns int) *Client {
+// NewClient returns a client of the API at base (see ParseURL), whose calls
+// give up after timeout (0: they wait for ever). At most maxConns
+// connections are open at once: an unbounded fan-out can exhaust the file
+// descriptors.
+func NewClient(base *url.URL, timeout time.Duration, maxConns int) *Client {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxConnsPerHost = maxConns
 	tr.MaxIdleConnsPerHost = maxConns
-	return &Client{http: &http.Client{Timeout: timeout, Transport: tr}, base: strings.TrimSuffix(base, "/")}
+	return &Client{http: &http.Client{Timeout: timeout, Transport: tr}, base: base}
 }
 
 // Response is what a call answered.
@@ -119,16 +183,41 @@ type Response struct {
 	Text   string
 }
 
-// Get calls GET <base><path>. An answer other than 2xx is an error too,
-// after the response, which is still returned.
+// StatusError is Get's error for an answer other than 2xx. It holds the
+// answer, so that a caller that gets only the error (through
+// aio.Task.ToThread, say) can still see it.
+type StatusError struct {
+	Path     string
+	Line     string // the status line, e.g. "400 Bad Request"
+	Response Response
+}
+
+func (e *StatusError) Error() string {
+	return fmt.Sprintf("GET %s: %s: %s", e.Path, e.Line, e.Response.Text)
+}
+
+// BadRequest reports whether err is the API's answer that the request
+// itself is wrong (4xx): trying it again would fail the same way.
+func BadRequest(err error) bool {
+	bad, ok := errors.AsType[*StatusError](err)
+	return ok && bad.Response.Status/100 == 4
+}
+
+// Get calls GET <base><path>: path joined to the base URL's path, its
+// query kept. An answer other than 2xx is an error too, a *StatusError,
+// after the response, which is still returned. An error names the URL
+// Redacted.
 func (c *Client) Get(ctx context.Context, path string) (Response, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+path, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base.JoinPath(path).String(), nil)
 	if err != nil {
-		return Response{}, fmt.Errorf("GET %s: %w", path, err)
+		return Response{}, fmt.Errorf("GET %s: %w", path, redactURL(err))
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return Response{}, fmt.Errorf("GET %s: %w", path, err)
+		if ne, ok := errors.AsType[net.Error](err); ok && ne.Timeout() && c.onTimeout != nil {
+			c.onTimeout(path)
+		}
+		return Response{}, fmt.Errorf("GET %s: %w", path, redactURL(err))
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
@@ -137,9 +226,23 @@ func (c *Client) Get(ctx context.Context, path string) (Response, error) {
 	}
 	r := Response{Status: resp.StatusCode, Text: strings.TrimSpace(string(body))}
 	if resp.StatusCode/100 != 2 {
-		return r, fmt.Errorf("GET %s: %s: %s", path, resp.Status, r.Text)
+		return r, &StatusError{Path: path, Line: resp.Status, Response: r}
 	}
 	return r, nil
+}
+
+// OnTimeout sets f to be called with the path of every call that times
+// out, before Get returns; f may be called from several goroutines at once.
+// It must be set before the first call.
+func (c *Client) OnTimeout(f func(path string)) { c.onTimeout = f }
+
+// redactURL returns err with the URL it names, if it is a *url.Error (as
+// net/http's are: Get "http://…": …), Redacted.
+func redactURL(err error) error {
+	if uerr, ok := errors.AsType[*url.Error](err); ok {
+		uerr.URL = Redacted(uerr.URL)
+	}
+	return err
 }
 
 // CloseIdleConnections closes the client's idle connections.

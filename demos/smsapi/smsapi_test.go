@@ -2,6 +2,7 @@ package smsapi
 
 import (
 	"context"
+	"errors"
 	"net"
 	"net/http"
 	"strings"
@@ -32,7 +33,11 @@ func serveHandler(t *testing.T, ctx context.Context, h http.Handler) *Client {
 	l := newPipeListener()
 	done := make(chan error, 1)
 	go func() { done <- Serve(ctx, l, h, time.Second) }()
-	c := NewClient("http://sms", time.Minute, 100)
+	u, err := ParseURL("http://sms")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := NewClient(u, time.Minute, 100)
 	c.http.Transport.(*http.Transport).DialContext = func(ctx context.Context, _, _ string) (net.Conn, error) { return l.dial() }
 	t.Cleanup(func() {
 		c.CloseIdleConnections()
@@ -68,6 +73,13 @@ func TestAnswersAfterTheDelay(t *testing.T) {
 			r, err := c.Get(ctx, tc.path)
 			if (err != nil) != (tc.status != 200) || r.Status != tc.status || r.Text != tc.text {
 				t.Errorf("GET %s = %d %q, %v; want %d %q", tc.path, r.Status, r.Text, err, tc.status, tc.text)
+			}
+			// The answer is in the error too, for a caller that gets only the error.
+			if answer, ok := errors.AsType[*StatusError](err); (err != nil) != ok || ok && answer.Response != r {
+				t.Errorf("GET %s: error %#v, want a *StatusError holding %+v", tc.path, err, r)
+			}
+			if BadRequest(err) != (tc.status == 400) {
+				t.Errorf("GET %s: BadRequest(%v) = %v", tc.path, err, BadRequest(err))
 			}
 			if took := time.Since(start); took != tc.took {
 				t.Errorf("GET %s took %v, want %v", tc.path, took, tc.took)
@@ -126,7 +138,11 @@ func TestShutdownLetsRequestsInProgressFinish(t *testing.T) {
 }
 
 func TestFailedCallIsAnErrorNotAPanic(t *testing.T) {
-	c := NewClient("http://127.0.0.1:1", time.Second, 1) // nothing listens there
+	u, err := ParseURL("http://127.0.0.1:1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := NewClient(u, time.Second, 1) // nothing listens there
 	if _, err := c.Get(context.Background(), "/1"); err == nil || !strings.Contains(err.Error(), "GET /1") {
 		t.Errorf("err = %v", err)
 	}
@@ -173,3 +189,23 @@ type pipeAddr struct{}
 
 func (pipeAddr) Network() string { return "pipe" }
 func (pipeAddr) String() string  { return "pipe" }
+
+// What may be printed of a URL: neither its user name and password nor its
+// query or fragment, where secrets travel; even if it does not parse.
+func TestRedactedHidesWhereSecretsTravel(t *testing.T) {
+	for in, want := range map[string]string{
+		"http://127.0.0.1:5000":              "http://127.0.0.1:5000",
+		"http://h:5000/send?key=s3cret":      "http://h:5000/send?…",
+		"https://bob:hunter2@h/v1/?k=1#frag": "https://xxxxx@h/v1/?…",
+		"http://h/#frag":                     "http://h/#…",
+		"http://bob@h:1/x":                   "http://xxxxx@h:1/x",
+		"http://h/a@b":                       "http://h/a@b",
+		"ftp://bob:hunter2@[::1/?key=s3cret": "ftp://xxxxx@[::1/?…",
+		"not a url?but=a secret@all":         "not a url?…",
+		"http://bob:p@ss@h/?key=s3cret@x":    "http://xxxxx@h/?…",
+	} {
+		if got := Redacted(in); got != want {
+			t.Errorf("Redacted(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

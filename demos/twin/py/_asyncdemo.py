@@ -124,8 +124,24 @@ def state(task):
 
 
 def errtext(e):
-    """An exception as one line: "TimeoutError", "ValueError: bad"."""
-    return f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
+    """An exception as one line: "TimeoutError", "ValueError: bad"; any URL
+    in it redacted, as asyncdemo's are."""
+    text = f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
+    return _ANY_URL.sub(lambda m: redacted(m[0]), text)
+
+
+_USER_INFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)([^/?#]*)@")
+_ANY_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>()]+")
+
+
+def redacted(url):
+    """The URL as it may be printed, as smsapi.Redacted words it: its user
+    name and password replaced by xxxxx, its query and fragment by …, since
+    secrets travel there (http://xxxxx@host:5000/send?…)."""
+    i = min((j for j in (url.find("?"), url.find("#")) if j >= 0), default=-1)
+    if i >= 0:
+        url = url[:i + 1] + "…"
+    return _USER_INFO.sub(r"\1xxxxx@", url)
 
 
 def goquote(s):
@@ -150,6 +166,26 @@ def seconds(s):
     if math.isnan(x) or math.isinf(x) or not 0 <= x <= MAX_SECONDS:
         raise argparse.ArgumentTypeError(f"{s!r} is out of range (0 to {MAX_SECONDS} seconds)")
     return x
+
+
+def http_url(s):
+    """--url: an http:// or https:// URL with a host, as smsapi.ParseURL
+    takes; the error names it redacted."""
+    from urllib.parse import urlsplit
+    try:
+        if any(c.isspace() or not c.isprintable() for c in s):
+            raise ValueError(s)
+        u = urlsplit(s)
+        port = u.port  # a port that is not a number raises ValueError here
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{goquote(redacted(s))} is not a URL (want http://HOST:PORT)") from None
+    if u.scheme not in ("http", "https"):
+        raise argparse.ArgumentTypeError(f"{goquote(redacted(s))} is not an http:// or https:// URL (want http://HOST:PORT)")
+    if not u.hostname:
+        raise argparse.ArgumentTypeError(f"{goquote(redacted(s))} has no host (want http://HOST:PORT)")
+    if port == 0:
+        raise argparse.ArgumentTypeError(f"{goquote(redacted(s))} has port 0, not one from 1 to 65535")
+    return s
 
 
 def durations(s):
@@ -227,7 +263,8 @@ def redis_flags(p, messages, mode):
                    help="this consumer's name, its processing list queue:processing:NAME "
                         "(default: HOST-PID-RANDOM, unique)")
     p.add_argument("--heartbeat", type=_lease_seconds, default=DEFAULT_HEARTBEAT, metavar="SECONDS",
-                   help="a consumer silent this many seconds (real time) is presumed crashed: "
+                   help=f"a consumer silent this many seconds (real time; {num(MIN_HEARTBEAT)} to {MAX_SECONDS}, "
+                        "the heartbeat is renewed three times in that time) is presumed crashed: "
                         "the others put its messages back on the queue")
     p.add_argument("--max", type=count(1, MAX_SECONDS), default=30, help="the largest x a message may ask for")
     # The Go lesson's own producer pushes these; here whoever runs the twin
@@ -240,11 +277,15 @@ def redis_flags(p, messages, mode):
 
 
 def _lease_seconds(s):
-    """--heartbeat: seconds, at least MIN_HEARTBEAT."""
-    x = seconds(s)
-    if x < MIN_HEARTBEAT:
-        raise argparse.ArgumentTypeError(f"{s!r} is too short: at least {num(MIN_HEARTBEAT)} seconds "
-                                         "(the heartbeat is renewed three times in that time)")
+    """--heartbeat: seconds, from MIN_HEARTBEAT to an hour; whatever is
+    wrong with a value, the error says the same, as asyncdemo's."""
+    try:
+        x = float(s)
+    except ValueError:
+        x = math.nan
+    if not MIN_HEARTBEAT <= x <= MAX_SECONDS:  # NaN is neither
+        raise argparse.ArgumentTypeError(f"{goquote(s)} is not a number of seconds "
+                                         f"from {num(MIN_HEARTBEAT)} to {MAX_SECONDS}")
     return x
 
 
@@ -688,7 +729,9 @@ def _glob_escape(s):
 class _Lease:
     """A consumer's hold on its name, and its look-out for crashed consumers.
 
-    start() takes the lease (a live name is a UsageError), puts back what an
+    take() takes the lease (a live name is a UsageError); consumer_name()
+    does it before the lesson prints anything. start() takes it if take()
+    has not, or renews it at once if it has, puts back what an
     earlier run of this name left in its processing list, reclaims the lists
     of consumers whose heartbeat stopped, and starts a daemon thread that
     renews the lease every third of --heartbeat and reclaims again. A thread,
@@ -712,18 +755,58 @@ class _Lease:
         self._halt = threading.Event()
         self._thread = None
         self._reported = set()
+        self._opts = opts
+        self.state = "new"  # then "taken", "started", "stopped"
 
     def _ms(self):
         return max(1, round(self.ttl * 1000))
 
+    def _refuse(self):
+        """The error for a name a live consumer holds: a UsageError, naming
+        the flag and the value once, when the name came from --consumer."""
+        detail = ""
+        left = self.rdb.pttl(self.key)
+        if left is not None and left >= 0:
+            detail = f" (its heartbeat runs out in {left / 1000:.1f} s if it has stopped)"
+        if self._opts.consumer:
+            return UsageError(f"--consumer {goquote(self.name)}: a live consumer holds this name{detail}; "
+                              "choose another name or leave --consumer out")
+        return RuntimeError(f"consumer {goquote(self.name)}: a live consumer holds this name{detail}")
+
+    def take(self):
+        """Take the lease on the name, or raise why not."""
+        import redis
+        try:
+            taken = self.rdb.set(self.key, self.token, nx=True, px=self._ms())
+        except redis.ConnectionError as e:
+            self.rdb.close()
+            raise RuntimeError(f"cannot reach Redis at {where(self._opts.redis)}: {e}") from None
+        if not taken:
+            err = self._refuse()
+            self.rdb.close()
+            raise err
+        self.state = "taken"
+        return self
+
+    def give_up(self):
+        """Give up a lease taken and never started."""
+        import redis
+        if self.state != "taken":
+            return
+        self.state = "stopped"
+        try:
+            with contextlib.suppress(redis.RedisError):
+                self._unregister(keys=[self.key], args=[self.token])
+        finally:
+            self.rdb.close()
+
     def start(self):
-        if not self.rdb.set(self.key, self.token, nx=True, px=self._ms()):
-            why = f"consumer {goquote(self.name)}: a live consumer holds this name"
-            left = self.rdb.pttl(self.key)
-            if left is not None and left >= 0:
-                why += f" (its heartbeat {self.key} expires in {left / 1000:.1f} s if it stopped)"
-            raise UsageError(f"--consumer {goquote(self.name)}: {why}: "
-                             "give another name, or none for one of this process's own")
+        if self.state == "taken":  # renewed at once: taken again if it ran out meanwhile
+            if self._heartbeat(keys=[self.key], args=[self.token, self._ms()]) < 0:
+                raise self._refuse()
+        else:
+            self.take()
+        self.state = "started"
         n = self._put_back()
         if n:
             self.rec.say(f"recovered {n} message(s) a previous run took and did not finish", task="")
@@ -781,6 +864,7 @@ class _Lease:
 
     def stop(self):
         import redis
+        self.state = "stopped"
         self._halt.set()
         if self._thread is not None:
             self._thread.join(timeout=2)
@@ -799,6 +883,29 @@ class _Lease:
             self.rdb.close()
 
 
+@contextlib.contextmanager
+def consumer_name(opts, rec):
+    """Take the consumer's name before the lesson prints anything, as
+    asyncdemo does: a --consumer name that a live consumer holds is refused
+    in one line (a UsageError), not after a run's heading. Yields the lease
+    (None with --unsafe, which takes none) for the lesson's first queue to
+    adopt (claim=); one that no queue adopted is given up at the end."""
+    if opts.unsafe:
+        yield None
+        return
+    lease = _Lease(opts, rec, opts.consumer or unique_name()).take()
+    try:
+        yield lease
+    finally:
+        lease.give_up()  # nothing if a queue adopted it: its stop() gives it up
+
+
+def _lease_for(claim, opts, rec, name):
+    """The lease a queue starts: the claim, if no queue has started it yet;
+    else a new one of the same name (workers' second run)."""
+    return claim if claim is not None and claim.state == "taken" else _Lease(opts, rec, name)
+
+
 class _Tally:
     """Messages in flight and when the queue was last busy; thread-safe."""
 
@@ -812,9 +919,15 @@ class _Consumer:
     the consumer's name and its lease. A queue made with share=other is
     other's consumer too: same name, and its messages counted with other's."""
 
-    def __init__(self, opts, rec, share=None):
+    def __init__(self, opts, rec, share=None, claim=None):
         self.opts, self.rec = opts, rec
-        self.name = share.name if share is not None else (opts.consumer or unique_name())
+        if share is not None:
+            self.name = share.name
+        elif claim is not None:
+            self.name = claim.name
+        else:
+            self.name = opts.consumer or unique_name()
+        self.claim = claim
         self.processing = f"{QUEUE}:processing:{self.name}"
         self._tally = share._tally if share is not None else _Tally()
         self.lease = None  # the queue that takes the lease holds it
@@ -943,13 +1056,13 @@ class SyncQueue(_Consumer):
     """The queue through redis-py's blocking client: for plain threads only.
     Inside a coroutine a blocking call holds the whole loop (lesson 12)."""
 
-    def __init__(self, opts, rec, share=None, recover=True):
+    def __init__(self, opts, rec, share=None, recover=True, claim=None):
         """Connect and, with recover, take the consumer's name (a heartbeat,
-        renewed in a thread), put back what an earlier run left in the
-        processing list, and the messages of consumers whose heartbeat
-        stopped. stop() undoes it."""
+        renewed in a thread; the claim consumer_name took, if given), put
+        back what an earlier run left in the processing list, and the
+        messages of consumers whose heartbeat stopped. stop() undoes it."""
         import redis
-        super().__init__(opts, rec, share)
+        super().__init__(opts, rec, share, claim)
         self.rdb = redis.Redis.from_url(opts.redis, decode_responses=True,
                                         socket_connect_timeout=2, socket_timeout=5)
         try:
@@ -957,7 +1070,7 @@ class SyncQueue(_Consumer):
         except redis.RedisError as e:
             raise RuntimeError(f"cannot reach Redis at {where(opts.redis)}: {e}") from None
         if recover and not opts.unsafe:  # take the lease: see _Lease
-            self.lease = _Lease(opts, rec, self.name).start()
+            self.lease = _lease_for(claim, opts, rec, self.name).start()
 
     def take(self, wait=0):
         """The next message, or None; with wait > 0, wait up to that long in Redis."""
@@ -1033,7 +1146,7 @@ class AsyncQueue(_Consumer):
         except redis.RedisError as e:
             raise RuntimeError(f"cannot reach Redis at {where(self.opts.redis)}: {e}") from None
         if recover and not self.opts.unsafe:
-            self.lease = await asyncio.to_thread(_Lease(self.opts, self.rec, self.name).start)
+            self.lease = await asyncio.to_thread(_lease_for(self.claim, self.opts, self.rec, self.name).start)
         return self
 
     async def close(self):

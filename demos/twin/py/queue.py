@@ -14,8 +14,8 @@ race: only the *_threadsafe calls may touch a loop from another thread.
 
 # This file is named like the standard library's queue module: _asyncdemo,
 # imported first, moves this directory behind the standard library.
-from _asyncdemo import (DEAD, QUEUE, Recorder, SyncQueue, call, cancel_and_wait, errtext, goquote, main, need_modules,
-                        parser, redis_flags, where)
+from _asyncdemo import (DEAD, QUEUE, Recorder, SyncQueue, call, cancel_and_wait, consumer_name, errtext, goquote, main,
+                        need_modules, parser, redis_flags, where)
 
 import asyncio
 import threading
@@ -46,9 +46,14 @@ async def work(queue, msg, x):
 
 
 def lesson():
-    rec.note(f'Consuming list "{QUEUE}" of the Redis at {where(opts.redis)} (Ctrl+C to stop).')
+    with consumer_name(opts, rec) as claim:  # a name in use is refused before anything is printed
+        rec.note(f'Consuming list "{QUEUE}" of the Redis at {where(opts.redis)} (Ctrl+C to stop).')
+        consume(claim)
+
+
+def consume(claim):
     with rec.run(f"queue-{opts.mode}"):
-        queue = SyncQueue(opts, rec)  # takes the consumer's name (a heartbeat), puts back what crashed ones left
+        queue = SyncQueue(opts, rec, claim=claim)  # holds the consumer's name (a heartbeat), puts back what crashed ones left
         loop = asyncio.new_event_loop()
         threading.Thread(target=loop.run_forever, daemon=True).start()
         try:

@@ -21,19 +21,25 @@ alarm is a notification, not a delivery.
 import argparse
 import asyncio
 import threading
+from urllib.parse import urlsplit, urlunsplit
 
-from _asyncdemo import (DEAD, QUEUE, Recorder, SyncQueue, call, cancel_and_wait, count, errtext, goquote, main,
-                        need_modules, parser, redis_flags, seconds, where)
+from _asyncdemo import (DEAD, QUEUE, Recorder, SyncQueue, call, cancel_and_wait, consumer_name, count, errtext, goquote,
+                        http_url, main, need_modules, num, parser, redacted, redis_flags, seconds, where)
 
 need_modules("sms")  # one line, not a traceback, without redis-py and aiohttp
 import aiohttp  # noqa: E402
+import yarl  # noqa: E402  (aiohttp's URLs)
 
 p = parser("sms", __doc__)
 redis_flags(p, messages="5,1,1", mode="block")
-p.add_argument("--url", default="http://127.0.0.1:5000", help="the SMS API (asyncdemo sms-server)")
-p.add_argument("--timeout", type=seconds, default=10.0, help="give up a call after this many seconds (tried 3 times)")
+p.add_argument("--url", type=http_url, default="http://127.0.0.1:5000",
+               help="the SMS API, http:// or https:// (asyncdemo sms-server)")
+p.add_argument("--timeout", type=seconds, default=10.0,
+               help="give up a call after this many seconds, 0 for never (tried 3 times)")
 p.add_argument("--in-flight", type=count(1, 1000), default=100, help="send at most this many messages at once")
 p.add_argument("--max-delay", type=seconds, default=30.0, help=argparse.SUPPRESS)  # the Go side's own API only
+# asyncdemo --vs python gives the twin an API of its own, at the lesson's --scale.
+p.add_argument("--own-api", action="store_true", help=argparse.SUPPRESS)
 opts = p.parse_args()
 rec = Recorder(opts)
 
@@ -46,13 +52,18 @@ class NotSent(Exception):
 
 
 async def open_session():
-    timeout = aiohttp.ClientTimeout(total=opts.timeout * opts.scale)
-    return aiohttp.ClientSession(opts.url.rstrip("/"), timeout=timeout,
-                                 connector=aiohttp.TCPConnector(limit=opts.in_flight))
+    timeout = aiohttp.ClientTimeout(total=opts.timeout * opts.scale)  # 0: none
+    return aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(limit=opts.in_flight))
+
+
+def api_url(path):
+    """path joined to --url's path, its query kept byte for byte (a key, say)."""
+    u = urlsplit(opts.url)
+    return yarl.URL(urlunsplit((u.scheme, u.netloc, u.path.rstrip("/") + path, u.query, "")), encoded=True)
 
 
 async def fetch(session, path):
-    async with session.get(path) as resp:
+    async with session.get(api_url(path)) as resp:
         rec.say(resp.status)  # the tutorial's print(resp.status)
         resp.raise_for_status()
         return (await resp.text()).strip()
@@ -68,11 +79,27 @@ async def send(session, x):
             rec.say(await fetch(session, f"/{x}"))
             return
         except (aiohttp.ClientError, asyncio.TimeoutError) as e:
+            if isinstance(e, asyncio.TimeoutError):
+                scale_hint(x)
             rec.say(f"sending failed: {errtext(e)}")
             if isinstance(e, aiohttp.ClientResponseError) and 400 <= e.status < 500:
                 raise NotSent(f"not sent, a bad request: {errtext(e)}") from e
             err = e
     raise NotSent(f"not sent after {ATTEMPTS} attempts: {errtext(err)}")
+
+
+_hinted = threading.Event()
+
+
+def scale_hint(x):
+    """Once, if a call that should have answered well within --timeout timed
+    out: an API at --url started without the lesson's --scale takes x s for
+    GET /x, not x·scale s (asyncdemo says the same)."""
+    if opts.scale != 1 and not opts.own_api and x < opts.timeout and not _hinted.is_set():
+        _hinted.set()
+        rec.say(f"warning: GET /{x} timed out, though --timeout is {num(opts.timeout)} s: is the SMS API at --url "
+                f"running at another --scale? Start it with the same one (asyncdemo sms-server --scale {num(opts.scale)})",
+                task="")
 
 
 async def do_some_work(session, x):
@@ -106,9 +133,14 @@ async def work(session, queue, slots, msg, x):
 
 
 def lesson():
-    rec.note(f'Consuming list "{QUEUE}" of the Redis at {where(opts.redis)}; the SMS API is {opts.url}.')
+    with consumer_name(opts, rec) as claim:  # a name in use is refused before anything is printed
+        rec.note(f'Consuming list "{QUEUE}" of the Redis at {where(opts.redis)}; the SMS API is {redacted(opts.url)}.')
+        consume(claim)
+
+
+def consume(claim):
     with rec.run("sms"):
-        queue = SyncQueue(opts, rec)
+        queue = SyncQueue(opts, rec, claim=claim)
         loop = asyncio.new_event_loop()
         threading.Thread(target=loop.run_forever, daemon=True).start()
         session = asyncio.run_coroutine_threadsafe(open_session(), loop).result()

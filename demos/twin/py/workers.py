@@ -14,7 +14,8 @@ TaskGroup cancels the workers.
 
 import asyncio
 
-from _asyncdemo import QUEUE, AsyncQueue, Recorder, SyncQueue, call, count, main, need_modules, parser, redis_flags, where
+from _asyncdemo import (QUEUE, AsyncQueue, Recorder, SyncQueue, call, consumer_name, count, main, need_modules, parser,
+                        redis_flags, where)
 
 need_modules("workers")  # one line, not a traceback, without redis-py and aiohttp
 
@@ -59,13 +60,13 @@ async def worker(queue, blocking):
         await queue.close()
 
 
-async def run_workers(sync_client):
+async def run_workers(claim, sync_client):
     # The consumer takes its name (a heartbeat, renewed in a thread), and what
     # an earlier run left unfinished goes back on the queue first. (This and
     # the closing run in a task of their own: redis-py 4.3 leaves cancel
     # requests behind on the task that calls it, and then asyncio.run could
     # not tell Ctrl+C apart.)
-    recovery = await asyncio.create_task(AsyncQueue(opts, rec).open())
+    recovery = await asyncio.create_task(AsyncQueue(opts, rec, claim=claim).open())
     await asyncio.create_task(recovery.close())
     try:
         # A connection for each worker, all made before the workers start
@@ -86,12 +87,13 @@ async def run_workers(sync_client):
 
 
 def lesson():
-    rec.note(f'Consuming list "{QUEUE}" of the Redis at {where(opts.redis)} (Ctrl+C to stop).')
-    if opts.sync_client:
-        with rec.run("sync-client"):
-            asyncio.run(run_workers(True))
-    with rec.run("workers"):
-        asyncio.run(run_workers(False))
+    with consumer_name(opts, rec) as claim:  # a name in use is refused before anything is printed
+        rec.note(f'Consuming list "{QUEUE}" of the Redis at {where(opts.redis)} (Ctrl+C to stop).')
+        if opts.sync_client:
+            with rec.run("sync-client"):
+                asyncio.run(run_workers(claim, True))
+        with rec.run("workers"):
+            asyncio.run(run_workers(claim, False))
 
 
 main(lesson)
