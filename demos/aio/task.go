@@ -61,6 +61,9 @@ func (l *Loop) CreateTask(coro Coroutine, name string) *Task {
 	t.sleepTimer = Handle{loop: l, task: t}
 	l.tasks.add(t)
 	l.enqueue(entry{task: t})
+	if l.watch != nil {
+		l.watch.tasks = append(l.watch.tasks, t)
+	}
 	return t
 }
 
@@ -181,6 +184,9 @@ func (t *Task) suspend() error {
 	}
 	if t.loop.current != t {
 		panic(fmt.Sprintf("aio: %s awaited outside its own coroutine", t.Name()))
+	}
+	if w := t.loop.watch; w != nil {
+		w.suspended(t)
 	}
 	if !t.yield(struct{}{}) {
 		t.destroyed = true
