@@ -1,0 +1,223 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"asyncdemo/timing"
+)
+
+// loopStep is what a --step state says of the loop, in the form that
+// testdata/step_cpython.py writes CPython's: the ready queue and the
+// timers (due time in ms), at each iteration and as each run starts.
+type loopStep struct {
+	Run       string   `json:"run"`
+	Iteration int      `json:"iteration"`
+	Starting  bool     `json:"starting"`
+	Stopped   string   `json:"stopped"`
+	Ready     []string `json:"ready"`
+	Timers    [][2]any `json:"timers"`
+}
+
+func (s loopStep) String() string {
+	var timers []string
+	for _, t := range s.Timers {
+		timers = append(timers, fmt.Sprintf("%v %v", t[0], t[1]))
+	}
+	start := ""
+	if s.Starting {
+		start = " starting"
+	}
+	return fmt.Sprintf("%s #%d%s %s ready=[%s] timers=[%s]", s.Run, s.Iteration, start, s.Stopped,
+		strings.Join(s.Ready, "; "), strings.Join(timers, "; "))
+}
+
+// goLoopSteps reads the loop's states from --step --json output.
+func goLoopSteps(t *testing.T, out string) []loopStep {
+	t.Helper()
+	var steps []loopStep
+	for _, e := range events(t, out) {
+		if e.Kind != timing.KindState || e.Loop == "" {
+			continue
+		}
+		var l struct {
+			Iteration int
+			Starting  bool
+			Stopped   string
+			Ready     []string
+			Timers    []struct {
+				When float64
+				What string
+			}
+		}
+		if err := json.Unmarshal([]byte(e.Loop), &l); err != nil {
+			t.Fatalf("state %d: %v: %s", e.Step, err, e.Loop)
+		}
+		s := loopStep{Run: e.Run, Iteration: l.Iteration, Starting: l.Starting, Stopped: l.Stopped, Ready: l.Ready}
+		for _, tm := range l.Timers {
+			s.Timers = append(s.Timers, [2]any{fmt.Sprint(int(tm.When*1000 + 0.5)), tm.What})
+		}
+		steps = append(steps, s)
+	}
+	return steps
+}
+
+// TestStepStatesMatchCPython runs gather, nest and cancel with --step
+// --json on fake time, and checks what the loop held at each point (the
+// ready queue in order, the timers) against CPython's loop running the
+// same programs (testdata/step_cpython.py, on demos/aio's virtual clock).
+func TestStepStatesMatchCPython(t *testing.T) {
+	py := twinPython(t, "gather")
+	for _, c := range []struct{ lesson, args string }{
+		{"gather", "gather"},
+		{"nest", "nest"},
+		{"cancel", "cancel --interrupt"},
+	} {
+		t.Run(c.lesson, func(t *testing.T) {
+			out, errOut, code := runCmd(t, append(strings.Fields(c.args), "--step", "--json")...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			got := goLoopSteps(t, out)
+			if len(got) < 5 {
+				t.Fatalf("%d loop states in --step --json's output, want one per iteration:\n%s", len(got), out)
+			}
+			ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, py, filepath.Join("testdata", "step_cpython.py"), c.lesson)
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			pyOut, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("%s: %v\n%s", cmd, err, stderr.String())
+			}
+			var want []loopStep
+			for _, line := range strings.Split(strings.TrimSpace(string(pyOut)), "\n") {
+				var s loopStep
+				if err := json.Unmarshal([]byte(line), &s); err != nil {
+					t.Fatalf("step_cpython.py: %v: %s", err, line)
+				}
+				for i := range s.Timers {
+					s.Timers[i][0] = fmt.Sprint(s.Timers[i][0])
+				}
+				want = append(want, s)
+			}
+			for i := range max(len(got), len(want)) {
+				var g, w string
+				if i < len(got) {
+					g = got[i].String()
+				}
+				if i < len(want) {
+					w = want[i].String()
+				}
+				if g != w {
+					t.Errorf("state %d differs from CPython's:\n     go: %s\nCPython: %s", i+1, g, w)
+				}
+			}
+		})
+	}
+}
+
+// TestStepPipedGolden prints --step's states as text among the lesson's
+// lines, as it does when piped.
+func TestStepPipedGolden(t *testing.T) {
+	out, errOut, code := runCmd(t, "gather", "--step", "--no-compare")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	golden(t, "step_gather", out)
+}
+
+// TestStepGoStyleListsGoroutines: the go style's steps list the lesson's
+// goroutines by the names of their spans, each with what it is blocked
+// on, and say that Go's order is not fixed.
+func TestStepGoStyleListsGoroutines(t *testing.T) {
+	out, errOut, code := runCmd(t, "gather", "--style", "go", "--step", "--json", "--no-compare")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	type g struct{ Name, State, At, Func string }
+	var last []g
+	steps := 0
+	for _, e := range events(t, out) {
+		if e.Kind != timing.KindState || e.Goroutines == "" {
+			continue
+		}
+		steps++
+		last = nil
+		if err := json.Unmarshal([]byte(e.Goroutines), &last); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if steps != 6 { // Waiting ×3, Task ret ×3
+		t.Errorf("%d steps, want one per printed line, 6", steps)
+	}
+	var text []string
+	for _, x := range last {
+		text = append(text, fmt.Sprintf("%s %s %s", x.Name, x.State, x.At))
+	}
+	joined := strings.Join(text, "\n")
+	if !strings.Contains(joined, "running") {
+		t.Errorf("no goroutine is running at the last step:\n%s", joined)
+	}
+	out, _, _ = runCmd(t, "gather", "--style", "go", "--step", "--no-compare")
+	for _, want := range []string{"do_some_work(4)", "select", "not fixed"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the go style's steps do not say %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestStepInARealTerminal steps through gather in tmux: forward, back
+// (exactly the step it was), to the next printed line, then q; then again
+// with Ctrl+C. Each time the lesson's output is left on the screen, the
+// exit code is 0 and 130, and the terminal is back in canonical mode with
+// echo.
+func TestStepInARealTerminal(t *testing.T) {
+	bin := binary(t)
+	s := newTmux(t, "LANG=C.UTF-8", "PS1=$ ")
+	s.keys(bin+" gather --step --scale 0.05 --no-compare", "Enter")
+	s.waitFor("step 1 of", 1)
+	s.waitFor("the loop starts at", 1)
+	s.keys("Right", "Space", "Enter") // three steps forward
+	s.waitFor("step 4 of", 1)
+	step4 := s.screen()
+	if !strings.Contains(step4, "ran step do_some_work(1)") || !strings.Contains(step4, "_done_callback(do_some_w") {
+		t.Errorf("step 4 does not show do_some_work(1)'s step and the callbacks it made ready:\n%s", step4)
+	}
+	s.keys("Left")
+	s.waitFor("step 3 of", 1)
+	if scr := s.screen(); !strings.Contains(scr, "sleep's timer: wake do_some_work(1)") {
+		t.Errorf("back at step 3, the timer that ran is not shown:\n%s", scr)
+	}
+	s.keys("Right")
+	s.waitFor("step 4 of", 1)
+	if scr := s.screen(); scr != step4 {
+		t.Errorf("step 4 again is not what it was:\n%s\nthen:\n%s", scr, step4)
+	}
+	s.keys("Down") // the next iteration that printed: the last, after the loop
+	s.waitFor("Task ret: Done after 4s", 1)
+	s.keys("q")
+	s.waitFor("total ", 1)
+	s.keys("echo exit=$?", "Enter")
+	s.waitFor("exit=0", 1)
+	if scr := s.screen(); !strings.Contains(scr, "Waiting: 1") || strings.Contains(scr, "step 4 of") {
+		t.Errorf("after q, the lesson's output is not what the screen shows:\n%s", scr)
+	}
+
+	s.keys("clear; "+bin+" gather --step --scale 0.05 --no-compare", "Enter")
+	s.waitFor("step 1 of", 1)
+	s.keys("Right", "C-c")
+	s.waitFor("asyncdemo: interrupted", 1)
+	s.keys("echo exit=$?", "Enter")
+	s.waitFor("exit=130", 1)
+	s.keys("clear; stty -a | tr ' ' '\\n' | grep -xE -- '-?(icrnl|opost|isig|icanon|echo)' | tr '\\n' ' '; echo", "Enter")
+	s.waitFor("icrnl opost isig icanon echo \n", 1)
+}
