@@ -221,3 +221,22 @@ func TestStepInARealTerminal(t *testing.T) {
 	s.keys("clear; stty -a | tr ' ' '\\n' | grep -xE -- '-?(icrnl|opost|isig|icanon|echo)' | tr '\\n' ' '; echo", "Enter")
 	s.waitFor("icrnl opost isig icanon echo \n", 1)
 }
+
+// TestTourStepsThroughARun: at the tour's prediction, s takes the answer
+// and steps through the run in the full-screen view; after q the tour
+// shows the run and the verdict, and goes on as usual.
+func TestTourStepsThroughARun(t *testing.T) {
+	bin := binary(t)
+	s := newTmux(t, "XDG_CONFIG_HOME="+t.TempDir(), "LANG=C.UTF-8", "PS1=$ ")
+	s.keys(bin+" tour --scale 0.05 --from gather", "Enter")
+	s.waitFor("Predict first", 1)
+	s.keys("Down", "s") // b) 4 s, and step through
+	s.waitFor("step 1 of", 1)
+	s.keys("g")
+	s.waitFor("the lesson has ended", 1)
+	s.keys("q")
+	s.waitFor("✓ Right: you said 4 s; it took 4.", 1)
+	s.waitFor("Enter for the next lesson", 1)
+	s.keys("q")
+	s.waitFor("Stopped. asyncdemo tour goes on from nest.", 1)
+}
