@@ -265,10 +265,18 @@ func (f stepFrame) summary() string {
 		ran := make([]string, len(s.Ran))
 		for i, r := range s.Ran {
 			ran[i] = r.String()
+			if r.Took >= time.Millisecond { // a blocking call holds the loop
+				ran[i] += " (held the loop " + secs(r.Took) + ")"
+			}
 		}
-		text := fmt.Sprintf("iteration %d at %s: ran %s", s.Iteration, secs(s.Time), strings.Join(ran, ", "))
+		text := fmt.Sprintf("iteration %d at %s", s.Iteration, secs(s.Time))
+		if s.Waited >= time.Millisecond {
+			text += fmt.Sprintf(", after waiting %s", secs(s.Waited))
+		}
 		if len(s.Ran) == 0 {
-			text = fmt.Sprintf("iteration %d at %s: ran nothing", s.Iteration, secs(s.Time))
+			text += ": ran nothing"
+		} else {
+			text += ": ran " + strings.Join(ran, ", ")
 		}
 		if s.Stopped == "stop" {
 			text += "; the loop stops"
@@ -385,9 +393,44 @@ func taskLine(t aio.TaskState) string {
 // goNote is said with the go style's steps: Go hides its scheduler.
 const goNote = "Go's scheduler picks which runnable goroutine runs next: that order is not fixed, and another run may show these steps in another order."
 
+// sourceLine returns the lesson's line at f, trimmed, from what --code
+// shows; "" if it is not there.
+type sourceLine func(f aio.Frame) string
+
+// lineOf returns cut's lines as a sourceLine.
+func lineOf(cut lesson.Cut) sourceLine {
+	lines := strings.Split(cut.Text, "\n")
+	return func(f aio.Frame) string {
+		if at, ok := cut.Lines[fmt.Sprintf("%s:%d", f.File, f.Line)]; ok && at < len(lines) {
+			return strings.TrimSpace(lines[at])
+		}
+		return ""
+	}
+}
+
+// at says where a task or goroutine is: file:line, and the line itself.
+func (src sourceLine) at(fs []aio.Frame) string {
+	if len(fs) == 0 {
+		return ""
+	}
+	s := "  at " + fs[0].String()
+	if src != nil {
+		if line := src(fs[0]); line != "" {
+			if i := strings.Index(line, " // "); i >= 0 {
+				line = strings.TrimSpace(line[:i])
+			}
+			if r := []rune(line); len(r) > 100 {
+				line = string(r[:99]) + "…"
+			}
+			s += ": " + line
+		}
+	}
+	return s
+}
+
 // writeStepText writes the lesson's output with the frames among it, as
 // --step prints them when piped.
-func writeStepText(w io.Writer, out string, frames []stepFrame) error {
+func writeStepText(w io.Writer, out string, frames []stepFrame, src sourceLine) error {
 	printed := 0
 	noted := false
 	for _, f := range frames {
@@ -402,14 +445,14 @@ func writeStepText(w io.Writer, out string, frames []stepFrame) error {
 			fmt.Fprintf(w, "  (%s)\n", goNote)
 			noted = true
 		}
-		writeFrameText(w, f)
+		writeFrameText(w, f, src)
 	}
 	_, err := io.WriteString(w, out[printed:])
 	return err
 }
 
 // writeFrameText writes one frame as text.
-func writeFrameText(w io.Writer, f stepFrame) {
+func writeFrameText(w io.Writer, f stepFrame, src sourceLine) {
 	fmt.Fprintf(w, "  ┄ step %d · %s · %s\n", f.N, f.Run, f.summary())
 	row := func(label string, items []string) {
 		if len(items) == 0 {
@@ -449,8 +492,8 @@ func writeFrameText(w io.Writer, f stepFrame) {
 		}
 		for _, t := range s.Tasks {
 			line := fmt.Sprintf("%-*s  %s", width, t.Name, taskLine(t))
-			if len(t.At) > 0 && t.State == "pending" {
-				line += "  at " + t.At[0].String()
+			if t.State == "pending" {
+				line += src.at(t.At)
 			}
 			tasks = append(tasks, line)
 		}
@@ -469,7 +512,7 @@ func writeFrameText(w io.Writer, f stepFrame) {
 	}
 	var gs []string
 	for _, g := range f.Goroutines {
-		gs = append(gs, fmt.Sprintf("%-*s  %s  at %s", width, g.Name, g.State, g.At))
+		gs = append(gs, fmt.Sprintf("%-*s  %-8s%s", width, g.Name, g.State, src.at(g.frame)))
 	}
 	row("goroutines", gs)
 }

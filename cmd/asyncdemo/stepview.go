@@ -30,14 +30,22 @@ func (r *lessonRun) showSteps(ctx context.Context) error {
 	frames, out := r.step.Frames(), r.step.out.String()
 	in, inFile := ios.In.(*os.File)
 	tty, outFile := ios.Out.(*os.File)
+	cut, err := lesson.CutSource(demos.Source, r.info.Code[r.env.Style]...)
+	if err != nil {
+		return err
+	}
 	if !inFile || !outFile || !ios.IsTerminal || !term.IsTerminal(int(in.Fd())) || !term.IsTerminal(int(tty.Fd())) {
-		return writeStepText(ios.Out, out, frames)
+		return writeStepText(ios.Out, out, frames, lineOf(cut))
 	}
 	v := newStepView(r.info, frames, out, r.noColor, r.env.Labels)
-	if cut, err := lesson.CutSource(demos.Source, r.info.Code[r.env.Style]...); err == nil {
-		v.src = cut
+	v.src = cut
+	if !r.noColor {
+		var b strings.Builder
+		if highlight(&b, cut.Text, "go", false) == nil {
+			v.coloured = strings.Split(b.String(), "\n")
+		}
 	}
-	err := runStepView(ctx, ios, in, tty, v)
+	err = runStepView(ctx, ios, in, tty, v)
 	io.WriteString(ios.Out, out) // the lesson's output stays in the scrollback
 	return err
 }
@@ -75,7 +83,8 @@ type stepView struct {
 	frames      []stepFrame
 	out         string
 	src         lesson.Cut
-	i           int // the frame shown
+	coloured    []string // src's lines, highlighted as --code shows them; nil without colour
+	i           int      // the frame shown
 	w, h        int
 	st          stepStyles
 	labels      map[string]string
@@ -445,7 +454,11 @@ func (v *stepView) sourceLines(f stepFrame, n int) []string {
 		if mark == "" {
 			mark = " "
 		}
-		row := fmt.Sprintf("%s %s", mark, line)
+		shown := line
+		if i < len(v.coloured) {
+			shown = strings.ReplaceAll(v.coloured[i], "\t", "    ")
+		}
+		row := fmt.Sprintf("%s %s", mark, shown)
 		if len(names[i]) > 0 {
 			row += v.st.dim.Render("   ← " + strings.Join(names[i], ", "))
 		}

@@ -86,6 +86,9 @@ func (c Callback) String() string {
 	case "callback":
 		return c.Name + "(" + c.Task + ")"
 	}
+	if strings.HasSuffix(c.Name, ")") {
+		return c.Name
+	}
 	return c.Name + "()"
 }
 
@@ -301,7 +304,7 @@ func (l *Loop) describe(e entry) Callback {
 	case e.cb != nil:
 		name := e.name.String()
 		if name == "" {
-			name = funcName(e.cb)
+			name = pyName(funcName(e.cb))
 		}
 		return Callback{Kind: "callback", Name: name, Task: describeAwaitable(e.arg)}
 	case e.h.task != nil:
@@ -344,8 +347,11 @@ func describeAwaitable(a Awaitable) string {
 
 // callName names a function handed to CallSoon and friends: the loop's own
 // after asyncio, the program's by their Go name.
-func callName(fn func()) string {
-	name := funcName(fn)
+func callName(fn func()) string { return pyName(funcName(fn)) }
+
+// pyName is the name asyncio gives the function the loop calls name, for
+// the loop's own functions; the program's keep their Go name.
+func pyName(name string) string {
 	switch {
 	case strings.HasPrefix(name, "aio.(*Loop).Stop"):
 		return "loop.stop"
@@ -355,6 +361,8 @@ func callName(fn func()) string {
 		return "to_thread's result"
 	case strings.HasPrefix(name, "aio.(*ConcurrentFuture).Cancel."):
 		return "cancel"
+	case strings.HasPrefix(name, "aio.(*Loop).RunCoroutineThreadsafe.func1."):
+		return "_chain_future.<locals>._call_set_state" // the task's outcome to the caller's future
 	case strings.HasPrefix(name, "aio.(*Loop).RunCoroutineThreadsafe."):
 		return "run_coroutine_threadsafe"
 	}
