@@ -196,8 +196,13 @@ func (s *stepper) goroutines() []goroutineState {
 		if i := strings.Index(state, " ("); i >= 0 {
 			state = state[:i] // synctest's "(durable)"
 		}
-		if id == self {
+		switch {
+		case id == self:
 			state = "running"
+		case strings.Contains(block, "asyncdemo/timing.(*Recorder)"):
+			// Blocked on the Recorder's lock, which this step holds: it
+			// is printing, or beginning a span, and waits its turn.
+			state = "waits to print"
 		}
 		var frames []aio.Frame
 		for i := 1; i+1 < len(lines); i += 2 {
@@ -288,15 +293,29 @@ func (f stepFrame) summary() string {
 
 func secs(d time.Duration) string { return fmt.Sprintf("%.3fs", d.Seconds()) }
 
+// jsonSeconds is a time in seconds, rounded to the millisecond, written
+// always with a decimal point (4.0, not 4) as every --json time is.
+type jsonSeconds float64
+
+func (s jsonSeconds) MarshalJSON() ([]byte, error) {
+	b := strconv.AppendFloat(nil, float64(s), 'f', -1, 64)
+	if !bytes.ContainsRune(b, '.') {
+		b = append(b, '.', '0')
+	}
+	return b, nil
+}
+
 // seconds rounds d to the millisecond, in seconds, for JSON.
-func seconds(d time.Duration) float64 { return math.Round(float64(d)/float64(time.Millisecond)) / 1000 }
+func seconds(d time.Duration) jsonSeconds {
+	return jsonSeconds(math.Round(float64(d)/float64(time.Millisecond)) / 1000)
+}
 
 // The loop's state as --json writes it.
 type (
 	loopStateJSON struct {
 		Iteration  int         `json:"iteration"`
-		Clock      float64     `json:"clock"`
-		Waited     float64     `json:"waited"`
+		Clock      jsonSeconds `json:"clock"`
+		Waited     jsonSeconds `json:"waited"`
 		Starting   bool        `json:"starting,omitempty"`
 		Stopped    string      `json:"stopped,omitempty"`
 		Ran        []ranJSON   `json:"ran"`
@@ -309,23 +328,23 @@ type (
 		TaskCount  int         `json:"task_count"`
 	}
 	ranJSON struct {
-		What    string  `json:"what"`
-		Took    float64 `json:"took"`
-		Outcome string  `json:"outcome,omitempty"`
-		At      string  `json:"at,omitempty"`
+		What    string      `json:"what"`
+		Took    jsonSeconds `json:"took"`
+		Outcome string      `json:"outcome,omitempty"`
+		At      string      `json:"at,omitempty"`
 	}
 	timerJSON struct {
-		When float64 `json:"when"`
-		What string  `json:"what"`
+		When jsonSeconds `json:"when"`
+		What string      `json:"what"`
 	}
 	taskJSON struct {
-		Name       string  `json:"name"`
-		State      string  `json:"state"`
-		Waiting    string  `json:"waiting,omitempty"`
-		WakeAt     float64 `json:"wake_at,omitempty"`
-		Cancelling bool    `json:"cancelling,omitempty"`
-		Result     string  `json:"result,omitempty"`
-		At         string  `json:"at,omitempty"`
+		Name       string      `json:"name"`
+		State      string      `json:"state"`
+		Waiting    string      `json:"waiting,omitempty"`
+		WakeAt     jsonSeconds `json:"wake_at,omitempty"`
+		Cancelling bool        `json:"cancelling,omitempty"`
+		Result     string      `json:"result,omitempty"`
+		At         string      `json:"at,omitempty"`
 	}
 )
 

@@ -205,7 +205,7 @@ func TestStepInARealTerminal(t *testing.T) {
 	s.keys("Down") // the next iteration that printed: the last, after the loop
 	s.waitFor("Task ret: Done after 4s", 1)
 	s.keys("q")
-	s.waitFor("total ", 1)
+	s.waitForShell()
 	s.keys("echo exit=$?", "Enter")
 	s.waitFor("exit=0", 1)
 	if scr := s.screen(); !strings.Contains(scr, "Waiting: 1") || strings.Contains(scr, "step 4 of") {
@@ -216,6 +216,7 @@ func TestStepInARealTerminal(t *testing.T) {
 	s.waitFor("step 1 of", 1)
 	s.keys("Right", "C-c")
 	s.waitFor("asyncdemo: interrupted", 1)
+	s.waitForShell()
 	s.keys("echo exit=$?", "Enter")
 	s.waitFor("exit=130", 1)
 	s.keys("clear; stty -a | tr ' ' '\\n' | grep -xE -- '-?(icrnl|opost|isig|icanon|echo)' | tr '\\n' ' '; echo", "Enter")
@@ -239,4 +240,21 @@ func TestTourStepsThroughARun(t *testing.T) {
 	s.waitFor("Enter for the next lesson", 1)
 	s.keys("q")
 	s.waitFor("Stopped. asyncdemo tour goes on from nest.", 1)
+}
+
+// waitForShell waits until the view has gone and the shell's prompt is
+// back: keys typed before then would go to the view.
+func (s *tmuxSession) waitForShell() {
+	s.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		scr := s.screen()
+		if !strings.Contains(scr, "q quit") && strings.HasSuffix(strings.TrimRight(scr, " \n"), "$") {
+			return
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("the view never gave the terminal back to the shell:\n%s", scr)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }

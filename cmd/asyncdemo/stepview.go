@@ -198,7 +198,7 @@ func (v *stepView) View() string {
 			v.box("program", v.sourceLines(f, srcH-3), leftW, srcH),
 			v.box("tasks", v.taskLines(f, prev), leftW, topH-srcH))
 		readyH := max(4, topH/2)
-		rightParts := []string{v.box("ready queue (the next iteration, in order)", v.readyLines(f, prev), rightW, readyH)}
+		rightParts := []string{v.box("ready queue (runs next, in order)", v.readyLines(f, prev), rightW, readyH)}
 		if len(f.Loop.Threadsafe) > 0 {
 			rightParts = append(rightParts, v.box("calls from other threads, not yet taken", calls(f.Loop.Threadsafe), rightW, 4))
 			readyH += 4
@@ -216,7 +216,7 @@ func (v *stepView) View() string {
 		right = v.box("", nil, rightW, topH)
 	}
 	top := lipgloss.JoinHorizontal(lipgloss.Top, left, right)
-	output := v.box("output", v.outputLines(f, prev, outH), w, outH+2)
+	output := v.box("output", v.outputLines(f, prev, outH-1), w, outH+2)
 	return strings.Join([]string{header, what, top, output, keys}, "\n")
 }
 
@@ -295,7 +295,11 @@ func (v *stepView) timerLines(f stepFrame, prev *stepFrame) []string {
 	str := func(p stepFrame) []string {
 		var xs []string
 		for _, t := range p.Loop.Timers {
-			xs = append(xs, t.String())
+			if t.Kind == "sleep" {
+				xs = append(xs, fmt.Sprintf("%s  wake %s (sleep)", secs(t.When), t.Task))
+			} else {
+				xs = append(xs, fmt.Sprintf("%s  %s", secs(t.When), t.Callback))
+			}
 		}
 		return xs
 	}
@@ -414,8 +418,12 @@ func (v *stepView) sourceLines(f stepFrame, n int) []string {
 			}
 		}
 		for _, r := range f.Loop.Ran {
-			if r.Kind == "step" {
+			switch {
+			case r.Kind != "step":
+			case len(r.At) > 0:
 				note(r.At, "▶", "")
+			default: // it ran to its end from where it last waited
+				note(v.lastAt(r.Task), "▶", r.Task+" "+r.Outcome)
 			}
 		}
 	}
@@ -471,6 +479,20 @@ func (v *stepView) sourceLines(f stepFrame, n int) []string {
 		lines = append(lines, row)
 	}
 	return lines
+}
+
+// lastAt is where the pending task name last waited before this frame.
+func (v *stepView) lastAt(name string) []aio.Frame {
+	for j := v.i - 1; j >= 0; j-- {
+		if l := v.frames[j].Loop; l != nil {
+			for _, t := range l.Tasks {
+				if t.Name == name && t.State == "pending" && len(t.At) > 0 {
+					return t.At
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // outputLines are the last n lines the lesson had printed by f, those
