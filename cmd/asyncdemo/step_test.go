@@ -5,12 +5,16 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
+	"asyncdemo/demos/testenv"
 	"asyncdemo/timing"
 )
 
@@ -221,6 +225,26 @@ func TestStepInARealTerminal(t *testing.T) {
 	s.waitFor("exit=130", 1)
 	s.keys("clear; stty -a | tr ' ' '\\n' | grep -xE -- '-?(icrnl|opost|isig|icanon|echo)' | tr '\\n' ' '; echo", "Enter")
 	s.waitFor("icrnl opost isig icanon echo \n", 1)
+
+	// SIGTERM from outside, as kill sends it, while the view waits for a key.
+	// (The pid goes to a file: the view's screen hides what came before.)
+	pidFile := filepath.Join(t.TempDir(), "pid")
+	s.keys("clear; sh -c 'echo $$ > "+pidFile+"; exec "+bin+" gather --step --scale 0.05 --no-compare'", "Enter")
+	s.waitFor("step 1 of", 1)
+	data, err := os.ReadFile(pidFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, _ := strconv.Atoi(strings.TrimSpace(string(data)))
+	if err := syscall.Kill(pid, syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	s.waitFor("asyncdemo: terminated", 1)
+	s.waitForShell()
+	s.keys("echo exit=$?", "Enter")
+	s.waitFor("exit=143", 1)
+	s.keys("clear; stty -a | tr ' ' '\\n' | grep -xE -- '-?(icrnl|opost|isig|icanon|echo)' | tr '\\n' ' '; echo", "Enter")
+	s.waitFor("icrnl opost isig icanon echo \n", 1)
 }
 
 // TestTourStepsThroughARun: at the tour's prediction, s takes the answer
@@ -256,5 +280,57 @@ func (s *tmuxSession) waitForShell() {
 			s.t.Fatalf("the view never gave the terminal back to the shell:\n%s", scr)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestStepWorksForEveryLesson runs every lesson's aio style with --step
+// --json: each tells what its loop held at each step. Those on real
+// sockets (Redis, HTTP) run on real time; their tasks' awaits on the
+// calls that run off the loop show as waiting on to_thread, and the calls
+// from the main goroutine as what the loop ran.
+func TestStepWorksForEveryLesson(t *testing.T) {
+	for _, info := range allLessons(t) {
+		t.Run(info.Name, func(t *testing.T) {
+			args := append(append([]string{info.Name}, info.AutoArgs...), "--step", "--json")
+			var out, errOut string
+			var code int
+			if info.Network {
+				testenv.SkipShort(t, "real sockets")
+				out, errOut, code = runCmdNow(context.Background(), append(args, "--scale", "0.05")...)
+			} else {
+				out, errOut, code = runCmd(t, args...)
+			}
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			steps, iterations := 0, 0
+			var all strings.Builder
+			for _, e := range events(t, out) {
+				if e.Kind == timing.KindState && e.Step > 0 {
+					steps++
+					if e.Step != steps {
+						t.Errorf("step %d is numbered %d", steps, e.Step)
+					}
+					if strings.Contains(e.Loop, `"iteration"`) && !strings.Contains(e.Loop, `"starting"`) {
+						iterations++
+					}
+					all.WriteString(e.Loop + "\n")
+				}
+			}
+			if iterations == 0 {
+				t.Fatalf("no loop iteration among %d steps:\n%s", steps, out)
+			}
+			switch info.Name {
+			case "sms":
+				if !strings.Contains(all.String(), `"waiting":"to_thread"`) {
+					t.Errorf("no task waits on to_thread (the HTTP call) at any step")
+				}
+				fallthrough
+			case "queue", "thread":
+				if !strings.Contains(all.String(), "run_coroutine_threadsafe(do_some_work(") {
+					t.Errorf("the loop never ran a coroutine handed over with run_coroutine_threadsafe")
+				}
+			}
+		})
 	}
 }
