@@ -334,3 +334,24 @@ func TestStepWorksForEveryLesson(t *testing.T) {
 		})
 	}
 }
+
+// TestNoTerminalQueryAtStart: Bubble Tea's init asks the terminal its
+// background colour unless lipgloss was told it already; package noquery
+// tells it, and must be initialised first.
+func TestNoTerminalQueryAtStart(t *testing.T) {
+	testenv.SkipShort(t, "the built binary")
+	bin := binary(t)
+	cmd := exec.Command(bin, "--help")
+	cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatal(err)
+	}
+	trace := stderr.String()
+	quiet := strings.Index(trace, "init asyncdemo/cmd/asyncdemo/internal/noquery ")
+	tea := strings.Index(trace, "init github.com/charmbracelet/bubbletea ")
+	if quiet < 0 || tea >= 0 && tea < quiet {
+		t.Errorf("package noquery is not initialised before bubbletea:\n%s", trace)
+	}
+}
