@@ -14,6 +14,9 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
+
+	"asyncdemo/demos/aio"
 	"asyncdemo/demos/testenv"
 	"asyncdemo/timing"
 )
@@ -353,5 +356,62 @@ func TestNoTerminalQueryAtStart(t *testing.T) {
 	tea := strings.Index(trace, "init github.com/charmbracelet/bubbletea ")
 	if quiet < 0 || tea >= 0 && tea < quiet {
 		t.Errorf("package noquery is not initialised before bubbletea:\n%s", trace)
+	}
+}
+
+// TestStepViewKeys drives the view's model as keys would: forward, back to
+// exactly the screen it was, to the next step that printed, to the end and
+// the start, and q and Ctrl+C to quit.
+func TestStepViewKeys(t *testing.T) {
+	state := func(it int, ready ...string) *aio.LoopState {
+		s := &aio.LoopState{Iteration: it, ReadyCount: len(ready)}
+		for _, r := range ready {
+			s.Ready = append(s.Ready, aio.Callback{Kind: "step", Task: r})
+		}
+		return s
+	}
+	out := "  0.000s  Waiting: 1\n  1.000s  Done\n"
+	frames := []stepFrame{
+		{N: 1, Run: "r", Style: "aio", Loop: state(0, "a")},
+		{N: 2, Run: "r", Style: "aio", Loop: state(1), Out: 21},
+		{N: 3, Run: "r", Style: "aio", Loop: state(2, "b"), Out: 21},
+		{N: 4, Run: "r", Style: "aio", Loop: state(3), Out: len(out)},
+		{N: 5, End: true, Out: len(out)},
+	}
+	v := newStepView(lessonInfo(t, "gather"), frames, out, true, nil)
+	key := func(k tea.KeyMsg) tea.Cmd {
+		_, cmd := v.Update(k)
+		return cmd
+	}
+	runes := func(s string) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)} }
+	first := v.View()
+	key(tea.KeyMsg{Type: tea.KeyRight})
+	key(tea.KeyMsg{Type: tea.KeySpace})
+	if v.i != 2 || !strings.Contains(v.View(), "step 3 of 5") {
+		t.Fatalf("after → and Space, at frame %d:\n%s", v.i, v.View())
+	}
+	third := v.View()
+	key(tea.KeyMsg{Type: tea.KeyEnter})
+	key(tea.KeyMsg{Type: tea.KeyLeft})
+	if v.View() != third {
+		t.Errorf("back is not exactly the step it was:\n%s\nwas\n%s", v.View(), third)
+	}
+	key(tea.KeyMsg{Type: tea.KeyDown}) // frame 4 printed "Done"
+	if v.i != 3 {
+		t.Errorf("↓ went to frame %d, want 3 (the next that printed)", v.i)
+	}
+	key(runes("r"))
+	if v.i != 0 || v.View() != first {
+		t.Errorf("r did not restart: frame %d", v.i)
+	}
+	key(runes("g"))
+	if v.i != 4 || !strings.Contains(v.View(), "the lesson has ended") {
+		t.Errorf("g went to frame %d", v.i)
+	}
+	if cmd := key(runes("q")); cmd == nil || v.interrupted {
+		t.Errorf("q does not quit")
+	}
+	if cmd := key(tea.KeyMsg{Type: tea.KeyCtrlC}); cmd == nil || !v.interrupted {
+		t.Errorf("Ctrl+C does not quit as an interrupt")
 	}
 }
