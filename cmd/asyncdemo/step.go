@@ -409,9 +409,6 @@ func taskLine(t aio.TaskState) string {
 	return what
 }
 
-// goNote is said with the go style's steps: Go hides its scheduler.
-const goNote = "Go's scheduler picks which runnable goroutine runs next: that order is not fixed, and another run may show these steps in another order."
-
 // sourceLine returns the lesson's line at f, trimmed, from what --code
 // shows; "" if it is not there.
 type sourceLine func(f aio.Frame) string
@@ -448,8 +445,9 @@ func (src sourceLine) at(fs []aio.Frame) string {
 }
 
 // writeStepText writes the lesson's output with the frames among it, as
-// --step prints them when piped.
-func writeStepText(w io.Writer, out string, frames []stepFrame, src sourceLine) error {
+// --step prints them when piped; goNote is said before the go style's
+// first step (Go hides its scheduler).
+func writeStepText(w io.Writer, out string, frames []stepFrame, src sourceLine, goNote string) error {
 	printed := 0
 	noted := false
 	for _, f := range frames {

@@ -37,7 +37,7 @@ func (r *lessonRun) showSteps(ctx context.Context) error {
 		return err
 	}
 	if !inFile || !outFile || !ios.IsTerminal || !term.IsTerminal(int(in.Fd())) || !term.IsTerminal(int(tty.Fd())) {
-		return writeStepText(ios.Out, out, frames, lineOf(cut))
+		return writeStepText(ios.Out, out, frames, lineOf(cut), r.env.Say("step_go_note"))
 	}
 	v := newStepView(r.info, frames, out, r.noColor, r.env.Labels)
 	v.src = cut
@@ -119,6 +119,14 @@ func newStepView(info lesson.Info, frames []stepFrame, out string, noColor bool,
 
 func (v *stepView) Init() tea.Cmd { return nil }
 
+// say is the view's word key in the lesson's language, else in English.
+func (v *stepView) say(key string) string {
+	if s, ok := v.labels[key]; ok {
+		return s
+	}
+	return lesson.Labels("en")[key]
+}
+
 func (v *stepView) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
@@ -185,7 +193,7 @@ func (v *stepView) View() string {
 		header += fmt.Sprintf(" · %s", secs(f.T))
 	}
 	what := v.st.title.Render("▸ ") + f.summary()
-	keys := v.st.dim.Render("→/Space/Enter next  ← back  ↓ next printed line  g end  r restart  q quit")
+	keys := v.st.dim.Render(v.say("step_keys"))
 
 	outH := max(4, h/4)
 	topH := h - outH - 4 - 2 // header, what, keys, a blank; the output box's borders
@@ -197,28 +205,28 @@ func (v *stepView) View() string {
 	case f.Loop != nil:
 		srcH := max(5, topH*5/9)
 		left = lipgloss.JoinVertical(lipgloss.Left,
-			v.box("program", v.sourceLines(f, srcH-3), leftW, srcH),
-			v.box("tasks", v.taskLines(f, prev), leftW, topH-srcH))
+			v.box(v.say("step_program"), v.sourceLines(f, srcH-3), leftW, srcH),
+			v.box(v.say("step_tasks"), v.taskLines(f, prev), leftW, topH-srcH))
 		readyH := max(4, topH/2)
-		rightParts := []string{v.box("ready queue (runs next, in order)", v.readyLines(f, prev), rightW, readyH)}
+		rightParts := []string{v.box(v.say("step_ready"), v.readyLines(f, prev), rightW, readyH)}
 		if len(f.Loop.Threadsafe) > 0 {
-			rightParts = append(rightParts, v.box("calls from other threads, not yet taken", calls(f.Loop.Threadsafe), rightW, 4))
+			rightParts = append(rightParts, v.box(v.say("step_threads"), calls(f.Loop.Threadsafe), rightW, 4))
 			readyH += 4
 		}
-		rightParts = append(rightParts, v.box("timers (due, what it wakes)", v.timerLines(f, prev), rightW, topH-readyH))
+		rightParts = append(rightParts, v.box(v.say("step_timers"), v.timerLines(f, prev), rightW, topH-readyH))
 		right = lipgloss.JoinVertical(lipgloss.Left, rightParts...)
 	case f.Goroutines != nil:
 		srcH := max(5, topH/2)
 		left = lipgloss.JoinVertical(lipgloss.Left,
-			v.box("program", v.sourceLines(f, srcH-3), leftW, srcH),
-			v.box("goroutines (what each is blocked on)", v.goroutineLines(f, prev), leftW, topH-srcH))
-		right = v.box("the go style", wrapText(goNote, rightW-4), rightW, topH)
+			v.box(v.say("step_program"), v.sourceLines(f, srcH-3), leftW, srcH),
+			v.box(v.say("step_goroutines"), v.goroutineLines(f, prev), leftW, topH-srcH))
+		right = v.box(v.say("step_go_style"), wrapText(v.say("step_go_note"), rightW-4), rightW, topH)
 	default:
-		left = v.box("program", []string{"the lesson has ended: its output is below,", "and stays on the screen after q"}, leftW, topH)
+		left = v.box(v.say("step_program"), wrapText(v.say("step_ended"), leftW-4), leftW, topH)
 		right = v.box("", nil, rightW, topH)
 	}
 	top := lipgloss.JoinHorizontal(lipgloss.Top, left, right)
-	output := v.box("output", v.outputLines(f, prev, outH-1), w, outH+2)
+	output := v.box(v.say("step_output"), v.outputLines(f, prev, outH-1), w, outH+2)
 	return strings.Join([]string{header, what, top, output, keys}, "\n")
 }
 
@@ -276,7 +284,7 @@ func (v *stepView) readyLines(f stepFrame, prev *stepFrame) []string {
 			}
 			ran = append(ran, s)
 		}
-		lines = append(lines, v.st.dim.Render("held the loop, in turn:"))
+		lines = append(lines, v.st.dim.Render(v.say("step_held")))
 		for _, s := range ran {
 			lines = append(lines, v.st.dim.Render("  ✓ "+s))
 		}
