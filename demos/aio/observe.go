@@ -289,7 +289,7 @@ func (w *watcher) taskState(t *Task) TaskState {
 		switch {
 		case t.sleeping:
 			ts.Waiting, ts.WakeAt = "sleep", t.sleepTimer.when
-		case t.waitingOn != nil:
+		case t.waitingOn != nil && !t.waitingOn.Done(): // once it is done, the task's wakeup is due
 			ts.Waiting = describeAwaitable(t.waitingOn.self)
 		}
 	}
