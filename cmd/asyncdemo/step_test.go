@@ -139,7 +139,7 @@ func TestStepPipedGolden(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	golden(t, "step_gather", out)
+	golden(t, "gather_step", out)
 }
 
 // TestStepGoStyleListsGoroutines: the go style's steps list the lesson's
