@@ -285,7 +285,11 @@ func (v *stepView) readyLines(f stepFrame, prev *stepFrame) []string {
 			ran = append(ran, s)
 		}
 		lines = append(lines, v.st.dim.Render(v.say("step_held")))
-		for _, s := range ran {
+		for i, s := range ran {
+			if i == 2 && len(ran) > 3 { // the line above the boxes names them all: keep room for the queue
+				lines = append(lines, v.st.dim.Render(fmt.Sprintf("  ✓ … %d more", len(ran)-2)))
+				break
+			}
 			lines = append(lines, v.st.dim.Render("  ✓ "+s))
 		}
 	}
