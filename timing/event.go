@@ -51,6 +51,17 @@ type Event struct {
 	File    string
 	Line    int
 	Lesson  string
+
+	// For KindState with --step: the step's number in the lesson (from 1),
+	// and what the step shows as a JSON object: Loop, what an aio-style
+	// event loop holds (its ready queue, timers, tasks); Goroutines, the
+	// go style's goroutines and what each is blocked on. A task's state
+	// change has neither.
+	// Both are held as JSON text (not json.RawMessage), so that events
+	// still compare with ==.
+	Step       int
+	Loop       string
+	Goroutines string
 }
 
 // MarshalJSON encodes e as one JSON object with its fields in a fixed order,
@@ -59,6 +70,7 @@ type Event struct {
 //	{"kind":"event","t":1.002,"run":"concurrent","style":"aio","task":"do_some_work(2)","text":"Waiting: 2"}
 //	{"kind":"summary","run":"concurrent","elapsed":4.003}
 //	{"kind":"compare","concurrent":4.003,"sequential":7.004,"speedup":1.75}
+//	{"kind":"state","t":1.0,"run":"concurrent","style":"aio","text":"...","step":5,"loop":{...}}
 //	{"kind":"finding","t":0.5,"run":"my.py","style":"python","task":"Task-3 blocker","text":"...","elapsed":2.0,"finding":"blocking","file":"my.py","line":12,"lesson":"await --blocking"}
 //
 // Empty strings and a zero line are left out; "t" is left out for kinds
@@ -103,6 +115,16 @@ func (e Event) appendJSON(b []byte) []byte {
 		b = strconv.AppendInt(b, int64(e.Line), 10)
 	}
 	b = appendStringField(b, "lesson", e.Lesson)
+	if e.Step != 0 {
+		b = append(b, `,"step":`...)
+		b = strconv.AppendInt(b, int64(e.Step), 10)
+	}
+	if len(e.Loop) > 0 {
+		b = append(append(b, `,"loop":`...), e.Loop...)
+	}
+	if len(e.Goroutines) > 0 {
+		b = append(append(b, `,"goroutines":`...), e.Goroutines...)
+	}
 	return append(b, '}')
 }
 
@@ -114,7 +136,8 @@ func (e *Event) UnmarshalJSON(data []byte) error {
 		T, Elapsed, Concurrent, Sequential  float64
 		Speedup                             float64
 		Stream, Finding, File, Lesson       string
-		Line                                int
+		Line, Step                          int
+		Loop, Goroutines                    json.RawMessage
 	}
 	if err := json.Unmarshal(data, &w); err != nil {
 		return fmt.Errorf("timing: unmarshal event: %w", err)
@@ -124,6 +147,7 @@ func (e *Event) UnmarshalJSON(data []byte) error {
 		Text: w.Text, State: w.State, Elapsed: seconds(w.Elapsed),
 		Concurrent: seconds(w.Concurrent), Sequential: seconds(w.Sequential), Speedup: w.Speedup,
 		Stream: w.Stream, Finding: w.Finding, File: w.File, Line: w.Line, Lesson: w.Lesson,
+		Step: w.Step, Loop: string(w.Loop), Goroutines: string(w.Goroutines),
 	}
 	return nil
 }

@@ -81,6 +81,10 @@ type Recorder struct {
 	// 0 keeps everything, for a run whose size its flags bound and whose
 	// every span must be counted, such as gather --tasks.
 	Window int
+	// OnSpan, when set before a run starts, is called as each span begins
+	// and ends, on the goroutine that begins or ends it, with the
+	// Recorder's lock held (--step's go style names goroutines with it).
+	OnSpan func(task string, begun bool)
 
 	mu     sync.Mutex
 	sink   Sink
@@ -241,6 +245,9 @@ func (r *Recorder) begin(task, group string, prev int32) SpanID {
 		w.seq++
 	}
 	r.nOpen++
+	if r.OnSpan != nil {
+		r.OnSpan(task, true)
+	}
 	return SpanID{gen: r.gen, index: i, use: s.use}
 }
 
@@ -279,6 +286,9 @@ func (r *Recorder) EndSpan(id SpanID, state string) {
 // spans and frees its slot. r.mu must be held.
 func (r *Recorder) end(i int32, state string) {
 	s := r.slot(i)
+	if r.OnSpan != nil {
+		r.OnSpan(s.Task, false)
+	}
 	s.End = r.sw.Elapsed()
 	s.State = state
 	s.use++

@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"os/exec"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -282,44 +280,6 @@ func (b *lockedBuffer) String() string {
 	return b.buf.String()
 }
 
-// TestStepWaitsForEnterAfterEachEvent drives --step through a pipe: each
-// line sent on standard input lets one more event out.
-func TestStepWaitsForEnterAfterEachEvent(t *testing.T) {
-	enter, keyboard := io.Pipe()
-	var out lockedBuffer
-	reads := make(chan struct{}, 100)
-	ios := &IOStreams{Out: &out, Err: io.Discard, In: readSignal{enter, reads}}
-	done := make(chan int)
-	go func() {
-		done <- execute(context.Background(), ios, []string{"gather", "--step", "--scale", "0.01", "--no-compare"})
-	}()
-	// shows waits until the replay reads standard input, waiting for
-	// Enter; by then it has shown want, and nothing after it.
-	shows := func(want, notYet string) {
-		t.Helper()
-		select {
-		case <-reads:
-		case <-time.After(30 * time.Second):
-			t.Fatalf("after 30 s, still not waiting for Enter:\n%s", out.String())
-		}
-		if !strings.Contains(out.String(), want) || strings.Contains(out.String(), notYet) {
-			t.Fatalf("waiting for Enter, want %q shown and not %q:\n%s", want, notYet, out.String())
-		}
-	}
-	shows("Waiting: 1", "Waiting: 2")
-	io.WriteString(keyboard, "\n")
-	shows("Waiting: 2", "Waiting: 4")
-	io.WriteString(keyboard, "\n")
-	shows("Waiting: 4", "Task ret")
-	keyboard.Close() // no more input: the rest comes at once
-	if code := <-done; code != 0 {
-		t.Fatalf("exit %d", code)
-	}
-	if !strings.Contains(out.String(), "total") {
-		t.Errorf("the rest of the run was not shown:\n%s", out.String())
-	}
-}
-
 func TestListShowsTheLessonsInOrderInEachLanguage(t *testing.T) {
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // no tour progress: no ✓
 	lessons := allLessons(t)
@@ -380,53 +340,5 @@ func TestCancelWithoutCtrlCSaysNothingWasCancelled(t *testing.T) {
 	out, _, _ = runCmd(t, "cancel", "--interrupt", "--no-color")
 	if strings.Contains(out, "No Ctrl+C came") || !strings.Contains(out, after[:40]) {
 		t.Errorf("with --interrupt, the usual explanation is wanted:\n%s", out)
-	}
-}
-
-// In --step, q (and Enter) prints the rest of the run at once.
-func TestStepQPrintsTheRest(t *testing.T) {
-	keyboard, typing := io.Pipe() // never closed: only q can end the waiting
-	defer typing.Close()
-	go typing.Write([]byte("q\n"))
-	var out strings.Builder
-	done := make(chan struct{})
-	go func() {
-		replay(context.Background(), &IOStreams{In: keyboard, Out: &out}, "  0.000s  Waiting: 1\n  0.000s  Waiting: 2\n  1.001s  Done\n")
-		close(done)
-	}()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		t.Fatal("replay still waiting after q")
-	}
-	if strings.Count(out.String(), "\n") != 3 {
-		t.Errorf("printed %q, want all three lines", out.String())
-	}
-}
-
-// In --step, a signal (Ctrl+C, SIGTERM) ends the replay even while it
-// waits for Enter: the program is ending, and shows nothing more.
-func TestStepStopsWaitingAtASignal(t *testing.T) {
-	keyboard, typing, err := os.Pipe() // a file, as the terminal is
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer keyboard.Close()
-	defer typing.Close()
-	ctx, cancel := context.WithCancelCause(context.Background())
-	defer cancel(nil)
-	var out lockedBuffer
-	done := make(chan struct{})
-	go func() {
-		replay(ctx, &IOStreams{In: keyboard, Out: &out}, "  0.000s  Waiting: 1\n  0.000s  Waiting: 2\n  1.001s  Done\n")
-		close(done)
-	}()
-	for !strings.Contains(stacks(), "unix.Poll(") { // waiting for Enter
-		runtime.Gosched()
-	}
-	cancel(errTerminate)
-	<-done
-	if got := out.String(); got != "  0.000s  Waiting: 1\n" {
-		t.Errorf("printed %q, want the first line only", got)
 	}
 }

@@ -123,7 +123,7 @@ func newRootCmd(ios *IOStreams) *cobra.Command {
 	pf.Var(lesson.ChoiceFlag(&opts.Vs, "python"), "vs", "run the lesson's Python twin as well and show both side by side (needs python3 3.11+)")
 	pf.StringVar(&opts.Python, "python", "", "the Python interpreter for --vs python (default: python3 on PATH, then /usr/bin/python3)")
 	pf.BoolVar(&opts.Big, "big", false, "projector mode: bars two lines high, a wider gutter, bold text")
-	pf.BoolVar(&opts.Step, "step", false, "replay the run one event at a time, Enter for the next (for talking a class through it)")
+	pf.BoolVar(&opts.Step, "step", false, "step through the run inside the event loop: after each iteration, what ran, the ready queue, the timers and the tasks (full screen; piped, as text; with --json, objects of kind state)")
 	pf.Var(lesson.ChoiceFlag(&opts.Lang, lesson.Languages...), "lang", "the language of the lessons' texts: en or zh (default from LANG / LC_ALL)")
 	root.AddCommand(newTourCmd(opts), newListCmd(opts), newExplainCmd(opts, nil))
 	for _, demo := range demos.All() {

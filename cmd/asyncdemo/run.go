@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -43,7 +42,21 @@ func runLessonWith(ctx context.Context, opts *Options, demo lesson.Lesson, hooks
 	err = r.runTwin(ctx, err)
 	r.explain(ctx, err)
 	err = r.writeTrace(err)
-	return r.report(err)
+	err = r.report(err)
+	return r.steps(ctx, err)
+}
+
+// steps shows --step's frames, unless the program is ending (ctx is
+// done); it returns err, or, if err is nil, Ctrl+C in the view.
+func (r *lessonRun) steps(ctx context.Context, err error) error {
+	if r.step == nil || ctx.Err() != nil {
+		return err
+	}
+	r.step.end()
+	if serr := r.showSteps(ctx); err == nil {
+		err = serr
+	}
+	return err
 }
 
 // lessonRun is one run of a lesson from the command line, from checking its
@@ -58,11 +71,11 @@ type lessonRun struct {
 	noColor bool
 	out     io.Writer // where the lesson prints: the terminal, or --step's recording
 
-	twinArgs []string      // what a TwinHost started for the twin
-	py       *twinRun      // what the twin did, with --vs python
-	release  func()        // gives Ctrl+C back to the program
-	cleanups []func()      // run by cleanUp, last first
-	recorded *bytes.Buffer // what --step replays
+	twinArgs []string // what a TwinHost started for the twin
+	py       *twinRun // what the twin did, with --vs python
+	release  func()   // gives Ctrl+C back to the program
+	cleanups []func() // run by cleanUp, last first
+	step     *stepper // --step's frames
 }
 
 // newLessonRun prepares a run: the lesson's texts, the environment it will
@@ -143,33 +156,44 @@ func (r *lessonRun) claimCtrlC(ctx context.Context) {
 }
 
 // open sets up the output: JSON Lines, or the printer with the lesson's
-// title and what to watch; with --step, a recording to replay afterwards,
-// unless ctx (the program's) is done by then.
+// title and what to watch; with --step, a stepper that keeps a frame per
+// step, shown once the lesson has run, unless ctx (the program's) is done
+// by then.
 func (r *lessonRun) open(ctx context.Context) {
 	ios, env := r.opts.IO, r.env
-	if r.opts.Step && !r.opts.JSON && !r.info.Tool {
-		// The run happens at full speed, so its times are true; what it
-		// printed is then replayed an event at a time.
-		r.recorded = new(bytes.Buffer)
-		r.out = r.recorded
-		hint := timing.NewPrinter(ios.Out, r.noColor)
-		hint.Width = r.width
-		hint.Note(env.Say("step_hint"))
-		r.cleanups = append(r.cleanups, func() { replay(ctx, ios, r.recorded.String()) })
+	var sinks []timing.Sink
+	if r.opts.Step && !r.info.Tool {
+		r.step = newStepper()
+		env.Watch = r.step.watch
+		sinks = append(sinks, r.step)
 	}
 	if r.opts.JSON {
-		env.Rec = timing.NewRecorder(timing.NewJSONWriter(ios.Out))
+		jw := timing.NewJSONWriter(ios.Out)
+		env.Rec = timing.NewRecorder(timing.Multi(append([]timing.Sink{jw}, sinks...)...))
+		if r.step != nil {
+			r.step.json = jw
+		}
 	} else {
+		if r.step != nil {
+			// The run happens at full speed, so its times are true; what
+			// it printed is shown step by step afterwards.
+			r.step.out = &lockedOutput{}
+			r.out = r.step.out
+		}
 		p := timing.NewPrinter(r.out, r.noColor)
 		p.Width, p.Big = r.width, r.opts.Big
 		p.Words = timing.Words{Total: env.Labels["total"], Vs: env.Labels["vs"], Faster: env.Labels["faster"],
 			Slower: env.Labels["slower"], Same: env.Labels["same"]}
 		env.Printer = p
-		env.Rec = timing.NewRecorder(p)
+		env.Rec = timing.NewRecorder(timing.Multi(append([]timing.Sink{p}, sinks...)...))
 		if !r.info.Tool && !r.hooks.introShown {
 			p.Heading(fmt.Sprintf("asyncdemo %s — %s", r.info.Name, r.info.Title))
 			p.Note(r.info.Before)
 		}
+	}
+	if r.step != nil {
+		r.step.rec = env.Rec
+		env.Rec.OnSpan = r.step.onSpan
 	}
 	if r.info.Tool {
 		env.Rec.StartRun(r.info.Name, "")

@@ -175,7 +175,7 @@ func tourRun(ctx context.Context, opts *Options, t *tourOptions) error {
 		if q != nil {
 			pr.Heading(lessonN)
 		}
-		pick := -1
+		pick, step := -1, false
 		if q != nil {
 			labels := make([]string, len(q.Choices))
 			for j, c := range q.Choices {
@@ -185,7 +185,7 @@ func tourRun(ctx context.Context, opts *Options, t *tourOptions) error {
 			if interactive {
 				var quit bool
 				var err error
-				if pick, quit, err = choose(ctx, ios, in, labels, words["keys"]); err != nil || quit {
+				if pick, step, quit, err = choose(ctx, ios, in, labels, words["keys"]); err != nil || quit {
 					return stopTour(ios, p, names[i], words, err)
 				}
 			} else {
@@ -199,7 +199,13 @@ func tourRun(ctx context.Context, opts *Options, t *tourOptions) error {
 		if q != nil {
 			check = func(env *lesson.Env) { printVerdict(ios.Out, *q, pick, env, opts.Scale, words) }
 		}
-		err := runLessonWith(ctx, opts, demo, lessonHooks{introShown: true, beforeAfter: check})
+		run := opts
+		if step { // s at the prediction: step through the run instead
+			o := *opts
+			o.Step = true
+			run = &o
+		}
+		err := runLessonWith(ctx, run, demo, lessonHooks{introShown: true, beforeAfter: check})
 		if err == nil && ctx.Err() != nil {
 			// Stopped, by SIGTERM say, but the lesson ended well: cancel,
 			// whose lesson is the interrupt. It is not done all the same.
@@ -274,14 +280,15 @@ func printVerdict(out io.Writer, q lesson.Question, pick int, env *lesson.Env, s
 }
 
 // choose asks for one of labels with the keyboard, in raw mode: ↑/↓ move,
-// Enter takes, a/b/c take at once, q (or Ctrl+C) stops, and so does ctx's
-// end, a signal from outside, with its cause as the error. The terminal is
-// restored however it ends.
-func choose(ctx context.Context, ios *IOStreams, in *os.File, labels []string, keys string) (pick int, quit bool, err error) {
+// Enter takes, a/b/c take at once, s takes and asks to step through the
+// run (--step), q (or Ctrl+C) stops, and so does ctx's end, a signal from
+// outside, with its cause as the error. The terminal is restored however
+// it ends.
+func choose(ctx context.Context, ios *IOStreams, in *os.File, labels []string, keys string) (pick int, step, quit bool, err error) {
 	out := ios.Out
 	r, err := openKeyboard(ctx, ios, in)
 	if err != nil {
-		return 0, false, err
+		return 0, false, false, err
 	}
 	defer r.Close()
 	draw := func(sel int, redraw bool) {
@@ -303,22 +310,24 @@ func choose(ctx context.Context, ios *IOStreams, in *os.File, labels []string, k
 	for {
 		b, err := r.ReadByte()
 		if ctx.Err() != nil {
-			return 0, true, context.Cause(ctx)
+			return 0, false, true, context.Cause(ctx)
 		}
 		if err != nil {
-			return 0, true, nil
+			return 0, false, true, nil
 		}
 		switch {
 		case b == '\r' || b == '\n':
-			return sel, false, nil
+			return sel, false, false, nil
+		case b == 's':
+			return sel, true, false, nil
 		case b == 3: // Ctrl+C: raw mode delivers it as a key
-			return 0, true, lesson.ErrInterrupted
+			return 0, false, true, lesson.ErrInterrupted
 		case b == 'q' || b == 4: // q, Ctrl+D
-			return 0, true, nil
+			return 0, false, true, nil
 		case b >= 'a' && int(b-'a') < len(labels):
 			sel = int(b - 'a')
 			draw(sel, true)
-			return sel, false, nil
+			return sel, false, false, nil
 		case b == 0x1b: // an arrow: ESC [ A or ESC [ B
 			if c, _ := r.ReadByte(); c != '[' {
 				continue

@@ -228,14 +228,14 @@ func genProgram(rng *rand.Rand) dProgram {
 // to end (the Python program gets the same tail). gatheredDone reports whether a
 // task's gather was given a task that was done already (see
 // gatherCountsDoneAtOnce).
-func runGo(p dProgram) (lines []string, end, tail time.Duration, gatheredDone bool) {
+func runGo(p dProgram, opts ...Option) (lines []string, end, tail time.Duration, gatheredDone bool) {
 	L := func(format string, args ...any) { lines = append(lines, fmt.Sprintf(format, args...)) }
 	defer func() {
 		if r := recover(); r != nil {
 			L("GOPANIC %v", r)
 		}
 	}()
-	l := NewLoop(WithExceptionHandler(func(c ExceptionContext) { L("HANDLER %s %s", c.Message, c.Task.Name()) }))
+	l := NewLoop(append([]Option{WithExceptionHandler(func(c ExceptionContext) { L("HANDLER %s %s", c.Message, c.Task.Name()) })}, opts...)...)
 	defer l.Close()
 	var deadlines []time.Duration // of the timers set
 	tasks := make([]*Task, len(p.Tasks))

@@ -52,6 +52,7 @@ type Future struct {
 	loop      *Loop
 	self      Awaitable // what done-callbacks receive: the Future, or whatever embeds it
 	state     State
+	kind      futureKind // what made it, for a state observer's words; in state's padding
 	result    any
 	err       error
 	callbacks []doneCallback
@@ -63,7 +64,7 @@ type doneCallback struct {
 	fn   func(Awaitable)
 	task *Task
 	key  any
-	name string // shown by String; derived from fn when empty
+	name callbackName // shown by String; derived from fn when zero
 }
 
 // CreateFuture returns a new pending future attached to the loop.
@@ -182,7 +183,7 @@ func (f *Future) entryFor(cb doneCallback) entry {
 	if cb.task != nil {
 		return entry{task: cb.task}
 	}
-	return entry{cb: cb.fn, arg: f.self}
+	return entry{cb: cb.fn, arg: f.self, name: cb.name}
 }
 
 func (f *Future) scheduleCallbacks() {
@@ -218,7 +219,7 @@ func (f *Future) repr(kind, state string, extra ...string) string {
 	if len(f.callbacks) > 0 {
 		names := make([]string, 0, len(f.callbacks))
 		for _, cb := range f.callbacks {
-			names = append(names, callbackName(cb))
+			names = append(names, cb.String())
 		}
 		if len(names) > 2 {
 			names = append(names[:1], fmt.Sprintf("<%d more>", len(names)-2), names[len(names)-1])
@@ -229,18 +230,51 @@ func (f *Future) repr(kind, state string, extra ...string) string {
 	return b.String()
 }
 
-func callbackName(cb doneCallback) string {
+func (cb doneCallback) String() string {
 	if cb.task != nil {
 		return "Task.task_wakeup()"
 	}
-	if cb.name != "" {
-		return cb.name + "()"
+	if cb.name != 0 {
+		return cb.name.String() + "()"
 	}
-	name := runtime.FuncForPC(reflect.ValueOf(cb.fn).Pointer()).Name()
+	return funcName(cb.fn) + "()"
+}
+
+// funcName is the name of the function fn, without its package's path:
+// demos.callback, demos.callbackAio.func1.
+func funcName(fn any) string {
+	name := runtime.FuncForPC(reflect.ValueOf(fn).Pointer()).Name()
 	if i := strings.LastIndexByte(name, '/'); i >= 0 {
 		name = name[i+1:]
 	}
-	return name + "()"
+	return name
+}
+
+// callbackName names the done-callbacks the package adds itself, after
+// their functions in asyncio. It fits in a byte of padding in an entry of
+// the ready queue, where a string would not.
+type callbackName uint8
+
+const (
+	cbUser             callbackName = iota // the user's own: named after its function
+	cbRunUntilComplete                     // run_until_complete's
+	cbGather                               // gather's, on each child
+	cbWait                                 // asyncio.wait's, on each awaitable
+	cbAsCompleted                          // as_completed's, on each awaitable
+)
+
+func (n callbackName) String() string {
+	switch n {
+	case cbRunUntilComplete:
+		return "_run_until_complete_cb"
+	case cbGather:
+		return "gather.<locals>._done_callback"
+	case cbWait:
+		return "_wait.<locals>._on_completion"
+	case cbAsCompleted:
+		return "as_completed.<locals>._on_completion"
+	}
+	return ""
 }
 
 // pyRepr formats a value the way Python's repr would show its equivalent.

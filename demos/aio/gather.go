@@ -93,7 +93,7 @@ func (l *Loop) gather(returnExceptions bool, aws []Awaitable) Awaitable {
 		}
 	}
 	for _, a := range aws {
-		a.future().addCallback(doneCallback{fn: onDone, name: "gather.<locals>._done_callback"})
+		a.future().addCallback(doneCallback{fn: onDone, name: cbGather})
 	}
 	return g
 }
@@ -138,6 +138,7 @@ func (t *Task) Wait(aws []Awaitable, opts WaitOptions) (done, pending Set, err e
 		}
 	}
 	waiter := l.CreateFuture()
+	waiter.kind = futureWait
 	release := func() {
 		if !waiter.Done() {
 			waiter.SetResult(nil)
@@ -159,7 +160,7 @@ func (t *Task) Wait(aws []Awaitable, opts WaitOptions) (done, pending Set, err e
 		}
 	}
 	for _, f := range order {
-		f.future().addCallback(doneCallback{fn: onCompletion, key: waiter, name: "_wait.<locals>._on_completion"})
+		f.future().addCallback(doneCallback{fn: onCompletion, key: waiter, name: cbWait})
 	}
 	_, err = t.Await(waiter)
 	if timeout != nil {
@@ -203,7 +204,7 @@ func (t *Task) AsCompleted(aws ...Awaitable) iter.Seq2[any, error] {
 		if !seen[a] {
 			seen[a] = true
 			n++
-			a.future().addCallback(doneCallback{fn: onCompletion, name: "as_completed.<locals>._on_completion"})
+			a.future().addCallback(doneCallback{fn: onCompletion, name: cbAsCompleted})
 		}
 	}
 	return func(yield func(any, error) bool) {
@@ -211,6 +212,7 @@ func (t *Task) AsCompleted(aws ...Awaitable) iter.Seq2[any, error] {
 			var err error
 			for len(completed) == 0 && err == nil {
 				getter = l.CreateFuture()
+				getter.kind = futureAsCompleted
 				_, err = t.Await(getter)
 				if err != nil {
 					getter.Cancel()

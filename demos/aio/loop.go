@@ -85,6 +85,7 @@ type Loop struct {
 	epoch    time.Time
 	handler  func(ExceptionContext)
 	observer func(t *Task) func(t *Task)
+	watch    *watcher // WithStateObserver's; nil for a loop nobody watches
 
 	ready  ring
 	timers timerQueue
@@ -96,11 +97,12 @@ type Loop struct {
 	taskCount                 int // for default task names, Task-1, Task-2, ...
 
 	// Calls from other goroutines wait here until the loop takes them.
-	mu          sync.Mutex
-	threadsafe  []func()
-	pending     atomic.Bool // threadsafe is not empty, or an interrupt is due
-	interrupted atomic.Bool
-	wake        chan struct{}
+	mu              sync.Mutex
+	threadsafe      []func()
+	threadsafeNames []string    // names for a state observer, where the caller gave them
+	pending         atomic.Bool // threadsafe is not empty, or an interrupt is due
+	interrupted     atomic.Bool
+	wake            chan struct{}
 }
 
 // NewLoop returns a new event loop, not yet running.
@@ -220,13 +222,23 @@ func (l *Loop) schedule(h *Handle, when time.Duration) {
 // CallSoonThreadsafe schedules fn like CallSoon, but may be called from any
 // goroutine; it wakes the loop if it is waiting. It returns ErrClosed once the
 // loop is closed.
-func (l *Loop) CallSoonThreadsafe(fn func()) error {
+func (l *Loop) CallSoonThreadsafe(fn func()) error { return l.callSoonThreadsafe(fn, "") }
+
+// callSoonThreadsafe is CallSoonThreadsafe with a name for a state
+// observer to call fn by ("" for fn's own).
+func (l *Loop) callSoonThreadsafe(fn func(), name string) error {
 	l.mu.Lock()
 	if l.closed {
 		l.mu.Unlock()
 		return ErrClosed
 	}
 	l.threadsafe = append(l.threadsafe, fn)
+	if name != "" || len(l.threadsafeNames) > 0 {
+		for len(l.threadsafeNames) < len(l.threadsafe)-1 {
+			l.threadsafeNames = append(l.threadsafeNames, "")
+		}
+		l.threadsafeNames = append(l.threadsafeNames, name)
+	}
 	l.pending.Store(true)
 	l.mu.Unlock()
 	l.wakeUp()
@@ -269,8 +281,15 @@ func (l *Loop) RunForever() error {
 	}
 	l.running = true
 	defer func() { l.running, l.stopping = false, false }()
+	if l.watch != nil {
+		l.watch.starting(l)
+	}
 	for {
-		if err := l.runOnce(); err != nil {
+		err := l.runOnce()
+		if l.watch != nil {
+			l.watch.iterated(l, err)
+		}
+		if err != nil {
 			return err
 		}
 		if l.stopping {
@@ -292,7 +311,7 @@ func (l *Loop) RunUntilComplete(f Awaitable) (any, error) {
 		return nil, errors.New("ValueError: The future belongs to a different loop than the one specified as the loop argument")
 	}
 	fut := f.future()
-	stop := doneCallback{fn: func(Awaitable) { l.Stop() }, key: l, name: "_run_until_complete_cb"}
+	stop := doneCallback{fn: func(Awaitable) { l.Stop() }, key: l, name: cbRunUntilComplete}
 	fut.addCallback(stop)
 	err := l.RunForever()
 	fut.removeCallbacks(l)
@@ -317,6 +336,9 @@ func (l *Loop) runOnce() error {
 		timeout = max(0, next.when-l.Time())
 	}
 	l.poll(timeout)
+	if l.watch != nil {
+		l.watch.polled = l.Time()
+	}
 	if l.interrupted.Load() {
 		l.interrupted.Store(false)
 		return ErrInterrupted
@@ -328,6 +350,9 @@ func (l *Loop) runOnce() error {
 			next.h.queued = false
 			l.enqueue(entry{h: next.h, gen: next.gen})
 		}
+	}
+	if l.watch != nil {
+		return l.runReadyWatched(l.watch)
 	}
 	for n := l.ready.len(); n > 0; n-- {
 		l.run(l.ready.pop())
@@ -363,12 +388,16 @@ func (l *Loop) poll(timeout time.Duration) {
 // queue.
 func (l *Loop) takeThreadsafe() {
 	l.mu.Lock()
-	calls := l.threadsafe
-	l.threadsafe = nil
+	calls, names := l.threadsafe, l.threadsafeNames
+	l.threadsafe, l.threadsafeNames = nil, nil
 	l.pending.Store(l.interrupted.Load())
 	l.mu.Unlock()
-	for _, fn := range calls {
-		l.ready.push(entry{h: &Handle{loop: l, fn: fn}})
+	for i, fn := range calls {
+		h := &Handle{loop: l, fn: fn}
+		if l.watch != nil && i < len(names) && names[i] != "" {
+			l.watch.names[h] = names[i]
+		}
+		l.ready.push(entry{h: h})
 	}
 }
 
@@ -413,7 +442,7 @@ func (l *Loop) Close() error {
 	}
 	l.mu.Lock()
 	l.closed = true
-	l.threadsafe = nil
+	l.threadsafe, l.threadsafeNames = nil, nil
 	l.mu.Unlock()
 	l.ready = ring{}
 	l.timers = timerQueue{}
@@ -430,6 +459,7 @@ func (l *Loop) Close() error {
 type entry struct {
 	h    *Handle
 	gen  uint32
+	name callbackName // a done-callback's, for a state observer; in gen's padding
 	task *Task
 	cb   func(Awaitable)
 	arg  Awaitable
@@ -452,6 +482,13 @@ func (r *ring) push(e entry) {
 	}
 	r.buf[(r.head+r.size)%len(r.buf)] = e
 	r.size++
+}
+
+// each calls f with each entry, first to last.
+func (r *ring) each(f func(entry)) {
+	for i := range r.size {
+		f(r.buf[(r.head+i)%len(r.buf)])
+	}
 }
 
 func (r *ring) pop() entry {

@@ -61,6 +61,9 @@ func (l *Loop) CreateTask(coro Coroutine, name string) *Task {
 	t.sleepTimer = Handle{loop: l, task: t}
 	l.tasks.add(t)
 	l.enqueue(entry{task: t})
+	if l.watch != nil {
+		l.watch.tasks = append(l.watch.tasks, t)
+	}
 	return t
 }
 
@@ -103,7 +106,10 @@ func (t *Task) cancelWaiter() bool {
 		return t.waitingOn.self.Cancel() // a Task or a gather cancels its own way
 	}
 	if t.sleeping {
-		t.sleepTimer.Cancel()
+		// As CPython cancels sleep's future: the task wakes at its next
+		// step, and its timer stays due until then (sleep's finally
+		// cancels it); should it fire first, it does nothing
+		// (_set_result_unless_cancelled).
 		t.sleeping = false
 		t.resumeErr = ErrCancelled
 		t.loop.enqueue(entry{task: t})
@@ -182,6 +188,9 @@ func (t *Task) suspend() error {
 	if t.loop.current != t {
 		panic(fmt.Sprintf("aio: %s awaited outside its own coroutine", t.Name()))
 	}
+	if w := t.loop.watch; w != nil {
+		w.suspended(t)
+	}
 	if !t.yield(struct{}{}) {
 		t.destroyed = true
 		return ErrDestroyed
@@ -204,16 +213,18 @@ func (t *Task) Sleep(d time.Duration) error {
 	t.loop.schedule(h, t.loop.Time()+d)
 	t.sleeping = true
 	err := t.suspend()
-	if t.sleeping { // woken without the timer, by destruction: take it back
-		h.Cancel()
-		t.sleeping = false
-	}
+	h.Cancel() // asyncio.sleep's finally: h.cancel(), if the timer has not fired (cancelled, destroyed)
+	t.sleeping = false
 	return err
 }
 
 // wakeFromSleep runs when the sleep timer fires. Like the future asyncio's
-// sleep sets, it schedules the task's step for the next iteration.
+// sleep sets, it schedules the task's step for the next iteration; if the
+// task was cancelled meanwhile, its step is scheduled already.
 func (t *Task) wakeFromSleep() {
+	if !t.sleeping {
+		return
+	}
 	t.sleeping = false
 	t.loop.enqueue(entry{task: t})
 }
@@ -259,10 +270,8 @@ func (t *Task) raiseNextStep(err error) error {
 // is suspended at returns ErrDestroyed, and its goroutine ends.
 func (t *Task) destroy() {
 	t.loop.tasks.remove(t)
-	if t.sleeping {
-		t.sleepTimer.Cancel()
-		t.sleeping = false
-	}
+	t.sleepTimer.Cancel()
+	t.sleeping = false
 	if t.stop != nil {
 		t.stop()
 		t.resume, t.stop, t.yield = nil, nil, nil

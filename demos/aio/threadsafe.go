@@ -28,7 +28,7 @@ type ConcurrentFuture struct {
 // question). It returns ErrClosed if the loop is closed.
 func (l *Loop) RunCoroutineThreadsafe(coro Coroutine, name string) (*ConcurrentFuture, error) {
 	cf := &ConcurrentFuture{loop: l, done: make(chan struct{})}
-	err := l.CallSoonThreadsafe(func() {
+	err := l.callSoonThreadsafe(func() {
 		task := l.CreateTask(coro, name)
 		task.AddDoneCallback(func(Awaitable) { cf.copyState(task) })
 		cf.mu.Lock()
@@ -38,7 +38,7 @@ func (l *Loop) RunCoroutineThreadsafe(coro Coroutine, name string) (*ConcurrentF
 		if cancelled { // cancelled before the loop took it: the body never runs
 			task.Cancel()
 		}
-	})
+	}, "run_coroutine_threadsafe("+name+")")
 	if err != nil {
 		return nil, err
 	}

@@ -138,3 +138,26 @@ func (q *timerQueue) down(i int) {
 		i = child
 	}
 }
+
+// live returns the first max live timers, earliest first, and how many
+// live timers there are in all. It is for a state observer, not the loop.
+func (q *timerQueue) live(max int) ([]timerEntry, int) {
+	var es []timerEntry
+	for _, e := range q.heap {
+		if e.live() {
+			es = append(es, e)
+		}
+	}
+	for _, e := range q.fifo[q.head:] {
+		if e.live() {
+			es = append(es, e)
+		}
+	}
+	slices.SortFunc(es, func(a, b timerEntry) int {
+		if a.before(b) {
+			return -1
+		}
+		return 1
+	})
+	return es[:min(len(es), max)], len(es)
+}

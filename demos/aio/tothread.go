@@ -11,6 +11,7 @@ import "context"
 func (t *Task) ToThread(fn func(ctx context.Context) (any, error)) (any, error) {
 	l := t.loop
 	f := l.CreateFuture()
+	f.kind = futureToThread
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go func() {

@@ -160,6 +160,11 @@ type Env struct {
 	Interrupt func()
 	Tool      bool              // running a tool, not a lesson
 	Labels    map[string]string // the program's own words, in the chosen language
+	// Watch, if set (--step), is told what each event loop holds as each
+	// run of it starts and after each of its iterations (see
+	// aio.WithStateObserver), with the name of the lesson's run.
+	Watch func(run string, s aio.LoopState)
+	run   string // the run in progress, for Watch
 	// Afterword, if a lesson sets it, is said after the run instead of the
 	// lesson's usual explanation, which would not fit what happened (cancel
 	// when no Ctrl+C came).
@@ -182,6 +187,7 @@ func (e *Env) Run(name string, body func() error) (timing.Run, error) {
 		e.Printer.Heading(name + " · " + string(e.Style))
 	}
 	e.Rec.StartRun(name, string(e.Style))
+	e.run = name
 	err := body()
 	run := e.Rec.EndRun()
 	e.Runs = append(e.Runs, run)
@@ -197,7 +203,12 @@ func (e *Env) Loop(body func(l *aio.Loop) error) error {
 		span := e.Rec.BeginSpan(t.Name(), t.Name())
 		return func(t *aio.Task) { e.Rec.EndSpan(span, taskState(t)) }
 	}
-	l := aio.NewLoop(aio.WithClock(e.Clock), aio.WithTaskObserver(observe),
+	opts := []aio.Option{aio.WithClock(e.Clock), aio.WithTaskObserver(observe)}
+	if e.Watch != nil {
+		run := e.run
+		opts = append(opts, aio.WithStateObserver(func(s aio.LoopState) { e.Watch(run, s) }))
+	}
+	l := aio.NewLoop(append(opts,
 		aio.WithExceptionHandler(func(c aio.ExceptionContext) {
 			// What asyncio would log, such as "Task was destroyed but it
 			// is pending!", is part of the lesson: record it as an event.
@@ -209,7 +220,7 @@ func (e *Env) Loop(body func(l *aio.Loop) error) error {
 				msg += ": " + c.Err.Error()
 			}
 			e.Rec.Printf(task, "%s", msg)
-		}))
+		}))...)
 	stop := OnCtrlC(e.Ctx, func() {
 		e.Rec.Mark("Ctrl+C")
 		l.Interrupt()

@@ -15,11 +15,33 @@ import (
 // --code shows the very functions that run, cut out by name; never a copy
 // that can drift.
 func FuncSource(src fs.FS, names ...string) (string, error) {
+	cut, err := CutSource(src, names...)
+	return cut.Text, err
+}
+
+// Cut is what CutSource cut: the text --code shows, and where each of its
+// lines comes from.
+type Cut struct {
+	Text string
+	// Lines maps a line of the source, "file.go:12", to the line of Text
+	// it is, counting from 0.
+	Lines map[string]int
+}
+
+// CutSource is FuncSource that also says where each line of the text comes
+// from, so that a line the program runs (a frame's file and line) can be
+// found in what --code shows.
+func CutSource(src fs.FS, names ...string) (Cut, error) {
+	type piece struct {
+		file      string
+		firstLine int
+		text      string
+	}
 	fset := token.NewFileSet()
-	found := map[string]string{}
+	found := map[string]piece{}
 	files, err := fs.Glob(src, "*.go")
 	if err != nil {
-		return "", err
+		return Cut{}, err
 	}
 	for _, name := range files {
 		if strings.HasSuffix(name, "_test.go") {
@@ -27,14 +49,14 @@ func FuncSource(src fs.FS, names ...string) (string, error) {
 		}
 		text, err := fs.ReadFile(src, name)
 		if err != nil {
-			return "", err
+			return Cut{}, err
 		}
 		f, err := parser.ParseFile(fset, name, text, parser.ParseComments)
 		if err != nil {
-			return "", fmt.Errorf("parsing %s: %w", name, err)
+			return Cut{}, fmt.Errorf("parsing %s: %w", name, err)
 		}
-		cut := func(start, end token.Pos) string {
-			return string(text[fset.Position(start).Offset:fset.Position(end).Offset])
+		cut := func(start, end token.Pos) piece {
+			return piece{name, fset.Position(start).Line, string(text[fset.Position(start).Offset:fset.Position(end).Offset])}
 		}
 		for _, decl := range f.Decls {
 			switch d := decl.(type) {
@@ -61,13 +83,21 @@ func FuncSource(src fs.FS, names ...string) (string, error) {
 			}
 		}
 	}
+	c := Cut{Lines: map[string]int{}}
 	var parts []string
+	at := 0
 	for _, n := range names {
-		code, ok := found[n]
+		p, ok := found[n]
 		if !ok {
-			return "", fmt.Errorf("no function, constant or variable %s in the source", n)
+			return Cut{}, fmt.Errorf("no function, constant or variable %s in the source", n)
 		}
-		parts = append(parts, code)
+		parts = append(parts, p.text)
+		lines := strings.Count(p.text, "\n") + 1
+		for i := range lines {
+			c.Lines[fmt.Sprintf("%s:%d", p.file, p.firstLine+i)] = at + i
+		}
+		at += lines + 1 // the blank line between two pieces
 	}
-	return strings.Join(parts, "\n\n"), nil
+	c.Text = strings.Join(parts, "\n\n")
+	return c, nil
 }

@@ -1,0 +1,417 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"asyncdemo/demos/aio"
+	"asyncdemo/demos/testenv"
+	"asyncdemo/timing"
+)
+
+// loopStep is what a --step state says of the loop, in the form that
+// testdata/step_cpython.py writes CPython's: the ready queue and the
+// timers (due time in ms), at each iteration and as each run starts.
+type loopStep struct {
+	Run       string   `json:"run"`
+	Iteration int      `json:"iteration"`
+	Starting  bool     `json:"starting"`
+	Stopped   string   `json:"stopped"`
+	Ready     []string `json:"ready"`
+	Timers    [][2]any `json:"timers"`
+}
+
+func (s loopStep) String() string {
+	var timers []string
+	for _, t := range s.Timers {
+		timers = append(timers, fmt.Sprintf("%v %v", t[0], t[1]))
+	}
+	start := ""
+	if s.Starting {
+		start = " starting"
+	}
+	return fmt.Sprintf("%s #%d%s %s ready=[%s] timers=[%s]", s.Run, s.Iteration, start, s.Stopped,
+		strings.Join(s.Ready, "; "), strings.Join(timers, "; "))
+}
+
+// goLoopSteps reads the loop's states from --step --json output.
+func goLoopSteps(t *testing.T, out string) []loopStep {
+	t.Helper()
+	var steps []loopStep
+	for _, e := range events(t, out) {
+		if e.Kind != timing.KindState || e.Loop == "" {
+			continue
+		}
+		var l struct {
+			Iteration int
+			Starting  bool
+			Stopped   string
+			Ready     []string
+			Timers    []struct {
+				When float64
+				What string
+			}
+		}
+		if err := json.Unmarshal([]byte(e.Loop), &l); err != nil {
+			t.Fatalf("state %d: %v: %s", e.Step, err, e.Loop)
+		}
+		s := loopStep{Run: e.Run, Iteration: l.Iteration, Starting: l.Starting, Stopped: l.Stopped, Ready: l.Ready}
+		for _, tm := range l.Timers {
+			s.Timers = append(s.Timers, [2]any{fmt.Sprint(int(tm.When*1000 + 0.5)), tm.What})
+		}
+		steps = append(steps, s)
+	}
+	return steps
+}
+
+// TestStepStatesMatchCPython runs gather, nest and cancel with --step
+// --json on fake time, and checks what the loop held at each point (the
+// ready queue in order, the timers) against CPython's loop running the
+// same programs (testdata/step_cpython.py, on demos/aio's virtual clock).
+func TestStepStatesMatchCPython(t *testing.T) {
+	py := twinPython(t, "gather")
+	for _, c := range []struct{ lesson, args string }{
+		{"gather", "gather"},
+		{"nest", "nest"},
+		{"cancel", "cancel --interrupt"},
+	} {
+		t.Run(c.lesson, func(t *testing.T) {
+			out, errOut, code := runCmd(t, append(strings.Fields(c.args), "--step", "--json")...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			got := goLoopSteps(t, out)
+			if len(got) < 5 {
+				t.Fatalf("%d loop states in --step --json's output, want one per iteration:\n%s", len(got), out)
+			}
+			ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, py, filepath.Join("testdata", "step_cpython.py"), c.lesson)
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			pyOut, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("%s: %v\n%s", cmd, err, stderr.String())
+			}
+			var want []loopStep
+			for _, line := range strings.Split(strings.TrimSpace(string(pyOut)), "\n") {
+				var s loopStep
+				if err := json.Unmarshal([]byte(line), &s); err != nil {
+					t.Fatalf("step_cpython.py: %v: %s", err, line)
+				}
+				for i := range s.Timers {
+					s.Timers[i][0] = fmt.Sprint(s.Timers[i][0])
+				}
+				want = append(want, s)
+			}
+			for i := range max(len(got), len(want)) {
+				var g, w string
+				if i < len(got) {
+					g = got[i].String()
+				}
+				if i < len(want) {
+					w = want[i].String()
+				}
+				if g != w {
+					t.Errorf("state %d differs from CPython's:\n     go: %s\nCPython: %s", i+1, g, w)
+				}
+			}
+		})
+	}
+}
+
+// TestStepPipedGolden prints --step's states as text among the lesson's
+// lines, as it does when piped.
+func TestStepPipedGolden(t *testing.T) {
+	out, errOut, code := runCmd(t, "gather", "--step", "--no-compare")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	golden(t, "gather_step", out)
+}
+
+// TestStepGoStyleListsGoroutines: the go style's steps list the lesson's
+// goroutines by the names of their spans, each with what it is blocked
+// on, and say that Go's order is not fixed.
+func TestStepGoStyleListsGoroutines(t *testing.T) {
+	out, errOut, code := runCmd(t, "gather", "--style", "go", "--step", "--json", "--no-compare")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	type g struct{ Name, State, At, Func string }
+	var last []g
+	steps := 0
+	for _, e := range events(t, out) {
+		if e.Kind != timing.KindState || e.Goroutines == "" {
+			continue
+		}
+		steps++
+		last = nil
+		if err := json.Unmarshal([]byte(e.Goroutines), &last); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if steps != 6 { // Waiting ×3, Task ret ×3
+		t.Errorf("%d steps, want one per printed line, 6", steps)
+	}
+	var text []string
+	for _, x := range last {
+		text = append(text, fmt.Sprintf("%s %s %s", x.Name, x.State, x.At))
+	}
+	joined := strings.Join(text, "\n")
+	if !strings.Contains(joined, "running") {
+		t.Errorf("no goroutine is running at the last step:\n%s", joined)
+	}
+	out, _, _ = runCmd(t, "gather", "--style", "go", "--step", "--no-compare")
+	for _, want := range []string{"do_some_work(4)", "select", "not fixed"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the go style's steps do not say %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestStepInARealTerminal steps through gather in tmux: forward, back
+// (exactly the step it was), to the next printed line, then q; then again
+// with Ctrl+C. Each time the lesson's output is left on the screen, the
+// exit code is 0 and 130, and the terminal is back in canonical mode with
+// echo.
+func TestStepInARealTerminal(t *testing.T) {
+	bin := binary(t)
+	s := newTmux(t, "LANG=C.UTF-8", "PS1=$ ")
+	s.keys(bin+" gather --step --scale 0.05 --no-compare", "Enter")
+	s.waitFor("step 1 of", 1)
+	s.waitFor("the loop starts at", 1)
+	s.keys("Right", "Space", "Enter") // three steps forward
+	s.waitFor("step 4 of", 1)
+	step4 := s.screen()
+	if !strings.Contains(step4, "ran step do_some_work(1)") || !strings.Contains(step4, "_done_callback(do_some_w") {
+		t.Errorf("step 4 does not show do_some_work(1)'s step and the callbacks it made ready:\n%s", step4)
+	}
+	s.keys("Left")
+	s.waitFor("step 3 of", 1)
+	if scr := s.screen(); !strings.Contains(scr, "sleep's timer: wake do_some_work(1)") {
+		t.Errorf("back at step 3, the timer that ran is not shown:\n%s", scr)
+	}
+	s.keys("Right")
+	s.waitFor("step 4 of", 1)
+	if scr := s.screen(); scr != step4 {
+		t.Errorf("step 4 again is not what it was:\n%s\nthen:\n%s", scr, step4)
+	}
+	s.keys("Down") // the next iteration that printed: the last, after the loop
+	s.waitFor("Task ret: Done after 4s", 1)
+	s.keys("q")
+	s.waitForShell()
+	s.keys("echo exit=$?", "Enter")
+	s.waitFor("exit=0", 1)
+	if scr := s.screen(); !strings.Contains(scr, "Waiting: 1") || strings.Contains(scr, "step 4 of") {
+		t.Errorf("after q, the lesson's output is not what the screen shows:\n%s", scr)
+	}
+
+	s.keys("clear; "+bin+" gather --step --scale 0.05 --no-compare", "Enter")
+	s.waitFor("step 1 of", 1)
+	s.keys("Right", "C-c")
+	s.waitFor("asyncdemo: interrupted", 1)
+	s.waitForShell()
+	s.keys("echo exit=$?", "Enter")
+	s.waitFor("exit=130", 1)
+	s.keys("clear; stty -a | tr ' ' '\\n' | grep -xE -- '-?(icrnl|opost|isig|icanon|echo)' | tr '\\n' ' '; echo", "Enter")
+	s.waitFor("icrnl opost isig icanon echo \n", 1)
+
+	// SIGTERM from outside, as kill sends it, while the view waits for a key.
+	// (The pid goes to a file: the view's screen hides what came before.)
+	pidFile := filepath.Join(t.TempDir(), "pid")
+	s.keys("clear; sh -c 'echo $$ > "+pidFile+"; exec "+bin+" gather --step --scale 0.05 --no-compare'", "Enter")
+	s.waitFor("step 1 of", 1)
+	data, err := os.ReadFile(pidFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, _ := strconv.Atoi(strings.TrimSpace(string(data)))
+	if err := syscall.Kill(pid, syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	s.waitFor("asyncdemo: terminated", 1)
+	s.waitForShell()
+	s.keys("echo exit=$?", "Enter")
+	s.waitFor("exit=143", 1)
+	s.keys("clear; stty -a | tr ' ' '\\n' | grep -xE -- '-?(icrnl|opost|isig|icanon|echo)' | tr '\\n' ' '; echo", "Enter")
+	s.waitFor("icrnl opost isig icanon echo \n", 1)
+}
+
+// TestTourStepsThroughARun: at the tour's prediction, s takes the answer
+// and steps through the run in the full-screen view; after q the tour
+// shows the run and the verdict, and goes on as usual.
+func TestTourStepsThroughARun(t *testing.T) {
+	bin := binary(t)
+	s := newTmux(t, "XDG_CONFIG_HOME="+t.TempDir(), "LANG=C.UTF-8", "PS1=$ ")
+	s.keys(bin+" tour --scale 0.05 --from gather", "Enter")
+	s.waitFor("Predict first", 1)
+	s.keys("Down", "s") // b) 4 s, and step through
+	s.waitFor("step 1 of", 1)
+	s.keys("g")
+	s.waitFor("the lesson has ended", 1)
+	s.keys("q")
+	s.waitFor("✓ Right: you said 4 s; it took 4.", 1)
+	s.waitFor("Enter for the next lesson", 1)
+	s.keys("q")
+	s.waitFor("Stopped. asyncdemo tour goes on from nest.", 1)
+}
+
+// waitForShell waits until the view has gone and the shell's prompt is
+// back: keys typed before then would go to the view.
+func (s *tmuxSession) waitForShell() {
+	s.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		scr := s.screen()
+		if !strings.Contains(scr, "q quit") && strings.HasSuffix(strings.TrimRight(scr, " \n"), "$") {
+			return
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("the view never gave the terminal back to the shell:\n%s", scr)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestStepWorksForEveryLesson runs every lesson's aio style with --step
+// --json: each tells what its loop held at each step. Those on real
+// sockets (Redis, HTTP) run on real time; their tasks' awaits on the
+// calls that run off the loop show as waiting on to_thread, and the calls
+// from the main goroutine as what the loop ran.
+func TestStepWorksForEveryLesson(t *testing.T) {
+	for _, info := range allLessons(t) {
+		t.Run(info.Name, func(t *testing.T) {
+			args := append(append([]string{info.Name}, info.AutoArgs...), "--step", "--json")
+			var out, errOut string
+			var code int
+			if info.Network {
+				testenv.SkipShort(t, "real sockets")
+				out, errOut, code = runCmdNow(context.Background(), append(args, "--scale", "0.05")...)
+			} else {
+				out, errOut, code = runCmd(t, args...)
+			}
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			steps, iterations := 0, 0
+			var all strings.Builder
+			for _, e := range events(t, out) {
+				if e.Kind == timing.KindState && e.Step > 0 {
+					steps++
+					if e.Step != steps {
+						t.Errorf("step %d is numbered %d", steps, e.Step)
+					}
+					if strings.Contains(e.Loop, `"iteration"`) && !strings.Contains(e.Loop, `"starting"`) {
+						iterations++
+					}
+					all.WriteString(e.Loop + "\n")
+				}
+			}
+			if iterations == 0 {
+				t.Fatalf("no loop iteration among %d steps:\n%s", steps, out)
+			}
+			switch info.Name {
+			case "sms":
+				if !strings.Contains(all.String(), `"waiting":"to_thread"`) {
+					t.Errorf("no task waits on to_thread (the HTTP call) at any step")
+				}
+				fallthrough
+			case "queue", "thread":
+				if !strings.Contains(all.String(), "run_coroutine_threadsafe(do_some_work(") {
+					t.Errorf("the loop never ran a coroutine handed over with run_coroutine_threadsafe")
+				}
+			}
+		})
+	}
+}
+
+// TestNoTerminalQueryAtStart: Bubble Tea's init asks the terminal its
+// background colour unless lipgloss was told it already; package noquery
+// tells it, and must be initialised first.
+func TestNoTerminalQueryAtStart(t *testing.T) {
+	testenv.SkipShort(t, "the built binary")
+	bin := binary(t)
+	cmd := exec.Command(bin, "--help")
+	cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatal(err)
+	}
+	trace := stderr.String()
+	quiet := strings.Index(trace, "init asyncdemo/cmd/asyncdemo/internal/noquery ")
+	tea := strings.Index(trace, "init github.com/charmbracelet/bubbletea ")
+	if quiet < 0 || tea >= 0 && tea < quiet {
+		t.Errorf("package noquery is not initialised before bubbletea:\n%s", trace)
+	}
+}
+
+// TestStepViewKeys drives the view's model as keys would: forward, back to
+// exactly the screen it was, to the next step that printed, to the end and
+// the start, and q and Ctrl+C to quit.
+func TestStepViewKeys(t *testing.T) {
+	state := func(it int, ready ...string) *aio.LoopState {
+		s := &aio.LoopState{Iteration: it, ReadyCount: len(ready)}
+		for _, r := range ready {
+			s.Ready = append(s.Ready, aio.Callback{Kind: "step", Task: r})
+		}
+		return s
+	}
+	out := "  0.000s  Waiting: 1\n  1.000s  Done\n"
+	frames := []stepFrame{
+		{N: 1, Run: "r", Style: "aio", Loop: state(0, "a")},
+		{N: 2, Run: "r", Style: "aio", Loop: state(1), Out: 21},
+		{N: 3, Run: "r", Style: "aio", Loop: state(2, "b"), Out: 21},
+		{N: 4, Run: "r", Style: "aio", Loop: state(3), Out: len(out)},
+		{N: 5, End: true, Out: len(out)},
+	}
+	v := newStepView(lessonInfo(t, "gather"), frames, out, true, nil)
+	key := func(k tea.KeyMsg) tea.Cmd {
+		_, cmd := v.Update(k)
+		return cmd
+	}
+	runes := func(s string) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)} }
+	first := v.View()
+	key(tea.KeyMsg{Type: tea.KeyRight})
+	key(tea.KeyMsg{Type: tea.KeySpace})
+	if v.i != 2 || !strings.Contains(v.View(), "step 3 of 5") {
+		t.Fatalf("after → and Space, at frame %d:\n%s", v.i, v.View())
+	}
+	third := v.View()
+	key(tea.KeyMsg{Type: tea.KeyEnter})
+	key(tea.KeyMsg{Type: tea.KeyLeft})
+	if v.View() != third {
+		t.Errorf("back is not exactly the step it was:\n%s\nwas\n%s", v.View(), third)
+	}
+	key(tea.KeyMsg{Type: tea.KeyDown}) // frame 4 printed "Done"
+	if v.i != 3 {
+		t.Errorf("↓ went to frame %d, want 3 (the next that printed)", v.i)
+	}
+	key(runes("r"))
+	if v.i != 0 || v.View() != first {
+		t.Errorf("r did not restart: frame %d", v.i)
+	}
+	key(runes("g"))
+	if v.i != 4 || !strings.Contains(v.View(), "the lesson has ended") {
+		t.Errorf("g went to frame %d", v.i)
+	}
+	if cmd := key(runes("q")); cmd == nil || v.interrupted {
+		t.Errorf("q does not quit")
+	}
+	if cmd := key(tea.KeyMsg{Type: tea.KeyCtrlC}); cmd == nil || !v.interrupted {
+		t.Errorf("Ctrl+C does not quit as an interrupt")
+	}
+}

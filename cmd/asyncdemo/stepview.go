@@ -1,0 +1,553 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	_ "asyncdemo/cmd/asyncdemo/internal/noquery" // before bubbletea: no query at start-up
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"golang.org/x/term"
+
+	"asyncdemo/demos"
+	"asyncdemo/demos/aio"
+	"asyncdemo/demos/lesson"
+)
+
+// showSteps shows --step's frames once the lesson has run: in a terminal,
+// the full-screen view, after which the lesson's output is printed so that
+// it stays in the scrollback; piped, the frames as text among the output.
+func (r *lessonRun) showSteps(ctx context.Context) error {
+	ios := r.opts.IO
+	if r.step.json != nil {
+		return nil
+	}
+	frames, out := r.step.Frames(), r.step.out.String()
+	in, inFile := ios.In.(*os.File)
+	tty, outFile := ios.Out.(*os.File)
+	cut, err := lesson.CutSource(demos.Source, r.info.Code[r.env.Style]...)
+	if err != nil {
+		return err
+	}
+	if !inFile || !outFile || !ios.IsTerminal || !term.IsTerminal(int(in.Fd())) || !term.IsTerminal(int(tty.Fd())) {
+		return writeStepText(ios.Out, out, frames, lineOf(cut), r.env.Say("step_go_note"))
+	}
+	v := newStepView(r.info, frames, out, r.noColor, r.env.Labels)
+	v.src = cut
+	if !r.noColor {
+		var b strings.Builder
+		if highlight(&b, cut.Text, "go", false) == nil {
+			v.coloured = strings.Split(b.String(), "\n")
+		}
+	}
+	err = runStepView(ctx, ios, in, tty, v)
+	io.WriteString(ios.Out, out) // the lesson's output stays in the scrollback
+	return err
+}
+
+// runStepView runs the view full-screen until q, Ctrl+C or ctx's end (a
+// signal from outside). The terminal is restored however it ends, a forced
+// exit included.
+func runStepView(ctx context.Context, ios *IOStreams, in, out *os.File, v *stepView) error {
+	fd := int(in.Fd())
+	old, err := term.GetState(fd)
+	if err != nil {
+		return fmt.Errorf("reading the keyboard: %w", err)
+	}
+	remove := ios.atForcedExit(func() {
+		io.WriteString(out, "\x1b[?1049l\x1b[?25h") // leave the alternate screen, show the cursor
+		term.Restore(fd, old)
+	})
+	defer remove()
+	p := tea.NewProgram(v, tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(out),
+		tea.WithAltScreen(), tea.WithoutSignalHandler())
+	_, err = p.Run()
+	term.Restore(fd, old)
+	switch {
+	case v.interrupted:
+		return lesson.ErrInterrupted
+	case errors.Is(err, tea.ErrProgramKilled):
+		return nil // the program's context ended: its cause says why
+	}
+	return err
+}
+
+// stepView is the full-screen view of --step: bubbletea's model.
+type stepView struct {
+	info        lesson.Info
+	frames      []stepFrame
+	out         string
+	src         lesson.Cut
+	coloured    []string // src's lines, highlighted as --code shows them; nil without colour
+	i           int      // the frame shown
+	w, h        int
+	st          stepStyles
+	labels      map[string]string
+	interrupted bool // quit with Ctrl+C
+}
+
+// stepStyles are the view's styles, defined once.
+type stepStyles struct {
+	box, title, changed, current, dim, key lipgloss.Style
+}
+
+func newStepStyles(noColor bool) stepStyles {
+	r := lipgloss.NewRenderer(os.Stdout)
+	if noColor {
+		r.SetColorProfile(0) // termenv.Ascii
+	}
+	return stepStyles{
+		box:     r.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(lipgloss.Color("8")).Padding(0, 1),
+		title:   r.NewStyle().Bold(true),
+		changed: r.NewStyle().Bold(true).Foreground(lipgloss.Color("11")),
+		current: r.NewStyle().Reverse(true),
+		dim:     r.NewStyle().Faint(true),
+		key:     r.NewStyle().Bold(true),
+	}
+}
+
+func newStepView(info lesson.Info, frames []stepFrame, out string, noColor bool, labels map[string]string) *stepView {
+	return &stepView{info: info, frames: frames, out: out, st: newStepStyles(noColor), labels: labels, w: 100, h: 40}
+}
+
+func (v *stepView) Init() tea.Cmd { return nil }
+
+// say is the view's word key in the lesson's language, else in English.
+func (v *stepView) say(key string) string {
+	if s, ok := v.labels[key]; ok {
+		return s
+	}
+	return lesson.Labels("en")[key]
+}
+
+func (v *stepView) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		v.w, v.h = msg.Width, msg.Height
+	case tea.KeyMsg:
+		switch msg.String() {
+		case "right", " ", "enter", "l":
+			v.i = min(v.i+1, len(v.frames)-1)
+		case "left", "h", "backspace":
+			v.i = max(v.i-1, 0)
+		case "down", "j":
+			v.i = v.nextPrinted()
+		case "up", "k":
+			v.i = v.previousPrinted()
+		case "g", "end", "G":
+			v.i = len(v.frames) - 1
+		case "r", "home":
+			v.i = 0
+		case "q", "esc":
+			return v, tea.Quit
+		case "ctrl+c":
+			v.interrupted = true
+			return v, tea.Quit
+		}
+	}
+	return v, nil
+}
+
+// nextPrinted is the next frame at which more output was printed.
+func (v *stepView) nextPrinted() int {
+	for j := v.i + 1; j < len(v.frames); j++ {
+		if v.frames[j].Out > v.frames[v.i].Out {
+			return j
+		}
+	}
+	return len(v.frames) - 1
+}
+
+// previousPrinted is the last frame before this one's output came.
+func (v *stepView) previousPrinted() int {
+	for j := v.i - 1; j > 0; j-- {
+		if v.frames[j-1].Out < v.frames[j].Out && v.frames[j].Out < v.frames[v.i].Out {
+			return j
+		}
+	}
+	return 0
+}
+
+func (v *stepView) View() string {
+	if len(v.frames) == 0 {
+		return "nothing to step through\n"
+	}
+	f := v.frames[v.i]
+	var prev *stepFrame
+	if v.i > 0 {
+		prev = &v.frames[v.i-1]
+	}
+	w, h := max(v.w, 60), max(v.h, 20)
+	header := v.st.title.Render(fmt.Sprintf("asyncdemo %s --step", v.info.Name)) +
+		fmt.Sprintf(" · %s · %s · step %d of %d", f.Run, f.Style, f.N, len(v.frames))
+	if f.Loop != nil {
+		header += fmt.Sprintf(" · loop clock %s", secs(f.Loop.Time))
+	} else {
+		header += fmt.Sprintf(" · %s", secs(f.T))
+	}
+	what := v.st.title.Render("▸ ") + f.summary()
+	keys := v.st.dim.Render(v.say("step_keys"))
+
+	outH := max(4, h/4)
+	topH := h - outH - 4 - 2 // header, what, keys, a blank; the output box's borders
+	leftW := w * 11 / 20
+	rightW := w - leftW
+
+	var left, right string
+	switch {
+	case f.Loop != nil:
+		srcH := max(5, topH*5/9)
+		left = lipgloss.JoinVertical(lipgloss.Left,
+			v.box(v.say("step_program"), v.sourceLines(f, srcH-3), leftW, srcH),
+			v.box(v.say("step_tasks"), v.taskLines(f, prev), leftW, topH-srcH))
+		readyH := max(4, topH/2)
+		rightParts := []string{v.box(v.say("step_ready"), v.readyLines(f, prev), rightW, readyH)}
+		if len(f.Loop.Threadsafe) > 0 {
+			rightParts = append(rightParts, v.box(v.say("step_threads"), calls(f.Loop.Threadsafe), rightW, 4))
+			readyH += 4
+		}
+		rightParts = append(rightParts, v.box(v.say("step_timers"), v.timerLines(f, prev), rightW, topH-readyH))
+		right = lipgloss.JoinVertical(lipgloss.Left, rightParts...)
+	case f.Goroutines != nil:
+		srcH := max(5, topH/2)
+		left = lipgloss.JoinVertical(lipgloss.Left,
+			v.box(v.say("step_program"), v.sourceLines(f, srcH-3), leftW, srcH),
+			v.box(v.say("step_goroutines"), v.goroutineLines(f, prev), leftW, topH-srcH))
+		right = v.box(v.say("step_go_style"), wrapText(v.say("step_go_note"), rightW-4), rightW, topH)
+	default:
+		left = v.box(v.say("step_program"), wrapText(v.say("step_ended"), leftW-4), leftW, topH)
+		right = v.box("", nil, rightW, topH)
+	}
+	top := lipgloss.JoinHorizontal(lipgloss.Top, left, right)
+	output := v.box(v.say("step_output"), v.outputLines(f, prev, outH-1), w, outH+2)
+	return strings.Join([]string{header, what, top, output, keys}, "\n")
+}
+
+// box draws lines in a bordered box of width w and height h (borders
+// included), the title first; lines that do not fit are cut.
+func (v *stepView) box(title string, lines []string, w, h int) string {
+	inner := max(w-4, 10)
+	rows := max(h-2, 1)
+	var body []string
+	if title != "" {
+		body = append(body, v.st.title.Render(ansi.Truncate(title, inner, "…")))
+	}
+	for _, l := range lines {
+		body = append(body, ansi.Truncate(l, inner, "…"))
+	}
+	if len(body) > rows {
+		body = append(body[:rows-1], v.st.dim.Render(fmt.Sprintf("… %d more", len(body)-rows+1)))
+	}
+	for len(body) < rows {
+		body = append(body, "")
+	}
+	return v.st.box.Width(inner + 2).Render(strings.Join(body, "\n"))
+}
+
+// mark writes an item, highlighted with a + when it was not there at the
+// last step.
+func (v *stepView) mark(item string, was []string, prev bool) string {
+	if prev && !slices.Contains(was, item) {
+		return v.st.changed.Render("+ " + item)
+	}
+	return "  " + item
+}
+
+func (v *stepView) readyLines(f stepFrame, prev *stepFrame) []string {
+	items := make([]string, 0, len(f.Loop.Ready))
+	for i, c := range f.Loop.Ready {
+		items = append(items, fmt.Sprintf("%d. %s", i+1, c))
+	}
+	was := prevItems(prev, false, func(p stepFrame) []string {
+		var xs []string
+		for i, c := range p.Loop.Ready {
+			xs = append(xs, fmt.Sprintf("%d. %s", i+1, c))
+		}
+		return xs
+	})
+	var lines []string
+	if len(f.Loop.Ran) > 0 {
+		var ran []string
+		for _, r := range f.Loop.Ran {
+			s := r.String()
+			if len(r.At) > 0 {
+				s += " → " + r.Outcome + " at " + r.At[0].String()
+			} else if r.Outcome != "" {
+				s += " → " + r.Outcome
+			}
+			ran = append(ran, s)
+		}
+		lines = append(lines, v.st.dim.Render(v.say("step_held")))
+		for i, s := range ran {
+			if i == 2 && len(ran) > 3 { // the line above the boxes names them all: keep room for the queue
+				lines = append(lines, v.st.dim.Render(fmt.Sprintf("  ✓ … %d more", len(ran)-2)))
+				break
+			}
+			lines = append(lines, v.st.dim.Render("  ✓ "+s))
+		}
+	}
+	if len(items) == 0 {
+		lines = append(lines, "  (empty)")
+	}
+	for _, it := range items {
+		lines = append(lines, v.mark(it, was, prev != nil))
+	}
+	if f.Loop.ReadyCount > len(f.Loop.Ready) {
+		lines = append(lines, fmt.Sprintf("  … %d in all", f.Loop.ReadyCount))
+	}
+	return lines
+}
+
+func (v *stepView) timerLines(f stepFrame, prev *stepFrame) []string {
+	str := func(p stepFrame) []string {
+		var xs []string
+		for _, t := range p.Loop.Timers {
+			if t.Kind == "sleep" {
+				xs = append(xs, fmt.Sprintf("%s  wake %s (sleep)", secs(t.When), t.Task))
+			} else {
+				xs = append(xs, fmt.Sprintf("%s  %s", secs(t.When), t.Callback))
+			}
+		}
+		return xs
+	}
+	was := prevItems(prev, false, str)
+	var lines []string
+	for _, t := range str(f) {
+		lines = append(lines, v.mark(t, was, prev != nil))
+	}
+	if len(lines) == 0 {
+		lines = append(lines, "  (none)")
+	}
+	if f.Loop.TimerCount > len(f.Loop.Timers) {
+		lines = append(lines, fmt.Sprintf("  … %d in all", f.Loop.TimerCount))
+	}
+	return lines
+}
+
+func (v *stepView) taskLines(f stepFrame, prev *stepFrame) []string {
+	str := func(p stepFrame) []string {
+		width := 0
+		for _, t := range p.Loop.Tasks {
+			width = max(width, len(t.Name))
+		}
+		var xs []string
+		for _, t := range p.Loop.Tasks {
+			s := fmt.Sprintf("%-*s  %s", width, t.Name, taskLine(t))
+			if len(t.At) > 0 && t.State == "pending" {
+				s += "  at " + t.At[0].String()
+			}
+			xs = append(xs, s)
+		}
+		return xs
+	}
+	was := prevItems(prev, false, str)
+	var lines []string
+	for _, t := range str(f) {
+		lines = append(lines, v.mark(t, was, prev != nil))
+	}
+	if len(lines) == 0 {
+		lines = append(lines, "  (no task yet)")
+	}
+	if f.Loop.TaskCount > len(f.Loop.Tasks) {
+		lines = append(lines, fmt.Sprintf("  … %d in all", f.Loop.TaskCount))
+	}
+	return lines
+}
+
+func (v *stepView) goroutineLines(f stepFrame, prev *stepFrame) []string {
+	str := func(p stepFrame) []string {
+		width := 0
+		for _, g := range p.Goroutines {
+			width = max(width, len(g.Name))
+		}
+		var xs []string
+		for _, g := range p.Goroutines {
+			xs = append(xs, fmt.Sprintf("%-*s  %s  at %s", width, g.Name, g.State, g.At))
+		}
+		return xs
+	}
+	was := prevItems(prev, true, str)
+	var lines []string
+	for _, g := range str(f) {
+		lines = append(lines, v.mark(g, was, prev != nil))
+	}
+	return lines
+}
+
+// prevItems applies items to prev, if it is a frame of the same kind
+// (the loop's state, or goroutines).
+func prevItems(prev *stepFrame, goroutines bool, items func(stepFrame) []string) []string {
+	if prev == nil || prev.End || (prev.Loop == nil) != goroutines {
+		return nil
+	}
+	return items(*prev)
+}
+
+func calls(cs []aio.Callback) []string {
+	var lines []string
+	for _, c := range cs {
+		lines = append(lines, "  "+c.String())
+	}
+	return lines
+}
+
+// sourceLines is a window of n lines of the lesson's code around the line
+// that ran last: ▶ marks where each step of this iteration stopped (or the
+// goroutine that printed), · where the other tasks wait.
+func (v *stepView) sourceLines(f stepFrame, n int) []string {
+	text := strings.Split(v.src.Text, "\n")
+	if len(text) == 0 || v.src.Lines == nil {
+		return []string{"(the lesson's code is not available)"}
+	}
+	marks := map[int]string{} // line of text → its mark
+	var names = map[int][]string{}
+	focus := -1
+	note := func(fr []aio.Frame, mark, name string) {
+		for _, x := range fr {
+			if at, ok := v.src.Lines[x.File+":"+fmt.Sprint(x.Line)]; ok {
+				if marks[at] != "▶" {
+					marks[at] = mark
+				}
+				if name != "" && !slices.Contains(names[at], name) {
+					names[at] = append(names[at], name)
+				}
+				if mark == "▶" {
+					focus = at
+				}
+				return
+			}
+		}
+	}
+	if f.Loop != nil {
+		for _, t := range f.Loop.Tasks {
+			if t.State == "pending" {
+				note(t.At, "·", t.Name)
+			}
+		}
+		for _, r := range f.Loop.Ran {
+			switch {
+			case r.Kind != "step":
+			case len(r.At) > 0:
+				note(r.At, "▶", "")
+			default: // it ran to its end from where it last waited
+				note(v.lastAt(r.Task), "▶", r.Task+" "+r.Outcome)
+			}
+		}
+	}
+	for _, g := range f.Goroutines {
+		mark := "·"
+		if g.State == "running" {
+			mark = "▶"
+		}
+		note(g.frame, mark, g.Name)
+	}
+	if focus < 0 { // only the loop's own code ran: stay where the program last was
+		for j := v.i - 1; j >= 0 && focus < 0; j-- {
+			p := v.frames[j]
+			if p.Loop != nil {
+				for _, r := range p.Loop.Ran {
+					if r.Kind == "step" && len(r.At) > 0 {
+						if at, ok := v.src.Lines[r.At[0].File+":"+fmt.Sprint(r.At[0].Line)]; ok {
+							focus = at
+						}
+					}
+				}
+			}
+		}
+	}
+	if focus < 0 {
+		for at := range marks {
+			focus = at
+			break
+		}
+	}
+	start := max(0, min(focus-n/2, len(text)-n))
+	var lines []string
+	for i := start; i < min(len(text), start+n); i++ {
+		line := strings.ReplaceAll(text[i], "\t", "    ")
+		mark := marks[i]
+		if mark == "" {
+			mark = " "
+		}
+		shown := line
+		if i < len(v.coloured) {
+			shown = strings.ReplaceAll(v.coloured[i], "\t", "    ")
+		}
+		row := fmt.Sprintf("%s %s", mark, shown)
+		if len(names[i]) > 0 {
+			row += v.st.dim.Render("   ← " + strings.Join(names[i], ", "))
+		}
+		if mark == "▶" {
+			row = v.st.current.Render(fmt.Sprintf("%s %s", mark, line))
+			if len(names[i]) > 0 {
+				row += v.st.dim.Render("   ← " + strings.Join(names[i], ", "))
+			}
+		}
+		lines = append(lines, row)
+	}
+	return lines
+}
+
+// lastAt is where the pending task name last waited before this frame.
+func (v *stepView) lastAt(name string) []aio.Frame {
+	for j := v.i - 1; j >= 0; j-- {
+		if l := v.frames[j].Loop; l != nil {
+			for _, t := range l.Tasks {
+				if t.Name == name && t.State == "pending" && len(t.At) > 0 {
+					return t.At
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// outputLines are the last n lines the lesson had printed by f, those
+// printed since the last step highlighted.
+func (v *stepView) outputLines(f stepFrame, prev *stepFrame, n int) []string {
+	shown := strings.Split(strings.TrimRight(v.out[:f.Out], "\n"), "\n")
+	before := 0
+	if prev != nil {
+		before = strings.Count(strings.TrimRight(v.out[:prev.Out], "\n"), "\n") + 1
+		if prev.Out == 0 {
+			before = 0
+		}
+	}
+	var lines []string
+	for i, l := range shown {
+		if i >= before && prev != nil {
+			l = v.st.changed.Render("+") + l
+		} else {
+			l = " " + l
+		}
+		lines = append(lines, l)
+	}
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return lines
+}
+
+// wrapText breaks s into lines of at most w columns.
+func wrapText(s string, w int) []string {
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(s) {
+		if line != "" && len(line)+1+len(word) > w {
+			lines = append(lines, line)
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += word
+	}
+	return append(lines, line)
+}
