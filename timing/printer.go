@@ -9,22 +9,12 @@ import (
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
-	"github.com/fatih/color"
+	"github.com/muesli/termenv"
 )
 
-// palette is the task colours, as ANSI colour numbers: cyan, green, yellow,
-// magenta, bright blue, bright red. The Printer and the Timeline both use it.
-var palette = [...]struct {
-	fg   color.Attribute
-	ansi string
-}{
-	{color.FgCyan, "6"},
-	{color.FgGreen, "2"},
-	{color.FgYellow, "3"},
-	{color.FgMagenta, "5"},
-	{color.FgHiBlue, "12"},
-	{color.FgHiRed, "9"},
-}
+// taskColors is how many colours tasks are told apart by: a [Theme] has
+// as many.
+const taskColors = len(Theme{}.Tasks)
 
 // colorIndex picks name's colour from the palette: the sum of its bytes,
 // so the same name always gets the same colour, and names that differ only
@@ -34,18 +24,21 @@ func colorIndex(name string) int {
 	for i := 0; i < len(name); i++ {
 		sum += int(name[i])
 	}
-	return sum % len(palette)
+	return sum % taskColors
 }
 
-// Printer is the human [Sink]. It prints each event after a dim gutter with
-// the elapsed seconds, as in "  1.002s  Waiting: 2", the text in a colour chosen by task name. Colour is off when NoColor is
+// Printer is the human [Sink]. It prints each event after a quiet gutter
+// with the elapsed seconds, as in "  1.002s  Waiting: 2", the text in a
+// colour chosen by task name, from Theme. Colour is off when NoColor is
 // set; callers decide from NO_COLOR, --no-color and whether Out is a
 // terminal. A Printer is safe for concurrent use.
 type Printer struct {
 	Out     io.Writer
 	NoColor bool
-	Width   int  // terminal width for Note; 0 means 80
-	Big     bool // projector mode: a wider gutter and bold, high-contrast text
+	Theme   *Theme          // the colours; nil is DarkTheme
+	Profile termenv.Profile // the colours Out shows; the zero value is true colour
+	Width   int             // terminal width for Note; 0 means 80
+	Big     bool            // projector mode: a wider gutter and bold, high-contrast text
 	// Words are the printer's own words, for another language; empty ones
 	// are English.
 	Words Words
@@ -55,10 +48,9 @@ type Printer struct {
 	// task itself (asyncdemo explain, where the text is a program's own).
 	Tasks bool
 
-	mu     sync.Mutex
-	taskW  int            // the task column's width, with Tasks
-	colors []*color.Color // palette, then dim, then bold
-	err    error
+	mu    sync.Mutex
+	taskW int // the task column's width, with Tasks
+	err   error
 }
 
 // NewPrinter returns a Printer that writes to out.
@@ -66,32 +58,33 @@ func NewPrinter(out io.Writer, noColor bool) *Printer {
 	return &Printer{Out: out, NoColor: noColor}
 }
 
+// Colours other than a task's, for paint.
 const (
-	dimColor  = len(palette)
-	boldColor = len(palette) + 1
+	dimColor  = taskColors     // the theme's Dim: the gutter, states; Strong and bold with Big
+	boldColor = taskColors + 1 // the terminal's foreground, bold
 )
 
-// paint returns s in colour i (a palette index, dimColor or boldColor), or s
-// itself with colour off. p.mu must be held.
+// paint returns s in colour i (a task colour, dimColor or boldColor), or s
+// itself with colour off.
 func (p *Printer) paint(i int, s string) string {
-	if p.NoColor || s == "" {
-		return s
+	profile := p.Profile
+	if p.NoColor {
+		profile = termenv.Ascii
 	}
-	if p.colors == nil {
-		for _, c := range palette {
-			if p.Big {
-				p.colors = append(p.colors, color.New(c.fg, color.Bold))
-			} else {
-				p.colors = append(p.colors, color.New(c.fg))
-			}
-		}
-		p.colors = append(p.colors, color.New(color.Faint), color.New(color.Bold))
-		// Set colour on each Color so fatih/color's global NoColor is never consulted.
-		for _, c := range p.colors {
-			c.EnableColor()
-		}
+	theme := p.Theme
+	if theme == nil {
+		theme = DarkTheme
 	}
-	return p.colors[i].Sprint(s)
+	switch i {
+	case dimColor:
+		if p.Big {
+			return Paint(profile, theme.Strong, true, false, s)
+		}
+		return Paint(profile, theme.Dim, false, false, s)
+	case boldColor:
+		return Paint(profile, "", true, false, s)
+	}
+	return Paint(profile, theme.Tasks[i], p.Big, false, s)
 }
 
 // gutter returns the time gutter for t: seconds with 3 decimals,

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/fatih/color"
 )
 
 func TestPrinterNoColor(t *testing.T) {
@@ -89,8 +87,10 @@ func TestWrapBreaksLongWords(t *testing.T) {
 	}
 }
 
+// dim is the escape of the dark theme's dim colour, #a0a0a0.
+const dim = "\x1b[38;2;160;160;160m"
+
 func TestPrinterColor(t *testing.T) {
-	globalNoColor := color.NoColor
 	var out bytes.Buffer
 	p := NewPrinter(&out, false)
 	tasks := []string{"do_some_work(1)", "do_some_work(2)", "do_some_work(4)", "do_some_work(1)"}
@@ -100,14 +100,11 @@ func TestPrinterColor(t *testing.T) {
 	p.Event(Event{Kind: KindState, Task: "do_some_work(1)", State: "pending"})
 	p.Event(Event{Kind: KindSummary, Elapsed: time.Second})
 	p.Heading("h")
-	if color.NoColor != globalNoColor {
-		t.Error("the Printer changed fatih/color's global NoColor")
-	}
 
 	lines := strings.Split(out.String(), "\n")
 	for _, line := range lines[:len(tasks)] {
-		if !strings.Contains(line, "\x1b[2m  1.000s\x1b[22m  ") {
-			t.Errorf("gutter is not dim: %q", line)
+		if !strings.Contains(line, dim+"  1.000s\x1b[0m  ") {
+			t.Errorf("gutter is not in the theme's dim colour: %q", line)
 		}
 	}
 	// The text's colour: the escape before "Waiting".
@@ -122,10 +119,10 @@ func TestPrinterColor(t *testing.T) {
 	if c1 != again {
 		t.Errorf("same task, different colours: %q and %q", c1, again)
 	}
-	if !strings.Contains(out.String(), "\x1b[2m  0.000s  do_some_work(1): pending\x1b[22m") {
+	if !strings.Contains(out.String(), dim+"  0.000s  do_some_work(1): pending\x1b[0m") {
 		t.Errorf("state line is not dim:\n%q", out.String())
 	}
-	if !strings.Contains(out.String(), "\x1b[1m  total 1.000s\x1b[22m\n\n") || !strings.Contains(out.String(), "\x1b[1m── h ──\x1b[22m\n") {
+	if !strings.Contains(out.String(), "\x1b[1m  total 1.000s\x1b[0m\n\n") || !strings.Contains(out.String(), "\x1b[1m── h ──\x1b[0m\n") {
 		t.Errorf("summary and heading are not bold:\n%q", out.String())
 	}
 }
@@ -179,7 +176,7 @@ func TestPrinterTasksColumn(t *testing.T) {
 	p = NewPrinter(&colored, false)
 	p.Tasks = true
 	p.Event(Event{Kind: KindEvent, T: 0, Task: "Task-2 fetch", Text: "plain"})
-	if got := colored.String(); !strings.Contains(got, "\x1b[2mTask-2 fetch\x1b[22m  plain\n") {
+	if got := colored.String(); !strings.Contains(got, dim+"Task-2 fetch\x1b[0m  plain\n") {
 		t.Errorf("the task dim, the program's text uncoloured: %q", got)
 	}
 }

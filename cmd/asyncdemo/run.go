@@ -31,7 +31,7 @@ type lessonHooks struct {
 func runLessonWith(ctx context.Context, opts *Options, demo lesson.Lesson, hooks lessonHooks) error {
 	r := newLessonRun(opts, demo, hooks)
 	if opts.Code != "" {
-		return showCode(opts.IO.Out, r.info, lesson.Style(opts.Style), opts.Code, r.noColor, r.env.Labels)
+		return showCode(opts.IO.Out, r.info, lesson.Style(opts.Style), opts.Code, r.look, r.env.Labels)
 	}
 	defer r.cleanUp()
 	r.claimCtrlC(ctx)
@@ -56,6 +56,7 @@ type lessonRun struct {
 	env     *lesson.Env
 	width   int
 	noColor bool
+	look    look      // the colours, when noColor is not set
 	out     io.Writer // where the lesson prints: the terminal, or --step's recording
 
 	twinArgs []string      // what a TwinHost started for the twin
@@ -73,13 +74,14 @@ func newLessonRun(opts *Options, demo lesson.Lesson, hooks lessonHooks) *lessonR
 	r := &lessonRun{
 		opts: opts, demo: demo, info: info, hooks: hooks,
 		width:   ios.Width,
-		noColor: opts.NoColor || ios.NoColorEnv || !ios.IsTerminal,
+		look:    opts.look(),
 		out:     ios.Out,
 		release: func() {},
 	}
 	if r.width <= 0 {
 		r.width = 80
 	}
+	r.noColor = r.look.noColor
 	r.env = &lesson.Env{
 		Style:     lesson.Style(opts.Style),
 		Clock:     timing.NewClock(opts.Scale),
@@ -152,7 +154,7 @@ func (r *lessonRun) open(ctx context.Context) {
 		// printed is then replayed an event at a time.
 		r.recorded = new(bytes.Buffer)
 		r.out = r.recorded
-		hint := timing.NewPrinter(ios.Out, r.noColor)
+		hint := r.look.printer(ios.Out)
 		hint.Width = r.width
 		hint.Note(env.Say("step_hint"))
 		r.cleanups = append(r.cleanups, func() { replay(ctx, ios, r.recorded.String()) })
@@ -160,7 +162,7 @@ func (r *lessonRun) open(ctx context.Context) {
 	if r.opts.JSON {
 		env.Rec = timing.NewRecorder(timing.NewJSONWriter(ios.Out))
 	} else {
-		p := timing.NewPrinter(r.out, r.noColor)
+		p := r.look.printer(r.out)
 		p.Width, p.Big = r.width, r.opts.Big
 		p.Words = timing.Words{Total: env.Labels["total"], Vs: env.Labels["vs"], Faster: env.Labels["faster"],
 			Slower: env.Labels["slower"], Same: env.Labels["same"]}
@@ -220,7 +222,8 @@ func (r *lessonRun) explain(ctx context.Context, err error) {
 	}
 	if runs := r.runs(); worthDrawing(runs) {
 		ios := r.opts.IO
-		tl := timing.Timeline{Width: r.width, ASCII: r.opts.ASCII || ios.Term == "dumb" || ios.Term == "linux", NoColor: r.noColor, Big: r.opts.Big}
+		tl := r.look.timeline()
+		tl.Width, tl.ASCII, tl.Big = r.width, r.opts.ASCII || ios.Term == "dumb" || ios.Term == "linux", r.opts.Big
 		fmt.Fprintf(r.out, "%s\n\n", tl.Render(runs...))
 	}
 	if r.hooks.beforeAfter != nil {

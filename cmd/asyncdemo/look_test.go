@@ -1,0 +1,196 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"testing/synctest"
+
+	"github.com/muesli/termenv"
+
+	"asyncdemo/timing"
+)
+
+// runInTerminal runs the command line as main would in a terminal of width
+// columns with true colour, in a synctest bubble unless it shows code
+// (chroma's regexp engine starts a clock of its own); setup may change the
+// streams first (the theme's variable, the background the terminal says).
+func runInTerminal(t *testing.T, width int, setup func(*IOStreams), args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	run := func(*testing.T) {
+		var out, errOut bytes.Buffer
+		ios := &IOStreams{Out: &out, Err: &errOut, In: strings.NewReader(""), IsTerminal: true, Width: width,
+			Profile: termenv.TrueColor, Term: "xterm-256color"}
+		if setup != nil {
+			setup(ios)
+		}
+		code = execute(context.Background(), ios, args)
+		stdout, stderr = out.String(), errOut.String()
+	}
+	if slices.ContainsFunc(args, func(a string) bool { return strings.HasPrefix(a, "--code") }) {
+		run(t)
+	} else {
+		synctest.Test(t, run)
+	}
+	return stdout, stderr, code
+}
+
+var (
+	trueColorFg = regexp.MustCompile(`\x1b\[[0-9;]*?38;2;(\d+);(\d+);(\d+)`)
+	anySGR      = regexp.MustCompile(`\x1b\[([0-9;]*)m`)
+)
+
+// colorsIn returns the true colours of the foreground escapes in out, as
+// #rrggbb, and fails the test on an escape that leaves the colour to the
+// terminal's palette (16 colours, faint), whose contrast is unknown.
+func colorsIn(t *testing.T, out string) map[string]bool {
+	t.Helper()
+	colors := map[string]bool{}
+	for _, m := range trueColorFg.FindAllStringSubmatch(out, -1) {
+		var rgb [3]int
+		for i := range rgb {
+			rgb[i], _ = strconv.Atoi(m[i+1])
+		}
+		colors[fmt.Sprintf("#%02x%02x%02x", rgb[0], rgb[1], rgb[2])] = true
+	}
+	for _, m := range anySGR.FindAllStringSubmatch(out, -1) {
+		params := strings.Split(m[1], ";")
+		for i := 0; i < len(params); i++ {
+			switch p := params[i]; {
+			case p == "38" || p == "48":
+				i += 4 // 38;2;r;g;b
+			case p == "2" || (len(p) == 2 && (p[0] == '3' || p[0] == '9') && p[1] != '8') || (len(p) == 2 && p[0] == '4'):
+				t.Errorf("an escape whose colour is the terminal's own (%q): its contrast is unknown", m[0])
+			}
+		}
+	}
+	return colors
+}
+
+// checkContrast fails for each colour in out under 4.5:1 against one of
+// theme's backgrounds.
+func checkContrast(t *testing.T, what string, theme *timing.Theme, out string) {
+	t.Helper()
+	colors := colorsIn(t, out)
+	if len(colors) == 0 {
+		t.Errorf("%s: no colour printed:\n%q", what, out)
+	}
+	for hex := range colors {
+		for _, bg := range theme.Backgrounds {
+			if c, _ := timing.Contrast(hex, bg); c < timing.MinContrast {
+				t.Errorf("%s, %s theme: %s on %s has contrast %.2f, want at least %.1f", what, theme.Name, hex, bg, c, timing.MinContrast)
+			}
+		}
+	}
+}
+
+// TestEveryColorIsReadableInBothThemes computes the contrast of every
+// colour a lesson prints (gutter, tasks, states, totals, the timeline),
+// its code's highlighting in Go and Python, projector mode and the
+// side-by-side, against the backgrounds of the theme chosen.
+func TestEveryColorIsReadableInBothThemes(t *testing.T) {
+	for _, theme := range []*timing.Theme{timing.DarkTheme, timing.LightTheme} {
+		for _, args := range [][]string{
+			{"gather"},
+			{"gather", "--big"},
+			{"nest", "--durations", "4,1,2"},
+			{"thread", "--fail", "--scale", "0.1"},
+			{"gather", "--code"},
+			{"gather", "--code", "--style", "go"},
+			{"sms", "--code=python"},
+		} {
+			args := append(args, "--theme", theme.Name)
+			out, errOut, code := runInTerminal(t, 100, nil, args...)
+			if code != 0 && args[0] != "thread" {
+				t.Fatalf("%q: exit %d: %s", args, code, errOut)
+			}
+			checkContrast(t, strings.Join(args, " "), theme, out)
+		}
+	}
+}
+
+// Monokai's near-white text on a light background was issue 16's first
+// finding: in the light theme, plain code is the terminal's own colour and
+// nothing is printed in the dark theme's colours.
+func TestLightThemeCodeHasNoDarkColors(t *testing.T) {
+	out, _, _ := runInTerminal(t, 100, nil, "gather", "--code", "--theme", "light")
+	for what, hex := range timing.DarkTheme.Colors() {
+		if colorsIn(t, out)[hex] {
+			t.Errorf("the light theme printed the dark theme's %s %s", what, hex)
+		}
+	}
+	if strings.Contains(out, "38;2;248;248;242") {
+		t.Error("monokai's #f8f8f2 text is printed")
+	}
+}
+
+// TestThemeChoice: --theme, then ASYNCDEMO_THEME, then (auto) what the
+// terminal says of its background; a bad variable is an error naming it.
+func TestThemeChoice(t *testing.T) {
+	lightBg := func(ios *IOStreams) { ios.DarkBackground = func() bool { return false } }
+	darkBg := func(ios *IOStreams) { ios.DarkBackground = func() bool { return true } }
+	env := func(v string, bg func(*IOStreams)) func(*IOStreams) {
+		return func(ios *IOStreams) { ios.Theme = v; bg(ios) }
+	}
+	light := termenv.TrueColor.Color(timing.LightTheme.Dim).Sequence(false)
+	dark := termenv.TrueColor.Color(timing.DarkTheme.Dim).Sequence(false)
+	for _, c := range []struct {
+		name  string
+		setup func(*IOStreams)
+		args  []string
+		want  string
+	}{
+		{"auto on a light background", lightBg, nil, light},
+		{"auto on a dark background", darkBg, nil, dark},
+		{"auto, the terminal cannot say", nil, nil, dark},
+		{"--theme light on a dark background", darkBg, []string{"--theme", "light"}, light},
+		{"--theme dark on a light background", lightBg, []string{"--theme=dark"}, dark},
+		{"ASYNCDEMO_THEME=light", env("light", darkBg), nil, light},
+		{"--theme auto over ASYNCDEMO_THEME=light", env("light", darkBg), []string{"--theme", "auto"}, dark},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			out, errOut, code := runInTerminal(t, 80, c.setup, append([]string{"coroutine"}, c.args...)...)
+			if code != 0 || !strings.Contains(out, "\x1b["+c.want+"m  0.000s") {
+				t.Errorf("exit %d (%s); the gutter is not in %q:\n%q", code, errOut, c.want, out)
+			}
+		})
+	}
+	asked := false
+	out, _, _ := runInTerminal(t, 80, func(ios *IOStreams) {
+		ios.DarkBackground = func() bool { asked = true; return true }
+	}, "coroutine", "--no-color")
+	if asked || strings.Contains(out, "\x1b") {
+		t.Errorf("--no-color asked the terminal for its background (%v) or printed colour", asked)
+	}
+	_, errOut, code := runInTerminal(t, 80, env("solarized", darkBg), "coroutine")
+	if code != exitUsage || !strings.Contains(errOut, `ASYNCDEMO_THEME="solarized"`) {
+		t.Errorf("ASYNCDEMO_THEME=solarized: exit %d, %q; want 2 naming the variable", code, errOut)
+	}
+	if _, errOut, code := runInTerminal(t, 80, nil, "coroutine", "--theme", "blue"); code != exitUsage || !strings.Contains(errOut, "--theme") {
+		t.Errorf("--theme blue: exit %d, %q", code, errOut)
+	}
+}
+
+func TestColorProfile(t *testing.T) {
+	for _, c := range []struct {
+		termenv termenv.Profile
+		term    string
+		want    termenv.Profile
+	}{
+		{termenv.TrueColor, "xterm-256color", termenv.TrueColor},
+		{termenv.ANSI256, "tmux-256color", termenv.ANSI256},
+		{termenv.ANSI, "xterm", termenv.ANSI256},
+		{termenv.Ascii, "screen", termenv.ANSI256},
+		{termenv.ANSI, "linux", termenv.ANSI},
+		{termenv.Ascii, "dumb", termenv.Ascii},
+	} {
+		if got := colorProfile(c.termenv, c.term); got != c.want {
+			t.Errorf("TERM=%s, termenv says %s: got %s, want %s", c.term, c.termenv.Name(), got.Name(), c.want.Name())
+		}
+	}
+}
