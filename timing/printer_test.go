@@ -80,7 +80,7 @@ func TestPrinterNoteDefaultWidth(t *testing.T) {
 }
 
 func TestWrapBreaksLongWords(t *testing.T) {
-	got := wrap("ab supercalifragilistic cd", 10)
+	got := Wrap("ab supercalifragilistic cd", 10)
 	want := "ab superca\nlifragilis\ntic cd"
 	if got != want {
 		t.Errorf("got %q, want %q", got, want)
@@ -204,5 +204,27 @@ func TestPrinterItem(t *testing.T) {
 		"   run.\n\n"
 	if got := out.String(); got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestBigGutterIsBoldAndStrong: in projector mode the time gutter, which
+// the lessons tell the class to watch, is bold and as readable as text,
+// never faint; the tasks are bold too.
+func TestBigGutterIsBoldAndStrong(t *testing.T) {
+	for _, theme := range []*Theme{DarkTheme, LightTheme} {
+		var out bytes.Buffer
+		p := NewPrinter(&out, false)
+		p.Big, p.Theme = true, theme
+		p.Event(Event{Kind: KindEvent, T: time.Second, Task: "do_some_work(1)", Text: "Waiting: 1"})
+		p.Event(Event{Kind: KindState, Task: "do_some_work(1)", State: "pending"})
+		strong := Paint(0, theme.Strong, true, false, "    1.000s  ")
+		if got := out.String(); !strings.HasPrefix(got, strong) || strings.Contains(got, "\x1b[2m") || !strings.Contains(got, ";1mWaiting: 1") {
+			t.Errorf("%s theme: gutter not bold in %s, or something faint: %q", theme.Name, theme.Strong, got)
+		}
+		for _, bg := range theme.Backgrounds {
+			if c, _ := Contrast(theme.Strong, bg); c < 7 {
+				t.Errorf("%s theme: the big gutter's contrast on %s is %.1f, want at least 7 (WCAG AAA)", theme.Name, bg, c)
+			}
+		}
 	}
 }

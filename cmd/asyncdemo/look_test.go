@@ -4,15 +4,22 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os/exec"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"testing/synctest"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/muesli/termenv"
+	"github.com/rivo/uniseg"
 
+	"asyncdemo/demos"
+	"asyncdemo/demos/lesson"
+	"asyncdemo/demos/testenv"
 	"asyncdemo/timing"
 )
 
@@ -192,5 +199,140 @@ func TestColorProfile(t *testing.T) {
 		if got := colorProfile(c.termenv, c.term); got != c.want {
 			t.Errorf("TERM=%s, termenv says %s: got %s, want %s", c.term, c.termenv.Name(), got.Name(), c.want.Name())
 		}
+	}
+}
+
+// TestEveryLessonTextWrapsWell prints every lesson's texts, in English and
+// Chinese, at 50, 100 and 200 columns and in projector mode, and checks
+// each line: no wider than the terminal nor 88 columns (60 with --big), no
+// English word or flag cut in two where the text had no space, no line
+// starting with a closing mark (，。）) or ending with an opening one (（).
+func TestEveryLessonTextWrapsWell(t *testing.T) {
+	const closing, opening = "，。、：；）」』！？,.;:)", "（「『("
+	isWordRune := func(r rune) bool { return r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_') }
+	for _, lang := range []string{"en", "zh"} {
+		for _, demo := range demos.All() {
+			info := lesson.Describe(demo, lang)
+			for _, c := range []struct {
+				width int
+				big   bool
+			}{{50, false}, {100, false}, {200, false}, {200, true}} {
+				limit := min(c.width, timing.ProseWidth)
+				if c.big {
+					limit = timing.BigWidth
+				}
+				for _, text := range []string{info.Before, info.After, info.AfterGo} {
+					var out bytes.Buffer
+					p := timing.NewPrinter(&out, true)
+					p.Width, p.Big = c.width, c.big
+					p.Note(text)
+					where := fmt.Sprintf("%s %s at %d (big %v)", lang, info.Name, c.width, c.big)
+					for _, line := range strings.Split(strings.TrimRight(out.String(), "\n"), "\n") {
+						if w := uniseg.StringWidth(line); w > limit {
+							t.Errorf("%s: %d columns, more than %d: %q", where, w, limit, line)
+						}
+						if first, _ := utf8.DecodeRuneInString(line); line != "" && strings.ContainsRune(closing, first) {
+							t.Errorf("%s: a line starts with a closing mark: %q", where, line)
+						}
+						if last, _ := utf8.DecodeLastRuneInString(line); line != "" && strings.ContainsRune(opening, last) {
+							t.Errorf("%s: a line ends with an opening mark: %q", where, line)
+						}
+					}
+					// Walk the text and what was printed together: a line
+					// break where the text had no space must not fall
+					// between two letters of a word.
+					src, got := []rune(strings.Join(strings.Fields(text), " ")), []rune(strings.TrimRight(out.String(), "\n"))
+					for i, j := 0, 0; i < len(src) && j < len(got); i, j = i+1, j+1 {
+						if got[j] == '\n' && src[i] != ' ' {
+							// (or after a flag's hyphens: "--" and "blocking")
+							flag := i > 0 && src[i-1] == '-' && strings.LastIndexFunc(string(src[:i]), func(r rune) bool { return r != '-' }) ==
+								strings.LastIndexAny(string(src[:i]), " (（")
+							if i > 0 && (isWordRune(src[i-1]) || flag) && isWordRune(src[i]) {
+								t.Errorf("%s: %q cut in two", where, string(src[max(0, i-12):min(len(src), i+12)]))
+							}
+							i--
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// axisLabels matches a timeline's line of seconds.
+var axisLabels = regexp.MustCompile(`^\s+[0-9.]+s(\s+[0-9.]+s)*$`)
+
+// newTmuxSized is newTmux with a terminal of cols × rows.
+func newTmuxSized(t *testing.T, cols, rows int, env ...string) *tmuxSession {
+	t.Helper()
+	testenv.SkipShort(t, "a real terminal (tmux)")
+	testenv.LookPath(t, "tmux", "apt-get install tmux")
+	s := &tmuxSession{t: t, name: "asyncdemo-test-" + strings.NewReplacer("/", "-", ".", "-", ":", "-").Replace(t.Name())}
+	exec.Command("tmux", "kill-session", "-t", s.name).Run()
+	args := []string{"new-session", "-d", "-s", s.name, "-x", strconv.Itoa(cols), "-y", strconv.Itoa(rows)}
+	for _, e := range env {
+		args = append(args, "-e", e)
+	}
+	args = append(args, "bash", "--norc", "--noprofile")
+	if out, err := exec.Command("tmux", args...).CombinedOutput(); err != nil {
+		t.Fatalf("tmux new-session: %v: %s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("tmux", "kill-session", "-t", s.name).Run() })
+	return s
+}
+
+// TestReadableInARealTerminal runs lessons in tmux as issue 16 found them:
+// 50 and 200 columns, English and Chinese, a light and a dark background.
+// No line is left for the terminal to cut (the screen, its rows joined,
+// has none wider than the terminal); at 50 columns the comparison wraps
+// between words; at 200 a paragraph runs 88 columns at most; and auto
+// picks the theme from the background the terminal reports (COLORFGBG,
+// as inside tmux).
+func TestReadableInARealTerminal(t *testing.T) {
+	bin := binary(t)
+	for _, c := range []struct {
+		cols int
+		args string
+		bg   string // COLORFGBG: foreground;background
+		dim  string // the gutter's colour as tmux keeps it
+		want []string
+	}{
+		{50, "gather --scale 0.01", "0;15", "38;2;102;102;102", []string{"s:\n", "× faster\n"}},
+		{50, "await --lang zh --scale 0.01", "15;0", "38;2;160;160;160", []string{"加上 --blocking 后，", "s:\n", "× 更快\n"}},
+		{100, "await --lang zh --scale 0.01", "15;0", "38;2;160;160;160", []string{"\n两个协程各等待 x 秒。使用 await asyncio.sleep(x) 时，"}},
+		{200, "await --lang zh --scale 0.01 --theme light", "15;0", "38;2;102;102;102", []string{"\n两个协程各等待 x 秒。使用 await asyncio.sleep(x) 时，"}},
+		{200, "gather --scale 0.01 --big", "0;15", "38;2;48;48;48m", []string{"Three tasks sleep for 1, 2 and 4 seconds on one event loop.\n"}},
+	} {
+		t.Run(fmt.Sprintf("%d %s", c.cols, c.args), func(t *testing.T) {
+			s := newTmuxSized(t, c.cols, 100, "LANG=C.UTF-8", "PS1=$ ", "COLORTERM=truecolor", "COLORFGBG="+c.bg)
+			s.keys(bin+" "+c.args+"; echo exit=$?", "Enter")
+			s.waitFor("exit=0", 1)
+			screen := s.screen()
+			joined := strings.ReplaceAll(screen, "\n", " ")
+			for _, want := range c.want {
+				if strings.Contains(want, "\n") && !strings.Contains(screen, want) || !strings.Contains(joined, strings.ReplaceAll(want, "\n", " ")) {
+					t.Errorf("the screen does not show %q:\n%s", want, screen)
+				}
+			}
+			for _, line := range strings.Split(screen, "\n") {
+				if strings.HasPrefix(line, "$ ") { // the command typed
+					continue
+				}
+				if strings.HasPrefix(line, "两个协程各等待") && c.cols >= 100 && uniseg.StringWidth(line) <= 80 {
+					t.Errorf("the paragraph keeps to 80 columns on a terminal of %d: %q", c.cols, line)
+				}
+				if w := uniseg.StringWidth(line); w > c.cols {
+					t.Errorf("a line of %d columns, cut by the terminal: %q", w, line)
+				}
+				chart := strings.ContainsAny(line, "│─┬└█") || axisLabels.MatchString(line)
+				if c.cols == 200 && !chart && uniseg.StringWidth(line) > timing.ProseWidth {
+					t.Errorf("a paragraph line of %d columns on a wide terminal: %q", uniseg.StringWidth(line), line)
+				}
+			}
+			colored, _ := exec.Command("tmux", "capture-pane", "-p", "-e", "-t", s.name).Output()
+			if !strings.Contains(string(colored), "\x1b["+c.dim) {
+				t.Errorf("the gutter is not in %s (COLORFGBG=%s):\n%q", c.dim, c.bg, colored)
+			}
+		})
 	}
 }

@@ -136,7 +136,7 @@ func newRootCmd(ios *IOStreams) *cobra.Command {
 	pf.Lookup("code").NoOptDefVal = "both"
 	pf.Var(lesson.ChoiceFlag(&opts.Vs, "python"), "vs", "run the lesson's Python twin as well and show both side by side (needs python3 3.11+)")
 	pf.StringVar(&opts.Python, "python", "", "the Python interpreter for --vs python (default: python3 on PATH, then /usr/bin/python3)")
-	pf.BoolVar(&opts.Big, "big", false, "projector mode: bars two lines high, a wider gutter, bold text")
+	pf.BoolVar(&opts.Big, "big", false, "projector mode: bold, high-contrast text and time gutter, bars two lines high, text wrapped at 60 columns")
 	pf.Var(lesson.ChoiceFlag(&opts.Theme, themeNames...), "theme", "colours for a dark or a light background; auto asks the terminal ("+themeEnv+" sets the default)")
 	pf.BoolVar(&opts.Step, "step", false, "replay the run one event at a time, Enter for the next (for talking a class through it)")
 	pf.Var(lesson.ChoiceFlag(&opts.Lang, lesson.Languages...), "lang", "the language of the lessons' texts (LC_ALL, LC_MESSAGES or LANG sets the default)")
