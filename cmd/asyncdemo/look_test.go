@@ -302,8 +302,15 @@ func TestReadableInARealTerminal(t *testing.T) {
 		{100, "await --lang zh --scale 0.01", "15;0", "38;2;160;160;160", []string{"\n两个协程各等待 x 秒。使用 await asyncio.sleep(x) 时，"}},
 		{200, "await --lang zh --scale 0.01 --theme light", "15;0", "38;2;102;102;102", []string{"\n两个协程各等待 x 秒。使用 await asyncio.sleep(x) 时，"}},
 		{200, "gather --scale 0.01 --big", "0;15", "38;2;48;48;48m", []string{"Three tasks sleep for 1, 2 and 4 seconds on one event loop.\n"}},
+		// The side-by-side, one side under the other, a repr cut in its
+		// middle after the task's name, no other row cut.
+		{50, "cancel --vs python --interrupt --scale 0.2", "15;0", "38;2;160;160;160", []string{
+			"\n  go 0.", "s KeyboardInterrupt\n  py 0.", "s <Task pending name='do_some_work(1)…]>\n", "s do_some_work(2): cancelled\n"}},
 	} {
 		t.Run(fmt.Sprintf("%d %s", c.cols, c.args), func(t *testing.T) {
+			if strings.Contains(c.args, "--vs python") {
+				twinPython(t, "cancel")
+			}
 			s := newTmuxSized(t, c.cols, 100, "LANG=C.UTF-8", "PS1=$ ", "COLORTERM=truecolor", "COLORFGBG="+c.bg)
 			s.keys(bin+" "+c.args+"; echo exit=$?", "Enter")
 			s.waitFor("exit=0", 1)
@@ -315,7 +322,7 @@ func TestReadableInARealTerminal(t *testing.T) {
 				}
 			}
 			for _, line := range strings.Split(screen, "\n") {
-				if strings.HasPrefix(line, "$ ") { // the command typed
+				if strings.Contains(line, bin) { // the command typed
 					continue
 				}
 				if strings.HasPrefix(line, "两个协程各等待") && c.cols >= 100 && uniseg.StringWidth(line) <= 80 {
