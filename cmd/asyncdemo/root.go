@@ -109,7 +109,7 @@ func newRootCmd(ios *IOStreams) *cobra.Command {
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		Args:          noArgs,
-		RunE:          func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+		RunE:          func(cmd *cobra.Command, _ []string) error { return summaryRun(cmd, opts) },
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			if themeErr != nil && !cmd.Flags().Changed("theme") {
 				return themeErr
@@ -137,9 +137,9 @@ func newRootCmd(ios *IOStreams) *cobra.Command {
 	pf.Var(lesson.ChoiceFlag(&opts.Vs, "python"), "vs", "run the lesson's Python twin as well and show both side by side (needs python3 3.11+)")
 	pf.StringVar(&opts.Python, "python", "", "the Python interpreter for --vs python (default: python3 on PATH, then /usr/bin/python3)")
 	pf.BoolVar(&opts.Big, "big", false, "projector mode: bold, high-contrast text and time gutter, bars two lines high, text wrapped at 60 columns")
-	pf.Var(lesson.ChoiceFlag(&opts.Theme, themeNames...), "theme", "colours for a dark or a light background; auto asks the terminal ("+themeEnv+" sets the default)")
+	pf.Var(lesson.ChoiceFlag(&opts.Theme, themeNames...), "theme", "colours for a dark or a light background, auto asking the terminal; without it, "+themeEnv+" decides")
 	pf.BoolVar(&opts.Step, "step", false, "replay the run one event at a time, Enter for the next (for talking a class through it)")
-	pf.Var(lesson.ChoiceFlag(&opts.Lang, lesson.Languages...), "lang", "the language of the lessons' texts (LC_ALL, LC_MESSAGES or LANG sets the default)")
+	pf.Var(lesson.ChoiceFlag(&opts.Lang, lesson.Languages...), "lang", "the language of the lessons' texts; without it, LC_ALL, LC_MESSAGES or LANG decide")
 	root.AddCommand(newTourCmd(opts), newListCmd(opts), newExplainCmd(opts, nil))
 	for _, demo := range demos.All() {
 		root.AddCommand(newLessonCmd(opts, demo, nil))
