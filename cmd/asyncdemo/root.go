@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -120,6 +121,8 @@ func newRootCmd(ios *IOStreams) *cobra.Command {
 			return nil
 		},
 	}
+	root.Version = version(debug.ReadBuildInfo())
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetOut(ios.Out)
 	root.SetErr(ios.Err)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return lesson.UsageError{Err: withoutRawValue(err)} })
@@ -144,6 +147,7 @@ func newRootCmd(ios *IOStreams) *cobra.Command {
 	for _, demo := range demos.All() {
 		root.AddCommand(newLessonCmd(opts, demo, nil))
 	}
+	addCompletions(root)
 	return root
 }
 
