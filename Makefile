@@ -1,14 +1,26 @@
-# asyncdemo: make run (build and run a lesson), make test (everything CI runs).
+# asyncdemo: make run (build and run a lesson), make test (everything CI runs),
+# make install (the binary into $GOBIN, or ~/.local/bin).
 GO      ?= go
 BIN     := bin/asyncdemo
 LESSON  ?= gather
 ARGS    ?=
 PKGS    := ./...
+# Where make install puts asyncdemo: $GOBIN if set, else ~/.local/bin.
+BINDIR  ?= $(or $(shell $(GO) env GOBIN),$(HOME)/.local/bin)
 
-.PHONY: build run test lint bench clean
+.PHONY: build run test lint bench clean install
 
+# -buildvcs=auto stamps the commit that asyncdemo --version shows, also
+# where GOFLAGS turns stamping off (it needs git, and a checkout whose .git
+# is a directory: not a git worktree).
 build:
-	CGO_ENABLED=0 $(GO) build -trimpath -ldflags='-s -w' -o $(BIN) ./cmd/asyncdemo
+	CGO_ENABLED=0 $(GO) build -buildvcs=auto -trimpath -ldflags='-s -w' -o $(BIN) ./cmd/asyncdemo
+
+install: build
+	install -d $(BINDIR)
+	install -m 755 $(BIN) $(BINDIR)/asyncdemo
+	@echo "installed $(BINDIR)/asyncdemo"
+	@case ":$$PATH:" in *":$(BINDIR):"*) ;; *) echo "$(BINDIR) is not on your PATH: add it, or run make install BINDIR=DIR";; esac
 
 # make run LESSON=cancel ARGS="--interrupt --scale 0.5"
 run: build

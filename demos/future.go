@@ -18,7 +18,7 @@ func futureAio(l *aio.Loop, r *timing.Recorder, x float64) error {
 	doSomeWork := func(x float64) aio.Coroutine {
 		return func(t *aio.Task) (any, error) {
 			r.State(t.Name(), "running") // t.Running() is true only now
-			r.Printf(t.Name(), "Waiting %v", x)
+			r.Printf(t.Name(), "Waiting: %v", x)
 			return fmt.Sprintf("Done after %vs", x), nil
 		}
 	}
@@ -51,7 +51,7 @@ func futureGo(r *timing.Recorder, x float64) error {
 	start := make(chan struct{})
 	go func() {
 		<-start
-		r.Printf(name, "Waiting %v", x)
+		r.Printf(name, "Waiting: %v", x)
 		future <- fmt.Sprintf("Done after %vs", x)
 	}()
 	select {

@@ -22,7 +22,7 @@ func queueAio(ctx context.Context, l *aio.Loop, c *consumer.Consumer, r *timing.
 	defer stop()
 	doSomeWork := func(x int) aio.Coroutine {
 		return func(t *aio.Task) (any, error) {
-			r.Printf(t.Name(), "Waiting %d", x)
+			r.Printf(t.Name(), "Waiting: %d", x)
 			if err := t.Sleep(lesson.Seconds(float64(x))); err != nil {
 				return nil, err
 			}
@@ -65,7 +65,7 @@ func queueGo(ctx context.Context, c *consumer.Consumer, clock *timing.Clock, r *
 		wg.Go(func() {
 			name := lesson.Call("do_some_work", x)
 			r.Begin(name, name)
-			r.Printf(name, "Waiting %d", x)
+			r.Printf(name, "Waiting: %d", x)
 			select {
 			case <-clock.After(lesson.Seconds(float64(x))):
 				r.Printf(name, "Done %d", x)

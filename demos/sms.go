@@ -82,7 +82,7 @@ func smsAio(ctx context.Context, l *aio.Loop, c *consumer.Consumer, api *smsapi.
 	doSomeWork := func(x int) aio.Coroutine {
 		return func(t *aio.Task) (any, error) {
 			defer func() { <-slots }() // the message's slot is free again
-			r.Printf(t.Name(), "Waiting %d", x)
+			r.Printf(t.Name(), "Waiting: %d", x)
 			err := send(t, x)
 			if err == nil {
 				r.Printf(t.Name(), "Done %d", x)
@@ -187,7 +187,7 @@ func smsGo(ctx context.Context, c *consumer.Consumer, api *smsapi.Client, clock 
 			name := lesson.Call("do_some_work", x)
 			r.Begin(name, name)
 			defer r.End(name, timing.StateDone)
-			r.Printf(name, "Waiting %d", x)
+			r.Printf(name, "Waiting: %d", x)
 			err := send(name, x)
 			if err == nil {
 				r.Printf(name, "Done %d", x)

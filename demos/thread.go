@@ -67,7 +67,7 @@ func threadCoroutinesAio(ctx context.Context, l *aio.Loop, r *timing.Recorder, d
 	defer stop()
 	doSomeWork := func(x float64) aio.Coroutine {
 		return func(t *aio.Task) (any, error) {
-			r.Printf(t.Name(), "Waiting %v", x)
+			r.Printf(t.Name(), "Waiting: %v", x)
 			if err := t.Sleep(lesson.Seconds(x)); err != nil {
 				return nil, err
 			}

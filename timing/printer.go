@@ -9,22 +9,12 @@ import (
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
-	"github.com/fatih/color"
+	"github.com/muesli/termenv"
 )
 
-// palette is the task colours, as ANSI colour numbers: cyan, green, yellow,
-// magenta, bright blue, bright red. The Printer and the Timeline both use it.
-var palette = [...]struct {
-	fg   color.Attribute
-	ansi string
-}{
-	{color.FgCyan, "6"},
-	{color.FgGreen, "2"},
-	{color.FgYellow, "3"},
-	{color.FgMagenta, "5"},
-	{color.FgHiBlue, "12"},
-	{color.FgHiRed, "9"},
-}
+// taskColors is how many colours tasks are told apart by: a [Theme] has
+// as many.
+const taskColors = len(Theme{}.Tasks)
 
 // colorIndex picks name's colour from the palette: the sum of its bytes,
 // so the same name always gets the same colour, and names that differ only
@@ -34,18 +24,21 @@ func colorIndex(name string) int {
 	for i := 0; i < len(name); i++ {
 		sum += int(name[i])
 	}
-	return sum % len(palette)
+	return sum % taskColors
 }
 
-// Printer is the human [Sink]. It prints each event after a dim gutter with
-// the elapsed seconds, as in "  1.002s  Waiting: 2", the text in a colour chosen by task name. Colour is off when NoColor is
+// Printer is the human [Sink]. It prints each event after a quiet gutter
+// with the elapsed seconds, as in "  1.002s  Waiting: 2", the text in a
+// colour chosen by task name, from Theme. Colour is off when NoColor is
 // set; callers decide from NO_COLOR, --no-color and whether Out is a
 // terminal. A Printer is safe for concurrent use.
 type Printer struct {
 	Out     io.Writer
 	NoColor bool
-	Width   int  // terminal width for Note; 0 means 80
-	Big     bool // projector mode: a wider gutter and bold, high-contrast text
+	Theme   *Theme          // the colours; nil is DarkTheme
+	Profile termenv.Profile // the colours Out shows; the zero value is true colour
+	Width   int             // terminal width for Note; 0 means 80
+	Big     bool            // projector mode: a wider gutter and bold, high-contrast text
 	// Words are the printer's own words, for another language; empty ones
 	// are English.
 	Words Words
@@ -55,10 +48,9 @@ type Printer struct {
 	// task itself (asyncdemo explain, where the text is a program's own).
 	Tasks bool
 
-	mu     sync.Mutex
-	taskW  int            // the task column's width, with Tasks
-	colors []*color.Color // palette, then dim, then bold
-	err    error
+	mu    sync.Mutex
+	taskW int // the task column's width, with Tasks
+	err   error
 }
 
 // NewPrinter returns a Printer that writes to out.
@@ -66,33 +58,51 @@ func NewPrinter(out io.Writer, noColor bool) *Printer {
 	return &Printer{Out: out, NoColor: noColor}
 }
 
+// Colours other than a task's, for paint.
 const (
-	dimColor  = len(palette)
-	boldColor = len(palette) + 1
+	dimColor  = taskColors     // the theme's Dim: the gutter, states; Strong and bold with Big
+	boldColor = taskColors + 1 // the terminal's foreground, bold
 )
 
-// paint returns s in colour i (a palette index, dimColor or boldColor), or s
-// itself with colour off. p.mu must be held.
+// paint returns s in colour i (a task colour, dimColor or boldColor), or s
+// itself with colour off.
 func (p *Printer) paint(i int, s string) string {
-	if p.NoColor || s == "" {
-		return s
+	profile := p.Profile
+	if p.NoColor {
+		profile = termenv.Ascii
 	}
-	if p.colors == nil {
-		for _, c := range palette {
-			if p.Big {
-				p.colors = append(p.colors, color.New(c.fg, color.Bold))
-			} else {
-				p.colors = append(p.colors, color.New(c.fg))
-			}
-		}
-		p.colors = append(p.colors, color.New(color.Faint), color.New(color.Bold))
-		// Set colour on each Color so fatih/color's global NoColor is never consulted.
-		for _, c := range p.colors {
-			c.EnableColor()
-		}
+	theme := p.Theme
+	if theme == nil {
+		theme = DarkTheme
 	}
-	return p.colors[i].Sprint(s)
+	switch i {
+	case dimColor:
+		if p.Big {
+			return Paint(profile, theme.Strong, true, false, s)
+		}
+		return Paint(profile, theme.Dim, false, false, s)
+	case boldColor:
+		return Paint(profile, "", true, false, s)
+	}
+	return Paint(profile, theme.Tasks[i], p.Big, false, s)
 }
+
+// width returns the columns the printer fits its lines in: Width, 80 when
+// that is unknown, and at most BigWidth in projector mode.
+func (p *Printer) width() int {
+	width := p.Width
+	if width <= 0 {
+		width = 80
+	}
+	if p.Big {
+		width = min(width, BigWidth)
+	}
+	return width
+}
+
+// proseWidth returns the columns a paragraph, a heading or a comparison
+// fits in: width, at most ProseWidth.
+func (p *Printer) proseWidth() int { return min(p.width(), ProseWidth) }
 
 // gutter returns the time gutter for t: seconds with 3 decimals,
 // right-aligned to 8 columns, e.g. "  1.002s".
@@ -117,9 +127,11 @@ func (p *Printer) Event(e Event) {
 	case KindSummary:
 		b.WriteString(p.paint(boldColor, fmt.Sprintf("  %s %.3fs", p.Words.or(english).Total, e.Elapsed.Seconds())))
 		b.WriteString("\n\n")
-	case KindCompare:
-		b.WriteString(p.paint(boldColor, compareText(e, p.Words.or(english))))
-		b.WriteString("\n\n")
+	case KindCompare: // on a narrow terminal, on two lines rather than cut mid-word
+		for _, line := range strings.Split(pack(compareParts(e, p.Words.or(english)), p.proseWidth()), "\n") {
+			b.WriteString(p.paint(boldColor, line) + "\n")
+		}
+		b.WriteString("\n")
 	default:
 		p.line(&b, e)
 		b.WriteByte('\n')
@@ -152,8 +164,8 @@ func (p *Printer) line(b *strings.Builder, e Event) {
 	// program's own lines (Tasks) keep their spaces, as it wrote them.
 	indent := "\n" + strings.Repeat(" ", margin)
 	text := e.Text
-	if width := p.Width - margin; p.Width > 0 && width >= 20 && !p.Tasks {
-		text = wrap(text, width)
+	if width := p.width() - margin; p.Width > 0 && width >= 20 && !p.Tasks {
+		text = Wrap(text, width)
 	}
 	for i, line := range strings.Split(text, "\n") {
 		if i > 0 {
@@ -211,35 +223,69 @@ var english = Words{Total: "total", Vs: "vs", Faster: "faster", Slower: "slower"
 
 // compareText returns the human line for a compare event, e.g.
 // "concurrent 4.00 s vs sequential 7.00 s: 1.75× faster".
-func compareText(e Event, w Words) string {
+func compareText(e Event, w Words) string { return strings.Join(compareParts(e, w), " ") }
+
+// compareParts returns the compare line's parts, which a narrow terminal
+// breaks between, never inside: "concurrent 4.00 s", "vs",
+// "sequential 7.00 s:", "1.75× faster" (in Chinese "更快" is one word).
+func compareParts(e Event, w Words) []string {
 	c, s := e.Concurrent.Seconds(), e.Sequential.Seconds()
 	verdict := ""
 	switch {
 	case c < 0.001 && s < 0.001: // too short to compare
 	case math.Abs(c-s) <= 0.02*max(c, s): // within 2%: noise, not a difference
-		verdict = ": " + w.Same
+		verdict = w.Same
 	case c > 0 && s > 0 && c <= s:
 		speedup := e.Speedup
 		if speedup == 0 {
 			speedup = Speedup(e.Concurrent, e.Sequential)
 		}
-		verdict = fmt.Sprintf(": %.2f× %s", speedup, w.Faster)
+		verdict = fmt.Sprintf("%.2f× %s", speedup, w.Faster)
 	case c > 0 && s > 0:
-		verdict = fmt.Sprintf(": %.2f× %s", c/s, w.Slower)
+		verdict = fmt.Sprintf("%.2f× %s", c/s, w.Slower)
 	}
-	return fmt.Sprintf("concurrent %.2f s %s sequential %.2f s%s", c, w.Vs, s, verdict)
+	parts := []string{fmt.Sprintf("concurrent %.2f s", c), w.Vs, fmt.Sprintf("sequential %.2f s", s)}
+	if verdict != "" {
+		parts[2] += ":"
+		parts = append(parts, verdict)
+	}
+	return parts
 }
 
-// Heading prints a section heading before a run, e.g. "── concurrent · aio ──".
+// pack puts parts on lines of at most width columns, a space apart,
+// breaking only between parts; a part wider than a line is wrapped.
+func pack(parts []string, width int) string {
+	var b strings.Builder
+	col := 0
+	for _, part := range parts {
+		w := lipgloss.Width(part)
+		switch {
+		case col == 0:
+		case col+1+w <= width:
+			b.WriteByte(' ')
+			col++
+		default:
+			b.WriteByte('\n')
+			col = 0
+		}
+		if w > width {
+			part = Wrap(part, width)
+			w = lipgloss.Width(part[strings.LastIndexByte(part, '\n')+1:])
+		}
+		b.WriteString(part)
+		col += w
+	}
+	return b.String()
+}
+
+// Heading prints a section heading before a run, e.g. "── concurrent · aio ──",
+// on more lines if it is wider than a paragraph.
 func (p *Printer) Heading(title string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	width := p.Width
-	if width <= 0 {
-		width = 80
-	}
+	width := p.proseWidth()
 	// A title too long for the line wraps under itself, not mid-word.
-	lines := strings.Split(wrap(Printable(title), max(width-6, 20)), "\n")
+	lines := strings.Split(Wrap(Printable(title), max(width-6, 20)), "\n")
 	for i, line := range lines {
 		prefix, suffix := "   ", ""
 		if i == 0 {
@@ -252,31 +298,26 @@ func (p *Printer) Heading(title string) {
 	}
 }
 
-// Note prints a paragraph of lesson prose, word-wrapped to Width, then a
-// blank line. Line breaks in text are kept.
+// Note prints a paragraph of lesson prose, wrapped (see [Wrap]) to Width
+// but at most ProseWidth columns (BigWidth with Big), then a blank line.
+// Line breaks in text are kept.
 func (p *Printer) Note(text string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	width := p.Width
-	if width <= 0 {
-		width = 80
-	}
-	p.write(wrap(Printable(text), width) + "\n\n")
+	width := p.proseWidth()
+	p.write(Wrap(Printable(text), width) + "\n\n")
 }
 
 // Item prints a titled paragraph: title in bold on a line of its own, then
-// text word-wrapped to Width and indented under it, then a blank line.
+// text wrapped as Note wraps it and indented under it, then a blank line.
 func (p *Printer) Item(title, text string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	width := p.Width
-	if width <= 0 {
-		width = 80
-	}
+	width := p.proseWidth()
 	const indent = "   "
 	var b strings.Builder
 	b.WriteString(p.paint(boldColor, Printable(title)))
-	for _, line := range strings.Split(wrap(Printable(text), max(width-len(indent), 20)), "\n") {
+	for _, line := range strings.Split(Wrap(Printable(text), max(width-len(indent), 20)), "\n") {
 		b.WriteString("\n" + indent + line)
 	}
 	b.WriteString("\n\n")
@@ -298,46 +339,4 @@ func (p *Printer) Err() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.err
-}
-
-// wrap word-wraps each line of text to width display columns. A word wider
-// than a line (or a run of Chinese text, which has no spaces) is broken
-// between characters.
-func wrap(text string, width int) string {
-	var b strings.Builder
-	for i, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		col := 0
-		for _, word := range strings.Fields(line) {
-			w := lipgloss.Width(word)
-			if col > 0 {
-				// A word too wide for any line is broken anyway, so it
-				// fills the rest of this one.
-				if col+1 < width && (col+1+w <= width || w > width) {
-					b.WriteByte(' ')
-					col++
-				} else {
-					b.WriteByte('\n')
-					col = 0
-				}
-			}
-			if w <= width-col {
-				b.WriteString(word)
-				col += w
-				continue
-			}
-			for _, r := range word {
-				rw := lipgloss.Width(string(r))
-				if col > 0 && col+rw > width {
-					b.WriteByte('\n')
-					col = 0
-				}
-				b.WriteRune(r)
-				col += rw
-			}
-		}
-	}
-	return b.String()
 }

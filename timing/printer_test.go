@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/fatih/color"
 )
 
 func TestPrinterNoColor(t *testing.T) {
@@ -82,15 +80,17 @@ func TestPrinterNoteDefaultWidth(t *testing.T) {
 }
 
 func TestWrapBreaksLongWords(t *testing.T) {
-	got := wrap("ab supercalifragilistic cd", 10)
+	got := Wrap("ab supercalifragilistic cd", 10)
 	want := "ab superca\nlifragilis\ntic cd"
 	if got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
 
+// dim is the escape of the dark theme's dim colour, #a0a0a0.
+const dim = "\x1b[38;2;160;160;160m"
+
 func TestPrinterColor(t *testing.T) {
-	globalNoColor := color.NoColor
 	var out bytes.Buffer
 	p := NewPrinter(&out, false)
 	tasks := []string{"do_some_work(1)", "do_some_work(2)", "do_some_work(4)", "do_some_work(1)"}
@@ -100,14 +100,11 @@ func TestPrinterColor(t *testing.T) {
 	p.Event(Event{Kind: KindState, Task: "do_some_work(1)", State: "pending"})
 	p.Event(Event{Kind: KindSummary, Elapsed: time.Second})
 	p.Heading("h")
-	if color.NoColor != globalNoColor {
-		t.Error("the Printer changed fatih/color's global NoColor")
-	}
 
 	lines := strings.Split(out.String(), "\n")
 	for _, line := range lines[:len(tasks)] {
-		if !strings.Contains(line, "\x1b[2m  1.000s\x1b[22m  ") {
-			t.Errorf("gutter is not dim: %q", line)
+		if !strings.Contains(line, dim+"  1.000s\x1b[0m  ") {
+			t.Errorf("gutter is not in the theme's dim colour: %q", line)
 		}
 	}
 	// The text's colour: the escape before "Waiting".
@@ -122,10 +119,10 @@ func TestPrinterColor(t *testing.T) {
 	if c1 != again {
 		t.Errorf("same task, different colours: %q and %q", c1, again)
 	}
-	if !strings.Contains(out.String(), "\x1b[2m  0.000s  do_some_work(1): pending\x1b[22m") {
+	if !strings.Contains(out.String(), dim+"  0.000s  do_some_work(1): pending\x1b[0m") {
 		t.Errorf("state line is not dim:\n%q", out.String())
 	}
-	if !strings.Contains(out.String(), "\x1b[1m  total 1.000s\x1b[22m\n\n") || !strings.Contains(out.String(), "\x1b[1m── h ──\x1b[22m\n") {
+	if !strings.Contains(out.String(), "\x1b[1m  total 1.000s\x1b[0m\n\n") || !strings.Contains(out.String(), "\x1b[1m── h ──\x1b[0m\n") {
 		t.Errorf("summary and heading are not bold:\n%q", out.String())
 	}
 }
@@ -179,7 +176,7 @@ func TestPrinterTasksColumn(t *testing.T) {
 	p = NewPrinter(&colored, false)
 	p.Tasks = true
 	p.Event(Event{Kind: KindEvent, T: 0, Task: "Task-2 fetch", Text: "plain"})
-	if got := colored.String(); !strings.Contains(got, "\x1b[2mTask-2 fetch\x1b[22m  plain\n") {
+	if got := colored.String(); !strings.Contains(got, dim+"Task-2 fetch\x1b[0m  plain\n") {
 		t.Errorf("the task dim, the program's text uncoloured: %q", got)
 	}
 }
@@ -207,5 +204,27 @@ func TestPrinterItem(t *testing.T) {
 		"   run.\n\n"
 	if got := out.String(); got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestBigGutterIsBoldAndStrong: in projector mode the time gutter, which
+// the lessons tell the class to watch, is bold and as readable as text,
+// never faint; the tasks are bold too.
+func TestBigGutterIsBoldAndStrong(t *testing.T) {
+	for _, theme := range []*Theme{DarkTheme, LightTheme} {
+		var out bytes.Buffer
+		p := NewPrinter(&out, false)
+		p.Big, p.Theme = true, theme
+		p.Event(Event{Kind: KindEvent, T: time.Second, Task: "do_some_work(1)", Text: "Waiting: 1"})
+		p.Event(Event{Kind: KindState, Task: "do_some_work(1)", State: "pending"})
+		strong := Paint(0, theme.Strong, true, false, "    1.000s  ")
+		if got := out.String(); !strings.HasPrefix(got, strong) || strings.Contains(got, "\x1b[2m") || !strings.Contains(got, ";1mWaiting: 1") {
+			t.Errorf("%s theme: gutter not bold in %s, or something faint: %q", theme.Name, theme.Strong, got)
+		}
+		for _, bg := range theme.Backgrounds {
+			if c, _ := Contrast(theme.Strong, bg); c < 7 {
+				t.Errorf("%s theme: the big gutter's contrast on %s is %.1f, want at least 7 (WCAG AAA)", theme.Name, bg, c)
+			}
+		}
 	}
 }

@@ -2,7 +2,6 @@ package timing
 
 import (
 	"fmt"
-	"io"
 	"math"
 	"strconv"
 	"strings"
@@ -29,8 +28,10 @@ type Timeline struct {
 	Width   int  // columns to fit in: 0 means 80; at least 40
 	ASCII   bool // draw with ASCII only: '#' bars, 'x' cancelled, '|' and '-' axis
 	NoColor bool
-	MaxRows int  // rows per run before spans are grouped; 0 means 12
-	Big     bool // projector mode: bars two lines high, runs apart
+	Theme   *Theme          // the colours; nil is DarkTheme
+	Profile termenv.Profile // the colours the terminal shows; the zero value is true colour
+	MaxRows int             // rows per run before spans are grouped; 0 means 12
+	Big     bool            // projector mode: bars two lines high, runs apart, the axis bold
 	Words   Legend
 }
 
@@ -169,7 +170,7 @@ func (tl Timeline) Render(runs ...Run) string {
 	}
 
 	// Draw.
-	st := newStyles(tl.NoColor)
+	st := newStyles(tl)
 	var lines []string
 	var cancelled, failed, phased bool
 	for i, c := range charts {
@@ -562,23 +563,36 @@ func paintPhases(c *chart, scale float64, g glyphs) {
 	}
 }
 
-// styles are a chart's lipgloss styles, made once per Render.
+// styles are a chart's styles, made once per Render.
 type styles struct {
-	bold, dim lipgloss.Style
-	colors    []lipgloss.Style
+	bold, dim style
+	colors    []style
 }
 
-func newStyles(noColor bool) styles {
-	// A renderer of our own, so the output does not depend on os.Stdout.
-	re := lipgloss.NewRenderer(io.Discard)
-	if noColor {
-		re.SetColorProfile(termenv.Ascii)
-	} else {
-		re.SetColorProfile(termenv.ANSI)
+// style is a colour, bold or not, for a terminal's profile.
+type style struct {
+	profile termenv.Profile
+	hex     string
+	bold    bool
+}
+
+// Render returns s in the style.
+func (st style) Render(s string) string { return Paint(st.profile, st.hex, st.bold, false, s) }
+
+func newStyles(tl Timeline) styles {
+	profile, theme := tl.Profile, tl.Theme
+	if tl.NoColor {
+		profile = termenv.Ascii
 	}
-	st := styles{bold: re.NewStyle().Bold(true), dim: re.NewStyle().Faint(true)}
-	for _, c := range palette {
-		st.colors = append(st.colors, re.NewStyle().Foreground(lipgloss.Color(c.ansi)))
+	if theme == nil {
+		theme = DarkTheme
+	}
+	st := styles{bold: style{profile, "", true}, dim: style{profile, theme.Dim, false}}
+	if tl.Big { // the axis a back row reads too
+		st.dim = style{profile, theme.Strong, true}
+	}
+	for _, c := range theme.Tasks {
+		st.colors = append(st.colors, style{profile, c, tl.Big})
 	}
 	return st
 }

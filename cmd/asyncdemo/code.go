@@ -8,12 +8,11 @@ import (
 	"asyncdemo/demos"
 	"asyncdemo/demos/lesson"
 	"asyncdemo/demos/twin"
-	"asyncdemo/timing"
 )
 
 // showCode prints the functions that run for the lesson in the style, and
 // (later) its Python twin, highlighted when colour is on.
-func showCode(out io.Writer, info lesson.Info, style lesson.Style, which string, noColor bool, labels map[string]string) error {
+func showCode(out io.Writer, info lesson.Info, style lesson.Style, which string, lk look, labels map[string]string) error {
 	if info.Tool {
 		return lesson.UsageError{Err: fmt.Errorf("%s is a tool, not a lesson: it has no lesson code to show", info.Name)}
 	}
@@ -22,9 +21,9 @@ func showCode(out io.Writer, info lesson.Info, style lesson.Style, which string,
 		if err != nil {
 			return err
 		}
-		p := timing.NewPrinter(out, noColor)
+		p := lk.printer(out)
 		p.Heading(fmt.Sprintf(labels["code_heading"], info.Name, style))
-		if err := highlight(out, src, "go", noColor); err != nil {
+		if err := highlight(out, src, "go", lk); err != nil {
 			return err
 		}
 	}
@@ -36,9 +35,9 @@ func showCode(out io.Writer, info lesson.Info, style lesson.Style, which string,
 		if which == "both" {
 			fmt.Fprintln(out)
 		}
-		p := timing.NewPrinter(out, noColor)
+		p := lk.printer(out)
 		p.Heading(fmt.Sprintf(labels["code_python"], info.Name))
-		if err := highlight(out, strings.TrimRight(src, "\n"), "python", noColor); err != nil {
+		if err := highlight(out, strings.TrimRight(src, "\n"), "python", lk); err != nil {
 			return err
 		}
 		fmt.Fprintln(out)

@@ -33,6 +33,7 @@ type explainOptions struct {
 	ASCII   bool
 	Big     bool
 	Lang    string
+	look    look // the theme and the terminal's colours
 	// VirtualTime runs the program on a virtual clock, so that a test's
 	// output is exact (a hidden flag).
 	VirtualTime bool
@@ -86,7 +87,7 @@ func newExplainCmd(opts *Options, runF func(*explainOptions) error) *cobra.Comma
 			}
 			eo.Program.Args = args
 			eo.Python, eo.JSON, eo.Trace, eo.NoColor = opts.Python, opts.JSON, opts.Trace, opts.NoColor
-			eo.ASCII, eo.Big, eo.Lang = opts.ASCII, opts.Big, opts.Lang
+			eo.ASCII, eo.Big, eo.Lang, eo.look = opts.ASCII, opts.Big, opts.Lang, opts.look()
 			if runF != nil {
 				return runF(eo)
 			}
@@ -155,6 +156,7 @@ func explainRun(ctx context.Context, eo *explainOptions) error {
 	} else {
 		printer = timing.NewPrinter(ios.Out, noColor)
 		printer.Width, printer.Big, printer.Tasks = width, eo.Big, true
+		printer.Theme, printer.Profile = eo.look.theme, eo.look.profile
 		printer.Heading(say("explain_heading", name, version))
 	}
 	out := func(l explain.Line) {
@@ -275,6 +277,7 @@ func explainHuman(p *timing.Printer, ios *IOStreams, eo *explainOptions, rec *ex
 	}
 	if len(run.Spans) > 0 {
 		tl := timing.Timeline{Width: width, ASCII: eo.ASCII || ios.Term == "dumb" || ios.Term == "linux", NoColor: noColor, Big: eo.Big,
+			Theme: eo.look.theme, Profile: eo.look.profile,
 			Words: timing.Legend{Ran: say("explain_legend_ran"), Waiting: say("explain_legend_waiting"), Held: say("explain_legend_held"),
 				Cancelled: say("explain_legend_cancelled"), Error: say("explain_legend_error")}}
 		fmt.Fprintf(ios.Out, "%s\n\n", tl.Render(run))

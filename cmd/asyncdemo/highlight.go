@@ -3,33 +3,47 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/alecthomas/chroma/v2"
-	"github.com/alecthomas/chroma/v2/formatters"
+
+	"asyncdemo/timing"
 )
 
-// Highlighting uses chroma's engine with its two lexers and its style
+// Highlighting uses chroma's engine with its two lexers and its styles
 // defined here: chroma's lexers and styles packages register hundreds of
 // each when the program starts, which took 24 ms, five times all the rest
-// of asyncdemo's start-up.
+// of asyncdemo's start-up. Its stock styles would not do anyway: monokai's
+// text is near-white on a white terminal, and its comments, like github's,
+// are under 4.5:1 even on their own backgrounds.
 
-// codeStyle is the colour scheme for --code, after chroma's monokai.
-var codeStyle = chroma.MustNewStyle("asyncdemo", chroma.StyleEntries{
-	chroma.Comment:             "#75715e italic",
-	chroma.Keyword:             "#66d9ef bold",
-	chroma.KeywordType:         "#66d9ef",
-	chroma.NameBuiltin:         "#a6e22e",
-	chroma.NameFunction:        "#a6e22e",
-	chroma.NameDecorator:       "#a6e22e",
-	chroma.LiteralString:       "#e6db74",
-	chroma.LiteralNumber:       "#ae81ff",
-	chroma.Operator:            "#f92672",
-	chroma.NameAttribute:       "#f8f8f2",
-	chroma.Text:                "#f8f8f2",
-	chroma.Name:                "#f8f8f2",
-	chroma.Punctuation:         "#f8f8f2",
-	chroma.LiteralStringEscape: "#ae81ff",
-})
+// codeStyles are --code's colour schemes, one per theme: after monokai for
+// a dark background and after github for a light one, with the theme's
+// colours, whose contrast its tests check. Plain text has no colour: it
+// is the terminal's own foreground.
+var codeStyles = map[*timing.Theme]*chroma.Style{
+	timing.DarkTheme:  codeStyle("asyncdemo-dark", timing.DarkTheme.Code),
+	timing.LightTheme: codeStyle("asyncdemo-light", timing.LightTheme.Code),
+}
+
+func codeStyle(name string, c timing.CodeColors) *chroma.Style {
+	entries := chroma.StyleEntries{
+		chroma.Comment:             c.Comment + " italic",
+		chroma.Keyword:             c.Keyword + " bold",
+		chroma.KeywordType:         c.Type + " nobold",
+		chroma.NameBuiltin:         c.Builtin,
+		chroma.NameFunction:        c.Function,
+		chroma.NameDecorator:       c.Function,
+		chroma.LiteralString:       c.String,
+		chroma.LiteralStringEscape: c.Number,
+		chroma.LiteralNumber:       c.Number,
+		chroma.Operator:            c.Operator,
+	}
+	if c.Text != "" {
+		entries[chroma.Text] = c.Text
+	}
+	return chroma.MustNewStyle(name, entries)
+}
 
 // codeLexers tokenise the two languages --code shows.
 var codeLexers = map[string]chroma.Lexer{
@@ -67,10 +81,11 @@ var codeLexers = map[string]chroma.Lexer{
 	}),
 }
 
-// highlight writes src, coloured as lang when colour is on.
-func highlight(out io.Writer, src, lang string, noColor bool) error {
+// highlight writes src, coloured as lang in the look's theme when colour
+// is on.
+func highlight(out io.Writer, src, lang string, lk look) error {
 	lexer, ok := codeLexers[lang]
-	if noColor || !ok {
+	if lk.noColor || !ok {
 		_, err := fmt.Fprintln(out, src)
 		return err
 	}
@@ -78,8 +93,25 @@ func highlight(out io.Writer, src, lang string, noColor bool) error {
 	if err != nil {
 		return fmt.Errorf("highlighting the code: %w", err)
 	}
-	if err := formatters.TTY256.Format(out, codeStyle, tokens); err != nil {
-		return fmt.Errorf("highlighting the code: %w", err)
+	style := codeStyles[lk.theme]
+	if style == nil {
+		style = codeStyles[timing.DarkTheme]
 	}
-	return nil
+	var b strings.Builder
+	for t := tokens(); t != chroma.EOF; t = tokens() {
+		e := style.Get(t.Type)
+		hex := ""
+		if e.Colour.IsSet() {
+			hex = e.Colour.String()
+		}
+		// Line by line, so that no escape spans a line break.
+		for i, line := range strings.Split(t.Value, "\n") {
+			if i > 0 {
+				b.WriteByte('\n')
+			}
+			b.WriteString(timing.Paint(lk.profile, hex, e.Bold == chroma.Yes, e.Italic == chroma.Yes, line))
+		}
+	}
+	_, err = io.WriteString(out, b.String())
+	return err
 }

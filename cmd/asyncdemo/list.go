@@ -2,9 +2,12 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"slices"
+	"strings"
 	"text/tabwriter"
 
+	"github.com/mattn/go-runewidth"
 	"github.com/spf13/cobra"
 
 	"asyncdemo/demos"
@@ -25,8 +28,11 @@ func newListCmd(opts *Options) *cobra.Command {
 	}
 }
 
-func listRun(opts *Options) error {
-	w := tabwriter.NewWriter(opts.IO.Out, 0, 4, 2, ' ', 0)
+func listRun(opts *Options) error { return listTo(opts.IO.Out, opts) }
+
+// listTo writes the list of lessons to out.
+func listTo(out io.Writer, opts *Options) error {
+	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 	done := loadProgress(opts.IO.Err).Done
 	n := 0
 	for _, l := range demos.All() {
@@ -42,4 +48,57 @@ func listRun(opts *Options) error {
 		fmt.Fprintf(w, "%s %2d\t%s\t%s\n", mark, n, info.Name, info.Title)
 	}
 	return w.Flush()
+}
+
+// summaryRun is asyncdemo with no arguments: what it is, the lessons one
+// line each, the tools, and the three commands to start with, on one
+// screen (24 rows at most; a line longer than the terminal is cut). The
+// full help is --help.
+func summaryRun(cmd *cobra.Command, opts *Options) error {
+	ios := opts.IO
+	width := ios.Width
+	if width <= 0 {
+		width = 80
+	}
+	labels := lesson.Labels(opts.Lang)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\n\n", labels["root_intro"])
+	if err := listTo(&b, opts); err != nil {
+		return err
+	}
+	var tools []string
+	for _, c := range cmd.Commands() {
+		if c.GroupID == "Tools" && c.IsAvailableCommand() {
+			tools = append(tools, c.Name())
+		}
+	}
+	fmt.Fprintf(&b, "\n%s\n\n", fmt.Sprintf(labels["root_tools"], strings.Join(tools, labels["list_sep"])))
+	w := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(w, "  asyncdemo gather\t%s\n", labels["root_run"])
+	fmt.Fprintf(w, "  asyncdemo tour\t%s\n", labels["root_tour"])
+	fmt.Fprintf(w, "  asyncdemo --help\t%s\n", labels["root_help"])
+	w.Flush()
+	for _, line := range strings.SplitAfter(b.String(), "\n") {
+		if _, err := io.WriteString(ios.Out, cutToWidth(line, width)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// cutToWidth shortens a line wider than width columns to end with "…",
+// after a word where one ends near enough.
+func cutToWidth(line string, width int) string {
+	text, nl := strings.CutSuffix(line, "\n")
+	if runewidth.StringWidth(text) <= width {
+		return line
+	}
+	cut := runewidth.Truncate(text, width-1, "")
+	if i := strings.LastIndexByte(cut, ' '); i > 0 && runewidth.StringWidth(cut[i:]) <= 12 {
+		cut = strings.TrimRight(cut[:i], " ,:;")
+	}
+	if nl {
+		return cut + "…\n"
+	}
+	return cut + "…"
 }

@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/muesli/termenv"
 	"github.com/redis/go-redis/v9"
 
 	"asyncdemo/demos/lesson"
@@ -51,6 +52,7 @@ func main() {
 		NoColorEnv:     os.Getenv("NO_COLOR") != "",
 		Term:           os.Getenv("TERM"),
 		Lang:           lesson.LangFromEnv(os.Getenv),
+		Theme:          os.Getenv(themeEnv),
 		ClaimInterrupt: sigs.claim,
 		SelfInterrupt:  func() { syscall.Kill(os.Getpid(), syscall.SIGINT) },
 		AtForcedExit:   sigs.atForcedExit,
@@ -59,6 +61,9 @@ func main() {
 		if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil {
 			io.Width = w
 		}
+		out := termenv.NewOutput(os.Stdout)
+		io.Profile = colorProfile(out.ColorProfile(), io.Term)
+		io.DarkBackground = out.HasDarkBackground
 	}
 	os.Exit(execute(sigs.ctx, io, os.Args[1:]))
 }

@@ -40,12 +40,12 @@ func doneValues(evs []timing.Event) []string {
 }
 
 // seedOrder is what the tutorial's queue consumer printed.
-var seedOrder = []string{"Waiting 2", "Done 2", "Waiting 5", "Waiting 1", "Done 1", "Waiting 1", "Done 1", "Done 5"}
+var seedOrder = []string{"Waiting: 2", "Done 2", "Waiting: 5", "Waiting: 1", "Done 1", "Waiting: 1", "Done 1", "Done 5"}
 
 func workLines(evs []timing.Event) []string {
 	var lines []string
 	for _, e := range evs {
-		if strings.HasPrefix(e.Text, "Waiting ") || strings.HasPrefix(e.Text, "Done ") {
+		if strings.HasPrefix(e.Text, "Waiting: ") || strings.HasPrefix(e.Text, "Done ") {
 			lines = append(lines, e.Text)
 		}
 	}
@@ -80,7 +80,7 @@ func TestSMSCallsOverlapAndFailuresCallError(t *testing.T) {
 				texts = append(texts, e.Text)
 			}
 		}
-		want := []string{"Waiting 5", "Waiting 1", "Waiting 1", "200", "1 It works", "Done 1", "200", "1 It works", "Done 1", "200", "5 It works", "Done 5"}
+		want := []string{"Waiting: 5", "Waiting: 1", "Waiting: 1", "200", "1 It works", "Done 1", "200", "1 It works", "Done 1", "200", "5 It works", "Done 5"}
 		if !slices.Equal(texts, want) {
 			t.Errorf("%s: %q\nwant %q", style, texts, want)
 		}
@@ -236,7 +236,7 @@ func TestSMSStopsOnCtrlCDuringACall(t *testing.T) {
 		runCtx, stop := context.WithCancel(ctx)
 		var out runWatcher
 		go func() {
-			for deadline := time.Now().Add(20 * time.Second); !strings.Contains(string(out.Bytes()), "Waiting 5") && time.Now().Before(deadline); {
+			for deadline := time.Now().Add(20 * time.Second); !strings.Contains(string(out.Bytes()), "Waiting: 5") && time.Now().Before(deadline); {
 				time.Sleep(time.Millisecond)
 			}
 			stop() // Ctrl+C
@@ -383,7 +383,7 @@ func drain(t *testing.T, rdb *redis.Client, url string, until func(d *drained) b
 	}
 	record := func(e timing.Event) {
 		d.done = append(d.done, doneValues([]timing.Event{e})...)
-		if strings.HasPrefix(e.Text, "Waiting ") {
+		if strings.HasPrefix(e.Text, "Waiting: ") {
 			d.started++
 		}
 		if v, ok := strings.CutPrefix(e.Text, "poison message "); ok {
@@ -576,7 +576,7 @@ func TestRedisRestartMidDrainLosesNothing(t *testing.T) {
 	}, func(e timing.Event) {
 		sawAway = sawAway || strings.HasPrefix(e.Text, "Redis is unavailable")
 		sawBack = sawBack || e.Text == "Redis is back"
-		if strings.HasPrefix(e.Text, "Waiting ") {
+		if strings.HasPrefix(e.Text, "Waiting: ") {
 			if n++; n == 20 && !restarted {
 				restarted = true
 				srv.Stop()

@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/muesli/termenv"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
@@ -26,6 +28,12 @@ type IOStreams struct {
 	NoColorEnv bool   // NO_COLOR is set
 	Term       string // $TERM
 	Lang       string // the language the environment asks for (LANG, LC_ALL)
+	// Profile is the colours Out shows when it is a terminal (the zero
+	// value is true colour); Theme is ASYNCDEMO_THEME; DarkBackground asks
+	// the terminal whether its background is dark (nil: it cannot say).
+	Profile        termenv.Profile
+	Theme          string
+	DarkBackground func() bool
 	// ClaimInterrupt tells the program that the lesson running handles
 	// Ctrl+C itself: it returns the context the next Ctrl+C cancels, and
 	// a function to give Ctrl+C back. SelfInterrupt sends the process a
@@ -62,13 +70,15 @@ type Options struct {
 	Lang      string   // --lang: the language of the lessons' texts
 	Step      bool     // --step: after the run, replay it an event at a time
 	Big       bool     // --big: projector mode
+	Theme     string   // --theme: auto, dark or light
 	Vs        string   // --vs python: run the Python twin too and show both
 	Python    string   // --python: the interpreter for the twin
 	args      []string // the lesson's flags as given, passed on to the twin
+	resolved  *look    // how the output looks, once resolved
 }
 
 // asyncdemoOnly are the flags the Python twins do not take.
-var asyncdemoOnly = []string{"vs", "python", "code", "trace", "no-color", "ascii", "big", "step", "lang", "style", "json"}
+var asyncdemoOnly = []string{"vs", "python", "code", "trace", "no-color", "ascii", "big", "step", "lang", "style", "json", "theme"}
 
 // Lessons are listed in teaching order, not alphabetically. (cobra keeps
 // this setting in a package variable.)
@@ -87,7 +97,8 @@ func newRootCmd(ios *IOStreams) *cobra.Command {
 	if lang == "" {
 		lang = "en"
 	}
-	opts := &Options{IO: ios, Scale: 1, Style: string(lesson.StyleAio), Lang: lang}
+	theme, themeErr := themeDefault(ios.Theme)
+	opts := &Options{IO: ios, Scale: 1, Style: string(lesson.StyleAio), Lang: lang, Theme: theme}
 	root := &cobra.Command{
 		Use:   "asyncdemo",
 		Short: "Learn async programming by running it",
@@ -99,13 +110,19 @@ func newRootCmd(ios *IOStreams) *cobra.Command {
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		Args:          noArgs,
-		RunE:          func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
-		PersistentPreRun: func(*cobra.Command, []string) {
+		RunE:          func(cmd *cobra.Command, _ []string) error { return summaryRun(cmd, opts) },
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if themeErr != nil && !cmd.Flags().Changed("theme") {
+				return themeErr
+			}
 			if opts.ASCII && !opts.JSON {
 				opts.IO.Out = &asciiWriter{w: opts.IO.Out}
 			}
+			return nil
 		},
 	}
+	root.Version = version(debug.ReadBuildInfo())
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetOut(ios.Out)
 	root.SetErr(ios.Err)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return lesson.UsageError{Err: withoutRawValue(err)} })
@@ -122,13 +139,15 @@ func newRootCmd(ios *IOStreams) *cobra.Command {
 	pf.Lookup("code").NoOptDefVal = "both"
 	pf.Var(lesson.ChoiceFlag(&opts.Vs, "python"), "vs", "run the lesson's Python twin as well and show both side by side (needs python3 3.11+)")
 	pf.StringVar(&opts.Python, "python", "", "the Python interpreter for --vs python (default: python3 on PATH, then /usr/bin/python3)")
-	pf.BoolVar(&opts.Big, "big", false, "projector mode: bars two lines high, a wider gutter, bold text")
+	pf.BoolVar(&opts.Big, "big", false, "projector mode: bold, high-contrast text and time gutter, bars two lines high, text wrapped at 60 columns")
+	pf.Var(lesson.ChoiceFlag(&opts.Theme, themeNames...), "theme", "colours for a dark or a light background, auto asking the terminal; without it, "+themeEnv+" decides")
 	pf.BoolVar(&opts.Step, "step", false, "step through the run inside the event loop: after each iteration, what ran, the ready queue, the timers and the tasks (full screen; piped, as text; with --json, objects of kind state)")
-	pf.Var(lesson.ChoiceFlag(&opts.Lang, lesson.Languages...), "lang", "the language of the lessons' texts: en or zh (default from LANG / LC_ALL)")
+	pf.Var(lesson.ChoiceFlag(&opts.Lang, lesson.Languages...), "lang", "the language of the lessons' texts; without it, LC_ALL, LC_MESSAGES or LANG decide")
 	root.AddCommand(newTourCmd(opts), newListCmd(opts), newExplainCmd(opts, nil))
 	for _, demo := range demos.All() {
 		root.AddCommand(newLessonCmd(opts, demo, nil))
 	}
+	addCompletions(root)
 	return root
 }
 

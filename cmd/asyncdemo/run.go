@@ -30,7 +30,7 @@ type lessonHooks struct {
 func runLessonWith(ctx context.Context, opts *Options, demo lesson.Lesson, hooks lessonHooks) error {
 	r := newLessonRun(opts, demo, hooks)
 	if opts.Code != "" {
-		return showCode(opts.IO.Out, r.info, lesson.Style(opts.Style), opts.Code, r.noColor, r.env.Labels)
+		return showCode(opts.IO.Out, r.info, lesson.Style(opts.Style), opts.Code, r.look, r.env.Labels)
 	}
 	defer r.cleanUp()
 	r.claimCtrlC(ctx)
@@ -69,6 +69,7 @@ type lessonRun struct {
 	env     *lesson.Env
 	width   int
 	noColor bool
+	look    look      // the colours, when noColor is not set
 	out     io.Writer // where the lesson prints: the terminal, or --step's recording
 
 	twinArgs []string // what a TwinHost started for the twin
@@ -86,13 +87,14 @@ func newLessonRun(opts *Options, demo lesson.Lesson, hooks lessonHooks) *lessonR
 	r := &lessonRun{
 		opts: opts, demo: demo, info: info, hooks: hooks,
 		width:   ios.Width,
-		noColor: opts.NoColor || ios.NoColorEnv || !ios.IsTerminal,
+		look:    opts.look(),
 		out:     ios.Out,
 		release: func() {},
 	}
 	if r.width <= 0 {
 		r.width = 80
 	}
+	r.noColor = r.look.noColor
 	r.env = &lesson.Env{
 		Style:     lesson.Style(opts.Style),
 		Clock:     timing.NewClock(opts.Scale),
@@ -180,7 +182,7 @@ func (r *lessonRun) open(ctx context.Context) {
 			r.step.out = &lockedOutput{}
 			r.out = r.step.out
 		}
-		p := timing.NewPrinter(r.out, r.noColor)
+		p := r.look.printer(r.out)
 		p.Width, p.Big = r.width, r.opts.Big
 		p.Words = timing.Words{Total: env.Labels["total"], Vs: env.Labels["vs"], Faster: env.Labels["faster"],
 			Slower: env.Labels["slower"], Same: env.Labels["same"]}
@@ -244,7 +246,8 @@ func (r *lessonRun) explain(ctx context.Context, err error) {
 	}
 	if runs := r.runs(); worthDrawing(runs) {
 		ios := r.opts.IO
-		tl := timing.Timeline{Width: r.width, ASCII: r.opts.ASCII || ios.Term == "dumb" || ios.Term == "linux", NoColor: r.noColor, Big: r.opts.Big}
+		tl := r.look.timeline()
+		tl.Width, tl.ASCII, tl.Big = r.width, r.opts.ASCII || ios.Term == "dumb" || ios.Term == "linux", r.opts.Big
 		fmt.Fprintf(r.out, "%s\n\n", tl.Render(runs...))
 	}
 	if r.hooks.beforeAfter != nil {

@@ -378,7 +378,7 @@ func TestStepViewKeys(t *testing.T) {
 		{N: 4, Run: "r", Style: "aio", Loop: state(3), Out: len(out)},
 		{N: 5, End: true, Out: len(out)},
 	}
-	v := newStepView(lessonInfo(t, "gather"), frames, out, true, nil)
+	v := newStepView(lessonInfo(t, "gather"), frames, out, look{noColor: true}, nil)
 	key := func(k tea.KeyMsg) tea.Cmd {
 		_, cmd := v.Update(k)
 		return cmd

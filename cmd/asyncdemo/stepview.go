@@ -11,14 +11,16 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
-	_ "asyncdemo/cmd/asyncdemo/internal/noquery" // before bubbletea: no query at start-up
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"golang.org/x/term"
 
+	_ "asyncdemo/cmd/asyncdemo/internal/noquery" // before bubbletea: no query at start-up
+
 	"asyncdemo/demos"
 	"asyncdemo/demos/aio"
 	"asyncdemo/demos/lesson"
+	"asyncdemo/timing"
 )
 
 // showSteps shows --step's frames once the lesson has run: in a terminal,
@@ -39,11 +41,11 @@ func (r *lessonRun) showSteps(ctx context.Context) error {
 	if !inFile || !outFile || !ios.IsTerminal || !term.IsTerminal(int(in.Fd())) || !term.IsTerminal(int(tty.Fd())) {
 		return writeStepText(ios.Out, out, frames, lineOf(cut), r.env.Say("step_go_note"))
 	}
-	v := newStepView(r.info, frames, out, r.noColor, r.env.Labels)
+	v := newStepView(r.info, frames, out, r.look, r.env.Labels)
 	v.src = cut
-	if !r.noColor {
+	if !r.look.noColor {
 		var b strings.Builder
-		if highlight(&b, cut.Text, "go", false) == nil {
+		if highlight(&b, cut.Text, "go", r.look) == nil {
 			v.coloured = strings.Split(b.String(), "\n")
 		}
 	}
@@ -98,23 +100,26 @@ type stepStyles struct {
 	box, title, changed, current, dim, key lipgloss.Style
 }
 
-func newStepStyles(noColor bool) stepStyles {
+// newStepStyles returns the view's styles in the theme's colours (as the
+// printer's, whose contrast timing/theme_test.go measures), or none.
+func newStepStyles(noColor bool, theme *timing.Theme) stepStyles {
 	r := lipgloss.NewRenderer(os.Stdout)
-	if noColor {
+	if noColor || theme == nil {
 		r.SetColorProfile(0) // termenv.Ascii
+		theme = timing.DarkTheme
 	}
 	return stepStyles{
-		box:     r.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(lipgloss.Color("8")).Padding(0, 1),
+		box:     r.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(lipgloss.Color(theme.Dim)).Padding(0, 1),
 		title:   r.NewStyle().Bold(true),
-		changed: r.NewStyle().Bold(true).Foreground(lipgloss.Color("11")),
+		changed: r.NewStyle().Bold(true).Foreground(lipgloss.Color(theme.Tasks[2])),
 		current: r.NewStyle().Reverse(true),
-		dim:     r.NewStyle().Faint(true),
+		dim:     r.NewStyle().Foreground(lipgloss.Color(theme.Dim)),
 		key:     r.NewStyle().Bold(true),
 	}
 }
 
-func newStepView(info lesson.Info, frames []stepFrame, out string, noColor bool, labels map[string]string) *stepView {
-	return &stepView{info: info, frames: frames, out: out, st: newStepStyles(noColor), labels: labels, w: 100, h: 40}
+func newStepView(info lesson.Info, frames []stepFrame, out string, lk look, labels map[string]string) *stepView {
+	return &stepView{info: info, frames: frames, out: out, st: newStepStyles(lk.noColor, lk.theme), labels: labels, w: 100, h: 40}
 }
 
 func (v *stepView) Init() tea.Cmd { return nil }

@@ -17,7 +17,6 @@ import (
 
 	"asyncdemo/demos"
 	"asyncdemo/demos/lesson"
-	"asyncdemo/timing"
 )
 
 // The tour asks with plain keys read in raw mode (arrows, Enter, a/b/c, q)
@@ -142,8 +141,7 @@ func tourRun(ctx context.Context, opts *Options, t *tourOptions) error {
 	}
 	in, interactive := ios.In.(*os.File)
 	interactive = interactive && ios.IsTerminal && term.IsTerminal(int(in.Fd()))
-	noColor := opts.NoColor || ios.NoColorEnv || !ios.IsTerminal
-	pr := timing.NewPrinter(ios.Out, noColor)
+	pr := opts.look().printer(ios.Out)
 	pr.Width = ios.Width
 	// Should the process be forced to exit (a lesson that does not stop
 	// after a signal), it saves the progress first: the tour goes on from
@@ -185,7 +183,7 @@ func tourRun(ctx context.Context, opts *Options, t *tourOptions) error {
 			if interactive {
 				var quit bool
 				var err error
-				if pick, step, quit, err = choose(ctx, ios, in, labels, words["keys"]); err != nil || quit {
+				if pick, step, quit, err = choose(ctx, ios, in, labels, opts.look().dim(words["keys"])); err != nil || quit {
 					return stopTour(ios, p, names[i], words, err)
 				}
 			} else {
@@ -283,7 +281,7 @@ func printVerdict(out io.Writer, q lesson.Question, pick int, env *lesson.Env, s
 // Enter takes, a/b/c take at once, s takes and asks to step through the
 // run (--step), q (or Ctrl+C) stops, and so does ctx's end, a signal from
 // outside, with its cause as the error. The terminal is restored however
-// it ends.
+// it ends. keys, the line of keys under the choices, is painted already.
 func choose(ctx context.Context, ios *IOStreams, in *os.File, labels []string, keys string) (pick int, step, quit bool, err error) {
 	out := ios.Out
 	r, err := openKeyboard(ctx, ios, in)
@@ -303,7 +301,7 @@ func choose(ctx context.Context, ios *IOStreams, in *os.File, labels []string, k
 			}
 			fmt.Fprintf(out, "\x1b[2K  %s%s\r\n", mark, l)
 		}
-		fmt.Fprintf(out, "\x1b[2K  \x1b[2m%s\x1b[0m\r\n", keys)
+		fmt.Fprintf(out, "\x1b[2K  %s\r\n", keys)
 	}
 	sel := 0
 	draw(sel, false)

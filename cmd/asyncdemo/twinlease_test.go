@@ -171,8 +171,8 @@ func TestTwinConsumerHoldsALease(t *testing.T) {
 		code            int
 		said            string
 	}{
-		{"queue", "Waiting 20", syscall.SIGINT, exitInterrupted, "interrupted\n"},
-		{"sms", "Waiting 20", syscall.SIGINT, exitInterrupted, "interrupted\n"},
+		{"queue", "Waiting: 20", syscall.SIGINT, exitInterrupted, "interrupted\n"},
+		{"sms", "Waiting: 20", syscall.SIGINT, exitInterrupted, "interrupted\n"},
 		{"workers", "Wait 20", syscall.SIGINT, exitInterrupted, "interrupted\n"},
 		{"workers", "Wait 20", syscall.SIGTERM, exitTerminated, "terminated\n"},
 	} {
@@ -249,7 +249,7 @@ func TestTwinConsumerCrashIsReclaimed(t *testing.T) {
 	args := twinLeaseArgs(t, "queue", url)
 
 	crashing := startTwinConsumer(t, python, "queue", args...)
-	crashing.waitFor(t, "it works on the 20", func() bool { return crashing.said("Waiting 20") })
+	crashing.waitFor(t, "it works on the 20", func() bool { return crashing.said("Waiting: 20") })
 	name := crashing.heartbeatOf(t, rdb)
 
 	runCtx, cancel := context.WithTimeout(ctx, 20*time.Second)
@@ -275,7 +275,7 @@ func TestTwinConsumerCrashIsReclaimed(t *testing.T) {
 	rescuer := startTwinConsumer(t, python, "queue", args...)
 	reclaimed := fmt.Sprintf("put back 1 message(s) of consumer %q: its heartbeat stopped (it crashed, or was stopped without cleaning up)", name)
 	rescuer.waitFor(t, "another twin reclaims the 20 and works on it", func() bool {
-		return rescuer.said(reclaimed) && rescuer.said("Waiting 20")
+		return rescuer.said(reclaimed) && rescuer.said("Waiting: 20")
 	})
 	mine := rescuer.heartbeatOf(t, rdb)
 	if queue, processing, _ := lists(rdb); len(queue) > 0 || !slices.Equal(processing, []string{"20"}) ||

@@ -97,7 +97,10 @@ type choiceValue struct {
 }
 
 func (v choiceValue) String() string { return *v.p }
-func (v choiceValue) Type() string   { return strings.Join(v.choices, "|") }
+
+// Choices returns the values the flag takes, for shell completion.
+func (v choiceValue) Choices() []string { return slices.Clone(v.choices) }
+func (v choiceValue) Type() string      { return strings.Join(v.choices, "|") }
 func (v choiceValue) Set(s string) error {
 	if !slices.Contains(v.choices, s) {
 		return fmt.Errorf("%q is not one of %s", s, strings.Join(v.choices, ", "))

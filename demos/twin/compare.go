@@ -665,12 +665,30 @@ func align(ge, pe []*timing.Event) []match {
 // Python has the row, ~ where the two printed the same events in another
 // order that is left open. A legend of the marks used and the
 // differences follow.
+//
+// Nothing is cut that can be kept: a text too long for its column wraps
+// under itself, the time gutter keeping its place, except a repr
+// (<Task pending name=… cb=[…]>), whose middle gives way to "…". A
+// terminal too narrow for two readable columns (Width under 72) gets the
+// two sides one under the other, "go" and "py", each as wide as the line.
 func (r Report) WriteTo(w io.Writer) (int64, error) {
 	total := r.Width
 	if total <= 0 {
 		total = 110
 	}
 	width := max((total-4)/2, 12) // each side's, after a mark and between them
+	stacked := width < minColumn
+	// Stacked, the gutter is only as wide as the latest time needs: the
+	// columns a narrow terminal has go to the text.
+	var latest time.Duration
+	for _, row := range r.Rows {
+		for _, e := range []*timing.Event{row.Go, row.Python} {
+			if e != nil {
+				latest = max(latest, e.T)
+			}
+		}
+	}
+	compact := fmt.Sprintf("%%%d.3fs ", len(fmt.Sprintf("%.3f", latest.Seconds())))
 	goLabel := r.GoLabel
 	if goLabel == "" {
 		goLabel = "go (aio)"
@@ -686,7 +704,9 @@ func (r Report) WriteTo(w io.Writer) (int64, error) {
 		if label != current {
 			current = label
 			fmt.Fprintf(&b, "── %s ──\n", current)
-			fmt.Fprintf(&b, "  %s  %s\n", r.fit(goLabel, width), "python")
+			if !stacked { // stacked, each row says go or py
+				fmt.Fprintf(&b, "  %s  %s\n", r.fit(goLabel, width), "python")
+			}
 		}
 		mark := " "
 		switch {
@@ -700,7 +720,39 @@ func (r Report) WriteTo(w io.Writer) (int64, error) {
 			mark = "~"
 		}
 		marks[mark] = true
-		fmt.Fprintf(&b, "%s %s  %s\n", mark, r.cell(row.Go, width), strings.TrimRight(r.cell(row.Python, width), " "))
+		if stacked {
+			for _, side := range []struct {
+				name string
+				e    *timing.Event
+			}{{"go", row.Go}, {"py", row.Python}} {
+				if side.e == nil {
+					continue
+				}
+				for i, line := range r.cellLines(side.e, total-5, compact) {
+					prefix := "     "
+					if i == 0 {
+						prefix = mark + " " + side.name + " "
+						mark = " "
+					}
+					b.WriteString(strings.TrimRight(prefix+line, " ") + "\n")
+				}
+			}
+			continue
+		}
+		left, right := r.cellLines(row.Go, width, humanGutter), r.cellLines(row.Python, width, humanGutter)
+		for i := range max(len(left), len(right)) {
+			var l, rt string
+			if i < len(left) {
+				l = left[i]
+			}
+			if i < len(right) {
+				rt = right[i]
+			}
+			if i > 0 {
+				mark = " "
+			}
+			b.WriteString(strings.TrimRight(fmt.Sprintf("%s %s  %s", mark, r.fit(l, width), rt), " ") + "\n")
+		}
 	}
 	var legend []string
 	for _, m := range []struct{ mark, means string }{
@@ -731,12 +783,19 @@ func (r Report) WriteTo(w io.Writer) (int64, error) {
 	if len(r.Differences) > 0 {
 		fmt.Fprintf(&b, "\n"+r.word("report_differences")+"\n", len(r.Differences))
 		for _, d := range r.Differences {
-			fmt.Fprintf(&b, "  %s\n", d)
+			fmt.Fprintf(&b, "  %s\n", wrapLine(d.String(), total-2, "    "))
 		}
 	}
 	n, err := io.WriteString(w, b.String())
 	return int64(n), err
 }
+
+// humanGutter is the time gutter of the human output, "  1.002s  ".
+const humanGutter = "%7.3fs  "
+
+// minColumn is the narrowest a side of the two columns is: a gutter and
+// "KeyboardInterrupt", "do_some_work(1): cancelled" on one line.
+const minColumn = 34
 
 // String returns what WriteTo writes.
 func (r Report) String() string {
@@ -745,33 +804,63 @@ func (r Report) String() string {
 	return b.String()
 }
 
-// cell is an event as the human output shows it, fitted to width columns.
-// A narrow column loses the gutter's padding first, then the start of the
-// text, not its end, where lines that differ usually do ("Done after 4s").
-func (r Report) cell(e *timing.Event, width int) string {
+// cellLines is an event as the human output shows it, in lines of at most
+// width columns: the time gutter (printed with gutterFormat, one width for
+// all rows), then the text, wrapped under itself, or, for a repr, cut in
+// the middle.
+func (r Report) cellLines(e *timing.Event, width int, gutterFormat string) []string {
 	if e == nil {
-		return r.fit("", width)
+		return []string{""}
 	}
-	var gutter, text string
+	var text string
 	switch e.Kind {
 	case timing.KindSummary:
-		return r.fit(fmt.Sprintf("%s %.3fs", r.word("total"), e.Elapsed.Seconds()), width)
+		return strings.Split(timing.Wrap(fmt.Sprintf("%s %.3fs", r.word("total"), e.Elapsed.Seconds()), width), "\n")
 	case timing.KindCompare:
-		return r.fit(fmt.Sprintf("compare %.3fs vs %.3fs: %.2f×", e.Concurrent.Seconds(), e.Sequential.Seconds(), e.Speedup), width)
+		return strings.Split(timing.Wrap(fmt.Sprintf("compare %.3fs vs %.3fs: %.2f×", e.Concurrent.Seconds(), e.Sequential.Seconds(), e.Speedup), width), "\n")
 	case timing.KindState:
-		gutter, text = fmt.Sprintf("%7.3fs  ", e.T.Seconds()), timing.Printable(e.Task+": "+e.State)
+		text = timing.Printable(e.Task + ": " + e.State)
 	default:
-		gutter, text = fmt.Sprintf("%7.3fs  ", e.T.Seconds()), timing.Printable(strings.ReplaceAll(e.Text, "\n", "⏎"))
+		text = timing.Printable(strings.ReplaceAll(e.Text, "\n", "⏎"))
 	}
-	if runewidth.StringWidth(gutter+text) <= width {
-		return r.fit(gutter+text, width)
+	gutter := fmt.Sprintf(gutterFormat, e.T.Seconds())
+	indent := strings.Repeat(" ", runewidth.StringWidth(gutter))
+	room := max(width-len(indent), 8)
+	if runewidth.StringWidth(text) <= room {
+		return []string{gutter + text}
 	}
-	gutter = fmt.Sprintf("%.3fs ", e.T.Seconds())
-	room := width - runewidth.StringWidth(gutter)
-	if el := r.ellipsis(); runewidth.StringWidth(text) > room && room > len(el) {
-		text = el + tail(text, room-len(el))
+	if isRepr(text) {
+		return []string{gutter + r.cutMiddle(text, room)}
 	}
-	return r.fit(gutter+text, width)
+	lines := strings.Split(timing.Wrap(text, room), "\n")
+	for i := range lines {
+		if i == 0 {
+			lines[i] = gutter + lines[i]
+		} else {
+			lines[i] = indent + lines[i]
+		}
+	}
+	return lines
+}
+
+// isRepr reports whether text is an object's repr, <Task pending …>, or
+// ends with one ("… task: <Task pending …>"): its middle is what differs
+// least and says least.
+func isRepr(text string) bool {
+	return strings.HasSuffix(text, ">") && strings.Contains(text, "<")
+}
+
+// cutMiddle shortens a repr to width columns with an ellipsis in its
+// middle: its start, which says what it is, its state and its name
+// (<Task pending name='do_some_work(1)' wait_for=…), as far as it fits,
+// then its closing brackets, not the callbacks and file names before them,
+// which differ between Go and Python and say little.
+func (r Report) cutMiddle(s string, width int) string {
+	el := r.ellipsis()
+	closing := s[len(strings.TrimRight(s, ">]")):]
+	closing = closing[max(0, len(closing)-2):]
+	room := width - runewidth.StringWidth(el) - len(closing)
+	return runewidth.Truncate(s, room, "") + el + closing
 }
 
 // tail returns the end of s that fits in width columns.

@@ -1,9 +1,12 @@
 package twin
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mattn/go-runewidth"
 
 	"asyncdemo/timing"
 )
@@ -277,4 +280,70 @@ func exampleTolerance() Tolerance {
 		return Order{}
 	}
 	return tol
+}
+
+// cancelEvents is what cancel prints on one side: a long repr per task
+// and, to wrap, a long line with no repr.
+func cancelEvents(style, where string) []timing.Event {
+	repr := "<Task pending name='do_some_work(1)' coro=<do_some_work() running at " + where +
+		"> wait_for=<Future pending cb=[Task.task_wakeup()]> cb=[_wait.<locals>._on_completion() at " + where + "]>"
+	evs := []timing.Event{
+		ev("cancel-tasks", 0, "do_some_work(1)", "Waiting: 1"),
+		ev("cancel-tasks", 800, "", "KeyboardInterrupt"),
+		ev("cancel-tasks", 800, "", repr),
+		ev("cancel-tasks", 800, "", "every task was asked to cancel; the loop runs once more so that each cancellation lands"),
+		{Kind: timing.KindState, T: ms(801), Run: "cancel-tasks", Task: "do_some_work(1)", State: "cancelled"},
+		sum("cancel-tasks", 801),
+	}
+	for i := range evs {
+		evs[i].Style = style
+	}
+	return evs
+}
+
+// TestReportCutsOnlyReprs: issue 16 found every row of cancel --vs python
+// cut at 50 columns, the gutter shifted left where a row was shortened and
+// the start of a repr, which says which task it is, cut off. Now a repr
+// loses its middle, a long line wraps under its own text, every time sits
+// in the same column, and at 50 columns the sides go one under the other.
+func TestReportCutsOnlyReprs(t *testing.T) {
+	rep := Compare(cancelEvents("aio", "cancel.go:40"), cancelEvents("python", "/usr/lib/python3.11/asyncio/tasks.py:519"), DefaultTolerance())
+	for _, width := range []int{50, 80, 110, 200} {
+		rep.Width = width
+		out := rep.String()
+		lines := strings.Split(out, "\n")
+		var gutterAt []int
+		for _, line := range lines {
+			if w := runewidth.StringWidth(line); w > width {
+				t.Errorf("width %d: a line of %d columns: %q", width, w, line)
+			}
+			if i := strings.Index(line, "0.800s"); i >= 0 {
+				gutterAt = append(gutterAt, i)
+			}
+			if strings.Contains(line, "<Task") && !strings.Contains(line, "<Task pending name='do_s") {
+				t.Errorf("width %d: the repr lost its name: %q", width, line)
+			}
+			if strings.Contains(line, "…") && !strings.Contains(line, "<Task") {
+				t.Errorf("width %d: a line with no repr was cut: %q", width, line)
+			}
+		}
+		if slices.Min(gutterAt) != slices.Max(gutterAt) && width >= 72 {
+			t.Errorf("width %d: the Go side's times are not in one column (%v):\n%s", width, gutterAt, out)
+		}
+		flat := strings.Join(strings.Fields(out), " ")
+		for _, want := range []string{"KeyboardInterrupt", "every task was asked to cancel; the loop runs once more so that each cancellation lands",
+			"do_some_work(1): cancelled", "total 0.801s"} {
+			if width < 72 && strings.Count(flat, want) != 2 {
+				t.Errorf("width %d: %q is not shown whole on each side:\n%s", width, want, out)
+			}
+			for _, word := range strings.Fields(want) { // in columns, a wrapped line's words
+				if strings.Count(flat, word) < 2 {
+					t.Errorf("width %d: %q of %q is not on both sides:\n%s", width, word, want, out)
+				}
+			}
+		}
+		if width < 72 && (!strings.Contains(out, "\n  go ") || !strings.Contains(out, "\n  py ")) {
+			t.Errorf("width %d: the sides are not one under the other:\n%s", width, out)
+		}
+	}
 }

@@ -17,7 +17,7 @@ rec = Recorder(opts)
 
 async def do_some_work(x):
     rec.state(asyncio.current_task().get_name(), "running")
-    rec.say(f"Waiting {num(x)}")
+    rec.say(f"Waiting: {num(x)}")
     return f"Done after {num(x)}s"
 
 

@@ -29,7 +29,7 @@ rec = Recorder(opts)
 
 
 async def do_some_work(x):
-    rec.say(f"Waiting {x}")
+    rec.say(f"Waiting: {x}")
     await asyncio.sleep(x * opts.scale)
     rec.say(f"Done {x}")
 

@@ -103,7 +103,7 @@ def scale_hint(x):
 
 
 async def do_some_work(session, x):
-    rec.say(f"Waiting {x}")
+    rec.say(f"Waiting: {x}")
     try:
         await send(session, x)
     except NotSent:

@@ -57,7 +57,7 @@ def threadsafe_call():
 
 async def do_some_work(x):
     asyncio.current_task().set_name(call("do_some_work", x))  # run_coroutine_threadsafe takes no name
-    rec.say(f"Waiting {num(x)}")
+    rec.say(f"Waiting: {num(x)}")
     await asyncio.sleep(x * opts.scale)
     if opts.fail:
         raise RuntimeError(f"do_some_work({num(x)}) failed in the loop thread")

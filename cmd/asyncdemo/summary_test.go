@@ -1,0 +1,74 @@
+package main
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/mattn/go-runewidth"
+)
+
+// TestNoArgumentsFitsAScreen: asyncdemo with no arguments used to print
+// the whole help, ~60 lines that scrolled off a projected 35-row screen.
+// Now it is the lessons and where to start, in 24 rows and no wider than
+// the terminal, in English and Chinese; --help is the whole help.
+func TestNoArgumentsFitsAScreen(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	for _, c := range []struct {
+		width int
+		args  []string
+	}{{80, nil}, {50, nil}, {80, []string{"--lang", "zh"}}, {50, []string{"--lang", "zh"}}, {200, nil}} {
+		out, errOut, code := runInTerminal(t, c.width, nil, c.args...)
+		lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+		if code != 0 || len(lines) > 24 {
+			t.Errorf("%d columns %q: exit %d (%s), %d lines, want at most 24:\n%s", c.width, c.args, code, errOut, len(lines), out)
+		}
+		for _, line := range lines {
+			if w := runewidth.StringWidth(line); w > c.width {
+				t.Errorf("%d columns %q: a line of %d: %q", c.width, c.args, w, line)
+			}
+		}
+		for _, want := range []string{"coroutine", "workers", "asyncdemo tour", "asyncdemo --help", "sms-server"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%d columns %q: no %q:\n%s", c.width, c.args, want, out)
+			}
+		}
+	}
+	out, _, code := runCmd(t, "--help")
+	if code != 0 || !strings.Contains(out, "Exit codes:") || !strings.Contains(out, "--scale") {
+		t.Errorf("--help is not the whole help:\n%s", out)
+	}
+}
+
+// TestEachFlagSaysItsDefaultOnce: --lang's help said "(default from LANG /
+// LC_ALL) (default en)".
+func TestEachFlagSaysItsDefaultOnce(t *testing.T) {
+	out, _, _ := runCmd(t, "gather", "--help")
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Count(line, "(default") > 1 {
+			t.Errorf("a default said twice: %q", line)
+		}
+	}
+	for _, want := range []string{"without it, LC_ALL, LC_MESSAGES or LANG decide (default en)", "without it, ASYNCDEMO_THEME decides (default auto)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the help does not say %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestNoArgumentsFitsARealScreen runs asyncdemo with no arguments in a
+// terminal of 50 × 24, after clearing it: its first line is still on the
+// screen when the prompt comes back.
+func TestNoArgumentsFitsARealScreen(t *testing.T) {
+	bin := binary(t)
+	for _, lang := range []string{"C.UTF-8", "zh_CN.UTF-8"} {
+		s := newTmuxSized(t, 50, 24, "LANG="+lang, "PS1=$ ", "XDG_CONFIG_HOME="+t.TempDir())
+		s.keys("clear; "+bin+"; echo exit=$?", "Enter")
+		s.waitFor("exit=0", 1)
+		visible, _ := exec.Command("tmux", "capture-pane", "-p", "-t", s.name).Output()
+		if !strings.Contains(string(visible), "asyncdemo --help") || !strings.Contains(string(visible), "  1  coroutine") {
+			t.Errorf("LANG=%s: the summary scrolled off a 24-row screen:\n%s", lang, visible)
+		}
+		exec.Command("tmux", "kill-session", "-t", s.name).Run()
+	}
+}
