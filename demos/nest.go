@@ -135,6 +135,7 @@ func (n *nestLesson) Info() lesson.Info {
 		Question: &lesson.Question{Kind: "elapsed", Run: "gather", Choices: []lesson.Choice{{Label: "4 s", Value: 4}, {Label: "7 s", Value: 7}}},
 		Code:     map[lesson.Style][]string{lesson.StyleAio: {"doSomeWork", "createTasks", "nestWaitAio", "nestGatherAio", "nestReturnAio", "nestAsCompletedAio"}, lesson.StyleGo: {"doSomeWorkGo", "waitGo", "gatherGo", "nestAsCompletedGo"}},
 		Group:    "Concurrency",
+		TourArgs: []string{"--durations", "4,1,2"},
 		Twin:     &lesson.Twin{Order: nestOrder},
 	}
 }

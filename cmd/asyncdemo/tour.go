@@ -160,12 +160,12 @@ func tourRun(ctx context.Context, opts *Options, t *tourOptions) error {
 	for i := start; i < len(lessons); i++ {
 		demo := lessons[i]
 		saveAtForcedExit(names[i])
-		info := lesson.Describe(demo, opts.Lang)
-		fs := pflag.NewFlagSet(info.Name, pflag.ContinueOnError)
+		fs := pflag.NewFlagSet(names[i], pflag.ContinueOnError)
 		demo.AddFlags(fs)
-		if err := fs.Parse(info.AutoArgs); err != nil {
+		if err := fs.Parse(slices.Concat(demo.Info().AutoArgs, demo.Info().TourArgs)); err != nil {
 			return err
 		}
+		info := lesson.Describe(demo, opts.Lang) // its texts name the flags' values
 		// The prediction comes first: a lesson's title and introduction
 		// often give its answer away ("… take about 4 s, not 7").
 		lessonN := fmt.Sprintf(words["lesson"], i+1, len(lessons)) + " · " + info.Name

@@ -278,3 +278,36 @@ func TestTourSignalFromOutsideAtAPrompt(t *testing.T) {
 		})
 	}
 }
+
+// TestTourRunsNestWithTheDurationsThatTeach: the tour runs nest with
+// 4,1,2, as its text says, so that gather's results come in argument order
+// and as_completed's in the order the tasks finished.
+func TestTourRunsNestWithTheDurationsThatTeach(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancelCause(context.Background())
+		defer cancel(nil)
+		out := &watchWriter{want: "Lesson 8 of 12", seen: func() { cancel(errInterrupt) }}
+		runCmdTo(ctx, out, "tour", "--from", "nest", "--no-color")
+		for run, want := range map[string]string{"gather": "4s 1s 2s", "as-completed": "1s 2s 4s"} {
+			if got := strings.Join(resultsOf(out.String(), run), " "); got != want {
+				t.Errorf("the tour's nest, run %s: results %s, want %s:\n%s", run, got, want, out)
+			}
+		}
+		if !strings.Contains(out.String(), "tasks of 4, 1 and 2 s") {
+			t.Errorf("the question does not name the durations the tour runs:\n%s", out)
+		}
+	})
+}
+
+// resultsOf returns the x of each "Task ret: Done after xs" line that the
+// run named run printed, in order.
+func resultsOf(out, run string) []string {
+	_, section, _ := strings.Cut(out, "── "+run+" · ")
+	section, _, _ = strings.Cut(section, "total ")
+	var xs []string
+	for _, m := range regexp.MustCompile(`Task ret: Done after (\S+)`).FindAllStringSubmatch(section, -1) {
+		xs = append(xs, m[1])
+	}
+	return xs
+}

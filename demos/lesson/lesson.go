@@ -62,6 +62,10 @@ type Info struct {
 	// keyboard, such as cancel's --interrupt: the tour passes them, and so
 	// do the tests.
 	AutoArgs []string
+	// TourArgs are the flags the tour adds, after AutoArgs: those that
+	// teach most, such as nest's --durations 4,1,2, whose results then
+	// come in a different order in each way of waiting.
+	TourArgs []string
 	// Network reports whether the lesson talks to Redis or HTTP over real
 	// sockets: its runs take real time, even in a test.
 	Network bool
