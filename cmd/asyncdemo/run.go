@@ -241,17 +241,20 @@ func (r *lessonRun) runs() []timing.Run {
 // was stopped does not.
 func (r *lessonRun) explain(ctx context.Context, err error) {
 	env := r.env
-	if env.Printer == nil || errors.Is(err, lesson.ErrInterrupted) || ctx.Err() != nil || len(env.Runs) == 0 || r.info.Tool {
+	if errors.Is(err, lesson.ErrInterrupted) || ctx.Err() != nil || len(env.Runs) == 0 || r.info.Tool {
 		return
 	}
-	if runs := r.runs(); worthDrawing(runs) {
+	if runs := r.runs(); worthDrawing(runs) && env.Printer != nil {
 		ios := r.opts.IO
 		tl := r.look.timeline()
 		tl.Width, tl.ASCII, tl.Big = r.width, r.opts.ASCII || ios.Term == "dumb" || ios.Term == "linux", r.opts.Big
 		fmt.Fprintf(r.out, "%s\n\n", tl.Render(runs...))
 	}
-	if r.hooks.beforeAfter != nil {
+	if r.hooks.beforeAfter != nil { // also with --json: the tour's verdict
 		r.hooks.beforeAfter(env)
+	}
+	if env.Printer == nil {
+		return
 	}
 	switch {
 	case env.Afterword != "":
