@@ -642,15 +642,20 @@ func TestUnreachableRedisFailsFast(t *testing.T) {
 	l, _ := net.Listen("tcp", "127.0.0.1:0")
 	addr := l.Addr().String()
 	l.Close() // nothing listens there now
-	start := time.Now()
-	_, errOut, code := runCmdNow(context.Background(), "queue", "--redis", "redis://"+addr+"/3")
-	if code != 1 || !strings.Contains(errOut, "cannot reach Redis at "+addr) {
-		t.Errorf("exit %d, stderr %q; want 1 and a message naming %s", code, errOut, addr)
+	for _, lesson := range []string{"queue", "sms", "workers"} {
+		start := time.Now()
+		out, errOut, code := runCmdNow(context.Background(), lesson, "--redis", "redis://"+addr+"/3")
+		if code != 1 || !strings.Contains(errOut, "cannot reach Redis at "+addr) || strings.Count(errOut, "\n") != 1 {
+			t.Errorf("%s: exit %d, stderr %q; want 1 and one line naming %s", lesson, code, errOut, addr)
+		}
+		if out != "" { // checked before the introduction
+			t.Errorf("%s printed before it found Redis unreachable:\n%s", lesson, out)
+		}
+		if took := time.Since(start); took > 10*time.Second {
+			t.Errorf("%s took %v to give up", lesson, took)
+		}
 	}
-	if took := time.Since(start); took > 10*time.Second {
-		t.Errorf("took %v to give up", took)
-	}
-	_, errOut, code = runCmdNow(context.Background(), "push", "1")
+	_, errOut, code := runCmdNow(context.Background(), "push", "1")
 	if code != 2 || !strings.Contains(errOut, "--redis") {
 		t.Errorf("push without Redis: exit %d, %q", code, errOut)
 	}

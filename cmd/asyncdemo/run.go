@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"asyncdemo/demos/lesson"
+	"asyncdemo/demos/twin"
 	"asyncdemo/timing"
 )
 
@@ -72,11 +73,12 @@ type lessonRun struct {
 	look    look      // the colours, when noColor is not set
 	out     io.Writer // where the lesson prints: the terminal, or --step's recording
 
-	twinArgs []string // what a TwinHost started for the twin
-	py       *twinRun // what the twin did, with --vs python
-	release  func()   // gives Ctrl+C back to the program
-	cleanups []func() // run by cleanUp, last first
-	step     *stepper // --step's frames
+	twinArgs []string    // what a TwinHost started for the twin
+	python   twin.Runner // what runs the twin, found by check
+	py       *twinRun    // what the twin did, with --vs python
+	release  func()      // gives Ctrl+C back to the program
+	cleanups []func()    // run by cleanUp, last first
+	step     *stepper    // --step's frames
 }
 
 // newLessonRun prepares a run: the lesson's texts, the environment it will
@@ -118,14 +120,20 @@ func (r *lessonRun) cleanUp() {
 func (r *lessonRun) vsPython() bool { return r.opts.Vs == "python" && !r.info.Tool }
 
 // check finds what is wrong before anything is printed: a --trace path
-// that cannot be written, a combination the twin cannot run with (it also
-// starts what the twin needs, such as an embedded Redis), and what a
-// lesson.Preparer finds, such as a consumer name in use. It needs the
+// that cannot be written, an interpreter --vs python cannot use, a
+// combination the twin cannot run with (it also starts what the twin needs,
+// such as an embedded Redis), and what a lesson.Preparer finds, such as a
+// consumer name in use or a Redis that does not answer. It needs the
 // lesson's context: claimCtrlC comes first.
 func (r *lessonRun) check() error {
 	if r.opts.Trace != "" {
 		if _, err := os.Stat(filepath.Dir(r.opts.Trace)); err != nil {
 			return lesson.UsageError{Err: fmt.Errorf("--trace %q: %v", r.opts.Trace, err)}
+		}
+	}
+	if r.vsPython() {
+		if err := r.findPython(r.env.Ctx); err != nil {
+			return err
 		}
 	}
 	if host, ok := r.demo.(lesson.TwinHost); ok && r.vsPython() {
@@ -143,6 +151,24 @@ func (r *lessonRun) check() error {
 		}
 		r.cleanups = append(r.cleanups, release)
 	}
+	return nil
+}
+
+// findPython finds the interpreter for --vs python, before the lesson
+// runs: one that cannot run the twin is refused before the first line, not
+// after the lesson. --python naming no usable Python is a bad command line.
+func (r *lessonRun) findPython(ctx context.Context) error {
+	r.python = twin.Runner{Python: r.opts.Python, Modules: r.info.Twin.Modules}
+	path, version, err := r.python.Find(ctx)
+	switch {
+	case errors.Is(err, twin.ErrMissingModules):
+		return fmt.Errorf("--vs python: %w (Debian: apt-get install python3-redis python3-aiohttp; or pip install redis aiohttp; or --python PATH)", err)
+	case err != nil && r.opts.Python != "":
+		return lesson.UsageError{Err: fmt.Errorf("--vs python: %w", err)}
+	case err != nil:
+		return fmt.Errorf("--vs python: %w", err)
+	}
+	r.python.Python, r.python.Version = path, version
 	return nil
 }
 
@@ -219,7 +245,7 @@ func (r *lessonRun) runTwin(ctx context.Context, err error) error {
 	if !r.vsPython() || (err != nil && !failed) || ctx.Err() != nil {
 		return err
 	}
-	py, twinErr := runTwin(ctx, r.opts, r.info, r.env, r.twinArgs, failed)
+	py, twinErr := runTwin(ctx, r.opts, r.python, r.info, r.env, r.twinArgs, failed)
 	r.py = py
 	if err == nil {
 		err = twinErr
