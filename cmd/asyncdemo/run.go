@@ -282,15 +282,12 @@ func (r *lessonRun) explain(ctx context.Context, err error) {
 	if env.Printer == nil {
 		return
 	}
-	switch {
-	case env.Afterword != "":
-		env.Printer.Note(env.Afterword)
-	case env.Style == lesson.StyleGo:
-		env.Printer.Note(r.info.AfterGo)
-	default:
-		env.Printer.Note(r.info.After)
-	}
+	env.Printer.Note(r.afterText())
 }
+
+// afterText is what is said after the run: what happened and why, with the
+// run's own figures.
+func (r *lessonRun) afterText() string { return lesson.AfterText(r.demo, r.info, r.env) }
 
 // writeTrace writes --trace's file; it returns err, or the trace's error if
 // err is nil.
