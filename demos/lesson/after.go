@@ -36,9 +36,18 @@ func AfterText(l Lesson, info Info, e *Env) string {
 	return text
 }
 
-// Fill replaces each {name} in s with values[name].
+// Fill replaces each {name} in s with values[name], and those in the
+// values it put in (a sentence chosen for the run, naming its figures).
 func Fill(s string, values map[string]string) string {
-	return strings.NewReplacer(placeholders(values)...).Replace(s)
+	r := strings.NewReplacer(placeholders(values)...)
+	for range 4 {
+		filled := r.Replace(s)
+		if filled == s {
+			break
+		}
+		s = filled
+	}
+	return s
 }
 
 // Took says how long something the run measured took, as the comparison
