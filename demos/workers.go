@@ -207,3 +207,14 @@ func (w *workersLesson) TextValues(labels map[string]string) map[string]string {
 func (w *workersLesson) HostTwin(e *lesson.Env) ([]string, func(), error) {
 	return w.redis.HostTwin(queueScript)
 }
+
+// RunValues implements lesson.RunTexter: whether the workers' waits
+// overlapped in this run.
+func (w *workersLesson) RunValues(e *lesson.Env) map[string]string {
+	words := [3]string{"workers_overlapped", "workers_no_overlap", "workers_none"}
+	if w.Workers == 1 { // its waits cannot overlap
+		words[0], words[1] = "workers_one", "workers_one"
+	}
+	return map[string]string{"stall": e.Say("workers_stall"),
+		"what_happened": overlapped(e, words, map[string]string{"workers": fmt.Sprint(w.Workers)})}
+}

@@ -102,3 +102,19 @@ func EventsOf(run timing.Run, prefix string) []timing.Event {
 	}
 	return evs
 }
+
+// Overtaken finds, among the spans of run whose task starts with prefix,
+// one that ended while another, begun before it, was still running: a
+// short task finishing while a longer one waits. It reports whether there
+// was one.
+func Overtaken(run timing.Run, prefix string) (short, long timing.Span, ok bool) {
+	for _, a := range run.Spans {
+		for _, b := range run.Spans {
+			if strings.HasPrefix(a.Task, prefix) && strings.HasPrefix(b.Task, prefix) && a.Phase == "" && b.Phase == "" &&
+				b.Start < a.Start && a.End < b.End && a.State == timing.StateDone {
+				return a, b, true
+			}
+		}
+	}
+	return timing.Span{}, timing.Span{}, false
+}
