@@ -119,10 +119,10 @@ func afterTextOf(t *testing.T, name string, args []string) (after, before string
 	opts.IO = testStreams(ctx, cancel, &out, io.Discard)
 	r := newLessonRun(opts, demo, lessonHooks{})
 	defer r.cleanUp()
-	if err := r.check(ctx); err != nil {
+	r.claimCtrlC(ctx)
+	if err := r.check(); err != nil {
 		t.Fatalf("check: %v", err)
 	}
-	r.claimCtrlC(ctx)
 	r.open(ctx)
 	err := r.run()
 	if err != nil && !(name == "thread" && strings.Contains(strings.Join(args, " "), "--fail")) {
