@@ -209,7 +209,7 @@ func (r *lessonRun) open(ctx context.Context) {
 			r.out = r.step.out
 		}
 		p := r.look.printer(r.out)
-		p.Width, p.Big = r.width, r.opts.Big
+		p.Width, p.Big, p.Tasks = r.width, r.opts.Big, r.info.TaskColumn
 		p.Words = timing.Words{Total: env.Labels["total"], Vs: env.Labels["vs"], Faster: env.Labels["faster"],
 			Slower: env.Labels["slower"], Same: env.Labels["same"]}
 		env.Printer = p

@@ -529,14 +529,18 @@ class Recorder:
                                                        "text": label}, ""))
 
     def compare(self, concurrent, sequential):
-        """Print how the concurrent run did against the sequential one."""
+        """Print how the concurrent run did against the sequential one (or
+        two runs of other names, the faster way first: workers, sync-client)."""
         c, s = concurrent.elapsed, sequential.elapsed
         speedup = round(s / c * 100) / 100 if c > 0 and s > 0 else 0.0
         verdict = ""
         if c > 0 and s > 0:
             verdict = f": {speedup:.2f}× faster" if c <= s else f": {c / s:.2f}× slower"
-        self._emit(lambda t: ({"kind": "compare", "concurrent": c, "sequential": s, "speedup": speedup},
-                              self._paint("1", f"concurrent {c:.2f} s vs sequential {s:.2f} s{verdict}") + "\n\n"))
+        event = {"kind": "compare", "concurrent": c, "sequential": s, "speedup": speedup}
+        names = (concurrent.name, sequential.name)
+        if names != ("concurrent", "sequential"):
+            event["concurrent_run"], event["sequential_run"] = names
+        self._emit(lambda t: (event, self._paint("1", f"{names[0]} {c:.2f} s vs {names[1]} {s:.2f} s{verdict}") + "\n\n"))
 
 
 MAX_SPANS = 10_000  # more would be a slow JSON stream for one chart
