@@ -55,6 +55,7 @@ func main() {
 		Theme:          os.Getenv(themeEnv),
 		ClaimInterrupt: sigs.claim,
 		SelfInterrupt:  sigs.selfInterrupt,
+		Quit:           sigs.quit,
 		AtForcedExit:   sigs.atForcedExit,
 	}
 	if io.IsTerminal {
@@ -140,6 +141,7 @@ type signals struct {
 	errOut io.Writer      // where the forced exit says why
 	exit   func(code int) // os.Exit; tests pass their own
 	kill   func() error   // sends this process a SIGINT; tests pass their own
+	quitc  chan struct{}  // q typed during a lesson: Ctrl+C that no lesson claims
 
 	mu       sync.Mutex
 	claimed  context.CancelCauseFunc // the lesson's own Ctrl+C, until it comes
@@ -152,7 +154,7 @@ type signals struct {
 // stops the watch (tests do; the program ends instead).
 func watchSignals(parent context.Context, sigs <-chan os.Signal, errOut io.Writer, exit func(int)) *signals {
 	ctx, cancel := context.WithCancelCause(parent)
-	s := &signals{ctx: ctx, cancel: cancel, errOut: errOut, exit: exit,
+	s := &signals{ctx: ctx, cancel: cancel, errOut: errOut, exit: exit, quitc: make(chan struct{}, 1),
 		kill: func() error { return syscall.Kill(os.Getpid(), syscall.SIGINT) }}
 	go s.watch(sigs)
 	return s
@@ -164,7 +166,14 @@ func watchSignals(parent context.Context, sigs <-chan os.Signal, errOut io.Write
 func (s *signals) watch(sigs <-chan os.Signal) {
 	var cause *stopSignal
 	for cause == nil {
-		sig, ok := <-sigs
+		var sig os.Signal
+		var ok bool
+		select {
+		case sig, ok = <-sigs:
+		case <-s.quitc:
+			cause = errInterrupt // q: the program stops, whatever the lesson
+			continue
+		}
 		if !ok {
 			return
 		}
@@ -197,6 +206,8 @@ func (s *signals) watch(sigs <-chan os.Signal) {
 			case s.arrived():
 				continue // the lesson's own, not a second Ctrl+C
 			}
+			second = true
+		case <-s.quitc: // q again
 			second = true
 		case <-timeout:
 			second = true
@@ -244,6 +255,15 @@ func (s *signals) claim() (context.Context, func()) {
 		s.claimed = nil
 		s.mu.Unlock()
 		lcancel(nil)
+	}
+}
+
+// quit stops the program as a Ctrl+C that no lesson claims: q, typed
+// while a lesson runs.
+func (s *signals) quit() {
+	select {
+	case s.quitc <- struct{}{}:
+	default: // one is on its way
 	}
 }
 

@@ -40,6 +40,9 @@ type IOStreams struct {
 	// SIGINT. Tests replace both.
 	ClaimInterrupt func() (context.Context, func())
 	SelfInterrupt  func()
+	// Quit stops the program as a Ctrl+C that no lesson claims: q typed
+	// while a lesson runs in a terminal. nil: q does nothing (tests).
+	Quit func()
 	// AtForcedExit registers a cleanup to run should the process be forced
 	// to exit (a lesson that has not stopped soon after Ctrl+C or SIGTERM,
 	// or a second signal) before the command has returned: restore the

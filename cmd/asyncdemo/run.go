@@ -39,6 +39,7 @@ func runLessonWith(ctx context.Context, opts *Options, demo lesson.Lesson, hooks
 		return err
 	}
 	r.open(ctx)
+	r.quietKeys(ctx)
 	err := r.run()
 	err = r.runTwin(ctx, err)
 	r.explain(ctx, err)
@@ -225,6 +226,21 @@ func (r *lessonRun) open(ctx context.Context) {
 	}
 	if r.info.Tool {
 		env.Rec.StartRun(r.info.Name, "")
+	}
+}
+
+// quietKeys silences the terminal the keys come from, if there is one,
+// until the lesson's run is over: what is typed meanwhile does not show in
+// its output, and q stops the program at once. (Registered after open's
+// cleanups, it ends before --step's replay.)
+func (r *lessonRun) quietKeys(ctx context.Context) {
+	ios := r.opts.IO
+	in, ok := ios.In.(*os.File)
+	if !ok || ios.Quit == nil {
+		return
+	}
+	if q := quietKeyboard(ctx, ios, in, ios.Quit); q != nil {
+		r.cleanups = append(r.cleanups, func() { q.Close() })
 	}
 }
 

@@ -421,3 +421,31 @@ func TestCancelsOwnSIGINTNeverOutlivesIt(t *testing.T) {
 		}
 	}
 }
+
+// TestQStopsTheProgramEvenInTheCancelLesson: q typed during a lesson is a
+// Ctrl+C that no lesson claims; a second q exits at once, as a second
+// Ctrl+C does.
+func TestQStopsTheProgramEvenInTheCancelLesson(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := newSignalRig()
+		defer r.stop()
+		lessonCtx, release := r.claim()
+		defer release()
+		r.quit()
+		synctest.Wait()
+		if got := context.Cause(r.ctx); got != errInterrupt {
+			t.Errorf("the program's context: cause %v, want Ctrl+C's", got)
+		}
+		if lessonCtx.Err() == nil {
+			t.Error("the lesson's context goes on")
+		}
+		if log := r.logged(); len(log) > 0 {
+			t.Fatalf("exited at once: %q", log)
+		}
+		r.quit()
+		synctest.Wait()
+		if want := []string{"exit 130"}; !slices.Equal(r.logged(), want) {
+			t.Errorf("after a second q: %q, want %q", r.logged(), want)
+		}
+	})
+}
