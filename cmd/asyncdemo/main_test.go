@@ -288,6 +288,7 @@ func TestBadInputIsAUsageError(t *testing.T) {
 		{"gather --nope", `unknown flag: --nope`},
 		{"gatherr", `unknown lesson "gatherr"`},
 		{"gather extra", `takes no arguments, got "extra"`},
+		{"gather --plain", `--plain goes with --code`},
 	}
 	for _, c := range cases {
 		out, errOut, code := runCmd(t, strings.Fields(c.args)...)

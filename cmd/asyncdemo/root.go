@@ -70,6 +70,7 @@ type Options struct {
 	NoColor   bool
 	ASCII     bool
 	Code      string   // --code: "go", "python" or "both"; empty: run the lesson
+	Plain     bool     // --plain: with --code, the Python as a learner would write it
 	Lang      string   // --lang: the language of the lessons' texts
 	Step      bool     // --step: after the run, replay it an event at a time
 	Big       bool     // --big: projector mode
@@ -81,7 +82,7 @@ type Options struct {
 }
 
 // asyncdemoOnly are the flags the Python twins do not take.
-var asyncdemoOnly = []string{"vs", "python", "code", "trace", "no-color", "ascii", "big", "step", "lang", "style", "json", "theme"}
+var asyncdemoOnly = []string{"vs", "python", "code", "plain", "trace", "no-color", "ascii", "big", "step", "lang", "style", "json", "theme"}
 
 // Lessons are listed in teaching order, not alphabetically. (cobra keeps
 // this setting in a package variable.)
@@ -140,6 +141,7 @@ func newRootCmd(ios *IOStreams) *cobra.Command {
 	pf.BoolVar(&opts.ASCII, "ascii", false, "print ASCII characters only: the timeline, headings and marks (for terminals and fonts that lack them)")
 	pf.Var(lesson.ChoiceFlag(&opts.Code, "go", "python", "both"), "code", "show the lesson's code instead of running it: the Go that runs (for --style), and its modern-Python twin; =go or =python for one")
 	pf.Lookup("code").NoOptDefVal = "both"
+	pf.BoolVar(&opts.Plain, "plain", false, "with --code: the Python as a learner would write it, without the twin's recorder and flags (python3 runs it as it is)")
 	pf.Var(lesson.ChoiceFlag(&opts.Vs, "python"), "vs", "run the lesson's Python twin as well and show both side by side (needs python3 3.11+)")
 	pf.StringVar(&opts.Python, "python", "", "the Python interpreter for --vs python (default: python3 on PATH, then /usr/bin/python3)")
 	pf.BoolVar(&opts.Big, "big", false, "projector mode: bold, high-contrast text and time gutter, bars two lines high, text wrapped at 60 columns")

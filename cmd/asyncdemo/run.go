@@ -30,8 +30,11 @@ type lessonHooks struct {
 // in order; each is a method a test can call on its own.
 func runLessonWith(ctx context.Context, opts *Options, demo lesson.Lesson, hooks lessonHooks) error {
 	r := newLessonRun(opts, demo, hooks)
+	if opts.Plain && opts.Code == "" {
+		return lesson.UsageError{Err: fmt.Errorf("--plain goes with --code: asyncdemo %s --code python --plain", r.info.Name)}
+	}
 	if opts.Code != "" {
-		return showCode(opts.IO.Out, r.info, lesson.Style(opts.Style), opts.Code, r.look, r.env.Labels)
+		return showCode(opts.IO.Out, r.info, lesson.Style(opts.Style), opts.Code, opts.Plain, r.look, r.env.Labels)
 	}
 	defer r.cleanUp()
 	r.claimCtrlC(ctx)

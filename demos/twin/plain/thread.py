@@ -1,0 +1,40 @@
+import asyncio
+import concurrent.futures
+import threading
+import time
+
+
+def more_work(x):
+    print(f"More work {x}")
+    time.sleep(x)  # blocks the loop's thread: nothing else runs meanwhile
+    print(f"Finished more work {x}")
+
+
+async def do_some_work(x):
+    print(f"Waiting {x}")
+    await asyncio.sleep(x)
+    print(f"Done after {x}s")
+    return x
+
+
+def start_loop():
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)  # not t.setDaemon(True)
+    thread.start()
+    return loop, thread
+
+
+loop, thread = start_loop()
+print("main: loop started in another thread; main is not blocked")
+for x in (6, 3):
+    loop.call_soon_threadsafe(more_work, x)  # one after the other: 6 + 3 s
+loop.call_soon_threadsafe(loop.stop)  # after the work
+thread.join()
+
+loop, thread = start_loop()
+futures = [asyncio.run_coroutine_threadsafe(do_some_work(x), loop) for x in (6, 4)]  # they overlap: 6 s
+print("main: coroutines submitted; main is not blocked")
+for future in concurrent.futures.as_completed(futures):
+    future.result()  # what the coroutine returned, or raises what it raised in the loop thread
+loop.call_soon_threadsafe(loop.stop)
+thread.join()
