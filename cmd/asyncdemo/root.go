@@ -148,7 +148,7 @@ func newRootCmd(ios *IOStreams) *cobra.Command {
 	pf.Var(lesson.ChoiceFlag(&opts.Theme, themeNames...), "theme", "colours for a dark or a light background, auto asking the terminal; without it, "+themeEnv+" decides")
 	pf.BoolVar(&opts.Step, "step", false, "step through the run inside the event loop: after each iteration, what ran, the ready queue, the timers and the tasks (full screen; piped, as text; with --json, objects of kind state)")
 	pf.Var(lesson.ChoiceFlag(&opts.Lang, lesson.Languages...), "lang", "the language of the lessons' texts; without it, LC_ALL, LC_MESSAGES or LANG decide")
-	root.AddCommand(newTourCmd(opts), newListCmd(opts), newExplainCmd(opts, nil))
+	root.AddCommand(newTourCmd(opts), newListCmd(opts), newCheatsheetCmd(opts), newExplainCmd(opts, nil))
 	for _, demo := range demos.All() {
 		root.AddCommand(newLessonCmd(opts, demo, nil))
 	}
