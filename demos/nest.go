@@ -221,14 +221,15 @@ func (n *nestLesson) RunValues(e *lesson.Env) map[string]string {
 			each = append(each, e.Say("nest_after_"+v))
 		}
 	}
-	values := map[string]string{"each_way": strings.Join(each, e.Say("sentence_sep")), "took": ""}
+	// Each sentence ends with the space the language puts after one.
+	values := map[string]string{"each_way": strings.Join(each, ""), "took": ""}
 	switch {
 	case len(took) == 1:
-		values["took"] = strings.ReplaceAll(e.Say("nest_took"), "{took}", took[0]) + e.Say("sentence_sep")
+		values["took"] = strings.ReplaceAll(e.Say("nest_took"), "{took}", took[0])
 	case len(took) > 1 && len(slices.Compact(slices.Clone(took))) == 1:
-		values["took"] = strings.ReplaceAll(e.Say("nest_took_all"), "{took}", took[0]) + e.Say("sentence_sep")
+		values["took"] = strings.ReplaceAll(e.Say("nest_took_all"), "{took}", took[0])
 	case len(took) > 1:
-		values["took"] = strings.ReplaceAll(e.Say("nest_took_each"), "{list}", lesson.ListOf(e.Labels, took)) + e.Say("sentence_sep")
+		values["took"] = strings.ReplaceAll(e.Say("nest_took_each"), "{list}", lesson.ListOf(e.Labels, took))
 	}
 	return values
 }
