@@ -295,7 +295,10 @@ func (c *cancelLesson) TextValues(labels map[string]string) map[string]string {
 // RunValues implements lesson.RunTexter: what cancelling did in this run,
 // counted from what it printed.
 func (c *cancelLesson) RunValues(e *lesson.Env) map[string]string {
-	run := e.Runs[len(e.Runs)-1]
+	var run timing.Run
+	if len(e.Runs) > 0 {
+		run = e.Runs[len(e.Runs)-1]
+	}
 	values := map[string]string{"took": lesson.Took(run.Elapsed),
 		"suggest": lesson.FormatSeconds(maxOf(c.durations())/2) + "s"}
 	var done, pending []string

@@ -230,8 +230,11 @@ func (g *gatherLesson) RunValues(e *lesson.Env) map[string]string {
 	// The results are printed after the wait: say so if the first task
 	// ended well before they were.
 	rets := lesson.EventsOf(conc, "Task ret: ")
+	if len(rets) == 0 || len(conc.Spans) == 0 {
+		return v
+	}
 	first := slices.MinFunc(conc.Spans, func(a, b timing.Span) int { return cmp.Compare(a.End, b.End) })
-	if len(rets) > 0 && rets[0].T-first.End >= 10*time.Millisecond {
+	if rets[0].T-first.End >= 10*time.Millisecond {
 		v["results"] = lesson.Fill(e.Say("gather_results"), map[string]string{
 			"results_at": lesson.Took(rets[0].T), "first": first.Task, "first_end": lesson.Took(first.End), "waiter": waiter})
 	}
