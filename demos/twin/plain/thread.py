@@ -1,19 +1,24 @@
 import asyncio
 import concurrent.futures
+import sys
 import threading
 import time
 
 
+def say(text):
+    sys.stdout.write(text + "\n")  # one write: main and the loop thread print at once, and print() makes two
+
+
 def more_work(x):
-    print(f"More work {x}")
+    say(f"More work {x}")
     time.sleep(x)  # blocks the loop's thread: nothing else runs meanwhile
-    print(f"Finished more work {x}")
+    say(f"Finished more work {x}")
 
 
 async def do_some_work(x):
-    print(f"Waiting {x}")
+    say(f"Waiting {x}")
     await asyncio.sleep(x)
-    print(f"Done after {x}s")
+    say(f"Done after {x}s")
     return x
 
 
@@ -25,7 +30,7 @@ def start_loop():
 
 
 loop, thread = start_loop()
-print("main: loop started in another thread; main is not blocked")
+say("main: loop started in another thread; main is not blocked")
 for x in (6, 3):
     loop.call_soon_threadsafe(more_work, x)  # one after the other: 6 + 3 s
 loop.call_soon_threadsafe(loop.stop)  # after the work
@@ -33,7 +38,7 @@ thread.join()
 
 loop, thread = start_loop()
 futures = [asyncio.run_coroutine_threadsafe(do_some_work(x), loop) for x in (6, 4)]  # they overlap: 6 s
-print("main: coroutines submitted; main is not blocked")
+say("main: coroutines submitted; main is not blocked")
 for future in concurrent.futures.as_completed(futures):
     future.result()  # what the coroutine returned, or raises what it raised in the loop thread
 loop.call_soon_threadsafe(loop.stop)
