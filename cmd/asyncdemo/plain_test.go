@@ -170,8 +170,8 @@ func TestPlainCodeOfTheQueueLessons(t *testing.T) {
 		want     []string // the lines the lesson prints for its work, in the tutorial's words
 		last     string   // the last of them: then Ctrl+C
 	}{
-		{"queue", []string{"2", "5", "1", "1"}, []string{"Waiting 2", "Done 2", "Waiting 5", "Waiting 1", "Done 1", "Waiting 1", "Done 1", "Done 5"}, "Done 5"},
-		{"sms", []string{"5", "1", "1"}, []string{"Waiting 5", "Waiting 1", "Waiting 1", "200", "1 It works", "Done 1",
+		{"queue", []string{"2", "5", "1", "1"}, []string{"Waiting: 2", "Done 2", "Waiting: 5", "Waiting: 1", "Done 1", "Waiting: 1", "Done 1", "Done 5"}, "Done 5"},
+		{"sms", []string{"5", "1", "1"}, []string{"Waiting: 5", "Waiting: 1", "Waiting: 1", "200", "1 It works", "Done 1",
 			"200", "1 It works", "Done 1", "200", "5 It works", "Done 5"}, "Done 5"},
 		{"workers", []string{"2", "5", "1", "1"}, []string{"Start worker", "Start worker", "Wait 2", "Done 2", "Wait 5", "Wait 1",
 			"Done 1", "Wait 1", "Done 1", "Done 5"}, "Done 5"},

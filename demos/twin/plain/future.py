@@ -2,7 +2,7 @@ import asyncio
 
 
 async def do_some_work(x):
-    print(f"Waiting {x}")
+    print(f"Waiting: {x}")
     return f"Done after {x}s"
 
 

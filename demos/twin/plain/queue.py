@@ -7,7 +7,7 @@ import redis
 
 
 async def do_some_work(x):
-    print(f"Waiting {x}")
+    print(f"Waiting: {x}")
     await asyncio.sleep(x)
     print(f"Done {x}")
 

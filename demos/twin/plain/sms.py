@@ -16,7 +16,7 @@ async def fetch(session, path):
 
 
 async def do_some_work(session, x):
-    print(f"Waiting {x}")
+    print(f"Waiting: {x}")
     try:
         print(await fetch(session, f"/{x}"))
     except (aiohttp.ClientError, asyncio.TimeoutError):

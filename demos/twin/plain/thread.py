@@ -16,7 +16,7 @@ def more_work(x):
 
 
 async def do_some_work(x):
-    say(f"Waiting {x}")
+    say(f"Waiting: {x}")
     await asyncio.sleep(x)
     say(f"Done after {x}s")
     return x
