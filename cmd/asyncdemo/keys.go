@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 
 	"golang.org/x/sys/unix"
 	"golang.org/x/term"
@@ -170,6 +171,7 @@ func (k *keyboard) Close() error {
 // Ctrl+C does (which, with the echo off, no longer prints ^C over the
 // time gutter). Close puts the terminal back; so does a forced exit.
 type quietKeys struct {
+	once    sync.Once
 	restore func() error
 	remove  func()        // unregisters the restore at a forced exit
 	stop    func()        // stops the reading
@@ -214,14 +216,17 @@ func quietKeyboard(ctx context.Context, ios *IOStreams, in *os.File, quit func()
 	return q
 }
 
-// Close stops reading and puts the terminal back as it was.
-func (q *quietKeys) Close() error {
+// Close stops reading and puts the terminal back as it was; a second
+// Close does nothing.
+func (q *quietKeys) Close() (err error) {
 	if q == nil {
 		return nil
 	}
-	q.stop()
-	<-q.done
-	err := q.restore()
-	q.remove()
+	q.once.Do(func() {
+		q.stop()
+		<-q.done
+		err = q.restore()
+		q.remove()
+	})
 	return err
 }

@@ -48,6 +48,7 @@ func runLessonWith(ctx context.Context, opts *Options, demo lesson.Lesson, hooks
 	r.explain(ctx, err)
 	err = r.writeTrace(err)
 	err = r.report(err)
+	r.unquiet() // --step's view reads the keys itself
 	return r.steps(ctx, err)
 }
 
@@ -83,6 +84,7 @@ type lessonRun struct {
 	release  func()      // gives Ctrl+C back to the program
 	cleanups []func()    // run by cleanUp, last first
 	step     *stepper    // --step's frames
+	quiet    *quietKeys  // the terminal silenced while the lesson runs; nil if none
 }
 
 // newLessonRun prepares a run: the lesson's texts, the environment it will
@@ -244,8 +246,12 @@ func (r *lessonRun) quietKeys(ctx context.Context) {
 	}
 	if q := quietKeyboard(ctx, ios, in, ios.Quit); q != nil {
 		r.cleanups = append(r.cleanups, func() { q.Close() })
+		r.quiet = q
 	}
 }
+
+// unquiet gives the terminal back its echo, once the run is over.
+func (r *lessonRun) unquiet() { r.quiet.Close() }
 
 // run runs the lesson, then gives Ctrl+C back to the program: from then on
 // (during the twin, say) it stops the program.
