@@ -126,3 +126,24 @@ func (c *awaitLesson) Run(e *lesson.Env) error {
 		func(ctx context.Context) error { return awaitSequentialGo(ctx, e.Clock, e.Rec, c.X) },
 	)
 }
+
+// TextValues implements lesson.Texter: the texts name x.
+func (c *awaitLesson) TextValues(map[string]string) map[string]string {
+	return map[string]string{"x": lesson.FormatSeconds(c.X)}
+}
+
+// RunValues implements lesson.RunTexter: what is said after the run is
+// how long it took, awaiting or blocking, beside the sequential run.
+func (c *awaitLesson) RunValues(e *lesson.Env) map[string]string {
+	conc, _ := e.RunNamed("concurrent")
+	v := map[string]string{"concurrent": lesson.Took(conc.Elapsed), "against": ""}
+	happened, against := "await_overlapped", "await_against"
+	if c.Blocking {
+		happened, against = "await_blocked", "await_against_blocked"
+	}
+	if seq, ok := e.RunNamed("sequential"); ok {
+		v["against"] = lesson.Fill(e.Say(against), map[string]string{"sequential": lesson.Took(seq.Elapsed)})
+	}
+	v["what_happened"] = lesson.Fill(e.Say(happened), v)
+	return v
+}

@@ -178,15 +178,20 @@ func (c *cancelLesson) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&c.NoDrain, "no-drain", false, "skip the final loop run: tasks are destroyed while pending (go style: leaked)")
 }
 
+// durations are how long the tasks sleep: --durations, or the tutorial's.
+func (c *cancelLesson) durations() []float64 {
+	switch {
+	case len(c.Durations) > 0:
+		return c.Durations
+	case c.Mode == "outer":
+		return []float64{1, 2, 4}
+	}
+	return []float64{1, 2, 2}
+}
+
 func (c *cancelLesson) Run(e *lesson.Env) error {
 	drain := !c.NoDrain
-	d := c.Durations
-	if len(d) == 0 {
-		d = []float64{1, 2, 2}
-		if c.Mode == "outer" {
-			d = []float64{1, 2, 4}
-		}
-	}
+	d := c.durations()
 	if c.interrupt {
 		stop := time.AfterFunc(e.Clock.Real(c.After), e.Interrupt)
 		defer stop.Stop()
@@ -260,4 +265,63 @@ func cancelOrder(run string, e timing.Event) twin.Order {
 		return twin.Order{Stream: "gc", Set: true}
 	}
 	return twin.Order{}
+}
+
+// TextValues implements lesson.Texter: the texts say how many tasks sleep,
+// when --interrupt sends Ctrl+C, and what is done after it.
+func (c *cancelLesson) TextValues(labels map[string]string) map[string]string {
+	n := len(c.durations())
+	after := 0.8
+	if c.interrupt {
+		after = c.After.Seconds()
+	}
+	then := "cancel_then_tasks"
+	switch {
+	case c.Mode == "outer" && c.NoDrain:
+		then = "cancel_then_outer_no_drain"
+	case c.Mode == "outer":
+		then = "cancel_then_outer"
+	case c.NoDrain:
+		then = "cancel_then_no_drain"
+	}
+	values := map[string]string{"N": lesson.Capitalized(lesson.CountOf(labels, n)), "outer": "",
+		"interrupt": lesson.FormatSeconds(after), "then": labels[then]}
+	if c.Mode == "outer" {
+		values["outer"] = labels["cancel_outer"]
+	}
+	return values
+}
+
+// RunValues implements lesson.RunTexter: what cancelling did in this run,
+// counted from what it printed.
+func (c *cancelLesson) RunValues(e *lesson.Env) map[string]string {
+	var run timing.Run
+	if len(e.Runs) > 0 {
+		run = e.Runs[len(e.Runs)-1]
+	}
+	values := map[string]string{"took": lesson.Took(run.Elapsed),
+		"suggest": lesson.FormatSeconds(maxOf(c.durations())/2) + "s"}
+	var done, pending []string
+	for _, ev := range run.Events {
+		switch {
+		case ev.Kind != timing.KindState:
+		case ev.State == "finished":
+			done = append(done, ev.Task)
+		case ev.State == "pending":
+			pending = append(pending, ev.Task)
+		}
+	}
+	if c.Mode == "outer" {
+		values["cancelled"], values["kept"] = e.Say("cancel_gather"), ""
+		if len(done) > 0 {
+			values["kept"] = strings.ReplaceAll(e.Say("cancel_kept"), "{done}", lesson.ListOf(e.Labels, done))
+		}
+	} else {
+		values["cancelled"] = strings.ReplaceAll(e.Say("cancel_each"), "{n}", fmt.Sprint(len(lesson.EventsOf(run, "true"))))
+	}
+	values["drain"] = e.Say("cancel_drained")
+	if c.NoDrain {
+		values["drain"] = strings.ReplaceAll(e.Say("cancel_not_drained"), "{n}", fmt.Sprint(len(pending)))
+	}
+	return values
 }

@@ -65,3 +65,10 @@ func (c *coroutineLesson) Run(e *lesson.Env) error {
 		func(context.Context) error { return coroutineGo(e.Rec, c.X) })
 	return err
 }
+
+// RunValues implements lesson.RunTexter: the texts name the call, and how
+// long the run took.
+func (c *coroutineLesson) RunValues(e *lesson.Env) map[string]string {
+	run, _ := e.RunNamed("run")
+	return map[string]string{"call": lesson.Call("do_some_work", c.X), "took": lesson.Took(run.Elapsed)}
+}

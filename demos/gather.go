@@ -1,8 +1,11 @@
 package demos
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"sync"
+	"time"
 
 	"github.com/spf13/pflag"
 	"golang.org/x/sync/errgroup"
@@ -196,12 +199,46 @@ func (g *gatherLesson) TextValues(labels map[string]string) map[string]string {
 	values := map[string]string{
 		"n": lesson.CountOf(labels, n), "N": lesson.Capitalized(lesson.CountOf(labels, n)),
 		"durations": lesson.ListOf(labels, names), "longest": lesson.FormatSeconds(longest), "sum": lesson.FormatSeconds(sum),
-		"each": labels["gather_each"], "then": labels["gather_then"], "runs_after": labels["gather_runs_after"],
+		"each": labels["gather_each"], "then": labels["gather_then"],
 	}
 	if g.Tasks > 0 { // a summary, not a line per task, and no sequential run
-		values["each"], values["then"], values["runs_after"] = labels["gather_each_many"], "", labels["gather_runs_after_many"]
+		values["each"], values["then"] = labels["gather_each_many"], ""
 	}
 	return values
+}
+
+// RunValues implements lesson.RunTexter: how long the runs took, and when
+// the results were read, against when the first task ended.
+func (g *gatherLesson) RunValues(e *lesson.Env) map[string]string {
+	conc, _ := e.RunNamed("concurrent")
+	v := map[string]string{"concurrent": lesson.Took(conc.Elapsed), "results": "",
+		"runs_after": e.Say("gather_runs_after_alone"), "go_waiter": e.Say("gather_go_waiter")}
+	if seq, ok := e.RunNamed("sequential"); ok {
+		v["sequential"], v["runs_after"] = lesson.Took(seq.Elapsed), e.Say("gather_runs_after")
+	}
+	waiter := "asyncio." + g.With
+	switch {
+	case g.Tasks > 0:
+		v["runs_after"], v["go_waiter"] = e.Say("gather_runs_after_many"), e.Say("gather_go_waiter_many")
+		return v
+	case g.With == "gather":
+		v["go_waiter"] = e.Say("gather_go_waiter_errgroup")
+	}
+	if e.Style == lesson.StyleGo {
+		waiter = "Wait"
+	}
+	// The results are printed after the wait: say so if the first task
+	// ended well before they were.
+	rets := lesson.EventsOf(conc, "Task ret: ")
+	if len(rets) == 0 || len(conc.Spans) == 0 {
+		return v
+	}
+	first := slices.MinFunc(conc.Spans, func(a, b timing.Span) int { return cmp.Compare(a.End, b.End) })
+	if rets[0].T-first.End >= 10*time.Millisecond {
+		v["results"] = lesson.Fill(e.Say("gather_results"), map[string]string{
+			"results_at": lesson.Took(rets[0].T), "first": first.Task, "first_end": lesson.Took(first.End), "waiter": waiter})
+	}
+	return v
 }
 
 func (g *gatherLesson) AddFlags(fs *pflag.FlagSet) {

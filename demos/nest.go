@@ -3,6 +3,7 @@ package demos
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -135,6 +136,7 @@ func (n *nestLesson) Info() lesson.Info {
 		Question: &lesson.Question{Kind: "elapsed", Run: "gather", Choices: []lesson.Choice{{Label: "4 s", Value: 4}, {Label: "7 s", Value: 7}}},
 		Code:     map[lesson.Style][]string{lesson.StyleAio: {"doSomeWork", "createTasks", "nestWaitAio", "nestGatherAio", "nestReturnAio", "nestAsCompletedAio"}, lesson.StyleGo: {"doSomeWorkGo", "waitGo", "gatherGo", "nestAsCompletedGo"}},
 		Group:    "Concurrency",
+		TourArgs: []string{"--durations", "4,1,2"},
 		Twin:     &lesson.Twin{Order: nestOrder},
 	}
 }
@@ -177,4 +179,57 @@ func nestOrder(run string, e timing.Event) twin.Order {
 		return twin.Order{Stream: "main", Set: true}
 	}
 	return twin.Order{}
+}
+
+// variants are the ways this run awaits, in order.
+func (n *nestLesson) variants() []string {
+	if n.Variant == "all" {
+		return nestVariants
+	}
+	return []string{n.Variant}
+}
+
+// TextValues implements lesson.Texter: the texts name the ways the run
+// awaits, and the durations.
+func (n *nestLesson) TextValues(labels map[string]string) map[string]string {
+	var ways, durations []string
+	for _, v := range n.variants() {
+		ways = append(ways, labels["nest_way_"+v])
+	}
+	for _, x := range n.Durations {
+		durations = append(durations, lesson.FormatSeconds(x))
+	}
+	values := map[string]string{"durations": lesson.ListOf(labels, durations), "in_each": "", "hint": "",
+		"ways": strings.ReplaceAll(labels["nest_with"], "{way}", ways[0])}
+	if len(ways) > 1 {
+		values["ways"] = strings.ReplaceAll(labels["nest_ways"], "{list}", lesson.ListOf(labels, ways))
+		values["in_each"] = labels["nest_in_each"]
+	}
+	if slices.IsSorted(n.Durations) && n.Variant != "return" { // in argument order and in completion order alike
+		values["hint"] = labels["nest_hint"]
+	}
+	return values
+}
+
+// RunValues implements lesson.RunTexter: how long each way took, and what
+// each did with the order of the results.
+func (n *nestLesson) RunValues(e *lesson.Env) map[string]string {
+	var took, each []string
+	for _, v := range n.variants() {
+		if run, ok := e.RunNamed(v); ok {
+			took = append(took, lesson.Took(run.Elapsed))
+			each = append(each, e.Say("nest_after_"+v))
+		}
+	}
+	// Each sentence ends with the space the language puts after one.
+	values := map[string]string{"each_way": strings.Join(each, ""), "took": ""}
+	switch {
+	case len(took) == 1:
+		values["took"] = strings.ReplaceAll(e.Say("nest_took"), "{took}", took[0])
+	case len(took) > 1 && len(slices.Compact(slices.Clone(took))) == 1:
+		values["took"] = strings.ReplaceAll(e.Say("nest_took_all"), "{took}", took[0])
+	case len(took) > 1:
+		values["took"] = strings.ReplaceAll(e.Say("nest_took_each"), "{list}", lesson.ListOf(e.Labels, took))
+	}
+	return values
 }

@@ -2,6 +2,9 @@ package demos
 
 import (
 	"context"
+	"fmt"
+	"maps"
+	"strings"
 	"sync"
 
 	"github.com/spf13/pflag"
@@ -126,4 +129,38 @@ func (q *queueLesson) TextValues(labels map[string]string) map[string]string {
 // of its own, fed by the same script.
 func (q *queueLesson) HostTwin(e *lesson.Env) ([]string, func(), error) {
 	return q.redis.HostTwin(queueScript)
+}
+
+// RunValues implements lesson.RunTexter: whether a short message finished
+// while a longer one waited, in this run.
+func (q *queueLesson) RunValues(e *lesson.Env) map[string]string {
+	return map[string]string{"what_happened": overlapped(e, [3]string{"queue_overlapped", "queue_no_overlap", "queue_none"}, nil)}
+}
+
+// overlapped says whether the messages of the lesson's last run overlapped,
+// as the queue lessons show them (do_some_work(x) per message), with the
+// labels named in words: when they did, when they did not, when there was
+// none; values fill them too.
+func overlapped(e *lesson.Env, words [3]string, values map[string]string) string {
+	if len(e.Runs) == 0 {
+		return ""
+	}
+	run := e.Runs[len(e.Runs)-1]
+	n := 0
+	for _, s := range run.Spans {
+		if strings.HasPrefix(s.Task, "do_some_work(") && s.State == timing.StateDone {
+			n++
+		}
+	}
+	v := map[string]string{"n": fmt.Sprint(n)}
+	maps.Copy(v, values)
+	short, long, ok := lesson.Overtaken(run, "do_some_work(")
+	switch {
+	case ok:
+		v["short"], v["short_end"], v["long"], v["long_start"] = short.Task, lesson.Took(short.End), long.Task, lesson.Took(long.Start)
+		return lesson.Fill(e.Say(words[0]), v)
+	case n > 0:
+		return lesson.Fill(e.Say(words[1]), v)
+	}
+	return e.Say(words[2])
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"strconv"
 	"strings"
 	"sync"
@@ -336,7 +337,10 @@ func (s *smsServerCommand) Run(e *lesson.Env) error {
 		e.Rec.Printf("", "Ctrl+C: no new calls; waiting up to 5 s for the calls in progress")
 	})
 	defer stop()
-	if err := smsapi.Serve(e.Ctx, l, smsapi.Handler(e.Clock, lesson.Seconds(s.MaxDelay)), 5*time.Second); err != nil {
+	api := smsapi.Logged(smsapi.Handler(e.Clock, lesson.Seconds(s.MaxDelay)), func(r *http.Request, took time.Duration, status int) {
+		e.Rec.Printf("", "%s", smsapi.LogLine(r, took, status)) // a line per call, for the class to see them come
+	})
+	if err := smsapi.Serve(e.Ctx, l, api, 5*time.Second); err != nil {
 		return err
 	}
 	e.Rec.Printf("", "stopped")

@@ -1,6 +1,7 @@
 package demos
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -60,8 +61,9 @@ func threadCallsAio(ctx context.Context, l *aio.Loop, clock *timing.Clock, r *ti
 
 // threadCoroutinesAio hands coroutines to the loop thread with
 // run_coroutine_threadsafe. They await asyncio.sleep, so they overlap: 6 s
-// in all. Each returns a future that main waits on, with a timeout, and an
-// error raised in the loop thread comes back through it.
+// in all. Each returns a future, and an error raised in the loop thread
+// comes back through it: main takes them as they complete
+// (concurrent.futures.as_completed), so it hears of each error at once.
 func threadCoroutinesAio(ctx context.Context, l *aio.Loop, r *timing.Recorder, durations []float64, fail bool) error {
 	stop := startLoop(l)
 	defer stop()
@@ -87,15 +89,17 @@ func threadCoroutinesAio(ctx context.Context, l *aio.Loop, r *timing.Recorder, d
 		futures = append(futures, f)
 	}
 	r.Printf("", "main: coroutines submitted; main is not blocked")
-	for _, f := range futures {
-		if _, err := f.Wait(ctx); err != nil { // f.result(timeout) in Python
-			if ctx.Err() == nil {
-				r.Printf("", "main got the loop thread's error: %v", err)
-			}
-			return err
+	var first error
+	for f, err := range aio.FuturesAsCompleted(ctx, futures...) {
+		if err != nil {
+			return err // Ctrl+C
+		}
+		if _, err := f.Wait(ctx); err != nil { // f.result(): done, so at once
+			r.Printf("", "main got the loop thread's error: %v", err)
+			first = cmp.Or(first, err)
 		}
 	}
-	return nil
+	return first
 }
 
 // threadCallsGo is the Go way to hand work to one worker: a goroutine
@@ -130,13 +134,12 @@ func threadCallsGo(ctx context.Context, clock *timing.Clock, r *timing.Recorder,
 }
 
 // threadCoroutinesGo starts a goroutine per job; each sends its outcome on
-// a channel of its own, Go's future, so main learns of errors too.
+// one channel, so main receives them in the order the jobs end and learns
+// of each error at once.
 func threadCoroutinesGo(ctx context.Context, clock *timing.Clock, r *timing.Recorder, durations []float64, fail bool) error {
 	var wg sync.WaitGroup
-	var futures []chan error
+	outcomes := make(chan error, len(durations))
 	for _, x := range durations {
-		future := make(chan error, 1)
-		futures = append(futures, future)
 		wg.Go(func() {
 			name := lesson.Call("do_some_work", x)
 			r.Begin(name, name)
@@ -148,20 +151,21 @@ func threadCoroutinesGo(ctx context.Context, clock *timing.Clock, r *timing.Reco
 			case err == nil:
 				r.Printf(name, "Done after %vs", x)
 			}
-			future <- err
+			outcomes <- err
 		})
 	}
 	defer wg.Wait()
 	r.Printf("", "main: goroutines started; main is not blocked")
-	for _, future := range futures {
-		if err := <-future; err != nil {
+	var first error
+	for range durations {
+		if err := <-outcomes; err != nil {
 			if ctx.Err() == nil {
 				r.Printf("", "main got the goroutine's error: %v", err)
 			}
-			return err
+			first = cmp.Or(first, err)
 		}
 	}
-	return nil
+	return first
 }
 
 // threadLesson is lesson 9.
@@ -220,4 +224,43 @@ func threadOrder(run string, e timing.Event) twin.Order {
 		return twin.Order{Stream: "main"}
 	}
 	return twin.Order{Stream: "loop"}
+}
+
+// TextValues implements lesson.Texter: the texts name the parts that run.
+func (c *threadLesson) TextValues(labels map[string]string) map[string]string {
+	parts := map[string]string{"all": "thread_parts", "threadsafe-call": "thread_part_calls", "threadsafe-coroutine": "thread_part_coros"}
+	fail := ""
+	if c.Fail {
+		fail = labels["thread_fail"]
+	}
+	return map[string]string{"parts": strings.ReplaceAll(labels[parts[c.Variant]], "{fail}", fail)}
+}
+
+// RunValues implements lesson.RunTexter: how long each part took, and
+// when main heard of each error.
+func (c *threadLesson) RunValues(e *lesson.Env) map[string]string {
+	prefix := ""
+	if e.Style == lesson.StyleGo {
+		prefix = "go_"
+	}
+	values := map[string]string{"calls": "", "coros": ""}
+	if run, ok := e.RunNamed("threadsafe-call"); ok {
+		values["calls"] = lesson.Fill(e.Say("thread_"+prefix+"calls"), map[string]string{
+			"took": lesson.Took(run.Elapsed), "sum": e.AtScale("6 + 3 s")})
+	}
+	if run, ok := e.RunNamed("threadsafe-coroutine"); ok {
+		var errs []string
+		for _, ev := range lesson.EventsOf(run, "main got the ") {
+			_, what, _ := strings.Cut(ev.Text, ": ")
+			task, _, _ := strings.Cut(what, " failed")
+			errs = append(errs, lesson.Fill(e.Say("thread_error_at"), map[string]string{"task": task, "at": lesson.Took(ev.T)}))
+		}
+		key := "thread_" + prefix + "coros"
+		if len(errs) > 0 {
+			key += "_failed"
+		}
+		values["coros"] = lesson.Fill(e.Say(key), map[string]string{
+			"took": lesson.Took(run.Elapsed), "longest": e.AtScale("6 s"), "errors": lesson.ListOf(e.Labels, errs)})
+	}
+	return values
 }

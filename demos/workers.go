@@ -26,6 +26,8 @@ func workersAio(ctx context.Context, l *aio.Loop, c *consumer.Consumer, clock *t
 	wait := redisWait(clock)
 	take := func(t *aio.Task) (string, error) {
 		if syncClient {
+			stall := r.BeginSpan("loop stalled in Redis", "stall") // drawn: every worker waits meanwhile
+			defer r.EndSpan(stall, timing.StateDone)
 			return c.TryTake(ctx, wait) // rcon.brpop("queue", 1): the loop waits here
 		}
 		msg, err := t.ToThread(func(ctx context.Context) (any, error) { return c.TryTake(ctx, wait) })
@@ -154,6 +156,8 @@ func (w *workersLesson) Info() lesson.Info {
 		Group:    "Redis and HTTP",
 		Network:  true,
 		Twin:     &lesson.Twin{Modules: []string{"redis.asyncio", "aiohttp"}, Order: consumer.Order, AnyTask: true},
+		// Wait 2 does not say which worker took the message: a column does.
+		TaskColumn: true,
 	}
 }
 
@@ -188,13 +192,18 @@ func (w *workersLesson) Run(e *lesson.Env) error {
 			return err
 		}
 	}
-	return consumer.Run(e, w.queue, &w.redis, queueScript, "workers",
+	err := consumer.Run(e, w.queue, &w.redis, queueScript, "workers",
 		func(l *aio.Loop, c *consumer.Consumer) error {
 			return workersAio(e.Ctx, l, c, e.Clock, e.Rec, w.Workers, false)
 		},
 		func(ctx context.Context, c *consumer.Consumer) error {
 			return workersGo(ctx, c, e.Clock, e.Rec, w.Workers)
 		})
+	stalled, ok := e.RunNamed("sync-client")
+	if fixed, _ := e.RunNamed("workers"); err == nil && ok {
+		e.Rec.Compare(fixed, stalled) // the fix against the tutorial's way
+	}
+	return err
 }
 
 // TextValues implements lesson.Texter: the texts say who pushes what.
@@ -206,4 +215,21 @@ func (w *workersLesson) TextValues(labels map[string]string) map[string]string {
 // of its own, fed by the same script.
 func (w *workersLesson) HostTwin(e *lesson.Env) ([]string, func(), error) {
 	return w.redis.HostTwin(queueScript)
+}
+
+// RunValues implements lesson.RunTexter: whether the workers' waits
+// overlapped in this run.
+func (w *workersLesson) RunValues(e *lesson.Env) map[string]string {
+	words := [3]string{"workers_overlapped", "workers_no_overlap", "workers_none"}
+	if w.Workers == 1 { // its waits cannot overlap
+		words[0], words[1] = "workers_one", "workers_one"
+	}
+	values := map[string]string{"stall": e.Say("workers_stall"),
+		"what_happened": overlapped(e, words, map[string]string{"workers": fmt.Sprint(w.Workers)})}
+	stalled, ok := e.RunNamed("sync-client")
+	if fixed, fixedRan := e.RunNamed("workers"); ok && fixedRan {
+		values["stall"] = lesson.Fill(e.Say("workers_stalled"), map[string]string{
+			"stalled": lesson.Took(stalled.Elapsed), "fixed": lesson.Took(fixed.Elapsed)})
+	}
+	return values
 }

@@ -39,6 +39,10 @@ type Event struct {
 	Concurrent time.Duration
 	Sequential time.Duration
 	Speedup    float64
+	// For KindCompare between runs named otherwise than "concurrent" and
+	// "sequential" (workers against sync-client): their names, in that
+	// order; "" for those two.
+	ConcurrentRun, SequentialRun string
 
 	// Stream is "stderr" for a line a program wrote there (asyncdemo
 	// explain); "" for stdout and for everything else.
@@ -106,6 +110,8 @@ func (e Event) appendJSON(b []byte) []byte {
 		b = appendSeconds(b, e.Sequential)
 		b = append(b, `,"speedup":`...)
 		b = appendFloat(b, math.Round(e.Speedup*100)/100)
+		b = appendStringField(b, "concurrent_run", e.ConcurrentRun)
+		b = appendStringField(b, "sequential_run", e.SequentialRun)
 	}
 	b = appendStringField(b, "stream", e.Stream)
 	b = appendStringField(b, "finding", e.Finding)
@@ -138,6 +144,8 @@ func (e *Event) UnmarshalJSON(data []byte) error {
 		Stream, Finding, File, Lesson       string
 		Line, Step                          int
 		Loop, Goroutines                    json.RawMessage
+		ConcurrentRun                       string `json:"concurrent_run"`
+		SequentialRun                       string `json:"sequential_run"`
 	}
 	if err := json.Unmarshal(data, &w); err != nil {
 		return fmt.Errorf("timing: unmarshal event: %w", err)
@@ -148,6 +156,7 @@ func (e *Event) UnmarshalJSON(data []byte) error {
 		Concurrent: seconds(w.Concurrent), Sequential: seconds(w.Sequential), Speedup: w.Speedup,
 		Stream: w.Stream, Finding: w.Finding, File: w.File, Line: w.Line, Lesson: w.Lesson,
 		Step: w.Step, Loop: string(w.Loop), Goroutines: string(w.Goroutines),
+		ConcurrentRun: w.ConcurrentRun, SequentialRun: w.SequentialRun,
 	}
 	return nil
 }

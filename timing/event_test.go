@@ -235,3 +235,20 @@ func TestMultiSendsToEverySink(t *testing.T) {
 		t.Errorf("a got %d, b got %d, want 1 each", len(a.all()), len(b.all()))
 	}
 }
+
+// A comparison of runs named otherwise names them, in JSON and in words.
+func TestCompareNamesRunsOfOtherNames(t *testing.T) {
+	var out, human bytes.Buffer
+	NewRecorder(NewJSONWriter(&out)).Compare(Run{Name: "workers", Elapsed: 10500 * time.Millisecond}, Run{Name: "sync-client", Elapsed: 13500 * time.Millisecond})
+	if want := `{"kind":"compare","concurrent":10.5,"sequential":13.5,"speedup":1.29,"concurrent_run":"workers","sequential_run":"sync-client"}` + "\n"; out.String() != want {
+		t.Errorf("got %s want %s", out.String(), want)
+	}
+	var e Event
+	if err := e.UnmarshalJSON(bytes.TrimSpace(out.Bytes())); err != nil || e.ConcurrentRun != "workers" || e.SequentialRun != "sync-client" {
+		t.Errorf("read back: %+v, %v", e, err)
+	}
+	NewRecorder(NewPrinter(&human, true)).Compare(Run{Name: "workers", Elapsed: 10500 * time.Millisecond}, Run{Name: "sync-client", Elapsed: 13500 * time.Millisecond})
+	if want := "workers 10.50 s vs sync-client 13.50 s: 1.29× faster\n\n"; human.String() != want {
+		t.Errorf("printed %q, want %q", human.String(), want)
+	}
+}

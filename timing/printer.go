@@ -244,7 +244,11 @@ func compareParts(e Event, w Words) []string {
 	case c > 0 && s > 0:
 		verdict = fmt.Sprintf("%.2f× %s", c/s, w.Slower)
 	}
-	parts := []string{fmt.Sprintf("concurrent %.2f s", c), w.Vs, fmt.Sprintf("sequential %.2f s", s)}
+	cname, sname := "concurrent", "sequential"
+	if e.ConcurrentRun != "" || e.SequentialRun != "" { // workers against sync-client
+		cname, sname = e.ConcurrentRun, e.SequentialRun
+	}
+	parts := []string{fmt.Sprintf("%s %.2f s", cname, c), w.Vs, fmt.Sprintf("%s %.2f s", sname, s)}
 	if verdict != "" {
 		parts[2] += ":"
 		parts = append(parts, verdict)

@@ -341,7 +341,8 @@ func (r *Recorder) EndRun() Run {
 	return run
 }
 
-// Compare sends a compare event for a concurrent and a sequential run.
+// Compare sends a compare event for a concurrent and a sequential run, or
+// for two runs of other names, the faster way first.
 func (r *Recorder) Compare(concurrent, sequential Run) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -350,6 +351,9 @@ func (r *Recorder) Compare(concurrent, sequential Run) {
 		Concurrent: concurrent.Elapsed,
 		Sequential: sequential.Elapsed,
 		Speedup:    Speedup(concurrent.Elapsed, sequential.Elapsed),
+	}
+	if concurrent.Name != "" && sequential.Name != "" && (concurrent.Name != "concurrent" || sequential.Name != "sequential") {
+		e.ConcurrentRun, e.SequentialRun = concurrent.Name, sequential.Name // workers against sync-client
 	}
 	if r.sink != nil {
 		r.sink.Event(e)

@@ -34,7 +34,7 @@ func Wrap(text string, width int) string {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
-		wrapLine(&b, strings.Join(strings.Fields(line), " "), width)
+		wrapLine(&b, strings.Join(strings.FieldsFunc(line, breakingSpace), " "), width)
 	}
 	return b.String()
 }
@@ -103,3 +103,7 @@ func endsInLetterOrDigit(s string) bool {
 	r, _ := utf8.DecodeLastRuneInString(s)
 	return s != "" && (unicode.IsLetter(r) || unicode.IsDigit(r))
 }
+
+// breakingSpace reports whether r is a space a line may break at: not a
+// no-break space (U+00A0), which keeps "4.00 s" on one line.
+func breakingSpace(r rune) bool { return r != '\u00a0' && unicode.IsSpace(r) }

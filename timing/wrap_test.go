@@ -107,3 +107,10 @@ func TestParagraphsKeepToProseWidth(t *testing.T) {
 		}
 	}
 }
+
+// A no-break space keeps a figure and its unit on one line.
+func TestWrapKeepsANoBreakSpace(t *testing.T) {
+	if got, want := Wrap("the run took 4.00\u00a0s in all", 16), "the run took\n4.00\u00a0s in all"; got != want {
+		t.Errorf("Wrap = %q, want %q", got, want)
+	}
+}

@@ -11,8 +11,9 @@ import (
 )
 
 // showCode prints the functions that run for the lesson in the style, and
-// (later) its Python twin, highlighted when colour is on.
-func showCode(out io.Writer, info lesson.Info, style lesson.Style, which string, lk look, labels map[string]string) error {
+// (later) its Python twin, highlighted when colour is on; with plain, the
+// twin as a learner would write it, without the recorder and the flags.
+func showCode(out io.Writer, info lesson.Info, style lesson.Style, which string, plain bool, lk look, labels map[string]string) error {
 	if info.Tool {
 		return lesson.UsageError{Err: fmt.Errorf("%s is a tool, not a lesson: it has no lesson code to show", info.Name)}
 	}
@@ -28,7 +29,11 @@ func showCode(out io.Writer, info lesson.Info, style lesson.Style, which string,
 		}
 	}
 	if which == "python" || which == "both" {
-		src, ok := twin.Source(info.Name)
+		source, heading, runs := twin.Source, "code_python", "code_python_runs"
+		if plain {
+			source, heading, runs = twin.PlainSource, "code_python_plain", "code_python_plain_runs"
+		}
+		src, ok := source(info.Name)
 		if !ok {
 			return fmt.Errorf("%s has no Python twin", info.Name)
 		}
@@ -36,12 +41,12 @@ func showCode(out io.Writer, info lesson.Info, style lesson.Style, which string,
 			fmt.Fprintln(out)
 		}
 		p := lk.printer(out)
-		p.Heading(fmt.Sprintf(labels["code_python"], info.Name))
+		p.Heading(fmt.Sprintf(labels[heading], info.Name))
 		if err := highlight(out, strings.TrimRight(src, "\n"), "python", lk); err != nil {
 			return err
 		}
 		fmt.Fprintln(out)
-		p.Note(fmt.Sprintf(labels["code_python_runs"], info.Name))
+		p.Note(fmt.Sprintf(labels[runs], info.Name))
 	}
 	return nil
 }

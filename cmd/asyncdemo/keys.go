@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 
 	"golang.org/x/sys/unix"
 	"golang.org/x/term"
@@ -163,4 +164,69 @@ func (k *keyboard) Close() error {
 		return fmt.Errorf("restoring the terminal: %w", err)
 	}
 	return nil
+}
+
+// quietKeys is the terminal while a lesson runs: what is typed does not
+// echo into the lesson's output, and q stops the program at once, as
+// Ctrl+C does (which, with the echo off, no longer prints ^C over the
+// time gutter). Close puts the terminal back; so does a forced exit.
+type quietKeys struct {
+	once    sync.Once
+	restore func() error
+	remove  func()        // unregisters the restore at a forced exit
+	stop    func()        // stops the reading
+	done    chan struct{} // closed when the reading has stopped
+}
+
+// quietKeyboard silences the terminal in, if it is one, and reads it until
+// Close, calling quit when q is typed. It returns nil where there is no
+// terminal to silence.
+func quietKeyboard(ctx context.Context, ios *IOStreams, in *os.File, quit func()) *quietKeys {
+	fd := int(in.Fd())
+	if !term.IsTerminal(fd) {
+		return nil
+	}
+	restore, err := silence(fd)
+	if err != nil {
+		return nil
+	}
+	rctx, stop := context.WithCancel(ctx)
+	kr, err := newKeyReader(rctx, in)
+	if err != nil {
+		stop()
+		restore()
+		return nil
+	}
+	q := &quietKeys{restore: restore, stop: stop, done: make(chan struct{})}
+	q.remove = ios.atForcedExit(func() { restore() })
+	go func() {
+		defer close(q.done)
+		defer kr.Close()
+		for {
+			b, err := kr.ReadByte()
+			if err != nil {
+				return
+			}
+			if b == 'q' || b == 'Q' {
+				quit()
+				return
+			}
+		}
+	}()
+	return q
+}
+
+// Close stops reading and puts the terminal back as it was; a second
+// Close does nothing.
+func (q *quietKeys) Close() (err error) {
+	if q == nil {
+		return nil
+	}
+	q.once.Do(func() {
+		q.stop()
+		<-q.done
+		err = q.restore()
+		q.remove()
+	})
+	return err
 }

@@ -19,7 +19,7 @@ import (
 func newListCmd(opts *Options) *cobra.Command {
 	return &cobra.Command{
 		Use:     "list",
-		Short:   "the lessons in order, one line each, ✓ for those finished in the tour",
+		Short:   "the lessons in order, one line each, ✓ for those finished in the tour, and its score",
 		GroupID: "Tools",
 		Args:    noArgs,
 		RunE: func(*cobra.Command, []string) error {
@@ -28,7 +28,16 @@ func newListCmd(opts *Options) *cobra.Command {
 	}
 }
 
-func listRun(opts *Options) error { return listTo(opts.IO.Out, opts) }
+// listRun is asyncdemo list: the lessons, and the tour's score.
+func listRun(opts *Options) error {
+	if err := listTo(opts.IO.Out, opts); err != nil {
+		return err
+	}
+	if right, made := loadProgress(io.Discard).score(); made > 0 {
+		fmt.Fprintf(opts.IO.Out, "\n"+lesson.Labels(opts.Lang)["list_score"]+"\n", right, made)
+	}
+	return nil
+}
 
 // listTo writes the list of lessons to out.
 func listTo(out io.Writer, opts *Options) error {

@@ -54,7 +54,8 @@ func main() {
 		Lang:           lesson.LangFromEnv(os.Getenv),
 		Theme:          os.Getenv(themeEnv),
 		ClaimInterrupt: sigs.claim,
-		SelfInterrupt:  func() { syscall.Kill(os.Getpid(), syscall.SIGINT) },
+		SelfInterrupt:  sigs.selfInterrupt,
+		Quit:           sigs.quit,
 		AtForcedExit:   sigs.atForcedExit,
 	}
 	if io.IsTerminal {
@@ -128,14 +129,23 @@ var (
 // A lesson about Ctrl+C calls claim: the next Ctrl+C then cancels only the
 // context claim returns, and the program goes on (the tour, to the next
 // lesson). SIGTERM is never claimed: it ends the lesson and the program.
+//
+// A lesson may send the program a real SIGINT itself (selfInterrupt,
+// cancel --interrupt). The kernel delivers it a little later, however
+// short the lesson: it is counted until it arrives, and the claim's
+// release waits for it, so that it lands while the claim still holds and
+// never stops the program after the lesson has ended.
 type signals struct {
 	ctx    context.Context // cancelled by the first signal not claimed
 	cancel context.CancelCauseFunc
 	errOut io.Writer      // where the forced exit says why
 	exit   func(code int) // os.Exit; tests pass their own
+	kill   func() error   // sends this process a SIGINT; tests pass their own
+	quitc  chan struct{}  // q typed during a lesson: Ctrl+C that no lesson claims
 
 	mu       sync.Mutex
 	claimed  context.CancelCauseFunc // the lesson's own Ctrl+C, until it comes
+	sent     []chan struct{}         // the SIGINTs sent by selfInterrupt, not yet arrived; each closed as one does
 	cleanups []*func()               // run by a forced exit, last first
 }
 
@@ -144,7 +154,8 @@ type signals struct {
 // stops the watch (tests do; the program ends instead).
 func watchSignals(parent context.Context, sigs <-chan os.Signal, errOut io.Writer, exit func(int)) *signals {
 	ctx, cancel := context.WithCancelCause(parent)
-	s := &signals{ctx: ctx, cancel: cancel, errOut: errOut, exit: exit}
+	s := &signals{ctx: ctx, cancel: cancel, errOut: errOut, exit: exit, quitc: make(chan struct{}, 1),
+		kill: func() error { return syscall.Kill(os.Getpid(), syscall.SIGINT) }}
 	go s.watch(sigs)
 	return s
 }
@@ -155,12 +166,20 @@ func watchSignals(parent context.Context, sigs <-chan os.Signal, errOut io.Write
 func (s *signals) watch(sigs <-chan os.Signal) {
 	var cause *stopSignal
 	for cause == nil {
-		sig, ok := <-sigs
+		var sig os.Signal
+		var ok bool
+		select {
+		case sig, ok = <-sigs:
+		case <-s.quitc:
+			cause = errInterrupt // q: the program stops, whatever the lesson
+			continue
+		}
 		if !ok {
 			return
 		}
 		cause = causeOf(sig)
 		if cause == errInterrupt {
+			own := s.arrived()
 			s.mu.Lock()
 			lessonCancel := s.claimed
 			s.claimed = nil
@@ -168,19 +187,31 @@ func (s *signals) watch(sigs <-chan os.Signal) {
 			if lessonCancel != nil {
 				lessonCancel(errInterrupt) // the lesson's own Ctrl+C
 				cause = nil
+			} else if own {
+				cause = nil // sent by a lesson that stopped otherwise (SIGTERM, say): not the user's
 			}
 		}
 	}
 	s.cancel(cause)
-	select {
-	case sig, ok := <-sigs:
-		if !ok {
-			return
+	timeout := time.After(grace)
+	for second := false; !second; {
+		select {
+		case sig, ok := <-sigs:
+			if !ok {
+				return
+			}
+			switch {
+			case causeOf(sig) == errTerminate:
+				cause = errTerminate // SIGTERM after Ctrl+C: the program was terminated
+			case s.arrived():
+				continue // the lesson's own, not a second Ctrl+C
+			}
+			second = true
+		case <-s.quitc: // q again
+			second = true
+		case <-timeout:
+			second = true
 		}
-		if causeOf(sig) == errTerminate {
-			cause = errTerminate // SIGTERM after Ctrl+C: the program was terminated
-		}
-	case <-time.After(grace):
 	}
 	s.mu.Lock()
 	cleanups := slices.Clone(s.cleanups)
@@ -201,7 +232,10 @@ func causeOf(sig os.Signal) *stopSignal {
 }
 
 // claim gives the next Ctrl+C to the lesson that calls it: it returns the
-// context that Ctrl+C cancels, and a function that gives Ctrl+C back.
+// context that Ctrl+C cancels, and a function that gives Ctrl+C back. That
+// function first waits for the SIGINTs the lesson sent itself to arrive
+// (unless the program is stopping): they are the lesson's, and must not
+// outlive it.
 func (s *signals) claim() (context.Context, func()) {
 	lctx, lcancel := context.WithCancelCause(s.ctx)
 	s.mu.Lock()
@@ -209,10 +243,53 @@ func (s *signals) claim() (context.Context, func()) {
 	s.mu.Unlock()
 	return lctx, func() {
 		s.mu.Lock()
+		sent := slices.Clone(s.sent)
+		s.mu.Unlock()
+		for _, arrived := range sent {
+			select {
+			case <-arrived:
+			case <-s.ctx.Done(): // a signal lost in a full channel must not hold the program
+			}
+		}
+		s.mu.Lock()
 		s.claimed = nil
 		s.mu.Unlock()
 		lcancel(nil)
 	}
+}
+
+// quit stops the program as a Ctrl+C that no lesson claims: q, typed
+// while a lesson runs.
+func (s *signals) quit() {
+	select {
+	case s.quitc <- struct{}{}:
+	default: // one is on its way
+	}
+}
+
+// selfInterrupt sends this process a real SIGINT, the signal Ctrl+C sends,
+// and counts it until it arrives.
+func (s *signals) selfInterrupt() {
+	arrived := make(chan struct{})
+	s.mu.Lock()
+	s.sent = append(s.sent, arrived)
+	s.mu.Unlock()
+	if err := s.kill(); err != nil {
+		s.arrived() // never sent: nothing to wait for
+	}
+}
+
+// arrived takes a SIGINT that has arrived as the oldest one selfInterrupt
+// sent, if one is on its way, and reports whether there was one.
+func (s *signals) arrived() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.sent) == 0 {
+		return false
+	}
+	close(s.sent[0])
+	s.sent = s.sent[1:]
+	return true
 }
 
 // atForcedExit registers f to run before a forced exit; remove unregisters

@@ -66,10 +66,18 @@ func runCmdTo(ctx context.Context, out io.Writer, args ...string) (string, int) 
 	var errb bytes.Buffer
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
+	code := execute(ctx, testStreams(ctx, cancel, out, &errb), args)
+	return errb.String(), code
+}
+
+// testStreams are the streams a test runs a command with: no terminal, and
+// Ctrl+C as main's signal handler gives it, cancel standing for the
+// program's own.
+func testStreams(ctx context.Context, cancel context.CancelCauseFunc, out, errOut io.Writer) *IOStreams {
 	var mu sync.Mutex
 	var claimed context.CancelCauseFunc
-	ios := &IOStreams{
-		Out: out, Err: &errb, In: strings.NewReader(""),
+	return &IOStreams{
+		Out: out, Err: errOut, In: strings.NewReader(""),
 		ClaimInterrupt: func() (context.Context, func()) {
 			lctx, lcancel := context.WithCancelCause(ctx)
 			mu.Lock()
@@ -89,8 +97,6 @@ func runCmdTo(ctx context.Context, out io.Writer, args ...string) (string, int) 
 			cancel(errInterrupt)
 		},
 	}
-	code := execute(ctx, ios, args)
-	return errb.String(), code
 }
 
 // lessonInfo returns the registry's Info of the lesson named name, with its
@@ -282,6 +288,7 @@ func TestBadInputIsAUsageError(t *testing.T) {
 		{"gather --nope", `unknown flag: --nope`},
 		{"gatherr", `unknown lesson "gatherr"`},
 		{"gather extra", `takes no arguments, got "extra"`},
+		{"gather --plain", `--plain goes with --code`},
 	}
 	for _, c := range cases {
 		out, errOut, code := runCmd(t, strings.Fields(c.args)...)

@@ -11,6 +11,7 @@ import (
 	"net/http/httptrace"
 	"os"
 	"os/exec"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -110,6 +111,38 @@ func TestWorkersShareTheQueueAndTheSyncClientStallsThem(t *testing.T) {
 	slices.Sort(got)
 	if want := []string{"1", "1", "1", "1", "2", "2", "5", "5"}; !slices.Equal(got, want) {
 		t.Errorf("done %q, want every message once per run: %q", got, want)
+	}
+	// The two runs are compared as the other lessons compare theirs.
+	var compare *timing.Event
+	for _, e := range evs {
+		if e.Kind == timing.KindCompare {
+			compare = &e
+		}
+	}
+	if compare == nil || compare.ConcurrentRun != "workers" || compare.SequentialRun != "sync-client" ||
+		compare.Concurrent != took["workers"] || compare.Sequential != took["sync-client"] {
+		t.Errorf("compare %+v, want workers %v against sync-client %v", compare, took["workers"], took["sync-client"])
+	}
+}
+
+// TestWorkersSayWhichWorkerTookEachMessageAndMarkTheStall: each line of
+// the workers names its worker; with --sync-client the timeline has a row
+// where the loop stalled in Redis, and the comparison line follows.
+func TestWorkersSayWhichWorkerTookEachMessageAndMarkTheStall(t *testing.T) {
+	testenv.SkipShort(t, "a lesson on real sockets, in real time")
+	out, errOut, code := runCmdNow(context.Background(), "workers", "--scale", "0.1", "--sync-client", "--no-color")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	work := regexp.MustCompile(`(?m)^ +[0-9.]+s  (worker-[12]|producer)  +(Wait|Done|LPUSH queue) [0-9]+$`)
+	if n := len(work.FindAllString(out, -1)); n != 24 { // per run: 4 pushes, 4 Waits, 4 Dones
+		t.Errorf("%d lines name who did the work, want 24:\n%s", n, out)
+	}
+	flat := strings.Join(strings.Fields(out), " ") // as wrapped lines read
+	for _, want := range []string{"loop stalled in Redis │", "workers ", " vs sync-client ", "as the sync-client run showed: it took "} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("no %q:\n%s", want, out)
+		}
 	}
 }
 
@@ -642,15 +675,20 @@ func TestUnreachableRedisFailsFast(t *testing.T) {
 	l, _ := net.Listen("tcp", "127.0.0.1:0")
 	addr := l.Addr().String()
 	l.Close() // nothing listens there now
-	start := time.Now()
-	_, errOut, code := runCmdNow(context.Background(), "queue", "--redis", "redis://"+addr+"/3")
-	if code != 1 || !strings.Contains(errOut, "cannot reach Redis at "+addr) {
-		t.Errorf("exit %d, stderr %q; want 1 and a message naming %s", code, errOut, addr)
+	for _, lesson := range []string{"queue", "sms", "workers"} {
+		start := time.Now()
+		out, errOut, code := runCmdNow(context.Background(), lesson, "--redis", "redis://"+addr+"/3")
+		if code != 1 || !strings.Contains(errOut, "cannot reach Redis at "+addr) || strings.Count(errOut, "\n") != 1 {
+			t.Errorf("%s: exit %d, stderr %q; want 1 and one line naming %s", lesson, code, errOut, addr)
+		}
+		if out != "" { // checked before the introduction
+			t.Errorf("%s printed before it found Redis unreachable:\n%s", lesson, out)
+		}
+		if took := time.Since(start); took > 10*time.Second {
+			t.Errorf("%s took %v to give up", lesson, took)
+		}
 	}
-	if took := time.Since(start); took > 10*time.Second {
-		t.Errorf("took %v to give up", took)
-	}
-	_, errOut, code = runCmdNow(context.Background(), "push", "1")
+	_, errOut, code := runCmdNow(context.Background(), "push", "1")
 	if code != 2 || !strings.Contains(errOut, "--redis") {
 		t.Errorf("push without Redis: exit %d, %q", code, errOut)
 	}

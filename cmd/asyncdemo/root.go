@@ -40,6 +40,9 @@ type IOStreams struct {
 	// SIGINT. Tests replace both.
 	ClaimInterrupt func() (context.Context, func())
 	SelfInterrupt  func()
+	// Quit stops the program as a Ctrl+C that no lesson claims: q typed
+	// while a lesson runs in a terminal. nil: q does nothing (tests).
+	Quit func()
 	// AtForcedExit registers a cleanup to run should the process be forced
 	// to exit (a lesson that has not stopped soon after Ctrl+C or SIGTERM,
 	// or a second signal) before the command has returned: restore the
@@ -67,6 +70,7 @@ type Options struct {
 	NoColor   bool
 	ASCII     bool
 	Code      string   // --code: "go", "python" or "both"; empty: run the lesson
+	Plain     bool     // --plain: with --code, the Python as a learner would write it
 	Lang      string   // --lang: the language of the lessons' texts
 	Step      bool     // --step: after the run, replay it an event at a time
 	Big       bool     // --big: projector mode
@@ -78,7 +82,7 @@ type Options struct {
 }
 
 // asyncdemoOnly are the flags the Python twins do not take.
-var asyncdemoOnly = []string{"vs", "python", "code", "trace", "no-color", "ascii", "big", "step", "lang", "style", "json", "theme"}
+var asyncdemoOnly = []string{"vs", "python", "code", "plain", "trace", "no-color", "ascii", "big", "step", "lang", "style", "json", "theme"}
 
 // Lessons are listed in teaching order, not alphabetically. (cobra keeps
 // this setting in a package variable.)
@@ -137,13 +141,14 @@ func newRootCmd(ios *IOStreams) *cobra.Command {
 	pf.BoolVar(&opts.ASCII, "ascii", false, "print ASCII characters only: the timeline, headings and marks (for terminals and fonts that lack them)")
 	pf.Var(lesson.ChoiceFlag(&opts.Code, "go", "python", "both"), "code", "show the lesson's code instead of running it: the Go that runs (for --style), and its modern-Python twin; =go or =python for one")
 	pf.Lookup("code").NoOptDefVal = "both"
+	pf.BoolVar(&opts.Plain, "plain", false, "with --code: the Python as a learner would write it, without the twin's recorder and flags (python3 runs it as it is)")
 	pf.Var(lesson.ChoiceFlag(&opts.Vs, "python"), "vs", "run the lesson's Python twin as well and show both side by side (needs python3 3.11+)")
 	pf.StringVar(&opts.Python, "python", "", "the Python interpreter for --vs python (default: python3 on PATH, then /usr/bin/python3)")
 	pf.BoolVar(&opts.Big, "big", false, "projector mode: bold, high-contrast text and time gutter, bars two lines high, text wrapped at 60 columns")
 	pf.Var(lesson.ChoiceFlag(&opts.Theme, themeNames...), "theme", "colours for a dark or a light background, auto asking the terminal; without it, "+themeEnv+" decides")
 	pf.BoolVar(&opts.Step, "step", false, "step through the run inside the event loop: after each iteration, what ran, the ready queue, the timers and the tasks (full screen; piped, as text; with --json, objects of kind state)")
 	pf.Var(lesson.ChoiceFlag(&opts.Lang, lesson.Languages...), "lang", "the language of the lessons' texts; without it, LC_ALL, LC_MESSAGES or LANG decide")
-	root.AddCommand(newTourCmd(opts), newListCmd(opts), newExplainCmd(opts, nil))
+	root.AddCommand(newTourCmd(opts), newListCmd(opts), newCheatsheetCmd(opts), newExplainCmd(opts, nil))
 	for _, demo := range demos.All() {
 		root.AddCommand(newLessonCmd(opts, demo, nil))
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"asyncdemo/demos/lesson"
+	"asyncdemo/demos/twin"
 	"asyncdemo/timing"
 )
 
@@ -29,8 +30,11 @@ type lessonHooks struct {
 // in order; each is a method a test can call on its own.
 func runLessonWith(ctx context.Context, opts *Options, demo lesson.Lesson, hooks lessonHooks) error {
 	r := newLessonRun(opts, demo, hooks)
+	if opts.Plain && opts.Code == "" {
+		return lesson.UsageError{Err: fmt.Errorf("--plain goes with --code: asyncdemo %s --code python --plain", r.info.Name)}
+	}
 	if opts.Code != "" {
-		return showCode(opts.IO.Out, r.info, lesson.Style(opts.Style), opts.Code, r.look, r.env.Labels)
+		return showCode(opts.IO.Out, r.info, lesson.Style(opts.Style), opts.Code, opts.Plain, r.look, r.env.Labels)
 	}
 	defer r.cleanUp()
 	r.claimCtrlC(ctx)
@@ -38,11 +42,13 @@ func runLessonWith(ctx context.Context, opts *Options, demo lesson.Lesson, hooks
 		return err
 	}
 	r.open(ctx)
+	r.quietKeys(ctx)
 	err := r.run()
 	err = r.runTwin(ctx, err)
 	r.explain(ctx, err)
 	err = r.writeTrace(err)
 	err = r.report(err)
+	r.unquiet() // --step's view reads the keys itself
 	return r.steps(ctx, err)
 }
 
@@ -72,11 +78,13 @@ type lessonRun struct {
 	look    look      // the colours, when noColor is not set
 	out     io.Writer // where the lesson prints: the terminal, or --step's recording
 
-	twinArgs []string // what a TwinHost started for the twin
-	py       *twinRun // what the twin did, with --vs python
-	release  func()   // gives Ctrl+C back to the program
-	cleanups []func() // run by cleanUp, last first
-	step     *stepper // --step's frames
+	twinArgs []string    // what a TwinHost started for the twin
+	python   twin.Runner // what runs the twin, found by check
+	py       *twinRun    // what the twin did, with --vs python
+	release  func()      // gives Ctrl+C back to the program
+	cleanups []func()    // run by cleanUp, last first
+	step     *stepper    // --step's frames
+	quiet    *quietKeys  // the terminal silenced while the lesson runs; nil if none
 }
 
 // newLessonRun prepares a run: the lesson's texts, the environment it will
@@ -118,14 +126,20 @@ func (r *lessonRun) cleanUp() {
 func (r *lessonRun) vsPython() bool { return r.opts.Vs == "python" && !r.info.Tool }
 
 // check finds what is wrong before anything is printed: a --trace path
-// that cannot be written, a combination the twin cannot run with (it also
-// starts what the twin needs, such as an embedded Redis), and what a
-// lesson.Preparer finds, such as a consumer name in use. It needs the
+// that cannot be written, an interpreter --vs python cannot use, a
+// combination the twin cannot run with (it also starts what the twin needs,
+// such as an embedded Redis), and what a lesson.Preparer finds, such as a
+// consumer name in use or a Redis that does not answer. It needs the
 // lesson's context: claimCtrlC comes first.
 func (r *lessonRun) check() error {
 	if r.opts.Trace != "" {
 		if _, err := os.Stat(filepath.Dir(r.opts.Trace)); err != nil {
 			return lesson.UsageError{Err: fmt.Errorf("--trace %q: %v", r.opts.Trace, err)}
+		}
+	}
+	if r.vsPython() {
+		if err := r.findPython(r.env.Ctx); err != nil {
+			return err
 		}
 	}
 	if host, ok := r.demo.(lesson.TwinHost); ok && r.vsPython() {
@@ -143,6 +157,24 @@ func (r *lessonRun) check() error {
 		}
 		r.cleanups = append(r.cleanups, release)
 	}
+	return nil
+}
+
+// findPython finds the interpreter for --vs python, before the lesson
+// runs: one that cannot run the twin is refused before the first line, not
+// after the lesson. --python naming no usable Python is a bad command line.
+func (r *lessonRun) findPython(ctx context.Context) error {
+	r.python = twin.Runner{Python: r.opts.Python, Modules: r.info.Twin.Modules}
+	path, version, err := r.python.Find(ctx)
+	switch {
+	case errors.Is(err, twin.ErrMissingModules):
+		return fmt.Errorf("--vs python: %w (Debian: apt-get install python3-redis python3-aiohttp; or pip install redis aiohttp; or --python PATH)", err)
+	case err != nil && r.opts.Python != "":
+		return lesson.UsageError{Err: fmt.Errorf("--vs python: %w", err)}
+	case err != nil:
+		return fmt.Errorf("--vs python: %w", err)
+	}
+	r.python.Python, r.python.Version = path, version
 	return nil
 }
 
@@ -183,7 +215,7 @@ func (r *lessonRun) open(ctx context.Context) {
 			r.out = r.step.out
 		}
 		p := r.look.printer(r.out)
-		p.Width, p.Big = r.width, r.opts.Big
+		p.Width, p.Big, p.Tasks = r.width, r.opts.Big, r.info.TaskColumn
 		p.Words = timing.Words{Total: env.Labels["total"], Vs: env.Labels["vs"], Faster: env.Labels["faster"],
 			Slower: env.Labels["slower"], Same: env.Labels["same"]}
 		env.Printer = p
@@ -202,6 +234,25 @@ func (r *lessonRun) open(ctx context.Context) {
 	}
 }
 
+// quietKeys silences the terminal the keys come from, if there is one,
+// until the lesson's run is over: what is typed meanwhile does not show in
+// its output, and q stops the program at once. (Registered after open's
+// cleanups, it ends before --step's replay.)
+func (r *lessonRun) quietKeys(ctx context.Context) {
+	ios := r.opts.IO
+	in, ok := ios.In.(*os.File)
+	if !ok || ios.Quit == nil {
+		return
+	}
+	if q := quietKeyboard(ctx, ios, in, ios.Quit); q != nil {
+		r.cleanups = append(r.cleanups, func() { q.Close() })
+		r.quiet = q
+	}
+}
+
+// unquiet gives the terminal back its echo, once the run is over.
+func (r *lessonRun) unquiet() { r.quiet.Close() }
+
 // run runs the lesson, then gives Ctrl+C back to the program: from then on
 // (during the twin, say) it stops the program.
 func (r *lessonRun) run() error {
@@ -219,7 +270,7 @@ func (r *lessonRun) runTwin(ctx context.Context, err error) error {
 	if !r.vsPython() || (err != nil && !failed) || ctx.Err() != nil {
 		return err
 	}
-	py, twinErr := runTwin(ctx, r.opts, r.info, r.env, r.twinArgs, failed)
+	py, twinErr := runTwin(ctx, r.opts, r.python, r.info, r.env, r.twinArgs, failed)
 	r.py = py
 	if err == nil {
 		err = twinErr
@@ -241,27 +292,27 @@ func (r *lessonRun) runs() []timing.Run {
 // was stopped does not.
 func (r *lessonRun) explain(ctx context.Context, err error) {
 	env := r.env
-	if env.Printer == nil || errors.Is(err, lesson.ErrInterrupted) || ctx.Err() != nil || len(env.Runs) == 0 || r.info.Tool {
+	if errors.Is(err, lesson.ErrInterrupted) || ctx.Err() != nil || len(env.Runs) == 0 || r.info.Tool {
 		return
 	}
-	if runs := r.runs(); worthDrawing(runs) {
+	if runs := r.runs(); worthDrawing(runs) && env.Printer != nil {
 		ios := r.opts.IO
 		tl := r.look.timeline()
 		tl.Width, tl.ASCII, tl.Big = r.width, r.opts.ASCII || ios.Term == "dumb" || ios.Term == "linux", r.opts.Big
 		fmt.Fprintf(r.out, "%s\n\n", tl.Render(runs...))
 	}
-	if r.hooks.beforeAfter != nil {
+	if r.hooks.beforeAfter != nil { // also with --json: the tour's verdict
 		r.hooks.beforeAfter(env)
 	}
-	switch {
-	case env.Afterword != "":
-		env.Printer.Note(env.Afterword)
-	case env.Style == lesson.StyleGo:
-		env.Printer.Note(r.info.AfterGo)
-	default:
-		env.Printer.Note(r.info.After)
+	if env.Printer == nil {
+		return
 	}
+	env.Printer.Note(r.afterText())
 }
+
+// afterText is what is said after the run: what happened and why, with the
+// run's own figures.
+func (r *lessonRun) afterText() string { return lesson.AfterText(r.demo, r.info, r.env) }
 
 // writeTrace writes --trace's file; it returns err, or the trace's error if
 // err is nil.

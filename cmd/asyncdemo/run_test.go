@@ -61,7 +61,7 @@ func TestLessonRunPhasesOneByOne(t *testing.T) {
 		}
 		before := out.Len()
 		r.explain(context.Background(), nil)
-		if after := out.String()[before:]; !strings.Contains(after, "do_some_work(4)") || !strings.Contains(after, r.info.After[:30]) {
+		if after := out.String()[before:]; !strings.Contains(after, "do_some_work(4)") || !strings.Contains(after, r.afterText()[:30]) {
 			t.Errorf("explain printed no timeline or explanation:\n%s", after)
 		}
 		if err := r.report(nil); err != nil {

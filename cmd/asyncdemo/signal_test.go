@@ -345,3 +345,107 @@ func TestSIGTERMEndsEveryLessonWith143(t *testing.T) {
 		})
 	}
 }
+
+// TestALessonsOwnSIGINTEndsWithTheLesson: cancel --interrupt sends the
+// program a real SIGINT, which the kernel delivers a little later. At
+// --scale 0.0001 the lesson can be over by then; the claim's release waits
+// for it, so that it lands on the lesson and never stops the program (the
+// tour) after the lesson has ended. A SIGINT of the lesson's arriving after
+// a SIGTERM is not a second signal either.
+func TestALessonsOwnSIGINTEndsWithTheLesson(t *testing.T) {
+	t.Run("after the lesson ended", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			r := newSignalRig()
+			defer r.stop()
+			r.kill = func() error { return nil } // on its way: the test delivers it
+			lessonCtx, release := r.claim()
+			r.selfInterrupt()
+			released := make(chan struct{})
+			go func() { // the lesson ends before its SIGINT arrives
+				release()
+				close(released)
+			}()
+			synctest.Wait()
+			select {
+			case <-released:
+				t.Fatal("the claim ended before the lesson's own SIGINT arrived")
+			default:
+			}
+			r.send(syscall.SIGINT)
+			<-released
+			if r.ctx.Err() != nil {
+				t.Fatalf("the lesson's own SIGINT stopped the program: %v", context.Cause(r.ctx))
+			}
+			if got := context.Cause(lessonCtx); got != errInterrupt {
+				t.Errorf("the lesson's context: cause %v, want Ctrl+C's", got)
+			}
+			r.send(syscall.SIGINT) // the user's
+			if got := context.Cause(r.ctx); got != errInterrupt {
+				t.Errorf("after the user's Ctrl+C the program's context: cause %v, want Ctrl+C's", got)
+			}
+		})
+	})
+	t.Run("after SIGTERM", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			r := newSignalRig()
+			defer r.stop()
+			r.kill = func() error { return nil }
+			_, release := r.claim()
+			r.selfInterrupt()
+			r.send(syscall.SIGTERM)
+			release() // the program is stopping: it does not wait
+			r.send(syscall.SIGINT)
+			if log := r.logged(); len(log) > 0 {
+				t.Fatalf("the lesson's own SIGINT forced an exit at once: %q", log)
+			}
+			time.Sleep(grace)
+			synctest.Wait()
+			if want := []string{"exit 143"}; !slices.Equal(r.logged(), want) {
+				t.Errorf("did %q, want %q", r.logged(), want)
+			}
+		})
+	})
+}
+
+// TestCancelsOwnSIGINTNeverOutlivesIt takes the tour from the cancel
+// lesson so fast that the lesson's own SIGINT often arrives after its tasks
+// have finished (2 to 7 runs in 10 stopped with exit 130 before the claim
+// waited for it): it must still be the lesson's, and the tour go on.
+func TestCancelsOwnSIGINTNeverOutlivesIt(t *testing.T) {
+	bin := binary(t)
+	for i := range 20 {
+		cmd := exec.Command(bin, "tour", "--from", "cancel", "--scale", "0.0001", "--no-color")
+		cmd.Env = append(os.Environ(), "XDG_CONFIG_HOME="+t.TempDir())
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("run %d: %v:\n%s", i+1, err, out)
+		}
+	}
+}
+
+// TestQStopsTheProgramEvenInTheCancelLesson: q typed during a lesson is a
+// Ctrl+C that no lesson claims; a second q exits at once, as a second
+// Ctrl+C does.
+func TestQStopsTheProgramEvenInTheCancelLesson(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := newSignalRig()
+		defer r.stop()
+		lessonCtx, release := r.claim()
+		defer release()
+		r.quit()
+		synctest.Wait()
+		if got := context.Cause(r.ctx); got != errInterrupt {
+			t.Errorf("the program's context: cause %v, want Ctrl+C's", got)
+		}
+		if lessonCtx.Err() == nil {
+			t.Error("the lesson's context goes on")
+		}
+		if log := r.logged(); len(log) > 0 {
+			t.Fatalf("exited at once: %q", log)
+		}
+		r.quit()
+		synctest.Wait()
+		if want := []string{"exit 130"}; !slices.Equal(r.logged(), want) {
+			t.Errorf("after a second q: %q, want %q", r.logged(), want)
+		}
+	})
+}

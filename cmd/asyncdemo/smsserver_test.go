@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -34,6 +36,41 @@ func TestSMSServerWarnsOfEveryInterfaceAndStatesItsLimit(t *testing.T) {
 		}
 		if !strings.Contains(got, "connections at once") {
 			t.Errorf("--addr %q: no limit stated:\n%s", c.addr, got)
+		}
+	}
+}
+
+// sms-server says each call in its time gutter as it is answered, so that
+// a second terminal shows the calls arrive.
+func TestSMSServerLogsEachCall(t *testing.T) {
+	var out lockedBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() {
+		_, code := runCmdTo(ctx, &out, "sms-server", "--addr", "127.0.0.1:0", "--scale", "0.01", "--no-color")
+		done <- code
+	}()
+	var addr string
+	for deadline := time.Now().Add(10 * time.Second); addr == ""; time.Sleep(5 * time.Millisecond) {
+		if m := regexp.MustCompile(`listening on (http://[0-9.:]+)`).FindStringSubmatch(out.String()); m != nil {
+			addr = m[1]
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("never listening:\n%s", out.String())
+		}
+	}
+	for _, path := range []string{"/5", "/banana"} {
+		resp, err := http.Get(addr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	cancel()
+	<-done
+	for _, want := range []string{`s  GET /5 → 200 after 0.05 s`, `s  GET /banana → 400 after 0.00 s`} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("no line %q:\n%s", want, out.String())
 		}
 	}
 }

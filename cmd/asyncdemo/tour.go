@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -50,6 +51,39 @@ func newTourCmd(opts *Options) *cobra.Command {
 type progress struct {
 	Done []string `json:"done"` // lessons finished, in order
 	Next string   `json:"next"` // where to resume
+	// Predictions says, for each lesson whose prediction was made in the
+	// tour, whether it was right (the last one made).
+	Predictions map[string]bool `json:"predictions,omitempty"`
+}
+
+// score counts the predictions made, and those that were right.
+func (p progress) score() (right, made int) {
+	for _, ok := range p.Predictions {
+		made++
+		if ok {
+			right++
+		}
+	}
+	return right, made
+}
+
+// nextFrom is where the tour goes on once it stops at lesson i of names
+// (the lesson it was at, or the one after the lesson it finished): the
+// first lesson not done from i, or from left, where the tour had been left
+// before, if that is earlier (so that a lesson skipped with --from is not
+// skipped for good); failing that, the first not done at all. It is "" once
+// every lesson is done.
+func (p progress) nextFrom(names []string, i int, left string) string {
+	from := i
+	if j := slices.Index(names, left); j >= 0 && j < from {
+		from = j
+	}
+	for k := range names {
+		if name := names[(from+k)%len(names)]; !slices.Contains(p.Done, name) {
+			return name
+		}
+	}
+	return ""
 }
 
 // progressPath is the progress file in the user's config directory.
@@ -116,6 +150,12 @@ func saveProgress(p progress) error {
 	return nil
 }
 
+// tourRun takes the tour. Only a tour taken in a terminal, where the
+// predictions are asked, records its progress: one piped to a file (a
+// teacher's preview, a test) leaves it as it was. With --json, stdout has
+// only JSON Lines: the lessons' events, and an object of kind "lesson" as
+// each lesson starts and "prediction" after each run; the tour's words go
+// to stderr.
 func tourRun(ctx context.Context, opts *Options, t *tourOptions) error {
 	ios := opts.IO
 	words := lesson.Labels(opts.Lang)
@@ -140,35 +180,27 @@ func tourRun(ctx context.Context, opts *Options, t *tourOptions) error {
 		}
 	}
 	in, interactive := ios.In.(*os.File)
-	interactive = interactive && ios.IsTerminal && term.IsTerminal(int(in.Fd()))
-	pr := opts.look().printer(ios.Out)
-	pr.Width = ios.Width
-	// Should the process be forced to exit (a lesson that does not stop
-	// after a signal), it saves the progress first: the tour goes on from
-	// next. The copy keeps the forced exit's goroutine off p.
-	unsave := func() {}
-	defer func() { unsave() }()
-	saveAtForcedExit := func(next string) {
-		unsave()
-		at := progress{Done: slices.Clone(p.Done), Next: next}
-		unsave = ios.atForcedExit(func() {
-			if err := saveProgress(at); err != nil {
-				fmt.Fprintln(ios.Err, "asyncdemo:", err)
-			}
-		})
+	interactive = interactive && ios.IsTerminal && term.IsTerminal(int(in.Fd())) && !opts.JSON
+	tr := &tour{ios: ios, words: words, names: names, p: p, left: p.Next, record: interactive, out: ios.Out}
+	if opts.JSON {
+		tr.out, tr.json = ios.Err, json.NewEncoder(ios.Out)
 	}
+	pr := opts.look().printer(tr.out)
+	pr.Width = ios.Width
+	defer func() { tr.unsave() }()
 	for i := start; i < len(lessons); i++ {
 		demo := lessons[i]
-		saveAtForcedExit(names[i])
-		info := lesson.Describe(demo, opts.Lang)
-		fs := pflag.NewFlagSet(info.Name, pflag.ContinueOnError)
+		tr.saveAtForcedExit(i)
+		fs := pflag.NewFlagSet(names[i], pflag.ContinueOnError)
 		demo.AddFlags(fs)
-		if err := fs.Parse(info.AutoArgs); err != nil {
+		if err := fs.Parse(slices.Concat(demo.Info().AutoArgs, demo.Info().TourArgs)); err != nil {
 			return err
 		}
+		info := lesson.Describe(demo, opts.Lang) // its texts name the flags' values
 		// The prediction comes first: a lesson's title and introduction
 		// often give its answer away ("… take about 4 s, not 7").
 		lessonN := fmt.Sprintf(words["lesson"], i+1, len(lessons)) + " · " + info.Name
+		tr.emit(tourLine{Kind: "lesson", Lesson: info.Name, Number: i + 1, Of: len(lessons), Title: info.Title})
 		q := info.Question
 		if q != nil {
 			pr.Heading(lessonN)
@@ -184,18 +216,18 @@ func tourRun(ctx context.Context, opts *Options, t *tourOptions) error {
 				var quit bool
 				var err error
 				if pick, step, quit, err = choose(ctx, ios, in, labels, opts.look().dim(words["keys"])); err != nil || quit {
-					return stopTour(ios, p, names[i], words, err)
+					return tr.stop(i, err)
 				}
 			} else {
-				fmt.Fprintf(ios.Out, "  %s\n", strings.Join(labels, "   "))
+				fmt.Fprintf(tr.out, "  %s\n", strings.Join(labels, "   "))
 			}
-			fmt.Fprintln(ios.Out)
+			fmt.Fprintln(tr.out)
 		}
 		pr.Heading(lessonN + " — " + info.Title)
 		pr.Note(info.Before)
 		var check func(env *lesson.Env)
 		if q != nil {
-			check = func(env *lesson.Env) { printVerdict(ios.Out, *q, pick, env, opts.Scale, words) }
+			check = func(env *lesson.Env) { tr.verdict(info.Name, *q, info.QuestionText, pick, env, opts.Scale) }
 		}
 		run := opts
 		if step { // s at the prediction: step through the run instead
@@ -210,56 +242,156 @@ func tourRun(ctx context.Context, opts *Options, t *tourOptions) error {
 			err = context.Cause(ctx)
 		}
 		if err != nil {
-			return stopTour(ios, p, names[i], words, err)
+			return tr.stop(i, err)
 		}
-		p.Done = append(slices.DeleteFunc(p.Done, func(s string) bool { return s == info.Name }), info.Name)
-		p.Next = ""
-		if i+1 < len(lessons) {
-			p.Next = names[i+1]
-		}
-		if err := saveProgress(p); err != nil {
-			fmt.Fprintln(ios.Err, "asyncdemo:", err)
-		}
+		tr.done(i)
 		if interactive && i+1 < len(lessons) {
-			saveAtForcedExit(p.Next)
-			fmt.Fprintf(ios.Out, "%s ", words["next"])
+			tr.saveAtForcedExit(i + 1)
+			fmt.Fprintf(tr.out, "%s ", words["next"])
 			key, err := readKey(ctx, ios, in)
-			fmt.Fprintln(ios.Out)
+			fmt.Fprintln(tr.out)
 			if key == 3 {
 				err = lesson.ErrInterrupted
 			}
 			if err != nil || key == 'q' {
-				return stopTour(ios, p, names[i+1], words, err)
+				return tr.stop(i+1, err)
 			}
 		}
 	}
-	fmt.Fprintln(ios.Out, words["done"])
+	tr.finish()
 	return nil
 }
 
-// stopTour ends the tour early, saying where it will resume.
-func stopTour(ios *IOStreams, p progress, next string, words map[string]string, err error) error {
-	p.Next = next
-	if serr := saveProgress(p); serr != nil {
-		fmt.Fprintln(ios.Err, "asyncdemo:", serr)
+// tour is the state of a tour being taken: its progress, and where it
+// says what happens.
+type tour struct {
+	ios    *IOStreams
+	words  map[string]string
+	names  []string // the lessons, in order
+	p      progress
+	left   string        // where the tour had been left before this one began
+	record bool          // keep the progress: the tour is taken in a terminal
+	out    io.Writer     // the tour's own words
+	json   *json.Encoder // with --json: the tour's lines of JSON
+
+	unsave func() // unregisters the save at a forced exit
+}
+
+// tourLine is a line of tour --json: kind "lesson" as each lesson starts,
+// "prediction" once it has run.
+type tourLine struct {
+	Kind     string `json:"kind"`
+	Lesson   string `json:"lesson"`
+	Number   int    `json:"number,omitempty"` // lesson: its place in the tour
+	Of       int    `json:"of,omitempty"`     // lesson: how many lessons the tour has
+	Title    string `json:"title,omitempty"`
+	Question string `json:"question,omitempty"` // prediction: what was asked
+	Answer   string `json:"answer,omitempty"`   // prediction: the right choice, read off the run
+	Measured string `json:"measured,omitempty"` // prediction: what the run measured
+	Said     string `json:"said,omitempty"`     // prediction: the choice made, if one was
+	Right    *bool  `json:"right,omitempty"`    // prediction: whether it was right, if one was made
+}
+
+// emit writes l with --json.
+func (tr *tour) emit(l tourLine) {
+	if tr.json != nil {
+		tr.json.Encode(l)
 	}
-	fmt.Fprintf(ios.Out, "\n%s\n", fmt.Sprintf(words["stopped"], next))
+}
+
+// save writes the progress, if the tour records it.
+func (tr *tour) save() {
+	if !tr.record {
+		return
+	}
+	if err := saveProgress(tr.p); err != nil {
+		fmt.Fprintln(tr.ios.Err, "asyncdemo:", err)
+	}
+}
+
+// saveAtForcedExit has a forced exit (a lesson that does not stop after a
+// signal) save the progress first, the tour going on from lesson i's
+// place. The copy keeps the forced exit's goroutine off tr.p.
+func (tr *tour) saveAtForcedExit(i int) {
+	if tr.unsave != nil {
+		tr.unsave()
+	}
+	tr.unsave = func() {}
+	if !tr.record {
+		return
+	}
+	at := progress{Done: slices.Clone(tr.p.Done), Predictions: maps.Clone(tr.p.Predictions)}
+	at.Next = at.nextFrom(tr.names, i, tr.left)
+	tr.unsave = tr.ios.atForcedExit(func() {
+		if err := saveProgress(at); err != nil {
+			fmt.Fprintln(tr.ios.Err, "asyncdemo:", err)
+		}
+	})
+}
+
+// done records lesson i as finished.
+func (tr *tour) done(i int) {
+	name := tr.names[i]
+	tr.p.Done = append(slices.DeleteFunc(tr.p.Done, func(s string) bool { return s == name }), name)
+	tr.p.Next = tr.p.nextFrom(tr.names, i+1, tr.left)
+	tr.save()
+}
+
+// stop ends the tour early at lesson i's place, saying where it will
+// resume.
+func (tr *tour) stop(i int, err error) error {
+	tr.p.Next = tr.p.nextFrom(tr.names, i, tr.left)
+	tr.save()
+	if tr.record {
+		fmt.Fprintf(tr.out, "\n%s\n", fmt.Sprintf(tr.words["stopped"], tr.p.Next))
+	} else {
+		fmt.Fprintf(tr.out, "\n%s\n", fmt.Sprintf(tr.words["stopped_unrecorded"], tr.names[i]))
+	}
+	tr.sayScore()
 	return err
 }
 
-// printVerdict says whether the prediction was right, by what the run
-// measured.
-func printVerdict(out io.Writer, q lesson.Question, pick int, env *lesson.Env, scale float64, words map[string]string) {
+// finish ends the tour after its last lesson.
+func (tr *tour) finish() {
+	switch next := tr.p.nextFrom(tr.names, len(tr.names), tr.left); {
+	case next == "" || !tr.record:
+		fmt.Fprintln(tr.out, tr.words["done"])
+	default:
+		fmt.Fprintln(tr.out, fmt.Sprintf(tr.words["done_but"], next))
+	}
+	tr.sayScore()
+}
+
+// sayScore says how many predictions were right, if any were made.
+func (tr *tour) sayScore() {
+	if right, made := tr.p.score(); made > 0 && tr.record {
+		fmt.Fprintln(tr.out, fmt.Sprintf(tr.words["score"], right, made))
+	}
+}
+
+// verdict says whether the prediction was right, by what the run
+// measured, and keeps the score.
+func (tr *tour) verdict(name string, q lesson.Question, text string, pick int, env *lesson.Env, scale float64) {
+	out, words := tr.out, tr.words
 	right, measured, err := q.Check(env.Runs, scale)
 	if err != nil {
 		fmt.Fprintln(out, err)
 		return
 	}
 	answer := q.Choices[right].Label
+	line := tourLine{Kind: "prediction", Lesson: name, Question: text, Answer: answer, Measured: measured}
 	if pick < 0 {
+		tr.emit(line)
 		fmt.Fprintf(out, "%s%s\n\n", words["answer"], fmt.Sprintf(words["measured"], answer, measured))
 		return
 	}
+	ok := pick == right
+	line.Said, line.Right = q.Choices[pick].Label, &ok
+	tr.emit(line)
+	if tr.p.Predictions == nil {
+		tr.p.Predictions = map[string]bool{}
+	}
+	tr.p.Predictions[name] = ok
 	said := q.Choices[pick].Label
 	var what string
 	switch q.Kind {

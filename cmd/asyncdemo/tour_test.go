@@ -93,9 +93,10 @@ func TestTourInARealTerminal(t *testing.T) {
 	s.waitFor("Enter for the next lesson", 2)
 	s.keys("q")
 	s.waitFor("Stopped. asyncdemo tour goes on from cancel.", 1)
+	s.waitFor("Your predictions: 1 of 2 right.", 1)
 
 	s.keys("clear; "+bin+" list", "Enter")
-	s.waitFor("workers", 1)
+	s.waitFor("Predictions in the tour: 1 of 2 right.", 1)
 	list := s.screen()
 	for _, want := range []string{"✓  6  gather", "✓  7  nest", "   8  cancel"} {
 		if !strings.Contains(list, want) {
@@ -123,6 +124,32 @@ func TestTourInARealTerminal(t *testing.T) {
 	s.keys("clear; "+bin+" tour --scale 0.05 < /dev/null | head -3", "Enter")
 	s.waitFor("could not be read", 1)
 	s.waitFor("Lesson 1 of 12 · coroutine", 1)
+}
+
+// TestTourFromALaterLessonKeepsTheOneSkipped: with lessons 1 to 9 done and
+// queue next, a tour --from sms, stopped after it, goes on from queue, not
+// from workers.
+func TestTourFromALaterLessonKeepsTheOneSkipped(t *testing.T) {
+	bin := binary(t)
+	config := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", config)
+	var done []string
+	for _, info := range allLessons(t)[:9] {
+		done = append(done, info.Name)
+	}
+	if err := saveProgress(progress{Done: done, Next: "queue"}); err != nil {
+		t.Fatal(err)
+	}
+	s := newTmux(t, "XDG_CONFIG_HOME="+config, "LANG=C.UTF-8", "PS1=$ ")
+	s.keys(bin+" tour --scale 0.05 --from sms", "Enter")
+	s.waitFor("Predict first", 1)
+	s.keys("b")
+	s.waitFor("Enter for the next lesson", 1)
+	s.keys("q")
+	s.waitFor("Stopped. asyncdemo tour goes on from queue.", 1)
+	if p := loadProgress(io.Discard); p.Next != "queue" || !slices.Contains(p.Done, "sms") {
+		t.Errorf("progress %+v, want sms done and queue next", p)
+	}
 }
 
 // TestTourRunsThroughAfterTheCancelLesson takes the tour piped, from the
@@ -188,11 +215,12 @@ func (w *watchWriter) String() string {
 	return w.buf.String()
 }
 
-// TestSignalStopsTheTourAndSavesWhereItWas stops the tour as a signal
-// does, during a lesson: it says where it will go on from, saves that, and
-// exits with the signal's code. SIGTERM is not the cancel lesson's to take:
-// the tour does not go on to the next lesson.
-func TestSignalStopsTheTourAndSavesWhereItWas(t *testing.T) {
+// TestSignalStopsTheTour stops the tour as a signal does, during a lesson:
+// it says where it stopped and exits with the signal's code. SIGTERM is
+// not the cancel lesson's to take: the tour does not go on to the next
+// lesson. Piped, the tour records no progress, so none is saved (the tour
+// in a terminal saves where it stopped: TestTourSignalFromOutsideAtAPrompt).
+func TestSignalStopsTheTour(t *testing.T) {
 	for _, c := range []struct {
 		from  string
 		cause error
@@ -211,17 +239,107 @@ func TestSignalStopsTheTourAndSavesWhereItWas(t *testing.T) {
 				if code != c.code {
 					t.Errorf("exit %d, want %d; stderr %q", code, c.code, errOut)
 				}
-				if want := "Stopped. asyncdemo tour goes on from " + c.from + "."; !strings.Contains(out, want) {
+				if want := "Stopped at " + c.from + ". Not taken in a terminal, the tour keeps no progress: asyncdemo tour --from " + c.from + " goes on from there."; !strings.Contains(out, want) {
 					t.Errorf("the tour did not say %q:\n%s", want, out)
 				}
 				if strings.Contains(out, "Lesson 9 of 12") || strings.Contains(out, "Lesson 7 of 12") {
 					t.Errorf("the tour went on to the next lesson:\n%s", out)
 				}
-				if p := loadProgress(io.Discard); p.Next != c.from || slices.Contains(p.Done, c.from) {
-					t.Errorf("progress %+v, want to go on from %s, not done", p, c.from)
+				if path, _ := progressPath(); fileExists(path) {
+					t.Errorf("a piped tour saved its progress in %s", path)
 				}
 			})
 		})
+	}
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// TestPipedTourRecordsNoProgress: a tour piped to a file (a teacher's
+// preview) marks no lesson done and leaves the progress as it was.
+func TestPipedTourRecordsNoProgress(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	before := progress{Done: []string{"coroutine"}, Next: "task", Predictions: map[string]bool{"coroutine": true}}
+	if err := saveProgress(before); err != nil {
+		t.Fatal(err)
+	}
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancelCause(context.Background())
+		defer cancel(nil)
+		out := &watchWriter{want: "Lesson 8 of 12", seen: func() { cancel(errInterrupt) }}
+		runCmdTo(ctx, out, "tour", "--no-color") // from task: five lessons done, piped
+		if !strings.Contains(out.String(), "Lesson 7 of 12 · nest —") {
+			t.Fatalf("the tour did not get to nest:\n%s", out)
+		}
+	})
+	if got := loadProgress(io.Discard); !slices.Equal(got.Done, before.Done) || got.Next != before.Next || len(got.Predictions) != 1 {
+		t.Errorf("progress %+v after a piped tour, want %+v as it was", got, before)
+	}
+}
+
+// TestTourGoesOnFromTheFirstLessonNotDone: where the tour goes on once it
+// stops, by the lessons done and where it had been left before.
+func TestTourGoesOnFromTheFirstLessonNotDone(t *testing.T) {
+	names := []string{"a", "b", "c", "d"}
+	for _, c := range []struct {
+		done []string
+		at   int    // where it stopped
+		left string // where the tour had been left before it began
+		want string
+	}{
+		{nil, 2, "", "c"},                          // a fresh tour --from c, stopped at c
+		{[]string{"c"}, 3, "", "d"},                // ... or after it
+		{[]string{"a"}, 3, "b", "b"},               // --from c after a: b is not skipped for good
+		{[]string{"a", "c"}, 3, "b", "b"},          // the issue's case: --from sms, then q, goes on from queue
+		{[]string{"a", "b", "c"}, 3, "b", "d"},     // b done since
+		{[]string{"b", "c", "d"}, 4, "", "a"},      // the last lesson done: the first left
+		{[]string{"a", "b", "c", "d"}, 4, "d", ""}, // all done
+	} {
+		p := progress{Done: c.done}
+		if got := p.nextFrom(names, c.at, c.left); got != c.want {
+			t.Errorf("done %v, stopped at %d, left at %q: next %q, want %q", c.done, c.at, c.left, got, c.want)
+		}
+	}
+}
+
+// TestTourJSONWritesOnlyJSON: tour --json writes JSON Lines and nothing
+// else on stdout: the lessons' events, a "lesson" object as each starts and
+// a "prediction" object with what the run measured; its words go to stderr.
+func TestTourJSONWritesOnlyJSON(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	var errOut string
+	out := &watchWriter{want: `"lesson":"cancel"`}
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancelCause(context.Background())
+		defer cancel(nil)
+		out.seen = func() { cancel(errInterrupt) }
+		errOut, _ = runCmdTo(ctx, out, "tour", "--json", "--from", "gather")
+	})
+	var kinds []string
+	var prediction map[string]any
+	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		var obj map[string]any
+		if err := json.Unmarshal([]byte(line), &obj); err != nil {
+			t.Fatalf("stdout has a line that is not JSON: %q", line)
+		}
+		if k := obj["kind"].(string); len(kinds) == 0 || kinds[len(kinds)-1] != k {
+			kinds = append(kinds, k)
+		}
+		if obj["kind"] == "prediction" && obj["lesson"] == "gather" {
+			prediction = obj
+		}
+	}
+	if prediction == nil || prediction["answer"] != "4 s" || prediction["measured"] != "4.00 s" {
+		t.Errorf("gather's prediction: %v, want the answer 4 s, measured 4.00 s", prediction)
+	}
+	if want := "lesson event summary event summary compare prediction lesson"; !strings.HasPrefix(strings.Join(kinds, " "), want) {
+		t.Errorf("stdout has kinds %v, want %s ...", kinds, want)
+	}
+	if !strings.Contains(errOut, "Lesson 6 of 12 · gather") || !strings.Contains(errOut, "The answer: 4 s") {
+		t.Errorf("the tour's words are not on stderr:\n%s", errOut)
 	}
 }
 
@@ -277,4 +395,37 @@ func TestTourSignalFromOutsideAtAPrompt(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestTourRunsNestWithTheDurationsThatTeach: the tour runs nest with
+// 4,1,2, as its text says, so that gather's results come in argument order
+// and as_completed's in the order the tasks finished.
+func TestTourRunsNestWithTheDurationsThatTeach(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancelCause(context.Background())
+		defer cancel(nil)
+		out := &watchWriter{want: "Lesson 8 of 12", seen: func() { cancel(errInterrupt) }}
+		runCmdTo(ctx, out, "tour", "--from", "nest", "--no-color")
+		for run, want := range map[string]string{"gather": "4s 1s 2s", "as-completed": "1s 2s 4s"} {
+			if got := strings.Join(resultsOf(out.String(), run), " "); got != want {
+				t.Errorf("the tour's nest, run %s: results %s, want %s:\n%s", run, got, want, out)
+			}
+		}
+		if !strings.Contains(out.String(), "tasks of 4, 1 and 2 s") {
+			t.Errorf("the question does not name the durations the tour runs:\n%s", out)
+		}
+	})
+}
+
+// resultsOf returns the x of each "Task ret: Done after xs" line that the
+// run named run printed, in order.
+func resultsOf(out, run string) []string {
+	_, section, _ := strings.Cut(out, "── "+run+" · ")
+	section, _, _ = strings.Cut(section, "total ")
+	var xs []string
+	for _, m := range regexp.MustCompile(`Task ret: Done after (\S+)`).FindAllStringSubmatch(section, -1) {
+		xs = append(xs, m[1])
+	}
+	return xs
 }

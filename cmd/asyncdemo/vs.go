@@ -31,22 +31,20 @@ type twinRun struct {
 //
 // When the Go lesson failed (goFailed), the twin is expected to fail too,
 // as a lesson does (exit 1): what it said is shown, and its runs compared.
-func runTwin(ctx context.Context, opts *Options, info lesson.Info, env *lesson.Env, extra []string, goFailed bool) (*twinRun, error) {
+//
+// r is the runner, its interpreter found already (r.Python, r.Version).
+func runTwin(ctx context.Context, opts *Options, r twin.Runner, info lesson.Info, env *lesson.Env, extra []string, goFailed bool) (*twinRun, error) {
 	args := append(slices.Clone(opts.args), extra...)
 	args = append(args, ctrlCAt(info, env, opts)...)
 	args = append(args, "--json", "--spans")
-	r := twin.Runner{Python: opts.Python, Modules: info.Twin.Modules}
 	live := &liveEvents{ctx: ctx, printer: env.Printer}
 	if opts.JSON {
 		live.json = opts.IO.Out
 	}
-	if python, version, _ := r.Find(ctx); python != "" {
-		r.Python, r.Version = python, version // found once; Run reports what it lacks
-		if env.Printer != nil {
-			env.Printer.Note(env.Say("vs_now", version, python, info.Name, strings.Join(opts.args, " ")))
-			if env.Style == lesson.StyleGo {
-				env.Printer.Note(env.Say("vs_go_style"))
-			}
+	if env.Printer != nil {
+		env.Printer.Note(env.Say("vs_now", r.Version, r.Python, info.Name, strings.Join(opts.args, " ")))
+		if env.Style == lesson.StyleGo {
+			env.Printer.Note(env.Say("vs_go_style"))
 		}
 	}
 	err := r.Run(ctx, info.Name, args, live)

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"asyncdemo/demos"
@@ -263,5 +264,27 @@ func TestUntimedDifferences(t *testing.T) {
 	}
 	if got := untimedDifferences("No differences: the same events"); got != nil {
 		t.Errorf("untimedDifferences of a clean report = %q", got)
+	}
+}
+
+// TestVsPythonRefusesAnInterpreterBeforeTheLesson: --python that names no
+// Python 3.11 is a bad command line, said before the lesson prints or runs
+// anything (it used to come after gather's 11 s).
+func TestVsPythonRefusesAnInterpreterBeforeTheLesson(t *testing.T) {
+	for _, args := range [][]string{
+		{"gather", "--vs", "python", "--python", "/nope"},
+		{"queue", "--vs", "python", "--python", "/nope"},
+		{"cancel", "--vs", "python", "--python", "no-such-python3"},
+	} {
+		synctest.Test(t, func(t *testing.T) {
+			start := time.Now()
+			out, errOut, code := runCmdNow(context.Background(), args...)
+			if code != exitUsage || out != "" || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, "--python") {
+				t.Errorf("%v: exit %d, stdout %q, stderr %q; want 2, nothing printed, one line naming --python", args, code, out, errOut)
+			}
+			if took := time.Since(start); took != 0 {
+				t.Errorf("%v: refused after %v of the lesson, want before it", args, took)
+			}
+		})
 	}
 }

@@ -2,6 +2,7 @@ package aio
 
 import (
 	"context"
+	"iter"
 	"sync"
 	"time"
 )
@@ -128,4 +129,37 @@ func (cf *ConcurrentFuture) Wait(ctx context.Context) (any, error) {
 		return nil, ErrCancelled
 	}
 	return cf.result, cf.err
+}
+
+// FuturesAsCompleted yields futures as they are done, in the order they
+// finish, whatever order they were given in (Python's
+// concurrent.futures.as_completed): a goroutine that waits for several
+// learns of each outcome as soon as there is one. If ctx is done first, it
+// yields nil and ctx's error, and stops.
+func FuturesAsCompleted(ctx context.Context, futures ...*ConcurrentFuture) iter.Seq2[*ConcurrentFuture, error] {
+	return func(yield func(*ConcurrentFuture, error) bool) {
+		done := make(chan *ConcurrentFuture, len(futures))
+		stop := make(chan struct{})
+		defer close(stop)
+		for _, f := range futures {
+			go func() {
+				select {
+				case <-f.done:
+					done <- f
+				case <-stop:
+				}
+			}()
+		}
+		for range futures {
+			select {
+			case f := <-done:
+				if !yield(f, nil) {
+					return
+				}
+			case <-ctx.Done():
+				yield(nil, ctx.Err())
+				return
+			}
+		}
+	}
 }

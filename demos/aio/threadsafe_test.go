@@ -209,3 +209,47 @@ func TestCancellingToThreadCancelsItsContext(t *testing.T) {
 		}
 	})
 }
+
+// FuturesAsCompleted gives the futures in the order they finish, each as
+// soon as it does, and stops at ctx's end.
+func TestFuturesAsCompletedYieldsInCompletionOrder(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		l := NewLoop()
+		stop := startLoop(t, l)
+		defer stop()
+		start := time.Now()
+		var futures []*ConcurrentFuture
+		for _, x := range []time.Duration{6 * time.Second, 4 * time.Second} {
+			f, err := l.RunCoroutineThreadsafe(func(t *Task) (any, error) { return x, t.Sleep(x) }, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			futures = append(futures, f)
+		}
+		var got []time.Duration
+		for f, err := range FuturesAsCompleted(context.Background(), futures...) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, _ := f.Result(0)
+			if res != time.Since(start) {
+				t.Errorf("the future of %v came at %v", res, time.Since(start))
+			}
+			got = append(got, res.(time.Duration))
+		}
+		if len(got) != 2 || got[0] != 4*time.Second || got[1] != 6*time.Second {
+			t.Errorf("futures came as %v, want 4s then 6s", got)
+		}
+
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		slow, _ := l.RunCoroutineThreadsafe(func(t *Task) (any, error) { return nil, t.Sleep(time.Hour) }, "")
+		for f, err := range FuturesAsCompleted(ctx, slow) {
+			if f != nil || !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("at ctx's end: %v, %v", f, err)
+			}
+		}
+		slow.Cancel()
+	})
+}

@@ -742,7 +742,8 @@ func (c *Consumer) End(err error) error {
 		return fatal
 	}
 	if errors.Is(err, ErrIdle) {
-		c.rec.Printf("", "queue idle for %v s: done", lesson.FormatSeconds(c.flags.Idle))
+		// Real seconds, as the gutter shows them: --idle 3 at --scale 0.2 is 0.6 s.
+		c.rec.Printf("", "queue idle for %v s: done", lesson.FormatSeconds(c.clock.Real(lesson.Seconds(c.flags.Idle)).Seconds()))
 		return nil
 	}
 	return err

@@ -62,6 +62,14 @@ type Info struct {
 	// keyboard, such as cancel's --interrupt: the tour passes them, and so
 	// do the tests.
 	AutoArgs []string
+	// TourArgs are the flags the tour adds, after AutoArgs: those that
+	// teach most, such as nest's --durations 4,1,2, whose results then
+	// come in a different order in each way of waiting.
+	TourArgs []string
+	// TaskColumn reports whether the output names each line's task in a
+	// column of its own: for lines that do not say it themselves, such as
+	// workers' Wait 2 (which worker took the message).
+	TaskColumn bool
 	// Network reports whether the lesson talks to Redis or HTTP over real
 	// sockets: its runs take real time, even in a test.
 	Network bool

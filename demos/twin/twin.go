@@ -41,6 +41,26 @@ import (
 //go:embed py/*.py
 var files embed.FS
 
+// plainFiles are the twins as a learner would write them: plain/<lesson>.py.
+//
+//go:embed plain/*.py
+var plainFiles embed.FS
+
+// PlainSource returns the twin of lesson as a learner would write it,
+// plain/<lesson>.py: the same program without the recorder and the flags,
+// which prints with print() and runs with python3 alone. It reports
+// whether there is one.
+func PlainSource(lesson string) (string, bool) {
+	if lesson == "" || strings.ContainsAny(lesson, "/.\\") {
+		return "", false
+	}
+	b, err := plainFiles.ReadFile("plain/" + lesson + ".py")
+	if err != nil {
+		return "", false
+	}
+	return string(b), true
+}
+
 // Source returns the Python source of lesson's twin, py/<lesson>.py, and
 // whether there is one. The package knows no lesson by name: whatever it
 // needs to know of one comes from the caller.

@@ -529,14 +529,18 @@ class Recorder:
                                                        "text": label}, ""))
 
     def compare(self, concurrent, sequential):
-        """Print how the concurrent run did against the sequential one."""
+        """Print how the concurrent run did against the sequential one (or
+        two runs of other names, the faster way first: workers, sync-client)."""
         c, s = concurrent.elapsed, sequential.elapsed
         speedup = round(s / c * 100) / 100 if c > 0 and s > 0 else 0.0
         verdict = ""
         if c > 0 and s > 0:
             verdict = f": {speedup:.2f}× faster" if c <= s else f": {c / s:.2f}× slower"
-        self._emit(lambda t: ({"kind": "compare", "concurrent": c, "sequential": s, "speedup": speedup},
-                              self._paint("1", f"concurrent {c:.2f} s vs sequential {s:.2f} s{verdict}") + "\n\n"))
+        event = {"kind": "compare", "concurrent": c, "sequential": s, "speedup": speedup}
+        names = (concurrent.name, sequential.name)
+        if names != ("concurrent", "sequential"):
+            event["concurrent_run"], event["sequential_run"] = names
+        self._emit(lambda t: (event, self._paint("1", f"{names[0]} {c:.2f} s vs {names[1]} {s:.2f} s{verdict}") + "\n\n"))
 
 
 MAX_SPANS = 10_000  # more would be a slow JSON stream for one chart
@@ -972,7 +976,8 @@ class _Consumer:
             return t.inflight == 0 and time.monotonic() - t.last >= self.opts.idle * self.opts.scale
 
     def done_idle(self):
-        self.rec.say(f"queue idle for {num(self.opts.idle)} s: done")
+        # Real seconds, as the time gutter shows them: --idle 3 at --scale 0.2 is 0.6 s.
+        self.rec.say(f"queue idle for {num(round(self.opts.idle * self.opts.scale, 9))} s: done")
 
     def unavailable(self, err):
         # A look Redis did not answer is no sign of an empty queue: the

@@ -4,7 +4,8 @@ call_soon_threadsafe() hands the loop plain functions: blocking ones run one
 after the other (6 + 3 s). run_coroutine_threadsafe() hands it coroutines,
 which overlap (6 s), and returns a concurrent.futures.Future: main can wait
 for the result, and an exception raised in the loop thread comes back
-through it (--fail), which answers the tutorial's open question.
+through it (--fail), which answers the tutorial's open question;
+concurrent.futures.as_completed gives main each one as soon as it is done.
 
 The tutorial's t.setDaemon(True) is deprecated since 3.10: pass
 Thread(..., daemon=True). And the loop thread needs no set_event_loop():
@@ -12,6 +13,7 @@ run_forever() makes the loop the running loop of the thread that runs it.
 """
 
 import asyncio
+import concurrent.futures
 import threading
 import time
 
@@ -70,12 +72,15 @@ def threadsafe_coroutine():
     try:
         futures = [asyncio.run_coroutine_threadsafe(do_some_work(x), loop) for x in (6, 4)]
         rec.say("main: coroutines submitted; main is not blocked")
-        for future in futures:
+        errors = []
+        for future in concurrent.futures.as_completed(futures, timeout=3600):  # as each is done
             try:
-                future.result(timeout=3600)  # waits, and raises what the coroutine raised
+                future.result()  # raises what the coroutine raised
             except Exception as e:
                 rec.say(f"main got the loop thread's error: {e}")
-                raise
+                errors.append(e)
+        if errors:
+            raise errors[0]
     finally:
         stop_loop(loop, thread)
 

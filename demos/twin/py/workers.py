@@ -38,7 +38,8 @@ async def worker(queue, blocking):
     try:
         while not queue.idle():  # with --idle, stop once the queue has been idle that long
             if blocking:
-                msg = blocking.take(WAIT)  # the tutorial's rcon.brpop(...) in a coroutine: the whole loop waits here
+                with rec.span("loop stalled in Redis"):  # drawn: every worker waits meanwhile
+                    msg = blocking.take(WAIT)  # the tutorial's rcon.brpop(...) in a coroutine: the whole loop waits here
             else:
                 msg = await queue.take(WAIT)  # awaited: the loop runs the other workers meanwhile
             if msg is None:  # nothing came within WAIT
@@ -89,11 +90,14 @@ async def run_workers(claim, sync_client):
 def lesson():
     with consumer_name(opts, rec) as claim:  # a name in use is refused before anything is printed
         rec.note(f'Consuming list "{QUEUE}" of the Redis at {where(opts.redis)} (Ctrl+C to stop).')
+        stalled = None
         if opts.sync_client:
-            with rec.run("sync-client"):
+            with rec.run("sync-client") as stalled:
                 asyncio.run(run_workers(claim, True))
-        with rec.run("workers"):
+        with rec.run("workers") as fixed:
             asyncio.run(run_workers(claim, False))
+        if stalled:
+            rec.compare(fixed, stalled)
 
 
 main(lesson)
