@@ -276,17 +276,18 @@ func explainHuman(p *timing.Printer, ios *IOStreams, eo *explainOptions, rec *ex
 		}
 	}
 	if len(run.Spans) > 0 {
+		runs := rec.Runs(lesson.Labels(eo.Lang)["explain_loop_run"])
 		tl := timing.Timeline{Width: width, ASCII: eo.ASCII || ios.Term == "dumb" || ios.Term == "linux", NoColor: noColor, Big: eo.Big,
 			Theme: eo.look.theme, Profile: eo.look.profile,
 			Words: timing.Legend{Ran: say("explain_legend_ran"), Waiting: say("explain_legend_waiting"), Held: say("explain_legend_held"),
 				Cancelled: say("explain_legend_cancelled"), Error: say("explain_legend_error")}}
-		fmt.Fprintf(ios.Out, "%s\n\n", tl.Render(run))
+		fmt.Fprintf(ios.Out, "%s\n\n", tl.Render(runs...))
 	}
 	p.Heading(say("explain_findings", name))
 	n := 0
 	for _, f := range findings {
 		title := f.Title
-		if f.Kind != explain.FindingSummary && f.Kind != explain.FindingClean && f.Kind != explain.FindingNoAsyncio {
+		if f.Kind != explain.FindingSummary && f.Kind != explain.FindingClean && f.Kind != explain.FindingNoAsyncio && !f.Note {
 			n++
 			parts := []string{fmt.Sprintf("%d. %s", n, f.Title)}
 			if f.Where != "" {

@@ -72,6 +72,8 @@ type Config struct {
 	Output func(Line)
 	// Dir is the program's working directory; "" means the current one.
 	Dir string
+	// Env is added to the program's environment ("KEY=VALUE" each).
+	Env []string
 	// Grace is how long the program has to end after ctx is done and it
 	// was sent SIGTERM, before it is killed; 0 means 3 s.
 	Grace time.Duration
@@ -160,6 +162,9 @@ func Start(ctx context.Context, p Program, c Config) (*Session, error) {
 		strconv.FormatFloat(slow.Seconds(), 'g', -1, 64), flags, "--", mode, target}
 	cmd := exec.CommandContext(ctx, c.Python, append(args, p.Args...)...)
 	cmd.Dir = c.Dir
+	if len(c.Env) > 0 {
+		cmd.Env = append(os.Environ(), c.Env...)
+	}
 	cmd.Stdin = c.Stdin
 	cmd.ExtraFiles = []*os.File{w} // fd 3
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }

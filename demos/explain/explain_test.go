@@ -64,10 +64,12 @@ func explainProgram(t testing.TB, p Program, c Config) (*Recording, []Line) {
 
 // wants are what a corpus program says explain must make of it, in its
 // comments: "# want: KIND [LINE]" for each finding (the summary aside),
-// "# want: not-run" when Python cannot run it, "# exit: N".
+// "# want: not-run" when Python cannot run it, "# exit: N", and "# env:
+// KEY=VALUE" for what its environment needs (a stand-in module's path).
 type wants struct {
 	findings []string // "blocking 17", "clean"
 	exit     int
+	env      []string // "# env: KEY=VALUE": the program's environment has it too
 }
 
 func readWants(t *testing.T, path string) (wants, bool) {
@@ -87,6 +89,9 @@ func readWants(t *testing.T, path string) (wants, bool) {
 		}
 		if rest, ok := strings.CutPrefix(line, "# exit: "); ok {
 			w.exit, _ = strconv.Atoi(strings.TrimSpace(rest))
+		}
+		if rest, ok := strings.CutPrefix(line, "# env: "); ok {
+			w.env = append(w.env, strings.TrimSpace(rest))
 		}
 	}
 	return w, found
@@ -108,7 +113,7 @@ func TestCorpus(t *testing.T) {
 		name := filepath.Base(path)
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			rec, lines := explainProgram(t, Program{Script: name}, Config{})
+			rec, lines := explainProgram(t, Program{Script: name}, Config{Env: w.env})
 			var got []string
 			if rec.NotRun != "" {
 				got = append(got, "not-run")

@@ -60,6 +60,33 @@ type wire struct {
 	AtCode  string `json:"at_code"`  // exc
 	Closed  bool   `json:"closed"`   // exc
 	Why     string `json:"why"`      // norun
+
+	N     int         `json:"n"`       // await
+	From  int         `json:"from"`    // await
+	Lv    []wireLevel `json:"lv"`      // await
+	Lines []int       `json:"lines"`   // scope
+	Needs [][]int     `json:"needs"`   // scope
+	How   string      `json:"how"`     // cancel, nested, child
+	What  string      `json:"what"`    // child
+	Hfile string      `json:"handler"` // cancel
+	Hline int         `json:"hline"`   // cancel
+	Hcode string      `json:"hcode"`   // cancel
+}
+
+// wireLevel is what one of the learner's coroutines awaits (an "await"
+// frame's lv).
+type wireLevel struct {
+	L     int    `json:"l"`    // its level in its task's chain: 0 for the task's own coroutine
+	F     int    `json:"f"`    // its serial number
+	C     int    `json:"c"`    // its function's code id
+	Line  int    `json:"line"` // the line it waits at
+	Scope int    `json:"sc"`   // the scope its await point is in, 0 if the source did not tell
+	S     int    `json:"s"`    // that point
+	K     string `json:"k"`    // what it awaits: work, pause, task or other
+	Fp    string `json:"fp"`   // the call and its arguments, for work
+	R     string `json:"r"`    // the call's receiver (self), if any
+	Fn    string `json:"fn"`   // the awaited function
+	T     int    `json:"t"`    // the awaited task's id, for a task
 }
 
 type wireCode struct {
@@ -73,6 +100,8 @@ const (
 	recStep    = 1
 	recCreated = 2
 	recEnded   = 3
+	recAwait   = 4
+	recLoop    = 5
 )
 
 // readFrames reads frames until the end of r, into s.
