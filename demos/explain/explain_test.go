@@ -295,3 +295,37 @@ func TestStartRefusesAScriptThatIsNotThere(t *testing.T) {
 		}
 	}
 }
+
+// TestOutputShowsDuringABurstAndItsWait: lines written faster than the
+// recorder flushes its pipe for each one still show within its watchdog's
+// interval, not when the program next writes; and os._exit, which skips
+// atexit, loses none.
+func TestOutputShowsDuringABurstAndItsWait(t *testing.T) {
+	var mu sync.Mutex
+	var waiting time.Time
+	var lines []Line
+	start := time.Now()
+	s, err := Start(context.Background(), Program{Script: "burst.py", Args: []string{"3"}}, Config{
+		Python: python(t), Dir: "testdata",
+		Output: func(l Line) {
+			mu.Lock()
+			defer mu.Unlock()
+			lines = append(lines, l)
+			if l.Text == "waiting" {
+				waiting = time.Now()
+			}
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := s.Wait()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Exit != 0 || len(lines) != 2001 || lines[2000].Text != "again 999" {
+		t.Fatalf("exit %d, %d lines, the last %+v", rec.Exit, len(lines), lines[len(lines)-1])
+	}
+	if waiting.IsZero() || waiting.Sub(start) > 2500*time.Millisecond {
+		t.Errorf("the line before the 3 s wait came %v after the start", waiting.Sub(start))
+	}
+}

@@ -40,8 +40,11 @@ type Recording struct {
 	// Missed are stretches where a coroutine awaited things one after
 	// another that it might have started together (see missed.go).
 	Missed []Missed
-	Lines  []Line // the whole lines it wrote, stdout and stderr
-	Marks  []timing.Mark
+	// Lines are the whole lines it wrote, stdout and stderr: the last
+	// KeptLines of them, after DroppedLines.
+	Lines        []Line
+	DroppedLines int
+	Marks        []timing.Mark
 	// NotRun says why Python did not run the program at all: "syntax" (a
 	// syntax error), "module" (no such module), "open" (it cannot read
 	// the file); "" when it ran. Python has said so in its own words.

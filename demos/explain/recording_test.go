@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"maps"
 	"math"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -85,7 +86,7 @@ func replay(t *testing.T, f *frames) (*Recording, []Line) {
 		t.Fatalf("readFrames: %v", err)
 	}
 	s.out.close()
-	s.rec.Lines = s.out.lines
+	s.rec.Lines, s.rec.DroppedLines = s.out.kept()
 	s.rec.finish(time.Second)
 	return s.rec, lines
 }
@@ -306,6 +307,33 @@ func TestReadFramesRejectsGarbage(t *testing.T) {
 		s := &Session{rec: &Recording{tasks: map[int]*Task{}, codes: map[int]code{}}, out: &assembler{}}
 		if err := readFrames(bufio.NewReader(strings.NewReader(in)), s); err == nil {
 			t.Errorf("readFrames(%q): no error", in)
+		}
+	}
+}
+
+func TestParseOutReadsWhatTheRecorderWrites(t *testing.T) {
+	for _, c := range []struct {
+		line string
+		want wire
+	}{
+		{`{"k":"out","s":1,"t":12.5,"task":"","x":"hello\n"}`, wire{K: "out", S: 1, T: 12.5, X: "hello\n"}},
+		{`{"k":"out","s":2,"t":1e-05,"task":"Task-2 fetch","x":"a\"b\\c\td"}` + "\n",
+			wire{K: "out", S: 2, T: 1e-05, Task: "Task-2 fetch", X: "a\"b\\c\td"}},
+		{`{"k":"out","s":1,"t":3.0,"task":"\u4efb\u52a1","x":"\ud83d\ude00 \u00e9\n"}`, wire{K: "out", S: 1, T: 3, Task: "任务", X: "😀 é\n"}},
+	} {
+		var w wire
+		if !parseOut([]byte(c.line), &w) || !reflect.DeepEqual(w, c.want) {
+			t.Errorf("parseOut(%s) = %+v, want %+v", c.line, w, c.want)
+		}
+		var j wire
+		if err := json.Unmarshal([]byte(c.line), &j); err != nil || !reflect.DeepEqual(j, c.want) {
+			t.Errorf("encoding/json reads %s as %+v (%v)", c.line, j, err)
+		}
+	}
+	for _, line := range []string{`{"k":"flush","s":1,"t":2}`, `{"k":"out","s":1,"t":x,"task":"","x":""}`, `{"k":"out","s":1,"t":1,"task":"","x":"a"`} {
+		var w wire
+		if parseOut([]byte(line), &w) {
+			t.Errorf("parseOut(%s) = %+v, want false", line, w)
 		}
 	}
 }

@@ -47,6 +47,7 @@ import weakref
 from asyncio import events
 
 _TASKS = (asyncio.Task, asyncio.tasks._PyTask)
+_monotonic = time.monotonic
 _FUTURES = (asyncio.Future, asyncio.futures._PyFuture)
 _TimerHandle = asyncio.TimerHandle
 _popleft = collections.deque.popleft
@@ -1034,6 +1035,11 @@ class Explainer(Sink):
         self._gc = _Collections(clock)
         gc.callbacks.append(self._gc)
         self._loop_ids = itertools.count(1)
+        self._olock = threading.Lock()
+        self._pend = None      # [stream, t, task, pieces] of a line being written
+        self._defer = clock is time.monotonic  # (on virtual time, every line is flushed at once)
+        self._flushed = 0.0    # when the pipe was last flushed for a line
+        self._dirty = False    # lines sent that the watchdog is to flush
         self._sources = _Sources()
         self._chains = _Chains(self._places, self._sources, self._code_id)
         self._chains.write = self.write
@@ -1046,6 +1052,8 @@ class Explainer(Sink):
 
     def write(self, kind, fields, flush=True):
         """Write one JSON frame: write("loop", {...}) writes {"k":"loop",...}."""
+        if self._pend is not None:
+            self._send_pending()
         line = json.dumps({"k": kind, **fields}, separators=(",", ":")) + "\n"
         self._send(line.encode(), flush)
 
@@ -1063,6 +1071,8 @@ class Explainer(Sink):
             pass  # re-entered from a signal handler in mid-write: drop this frame
 
     def _records(self, buf, flush=False):
+        if buf and self._pend is not None:
+            self._send_pending()
         if buf:
             payload = buf.tobytes() if sys.byteorder == "little" else _swapped(buf)
             self._send(b"B" + struct.pack("<I", len(payload)) + payload, flush)
@@ -1080,10 +1090,43 @@ class Explainer(Sink):
                     who = task_who(task)
         elif threading.current_thread() is not threading.main_thread():
             who = threading.current_thread().name
-        # Sent at once only at the end of a line (or a flush): asyncdemo
-        # prints whole lines, each at the time its first piece was written.
+        # The pieces of a line (print writes the text, then "\n") go in one
+        # frame, sent at the end of the line (or when another frame is):
+        # asyncdemo prints whole lines, each at the time its first piece was
+        # written.
+        with self._olock:
+            p = self._pend
+            if p is not None and (p[0] != stream or p[2] != who):
+                self._send_out(p)
+                p = None
+            if p is None:
+                p = self._pend = [stream, t, who, []]
+            p[3].append(text)
+            if "\n" not in text:
+                return
+            self._pend = None
+            self._send_out(p)
+        # The pipe is flushed at once, unless the program writes lines faster
+        # than every couple of milliseconds: then the watchdog flushes it,
+        # within its interval, and a program printing megabytes does not pay
+        # a write to the pipe for each line.
+        now = _monotonic()
+        if not self._defer or now - self._flushed >= 0.002 or not self._start_watchdog():
+            self._flushed = now
+            self._send(b"", True)
+        else:
+            self._dirty = True
+
+    def _send_out(self, p):
         self._send(('{"k":"out","s":%d,"t":%r,"task":%s,"x":%s}\n'
-                    % (stream, t, json.dumps(who), json.dumps(text))).encode(), "\n" in text)
+                    % (p[0], p[1], json.dumps(p[2]), json.dumps("".join(p[3])))).encode(), False)
+
+    def _send_pending(self):
+        """Send the piece of a line written so far, before another frame."""
+        with self._olock:
+            p, self._pend = self._pend, None
+            if p is not None:
+                self._send_out(p)
 
     def flushed(self, stream):
         self.write("flush", {"s": stream, "t": self.clock()})
@@ -1267,9 +1310,11 @@ class Explainer(Sink):
                 del self._buf[:]
 
     def before_fork(self):
-        """The program forks: what is buffered is sent first, so that the
-        child does not hold it too."""
+        """The program forks (or leaves by os._exit): what is buffered is
+        sent first, so that the child does not hold it too."""
         w = self._w
+        if self._pend is not None:
+            self._send_pending()
         if w is not None:
             try:
                 w.flush()
@@ -1376,17 +1421,33 @@ class Explainer(Sink):
     # ── where a long step is stuck ──
 
     def _start_watchdog(self):
-        if self._watchdog is not None or not math.isfinite(self.slow) or self.clock is not time.monotonic:
-            return
-        self._stop = threading.Event()
-        self._watchdog = threading.Thread(target=self._watch, name="asyncdemo-watchdog", daemon=True)
-        self._watchdog.start()
+        """Start the watchdog thread, if it is not running and the program
+        runs on real time. Returns whether it runs."""
+        if self._watchdog is not None:
+            return True
+        if self.clock is not time.monotonic or self._done:
+            return False
+        try:
+            self._stop = threading.Event()
+            self._watchdog = threading.Thread(target=self._watch, name="asyncdemo-watchdog", daemon=True)
+            self._watchdog.start()
+        except Exception:  # noqa: BLE001 - at the interpreter's shutdown, say
+            self._watchdog = None
+            return False
+        return True
 
     def _watch(self):
-        """Every interval, for each loop in a step that has run at least
-        that long, note where its thread is (the learner's line)."""
-        interval = min(max(self.slow / 5, 0.002), 0.05)
+        """Every interval, flush the lines the program wrote since, and for
+        each loop in a step that has run at least that long, note where its
+        thread is (the learner's line)."""
+        interval = min(max(self.slow / 5, 0.002), 0.01) if math.isfinite(self.slow) else 0.01
+        sample = math.isfinite(self.slow)
         while not self._stop.wait(interval):
+            if self._dirty:
+                self._dirty = False
+                self._send(b"", True)
+            if not sample:
+                continue
             now = self.clock()
             frames = None
             for r in list(self._running.values()):
@@ -1616,6 +1677,15 @@ def explain_main(argv):
                 pass
     sys.addaudithook(audit)
     os.register_at_fork(before=ex.before_fork, after_in_child=ex.forked)
+
+    # os._exit skips atexit: what the watchdog has yet to flush goes first.
+    real_exit = os._exit
+
+    def _exit(status):
+        ex.before_fork()
+        real_exit(status)
+    _exit.__doc__, _exit.__name__ = real_exit.__doc__, real_exit.__name__
+    os._exit = _exit
 
     main = sys.modules["__main__"]
     for name in [n for n in vars(main) if not n.startswith("__")]:
