@@ -44,7 +44,10 @@ const corpusSlow = 200 * time.Millisecond
 func explainProgram(t testing.TB, p Program, c Config) (*Recording, []Line) {
 	t.Helper()
 	var lines []Line
-	c.Python, c.Output = python(t), func(l Line) { lines = append(lines, l) }
+	if c.Python == "" {
+		c.Python = python(t)
+	}
+	c.Output = func(l Line) { lines = append(lines, l) }
 	if c.Dir == "" {
 		c.Dir = "testdata"
 	}

@@ -102,7 +102,7 @@ func (r *Recording) awaitRecord(tid, n int) {
 	from := max(w.From, 0)
 	for l := from; l < len(ta.levels); l++ {
 		if ca := ta.levels[l]; ca != nil {
-			r.endAwait(tid, ca, step, continuous)
+			r.endAwait(tid, ca, step.Start, continuous)
 		}
 	}
 	keep := min(from+1, len(ta.levels))
@@ -129,19 +129,19 @@ func (r *Recording) awaitRecord(tid, n int) {
 	}
 }
 
-// endAwait ends what ca awaited: its coroutine went on at the start of
-// step, if the recording saw that step whole.
-func (r *Recording) endAwait(tid int, ca *coroAwait, step Step, continuous bool) {
+// endAwait ends what ca awaited: its coroutine went on at end, if the
+// recording knows that (else the run ends before it).
+func (r *Recording) endAwait(tid int, ca *coroAwait, end time.Duration, known bool) {
 	if ca.cur == nil {
 		return
 	}
 	a := *ca.cur
 	ca.cur = nil
-	if !continuous || !a.ok {
+	if !known || !a.ok {
 		r.closeRun(tid, ca)
 		return
 	}
-	a.end = step.Start
+	a.end = end
 	ca.run = append(ca.run, a)
 }
 
@@ -202,20 +202,26 @@ func (r *Recording) closeRun(tid int, ca *coroAwait) {
 // other code for the run to count as the loop having nothing else to do.
 const idleEnough = 0.1
 
-// judgeMissed ends the runs still open (a task that ended in the step
-// after its last capture ended its awaits there) and keeps, as Missed, the
-// candidates that cost at least Slow (and a tenth of their time) while the
-// loop was idle.
+// missedEnough is how much time at least starting a run's awaits together
+// must save (and a tenth of the run's time) to be a finding.
+const missedEnough = 100 * time.Millisecond
+
+// judgeMissed ends the runs still open and keeps, as Missed, the
+// candidates that would save at least missedEnough (and a tenth of their
+// time) while the loop was idle. A task that ended after its last capture
+// ended its last awaits in one of the steps since, at the first's start at
+// the earliest: they are taken to end there, which can only make the
+// saving smaller.
 func (r *Recording) judgeMissed() {
 	for tid, ta := range r.awaits {
 		t := r.tasks[tid]
-		continuous := t != nil && t.State != "" && ta.captured && len(t.Steps)-ta.last == 1
+		ended := t != nil && t.State != "" && ta.captured && len(t.Steps) > ta.last
 		for _, ca := range ta.levels {
 			if ca == nil {
 				continue
 			}
-			if continuous {
-				r.endAwait(tid, ca, t.Steps[len(t.Steps)-1], true)
+			if ended {
+				r.endAwait(tid, ca, t.Steps[ta.last].Start, true)
 			}
 			r.closeRun(tid, ca)
 		}
@@ -239,7 +245,7 @@ func (r *Recording) judgeMissed() {
 		}
 		estimate := longest + between
 		saved := took - estimate
-		if saved < r.Slow || float64(saved) < 0.1*float64(took) {
+		if saved < missedEnough || float64(saved) < 0.1*float64(took) {
 			continue
 		}
 		if busy.others(c.task, first.start, last.end, r.tasks[c.task]) > time.Duration(idleEnough*float64(took)) {

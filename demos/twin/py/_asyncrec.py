@@ -150,8 +150,9 @@ class _Ready(collections.deque):
         self.slow = sink.slow
         self.samples = []                 # (step start, where) taken by a watchdog
         self.thread = 0
-        # The task whose step ran last, if it is pending, until the loop next
-        # selects (then no longer: the loop must not keep a task alive).
+        # The task whose step ran last, if it is pending, until the loop
+        # next goes idle (then no longer: the loop must not keep a task
+        # alive) or another task's step runs.
         self.lt = None
         self.aw = sink.awaits
 
@@ -246,10 +247,9 @@ class RecordingLoop(asyncio.SelectorEventLoop):
             if r.cur is not None:
                 r.end(clock())
             lt = r.lt
-            if lt is not None:
+            if lt is not None and timeout != 0:  # nothing else to run: lt waits, and the loop with it
                 r.lt = None
-                if timeout != 0:  # nothing else to run: lt waits, and the loop with it
-                    sink.awaiting(self, lt, clock())
+                sink.awaiting(self, lt, clock())
             if r.buf is not None and len(r.buf) >= 6 * 4096:
                 self.flush_steps()
             if timeout == 0:
@@ -503,7 +503,10 @@ class _Scope:
         point j runs only if their result (or error) lets it: an if,
         while or assert tests it, it is in an except or else of a try
         they are in, they are returned, or a jump follows them in a try;
-      * cleanup[j]: point j is in an except or finally block."""
+      * cleanup[j]: point j is in an except or finally block;
+      * guard[j]: the line of the except block that would catch a
+        CancelledError raised at point j (except CancelledError, except
+        BaseException, a bare except), or 0."""
 
     def __init__(self, ast, root, parent):
         self.points, nodes = [], []
@@ -608,7 +611,7 @@ class _Scope:
             else:
                 exprs.append(names(p))
         self.needs = [set() for _ in self.points]
-        self.cleanup = []
+        self.cleanup, self.guard = [], []
         for i, p in enumerate(self.points):
             derived, decides = set(), set()
             # Where its result goes.
@@ -655,15 +658,31 @@ class _Scope:
             for j in everything:
                 if j in decides or exprs[j] & derived:
                     self.needs[j].add(i)
-            # In an except or finally block: clean-up.
-            clean, child, node = False, p, parent.get(id(p))
+            # In an except or finally block: clean-up; in a try that catches
+            # CancelledError: guarded.
+            clean, guard, child, node = False, 0, p, parent.get(id(p))
             while node is not None and child is not root:
                 if isinstance(node, ast.ExceptHandler) or (
                         isinstance(node, ast.Try) and any(child is s for s in node.finalbody)):
                     clean = True
                     break
+                if not guard and isinstance(node, ast.Try) and any(child is s for s in node.body):
+                    for h in node.handlers:
+                        if _catches_cancel(ast, h):
+                            guard = h.lineno
+                            break
                 child, node = node, parent.get(id(node))
             self.cleanup.append(clean)
+            self.guard.append(guard)
+
+
+def _catches_cancel(ast, handler):
+    """Whether an except block catches CancelledError: except
+    (asyncio.)CancelledError, except BaseException, or a bare except."""
+    return handler.type is None or any(
+        (getattr(n, "id", None) if isinstance(n, ast.Name) else getattr(n, "attr", None))
+        in ("CancelledError", "BaseException")
+        for n in ast.walk(handler.type) if isinstance(n, (ast.Name, ast.Attribute)))
 
 
 class _Sources:
@@ -745,13 +764,7 @@ class _Sources:
                     node.lineno == code.co_firstlineno
                     or any(d.lineno == code.co_firstlineno for d in node.decorator_list)):
                 for h in ast.walk(node):
-                    if not isinstance(h, ast.ExceptHandler):
-                        continue
-                    caught = h.type is None or any(
-                        isinstance(n, (ast.Name, ast.Attribute)) and
-                        (getattr(n, "id", None) or getattr(n, "attr", None)) in ("CancelledError", "BaseException")
-                        for n in ast.walk(h.type))
-                    if caught:
+                    if isinstance(h, ast.ExceptHandler) and _catches_cancel(ast, h):
                         raises = any(isinstance(n, ast.Raise) for s in h.body for n in ast.walk(s))
                         found.append((raises, h.lineno))
                 break
@@ -882,29 +895,36 @@ class _Chains:
     def cancel_state(self, task):
         """Where task, cancelled and not done, waits: "on" (as if it had
         not been cancelled: outside any except or finally block and any
-        async with's exit), "cleanup" (in one of them), "taskgroup" (in a
-        TaskGroup's exit, which takes the cancellation it asked for
-        itself), or "unknown" (the source does not tell). Returns it and
-        the learner's innermost frame."""
+        async with's exit, inside a try of the learner's whose except
+        catches CancelledError), "cleanup" (in one of those blocks),
+        "taskgroup" (in a TaskGroup's exit, which takes the cancellation it
+        asked for itself), "unguarded" (no except of the learner's around:
+        a library took it) or "unknown" (the source does not tell).
+        Returns it, the learner's innermost frame, and the file and line of
+        the except that caught it (("", 0) if not "on")."""
         coros, leaf = _coroutine_chain(task)
-        state = "on" if coros else "unknown"
-        mine = None
+        state = "unguarded" if coros else "unknown"
+        mine, guard = None, ("", 0)
         for i, o in enumerate(coros):
-            if self._places.learners(o.cr_frame.f_code.co_filename):
+            learners = self._places.learners(o.cr_frame.f_code.co_filename)
+            if learners:
                 mine = o.cr_frame
             awaited = coros[i + 1] if i + 1 < len(coros) else leaf
             if type(awaited) is _CoroutineType and awaited.cr_code.co_name == "__aexit__":
                 if awaited.cr_code.co_qualname == "TaskGroup.__aexit__" and awaited.cr_frame is not None and \
                         awaited.cr_frame.f_globals.get("__name__") == "asyncio.taskgroups":
-                    return "taskgroup", mine
-                state = "cleanup"
-            if state == "on":
-                site = self._sources.site(o.cr_frame)
-                if site is None:
-                    state = "unknown"
-                elif site[0].cleanup[site[1]]:
-                    state = "cleanup"
-        return state, mine
+                    return "taskgroup", mine, ("", 0)
+                return "cleanup", mine, ("", 0)
+            site = self._sources.site(o.cr_frame)
+            if site is None:
+                state = "unknown"
+            elif site[0].cleanup[site[1]]:
+                return "cleanup", mine, ("", 0)
+            elif learners and site[0].guard[site[1]] and state != "unknown":
+                guard = (o.cr_frame.f_code.co_filename, site[0].guard[site[1]])
+        if guard[1] and state == "unguarded":
+            state = "on"
+        return state, mine, guard
 
 
 def _default_number(name):
@@ -1200,11 +1220,14 @@ class Explainer(Sink):
         seen = self._cancels.pop(tid, None)
         n = task.cancelling() if state == "done" else 0
         if n and (seen is None or seen[0] != n or seen[1] == "cleanup"):
-            # Cancelled, it caught the CancelledError and returned.
+            # Cancelled, it caught the CancelledError (an except of its
+            # coroutine's can) and returned.
             try:
                 code = getattr(task.get_coro(), "cr_code", None)
                 line = self._sources.handler(code) if code is not None else 0
-                file = code.co_filename if line else ""
+                if not line:
+                    raise LookupError("no except of its own could catch it: a library's did")
+                file = code.co_filename
                 self.write("cancel", {"id": tid, "t": t, "how": "returned", "file": file, "line": line,
                                       "code": _code_line(file, line), "handler": file, "hline": line,
                                       "hcode": _code_line(file, line)})
@@ -1247,16 +1270,15 @@ class Explainer(Sink):
         if seen is not None and seen[0] == n and seen[1] != "cleanup":
             return
         try:
-            state, frame = self._chains.cancel_state(task)
+            state, frame, (hfile, hline) = self._chains.cancel_state(task)
             if state != "on":
                 self._cancels[tid] = (n, state)
                 return
             self._cancels[tid] = (n, "went")
             file, line = (frame.f_code.co_filename, frame.f_lineno) if frame is not None else ("", 0)
-            hline = self._sources.handler(frame.f_code) if frame is not None else 0
             self.write("cancel", {"id": tid, "t": t, "how": "went", "file": file, "line": line,
-                                  "code": _code_line(file, line), "handler": file if hline else "", "hline": hline,
-                                  "hcode": _code_line(file, hline)})
+                                  "code": _code_line(file, line), "handler": hfile, "hline": hline,
+                                  "hcode": _code_line(hfile, hline)})
         except Exception:  # noqa: BLE001 - never in the program's way
             pass
 
