@@ -602,7 +602,14 @@ func (r *Recording) nestedRuns(say say) []Finding {
 		if !strings.HasPrefix(n.How, "asyncio.") {
 			key = "explain_nested_loop"
 		}
-		f.Text = sentences(say(key, what, n.How, in, n.Msg), say("explain_see", f.Lesson))
+		fn := n.Fn // what it was given to run, for the fix's words
+		if i := strings.LastIndex(fn, "."); i >= 0 {
+			fn = fn[i+1:]
+		}
+		if fn == "" || strings.HasPrefix(fn, "<") {
+			fn = "work"
+		}
+		f.Text = sentences(say(key, what, n.How, in, n.Msg, fn), say("explain_see", f.Lesson))
 		fs = append(fs, f)
 	}
 	return fs

@@ -48,6 +48,10 @@ from asyncio import events
 
 _TASKS = (asyncio.Task, asyncio.tasks._PyTask)
 _monotonic = time.monotonic
+# An object's identity, as a dict key that does not keep it alive: its
+# address, as id() gives it, but without id()'s audit event ("builtins.id"),
+# which explain's audit hook would see at every step of the loop.
+_key = object.__hash__
 _FUTURES = (asyncio.Future, asyncio.futures._PyFuture)
 _TimerHandle = asyncio.TimerHandle
 _popleft = collections.deque.popleft
@@ -139,7 +143,7 @@ class _Ready(collections.deque):
         super().__init__()
         self.loop, self.sink, self.clock = loop, sink, clock
         self.times = collections.deque()  # when each callback became ready, in step with the queue
-        self.ids = {}                     # id(task) -> its id, for tasks not yet ended
+        self.ids = {}                     # _key(task) -> its id, for tasks not yet ended
         self.cur = self.task = None       # the callback running, and its task
         self.ready = self.start = 0.0
         self.busy = 0.0                   # seconds spent running callbacks
@@ -203,7 +207,7 @@ class _Ready(collections.deque):
         task = self.task
         tid = 0
         if task is not None:
-            tid = self.ids.get(id(task), 0)
+            tid = self.ids.get(_key(task), 0)
         if d > self.longest:
             self.longest, self.longest_id = d, tid
         if tid:
@@ -216,9 +220,9 @@ class _Ready(collections.deque):
                     self.last, self.tid = len(buf), tid
             if task.done():
                 self.loop._ended(task, tid, now)
-            elif self.aw:
+            else:
                 self.lt = task
-                if task.cancelling():
+                if task.cancelling() and self.aw:
                     self.sink.cancel_pending(self.loop, task, tid, now)
         slow = d >= self.slow
         if slow:
@@ -249,7 +253,8 @@ class RecordingLoop(asyncio.SelectorEventLoop):
             lt = r.lt
             if lt is not None and timeout != 0:  # nothing else to run: lt waits, and the loop with it
                 r.lt = None
-                sink.awaiting(self, lt, clock())
+                if r.aw:
+                    sink.awaiting(self, lt, clock())
             if r.buf is not None and len(r.buf) >= 6 * 4096:
                 self.flush_steps()
             if timeout == 0:
@@ -268,8 +273,8 @@ class RecordingLoop(asyncio.SelectorEventLoop):
         task = super().create_task(coro, **kwargs)
         r = self._ready
         tid = next(_ids)
-        r.ids[id(task)] = tid
-        parent = r.ids.get(id(r.task), 0) if r.task is not None else 0
+        r.ids[_key(task)] = tid
+        parent = r.ids.get(_key(r.task), 0) if r.task is not None else 0
         self._sink.task_created(self, task, tid, parent, r.clock())
         if task.done():  # an eager task (Python 3.12) that finished at once
             self._ended(task, tid, r.clock())
@@ -277,12 +282,12 @@ class RecordingLoop(asyncio.SelectorEventLoop):
 
     def _ended(self, task, tid, now):
         if task_state(task) != "error":
-            self._ready.ids.pop(id(task), None)  # a failed task keeps its id: it may log later
+            self._ready.ids.pop(_key(task), None)  # a failed task keeps its id: it may log later
         self._sink.task_ended(self, task, tid, now)
 
     def task_id(self, task):
         """The id of a task of this loop not yet ended (or failed), or 0."""
-        return self._ready.ids.get(id(task), 0)
+        return self._ready.ids.get(_key(task), 0)
 
     def flush_steps(self):
         """Hand the records kept so far to the sink."""
@@ -927,6 +932,9 @@ class _Chains:
         return state, mine, guard
 
 
+_STATE_RECORDS = {"done": 1.0, "cancelled": 2.0}  # a task's end record's state; error 3
+
+
 def _default_number(name):
     """N for asyncio's default name Task-N, else -1.0."""
     if name.startswith("Task-") and name[5:].isdigit():
@@ -1045,7 +1053,7 @@ class Explainer(Sink):
         self._w = io.BufferedWriter(io.FileIO(fd, "wb", closefd=False), 1 << 16)
         self._lock = threading.Lock()
         self._places = _Places()
-        self._codes = {}       # id(code) -> id
+        self._codes = {}       # _key(code) -> id
         self._loops = {}       # loop -> [id, first run, running since, seconds run]
         self._running = {}     # id -> the _Ready of each loop running now, for the watchdog
         self._alive = 0
@@ -1063,6 +1071,7 @@ class Explainer(Sink):
         self._sources = _Sources()
         self._chains = _Chains(self._places, self._sources, self._code_id)
         self._chains.write = self.write
+        self._chain_map = self._chains._chains
         self._nawait = 0
         self._cancels = {}     # tid -> the cancellation count it was seen to go on past
         self._fd = fd
@@ -1197,7 +1206,7 @@ class Explainer(Sink):
         code = getattr(coro, "cr_code", None) or getattr(coro, "gi_code", None)
         cid = 0
         if code is not None:
-            cid = self._code_id(code, getattr(coro, "__qualname__", code.co_name))
+            cid = self._codes.get(_key(code)) or self._code_id(code, getattr(coro, "__qualname__", code.co_name))
         n = _default_number(task.get_name())
         if n < 0:
             self.write("name", {"id": tid, "name": task.get_name()}, False)
@@ -1207,17 +1216,20 @@ class Explainer(Sink):
             self._buf.extend((5.0, self._loop_id(loop)[0], 0.0, 0.0, 0.0, 0.0, 2.0, tid, cid, parent, t, n))
 
     def _code_id(self, code, fn):
-        cid = self._codes.get(id(code))
+        cid = self._codes.get(_key(code))
         if cid is None:
-            cid = self._codes[id(code)] = len(self._codes) + 1
+            cid = self._codes[_key(code)] = len(self._codes) + 1
             self.write("code", {"id": cid, "fn": fn, "file": code.co_filename, "line": code.co_firstlineno}, False)
         return cid
 
     def task_ended(self, loop, task, tid, t):
+        # (Every task passes here: what is rare is tested for before it is
+        # looked up.)
         self._alive -= 1
         state = task_state(task)
-        self._chains.forget(tid)
-        seen = self._cancels.pop(tid, None)
+        if self._chain_map:
+            self._chain_map.pop(tid, None)
+        seen = self._cancels.pop(tid, None) if self._cancels else None
         n = task.cancelling() if state == "done" else 0
         if n and (seen is None or seen[0] != n or seen[1] == "cleanup"):
             # Cancelled, it caught the CancelledError (an except of its
@@ -1235,9 +1247,10 @@ class Explainer(Sink):
                 pass
         if state == "error":
             self.write("error", {"id": tid, "exc": _exception_text(task._exception)}, False)
-        if _default_number(task.get_name()) < 0:
-            self.write("name", {"id": tid, "name": task.get_name()}, False)  # it may have changed
-        loop._ready.buf.extend((3.0, tid, {"done": 1.0, "cancelled": 2.0}.get(state, 3.0), t, 0.0, 0.0))
+        name = task.get_name()
+        if name[:5] != "Task-" or not name[5:].isdigit():
+            self.write("name", {"id": tid, "name": name}, False)  # it may have changed
+        loop._ready.buf.extend((3.0, tid, _STATE_RECORDS.get(state, 3.0), t, 0.0, 0.0))
 
     def flush_steps(self, loop, records):
         with self._lock:
@@ -1410,7 +1423,7 @@ class Explainer(Sink):
         if isinstance(fut, _TASKS):
             ev["id"] = loop.task_id(fut)
             if fut.done() or ev["msg"].startswith("Task was destroyed"):
-                loop._ready.ids.pop(id(fut), None)  # in its __del__: its id() may be reused
+                loop._ready.ids.pop(_key(fut), None)  # in its __del__: its key may be reused
             frame = getattr(fut.get_coro(), "cr_frame", None)
             if frame is not None and not fut.done():  # where it waits
                 ev["at_file"], ev["at_line"] = frame.f_code.co_filename, frame.f_lineno
