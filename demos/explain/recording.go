@@ -64,6 +64,7 @@ type Recording struct {
 	scopes      map[int]wireScope   // the await points of the program's functions
 	awaits      map[int]*taskAwaits // what each task's coroutines await
 	candidates  []candidate         // runs of awaits one after another, to judge at the end
+	peakOf      *[2]int             // peak's answer, once worked out
 }
 
 // wireScope is a "scope" frame: a function's await points.

@@ -1063,7 +1063,7 @@ class Explainer(Sink):
         self._gc = _Collections(clock)
         gc.callbacks.append(self._gc)
         self._loop_ids = itertools.count(1)
-        self._olock = threading.Lock()
+        self._olock = threading.RLock()  # (a signal handler may print while out() holds it)
         self._pend = None      # [stream, t, task, pieces] of a line being written
         self._defer = clock is time.monotonic  # (on virtual time, every line is flushed at once)
         self._flushed = 0.0    # when the pipe was last flushed for a line
