@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -330,5 +331,33 @@ func TestOutputShowsDuringABurstAndItsWait(t *testing.T) {
 	}
 	if waiting.IsZero() || waiting.Sub(start) > 2500*time.Millisecond {
 		t.Errorf("the line before the 3 s wait came %v after the start", waiting.Sub(start))
+	}
+}
+
+func TestSeveralAsyncioRunsAreDrawnOneLoopEach(t *testing.T) {
+	rec, _ := explainProgram(t, Program{Script: "runs.py"}, Config{})
+	runs := rec.Runs("%s · loop %d")
+	if len(rec.Loops) != 3 || len(runs) != 3 {
+		t.Fatalf("%d loops, %d runs; want 3 of each", len(rec.Loops), len(runs))
+	}
+	for i, run := range runs {
+		tasks := map[string]bool{}
+		for _, s := range run.Spans {
+			tasks[s.Task] = true
+		}
+		if want := fmt.Sprintf("runs.py · loop %d", i+1); run.Name != want || len(tasks) != 3 || len(run.Events) != 1 ||
+			run.Events[0].Text != fmt.Sprintf("run %d [0.05, 0.1]", i) {
+			t.Errorf("run %d: %q, tasks %v, events %+v; want %q with its main and two works, and its line", i, run.Name, tasks, run.Events, want)
+		}
+	}
+}
+
+func TestAForkedChildIsNotTracedButShown(t *testing.T) {
+	rec, lines := explainProgram(t, Program{Script: "forked.py"}, Config{})
+	got := strings.Split(lineTexts(lines), "\n")
+	slices.Sort(got) // the child's comes on a pipe of its own
+	if rec.Exit != 0 || !slices.Equal(got, []string{"from the child", "from the parent"}) || len(rec.Children) != 1 ||
+		rec.Children[0].How != "os.fork" {
+		t.Errorf("exit %d, lines %q, children %+v", rec.Exit, got, rec.Children)
 	}
 }
