@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -127,7 +128,21 @@ var _ pflag.Value = slowValue{}
 // Lines. It returns an exitError with the program's exit code when that
 // is not 0.
 func explainRun(ctx context.Context, eo *explainOptions) error {
-	ios := eo.IO
+	// What it prints goes out when the program is quiet for a moment, not a
+	// write a line: a program that prints megabytes into a file or a pipe
+	// is not slowed down by asyncdemo's writes.
+	bw := bufio.NewWriterSize(eo.IO.Out, 64<<10)
+	ios := *eo.IO
+	ios.Out = bw
+	err := explainRunOn(ctx, eo, &ios, func() { bw.Flush() })
+	if ferr := bw.Flush(); ferr != nil && err == nil {
+		err = ferr
+	}
+	return err
+}
+
+// explainRunOn is explainRun on ios, whose Out is flushed by flush.
+func explainRunOn(ctx context.Context, eo *explainOptions, ios *IOStreams, flush func()) error {
 	if err := eo.Program.Check(eo.Dir); err != nil {
 		return lesson.UsageError{Err: fmt.Errorf("explain: %w", err)}
 	}
@@ -179,7 +194,7 @@ func explainRun(ctx context.Context, eo *explainOptions) error {
 		}
 	}
 	sess, err := explain.Start(ctx, eo.Program, explain.Config{
-		Python: python, Slow: eo.Slow, Stdin: ios.In, Output: out, VirtualTime: eo.VirtualTime, Dir: eo.Dir,
+		Python: python, Slow: eo.Slow, Stdin: ios.In, Output: out, Quiet: flush, VirtualTime: eo.VirtualTime, Dir: eo.Dir,
 	})
 	if errors.Is(err, explain.ErrNoProgram) {
 		return lesson.UsageError{Err: fmt.Errorf("explain: %w", err)}
@@ -276,17 +291,18 @@ func explainHuman(p *timing.Printer, ios *IOStreams, eo *explainOptions, rec *ex
 		}
 	}
 	if len(run.Spans) > 0 {
+		runs := rec.Runs(lesson.Labels(eo.Lang)["explain_loop_run"])
 		tl := timing.Timeline{Width: width, ASCII: eo.ASCII || ios.Term == "dumb" || ios.Term == "linux", NoColor: noColor, Big: eo.Big,
 			Theme: eo.look.theme, Profile: eo.look.profile,
 			Words: timing.Legend{Ran: say("explain_legend_ran"), Waiting: say("explain_legend_waiting"), Held: say("explain_legend_held"),
 				Cancelled: say("explain_legend_cancelled"), Error: say("explain_legend_error")}}
-		fmt.Fprintf(ios.Out, "%s\n\n", tl.Render(run))
+		fmt.Fprintf(ios.Out, "%s\n\n", tl.Render(runs...))
 	}
 	p.Heading(say("explain_findings", name))
 	n := 0
 	for _, f := range findings {
 		title := f.Title
-		if f.Kind != explain.FindingSummary && f.Kind != explain.FindingClean && f.Kind != explain.FindingNoAsyncio {
+		if f.Kind != explain.FindingSummary && f.Kind != explain.FindingClean && f.Kind != explain.FindingNoAsyncio && !f.Note {
 			n++
 			parts := []string{fmt.Sprintf("%d. %s", n, f.Title)}
 			if f.Where != "" {

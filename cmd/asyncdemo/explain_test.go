@@ -200,3 +200,46 @@ func TestExplainWordsAreInTheCatalogues(t *testing.T) {
 		}
 	}
 }
+
+// TestExplainInARealTerminal runs asyncdemo explain in tmux as a person
+// would: a program that reads stdin gets what they type; Ctrl+C on a
+// program that runs for ever reaches the program (Python's
+// KeyboardInterrupt, exit 130, as without asyncdemo), and what was found
+// until then is shown; the terminal is left as it was.
+func TestExplainInARealTerminal(t *testing.T) {
+	explainPython(t)
+	bin := binary(t)
+	dir, err := filepath.Abs(corpus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newTmux(t, "LANG=C.UTF-8", "PS1=$ ")
+	s.keys("cd "+dir, "Enter")
+
+	// (What it waits for is never in the typed command: "exit=[$?]" shows
+	// as typed, and the status as "exit=[0]".)
+	s.keys("clear; "+bin+" explain prompt.py; echo exit=[$?]", "Enter")
+	s.waitFor("name? ", 1)
+	s.keys("bob", "Enter")
+	s.waitFor("exit=[0]", 1)
+	if scr := s.screen(); !strings.Contains(scr, "hello bob") {
+		t.Errorf("the program did not get what was typed:\n%s", scr)
+	}
+
+	s.keys("clear; "+bin+" explain forever_blocked.py; echo exit=[$?]", "Enter")
+	s.waitFor("now waiting for Ctrl+C", 1)
+	s.keys("C-c")
+	s.waitFor("exit=[130]", 1)
+	scr := s.screen()
+	for _, want := range []string{"KeyboardInterrupt", "forever_blocked.py exited with status 130", "Stopped by Ctrl+C at",
+		"1. Blocking call — forever_blocked.py:9", "Summary"} {
+		if !strings.Contains(scr, want) {
+			t.Errorf("the screen lacks %q:\n%s", want, scr)
+		}
+	}
+	s.keys("clear; stty -a | tr ' ' '\\n' | grep -xE -- '-?(icanon|echo)' | tr '\\n' ' '; echo", "Enter")
+	s.waitFor("icanon echo", 1)
+	if scr := s.screen(); strings.Contains(scr, "-icanon") || strings.Contains(scr, "-echo ") {
+		t.Errorf("the terminal was left changed:\n%s", scr)
+	}
+}

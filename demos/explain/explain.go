@@ -66,12 +66,18 @@ type Config struct {
 	Stdin io.Reader
 	// Output, if not nil, receives what the program writes, a line at a
 	// time, as it writes it. It is called from one goroutine at a time.
+	// Quiet, if not nil, is called (from the same goroutine) whenever the
+	// program has written nothing more for the moment: the time to flush
+	// what Output buffered.
 	// What the program writes past sys.stdout and sys.stderr (a child
 	// process, a C library) comes too, without a task, and may come a
 	// moment out of order with the rest: it comes on a pipe of its own.
 	Output func(Line)
+	Quiet  func()
 	// Dir is the program's working directory; "" means the current one.
 	Dir string
+	// Env is added to the program's environment ("KEY=VALUE" each).
+	Env []string
 	// Grace is how long the program has to end after ctx is done and it
 	// was sent SIGTERM, before it is killed; 0 means 3 s.
 	Grace time.Duration
@@ -97,6 +103,7 @@ type Session struct {
 	mu    sync.Mutex
 	rec   *Recording
 	out   *assembler
+	quiet func() // Config.Quiet
 	marks []timing.Mark
 	err   error // reading the events
 }
@@ -160,6 +167,9 @@ func Start(ctx context.Context, p Program, c Config) (*Session, error) {
 		strconv.FormatFloat(slow.Seconds(), 'g', -1, 64), flags, "--", mode, target}
 	cmd := exec.CommandContext(ctx, c.Python, append(args, p.Args...)...)
 	cmd.Dir = c.Dir
+	if len(c.Env) > 0 {
+		cmd.Env = append(os.Environ(), c.Env...)
+	}
 	cmd.Stdin = c.Stdin
 	cmd.ExtraFiles = []*os.File{w} // fd 3
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
@@ -175,6 +185,7 @@ func Start(ctx context.Context, p Program, c Config) (*Session, error) {
 	s := &Session{cmd: cmd, events: r, read: make(chan struct{}),
 		rec: &Recording{Program: p, Python: c.Python, Slow: slow, dir: wd, tasks: map[int]*Task{}, codes: map[int]code{}}}
 	s.out = &assembler{emit: c.Output}
+	s.quiet = c.Quiet
 	cmd.Stdout = rawWriter{s, 1}
 	cmd.Stderr = rawWriter{s, 2}
 	s.start = time.Now()
@@ -218,8 +229,12 @@ func (s *Session) Wait() (*Recording, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.out.close()
+	if s.quiet != nil {
+		s.quiet()
+	}
 	rec := s.rec
-	rec.Marks, rec.Lines = s.marks, s.out.lines
+	rec.Marks = s.marks
+	rec.Lines, rec.DroppedLines = s.out.kept()
 	rec.Exit = exitCode(s.cmd.ProcessState)
 	rec.finish(elapsed)
 	if s.err != nil {
@@ -261,5 +276,8 @@ func (w rawWriter) Write(p []byte) (int, error) {
 	w.s.mu.Lock()
 	defer w.s.mu.Unlock()
 	w.s.out.write(w.stream, time.Since(w.s.start), "", string(p))
+	if w.s.quiet != nil {
+		w.s.quiet()
+	}
 	return len(p), nil
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -44,7 +45,10 @@ const corpusSlow = 200 * time.Millisecond
 func explainProgram(t testing.TB, p Program, c Config) (*Recording, []Line) {
 	t.Helper()
 	var lines []Line
-	c.Python, c.Output = python(t), func(l Line) { lines = append(lines, l) }
+	if c.Python == "" {
+		c.Python = python(t)
+	}
+	c.Output = func(l Line) { lines = append(lines, l) }
 	if c.Dir == "" {
 		c.Dir = "testdata"
 	}
@@ -64,10 +68,12 @@ func explainProgram(t testing.TB, p Program, c Config) (*Recording, []Line) {
 
 // wants are what a corpus program says explain must make of it, in its
 // comments: "# want: KIND [LINE]" for each finding (the summary aside),
-// "# want: not-run" when Python cannot run it, "# exit: N".
+// "# want: not-run" when Python cannot run it, "# exit: N", and "# env:
+// KEY=VALUE" for what its environment needs (a stand-in module's path).
 type wants struct {
 	findings []string // "blocking 17", "clean"
 	exit     int
+	env      []string // "# env: KEY=VALUE": the program's environment has it too
 }
 
 func readWants(t *testing.T, path string) (wants, bool) {
@@ -87,6 +93,9 @@ func readWants(t *testing.T, path string) (wants, bool) {
 		}
 		if rest, ok := strings.CutPrefix(line, "# exit: "); ok {
 			w.exit, _ = strconv.Atoi(strings.TrimSpace(rest))
+		}
+		if rest, ok := strings.CutPrefix(line, "# env: "); ok {
+			w.env = append(w.env, strings.TrimSpace(rest))
 		}
 	}
 	return w, found
@@ -108,7 +117,7 @@ func TestCorpus(t *testing.T) {
 		name := filepath.Base(path)
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			rec, lines := explainProgram(t, Program{Script: name}, Config{})
+			rec, lines := explainProgram(t, Program{Script: name}, Config{Env: w.env})
 			var got []string
 			if rec.NotRun != "" {
 				got = append(got, "not-run")
@@ -288,5 +297,67 @@ func TestStartRefusesAScriptThatIsNotThere(t *testing.T) {
 		if _, err := Start(context.Background(), p, Config{Python: "python3", Dir: "testdata"}); !errors.Is(err, ErrNoProgram) {
 			t.Errorf("Start(%q) = %v, want ErrNoProgram", p.Script, err)
 		}
+	}
+}
+
+// TestOutputShowsDuringABurstAndItsWait: lines written faster than the
+// recorder flushes its pipe for each one still show within its watchdog's
+// interval, not when the program next writes; and os._exit, which skips
+// atexit, loses none.
+func TestOutputShowsDuringABurstAndItsWait(t *testing.T) {
+	var mu sync.Mutex
+	var waiting time.Time
+	var lines []Line
+	start := time.Now()
+	s, err := Start(context.Background(), Program{Script: "burst.py", Args: []string{"3"}}, Config{
+		Python: python(t), Dir: "testdata",
+		Output: func(l Line) {
+			mu.Lock()
+			defer mu.Unlock()
+			lines = append(lines, l)
+			if l.Text == "waiting" {
+				waiting = time.Now()
+			}
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := s.Wait()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Exit != 0 || len(lines) != 2001 || lines[2000].Text != "again 999" {
+		t.Fatalf("exit %d, %d lines, the last %+v", rec.Exit, len(lines), lines[len(lines)-1])
+	}
+	if waiting.IsZero() || waiting.Sub(start) > 2500*time.Millisecond {
+		t.Errorf("the line before the 3 s wait came %v after the start", waiting.Sub(start))
+	}
+}
+
+func TestSeveralAsyncioRunsAreDrawnOneLoopEach(t *testing.T) {
+	rec, _ := explainProgram(t, Program{Script: "runs.py"}, Config{})
+	runs := rec.Runs("%s · loop %d")
+	if len(rec.Loops) != 3 || len(runs) != 3 {
+		t.Fatalf("%d loops, %d runs; want 3 of each", len(rec.Loops), len(runs))
+	}
+	for i, run := range runs {
+		tasks := map[string]bool{}
+		for _, s := range run.Spans {
+			tasks[s.Task] = true
+		}
+		if want := fmt.Sprintf("runs.py · loop %d", i+1); run.Name != want || len(tasks) != 3 || len(run.Events) != 1 ||
+			run.Events[0].Text != fmt.Sprintf("run %d [0.05, 0.1]", i) {
+			t.Errorf("run %d: %q, tasks %v, events %+v; want %q with its main and two works, and its line", i, run.Name, tasks, run.Events, want)
+		}
+	}
+}
+
+func TestAForkedChildIsNotTracedButShown(t *testing.T) {
+	rec, lines := explainProgram(t, Program{Script: "forked.py"}, Config{})
+	got := strings.Split(lineTexts(lines), "\n")
+	slices.Sort(got) // the child's comes on a pipe of its own
+	if rec.Exit != 0 || !slices.Equal(got, []string{"from the child", "from the parent"}) || len(rec.Children) != 1 ||
+		rec.Children[0].How != "os.fork" {
+		t.Errorf("exit %d, lines %q, children %+v", rec.Exit, got, rec.Children)
 	}
 }

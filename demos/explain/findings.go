@@ -14,16 +14,21 @@ import (
 
 // Kinds of finding.
 const (
-	FindingBlocking       = "blocking"          // a step held the loop at least Slow
-	FindingGC             = "gc"                // the garbage collector held the loop at least Slow, in all
-	FindingNeverAwaited   = "never-awaited"     // a coroutine was made and never awaited
-	FindingNeverRetrieved = "never-retrieved"   // a task failed and nobody asked for its error
-	FindingDestroyed      = "destroyed-pending" // a task was destroyed while pending
-	FindingLogged         = "logged"            // something else a loop logged
-	FindingForeignLoop    = "foreign-loop"      // a loop the recorder cannot record ran
-	FindingNoAsyncio      = "no-asyncio"        // the program ran no event loop
-	FindingClean          = "clean"             // nothing to explain
-	FindingSummary        = "summary"           // wall time, busy and idle, tasks
+	FindingBlocking       = "blocking"           // a step held the loop at least Slow
+	FindingGC             = "gc"                 // the garbage collector held the loop at least Slow, in all
+	FindingNeverAwaited   = "never-awaited"      // a coroutine was made and never awaited
+	FindingNeverRetrieved = "never-retrieved"    // a task failed and nobody asked for its error
+	FindingDestroyed      = "destroyed-pending"  // a task was destroyed while pending
+	FindingLogged         = "logged"             // something else a loop logged
+	FindingSyncClient     = "sync-client"        // a blocking call through a synchronous client (requests, redis, ...)
+	FindingMissed         = "missed-concurrency" // awaits one after another that could have run together
+	FindingSwallowed      = "swallowed-cancel"   // a cancelled task caught CancelledError and did not stop
+	FindingNestedRun      = "nested-run"         // asyncio.run called inside a running loop
+	FindingForeignLoop    = "foreign-loop"       // a note: a loop the recorder cannot record ran
+	FindingChildren       = "children"           // a note: it started other processes, not traced
+	FindingNoAsyncio      = "no-asyncio"         // the program ran no event loop
+	FindingClean          = "clean"              // nothing to explain
+	FindingSummary        = "summary"            // wall time, busy and idle, tasks
 )
 
 // Finding is something the program did that its author should know, in
@@ -39,6 +44,10 @@ type Finding struct {
 	Lesson string        // the asyncdemo lesson that teaches the fix: "await --blocking"
 	Title  string        // a few words: "Blocking call"
 	Text   string        // what happened and how to fix it
+	// Note marks what is said about the recording rather than the
+	// program (other processes, a loop the recorder cannot see): it does
+	// not keep "nothing to explain" away.
+	Note bool
 }
 
 // say formats one of the labels of the learner's language.
@@ -63,18 +72,26 @@ func (r *Recording) Findings(labels map[string]string) []Finding {
 	}
 	var fs []Finding
 	fs = append(fs, r.blocking(say)...)
+	fs = append(fs, r.missed(say)...)
+	fs = append(fs, r.nestedRuns(say)...)
 	fs = append(fs, r.neverAwaited(say)...)
+	fs = append(fs, r.cancels(say)...)
 	fs = append(fs, r.logged(say)...)
-	for _, kind := range r.Foreign {
-		fs = append(fs, Finding{Kind: FindingForeignLoop, Title: say("explain_foreign_title"),
-			Text: say("explain_foreign", r.Program.Name(), kind)})
-	}
-	for i := range fs { // as output shows it: relative to the program's directory
-		fs[i].File = r.Where(fs[i].File, 0)
-	}
-	if len(fs) == 0 {
+	if len(fs) == 0 && len(r.Foreign) == 0 {
 		fs = append(fs, Finding{Kind: FindingClean, Title: say("explain_clean_title"),
 			Text: say("explain_clean", ms(r.Slow))})
+	}
+	for _, kind := range r.Foreign {
+		key := "explain_foreign"
+		if strings.HasPrefix(kind, "uvloop") {
+			key = "explain_foreign_uvloop"
+		}
+		fs = append(fs, Finding{Kind: FindingForeignLoop, Title: say("explain_foreign_title"), Note: true,
+			Text: say(key, r.Program.Name(), kind)})
+	}
+	fs = append(fs, r.children(say)...)
+	for i := range fs { // as output shows it: relative to the program's directory
+		fs[i].File = r.Where(fs[i].File, 0)
 	}
 	return append(fs, r.summary(say))
 }
@@ -207,7 +224,18 @@ func (r *Recording) blocking(say say) []Finding {
 			b.WriteString(say("explain_ready", list))
 		}
 		space(&b)
-		b.WriteString(say(fixFor(g.place)))
+		if c, ok := syncClientOf(g.place); ok { // the call went through a synchronous client
+			f.Kind, f.Title, f.Lesson = FindingSyncClient, say("explain_sync_title"), "workers --sync-client"
+			what := say("explain_sync_socket")
+			if c.kind != "socket" {
+				what = say("explain_sync_client", c.name)
+			}
+			b.WriteString(say("explain_sync", what))
+			space(&b)
+			b.WriteString(say("explain_sync_fix_" + c.kind))
+		} else {
+			b.WriteString(say(fixFor(g.place)))
+		}
 		space(&b)
 		b.WriteString(say("explain_see", f.Lesson))
 		f.Text = b.String()
@@ -259,11 +287,67 @@ func fixFor(p Place) string {
 	return "explain_fix_cpu"
 }
 
-// neverAwaited says where each coroutine never awaited was dropped.
+// syncClient is a synchronous client a blocking call went through: its
+// name as the finding says it, and the kind of fix ("http", "redis",
+// "socket", or "other").
+type syncClient struct{ name, kind string }
+
+// syncClients are the synchronous clients told apart, by the module the
+// program's line called into, longest prefix first.
+var syncClients = []struct {
+	module string
+	client syncClient
+}{
+	{"redis.asyncio", syncClient{}}, // async: not a sync client
+	{"requests", syncClient{"requests", "http"}},
+	{"urllib3", syncClient{"urllib3", "http"}},
+	{"urllib", syncClient{"urllib", "http"}},
+	{"http.client", syncClient{"http.client", "http"}},
+	{"httpx", syncClient{"httpx.Client", "http"}},
+	{"redis", syncClient{"redis (redis.Redis)", "redis"}},
+	{"socket", syncClient{"socket", "socket"}},
+	{"ssl", syncClient{"ssl", "socket"}},
+	{"smtplib", syncClient{"smtplib", "other"}},
+	{"ftplib", syncClient{"ftplib", "other"}},
+	{"psycopg2", syncClient{"psycopg2", "other"}},
+	{"pymysql", syncClient{"pymysql", "other"}},
+	{"pymongo", syncClient{"pymongo", "other"}},
+}
+
+// socketCall matches a line that calls a socket's blocking methods itself
+// (they are builtins: no library frame shows them).
+var socketCall = regexp.MustCompile(`\.(recv|recv_into|recvfrom|sendall|accept|connect)\(|socket\.(create_connection|socket)\(`)
+
+// syncClientOf tells whether a blocking step seen at p was a call through
+// a synchronous client.
+func syncClientOf(p Place) (syncClient, bool) {
+	for _, c := range syncClients {
+		if p.Lib == c.module || strings.HasPrefix(p.Lib, c.module+".") {
+			return c.client, c.client.kind != ""
+		}
+	}
+	if p.Lib == "" && socketCall.MatchString(p.Code) {
+		return syncClient{"socket", "socket"}, true
+	}
+	return syncClient{}, false
+}
+
+// neverAwaited says where each coroutine never awaited was dropped (but
+// not the one an asyncio.run refused to run: that is its own finding).
 func (r *Recording) neverAwaited(say say) []Finding {
 	var fs []Finding
 	seen := map[string]bool{}
+	refused := map[string]int{} // coroutines a refused asyncio.run was given, by function
+	for _, n := range r.Nested {
+		if n.Fn != "" {
+			refused[n.Fn]++
+		}
+	}
 	for _, w := range r.Warnings {
+		if refused[w.Fn] > 0 {
+			refused[w.Fn]--
+			continue
+		}
 		fn := w.Fn
 		if i := strings.LastIndex(fn, "."); i >= 0 {
 			fn = fn[i+1:]
@@ -290,7 +374,14 @@ func (r *Recording) neverAwaited(say say) []Finding {
 // words.
 func (r *Recording) logged(say say) []Finding {
 	var fs []Finding
+	nested := map[string]bool{}
+	for _, n := range r.Nested {
+		nested[fmt.Sprintf("%s:%d", n.File, n.Line)] = true
+	}
 	for _, l := range r.Logged {
+		if nested[fmt.Sprintf("%s:%d", l.File, l.Line)] && strings.Contains(l.Exc, "running event loop") {
+			continue // the refused asyncio.run's error: said as its own finding
+		}
 		who := r.who(l.Task)
 		f := Finding{T: l.T, Task: who}
 		switch {
@@ -366,6 +457,10 @@ func (r *Recording) summary(say say) Finding {
 	if w := r.who(longestTask); w != "" {
 		of = say("explain_of", w)
 	}
+	if len(r.Loops) == 0 { // only loops the recorder cannot see
+		return Finding{Kind: FindingSummary, Cost: r.Elapsed, Title: say("explain_summary_title"),
+			Text: say("explain_summary_none", ms(r.Elapsed))}
+	}
 	key := "explain_summary"
 	if len(r.Loops) > 1 {
 		key = "explain_summary_loops"
@@ -375,8 +470,17 @@ func (r *Recording) summary(say say) Finding {
 }
 
 // peak returns how many of the program's tasks were alive at once at most,
-// and how many it made.
+// and how many it made (worked out once: a program of 10⁵ tasks has 2·10⁵
+// moments to sort).
 func (r *Recording) peak() (peak, tasks int) {
+	if r.peakOf == nil {
+		p, n := r.countPeak()
+		r.peakOf = &[2]int{p, n}
+	}
+	return r.peakOf[0], r.peakOf[1]
+}
+
+func (r *Recording) countPeak() (peak, tasks int) {
 	type edge struct {
 		t     time.Duration
 		delta int
@@ -405,4 +509,191 @@ func (r *Recording) peak() (peak, tasks int) {
 		peak = max(peak, now)
 	}
 	return peak, tasks
+}
+
+// missed says where a coroutine awaited things one after another that it
+// could have started together, grouped by the coroutine's function and
+// the lines of the awaits.
+func (r *Recording) missed(say say) []Finding {
+	type group struct {
+		m                     Missed
+		n                     int // runs
+		took, estimate, saved time.Duration
+	}
+	var groups []*group
+	for _, m := range r.Missed {
+		i := slices.IndexFunc(groups, func(g *group) bool {
+			return g.m.Code == m.Code && slices.Equal(distinct(g.m.Lines), distinct(m.Lines))
+		})
+		if i < 0 {
+			groups = append(groups, &group{m: m})
+			i = len(groups) - 1
+		}
+		g := groups[i]
+		g.n++
+		g.took += m.Took
+		g.estimate += m.Estimate
+		g.saved += m.Took - m.Estimate
+	}
+	slices.SortStableFunc(groups, func(a, b *group) int { return cmp.Compare(b.saved, a.saved) })
+	var fs []Finding
+	for _, g := range groups {
+		m := g.m
+		fn := m.Fn
+		if i := strings.LastIndex(fn, "."); i >= 0 {
+			fn = fn[i+1:]
+		}
+		where := fn
+		if who := r.who(m.Task); who != "" && !strings.HasSuffix(who, " "+fn) && who != fn {
+			where = say("explain_missed_in_task", fn, who)
+		}
+		lines := distinct(m.Lines)
+		var these string
+		if len(lines) == 1 {
+			these = say("explain_missed_line", len(m.Lines), lines[0], where)
+		} else {
+			texts := make([]string, len(lines))
+			for i, l := range lines {
+				texts[i] = fmt.Sprint(l)
+			}
+			these = say("explain_missed_lines", len(m.Lines), say("explain_list", texts), where)
+		}
+		f := Finding{Kind: FindingMissed, T: m.Start, Task: r.who(m.Task), File: m.File, Line: m.Lines[0],
+			Where: r.Where(m.File, m.Lines[0]), Cost: g.saved, Lesson: "gather", Title: say("explain_missed_title")}
+		var text string
+		if g.n == 1 {
+			text = say("explain_missed", these, ms(m.Took), ms(m.Estimate))
+		} else {
+			text = say("explain_missed_runs", these, ms(g.took), ms(g.estimate), g.n)
+		}
+		f.Text = sentences(sentences(text, say("explain_missed_estimate")), say("explain_see", f.Lesson))
+		fs = append(fs, f)
+	}
+	return fs
+}
+
+// distinct returns lines without repeats, in the order they first come.
+func distinct(lines []int) []int {
+	var out []int
+	for _, l := range lines {
+		if !slices.Contains(out, l) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// nestedRuns explains each asyncio.run (or loop run) Python refused
+// because a loop ran already in its thread.
+func (r *Recording) nestedRuns(say say) []Finding {
+	var fs []Finding
+	seen := map[string]bool{}
+	for _, n := range r.Nested {
+		key := fmt.Sprintf("%s:%d", n.File, n.Line)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		f := Finding{Kind: FindingNestedRun, T: n.T, Task: r.who(n.Task), File: n.File, Line: n.Line,
+			Where: r.Where(n.File, n.Line), Lesson: "await", Title: say("explain_nested_title")}
+		what := say("explain_line", n.Line, n.Code)
+		switch {
+		case n.File == "":
+			what = say("explain_nested_somewhere")
+		case n.Code == "":
+			what = say("explain_line_only", n.Line)
+		}
+		in := ""
+		if f.Task != "" {
+			in = say("explain_in_task", f.Task)
+		}
+		key = "explain_nested"
+		if !strings.HasPrefix(n.How, "asyncio.") {
+			key = "explain_nested_loop"
+		}
+		fn := n.Fn // what it was given to run, for the fix's words
+		if i := strings.LastIndex(fn, "."); i >= 0 {
+			fn = fn[i+1:]
+		}
+		if fn == "" || strings.HasPrefix(fn, "<") {
+			fn = "work"
+		}
+		f.Text = sentences(say(key, what, n.How, in, n.Msg, fn), say("explain_see", f.Lesson))
+		fs = append(fs, f)
+	}
+	return fs
+}
+
+// cancels explains each task that was cancelled and did not stop.
+func (r *Recording) cancels(say say) []Finding {
+	var fs []Finding
+	seen := map[int]bool{}
+	for _, c := range r.Cancels {
+		if seen[c.Task] || r.who(c.Task) == "" {
+			continue
+		}
+		seen[c.Task] = true
+		who := r.who(c.Task)
+		f := Finding{Kind: FindingSwallowed, T: c.T, Task: who, Lesson: "cancel", Title: say("explain_swallowed_title")}
+		caught := ""
+		if c.HandlerLine > 0 {
+			at := r.Where(c.Handler, c.HandlerLine)
+			if c.HandlerCode != "" {
+				at = say("explain_at_code", at, c.HandlerCode)
+			}
+			caught = say("explain_swallowed_at", at)
+			f.File, f.Line = c.Handler, c.HandlerLine
+		}
+		var text string
+		if c.How == "went" {
+			at := r.Where(c.File, c.Line)
+			if c.Code != "" {
+				at = say("explain_at_code", at, c.Code)
+			}
+			if f.File == "" {
+				f.File, f.Line = c.File, c.Line
+			}
+			text = say("explain_swallowed_went", who, secs(c.T), caught, at)
+		} else {
+			text = say("explain_swallowed_returned", who, secs(c.T), caught)
+		}
+		if f.File == "" {
+			if t := r.tasks[c.Task]; t != nil {
+				f.File, f.Line = t.File, t.Line
+			}
+		}
+		f.Where = r.Where(f.File, f.Line)
+		f.Text = sentences(sentences(text, say("explain_swallowed_fix")), say("explain_see", f.Lesson))
+		fs = append(fs, f)
+	}
+	return fs
+}
+
+// children notes, once, that the program started other processes, which
+// the recorder does not trace.
+func (r *Recording) children(say say) []Finding {
+	if len(r.Children) == 0 {
+		return nil
+	}
+	first := r.Children[0]
+	how := first.How
+	for _, c := range r.Children {
+		if c.How == "os.exec" { // the program became another: said above all
+			first, how = c, c.How
+			break
+		}
+	}
+	what := first.What
+	if what == "" {
+		what = how
+	} else {
+		what = how + ": " + truncate(what, 60)
+	}
+	f := Finding{Kind: FindingChildren, T: first.T, Note: true, Title: say("explain_children_title")}
+	if how == "os.exec" {
+		f.Text = say("explain_exec", r.Program.Name(), secs(first.T), what)
+	} else {
+		f.Text = say("explain_children", r.Program.Name(), len(r.Children), secs(first.T), what)
+	}
+	return []Finding{f}
 }

@@ -24,12 +24,37 @@ type Line struct {
 	More   bool          // this piece goes on with the line left open
 }
 
+// KeptLines is how many of the lines a program wrote its Recording keeps
+// (the last ones), for the trace: a program that prints megabytes would
+// otherwise hold them all.
+const KeptLines = 10_000
+
 // assembler turns the pieces the program writes into Lines.
 type assembler struct {
-	emit  func(Line)
-	parts [3]part // by stream: 1 stdout, 2 stderr
-	open  int     // the stream whose line is open on the screen; 0 for none
-	lines []Line  // the whole lines, for the recording
+	emit    func(Line)
+	parts   [3]part // by stream: 1 stdout, 2 stderr
+	open    int     // the stream whose line is open on the screen; 0 for none
+	lines   []Line  // the last whole lines (at least KeptLines, fewer than twice that), for the recording
+	dropped int     // and how many came before them
+}
+
+// keep keeps l among the recording's lines.
+func (a *assembler) keep(l Line) {
+	if len(a.lines) >= 2*KeptLines {
+		n := copy(a.lines, a.lines[len(a.lines)-KeptLines:])
+		clear(a.lines[n:])
+		a.dropped += len(a.lines) - n
+		a.lines = a.lines[:n]
+	}
+	a.lines = append(a.lines, l)
+}
+
+// kept returns the last KeptLines lines, and how many were dropped.
+func (a *assembler) kept() ([]Line, int) {
+	if n := len(a.lines) - KeptLines; n > 0 {
+		return a.lines[n:], a.dropped + n
+	}
+	return a.lines, a.dropped
 }
 
 // part is a line being written.
@@ -56,6 +81,12 @@ func (a *assembler) write(stream int, t time.Duration, task, text string) {
 	p := &a.parts[stream]
 	for text != "" {
 		piece, rest, newline := strings.Cut(text, "\n")
+		if newline && !p.started && a.open == 0 { // a whole line: no need to build it
+			a.send(Line{T: t, Stream: stream, Task: task, Text: piece})
+			a.keep(Line{T: t, Stream: stream, Task: task, Text: piece})
+			text = rest
+			continue
+		}
 		text = rest
 		if !p.started {
 			p.started, p.t, p.task = true, t, task
@@ -77,7 +108,7 @@ func (a *assembler) end(stream int) {
 	} else {
 		a.send(Line{T: p.t, Stream: stream, Task: p.task, Text: p.text.String()})
 	}
-	a.lines = append(a.lines, Line{T: p.t, Stream: stream, Task: p.task, Text: p.whole.String()})
+	a.keep(Line{T: p.t, Stream: stream, Task: p.task, Text: p.whole.String()})
 	a.open = 0
 	*p = part{}
 }
@@ -115,7 +146,7 @@ func (a *assembler) read() {
 		return
 	}
 	p := &a.parts[a.open]
-	a.lines = append(a.lines, Line{T: p.t, Stream: a.open, Task: p.task, Text: p.whole.String()})
+	a.keep(Line{T: p.t, Stream: a.open, Task: p.task, Text: p.whole.String()})
 	*p = part{}
 	a.open = 0
 }

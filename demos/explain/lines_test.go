@@ -3,6 +3,7 @@ package explain
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -93,5 +94,18 @@ func TestAssemblerEndsWhatIsLeftAtClose(t *testing.T) {
 	want := []string{`1  "partial" open`, `1  "" more`, `2  "Traceback" `}
 	if !slices.Equal(got, want) {
 		t.Errorf("got %q\nwant %q", got, want)
+	}
+}
+
+func TestARecordingKeepsTheLastLines(t *testing.T) {
+	a := &assembler{}
+	n := 3*KeptLines + 7
+	for i := range n {
+		a.write(1, time.Duration(i), "", strconv.Itoa(i)+"\n")
+	}
+	lines, dropped := a.kept()
+	if len(lines) != KeptLines || dropped != n-KeptLines || lines[0].Text != strconv.Itoa(n-KeptLines) ||
+		lines[len(lines)-1].Text != strconv.Itoa(n-1) {
+		t.Errorf("kept %d lines from %q, dropped %d; want the last %d of %d", len(lines), lines[0].Text, dropped, KeptLines, n)
 	}
 }

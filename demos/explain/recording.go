@@ -34,8 +34,17 @@ type Recording struct {
 	Warnings []Warning // coroutines never awaited
 	Logged   []Logged  // what a loop logged: exceptions never retrieved, tasks destroyed while pending
 	Foreign  []string  // the kinds of event loop it ran that the recorder could not record (uvloop's)
-	Lines    []Line    // the whole lines it wrote, stdout and stderr
-	Marks    []timing.Mark
+	Cancels  []Cancel  // cancelled tasks that went on, or returned normally
+	Nested   []Nested  // asyncio.run (or a loop's run) refused because a loop ran already
+	Children []Child   // other processes it started, which are not traced
+	// Missed are stretches where a coroutine awaited things one after
+	// another that it might have started together (see missed.go).
+	Missed []Missed
+	// Lines are the whole lines it wrote, stdout and stderr: the last
+	// KeptLines of them, after DroppedLines.
+	Lines        []Line
+	DroppedLines int
+	Marks        []timing.Mark
 	// NotRun says why Python did not run the program at all: "syntax" (a
 	// syntax error), "module" (no such module), "open" (it cannot read
 	// the file); "" when it ran. Python has said so in its own words.
@@ -49,6 +58,19 @@ type Recording struct {
 	exited  bool // its code ended ("exit" came)
 	exitT   time.Duration
 	last    time.Duration // the latest time seen
+	loop    int           // the loop whose records come now
+
+	awaitFrames map[int]*wire       // "await" frames not yet matched to their record
+	scopes      map[int]wireScope   // the await points of the program's functions
+	awaits      map[int]*taskAwaits // what each task's coroutines await
+	candidates  []candidate         // runs of awaits one after another, to judge at the end
+	peakOf      *[2]int             // peak's answer, once worked out
+}
+
+// wireScope is a "scope" frame: a function's await points.
+type wireScope struct {
+	lines []int
+	needs [][]int
 }
 
 // Task is one task of the program.
@@ -60,6 +82,7 @@ type Task struct {
 	Line   int
 	Parent int // the task that made it; 0 if none did
 
+	Loop    int // the event loop it belongs to (Loop.ID)
 	Created time.Duration
 	Ended   time.Duration // when State is not ""
 	// State is how it ended: "done", "cancelled", "error", "destroyed" (it
@@ -135,7 +158,11 @@ type Place struct {
 	Fn    string `json:"fn"`
 	Code  string `json:"code"`  // the line's source, such as "time.sleep(2)"
 	Inner string `json:"inner"` // the innermost function, when not this line: "recv_into (socket.py:706)"
-	N     int    `json:"n"`     // how many of the watchdog's looks found it here
+	// Lib is the module of the library the line called into, where it
+	// was stuck: "requests.api", "redis.commands.core"; "" for a builtin
+	// (time.sleep, a socket's recv) or the program's own code.
+	Lib string `json:"lib"`
+	N   int    `json:"n"` // how many of the watchdog's looks found it here
 }
 
 // Warning is a coroutine the program made and never awaited.
@@ -162,6 +189,43 @@ type Logged struct {
 	AtLine int
 	AtCode string
 	Closed bool // the loop was closed by then
+}
+
+// Cancel is a task that was cancelled and did not stop.
+type Cancel struct {
+	T    time.Duration
+	Task int
+	// How is "went" (it caught the CancelledError and went on: File:Line
+	// is where it waited again) or "returned" (it returned normally).
+	How  string
+	File string
+	Line int
+	Code string
+	// Handler is the except block that may have caught it (HandlerLine
+	// 0 if none was found in the source).
+	Handler     string
+	HandlerLine int
+	HandlerCode string
+}
+
+// Nested is a call that runs an event loop made while one was running in
+// the same thread, which Python refuses with a RuntimeError.
+type Nested struct {
+	T    time.Duration
+	How  string // "asyncio.run", "asyncio.Runner.run", "loop.run_until_complete", "loop.run_forever"
+	Msg  string // Python's words
+	Task int    // the task that made it, 0 if none
+	Fn   string // the coroutine function it was given, if any: its coroutine is never awaited
+	File string // the program's line that made it
+	Line int
+	Code string
+}
+
+// Child is another process the program started.
+type Child struct {
+	T    time.Duration
+	How  string // the audit event: subprocess.Popen, os.system, os.exec, os.fork, ...
+	What string // its command, if known
 }
 
 // code is a coroutine function the recorder named once, for its tasks.
@@ -198,6 +262,11 @@ func (r *Recording) record(rec [6]float64) {
 		c := r.codes[int(rec[2])]
 		t.Fn, t.File, t.Line = c.fn, c.file, c.line
 		t.Parent, t.Created, t.num = int(rec[3]), r.at(rec[4]), int(rec[5])
+		t.Loop = r.loop
+	case recAwait:
+		r.awaitRecord(int(rec[1]), int(rec[3]))
+	case recLoop:
+		r.loop = int(rec[1])
 	case recEnded:
 		t := r.task(int(rec[1]))
 		t.Ended = r.at(rec[3])
@@ -255,6 +324,24 @@ func (r *Recording) frame(w *wire) {
 			r.waiting = map[int]Place{}
 		}
 		r.waiting[w.ID] = Place{File: w.File, Line: w.Line, Code: w.Code}
+	case "await":
+		if r.awaitFrames == nil {
+			r.awaitFrames = map[int]*wire{}
+		}
+		r.awaitFrames[w.N] = w
+	case "scope":
+		if r.scopes == nil {
+			r.scopes = map[int]wireScope{}
+		}
+		r.scopes[w.ID] = wireScope{w.Lines, w.Needs}
+	case "cancel":
+		r.Cancels = append(r.Cancels, Cancel{T: r.at(w.T), Task: w.ID, How: w.How, File: w.File, Line: w.Line, Code: w.Code,
+			Handler: w.Hfile, HandlerLine: w.Hline, HandlerCode: w.Hcode})
+	case "nested":
+		r.Nested = append(r.Nested, Nested{T: r.at(w.T), How: w.How, Msg: w.Msg, Task: w.ID, Fn: w.Fn, File: w.File, Line: w.Line,
+			Code: w.Code})
+	case "child":
+		r.Children = append(r.Children, Child{T: r.at(w.T), How: w.How, What: w.What})
 	case "norun":
 		r.NotRun = w.Why
 	case "exit":
@@ -268,10 +355,11 @@ func seconds(s float64) time.Duration { return time.Duration(math.Round(s * floa
 // finish puts the recording in order once the program has ended, elapsed
 // after it started (on Go's clock).
 func (r *Recording) finish(elapsed time.Duration) {
+	execd := slices.ContainsFunc(r.Children, func(c Child) bool { return c.How == "os.exec" })
 	switch {
 	case r.exited:
 		r.Elapsed = r.exitT
-	case r.Version != "":
+	case r.Version != "" && !execd: // (a program that became another ran on)
 		r.Elapsed = max(r.last, 0)
 	default:
 		r.Elapsed = elapsed
@@ -305,6 +393,7 @@ func (r *Recording) finish(elapsed time.Duration) {
 			l.End = r.Elapsed
 		}
 	}
+	r.judgeMissed()
 }
 
 // Task returns the task of id, or nil.
@@ -346,37 +435,89 @@ const heldEnough = time.Millisecond
 // it was ready but held by another step drawn over it; the lines it wrote
 // as events; the marks (Ctrl+C).
 func (r *Recording) Run() timing.Run {
-	run := timing.Run{Name: r.Program.Name(), Style: "python", Elapsed: r.Elapsed, Marks: r.Marks}
+	return r.run(r.Program.Name(), r.Elapsed, r.Elapsed, r.Tasks, r.Lines, r.Marks)
+}
+
+// Runs returns the recording as timing runs for the timeline: Run alone
+// for a program that ran one event loop (or none); for one that ran
+// several (each asyncio.run makes a loop of its own) a run for each loop,
+// one above the other on the same time axis, named by label (such as
+// "%s · loop %d": the program's name and the loop's number) and each as
+// long as its loop ran, with the lines written while it was the latest
+// loop to start.
+func (r *Recording) Runs(label string) []timing.Run {
+	if len(r.Loops) < 2 {
+		return []timing.Run{r.Run()}
+	}
+	runs := make([]timing.Run, len(r.Loops))
+	index := map[int]int{}
+	for i, l := range r.Loops {
+		index[l.ID] = i
+	}
+	tasks := make([][]*Task, len(r.Loops))
+	for _, t := range r.Tasks {
+		i := index[t.Loop] // a task of no loop the recorder knew: the first's
+		tasks[i] = append(tasks[i], t)
+	}
+	latest := func(t time.Duration) int { // the loop started last by t
+		i := 0
+		for j, l := range r.Loops {
+			if l.Start <= t {
+				i = j
+			}
+		}
+		return i
+	}
+	lines := make([][]Line, len(r.Loops))
+	for _, l := range r.Lines {
+		i := latest(l.T)
+		lines[i] = append(lines[i], l)
+	}
+	marks := make([][]timing.Mark, len(r.Loops))
+	for _, m := range r.Marks {
+		i := latest(m.T)
+		marks[i] = append(marks[i], m)
+	}
+	for i, l := range r.Loops {
+		runs[i] = r.run(fmt.Sprintf(label, r.Program.Name(), l.ID), l.End-l.Start, l.End, tasks[i], lines[i], marks[i])
+	}
+	return runs
+}
+
+// run is the timing run of tasks, with lines and marks, elapsed long; the
+// tasks still pending at end are drawn to it.
+func (r *Recording) run(name string, elapsed, end time.Duration, tasks []*Task, lines []Line, marks []timing.Mark) timing.Run {
+	run := timing.Run{Name: name, Style: "python", Elapsed: elapsed, Marks: marks}
 	if r.Version != "" {
 		run.Style = "python " + r.Version
 	}
 	// Every task's life first, then the stretches drawn over them, in one
 	// slice made once: a program of 100,000 tasks has half a million.
 	n := 0
-	for _, t := range r.Tasks {
+	for _, t := range tasks {
 		if !t.Hidden {
 			n += 1 + 2*len(t.Steps)
 		}
 	}
 	run.Spans = make([]timing.Span, 0, n)
-	labels := make([][2]string, len(r.Tasks))
-	for i, t := range r.Tasks {
+	labels := make([][2]string, len(tasks))
+	for i, t := range tasks {
 		if t.Hidden {
 			continue
 		}
 		label, group := r.rowLabel(t)
 		labels[i] = [2]string{label, group}
-		end := t.Ended
+		until := t.Ended
 		if t.State == "" || t.State == "destroyed" {
-			end = r.Elapsed
+			until = max(end, t.Created)
 		}
 		state := t.State
 		if state == "destroyed" {
 			state = ""
 		}
-		run.Spans = append(run.Spans, timing.Span{Task: label, Group: group, Start: t.Created, End: end, State: state})
+		run.Spans = append(run.Spans, timing.Span{Task: label, Group: group, Start: t.Created, End: until, State: state})
 	}
-	for i, t := range r.Tasks {
+	for i, t := range tasks {
 		if t.Hidden {
 			continue
 		}
@@ -388,8 +529,8 @@ func (r *Recording) Run() timing.Run {
 			run.Spans = append(run.Spans, timing.Span{Task: label, Group: group, Start: s.Start, End: s.End, Phase: timing.PhaseRan})
 		}
 	}
-	run.Events = make([]timing.Event, 0, len(r.Lines))
-	for _, l := range r.Lines {
+	run.Events = make([]timing.Event, 0, len(lines))
+	for _, l := range lines {
 		e := timing.Event{Kind: timing.KindEvent, T: l.T, Run: run.Name, Style: "python", Task: l.Task, Text: l.Text}
 		if l.Stream == 2 {
 			e.Stream = "stderr"

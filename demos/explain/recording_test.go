@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"maps"
 	"math"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -84,7 +86,7 @@ func replay(t *testing.T, f *frames) (*Recording, []Line) {
 		t.Fatalf("readFrames: %v", err)
 	}
 	s.out.close()
-	s.rec.Lines = s.out.lines
+	s.rec.Lines, s.rec.DroppedLines = s.out.kept()
 	s.rec.finish(time.Second)
 	return s.rec, lines
 }
@@ -168,6 +170,19 @@ func TestFindingsSayEverythingInEachLanguage(t *testing.T) {
 	f.json(map[string]any{"k": "foreign", "t": 100.5, "type": "uvloop.Loop"})
 	// A callback that took 250 ms, 240 of them the garbage collector's.
 	f.json(map[string]any{"k": "block", "id": 0, "cb": "_set_result_unless_cancelled", "t0": 100.6, "t1": 100.85, "gc": 0.24})
+	// A call through requests that held the loop.
+	f.json(map[string]any{"k": "block", "id": 4, "t0": 100.86, "t1": 101.26,
+		"at": []map[string]any{{"file": "/p/blocking.py", "line": 12, "fn": "fetch", "code": "requests.get(url)", "lib": "requests.api", "n": 3}}})
+	awaitsOneAfterAnother(f, 101.5, nil, nil)
+	f.json(map[string]any{"k": "cancel", "id": 4, "t": 102.5, "how": "went", "file": "/p/blocking.py", "line": 10,
+		"code": "await q.get()", "handler": "/p/blocking.py", "hline": 12, "hcode": "except asyncio.CancelledError:"})
+	f.json(map[string]any{"k": "cancel", "id": 3, "t": 102.6, "how": "returned"})
+	f.json(map[string]any{"k": "nested", "t": 102.7, "how": "asyncio.run", "msg": "asyncio.run() cannot be called from a running event loop",
+		"id": 1, "file": "/p/blocking.py", "line": 22, "code": "asyncio.run(sub())", "fn": "sub"})
+	f.json(map[string]any{"k": "nested", "t": 102.8, "how": "loop.run_until_complete", "msg": "This event loop is already running",
+		"id": 1, "file": "/p/blocking.py", "line": 23, "code": "loop.run_until_complete(fetch(1))"})
+	f.json(map[string]any{"k": "child", "t": 102.9, "how": "subprocess.Popen", "what": "ls -l"})
+	f.json(map[string]any{"k": "foreign", "t": 103.0, "type": "uvloop.Loop"})
 	rec, _ := replay(t, f)
 	for _, lang := range lesson.Languages {
 		labels := lesson.Labels(lang)
@@ -180,7 +195,7 @@ func TestFindingsSayEverythingInEachLanguage(t *testing.T) {
 			}
 		}
 		for _, k := range []string{FindingBlocking, FindingGC, FindingNeverAwaited, FindingNeverRetrieved, FindingDestroyed, FindingLogged,
-			FindingForeignLoop, FindingSummary} {
+			FindingForeignLoop, FindingSummary, FindingSyncClient, FindingMissed, FindingSwallowed, FindingNestedRun, FindingChildren} {
 			if !kinds[k] {
 				t.Errorf("%s: no %s finding in %+v", lang, k, fs)
 			}
@@ -207,11 +222,118 @@ func TestFindingsSayEverythingInEachLanguage(t *testing.T) {
 	}
 }
 
+// awaitsOneAfterAnother adds to f a task (5, "seq") that awaits three
+// coroutines one after another from t0, of 0.1, 0.2 and 0.4 s, the loop
+// going idle after each step: calls fps (work(0.1), work(0.2), work(0.4)
+// if nil), at points of which needs says which may use which (none if
+// nil).
+func awaitsOneAfterAnother(f *frames, t0 float64, needs [][]int, fps []string) {
+	if needs == nil {
+		needs = [][]int{{}, {}, {}}
+	}
+	if fps == nil {
+		fps = []string{"work(0.1)", "work(0.2)", "work(0.4)"}
+	}
+	f.json(map[string]any{"k": "code", "id": 9, "fn": "seq", "file": "/p/blocking.py", "line": 30})
+	f.json(map[string]any{"k": "name", "id": 5, "name": "seq"})
+	f.json(map[string]any{"k": "scope", "id": 1, "lines": []int{31, 32, 33}, "needs": needs})
+	for n, fp := range fps {
+		level := map[string]any{"l": 0, "f": 1, "c": 9, "line": 31 + n, "sc": 1, "s": n, "k": "work", "fp": fp, "fn": "work"}
+		f.json(map[string]any{"k": "await", "n": n + 1, "id": 5, "from": 0, "lv": []map[string]any{level}})
+	}
+	f.records(
+		[6]float64{recLoop, 1, 0, 0, 0, 0},
+		[6]float64{recCreated, 5, 9, 0, t0, -1},
+		[6]float64{recStep, 5, t0, t0, t0 + 0.001, 0},
+		[6]float64{recAwait, 5, t0 + 0.001, 1, 0, 0},
+		[6]float64{recStep, 5, t0 + 0.101, t0 + 0.101, t0 + 0.102, 0},
+		[6]float64{recAwait, 5, t0 + 0.102, 2, 0, 0},
+		[6]float64{recStep, 5, t0 + 0.302, t0 + 0.302, t0 + 0.303, 0},
+		[6]float64{recAwait, 5, t0 + 0.303, 3, 0, 0},
+		[6]float64{recStep, 5, t0 + 0.703, t0 + 0.703, t0 + 0.704, 0},
+		[6]float64{recEnded, 5, 1, t0 + 0.704, 0, 0},
+	)
+}
+
+func TestAwaitsOneAfterAnother(t *testing.T) {
+	cases := []struct {
+		name  string
+		needs [][]int
+		fps   []string
+		lines []int // of the run found; none if nil
+	}{
+		{"independent", nil, nil, []int{31, 32, 33}},
+		{"the second needs the first's result", [][]int{{}, {0}, {}}, nil, []int{32, 33}},
+		{"each needs the one before", [][]int{{}, {0}, {1}}, nil, nil},
+		{"the same call again (the next of a stream, a poll)", nil, []string{"read(@1)", "read(@1)", "read(@1)"}, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var f frames
+			f.json(map[string]any{"k": "hello", "t0": 0.0, "python": "3.11.2", "pid": 1})
+			f.json(map[string]any{"k": "loop", "id": 1, "t": 0.0, "thread": "MainThread"})
+			awaitsOneAfterAnother(&f, 0, c.needs, c.fps)
+			rec, _ := replay(t, &f)
+			if c.lines == nil {
+				if len(rec.Missed) != 0 {
+					t.Errorf("missed %+v, want none", rec.Missed)
+				}
+				return
+			}
+			if len(rec.Missed) != 1 || !slices.Equal(rec.Missed[0].Lines, c.lines) {
+				t.Fatalf("missed %+v, want a run at lines %v", rec.Missed, c.lines)
+			}
+		})
+	}
+	var f frames
+	f.json(map[string]any{"k": "hello", "t0": 0.0, "python": "3.11.2", "pid": 1})
+	f.json(map[string]any{"k": "loop", "id": 1, "t": 0.0, "thread": "MainThread"})
+	awaitsOneAfterAnother(&f, 0, nil, nil)
+	rec, _ := replay(t, &f)
+	m := rec.Missed[0]
+	if m.Took != 702*time.Millisecond || m.Estimate != 402*time.Millisecond {
+		t.Errorf("missed %+v: want 702 ms, estimate 402 ms (the longest, and the code between)", m)
+	}
+	fs := rec.Findings(lesson.Labels("en"))
+	if fs[0].Kind != FindingMissed || fs[0].Where != "blocking.py:31" || fs[0].Cost != 300*time.Millisecond ||
+		!strings.HasPrefix(fs[0].Text, "These 3 awaits in seq (lines 31, 32 and 33) took 702 ms one after another") ||
+		!strings.Contains(fs[0].Text, "about 402 ms") || !strings.Contains(fs[0].Text, "estimate") {
+		t.Errorf("finding %+v", fs[0])
+	}
+}
+
 func TestReadFramesRejectsGarbage(t *testing.T) {
 	for _, in := range []string{"not json\n", "B\x07\x00\x00\x00abcdefg", "B\x30\x00\x00\x00short"} {
 		s := &Session{rec: &Recording{tasks: map[int]*Task{}, codes: map[int]code{}}, out: &assembler{}}
 		if err := readFrames(bufio.NewReader(strings.NewReader(in)), s); err == nil {
 			t.Errorf("readFrames(%q): no error", in)
+		}
+	}
+}
+
+func TestParseOutReadsWhatTheRecorderWrites(t *testing.T) {
+	for _, c := range []struct {
+		line string
+		want wire
+	}{
+		{`{"k":"out","s":1,"t":12.5,"task":"","x":"hello\n"}`, wire{K: "out", S: 1, T: 12.5, X: "hello\n"}},
+		{`{"k":"out","s":2,"t":1e-05,"task":"Task-2 fetch","x":"a\"b\\c\td"}` + "\n",
+			wire{K: "out", S: 2, T: 1e-05, Task: "Task-2 fetch", X: "a\"b\\c\td"}},
+		{`{"k":"out","s":1,"t":3.0,"task":"\u4efb\u52a1","x":"\ud83d\ude00 \u00e9\n"}`, wire{K: "out", S: 1, T: 3, Task: "任务", X: "😀 é\n"}},
+	} {
+		var w wire
+		if !parseOut([]byte(c.line), &w) || !reflect.DeepEqual(w, c.want) {
+			t.Errorf("parseOut(%s) = %+v, want %+v", c.line, w, c.want)
+		}
+		var j wire
+		if err := json.Unmarshal([]byte(c.line), &j); err != nil || !reflect.DeepEqual(j, c.want) {
+			t.Errorf("encoding/json reads %s as %+v (%v)", c.line, j, err)
+		}
+	}
+	for _, line := range []string{`{"k":"flush","s":1,"t":2}`, `{"k":"out","s":1,"t":x,"task":"","x":""}`, `{"k":"out","s":1,"t":1,"task":"","x":"a"`} {
+		var w wire
+		if parseOut([]byte(line), &w) {
+			t.Errorf("parseOut(%s) = %+v, want false", line, w)
 		}
 	}
 }

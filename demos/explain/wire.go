@@ -2,12 +2,14 @@ package explain
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math"
+	"strconv"
 	"time"
 )
 
@@ -60,6 +62,33 @@ type wire struct {
 	AtCode  string `json:"at_code"`  // exc
 	Closed  bool   `json:"closed"`   // exc
 	Why     string `json:"why"`      // norun
+
+	N     int         `json:"n"`       // await
+	From  int         `json:"from"`    // await
+	Lv    []wireLevel `json:"lv"`      // await
+	Lines []int       `json:"lines"`   // scope
+	Needs [][]int     `json:"needs"`   // scope
+	How   string      `json:"how"`     // cancel, nested, child
+	What  string      `json:"what"`    // child
+	Hfile string      `json:"handler"` // cancel
+	Hline int         `json:"hline"`   // cancel
+	Hcode string      `json:"hcode"`   // cancel
+}
+
+// wireLevel is what one of the learner's coroutines awaits (an "await"
+// frame's lv).
+type wireLevel struct {
+	L     int    `json:"l"`    // its level in its task's chain: 0 for the task's own coroutine
+	F     int    `json:"f"`    // its serial number
+	C     int    `json:"c"`    // its function's code id
+	Line  int    `json:"line"` // the line it waits at
+	Scope int    `json:"sc"`   // the scope its await point is in, 0 if the source did not tell
+	S     int    `json:"s"`    // that point
+	K     string `json:"k"`    // what it awaits: work, pause, task or other
+	Fp    string `json:"fp"`   // the call and its arguments, for work
+	R     string `json:"r"`    // the call's receiver (self), if any
+	Fn    string `json:"fn"`   // the awaited function
+	T     int    `json:"t"`    // the awaited task's id, for a task
 }
 
 type wireCode struct {
@@ -73,6 +102,8 @@ const (
 	recStep    = 1
 	recCreated = 2
 	recEnded   = 3
+	recAwait   = 4
+	recLoop    = 5
 )
 
 // readFrames reads frames until the end of r, into s.
@@ -125,16 +156,122 @@ func readFrames(r *bufio.Reader, s *Session) error {
 			return err
 		}
 		var w wire
-		if jerr := json.Unmarshal(line, &w); jerr != nil {
-			return fmt.Errorf("%w: %q", jerr, truncate(string(line), 80))
+		if !parseOut(line, &w) {
+			if jerr := json.Unmarshal(line, &w); jerr != nil {
+				return fmt.Errorf("%w: %q", jerr, truncate(string(line), 80))
+			}
 		}
 		s.mu.Lock()
 		s.frame(&w)
+		if r.Buffered() == 0 && s.quiet != nil { // the program is quiet for now
+			s.quiet()
+		}
 		s.mu.Unlock()
 		if err == io.EOF {
 			return nil
 		}
 	}
+}
+
+// outPrefix starts an "out" frame as the recorder writes it:
+// {"k":"out","s":1,"t":12.5,"task":"...","x":"..."}.
+const outPrefix = `{"k":"out","s":`
+
+// parseOut reads an "out" frame, the most common by far (a program that
+// prints megabytes sends one a line), without encoding/json's reflection.
+// It reports false for anything else, or anything it does not expect.
+func parseOut(line []byte, w *wire) bool {
+	rest, ok := bytes.CutPrefix(bytes.TrimRight(line, "\n"), []byte(outPrefix))
+	if !ok || len(rest) < 2 || rest[0] < '0' || rest[0] > '9' {
+		return false
+	}
+	w.K, w.S = "out", int(rest[0]-'0')
+	rest, ok = bytes.CutPrefix(rest[1:], []byte(`,"t":`))
+	if !ok {
+		return false
+	}
+	i := bytes.IndexByte(rest, ',')
+	if i < 0 {
+		return false
+	}
+	t, err := strconv.ParseFloat(string(rest[:i]), 64)
+	if err != nil {
+		return false
+	}
+	w.T = t
+	if rest, ok = bytes.CutPrefix(rest[i:], []byte(`,"task":`)); !ok {
+		return false
+	}
+	if w.Task, rest, ok = jsonString(rest); !ok {
+		return false
+	}
+	if rest, ok = bytes.CutPrefix(rest, []byte(`,"x":`)); !ok {
+		return false
+	}
+	if w.X, rest, ok = jsonString(rest); !ok {
+		return false
+	}
+	return string(rest) == "}"
+}
+
+// jsonString reads the JSON string b starts with, as Python's json.dumps
+// writes it (ASCII, with \uXXXX escapes), and returns what follows it.
+func jsonString(b []byte) (string, []byte, bool) {
+	if len(b) < 2 || b[0] != '"' {
+		return "", nil, false
+	}
+	escaped := false
+	for i := 1; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			escaped = true
+			i++ // the escaped byte
+		case '"':
+			raw := b[:i+1]
+			if !escaped {
+				return string(raw[1:i]), b[i+1:], true
+			}
+			if s, ok := unescape(raw[1:i]); ok {
+				return s, b[i+1:], true
+			}
+			var s string
+			if err := json.Unmarshal(raw, &s); err != nil {
+				return "", nil, false
+			}
+			return s, b[i+1:], true
+		}
+	}
+	return "", nil, false
+}
+
+// unescape undoes a JSON string's common escapes; false for \u and the
+// rest, which encoding/json knows.
+func unescape(b []byte) (string, bool) {
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if c != '\\' {
+			out = append(out, c)
+			continue
+		}
+		i++
+		if i == len(b) {
+			return "", false
+		}
+		switch b[i] {
+		case 'n':
+			out = append(out, '\n')
+		case 't':
+			out = append(out, '\t')
+		case 'r':
+			out = append(out, '\r')
+		case '"', '\\', '/':
+			out = append(out, b[i])
+		default:
+			return "", false
+		}
+	}
+	return string(out), true
 }
 
 // frame takes a JSON frame. s.mu is held.

@@ -41,10 +41,17 @@ import sys
 import sysconfig
 import threading
 import time
+import types
 import warnings
+import weakref
 from asyncio import events
 
 _TASKS = (asyncio.Task, asyncio.tasks._PyTask)
+_monotonic = time.monotonic
+# An object's identity, as a dict key that does not keep it alive: its
+# address, as id() gives it, but without id()'s audit event ("builtins.id"),
+# which explain's audit hook would see at every step of the loop.
+_key = object.__hash__
 _FUTURES = (asyncio.Future, asyncio.futures._PyFuture)
 _TimerHandle = asyncio.TimerHandle
 _popleft = collections.deque.popleft
@@ -59,6 +66,7 @@ class Sink:
 
     slow = math.inf  # a step at least this long (seconds) is reported to slow_step
     steps = False    # whether the loop keeps a record of every step (flush_steps)
+    awaits = False   # whether to tell awaiting and cancel_pending
 
     def task_created(self, loop, task, tid, parent, t):
         """task (id tid) was made, by task parent (0: by no task)."""
@@ -73,6 +81,19 @@ class Sink:
     def flush_steps(self, loop, records):
         """records, an array('d'), holds the loop's latest records (see
         Explainer); the loop clears it afterwards."""
+
+    def awaiting(self, loop, task, t):
+        """The loop has nothing to run and waits (for I/O or a timer); task
+        is the task whose step ran last, pending."""
+
+    def cancel_pending(self, loop, task, tid, t):
+        """A step of task ended with a cancellation requested (by
+        task.cancel(), not undone by task.uncancel()) and the task not done."""
+
+    def nested_run(self, loop, how, frame):
+        """A loop is about to refuse to run because one runs already in this
+        thread (asyncio.run inside a coroutine): how says which call, frame
+        is its caller's."""
 
     def exception(self, loop, context):
         """The loop is about to log context (call_exception_handler)."""
@@ -115,13 +136,14 @@ class _Ready(collections.deque):
     select), or to the end of run_forever."""
 
     __slots__ = ("loop", "sink", "clock", "times", "ids", "cur", "task", "ready", "start",
-                 "busy", "idle", "longest", "longest_id", "buf", "last", "tid", "slow", "samples", "thread")
+                 "busy", "idle", "longest", "longest_id", "buf", "last", "tid", "slow", "samples", "thread",
+                 "lt", "aw")
 
     def __init__(self, loop, sink, clock):
         super().__init__()
         self.loop, self.sink, self.clock = loop, sink, clock
         self.times = collections.deque()  # when each callback became ready, in step with the queue
-        self.ids = {}                     # id(task) -> its id, for tasks not yet ended
+        self.ids = {}                     # _key(task) -> its id, for tasks not yet ended
         self.cur = self.task = None       # the callback running, and its task
         self.ready = self.start = 0.0
         self.busy = 0.0                   # seconds spent running callbacks
@@ -132,6 +154,11 @@ class _Ready(collections.deque):
         self.slow = sink.slow
         self.samples = []                 # (step start, where) taken by a watchdog
         self.thread = 0
+        # The task whose step ran last, if it is pending, until the loop
+        # next goes idle (then no longer: the loop must not keep a task
+        # alive) or another task's step runs.
+        self.lt = None
+        self.aw = sink.awaits
 
     def append(self, handle):
         now = self.clock()
@@ -180,7 +207,7 @@ class _Ready(collections.deque):
         task = self.task
         tid = 0
         if task is not None:
-            tid = self.ids.get(id(task), 0)
+            tid = self.ids.get(_key(task), 0)
         if d > self.longest:
             self.longest, self.longest_id = d, tid
         if tid:
@@ -193,6 +220,10 @@ class _Ready(collections.deque):
                     self.last, self.tid = len(buf), tid
             if task.done():
                 self.loop._ended(task, tid, now)
+            else:
+                self.lt = task
+                if task.cancelling() and self.aw:
+                    self.sink.cancel_pending(self.loop, task, tid, now)
         slow = d >= self.slow
         if slow:
             self.sink.slow_step(self.loop, self.cur, task, tid, self.ready, start, now)
@@ -219,6 +250,11 @@ class RecordingLoop(asyncio.SelectorEventLoop):
         def timed_select(timeout=None):
             if r.cur is not None:
                 r.end(clock())
+            lt = r.lt
+            if lt is not None and timeout != 0:  # nothing else to run: lt waits, and the loop with it
+                r.lt = None
+                if r.aw:
+                    sink.awaiting(self, lt, clock())
             if r.buf is not None and len(r.buf) >= 6 * 4096:
                 self.flush_steps()
             if timeout == 0:
@@ -237,8 +273,8 @@ class RecordingLoop(asyncio.SelectorEventLoop):
         task = super().create_task(coro, **kwargs)
         r = self._ready
         tid = next(_ids)
-        r.ids[id(task)] = tid
-        parent = r.ids.get(id(r.task), 0) if r.task is not None else 0
+        r.ids[_key(task)] = tid
+        parent = r.ids.get(_key(r.task), 0) if r.task is not None else 0
         self._sink.task_created(self, task, tid, parent, r.clock())
         if task.done():  # an eager task (Python 3.12) that finished at once
             self._ended(task, tid, r.clock())
@@ -246,12 +282,12 @@ class RecordingLoop(asyncio.SelectorEventLoop):
 
     def _ended(self, task, tid, now):
         if task_state(task) != "error":
-            self._ready.ids.pop(id(task), None)  # a failed task keeps its id: it may log later
+            self._ready.ids.pop(_key(task), None)  # a failed task keeps its id: it may log later
         self._sink.task_ended(self, task, tid, now)
 
     def task_id(self, task):
         """The id of a task of this loop not yet ended (or failed), or 0."""
-        return self._ready.ids.get(id(task), 0)
+        return self._ready.ids.get(_key(task), 0)
 
     def flush_steps(self):
         """Hand the records kept so far to the sink."""
@@ -262,6 +298,8 @@ class RecordingLoop(asyncio.SelectorEventLoop):
             r.last = -1
 
     def run_forever(self):
+        if self.is_running():  # asyncio refuses (RuntimeError): nothing to record
+            return super().run_forever()
         r = self._ready
         r.thread = threading.get_ident()
         self._sink.running(self, True)
@@ -270,7 +308,19 @@ class RecordingLoop(asyncio.SelectorEventLoop):
         finally:
             if r.cur is not None:  # stopped in mid-step: by what it raised (Ctrl+C, SystemExit)
                 r.end(r.clock())
+            r.lt = None
             self._sink.running(self, False)
+
+    def _check_running(self):
+        # The check run_forever and run_until_complete make, which raises if
+        # a loop runs already in this thread: the sink is told first.
+        if self.is_running() or events._get_running_loop() is not None:
+            try:
+                caller = sys._getframe(1)
+                self._sink.nested_run(self, "loop." + caller.f_code.co_name, caller)
+            except Exception:  # noqa: BLE001 - never in the way of asyncio's own error
+                pass
+        super()._check_running()
 
     def call_exception_handler(self, context):
         try:
@@ -420,12 +470,469 @@ class _Places:
 
     def where(self, frame):
         """Where frame's thread is: the innermost frame of the learner's
-        code (file, line, function) and the innermost frame of all."""
-        inner = frame
+        code (file, line, function), the innermost frame of all, and the
+        module of the library the learner's line called into ("" if none:
+        a builtin such as time.sleep, or its own code)."""
+        inner, entry = frame, None
+        while frame is not None and not self.learners(frame.f_code.co_filename):
+            entry, frame = frame, frame.f_back
+        mine = ("", 0, "") if frame is None else (frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name)
+        lib = "" if entry is None or frame is None else str(entry.f_globals.get("__name__", ""))
+        return mine + (inner.f_code.co_filename, inner.f_lineno, inner.f_code.co_name, lib)
+
+    def learners_frame(self, frame):
+        """The innermost frame of the learner's code from frame outwards, or
+        None."""
         while frame is not None and not self.learners(frame.f_code.co_filename):
             frame = frame.f_back
-        mine = ("", 0, "") if frame is None else (frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name)
-        return mine + (inner.f_code.co_filename, inner.f_lineno, inner.f_code.co_name)
+        return frame
+
+
+# ── what a coroutine's awaits depend on, as its source shows ──
+
+_COMPS = ("ListComp", "SetComp", "DictComp", "GeneratorExp")
+_COMP_CODES = ("<listcomp>", "<setcomp>", "<dictcomp>", "<genexpr>")
+
+
+class _Scope:
+    """The await points of one function (or comprehension) of the
+    program, and what each may depend on, as far as its source shows:
+
+      * points: its await expressions, async with and async for statements
+        (and, in Python 3.11, the async comprehensions it awaits whole),
+        in source order; index maps each node to its place;
+      * needs[j]: the points whose result point j may use: point j's
+        expression names a variable their result went into, or one
+        computed from such a variable, or changed by a call given it
+        (flow-insensitive: anywhere in the function, in any order); or
+        point j runs only if their result (or error) lets it: an if,
+        while or assert tests it, it is in an except or else of a try
+        they are in, they are returned, or a jump follows them in a try;
+      * cleanup[j]: point j is in an except or finally block;
+      * guard[j]: the line of the except block that would catch a
+        CancelledError raised at point j (except CancelledError, except
+        BaseException, a bare except), or 0."""
+
+    def __init__(self, ast, root, parent):
+        self.points, nodes = [], []
+        stack = [root]
+        while stack:  # the scope's nodes, nested functions left out
+            node = stack.pop()
+            nodes.append(node)
+            for child in ast.iter_child_nodes(node):
+                if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                    stack.append(child)
+        awaitish = (ast.Await, ast.AsyncWith, ast.AsyncFor)
+        for node in nodes:
+            if node is not root and (isinstance(node, awaitish) or type(node).__name__ in _COMPS):
+                self.points.append(node)
+        self.points.sort(key=lambda n: (n.lineno, n.col_offset))
+        self.index = {id(n): i for i, n in enumerate(self.points)}
+        self.line = [n.lineno for n in self.points]
+        inside = {}  # id(node) -> the points in its subtree
+
+        def within(node):
+            got = inside.get(id(node))
+            if got is None:
+                got = {self.index[id(n)] for n in ast.walk(node) if id(n) in self.index}
+                inside[id(node)] = got
+            return got
+
+        def names(node):
+            return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+        def bases(target):
+            out, stack = set(), [target]
+            while stack:
+                t = stack.pop()
+                if isinstance(t, ast.Name):
+                    out.add(t.id)
+                elif isinstance(t, (ast.Attribute, ast.Subscript, ast.Starred)):
+                    stack.append(t.value)
+                elif isinstance(t, (ast.Tuple, ast.List)):
+                    stack.extend(t.elts)
+            return out
+
+        def jumps(stmts):
+            return any(isinstance(n, (ast.Break, ast.Continue, ast.Return, ast.Raise))
+                       for s in stmts for n in ast.walk(s))
+
+        # Flows: where a value goes (targets) from what it was made of.
+        flows = []
+        for node in nodes:
+            if isinstance(node, ast.Assign):
+                flows.append((set().union(*(bases(t) for t in node.targets)), names(node.value)))
+            elif isinstance(node, ast.AugAssign):
+                flows.append((bases(node.target), names(node.value) | bases(node.target)))
+            elif isinstance(node, ast.AnnAssign) and node.value is not None:
+                flows.append((bases(node.target), names(node.value)))
+            elif isinstance(node, ast.NamedExpr):
+                flows.append(({node.target.id}, names(node.value)))
+            elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+                flows.append((bases(node.target), names(node.iter)))
+            elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+                flows.append((bases(node.optional_vars), names(node.context_expr)))
+            elif isinstance(node, ast.Call):  # a call may change what it is given
+                args = list(node.args) + [k.value for k in node.keywords]
+                targets = set().union(*(bases(a) for a in args)) if args else set()
+                if isinstance(node.func, ast.Attribute):
+                    targets |= bases(node.func.value)
+                if args:
+                    flows.append((targets, set().union(*(names(a) for a in args))))
+        # Tests: what runs only if a test lets it.
+        tests = []  # (test, the points it decides, whether all do: a jump or a loop)
+        for node in nodes:
+            if isinstance(node, ast.If):
+                tests.append((node.test, within(node) - within(node.test), jumps(node.body + node.orelse)))
+            elif isinstance(node, ast.While):
+                tests.append((node.test, None, True))
+            elif isinstance(node, ast.IfExp):
+                tests.append((node.test, within(node.body) | within(node.orelse), False))
+            elif isinstance(node, ast.Assert):
+                tests.append((node.test, None, True))
+            elif isinstance(node, ast.comprehension):
+                for cond in node.ifs:
+                    tests.append((cond, within(parent[id(node)]) - within(cond), False))
+            elif isinstance(node, getattr(ast, "Match", ())):
+                tests.append((node.subject, within(node) - within(node.subject),
+                              jumps([s for c in node.cases for s in c.body])))
+        tries = []  # (the try's body's points, what its except/else decide, whether all)
+        for node in nodes:
+            if isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))) and node.handlers:
+                decided = set().union(*(within(h) for h in node.handlers)) | set().union(
+                    *(within(s) for s in node.orelse)) if node.orelse or node.handlers else set()
+                body = set().union(*(within(s) for s in node.body)) if node.body else set()
+                tries.append((body, decided, jumps(node.body) or jumps(node.handlers)))
+
+        everything = set(range(len(self.points)))
+        exprs = []  # what each point evaluates, whose names it uses
+        for p in self.points:
+            if isinstance(p, ast.Await):
+                exprs.append(names(p.value))
+            elif isinstance(p, ast.AsyncWith):
+                exprs.append(set().union(*(names(i.context_expr) for i in p.items)))
+            elif isinstance(p, ast.AsyncFor):
+                exprs.append(names(p.iter))
+            else:
+                exprs.append(names(p))
+        self.needs = [set() for _ in self.points]
+        self.cleanup, self.guard = [], []
+        for i, p in enumerate(self.points):
+            derived, decides = set(), set()
+            # Where its result goes.
+            if isinstance(p, ast.AsyncWith):
+                derived |= set().union(*(bases(it.optional_vars) for it in p.items if it.optional_vars is not None))
+                decides |= set().union(*(within(s) for s in p.body))
+            elif isinstance(p, ast.AsyncFor):
+                derived |= bases(p.target)
+                decides |= everything
+            child, node = p, parent.get(id(p))
+            while node is not None and child is not root:
+                if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and child is node.value:
+                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                    derived |= set().union(*(bases(t) for t in targets))
+                elif isinstance(node, ast.NamedExpr) and child is node.value:
+                    derived.add(node.target.id)
+                elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)) and child is node.iter:
+                    derived |= bases(node.target)
+                elif isinstance(node, ast.withitem) and child is node.context_expr and node.optional_vars is not None:
+                    derived |= bases(node.optional_vars)
+                elif isinstance(node, ast.Call) and child is not node.func:
+                    for a in list(node.args) + [k.value for k in node.keywords]:
+                        derived |= bases(a)
+                    if isinstance(node.func, ast.Attribute):
+                        derived |= bases(node.func.value)
+                elif isinstance(node, (ast.Return, ast.Raise, ast.BoolOp, ast.Yield, ast.YieldFrom)):
+                    decides |= everything  # what follows runs only if it did not return
+                if isinstance(node, ast.stmt):
+                    break
+                child, node = node, parent.get(id(node))
+            changed = True
+            while changed:
+                changed = False
+                for targets, sources in flows:
+                    if sources & derived and not targets <= derived:
+                        derived |= targets
+                        changed = True
+            for test, decided, whole in tests:
+                if i in within(test) or names(test) & derived:
+                    decides |= everything if whole or decided is None else decided
+            for body, decided, whole in tries:
+                if i in body:
+                    decides |= everything if whole else decided
+            for j in everything:
+                if j in decides or exprs[j] & derived:
+                    self.needs[j].add(i)
+            # In an except or finally block: clean-up; in a try that catches
+            # CancelledError: guarded.
+            clean, guard, child, node = False, 0, p, parent.get(id(p))
+            while node is not None and child is not root:
+                if isinstance(node, ast.ExceptHandler) or (
+                        isinstance(node, ast.Try) and any(child is s for s in node.finalbody)):
+                    clean = True
+                    break
+                if not guard and isinstance(node, ast.Try) and any(child is s for s in node.body):
+                    for h in node.handlers:
+                        if _catches_cancel(ast, h):
+                            guard = h.lineno
+                            break
+                child, node = node, parent.get(id(node))
+            self.cleanup.append(clean)
+            self.guard.append(guard)
+
+
+def _catches_cancel(ast, handler):
+    """Whether an except block catches CancelledError: except
+    (asyncio.)CancelledError, except BaseException, or a bare except."""
+    return handler.type is None or any(
+        (getattr(n, "id", None) if isinstance(n, ast.Name) else getattr(n, "attr", None))
+        in ("CancelledError", "BaseException")
+        for n in ast.walk(handler.type) if isinstance(n, (ast.Name, ast.Attribute)))
+
+
+class _Sources:
+    """The program's source files, parsed when first needed, to tell what
+    a suspended frame is awaiting: the point of its _Scope it is at."""
+
+    def __init__(self):
+        self._files = {}   # filename -> (tree, parent, index of await points by position) or None
+        self._scopes = {}  # id(scope node) -> _Scope
+        self._codes = {}   # code -> [its instructions' positions, {f_lasti: (scope, point) or None}]
+
+    def _file(self, filename):
+        if filename in self._files:
+            return self._files[filename]
+        got = None
+        try:
+            import ast
+            source = "".join(linecache.getlines(filename))
+            if source:
+                tree = ast.parse(source, filename)
+                parent, index = {}, {}
+                for node in ast.walk(tree):
+                    for child in ast.iter_child_nodes(node):
+                        parent[id(child)] = node
+                    if isinstance(node, (ast.Await, ast.AsyncWith, ast.AsyncFor)) or type(node).__name__ in _COMPS:
+                        index[(node.lineno, node.end_lineno, node.col_offset, node.end_col_offset)] = node
+                got = (ast, tree, parent, index)
+        except Exception:  # noqa: BLE001 - no source, or not what it claims to be
+            got = None
+        self._files[filename] = got
+        return got
+
+    def site(self, frame):
+        """(scope, point) of the await frame is suspended at, or None when
+        the source does not tell."""
+        code = frame.f_code
+        c = self._codes.get(code)
+        if c is None:
+            c = self._codes[code] = [None, {}]
+        lasti = frame.f_lasti
+        if lasti in c[1]:
+            return c[1][lasti]
+        got = None
+        try:
+            if c[0] is None:
+                c[0] = list(code.co_positions())
+            pos = c[0][lasti // 2]
+            f = self._file(code.co_filename)
+            node = f[3].get(pos) if f is not None else None
+            if node is not None:
+                ast, parent = f[0], f[2]
+                comp = code.co_name in _COMP_CODES
+                scope = parent.get(id(node))
+                while scope is not None and not (
+                        isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+                        or (comp and type(scope).__name__ in _COMPS)):
+                    scope = parent.get(id(scope))
+                if scope is not None:
+                    sc = self._scopes.get(id(scope))
+                    if sc is None:
+                        sc = self._scopes[id(scope)] = _Scope(ast, scope, parent)
+                    got = (sc, sc.index[id(node)])
+        except Exception:  # noqa: BLE001 - then the source does not tell
+            got = None
+        c[1][lasti] = got
+        return got
+
+    def handler(self, code):
+        """The first except block of code's function that catches
+        CancelledError (or everything), preferring one that does not raise
+        again: its line, or 0."""
+        f = self._file(code.co_filename)
+        if f is None:
+            return 0
+        ast, tree = f[0], f[1]
+        found = []
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == code.co_name and (
+                    node.lineno == code.co_firstlineno
+                    or any(d.lineno == code.co_firstlineno for d in node.decorator_list)):
+                for h in ast.walk(node):
+                    if isinstance(h, ast.ExceptHandler) and _catches_cancel(ast, h):
+                        raises = any(isinstance(n, ast.Raise) for s in h.body for n in ast.walk(s))
+                        found.append((raises, h.lineno))
+                break
+        return min(found)[1] if found else 0
+
+
+def _coroutine_chain(task):
+    """The coroutines task is suspended in, outermost first, and what the
+    innermost awaits (a future, a task, or None)."""
+    coros, leaf = [], None
+    o = task.get_coro()
+    for _ in range(100):
+        if type(o) is _CoroutineType:
+            if o.cr_frame is None:
+                break
+            coros.append(o)
+            o = o.cr_await
+            if o is None:
+                break
+            continue
+        if isinstance(o, _FUTURES) or type(o) is _GeneratorType:
+            leaf = o
+            break
+        refs = gc.get_referents(o)  # an awaitable's iterator: a future's, a coroutine's wrapper
+        if len(refs) == 1 and (type(refs[0]) is _CoroutineType or isinstance(refs[0], _FUTURES)):
+            o = refs[0]
+            continue
+        leaf = o
+        break
+    return coros, leaf
+
+
+_CoroutineType = types.CoroutineType
+_GeneratorType = types.GeneratorType
+# Coroutines of the standard library and of clients that are work started
+# by the await (not a pause, a lock, a queue or a stream read).
+_WORK = {("asyncio.threads", "to_thread"), ("asyncio.tasks", "wait_for"), ("aiohttp.client", "_request"),
+         ("redis.asyncio.client", "execute_command"), ("httpx._client", "request"), ("httpx._client", "send")}
+_SIMPLE = (int, float, str, bytes, bool, type(None))
+
+
+def _fingerprint(v):
+    t = type(v)
+    if t in _SIMPLE or (t is tuple and len(v) <= 8 and all(type(x) in _SIMPLE for x in v)):
+        r = repr(v)
+        return r if len(r) <= 200 else r[:200] + "…"
+    return "@%x" % id(v)
+
+
+class _Chains:
+    """The await chains of the program's tasks, as the explainer last saw
+    each (when the loop went idle after its step): what each coroutine in
+    it awaits. Coroutines are held weakly, told apart by serial numbers."""
+
+    def __init__(self, places, sources, code_id):
+        self._places, self._sources, self._code_id = places, sources, code_id
+        self._chains = {}  # tid -> ([(weakref to coroutine, serial)], weakref to the leaf or None)
+        self._serials = itertools.count(1)
+        self._scope_ids = {}  # id(_Scope) -> its number, once written
+        self.write = None     # the explainer's write
+        self._sleep = asyncio.sleep.__code__
+
+    def forget(self, tid):
+        self._chains.pop(tid, None)
+
+    def capture(self, loop, task, tid):
+        """What changed in task's chain since the last capture: (the first
+        level whose await is new, [what each learner's coroutine from
+        there awaits now]); None if nothing did."""
+        coros, leaf = _coroutine_chain(task)
+        prev, prev_leaf = self._chains.get(tid, ((), None))
+        c = 0
+        while c < len(prev) and c < len(coros) and prev[c][0]() is coros[c]:
+            c += 1
+        try:
+            leaf_ref = weakref.ref(leaf) if leaf is not None else None
+        except TypeError:
+            leaf_ref = None
+        same_leaf = prev_leaf() is leaf if prev_leaf is not None else leaf is None
+        if c == len(coros) == len(prev) and same_leaf:
+            return None
+        chain = list(prev[:c]) + [(weakref.ref(o), next(self._serials)) for o in coros[c:]]
+        self._chains[tid] = (chain, leaf_ref)
+        first = max(c - 1, 0)
+        levels = []
+        for i in range(first, len(coros)):
+            f = coros[i].cr_frame
+            if not self._places.learners(f.f_code.co_filename):
+                continue
+            awaited = coros[i + 1] if i + 1 < len(coros) else leaf
+            levels.append(self._level(loop, i, chain[i][1], f, awaited))
+        return first, levels
+
+    def _level(self, loop, i, serial, frame, awaited):
+        code = frame.f_code
+        lv = {"l": i, "f": serial, "c": self._code_id(code, code.co_qualname), "line": frame.f_lineno,
+              "sc": 0, "s": -1, "k": "other", "fp": "", "r": "", "fn": "", "t": 0}
+        site = self._sources.site(frame)
+        if site is not None:
+            sc, lv["s"] = site
+            lv["sc"] = self._scope(sc)
+        if type(awaited) is _CoroutineType:
+            acode = awaited.cr_code
+            lv["fn"] = acode.co_qualname
+            mod = awaited.cr_frame.f_globals.get("__name__", "") if awaited.cr_frame is not None else ""
+            if acode is self._sleep:
+                lv["k"] = "pause"
+            elif self._places.learners(acode.co_filename) or (mod, acode.co_name) in _WORK:
+                lv["k"] = "work"
+            if awaited.cr_frame is not None and lv["k"] == "work":
+                n = acode.co_argcount + acode.co_kwonlyargcount + bool(acode.co_flags & 4) + bool(acode.co_flags & 8)
+                args = acode.co_varnames[:n]
+                loc = awaited.cr_frame.f_locals
+                lv["fp"] = acode.co_qualname + "(" + ", ".join(_fingerprint(loc.get(a)) for a in args) + ")"
+                if args and args[0] in ("self", "cls"):
+                    lv["r"] = "%x" % id(loc.get(args[0]))
+        elif isinstance(awaited, _TASKS):
+            lv["k"], lv["t"] = "task", loop.task_id(awaited) if isinstance(loop, RecordingLoop) else 0
+        return lv
+
+    def _scope(self, sc):
+        n = self._scope_ids.get(id(sc))
+        if n is None:
+            n = self._scope_ids[id(sc)] = len(self._scope_ids) + 1
+            self.write("scope", {"id": n, "lines": sc.line, "needs": [sorted(x) for x in sc.needs]}, False)
+        return n
+
+    def cancel_state(self, task):
+        """Where task, cancelled and not done, waits: "on" (as if it had
+        not been cancelled: outside any except or finally block and any
+        async with's exit, inside a try of the learner's whose except
+        catches CancelledError), "cleanup" (in one of those blocks),
+        "taskgroup" (in a TaskGroup's exit, which takes the cancellation it
+        asked for itself), "unguarded" (no except of the learner's around:
+        a library took it) or "unknown" (the source does not tell).
+        Returns it, the learner's innermost frame, and the file and line of
+        the except that caught it (("", 0) if not "on")."""
+        coros, leaf = _coroutine_chain(task)
+        state = "unguarded" if coros else "unknown"
+        mine, guard = None, ("", 0)
+        for i, o in enumerate(coros):
+            learners = self._places.learners(o.cr_frame.f_code.co_filename)
+            if learners:
+                mine = o.cr_frame
+            awaited = coros[i + 1] if i + 1 < len(coros) else leaf
+            if type(awaited) is _CoroutineType and awaited.cr_code.co_name == "__aexit__":
+                if awaited.cr_code.co_qualname == "TaskGroup.__aexit__" and awaited.cr_frame is not None and \
+                        awaited.cr_frame.f_globals.get("__name__") == "asyncio.taskgroups":
+                    return "taskgroup", mine, ("", 0)
+                return "cleanup", mine, ("", 0)
+            site = self._sources.site(o.cr_frame)
+            if site is None:
+                state = "unknown"
+            elif site[0].cleanup[site[1]]:
+                return "cleanup", mine, ("", 0)
+            elif learners and site[0].guard[site[1]] and state != "unknown":
+                guard = (o.cr_frame.f_code.co_filename, site[0].guard[site[1]])
+        if guard[1] and state == "unguarded":
+            state = "on"
+        return state, mine, guard
+
+
+_STATE_RECORDS = {"done": 1.0, "cancelled": 2.0}  # a task's end record's state; error 3
 
 
 def _default_number(name):
@@ -509,16 +1016,44 @@ class Explainer(Sink):
           [2, task, code, parent, t, n]     task made by parent; n: its asyncio
                                             number (Task-n), or -1 (then "name")
           [3, task, state, t, 0, 0]         task ended: state 1 done, 2 cancelled, 3 error
+          [4, task, t, n, 0, 0]             the loop went idle after a step of task: its
+                                            awaits as "await" n says (n 0: the same as
+                                            before)
+          [5, loop, 0, 0, 0, 0]             the records that follow are of loop's tasks
+
+    and, for what the loops' records need or what no loop sees:
+          await  {n, id, from, lv}           task id's coroutines from level "from" (0 its
+                                            own) await something new: lv, for each of the
+                                            learner's, {l level, f its serial, c code id,
+                                            line, sc scope, s point, k kind (work, pause,
+                                            task, other), fp the call and its arguments,
+                                            r the receiver, fn the awaited function, t the
+                                            awaited task's id}
+          scope  {id, lines, needs}          a function's await points: their lines, and
+                                            which points each may depend on (_Scope)
+          cancel {id, t, how, file, line, code, handler, hline, hcode}
+                                            a cancelled task went on (how "went", file:line
+                                            where it waited again) or returned normally
+                                            ("returned"); handler: the except that may have
+                                            caught it
+          nested {t, how, msg, id, file, line, code, fn}
+                                            asyncio.run (how) was called with a loop
+                                            running in its thread, by task id, to run a
+                                            coroutine of fn; msg: Python's refusal
+          child  {t, how, what}              the program started another process (how:
+                                            subprocess.Popen, os.system, os.fork, os.exec,
+                                            ...; what: its command)
     """
 
     steps = True
+    awaits = True
 
     def __init__(self, fd, slow, clock):
         self.slow, self.clock = slow, clock
         self._w = io.BufferedWriter(io.FileIO(fd, "wb", closefd=False), 1 << 16)
         self._lock = threading.Lock()
         self._places = _Places()
-        self._codes = {}       # id(code) -> id
+        self._codes = {}       # _key(code) -> id
         self._loops = {}       # loop -> [id, first run, running since, seconds run]
         self._running = {}     # id -> the _Ready of each loop running now, for the watchdog
         self._alive = 0
@@ -527,12 +1062,27 @@ class Explainer(Sink):
         self._done = False
         self._gc = _Collections(clock)
         gc.callbacks.append(self._gc)
+        self._loop_ids = itertools.count(1)
+        self._olock = threading.RLock()  # (a signal handler may print while out() holds it)
+        self._pend = None      # [stream, t, task, pieces] of a line being written
+        self._defer = clock is time.monotonic  # (on virtual time, every line is flushed at once)
+        self._flushed = 0.0    # when the pipe was last flushed for a line
+        self._dirty = False    # lines sent that the watchdog is to flush
+        self._sources = _Sources()
+        self._chains = _Chains(self._places, self._sources, self._code_id)
+        self._chains.write = self.write
+        self._chain_map = self._chains._chains
+        self._nawait = 0
+        self._cancels = {}     # tid -> the cancellation count it was seen to go on past
+        self._fd = fd
         self.write("hello", {"t0": clock(), "python": sys.version.split()[0], "pid": os.getpid()})
 
     # ── writing ──
 
     def write(self, kind, fields, flush=True):
         """Write one JSON frame: write("loop", {...}) writes {"k":"loop",...}."""
+        if self._pend is not None:
+            self._send_pending()
         line = json.dumps({"k": kind, **fields}, separators=(",", ":")) + "\n"
         self._send(line.encode(), flush)
 
@@ -550,6 +1100,8 @@ class Explainer(Sink):
             pass  # re-entered from a signal handler in mid-write: drop this frame
 
     def _records(self, buf, flush=False):
+        if buf and self._pend is not None:
+            self._send_pending()
         if buf:
             payload = buf.tobytes() if sys.byteorder == "little" else _swapped(buf)
             self._send(b"B" + struct.pack("<I", len(payload)) + payload, flush)
@@ -567,10 +1119,43 @@ class Explainer(Sink):
                     who = task_who(task)
         elif threading.current_thread() is not threading.main_thread():
             who = threading.current_thread().name
-        # Sent at once only at the end of a line (or a flush): asyncdemo
-        # prints whole lines, each at the time its first piece was written.
+        # The pieces of a line (print writes the text, then "\n") go in one
+        # frame, sent at the end of the line (or when another frame is):
+        # asyncdemo prints whole lines, each at the time its first piece was
+        # written.
+        with self._olock:
+            p = self._pend
+            if p is not None and (p[0] != stream or p[2] != who):
+                self._send_out(p)
+                p = None
+            if p is None:
+                p = self._pend = [stream, t, who, []]
+            p[3].append(text)
+            if "\n" not in text:
+                return
+            self._pend = None
+            self._send_out(p)
+        # The pipe is flushed at once, unless the program writes lines faster
+        # than every couple of milliseconds: then the watchdog flushes it,
+        # within its interval, and a program printing megabytes does not pay
+        # a write to the pipe for each line.
+        now = _monotonic()
+        if not self._defer or now - self._flushed >= 0.002 or not self._start_watchdog():
+            self._flushed = now
+            self._send(b"", True)
+        else:
+            self._dirty = True
+
+    def _send_out(self, p):
         self._send(('{"k":"out","s":%d,"t":%r,"task":%s,"x":%s}\n'
-                    % (stream, t, json.dumps(who), json.dumps(text))).encode(), "\n" in text)
+                    % (p[0], p[1], json.dumps(p[2]), json.dumps("".join(p[3])))).encode(), False)
+
+    def _send_pending(self):
+        """Send the piece of a line written so far, before another frame."""
+        with self._olock:
+            p, self._pend = self._pend, None
+            if p is not None:
+                self._send_out(p)
 
     def flushed(self, stream):
         self.write("flush", {"s": stream, "t": self.clock()})
@@ -583,7 +1168,7 @@ class Explainer(Sink):
     def _loop_id(self, loop):
         info = self._loops.get(loop)
         if info is None:
-            info = self._loops[loop] = [len(self._loops) + 1, None, None, 0.0]
+            info = self._loops[loop] = [next(self._loop_ids), None, None, 0.0]
         return info
 
     def running(self, loop, running):
@@ -603,12 +1188,14 @@ class Explainer(Sink):
                 info[2] = None
 
     def _loop_closed(self, loop):
+        info = self._loops.get(loop)
+        if info is not None and info[1] is not None:
+            loop.flush_steps()
         info = self._loops.pop(loop, None)
         if info is not None and info[1] is not None:
             now = self.clock()
             if info[2] is not None:
                 info[3] += now - info[2]
-            loop.flush_steps()
             r = loop._ready
             self.write("loopend", {"id": info[0], "t": now, "run": info[3], "busy": r.busy, "idle": r.idle,
                                    "longest": r.longest, "longest_id": r.longest_id})
@@ -619,40 +1206,174 @@ class Explainer(Sink):
         code = getattr(coro, "cr_code", None) or getattr(coro, "gi_code", None)
         cid = 0
         if code is not None:
-            cid = self._codes.get(id(code))
-            if cid is None:
-                cid = self._codes[id(code)] = len(self._codes) + 1
-                self.write("code", {"id": cid, "fn": getattr(coro, "__qualname__", code.co_name),
-                                        "file": code.co_filename, "line": code.co_firstlineno}, False)
+            cid = self._codes.get(_key(code)) or self._code_id(code, getattr(coro, "__qualname__", code.co_name))
         n = _default_number(task.get_name())
         if n < 0:
             self.write("name", {"id": tid, "name": task.get_name()}, False)
-        buf = loop._ready.buf if loop._thread_id is not None else self._buf  # running, or not yet
-        buf.extend((2.0, tid, cid, parent, t, n))
+        if loop._thread_id is not None:  # running
+            loop._ready.buf.extend((2.0, tid, cid, parent, t, n))
+        else:  # not yet: kept for the next records sent, whose loop may be another
+            self._buf.extend((5.0, self._loop_id(loop)[0], 0.0, 0.0, 0.0, 0.0, 2.0, tid, cid, parent, t, n))
+
+    def _code_id(self, code, fn):
+        cid = self._codes.get(_key(code))
+        if cid is None:
+            cid = self._codes[_key(code)] = len(self._codes) + 1
+            self.write("code", {"id": cid, "fn": fn, "file": code.co_filename, "line": code.co_firstlineno}, False)
+        return cid
 
     def task_ended(self, loop, task, tid, t):
+        # (Every task passes here: what is rare is tested for before it is
+        # looked up.)
         self._alive -= 1
         state = task_state(task)
+        if self._chain_map:
+            self._chain_map.pop(tid, None)
+        seen = self._cancels.pop(tid, None) if self._cancels else None
+        n = task.cancelling() if state == "done" else 0
+        if n and (seen is None or seen[0] != n or seen[1] == "cleanup"):
+            # Cancelled, it caught the CancelledError (an except of its
+            # coroutine's can) and returned.
+            try:
+                code = getattr(task.get_coro(), "cr_code", None)
+                line = self._sources.handler(code) if code is not None else 0
+                if not line:
+                    raise LookupError("no except of its own could catch it: a library's did")
+                file = code.co_filename
+                self.write("cancel", {"id": tid, "t": t, "how": "returned", "file": file, "line": line,
+                                      "code": _code_line(file, line), "handler": file, "hline": line,
+                                      "hcode": _code_line(file, line)})
+            except Exception:  # noqa: BLE001 - never in the program's way
+                pass
         if state == "error":
             self.write("error", {"id": tid, "exc": _exception_text(task._exception)}, False)
-        if _default_number(task.get_name()) < 0:
-            self.write("name", {"id": tid, "name": task.get_name()}, False)  # it may have changed
-        loop._ready.buf.extend((3.0, tid, {"done": 1.0, "cancelled": 2.0}.get(state, 3.0), t, 0.0, 0.0))
+        name = task.get_name()
+        if name[:5] != "Task-" or not name[5:].isdigit():
+            self.write("name", {"id": tid, "name": name}, False)  # it may have changed
+        loop._ready.buf.extend((3.0, tid, _STATE_RECORDS.get(state, 3.0), t, 0.0, 0.0))
 
     def flush_steps(self, loop, records):
         with self._lock:
             self._records(self._buf)
             del self._buf[:]
-            self._records(records)
+            if records:
+                self._records(array.array("d", (5.0, self._loop_id(loop)[0], 0.0, 0.0, 0.0, 0.0)) + records)
+
+    def awaiting(self, loop, task, t):
+        tid = loop.task_id(task)
+        if not tid or self._w is None:
+            return
+        try:
+            got = self._chains.capture(loop, task, tid)
+        except Exception:  # noqa: BLE001 - then this step was not seen: the Go side knows
+            return
+        n = 0.0
+        if got is not None:
+            self._nawait += 1
+            n = float(self._nawait)
+            self.write("await", {"n": self._nawait, "id": tid, "from": got[0], "lv": got[1]}, False)
+        loop._ready.buf.extend((4.0, tid, t, n, 0.0, 0.0))
+
+    def cancel_pending(self, loop, task, tid, t):
+        # Judged once for each count of cancellations: "went" (said),
+        # "taskgroup" or "unknown" (not to be said), "cleanup" (cleaning up:
+        # to be said if it goes on after).
+        n = task.cancelling()
+        seen = self._cancels.get(tid)
+        if seen is not None and seen[0] == n and seen[1] != "cleanup":
+            return
+        try:
+            state, frame, (hfile, hline) = self._chains.cancel_state(task)
+            if state != "on":
+                self._cancels[tid] = (n, state)
+                return
+            self._cancels[tid] = (n, "went")
+            file, line = (frame.f_code.co_filename, frame.f_lineno) if frame is not None else ("", 0)
+            self.write("cancel", {"id": tid, "t": t, "how": "went", "file": file, "line": line,
+                                  "code": _code_line(file, line), "handler": hfile, "hline": hline,
+                                  "hcode": _code_line(hfile, hline)})
+        except Exception:  # noqa: BLE001 - never in the program's way
+            pass
+
+    def nested_run(self, loop, how, frame):
+        coro = frame.f_locals.get("main") or frame.f_locals.get("future")  # what it was asked to run
+        fn = coro.cr_code.co_qualname if type(coro) is _CoroutineType else ""
+        frame = self._places.learners_frame(frame)
+        running = events._get_running_loop()
+        tid = 0
+        if isinstance(running, RecordingLoop):
+            task = asyncio.current_task(running)
+            tid = running.task_id(task) if task is not None else 0
+        file, line = (frame.f_code.co_filename, frame.f_lineno) if frame is not None else ("", 0)
+        if how == "asyncio.run":
+            msg = "asyncio.run() cannot be called from a running event loop"
+        elif how == "asyncio.Runner.run":
+            msg = "Runner.run() cannot be called from a running event loop"
+        elif loop.is_running():
+            msg = "This event loop is already running"
+        else:
+            msg = "Cannot run the event loop while another loop is running"
+        self.write("nested", {"t": self.clock(), "how": how, "msg": msg, "id": tid, "file": file, "line": line,
+                              "code": _code_line(file, line), "fn": fn})
+
+    def child(self, event, args):
+        """The program starts another process (an audit event)."""
+        what = ""
+        try:
+            if event == "subprocess.Popen":
+                what = args[1] if args[1] is not None else args[0]
+            elif event == "os.system":
+                what = args[0]
+            elif event in ("os.exec", "os.posix_spawn"):
+                what = args[1]
+            elif event == "os.spawn":
+                what = args[2]
+            if isinstance(what, (bytes, bytearray)):
+                what = os.fsdecode(what)
+            if not isinstance(what, str):  # argv: the program's name and its arguments
+                argv = [os.fsdecode(a) if isinstance(a, (bytes, bytearray)) else str(a) for a in what]
+                what = " ".join([os.path.basename(argv[0])] + argv[1:]) if argv else ""
+        except Exception:  # noqa: BLE001 - the command is only for the note
+            what = ""
+        self.write("child", {"t": self.clock(), "how": event, "what": what[:200]})
+        if event == "os.exec":  # this process becomes another program: send what is left now
+            for loop in list(self._loops):
+                if getattr(loop, "_thread_id", None) == threading.get_ident():
+                    loop.flush_steps()
+            with self._lock:
+                self._records(self._buf, True)
+                del self._buf[:]
+
+    def before_fork(self):
+        """The program forks (or leaves by os._exit): what is buffered is
+        sent first, so that the child does not hold it too."""
+        w = self._w
+        if self._pend is not None:
+            self._send_pending()
+        if w is not None:
+            try:
+                w.flush()
+            except Exception:  # noqa: BLE001
+                pass
+
+    def forked(self):
+        """In a child process the program forked, which is not traced: it
+        writes nothing to asyncdemo, and its output goes where it goes."""
+        self._w, self._done = None, True
+        try:
+            os.close(self._fd)
+        except OSError:
+            pass
+        _unhook_streams()
 
     def slow_step(self, loop, handle, task, tid, ready, start, end):
         r = loop._ready
         counts = collections.Counter(w for st, w in list(r.samples) if st == start)
         at = []
-        for (file, line, fn, ifile, iline, ifn), n in counts.most_common(3):
+        for (file, line, fn, ifile, iline, ifn, lib), n in counts.most_common(3):
             at.append({"file": file, "line": line, "fn": fn, "code": _code_line(file, line),
                        "inner": f"{ifn} ({os.path.basename(ifile)}:{iline})" if (ifile, iline) != (file, line) else "",
-                       "n": n})
+                       "lib": lib, "n": n})
         coro = None
         if task is not None:
             code = getattr(task.get_coro(), "cr_code", None)
@@ -702,7 +1423,7 @@ class Explainer(Sink):
         if isinstance(fut, _TASKS):
             ev["id"] = loop.task_id(fut)
             if fut.done() or ev["msg"].startswith("Task was destroyed"):
-                loop._ready.ids.pop(id(fut), None)  # in its __del__: its id() may be reused
+                loop._ready.ids.pop(_key(fut), None)  # in its __del__: its key may be reused
             frame = getattr(fut.get_coro(), "cr_frame", None)
             if frame is not None and not fut.done():  # where it waits
                 ev["at_file"], ev["at_line"] = frame.f_code.co_filename, frame.f_lineno
@@ -735,17 +1456,33 @@ class Explainer(Sink):
     # ── where a long step is stuck ──
 
     def _start_watchdog(self):
-        if self._watchdog is not None or not math.isfinite(self.slow) or self.clock is not time.monotonic:
-            return
-        self._stop = threading.Event()
-        self._watchdog = threading.Thread(target=self._watch, name="asyncdemo-watchdog", daemon=True)
-        self._watchdog.start()
+        """Start the watchdog thread, if it is not running and the program
+        runs on real time. Returns whether it runs."""
+        if self._watchdog is not None:
+            return True
+        if self.clock is not time.monotonic or self._done:
+            return False
+        try:
+            self._stop = threading.Event()
+            self._watchdog = threading.Thread(target=self._watch, name="asyncdemo-watchdog", daemon=True)
+            self._watchdog.start()
+        except Exception:  # noqa: BLE001 - at the interpreter's shutdown, say
+            self._watchdog = None
+            return False
+        return True
 
     def _watch(self):
-        """Every interval, for each loop in a step that has run at least
-        that long, note where its thread is (the learner's line)."""
-        interval = min(max(self.slow / 5, 0.002), 0.05)
+        """Every interval, flush the lines the program wrote since, and for
+        each loop in a step that has run at least that long, note where its
+        thread is (the learner's line)."""
+        interval = min(max(self.slow / 5, 0.002), 0.01) if math.isfinite(self.slow) else 0.01
+        sample = math.isfinite(self.slow)
         while not self._stop.wait(interval):
+            if self._dirty:
+                self._dirty = False
+                self._send(b"", True)
+            if not sample:
+                continue
             now = self.clock()
             frames = None
             for r in list(self._running.values()):
@@ -843,6 +1580,32 @@ def _hook_streams(ex):
             setattr(sys.stdin, name, hooked_read)
 
 
+def _unhook_streams():
+    """Give sys.stdout, sys.stderr and sys.stdin their own methods back."""
+    for obj, names in ((sys.stdout, ("write", "flush")), (sys.stderr, ("write", "flush")),
+                       (sys.stdin, ("readline", "read"))):
+        for name in names:
+            try:
+                if name in vars(obj):
+                    delattr(obj, name)
+            except (AttributeError, TypeError):
+                pass
+
+
+# The audit events of a program starting another process.
+_CHILD_EVENTS = frozenset(("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork",
+                           "os.forkpty"))
+
+
+class _RunnersEvents(type(sys)):
+    """asyncio.events as asyncio.runners sees it: the same module, but for
+    _get_running_loop, which tells the explainer when asyncio.run (or
+    Runner.run) is about to refuse to run inside a running loop."""
+
+    def __getattr__(self, name):
+        return getattr(events, name)
+
+
 def explain_main(argv):
     """Run a learner's program under an Explainer, as python would run it.
     argv: FD SLOW FLAGS -- (script PATH | module NAME) ARGS...; FLAGS "v"
@@ -885,18 +1648,79 @@ def explain_main(argv):
         show(msg)
     warnings._showwarnmsg = showwarnmsg
 
-    # A traceback starts at the program's own code, as it would without us.
+    # A traceback starts at the program's own code, as it would without us,
+    # and has none of our frames (RecordingLoop's run_forever) in it.
     ours = {os.path.realpath(__file__), "<string>"}
     hook = sys.excepthook
 
-    def excepthook(kind, value, tb):
-        while tb is not None and (tb.tb_frame.f_code.co_filename in ours
-                                  or os.path.realpath(tb.tb_frame.f_code.co_filename) in ours):
+    def is_ours(tb):
+        name = tb.tb_frame.f_code.co_filename
+        return name in ours or os.path.realpath(name) in ours
+
+    def without_ours(tb):
+        while tb is not None and is_ours(tb):
             tb = tb.tb_next
+        prev = tb
+        while prev is not None and prev.tb_next is not None:
+            if is_ours(prev.tb_next):
+                prev.tb_next = prev.tb_next.tb_next
+            else:
+                prev = prev.tb_next
+        return tb
+
+    def excepthook(kind, value, tb):
+        try:
+            tb = without_ours(tb)
+            seen, exc = {id(value)}, value
+            while exc is not None:  # and the exceptions it was raised from
+                exc = exc.__cause__ or exc.__context__
+                if exc is None or id(exc) in seen:
+                    break
+                seen.add(id(exc))
+                exc.__traceback__ = without_ours(exc.__traceback__)
+        except Exception:  # noqa: BLE001 - the traceback as it is, then
+            pass
         hook(kind, value.with_traceback(tb) if value is not None else value, tb)
     sys.excepthook = excepthook
     atexit.register(ex.finish)
     _hook_streams(ex)
+
+    # asyncio.run inside a running loop: asyncio.runners asks first.
+    from asyncio import runners
+    real_get = events._get_running_loop
+    proxy = _RunnersEvents("asyncio.events")
+
+    def get_running_loop():
+        loop = real_get()
+        if loop is not None:
+            try:
+                caller = sys._getframe(1)
+                how = "asyncio.Runner.run" if caller.f_code.co_qualname == "Runner.run" else "asyncio.run"
+                ex.nested_run(loop, how, caller)
+            except Exception:  # noqa: BLE001 - never in the way of asyncio's own error
+                pass
+        return loop
+    proxy._get_running_loop = get_running_loop
+    runners.events = proxy
+
+    # Other processes: said once, not traced; a forked child is let go.
+    def audit(event, args):
+        if event in _CHILD_EVENTS:
+            try:
+                ex.child(event, args)
+            except Exception:  # noqa: BLE001 - an audit hook must not raise
+                pass
+    sys.addaudithook(audit)
+    os.register_at_fork(before=ex.before_fork, after_in_child=ex.forked)
+
+    # os._exit skips atexit: what the watchdog has yet to flush goes first.
+    real_exit = os._exit
+
+    def _exit(status):
+        ex.before_fork()
+        real_exit(status)
+    _exit.__doc__, _exit.__name__ = real_exit.__doc__, real_exit.__name__
+    os._exit = _exit
 
     main = sys.modules["__main__"]
     for name in [n for n in vars(main) if not n.startswith("__")]:
