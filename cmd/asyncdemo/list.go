@@ -61,7 +61,8 @@ func listTo(out io.Writer, opts *Options) error {
 
 // summaryRun is asyncdemo with no arguments: what it is, the lessons one
 // line each, the tools, and the three commands to start with, on one
-// screen (24 rows at most; a line longer than the terminal is cut). The
+// screen (24 rows at most; a line longer than the terminal is cut, but
+// the tools wrap). The
 // full help is --help.
 func summaryRun(cmd *cobra.Command, opts *Options) error {
 	ios := opts.IO
@@ -81,7 +82,7 @@ func summaryRun(cmd *cobra.Command, opts *Options) error {
 			tools = append(tools, c.Name())
 		}
 	}
-	fmt.Fprintf(&b, "\n%s\n\n", fmt.Sprintf(labels["root_tools"], strings.Join(tools, labels["list_sep"])))
+	fmt.Fprintf(&b, "\n%s\n\n", wrapList(labels["root_tools"], tools, labels["list_sep"], width))
 	w := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(w, "  asyncdemo gather\t%s\n", labels["root_run"])
 	fmt.Fprintf(w, "  asyncdemo tour\t%s\n", labels["root_tour"])
@@ -93,6 +94,36 @@ func summaryRun(cmd *cobra.Command, opts *Options) error {
 		}
 	}
 	return nil
+}
+
+// wrapList returns format (one %s) with items joined by sep, wrapped at
+// width between items, never inside one: each is a command to type, and
+// sms-server must not break at its hyphen.
+func wrapList(format string, items []string, sep string, width int) string {
+	prefix, suffix, _ := strings.Cut(format, "%s")
+	var b strings.Builder
+	b.WriteString(prefix)
+	col := runewidth.StringWidth(prefix)
+	for i, item := range items {
+		piece := item
+		if i < len(items)-1 {
+			piece += strings.TrimRight(sep, " ")
+		} else {
+			piece += suffix
+		}
+		if i > 0 {
+			if col+1+runewidth.StringWidth(piece) > width && col > 0 {
+				b.WriteString("\n")
+				col = 0
+			} else if strings.HasSuffix(sep, " ") {
+				b.WriteString(" ")
+				col++
+			}
+		}
+		b.WriteString(piece)
+		col += runewidth.StringWidth(piece)
+	}
+	return b.String()
 }
 
 // cutToWidth shortens a line wider than width columns to end with "…",
