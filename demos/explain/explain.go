@@ -24,6 +24,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -77,8 +78,19 @@ type Config struct {
 	Grace time.Duration
 	// VirtualTime runs the program on a clock of its own, as the twins'
 	// --virtual-time does: time.sleep and the loops' waits move the clock
-	// instead of sleeping, so that a test's output is exact. For tests.
+	// instead of sleeping, so that a test's output is exact. For tests,
+	// and for the checks of exercises that only sleep.
 	VirtualTime bool
+	// Check records what asyncdemo check judges an exercise by (see
+	// [Checks]), and audits the program: what it changes of asyncio,
+	// time or its loop is reported in Checks.Tampered.
+	Check bool
+	// Limit, with VirtualTime and Check, stops the program once its clock
+	// passes Limit (Checks.Limited); 0 means no limit.
+	Limit time.Duration
+	// OwnGroup runs the program in a process group of its own, so that a
+	// Ctrl+C typed at the terminal is asyncdemo's alone (asyncdemo watch).
+	OwnGroup bool
 }
 
 // Errors of Start, wrapped; test for them with errors.Is.
@@ -148,10 +160,17 @@ func Start(ctx context.Context, p Program, c Config) (*Session, error) {
 	if slow <= 0 {
 		slow = DefaultSlow
 	}
-	flags := ""
+	var fl []string
 	if c.VirtualTime {
-		flags = "v"
+		fl = append(fl, "v")
 	}
+	if c.Check {
+		fl = append(fl, "x")
+		if c.Limit > 0 {
+			fl = append(fl, "limit="+strconv.FormatFloat(c.Limit.Seconds(), 'g', -1, 64))
+		}
+	}
+	flags := strings.Join(fl, ",")
 	r, w, err := os.Pipe()
 	if err != nil {
 		return nil, fmt.Errorf("explain: the recorder's pipe: %w", err)
@@ -163,6 +182,9 @@ func Start(ctx context.Context, p Program, c Config) (*Session, error) {
 	cmd.Stdin = c.Stdin
 	cmd.ExtraFiles = []*os.File{w} // fd 3
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
+	if c.OwnGroup {
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	}
 	cmd.WaitDelay = c.Grace
 	if cmd.WaitDelay <= 0 {
 		cmd.WaitDelay = 3 * time.Second

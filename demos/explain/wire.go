@@ -60,6 +60,12 @@ type wire struct {
 	AtCode  string `json:"at_code"`  // exc
 	Closed  bool   `json:"closed"`   // exc
 	Why     string `json:"why"`      // norun
+
+	N     int         `json:"n"`     // timer, untimer
+	When  float64     `json:"when"`  // timer
+	Stack []wireFrame `json:"stack"` // timer
+	What  string      `json:"what"`  // tamper
+	Args  string      `json:"args"`  // args
 }
 
 type wireCode struct {
