@@ -1,9 +1,13 @@
 package explain
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
+
+	"asyncdemo/demos/twin"
 )
 
 // checked runs testdata/check/name on virtual time with Config.Check.
@@ -87,5 +91,33 @@ func TestCheckLimitStopsAProgramThatWaitsForEver(t *testing.T) {
 	main := rec.Tasks[0]
 	if p, ok := rec.Waiting(main.ID); !ok || p.Line != 6 {
 		t.Errorf("main waited at %+v (%v), want line 6", p, ok)
+	}
+}
+
+// TestCheckIgnoresPythonPath checks that what PYTHONPATH would run before
+// the recorder (a sitecustomize.py that replaces asyncio.sleep) does not
+// run under a check, and that a recorder edited in the cache is written
+// again before it runs.
+func TestCheckIgnoresPythonPath(t *testing.T) {
+	python(t)
+	site, err := filepath.Abs("testdata/check/site")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PYTHONPATH", site)
+	t.Setenv("XDG_CACHE_HOME", t.TempDir()) // a cache of its own: other tests read the shared one
+	path, _, err := twin.Recorder()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte("raise SystemExit('an edited recorder ran')\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rec, lines := explainProgram(t, Program{Script: "sleeps.py"}, Config{Dir: "testdata/check", VirtualTime: true, Check: true})
+	for _, l := range lines {
+		t.Errorf("the program wrote %q", l.Text)
+	}
+	if rec.Elapsed != 3500*time.Millisecond || len(rec.Tampered) != 0 {
+		t.Errorf("elapsed %v, tampered %q: want 3.5 s, nothing", rec.Elapsed, rec.Tampered)
 	}
 }

@@ -120,6 +120,16 @@ const boot = `import importlib.util as u, sys
 s = u.spec_from_file_location("_asyncrec", sys.argv[1]); m = u.module_from_spec(s)
 sys.modules["_asyncrec"] = m; s.loader.exec_module(m); m.explain_main(sys.argv[2:])`
 
+// checkBoot is boot for Config.Check: it runs the recorder only if what it
+// reads is asyncdemo's own (argv[2] is its SHA-256), from what it read.
+// Python runs it with -E and -P: no PYTHONPATH, and nothing of the
+// current directory (a sitecustomize.py there) runs before the recorder.
+const checkBoot = `import hashlib, sys, types
+p = sys.argv[1]; b = open(p, "rb").read()
+if hashlib.sha256(b).hexdigest() != sys.argv[2]: sys.exit("asyncdemo: " + p + " changed while it was read: check again")
+m = types.ModuleType("_asyncrec"); m.__file__ = p; sys.modules["_asyncrec"] = m
+exec(compile(b, p, "exec"), vars(m)); m.explain_main(sys.argv[3:])`
+
 // Check returns an error wrapping ErrNoProgram if p is a script that is
 // not there, or no file, in dir ("" for the current directory). (A module
 // python -m cannot find is Python's to say.)
@@ -175,8 +185,17 @@ func Start(ctx context.Context, p Program, c Config) (*Session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("explain: the recorder's pipe: %w", err)
 	}
-	args := []string{"-c", boot, filepath.Join(dir, twin.RecorderFile), "3",
-		strconv.FormatFloat(slow.Seconds(), 'g', -1, 64), flags, "--", mode, target}
+	args := []string{"-c", boot, filepath.Join(dir, twin.RecorderFile)}
+	if c.Check {
+		path, sum, err := twin.Recorder()
+		if err != nil {
+			r.Close()
+			w.Close()
+			return nil, fmt.Errorf("explain: %w", err)
+		}
+		args = []string{"-E", "-P", "-c", checkBoot, path, sum}
+	}
+	args = append(args, "3", strconv.FormatFloat(slow.Seconds(), 'g', -1, 64), flags, "--", mode, target)
 	cmd := exec.CommandContext(ctx, c.Python, append(args, p.Args...)...)
 	cmd.Dir = c.Dir
 	cmd.Stdin = c.Stdin
