@@ -78,6 +78,7 @@ var groups = []*cobra.Group{
 	{ID: "Basics", Title: "Basics: the loop, coroutines, tasks, futures"},
 	{ID: "Concurrency", Title: "Concurrency: many tasks, cancellation, threads"},
 	{ID: "Redis and HTTP", Title: "Redis and HTTP, for real"},
+	{ID: "Exercises", Title: "Exercises: you write the code, asyncdemo checks it by what it measures"},
 	{ID: "Tools", Title: "Tools"},
 }
 
@@ -126,6 +127,7 @@ func newRootCmd(ios *IOStreams) *cobra.Command {
 	pf.BoolVar(&opts.Step, "step", false, "replay the run one event at a time, Enter for the next (for talking a class through it)")
 	pf.Var(lesson.ChoiceFlag(&opts.Lang, lesson.Languages...), "lang", "the language of the lessons' texts: en or zh (default from LANG / LC_ALL)")
 	root.AddCommand(newTourCmd(opts), newListCmd(opts), newExplainCmd(opts, nil))
+	root.AddCommand(newExercisesCmd(opts), newCheckCmd(opts), newWatchCmd(opts), newHintCmd(opts), newSolutionCmd(opts))
 	for _, demo := range demos.All() {
 		root.AddCommand(newLessonCmd(opts, demo, nil))
 	}
