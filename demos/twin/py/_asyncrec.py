@@ -28,6 +28,7 @@ import atexit
 import collections
 import functools
 import gc
+import heapq
 import io
 import itertools
 import json
@@ -44,6 +45,7 @@ import threading
 import time
 import warnings
 from asyncio import events
+from concurrent.futures import ThreadPoolExecutor
 
 _TASKS = (asyncio.Task, asyncio.tasks._PyTask)
 _FUTURES = (asyncio.Future, asyncio.futures._PyFuture)
@@ -855,20 +857,22 @@ def explain_main(argv):
     flags = flags.split(",")
     ex_clock = _monotonic
     vclock = None
+    checking = "x" in flags  # asyncdemo check: see Checker
     if "v" in flags:
-        vclock = VirtualClock()
+        vclock = _CheckClock() if checking else VirtualClock()
         ex_clock = vclock.now
     os.set_inheritable(int(fd), False)  # the program's children do not get it
-    checking = "x" in flags  # asyncdemo check: see Checker
     if checking:
         ex = Checker(_hidden_fd(int(fd)), float(slow), ex_clock)
     else:
         ex = Explainer(int(fd), float(slow), ex_clock)
     loop_class = _CheckLoop if checking else _ExplainLoop
 
+    selector_class = _CheckSelector if checking else VirtualSelector
+
     def new_loop():
         if vclock is not None:
-            return loop_class(ex, vclock.now, VirtualSelector(vclock))
+            return loop_class(ex, vclock.now, selector_class(vclock))
         return loop_class(ex)
     asyncio.set_event_loop_policy(RecordingPolicy(new_loop))
     if vclock is not None:
@@ -1029,6 +1033,119 @@ class _CheckLoop(_ExplainLoop):
             self._sink.untimer(self, handle)
         super()._timer_handle_cancelled(handle)
 
+    def run_in_executor(self, executor, func, *args):
+        clock = getattr(self._selector, "_clock", None)
+        if not isinstance(clock, _CheckClock) or not (executor is None or isinstance(executor, ThreadPoolExecutor)):
+            return super().run_in_executor(executor, func, *args)
+        # A job on virtual time: the clock waits for it while it runs, and
+        # a time.sleep in it is a wait of the task that started it.
+        r = self._ready
+        job = (r.ids.get(id(r.task), 0) if r.task is not None else 0, self._sink.stack(sys._getframe(1)))
+
+        def run(*args):
+            clock.local.job = job
+            try:
+                return func(*args)
+            finally:
+                clock.local.job = None
+        clock.submitted()
+        fut = super().run_in_executor(executor, run, *args)
+        fut.add_done_callback(clock.delivered)  # on the loop's thread, once the loop has the result
+        return fut
+
+
+class _CheckClock(VirtualClock):
+    """A check's virtual clock, which also waits for the jobs its loops
+    run in threads (asyncio.to_thread, run_in_executor): it moves on only
+    while none of them is running, each done or asleep, so that a job's
+    time.sleep takes its time on the clock as asyncio.sleep does, and
+    where a job is when the clock moves does not depend on the machine."""
+
+    def __init__(self):
+        super().__init__()
+        self.cond = threading.Condition()
+        self.running = 0    # jobs submitted whose result the loop has not had, less those asleep
+        self.sleepers = []  # a heap of [wake, seq, woken, a job's]
+        self._seq = itertools.count()
+        self.local = threading.local()
+        self.on_sleep = None  # Checker.thread_sleep
+
+    def submitted(self):
+        with self.cond:
+            self.running += 1
+
+    def delivered(self, fut=None):
+        with self.cond:
+            self.running -= 1
+
+    def sleep(self, seconds):
+        """time.sleep: in a loop's thread (or the main thread) it holds the
+        thread while the clock moves on, as VirtualClock's; in another
+        thread it waits until the clock reaches its end."""
+        if seconds < 0:
+            raise ValueError("sleep length must be non-negative")
+        if threading.current_thread() is threading.main_thread() or events._get_running_loop() is not None:
+            with self.cond:
+                self.wait(seconds)
+            return
+        job = getattr(self.local, "job", None)
+        if job is not None and self.on_sleep is not None:
+            self.on_sleep(job, seconds)
+        with self.cond:
+            entry = [self._now + seconds, next(self._seq), False, job is not None]
+            heapq.heappush(self.sleepers, entry)
+            if job is not None:
+                self.running -= 1
+            self.cond.notify_all()
+            while not entry[2]:
+                self.cond.wait()
+
+    def advance(self, timeout):
+        """Move on to the next thing due within timeout seconds (None: no
+        limit), a job's wake-up or the end of timeout, if no job runs.
+        Returns None if a job runs (wait for it for real), else whether
+        there was anything to wait for. self.cond must be held."""
+        if self.running > 0:
+            return None
+        wake = self.sleepers[0][0] if self.sleepers else math.inf
+        if timeout is not None and self._now + timeout < wake:
+            return self.wait(timeout)
+        if wake == math.inf:
+            return self.wait(None)
+        self.wait(max(0.0, wake - self._now))
+        while self.sleepers and self.sleepers[0][0] <= self._now:
+            entry = heapq.heappop(self.sleepers)
+            entry[2] = True
+            if entry[3]:
+                self.running += 1  # counted before it wakes: the loop waits for it
+        self.cond.notify_all()
+        return True
+
+
+class _CheckSelector(VirtualSelector):
+    """VirtualSelector for a check's clock: while a job runs in a thread,
+    it waits for real (the job ends, or goes to sleep), and with nothing to
+    wait for on the clock but a thread of the program's own alive, it waits
+    for real too."""
+
+    def select(self, timeout=None):
+        clock = self._clock
+        while True:
+            ready = self._sel.select(0)
+            if ready or (timeout is not None and timeout <= 0):
+                return ready
+            with clock.cond:
+                alone = threading.active_count() == 1 or clock.sleepers
+                moved = clock.advance(timeout) if (timeout is not None or alone or clock.running) else False
+            if moved:
+                return []
+            if moved is None or not alone:  # a thread works: wait for it
+                ready = self._sel.select(0.002 if moved is None else 0.05)
+                if ready:
+                    return ready
+                continue
+            return self._sel.select(None)  # nothing will happen on this clock: wait for real
+
 
 _MISSING = object()
 
@@ -1054,13 +1171,15 @@ class Checker(Explainer):
     def __init__(self, fd, slow, clock):
         super().__init__(fd, slow, clock)
         self._timers = {}  # id(handle) -> its number, while it may be cancelled
-        self._n = 0
+        self._n = itertools.count(1)  # timer numbers, from any thread
         self._audit = ()
         self._tampered = set()
 
     def arm(self, flags, vclock):
         """Take what the audit compares against, now that the recorder has
         set itself up and before the program's first line; set the limit."""
+        if isinstance(vclock, _CheckClock):
+            vclock.on_sleep = self.thread_sleep
         self._audit = tuple(_audit_items(vclock))
         for f in flags:
             if f.startswith("limit=") and vclock is not None:
@@ -1102,20 +1221,31 @@ class Checker(Explainer):
             self.write("args", {"id": tid, "args": _args_text(frame)}, False)
         self.audit()
 
-    def timer(self, loop, handle, when):
-        r = loop._ready
-        tid = r.ids.get(id(r.task), 0) if r.task is not None else 0
-        self._n += 1
-        self._timers[id(handle)] = self._n
+    def stack(self, f):
+        """The program's own frames from f outwards, innermost first."""
         stack = []
-        f = sys._getframe(2)
         while f is not None and len(stack) < 8:
             if self._places.learners(f.f_code.co_filename) and f.f_code.co_name != "<module>":
                 stack.append({"fn": _fn_name(f.f_code), "args": _args_text(f), "file": f.f_code.co_filename,
                               "line": f.f_lineno})
             f = f.f_back
-        self.write("timer", {"n": self._n, "id": tid, "t": self.clock(), "when": when, "stack": stack}, False)
+        return stack
+
+    def timer(self, loop, handle, when):
+        r = loop._ready
+        tid = r.ids.get(id(r.task), 0) if r.task is not None else 0
+        n = self._timers[id(handle)] = next(self._n)
+        self.write("timer", {"n": n, "id": tid, "t": self.clock(), "when": when,
+                             "stack": self.stack(sys._getframe(2))}, False)
         self.audit()
+
+    def thread_sleep(self, job, seconds):
+        """A job started by run_in_executor (asyncio.to_thread) sleeps on
+        virtual time: a wait of the task that started it, as a timer."""
+        tid, stack = job
+        n = next(self._n)
+        now = self.clock()
+        self.write("timer", {"n": n, "id": tid, "t": now, "when": now + seconds, "stack": stack, "job": True})
 
     def untimer(self, loop, handle):
         n = self._timers.pop(id(handle), 0)
@@ -1158,7 +1288,7 @@ def _audit_items(vclock):
     classes = [_CheckLoop, _ExplainLoop, RecordingLoop, selector_events.BaseSelectorEventLoop,
                base_events.BaseEventLoop, _Ready, events.Handle, events.TimerHandle]
     if vclock is not None:
-        classes += [VirtualClock, VirtualSelector]
+        classes += [VirtualClock, VirtualSelector, _CheckClock, _CheckSelector]
     for cls in classes:
         d = vars(cls)  # a live view: a method replaced on the class shows in it
         for name, value in list(d.items()):
