@@ -114,7 +114,7 @@ func Check(ctx context.Context, e *Exercise, c Config) (*Result, error) {
 		return nil, err
 	}
 	rec, err := sess.Wait()
-	if rec == nil {
+	if err != nil { // the recording cannot be trusted: no verdict
 		return nil, err
 	}
 	if ctx.Err() != nil { // the learner stopped the check: no verdict
