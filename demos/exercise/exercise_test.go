@@ -333,3 +333,28 @@ func TestCheatsFail(t *testing.T) {
 		})
 	}
 }
+
+// TestOtherRightSolutionsPass checks the other ways to solve each exercise
+// (testdata/right/NAME/*.py): a TaskGroup, to_thread, batches. A check
+// judges what a program does, not how it is written.
+func TestOtherRightSolutionsPass(t *testing.T) {
+	python(t)
+	paths, _ := filepath.Glob(filepath.Join("testdata", "right", "*", "*.py"))
+	for _, path := range paths {
+		name := filepath.Base(filepath.Dir(path))
+		t.Run(name+"/"+filepath.Base(path), func(t *testing.T) {
+			t.Parallel()
+			e := Find(name)
+			if e == nil {
+				t.Fatalf("testdata/right/%s is no exercise", name)
+			}
+			src, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res := checkSource(t, e, src, "en"); !res.Passed() {
+				t.Errorf("it fails:\n%s", verdict(res))
+			}
+		})
+	}
+}

@@ -250,7 +250,11 @@ func (f InFlight) Check(r *Run) string {
 		if most <= 1 {
 			var spans []string
 			last := ws[len(ws)-1]
-			for _, w := range ws {
+			for i, w := range ws {
+				if i == 3 && len(ws) > 4 {
+					spans = append(spans, r.say("and_more", len(ws)-3))
+					break
+				}
 				spans = append(spans, r.say("inflight_span", w.call, fmt.Sprintf("%.2f", w.start.Seconds()), secs(w.end)))
 			}
 			return r.say("inflight_sequential", r.list(spans), secs(last.end-ws[0].start), last.call,
