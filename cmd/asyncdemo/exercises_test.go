@@ -200,3 +200,45 @@ func TestExerciseCommandsRefuseWhatTheyCannotDo(t *testing.T) {
 		}
 	}
 }
+
+// TestWatchInARealTerminal runs watch in tmux: the first check fails;
+// saving the model solution checks again and passes; h gives a hint, l the
+// list, n the next exercise, q quits with the terminal as it was; Ctrl+C
+// quits too, with 130.
+func TestWatchInARealTerminal(t *testing.T) {
+	explainPython(t)
+	bin := binary(t)
+	config := t.TempDir()
+	dir := filepath.Join(t.TempDir(), "ex")
+	first := exercise.All()[0]
+	s := newTmux(t, "XDG_CONFIG_HOME="+config, "LANG=C.UTF-8", "PS1=$ ")
+	s.keys(bin+" exercises init "+dir+" && cd "+dir+" && clear && "+bin+" watch", "Enter")
+	s.waitFor("overlap does not pass yet", 1)
+	s.waitFor("Watching "+first.File, 1)
+	if err := os.WriteFile(first.Path(dir), first.Solution(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s.waitFor("✓ overlap passes", 1)
+	s.waitFor("Passed! n goes on to the next exercise.", 1)
+	s.keys("h")
+	s.waitFor("Hint 1 of 3 for overlap", 1)
+	s.keys("l")
+	s.waitFor("✓ 1  overlap       passed", 1)
+	s.keys("n")
+	s.waitFor("asyncdemo check blocking", 1)
+	s.waitFor("Watching 02_blocking.py", 1)
+	s.keys("q")
+	s.waitFor("Stopped watching.", 1)
+	s.keys("echo exit=$?", "Enter")
+	s.waitFor("exit=0\n", 1)
+	s.keys("clear; stty -a | tr ' ' '\\n' | grep -xE -- '-?(icanon|echo|isig)' | tr '\\n' ' '; echo", "Enter")
+	s.waitFor("isig icanon echo \n", 1)
+
+	s.keys("clear; "+bin+" watch", "Enter")
+	s.waitFor("Watching 02_blocking.py", 1)
+	s.keys("C-c")
+	s.keys("echo exit=$?", "Enter")
+	s.waitFor("exit=130\n", 1)
+	s.keys("clear; stty -a | tr ' ' '\\n' | grep -xE -- '-?(icanon|echo|isig)' | tr '\\n' ' '; echo", "Enter")
+	s.waitFor("isig icanon echo \n", 1)
+}
