@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
@@ -34,6 +35,16 @@ type exerciseProgress struct {
 	Dir    string            `json:"dir,omitempty"`    // the folder exercises init wrote, absolute
 	Status map[string]string `json:"status,omitempty"` // exercise -> statusPassed or statusFailed: its last check
 	Hints  map[string]int    `json:"hints,omitempty"`  // exercise -> how many of its hints were given
+	// Python is the interpreter the last check found, for the python3 on
+	// PATH it was found from: finding it again through a launcher such as
+	// pyenv's shim costs half a second a check.
+	Python *pythonFound `json:"python,omitempty"`
+}
+
+// pythonFound is an interpreter found for the python3 on PATH.
+type pythonFound struct {
+	For  string `json:"for"`  // what python3 on PATH was
+	Path string `json:"path"` // the interpreter found, 3.11 or newer
 }
 
 // An exercise's status, as its last check left it.
@@ -390,14 +401,29 @@ func checkRun(ctx context.Context, eo *exerciseOptions, name string) error {
 	return nil
 }
 
-// findPython finds the interpreter for e (none for a Go exercise).
+// findPython finds the interpreter for e (none for a Go exercise): the
+// one the last check found, if python3 on PATH is still what it was then
+// and the interpreter is still there, else as --vs python finds one.
 func findPython(ctx context.Context, opts *Options, e *exercise.Exercise) (string, error) {
 	if e.Lang != exercise.Python {
 		return "", nil
 	}
+	onPath, _ := exec.LookPath("python3")
+	if opts.Python == "" {
+		if c := loadExerciseProgress(io.Discard).Python; c != nil && c.For == onPath {
+			if info, err := os.Stat(c.Path); err == nil && !info.IsDir() {
+				return c.Path, nil
+			}
+		}
+	}
 	python, _, err := twin.Runner{Python: opts.Python}.Find(ctx)
 	if err != nil && !errors.Is(err, twin.ErrMissingModules) {
 		return "", fmt.Errorf("check: %w", err)
+	}
+	if opts.Python == "" {
+		p := loadExerciseProgress(io.Discard)
+		p.Python = &pythonFound{For: onPath, Path: python}
+		saveExerciseProgress(p) // a cache: a failure costs the next check time, nothing else
 	}
 	return python, nil
 }
