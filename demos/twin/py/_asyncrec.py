@@ -1069,6 +1069,7 @@ class _CheckClock(VirtualClock):
         self._seq = itertools.count()
         self.local = threading.local()
         self.on_sleep = None  # Checker.thread_sleep
+        self.on_block = None  # Checker.block_sleep
 
     def submitted(self):
         with self.cond:
@@ -1085,6 +1086,8 @@ class _CheckClock(VirtualClock):
         if seconds < 0:
             raise ValueError("sleep length must be non-negative")
         if threading.current_thread() is threading.main_thread() or events._get_running_loop() is not None:
+            if self.on_block is not None:
+                self.on_block(seconds)
             with self.cond:
                 self.wait(seconds)
             return
@@ -1179,7 +1182,7 @@ class Checker(Explainer):
         """Take what the audit compares against, now that the recorder has
         set itself up and before the program's first line; set the limit."""
         if isinstance(vclock, _CheckClock):
-            vclock.on_sleep = self.thread_sleep
+            vclock.on_sleep, vclock.on_block = self.thread_sleep, self.block_sleep
         self._audit = tuple(_audit_items(vclock))
         for f in flags:
             if f.startswith("limit=") and vclock is not None:
@@ -1241,11 +1244,26 @@ class Checker(Explainer):
 
     def thread_sleep(self, job, seconds):
         """A job started by run_in_executor (asyncio.to_thread) sleeps on
-        virtual time: a wait of the task that started it, as a timer."""
+        virtual time: a wait of the task that started it, as a timer, in
+        the job's own frames (the function it runs) and its starter's."""
         tid, stack = job
         n = next(self._n)
         now = self.clock()
-        self.write("timer", {"n": n, "id": tid, "t": now, "when": now + seconds, "stack": stack, "job": True})
+        self.write("timer", {"n": n, "id": tid, "t": now, "when": now + seconds,
+                             "stack": self.stack(sys._getframe(2)) + stack, "job": True})
+
+    def block_sleep(self, seconds):
+        """A time.sleep on virtual time in a loop's thread: it holds the
+        loop (a blocking step, which explain finds) and it is a wait, as a
+        timer: the work was done, if not the right way."""
+        loop = events._get_running_loop()
+        tid = 0
+        r = getattr(loop, "_ready", None)
+        if isinstance(r, _Ready) and r.task is not None:
+            tid = r.ids.get(id(r.task), 0)
+        now = self.clock()
+        self.write("timer", {"n": next(self._n), "id": tid, "t": now, "when": now + seconds,
+                             "stack": self.stack(sys._getframe(2)), "blocking": True}, False)
 
     def untimer(self, loop, handle):
         n = self._timers.pop(id(handle), 0)
