@@ -38,6 +38,10 @@ type Timer struct {
 	// Stack are the program's own frames that set it, innermost first:
 	// the function that awaited asyncio.sleep, then its callers.
 	Stack []Frame
+	// Blocking marks a time.sleep that held its loop (on virtual time), Job
+	// one in a thread the loop started (asyncio.to_thread): waits too,
+	// which the recorder notes as timers.
+	Blocking, Job bool
 }
 
 // End is when the timer stopped waiting: when it was due, or cancelled.
@@ -106,7 +110,7 @@ func (r *Recording) checkFrame(w *wire) {
 			r.timers = map[int]int{}
 		}
 		// Due is a time to come: not one the program has reached.
-		t := Timer{Task: w.ID, Set: r.at(w.T), Due: seconds(w.When - r.t0)}
+		t := Timer{Task: w.ID, Set: r.at(w.T), Due: seconds(w.When - r.t0), Blocking: w.Blocking, Job: w.Job}
 		for _, f := range w.Stack {
 			t.Stack = append(t.Stack, Frame(f))
 		}

@@ -65,7 +65,10 @@ type wire struct {
 	When  float64     `json:"when"`  // timer
 	Stack []wireFrame `json:"stack"` // timer
 	What  string      `json:"what"`  // tamper
-	Args  string      `json:"args"`  // args
+	// timer: a time.sleep that held the loop, or one in a to_thread job
+	Blocking bool   `json:"blocking"`
+	Job      bool   `json:"job"`
+	Args     string `json:"args"` // args
 }
 
 type wireCode struct {
