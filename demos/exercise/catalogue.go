@@ -1,6 +1,9 @@
 package exercise
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 const (
 	ms = time.Millisecond
@@ -57,21 +60,61 @@ func All() []*Exercise {
 		{
 			Name: "semaphore", Lesson: "sms", Lang: Python, File: "05_semaphore.py", Clock: Virtual,
 			Rules: []Rule{
-				Waits{Fn: "download", Calls: nine(1 * s)},
+				Waits{Fn: "download", Calls: jobs(9, 1*s)},
 				InFlight{Fn: "download", Min: 3, Max: 3},
 				Elapsed{About: 3 * s, Min: 3 * s, Max: 3*s + 100*ms},
 				NoBlocking{},
 				Ends{},
 			},
 		},
+		{
+			Name: "timeout", Lesson: "cancel", Lang: Python, File: "06_timeout.py", Clock: Virtual,
+			Rules: []Rule{
+				Cancelled{Fn: "ask", Calls: []Call{{"'life'", 1 * s}}},
+				Prints{Lines: []string{"gave up after 1 s"}, At: []time.Duration{1 * s}},
+				Elapsed{About: 3 * s, Min: 3 * s, Max: 3*s + 100*ms},
+				Ends{},
+			},
+		},
+		{
+			Name: "taskgroup", Lesson: "gather", Lang: Python, File: "07_taskgroup.py", Clock: Virtual,
+			Rules: []Rule{
+				Cancelled{Fn: "download", Calls: []Call{{"'a'", 1 * s}, {"'b'", 1 * s}}},
+				Prints{Lines: []string{"failed: c is down"}, At: []time.Duration{1 * s}},
+				Elapsed{About: 6 * s, Min: 6 * s, Max: 6*s + 100*ms},
+				NoBlocking{},
+				Ends{},
+			},
+		},
+		{
+			Name: "queue", Lesson: "workers", Lang: Python, File: "08_queue.py", Clock: Virtual,
+			Rules: []Rule{
+				Waits{Fn: "work", Calls: jobs(6, 1*s)},
+				InFlight{Fn: "work", Min: 2, Max: 2},
+				Elapsed{About: 3 * s, Min: 3 * s, Max: 3*s + 100*ms},
+				Ends{},
+			},
+		},
+		{
+			Name: "to-thread", Lesson: "thread", See: "await --blocking", Lang: Python, File: "09_to_thread.py", Clock: Virtual,
+			Rules: []Rule{
+				NoBlocking{},
+				Waits{Fn: "legacy_fetch", Calls: []Call{{"1", 1 * s}, {"2", 2 * s}, {"3", 3 * s}}},
+				InFlight{Fn: "legacy_fetch", Min: 3},
+				Prints{Lines: []string{"tick 0", "tick 1", "tick 2", "tick 3", "tick 4", "tick 5", "fetched [1, 2, 3]"},
+					At: []time.Duration{0, 500 * ms, 1000 * ms, 1500 * ms, 2000 * ms, 2500 * ms, 3000 * ms}},
+				Elapsed{About: 3 * s, Min: 3 * s, Max: 3*s + 100*ms},
+				Ends{},
+			},
+		},
 	}
 }
 
-// nine are download(0) to download(8), each waiting d.
-func nine(d time.Duration) []Call {
-	calls := make([]Call, 9)
+// jobs are calls 0 to n-1, each waiting d.
+func jobs(n int, d time.Duration) []Call {
+	calls := make([]Call, n)
 	for i := range calls {
-		calls[i] = Call{Args: string(rune('0' + i)), Wait: d}
+		calls[i] = Call{Args: strconv.Itoa(i), Wait: d}
 	}
 	return calls
 }

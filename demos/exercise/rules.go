@@ -68,6 +68,14 @@ type Prints struct {
 	At    []time.Duration
 }
 
+// Cancelled says that each call of Fn has its wait cancelled at its time:
+// a timeout gave up on it, or a TaskGroup cancelled it when a sibling
+// failed. (It must have started waiting: skipping the call is no cancel.)
+type Cancelled struct {
+	Fn    string
+	Calls []Call // Wait is when the call's wait must be cancelled
+}
+
 // Run is what a check saw the program do, for the rules.
 type Run struct {
 	Exercise *Exercise
@@ -124,6 +132,7 @@ type wait struct {
 	args       string
 	start, end time.Duration
 	cancelled  bool
+	blocking   bool // a time.sleep that held the loop
 }
 
 // waits returns the timers set by calls of fn, in the order they were set.
@@ -137,7 +146,7 @@ func (r *Run) waits(fn string) []wait {
 		if !ok {
 			continue
 		}
-		ws = append(ws, wait{call: f.Call(), args: f.Args, start: t.Set, end: t.End(), cancelled: t.Cancelled})
+		ws = append(ws, wait{call: f.Call(), args: f.Args, start: t.Set, end: t.End(), cancelled: t.Cancelled, blocking: t.Blocking})
 	}
 	return ws
 }
@@ -210,6 +219,45 @@ func (w Waits) Check(r *Run) string {
 	return r.list(wrong) + r.say("waits_why")
 }
 
+// ── Cancelled ──
+
+func (c Cancelled) Want(r *Run) string {
+	var items []string
+	for _, x := range c.Calls {
+		items = append(items, r.say("want_cancelled_item", call(c.Fn, x.Args), short(x.Wait)))
+	}
+	return r.say("want_cancelled", r.list(items))
+}
+
+func (c Cancelled) Check(r *Run) string {
+	ws := r.waits(c.Fn)
+	var wrong []string
+	for _, x := range c.Calls {
+		name := call(c.Fn, x.Args)
+		var mine []wait
+		for _, w := range ws {
+			if sameArgs(w.args, x.Args) {
+				mine = append(mine, w)
+			}
+		}
+		if len(mine) == 0 {
+			wrong = append(wrong, r.say("cancelled_never", name))
+			continue
+		}
+		last := mine[len(mine)-1]
+		switch {
+		case !last.cancelled:
+			wrong = append(wrong, r.say("cancelled_not", name, secs(last.end), short(x.Wait)))
+		case !r.near(last.end, x.Wait):
+			wrong = append(wrong, r.say("cancelled_at", name, secs(last.end), short(x.Wait)))
+		}
+	}
+	if len(wrong) == 0 {
+		return ""
+	}
+	return r.list(wrong) + "."
+}
+
 // ── InFlight ──
 
 func (f InFlight) Want(r *Run) string {
@@ -257,7 +305,11 @@ func (f InFlight) Check(r *Run) string {
 				}
 				spans = append(spans, r.say("inflight_span", w.call, fmt.Sprintf("%.2f", w.start.Seconds()), secs(w.end)))
 			}
-			return r.say("inflight_sequential", r.list(spans), secs(last.end-ws[0].start), last.call,
+			key := "inflight_sequential"
+			if slices.ContainsFunc(ws, func(w wait) bool { return w.blocking }) {
+				key = "inflight_sequential_blocking"
+			}
+			return r.say(key, r.list(spans), secs(last.end-ws[0].start), last.call,
 				secs(last.start-ws[0].start), lesson.Capitalized(lesson.CountOf(r.labels, f.Min)))
 		}
 		return r.say("inflight_too_few", most, f.Fn, secs(at), r.list(calls), f.Min)

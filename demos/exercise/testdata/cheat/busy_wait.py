@@ -2,7 +2,7 @@
 # which a check on virtual time must still see as no wait at all.
 # exercise: blocking
 # fails: Waits
-# says: report() never waited on the event loop
+# says: report() never waited
 import asyncio
 import time
 

@@ -3,7 +3,7 @@
 # fails: Waits
 # fails: InFlight
 # fails: Elapsed
-# says: download(1) never waited on the event loop
+# says: download(1) never waited
 import asyncio
 
 

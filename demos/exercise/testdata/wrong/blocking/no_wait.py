@@ -1,6 +1,6 @@
 # The slow job removed instead of made asynchronous.
 # fails: Waits
-# says: report() never waited on the event loop (it should wait 2 s)
+# says: report() never waited (it should wait 2 s)
 import asyncio
 
 

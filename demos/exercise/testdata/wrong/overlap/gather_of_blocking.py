@@ -3,7 +3,8 @@
 # fails: NoBlocking
 # fails: InFlight
 # says: time.sleep blocks the whole thread
-# says: download(1) never waited on the event loop
+# says: They ran one after another
+# says: Each held the event loop while it waited
 import asyncio
 import time
 
