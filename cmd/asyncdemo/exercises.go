@@ -273,13 +273,13 @@ func exercisesInitRun(opts *Options, dir string) error {
 		return lesson.UsageError{Err: fmt.Errorf("exercises init: %s is a file, not a folder", dir)}
 	}
 	wrote, kept := 0, 0
-	files := map[string][]byte{"README.md": []byte(exerciseReadme(opts.Lang))}
+	files := map[string][]byte{"README.md": []byte(exerciseReadme(opts.Lang)), "go/go.mod": []byte(exercise.GoMod)}
 	var order []string
 	for _, e := range exercise.All() {
 		files[e.File] = e.Starter()
 		order = append(order, e.File)
 	}
-	order = append(order, "README.md")
+	order = append(order, "README.md", "go/go.mod")
 	for _, name := range order {
 		path := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -301,7 +301,7 @@ func exercisesInitRun(opts *Options, dir string) error {
 		if err != nil {
 			return fmt.Errorf("exercises init: %w", err)
 		}
-		if name != "README.md" {
+		if _, ok := files[name]; ok && name != "README.md" && name != "go/go.mod" {
 			wrote++
 		}
 	}

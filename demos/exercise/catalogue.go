@@ -107,8 +107,40 @@ func All() []*Exercise {
 				Ends{},
 			},
 		},
+		{
+			Name: "go-waitgroup", Lesson: "gather", See: "gather --style go", Lang: Go, File: "go/10_waitgroup/main.go", Clock: Real,
+			Rules: []Rule{
+				Prints{Lines: []string{"fetched 1", "fetched 2", "fetched 4", "total 7000"},
+					At: []time.Duration{100 * ms, 200 * ms, 400 * ms, 400 * ms}},
+				Elapsed{About: 400 * ms, Min: 350 * ms, Max: 650 * ms},
+				InGoroutine{Fn: "fetch"},
+				RaceFree{},
+			},
+		},
+		{
+			Name: "go-select", Lesson: "cancel", See: "cancel --style go", Lang: Go, File: "go/11_select/main.go", Clock: Real,
+			Rules: []Rule{
+				Prints{Lines: []string{"gave up"}, At: []time.Duration{300 * ms}},
+				Elapsed{About: 300 * ms, Min: 250 * ms, Max: 600 * ms},
+				RaceFree{},
+			},
+		},
+		{
+			Name: "go-semaphore", Lesson: "sms", See: "sms --style go", Lang: Go, File: "go/12_semaphore/main.go", Clock: Real,
+			Rules: []Rule{
+				Overlap{Start: "start", Done: "done", Min: 3, Max: 3},
+				Elapsed{About: 300 * ms, Min: 280 * ms, Max: 600 * ms},
+				InGoroutine{Fn: "download"},
+				RaceFree{},
+			},
+		},
 	}
 }
+
+// GoMod is the go.mod exercises init writes beside the Go exercises, so
+// that an editor and the go command see them as a module (go 1.22: a loop
+// variable is each iteration's own).
+const GoMod = "module asyncdemo-exercises\n\ngo 1.22\n"
 
 // jobs are calls 0 to n-1, each waiting d.
 func jobs(n int, d time.Duration) []Call {

@@ -72,8 +72,19 @@ type Exercise struct {
 // exercise sets no Limit: an exercise takes seconds.
 const DefaultLimit = 60 * time.Second
 
-//go:embed ex
+// files are the exercises' files: ex/NAME/ for Python, ex/_go/NAME/ for Go
+// (a folder the go command leaves alone: each holds two main packages).
+//
+//go:embed all:ex
 var files embed.FS
+
+// dir is where e's files are in files.
+func (e *Exercise) dir() string {
+	if e.Lang == Go {
+		return path.Join("ex", "_go", e.Name)
+	}
+	return path.Join("ex", e.Name)
+}
 
 // SeeCommand is the asyncdemo command that shows the exercise's point:
 // "gather", "await --blocking".
@@ -107,7 +118,7 @@ func (e *Exercise) Starter() []byte { return e.read("starter." + e.ext()) }
 func (e *Exercise) Solution() []byte { return e.read("solution." + e.ext()) }
 
 func (e *Exercise) read(name string) []byte {
-	b, err := files.ReadFile(path.Join("ex", e.Name, name))
+	b, err := files.ReadFile(path.Join(e.dir(), name))
 	if err != nil {
 		panic(fmt.Sprintf("exercise %s: %v", e.Name, err)) // a test checks every exercise has its files
 	}
@@ -133,16 +144,19 @@ func Names() []string {
 	return names
 }
 
-// dirs returns the names of the folders under ex, for the tests.
+// dirs returns the names of the exercises' folders, Python's and Go's,
+// for the tests.
 func dirs() ([]string, error) {
-	entries, err := fs.ReadDir(files, "ex")
-	if err != nil {
-		return nil, err
-	}
 	var names []string
-	for _, e := range entries {
-		if e.IsDir() {
-			names = append(names, e.Name())
+	for _, d := range []string{"ex", "ex/_go"} {
+		entries, err := fs.ReadDir(files, d)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range entries {
+			if e.IsDir() && e.Name() != "_go" {
+				names = append(names, e.Name())
+			}
 		}
 	}
 	return names, nil

@@ -85,7 +85,14 @@ type Run struct {
 	Elapsed time.Duration
 	Lines   []explain.Line // what it wrote, stdout and stderr
 	Lang    string         // the learner's language
-	labels  map[string]string
+	// Go marks the run of a Go exercise: Race is what its race detector
+	// reported ("" for nothing), NoRace that it ran without one (no C
+	// compiler for cgo).
+	Go     bool
+	Race   string
+	NoRace bool
+	Source []byte // the Go file, while the rules read it
+	labels map[string]string
 }
 
 // say formats a label of the learner's language.
@@ -342,9 +349,12 @@ func (e Elapsed) Check(r *Run) string {
 
 // ── NoBlocking ──
 
-func (NoBlocking) Want(r *Run) string { return r.say("want_noblocking", r.Rec.Slow.Milliseconds()) }
+func (NoBlocking) Want(r *Run) string { return r.say("want_noblocking", Slow.Milliseconds()) }
 
 func (NoBlocking) Check(r *Run) string {
+	if r.Rec == nil {
+		return ""
+	}
 	var texts []string
 	for _, f := range r.findings() {
 		if f.Kind == explain.FindingBlocking {
@@ -364,6 +374,9 @@ func (r *Run) findings() []explain.Finding {
 func (Ends) Want(r *Run) string { return r.say("want_ends") }
 
 func (Ends) Check(r *Run) string {
+	if r.Rec == nil {
+		return ""
+	}
 	var texts []string
 	for _, f := range r.findings() {
 		switch f.Kind {

@@ -28,7 +28,7 @@ func (e *Exercise) Text(lang string) Text {
 	if lang == "en" {
 		return en
 	}
-	b, err := files.ReadFile(path.Join("ex", e.Name, lang+".md"))
+	b, err := files.ReadFile(path.Join(e.dir(), lang+".md"))
 	if err != nil {
 		return en
 	}
