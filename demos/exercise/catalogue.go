@@ -108,7 +108,27 @@ func All() []*Exercise {
 			},
 		},
 		{
-			Name: "go-waitgroup", Lesson: "gather", See: "gather --style go", Lang: Go, File: "go/10_waitgroup/main.go", Clock: Real,
+			Name: "background", Lesson: "cancel", See: "cancel --no-drain", Lang: Python, File: "10_background.py", Clock: Virtual,
+			Rules: []Rule{
+				Waits{Fn: "log", Calls: []Call{{"'a'", 1 * s}, {"'b'", 1 * s}, {"'c'", 1 * s}}},
+				Prints{Lines: []string{"main done", "logged a", "logged b", "logged c"},
+					At: []time.Duration{500 * ms, 1 * s, 1 * s, 1 * s}, AnyOrder: true},
+				Elapsed{About: 1 * s, Min: 1 * s, Max: 1*s + 100*ms},
+				Ends{},
+			},
+		},
+		{
+			Name: "first-wins", Lesson: "nest", See: "nest --variant wait", Lang: Python, File: "11_first_wins.py", Clock: Virtual,
+			Rules: []Rule{
+				Prints{Lines: []string{"got it from near"}, At: []time.Duration{1 * s}},
+				Waits{Fn: "mirror", Calls: []Call{{"'near'", 1 * s}}},
+				Cancelled{Fn: "mirror", Calls: []Call{{"'far'", 1 * s}}},
+				Elapsed{About: 3 * s, Min: 3 * s, Max: 3*s + 100*ms},
+				Ends{},
+			},
+		},
+		{
+			Name: "go-waitgroup", Lesson: "gather", See: "gather --style go", Lang: Go, File: "go/12_waitgroup/main.go", Clock: Real,
 			Rules: []Rule{
 				Prints{Lines: []string{"fetched 1", "fetched 2", "fetched 4", "total 7000"},
 					At: []time.Duration{100 * ms, 200 * ms, 400 * ms, 400 * ms}},
@@ -118,7 +138,7 @@ func All() []*Exercise {
 			},
 		},
 		{
-			Name: "go-select", Lesson: "cancel", See: "cancel --style go", Lang: Go, File: "go/11_select/main.go", Clock: Real,
+			Name: "go-select", Lesson: "cancel", See: "cancel --style go", Lang: Go, File: "go/13_select/main.go", Clock: Real,
 			Rules: []Rule{
 				Prints{Lines: []string{"gave up"}, At: []time.Duration{300 * ms}},
 				Elapsed{About: 300 * ms, Min: 250 * ms, Max: 600 * ms},
@@ -126,7 +146,7 @@ func All() []*Exercise {
 			},
 		},
 		{
-			Name: "go-semaphore", Lesson: "sms", See: "sms --style go", Lang: Go, File: "go/12_semaphore/main.go", Clock: Real,
+			Name: "go-semaphore", Lesson: "sms", See: "sms --style go", Lang: Go, File: "go/14_semaphore/main.go", Clock: Real,
 			Rules: []Rule{
 				Overlap{Start: "start", Done: "done", Min: 3, Max: 3},
 				Elapsed{About: 300 * ms, Min: 280 * ms, Max: 600 * ms},

@@ -66,6 +66,9 @@ type Ends struct{}
 type Prints struct {
 	Lines []string
 	At    []time.Duration
+	// AnyOrder lets the lines come in any order (lines of one moment,
+	// whose order asyncio leaves open).
+	AnyOrder bool
 }
 
 // Cancelled says that each call of Fn has its wait cancelled at its time:
@@ -406,6 +409,13 @@ func (p Prints) Want(r *Run) string {
 	if len(p.At) == 0 {
 		return r.say("want_prints", r.list(quoted))
 	}
+	if p.AnyOrder {
+		items := make([]string, len(p.Lines))
+		for i := range p.Lines {
+			items[i] = r.say("want_prints_at_item", quoted[i], short(p.At[i]))
+		}
+		return r.say("want_prints_any", r.list(items))
+	}
 	if len(p.Lines) == 1 {
 		return r.say("want_prints_at_one", quoted[0], short(p.At[0]))
 	}
@@ -422,6 +432,9 @@ func (p Prints) Check(r *Run) string {
 		if l.Stream == 1 {
 			out = append(out, l)
 		}
+	}
+	if p.AnyOrder {
+		return p.checkAnyOrder(r, out)
 	}
 	i := 0 // the next line wanted
 	for _, l := range out {
@@ -442,6 +455,30 @@ func (p Prints) Check(r *Run) string {
 		}
 	}
 	return r.say("prints_missing", missing, r.printed(out))
+}
+
+// checkAnyOrder is Check for lines that may come in any order.
+func (p Prints) checkAnyOrder(r *Run, out []explain.Line) string {
+	used := make([]bool, len(out))
+	for i, want := range p.Lines {
+		j := slices.IndexFunc(out, func(l explain.Line) bool { return strings.TrimRight(l.Text, " ") == want })
+		for j >= 0 && used[j] {
+			k := slices.IndexFunc(out[j+1:], func(l explain.Line) bool { return strings.TrimRight(l.Text, " ") == want })
+			if k < 0 {
+				j = -1
+				break
+			}
+			j += 1 + k
+		}
+		if j < 0 {
+			return r.say("prints_missing", want, r.printed(out))
+		}
+		used[j] = true
+		if len(p.At) > i && !r.near(out[j].T, p.At[i]) {
+			return r.say("prints_late", out[j].Text, secs(out[j].T), short(p.At[i]))
+		}
+	}
+	return ""
 }
 
 // printed says what the program printed, a few lines of it.

@@ -1,4 +1,4 @@
-// Exercise 11: give up with select: a model solution.
+// Exercise 13: give up with select: a model solution.
 package main
 
 import (

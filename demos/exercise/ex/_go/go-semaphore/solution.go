@@ -1,4 +1,4 @@
-// Exercise 12: at most three goroutines at a time: a model solution.
+// Exercise 14: at most three goroutines at a time: a model solution.
 package main
 
 import (

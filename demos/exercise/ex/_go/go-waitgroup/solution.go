@@ -1,4 +1,4 @@
-// Exercise 10: three fetches in goroutines: a model solution.
+// Exercise 12: three fetches in goroutines: a model solution.
 package main
 
 import (

@@ -1,4 +1,4 @@
-// Exercise 10: three fetches in goroutines. After: asyncdemo gather --style go.
+// Exercise 12: three fetches in goroutines. After: asyncdemo gather --style go.
 //
 // fetch(n) pretends to fetch a file that takes n tenths of a second, and
 // returns its size. main fetches three, one after another: 0.1 + 0.2 + 0.4 =
@@ -7,7 +7,7 @@
 // size as before. The race detector checks that the goroutines share the
 // total safely. Leave fetch as it is.
 //
-// 练习 10：在 goroutine 里并发获取（先看 asyncdemo gather --style go）。
+// 练习 12：在 goroutine 里并发获取（先看 asyncdemo gather --style go）。
 // fetch(n) 假装获取一个需要 n 个十分之一秒的文件，并返回它的大小。main 一个接一个地获取三个：
 // 0.1 + 0.2 + 0.4 = 0.7 秒。让每个在自己的 goroutine 里运行，用 sync.WaitGroup 等待三个完成，
 // 使整体约 0.4 秒，然后像原来一样打印总大小。竞态检测器会检查 goroutine 是否安全地共享总数。
