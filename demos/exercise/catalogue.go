@@ -128,7 +128,7 @@ func All() []*Exercise {
 			},
 		},
 		{
-			Name: "go-waitgroup", Lesson: "gather", See: "gather --style go", Lang: Go, File: "go/12_waitgroup/main.go", Clock: Real,
+			Name: "go-waitgroup", Lesson: "gather", See: "gather --style go", Lang: Go, File: "go/12_waitgroup/main.go", Clock: Real, Limit: 3 * s,
 			Rules: []Rule{
 				Prints{Lines: []string{"fetched 1", "fetched 2", "fetched 4", "total 7000"},
 					At: []time.Duration{100 * ms, 200 * ms, 400 * ms, 400 * ms}},
@@ -138,7 +138,7 @@ func All() []*Exercise {
 			},
 		},
 		{
-			Name: "go-select", Lesson: "cancel", See: "cancel --style go", Lang: Go, File: "go/13_select/main.go", Clock: Real,
+			Name: "go-select", Lesson: "cancel", See: "cancel --style go", Lang: Go, File: "go/13_select/main.go", Clock: Real, Limit: 3 * s,
 			Rules: []Rule{
 				Prints{Lines: []string{"gave up"}, At: []time.Duration{300 * ms}},
 				Elapsed{About: 300 * ms, Min: 250 * ms, Max: 600 * ms},
@@ -146,11 +146,31 @@ func All() []*Exercise {
 			},
 		},
 		{
-			Name: "go-semaphore", Lesson: "sms", See: "sms --style go", Lang: Go, File: "go/14_semaphore/main.go", Clock: Real,
+			Name: "go-semaphore", Lesson: "sms", See: "sms --style go", Lang: Go, File: "go/14_semaphore/main.go", Clock: Real, Limit: 3 * s,
 			Rules: []Rule{
 				Overlap{Start: "start", Done: "done", Min: 3, Max: 3},
 				Elapsed{About: 300 * ms, Min: 280 * ms, Max: 600 * ms},
 				InGoroutine{Fn: "download"},
+				RaceFree{},
+			},
+		},
+		{
+			Name: "go-workers", Lesson: "workers", See: "workers --style go", Lang: Go, File: "go/15_workers/main.go", Clock: Real, Limit: 3 * s,
+			Rules: []Rule{
+				Overlap{Start: "start", Done: "done", Min: 3, Max: 3},
+				Prints{Lines: []string{"done 0", "done 1", "done 2", "done 3", "done 4", "done 5", "done 6", "done 7", "done 8"},
+					AnyOrder: true},
+				Elapsed{About: 300 * ms, Min: 280 * ms, Max: 600 * ms},
+				InGoroutine{Fn: "worker"},
+				RaceFree{},
+			},
+		},
+		{
+			Name: "go-cancel", Lesson: "cancel", See: "cancel --style go", Lang: Go, File: "go/16_cancel/main.go", Clock: Real, Limit: 3 * s,
+			Rules: []Rule{
+				Prints{Lines: []string{"cancelled a", "cancelled b", "failed: c is down"},
+					At: []time.Duration{100 * ms, 100 * ms, 100 * ms}, AnyOrder: true},
+				Elapsed{About: 100 * ms, Min: 90 * ms, Max: 300 * ms},
 				RaceFree{},
 			},
 		},

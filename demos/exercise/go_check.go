@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -67,7 +68,7 @@ func runGo(ctx context.Context, e *Exercise, c Config) (*Result, error) {
 	start := time.Now()
 	wall := c.Wall
 	if wall <= 0 {
-		wall = DefaultWall
+		wall = e.limit()
 	}
 	tmp, err := os.MkdirTemp("", "asyncdemo-check-")
 	if err != nil {
@@ -121,7 +122,14 @@ func runGo(ctx context.Context, e *Exercise, c Config) (*Result, error) {
 	// No second's sleep at exit (the race detector's default, for other
 	// goroutines to finish their reports): the program's own time counts.
 	cmd.Env = append(os.Environ(), "GORACE=atexit_sleep_ms=0")
-	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
+	// Stopped for running too long, it says where each goroutine waits
+	// (SIGQUIT's dump): a race-detector build finds no deadlock itself.
+	cmd.Cancel = func() error {
+		if rctx.Err() == context.DeadlineExceeded && ctx.Err() == nil {
+			return cmd.Process.Signal(syscall.SIGQUIT)
+		}
+		return cmd.Process.Signal(syscall.SIGTERM)
+	}
 	cmd.WaitDelay = time.Second
 	if c.OwnGroup {
 		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -184,7 +192,11 @@ func runGo(ctx context.Context, e *Exercise, c Config) (*Result, error) {
 		exit = ee.ExitCode()
 	}
 	run.Race = raceReport(stderr.String())
+	timedOut := rctx.Err() != nil
 	for _, l := range strings.Split(strings.TrimRight(stderr.String(), "\n"), "\n") {
+		if timedOut {
+			break // the dump of the goroutines: the problem says where they waited
+		}
 		if l == "" || (run.Race != "" && !strings.HasPrefix(l, "panic") && !strings.HasPrefix(l, "fatal")) {
 			continue // the race report is the RaceFree rule's to tell
 		}
@@ -195,8 +207,15 @@ func runGo(ctx context.Context, e *Exercise, c Config) (*Result, error) {
 		}
 	}
 	switch {
-	case rctx.Err() != nil:
+	case timedOut:
 		res.Problem = run.say("problem_wall", filepath.Base(src), short(wall))
+		if waits := goroutineWaits(stderr.String(), filepath.Base(src)); len(waits) > 0 {
+			var items []string
+			for _, w := range waits {
+				items = append(items, run.say("goroutine_wait", w.n, w.state, w.site))
+			}
+			res.Problem += " " + run.say("goroutines_waited", run.list(items))
+		}
 	case exit != 0 && !(exit == 66 && run.Race != ""): // 66: the race detector's own
 		res.Problem = run.say("problem_exit", filepath.Base(src), exit, run.lastError())
 	default:
@@ -206,6 +225,44 @@ func runGo(ctx context.Context, e *Exercise, c Config) (*Result, error) {
 	}
 	res.Took = time.Since(start)
 	return res, nil
+}
+
+// goroutineWait is where some goroutines waited, from a SIGQUIT dump.
+type goroutineWait struct {
+	n           int
+	state, site string // "chan receive", "main.go:20"
+}
+
+var goroutineHead = regexp.MustCompile(`^goroutine \d+ [^[]*\[([^\],]+)`)
+
+// goroutineWaits reads a Go program's SIGQUIT dump: how many goroutines
+// waited in each state at each line of file, in the dump's order.
+func goroutineWaits(dump, file string) []goroutineWait {
+	var waits []goroutineWait
+	for _, block := range strings.Split(dump, "\n\n") {
+		lines := strings.Split(strings.TrimSpace(block), "\n")
+		m := goroutineHead.FindStringSubmatch(lines[0])
+		if m == nil {
+			continue
+		}
+		site := ""
+		for _, l := range lines[1:] {
+			if k := strings.Index(l, file+":"); k >= 0 {
+				site, _, _ = strings.Cut(l[k:], " ")
+				break
+			}
+		}
+		if site == "" {
+			continue // the runtime's own
+		}
+		i := slices.IndexFunc(waits, func(w goroutineWait) bool { return w.state == m[1] && w.site == site })
+		if i < 0 {
+			waits = append(waits, goroutineWait{state: m[1], site: site})
+			i = len(waits) - 1
+		}
+		waits[i].n++
+	}
+	return waits
 }
 
 // goBuild builds src, with the start file beside it, into prog, with the

@@ -406,6 +406,9 @@ func (p Prints) Want(r *Run) string {
 	for i, l := range p.Lines {
 		quoted[i] = "“" + l + "”"
 	}
+	if len(p.At) == 0 && p.AnyOrder {
+		return r.say("want_prints_any", r.list(quoted))
+	}
 	if len(p.At) == 0 {
 		return r.say("want_prints", r.list(quoted))
 	}
