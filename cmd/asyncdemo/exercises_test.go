@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"asyncdemo/demos/exercise"
 )
@@ -223,7 +224,12 @@ func TestWatchInARealTerminal(t *testing.T) {
 	s.keys("h")
 	s.waitFor("Hint 1 of 3 for overlap", 1)
 	s.keys("l")
-	s.waitFor("✓ 1  overlap       passed", 1)
+	listed := regexp.MustCompile(`✓ 1\s+overlap\s+passed`)
+	for deadline := time.Now().Add(30 * time.Second); !listed.MatchString(s.screen()); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("l did not list overlap as passed:\n%s", s.screen())
+		}
+	}
 	s.keys("n")
 	s.waitFor("asyncdemo check blocking", 1)
 	s.waitFor("Watching 02_blocking.py", 1)
