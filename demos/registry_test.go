@@ -268,7 +268,7 @@ var layers = [][]string{
 	{"asyncdemo/demos/twin"},
 	{"asyncdemo/demos/twin/pybench", "asyncdemo/demos/lesson"},
 	{"asyncdemo/demos/consumer", "asyncdemo/demos/explain"},
-	{"asyncdemo/demos"},
+	{"asyncdemo/demos", "asyncdemo/demos/exercise"},
 	{"asyncdemo/cmd/asyncdemo"},
 }
 

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"asyncdemo/demos/exercise"
 	"asyncdemo/demos/lesson"
 	"asyncdemo/timing"
 )
@@ -286,8 +287,14 @@ func TestListShowsTheLessonsInOrderInEachLanguage(t *testing.T) {
 	for _, lang := range lesson.Languages {
 		out, _, code := runCmd(t, "list", "--lang", lang)
 		lines := strings.Split(strings.TrimSpace(out), "\n")
-		if code != 0 || len(lines) != len(lessons) {
-			t.Fatalf("%s: exit %d, %d lines for %d lessons:\n%s", lang, code, len(lines), len(lessons), out)
+		if code != 0 || len(lines) != len(lessons)+2+len(exercise.All()) {
+			t.Fatalf("%s: exit %d, %d lines for %d lessons, a heading and %d exercises:\n%s", lang, code, len(lines), len(lessons),
+				len(exercise.All()), out)
+		}
+		for i, e := range exercise.All() {
+			if line := lines[len(lessons)+2+i]; !strings.HasPrefix(strings.TrimSpace(line), fmt.Sprintf("%d  %s ", i+1, e.Name)) {
+				t.Errorf("%s: exercise line %d is %q, want exercise %d, %s", lang, i+1, line, i+1, e.Name)
+			}
 		}
 		for i, info := range lessons {
 			if !strings.HasPrefix(strings.TrimSpace(lines[i]), fmt.Sprintf("%d  %s ", i+1, info.Name)) {

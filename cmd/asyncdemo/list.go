@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"asyncdemo/demos"
+	"asyncdemo/demos/exercise"
 	"asyncdemo/demos/lesson"
 )
 
@@ -19,7 +20,7 @@ import (
 func newListCmd(opts *Options) *cobra.Command {
 	return &cobra.Command{
 		Use:     "list",
-		Short:   "the lessons in order, one line each, ✓ for those finished in the tour, and its score",
+		Short:   "the lessons in order, one line each, ✓ for those finished in the tour, and its score; then the exercises, ✓ for those passed",
 		GroupID: "Tools",
 		Args:    noArgs,
 		RunE: func(*cobra.Command, []string) error {
@@ -28,7 +29,8 @@ func newListCmd(opts *Options) *cobra.Command {
 	}
 }
 
-// listRun is asyncdemo list: the lessons, and the tour's score.
+// listRun is asyncdemo list: the lessons, the tour's score, and the
+// exercises.
 func listRun(opts *Options) error {
 	if err := listTo(opts.IO.Out, opts); err != nil {
 		return err
@@ -36,7 +38,7 @@ func listRun(opts *Options) error {
 	if right, made := loadProgress(io.Discard).score(); made > 0 {
 		fmt.Fprintf(opts.IO.Out, "\n"+lesson.Labels(opts.Lang)["list_score"]+"\n", right, made)
 	}
-	return nil
+	return listExercisesTo(opts.IO.Out, opts)
 }
 
 // listTo writes the list of lessons to out.
@@ -55,6 +57,26 @@ func listTo(out io.Writer, opts *Options) error {
 			mark = "✓" // finished in the tour
 		}
 		fmt.Fprintf(w, "%s %2d\t%s\t%s\n", mark, n, info.Name, info.Title)
+	}
+	return w.Flush()
+}
+
+// listExercisesTo writes the exercises to out, each with the lesson it
+// follows and ✓ passed or ✗ not yet.
+func listExercisesTo(out io.Writer, opts *Options) error {
+	say := exerciseSay(opts.Lang)
+	status := loadExerciseProgress(opts.IO.Err).Status
+	fmt.Fprintf(out, "\n%s\n", say("list_exercises"))
+	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	for i, e := range exercise.All() {
+		mark := " "
+		switch status[e.Name] {
+		case statusPassed:
+			mark = "✓"
+		case statusFailed:
+			mark = "✗"
+		}
+		fmt.Fprintf(w, "%s %2d\t%s\t%s\n", mark, i+1, e.Name, say("list_exercise_line", e.Text(opts.Lang).Title, e.Lesson))
 	}
 	return w.Flush()
 }

@@ -92,6 +92,7 @@ var groups = []*cobra.Group{
 	{ID: "Basics", Title: "Basics: the loop, coroutines, tasks, futures"},
 	{ID: "Concurrency", Title: "Concurrency: many tasks, cancellation, threads"},
 	{ID: "Redis and HTTP", Title: "Redis and HTTP, for real"},
+	{ID: "Exercises", Title: "Exercises: you write the code, asyncdemo checks it by what it measures"},
 	{ID: "Tools", Title: "Tools"},
 }
 
@@ -149,6 +150,7 @@ func newRootCmd(ios *IOStreams) *cobra.Command {
 	pf.BoolVar(&opts.Step, "step", false, "step through the run inside the event loop: after each iteration, what ran, the ready queue, the timers and the tasks (full screen; piped, as text; with --json, objects of kind state)")
 	pf.Var(lesson.ChoiceFlag(&opts.Lang, lesson.Languages...), "lang", "the language of the lessons' texts; without it, LC_ALL, LC_MESSAGES or LANG decide")
 	root.AddCommand(newTourCmd(opts), newListCmd(opts), newCheatsheetCmd(opts), newExplainCmd(opts, nil))
+	root.AddCommand(newExercisesCmd(opts), newCheckCmd(opts), newWatchCmd(opts), newHintCmd(opts), newSolutionCmd(opts))
 	for _, demo := range demos.All() {
 		root.AddCommand(newLessonCmd(opts, demo, nil))
 	}

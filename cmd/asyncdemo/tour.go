@@ -87,12 +87,16 @@ func (p progress) nextFrom(names []string, i int, left string) string {
 }
 
 // progressPath is the progress file in the user's config directory.
-func progressPath() (string, error) {
+func progressPath() (string, error) { return configPath("tour.json") }
+
+// configPath is the path of asyncdemo's file name in the user's config
+// directory: the tour's progress, the exercises'.
+func configPath(name string) (string, error) {
 	dir, err := os.UserConfigDir()
 	if err != nil {
 		return "", err
 	}
-	return filepath.Join(dir, "asyncdemo", "tour.json"), nil
+	return filepath.Join(dir, "asyncdemo", name), nil
 }
 
 // loadProgress reads the progress; a missing file is a fresh start, and a
@@ -125,13 +129,22 @@ func saveProgress(p progress) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	data, _ := json.Marshal(p)
+	if err := writeAtomic(path, data); err != nil {
 		return fmt.Errorf("saving the tour's progress: %w", err)
 	}
-	data, _ := json.Marshal(p)
-	f, err := os.CreateTemp(filepath.Dir(path), ".tour-*.json")
+	return nil
+}
+
+// writeAtomic writes data to a file of its own beside path, then renames
+// it over path: a reader sees the old file or the new, never half of one.
+func writeAtomic(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+strings.TrimSuffix(filepath.Base(path), ".json")+"-*.json")
 	if err != nil {
-		return fmt.Errorf("saving the tour's progress: %w", err)
+		return err
 	}
 	_, err = f.Write(data)
 	if cerr := f.Close(); err == nil {
@@ -145,9 +158,8 @@ func saveProgress(p progress) error {
 	}
 	if err != nil {
 		os.Remove(f.Name())
-		return fmt.Errorf("saving the tour's progress: %w", err)
 	}
-	return nil
+	return err
 }
 
 // tourRun takes the tour. Only a tour taken in a terminal, where the

@@ -24,6 +24,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -83,8 +84,19 @@ type Config struct {
 	Grace time.Duration
 	// VirtualTime runs the program on a clock of its own, as the twins'
 	// --virtual-time does: time.sleep and the loops' waits move the clock
-	// instead of sleeping, so that a test's output is exact. For tests.
+	// instead of sleeping, so that a test's output is exact. For tests,
+	// and for the checks of exercises that only sleep.
 	VirtualTime bool
+	// Check records what asyncdemo check judges an exercise by (see
+	// [Checks]), and audits the program: what it changes of asyncio,
+	// time or its loop is reported in Checks.Tampered.
+	Check bool
+	// Limit, with VirtualTime and Check, stops the program once its clock
+	// passes Limit (Checks.Limited); 0 means no limit.
+	Limit time.Duration
+	// OwnGroup runs the program in a process group of its own, so that a
+	// Ctrl+C typed at the terminal is asyncdemo's alone (asyncdemo watch).
+	OwnGroup bool
 }
 
 // Errors of Start, wrapped; test for them with errors.Is.
@@ -114,6 +126,16 @@ type Session struct {
 const boot = `import importlib.util as u, sys
 s = u.spec_from_file_location("_asyncrec", sys.argv[1]); m = u.module_from_spec(s)
 sys.modules["_asyncrec"] = m; s.loader.exec_module(m); m.explain_main(sys.argv[2:])`
+
+// checkBoot is boot for Config.Check: it runs the recorder only if what it
+// reads is asyncdemo's own (argv[2] is its SHA-256), from what it read.
+// Python runs it with -E and -P: no PYTHONPATH, and nothing of the
+// current directory (a sitecustomize.py there) runs before the recorder.
+const checkBoot = `import hashlib, sys, types
+p = sys.argv[1]; b = open(p, "rb").read()
+if hashlib.sha256(b).hexdigest() != sys.argv[2]: sys.exit("asyncdemo: " + p + " changed while it was read: check again")
+m = types.ModuleType("_asyncrec"); m.__file__ = p; sys.modules["_asyncrec"] = m
+exec(compile(b, p, "exec"), vars(m)); m.explain_main(sys.argv[3:])`
 
 // Check returns an error wrapping ErrNoProgram if p is a script that is
 // not there, or no file, in dir ("" for the current directory). (A module
@@ -155,16 +177,32 @@ func Start(ctx context.Context, p Program, c Config) (*Session, error) {
 	if slow <= 0 {
 		slow = DefaultSlow
 	}
-	flags := ""
+	var fl []string
 	if c.VirtualTime {
-		flags = "v"
+		fl = append(fl, "v")
 	}
+	if c.Check {
+		fl = append(fl, "x")
+		if c.Limit > 0 {
+			fl = append(fl, "limit="+strconv.FormatFloat(c.Limit.Seconds(), 'g', -1, 64))
+		}
+	}
+	flags := strings.Join(fl, ",")
 	r, w, err := os.Pipe()
 	if err != nil {
 		return nil, fmt.Errorf("explain: the recorder's pipe: %w", err)
 	}
-	args := []string{"-c", boot, filepath.Join(dir, twin.RecorderFile), "3",
-		strconv.FormatFloat(slow.Seconds(), 'g', -1, 64), flags, "--", mode, target}
+	args := []string{"-c", boot, filepath.Join(dir, twin.RecorderFile)}
+	if c.Check {
+		path, sum, err := twin.Recorder()
+		if err != nil {
+			r.Close()
+			w.Close()
+			return nil, fmt.Errorf("explain: %w", err)
+		}
+		args = []string{"-E", "-P", "-c", checkBoot, path, sum}
+	}
+	args = append(args, "3", strconv.FormatFloat(slow.Seconds(), 'g', -1, 64), flags, "--", mode, target)
 	cmd := exec.CommandContext(ctx, c.Python, append(args, p.Args...)...)
 	cmd.Dir = c.Dir
 	if len(c.Env) > 0 {
@@ -173,6 +211,9 @@ func Start(ctx context.Context, p Program, c Config) (*Session, error) {
 	cmd.Stdin = c.Stdin
 	cmd.ExtraFiles = []*os.File{w} // fd 3
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
+	if c.OwnGroup {
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	}
 	cmd.WaitDelay = c.Grace
 	if cmd.WaitDelay <= 0 {
 		cmd.WaitDelay = 3 * time.Second

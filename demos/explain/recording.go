@@ -49,6 +49,8 @@ type Recording struct {
 	// syntax error), "module" (no such module), "open" (it cannot read
 	// the file); "" when it ran. Python has said so in its own words.
 	NotRun string
+	// Checks is what the recorder notes for asyncdemo check (Config.Check).
+	Checks
 
 	dir     string        // the program's working directory, for short file names
 	waiting map[int]Place // where tasks pending when their loop closed waited
@@ -346,6 +348,8 @@ func (r *Recording) frame(w *wire) {
 		r.NotRun = w.Why
 	case "exit":
 		r.exited, r.exitT = true, r.at(w.T)
+	default:
+		r.checkFrame(w)
 	}
 }
 

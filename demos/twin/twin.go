@@ -328,6 +328,44 @@ func Dir() (string, error) {
 	return dir, nil
 }
 
+// Recorder returns the path of [RecorderFile] in [Dir], written again
+// first if it is not the embedded one (someone edited the cache), and the
+// SHA-256 of the embedded recorder in hex, for a program that loads it to
+// verify what it read: asyncdemo check judges by what the recorder says,
+// which must be asyncdemo's own.
+func Recorder() (path, sum string, err error) {
+	dir, err := Dir()
+	if err != nil {
+		return "", "", err
+	}
+	want, err := files.ReadFile("py/" + RecorderFile)
+	if err != nil {
+		return "", "", err
+	}
+	path = filepath.Join(dir, RecorderFile)
+	if have, err := os.ReadFile(path); err != nil || !bytes.Equal(have, want) {
+		tmp, err := os.CreateTemp(dir, ".rec-*.py")
+		if err != nil {
+			return "", "", fmt.Errorf("writing the recorder: %w", err)
+		}
+		_, err = tmp.Write(want)
+		if cerr := tmp.Close(); err == nil {
+			err = cerr
+		}
+		if err == nil {
+			err = os.Chmod(tmp.Name(), 0o644)
+		}
+		if err == nil {
+			err = os.Rename(tmp.Name(), path)
+		}
+		if err != nil {
+			os.Remove(tmp.Name())
+			return "", "", fmt.Errorf("writing the recorder: %w", err)
+		}
+	}
+	return path, fmt.Sprintf("%x", sha256.Sum256(want)), nil
+}
+
 // twinDir returns a directory holding the embedded Python files: one per
 // version of them, named by their hash, in the user's cache directory
 // (else the system's temporary one), written once and kept. (A directory

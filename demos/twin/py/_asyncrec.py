@@ -26,7 +26,9 @@ import array
 import asyncio
 import atexit
 import collections
+import functools
 import gc
+import heapq
 import io
 import itertools
 import json
@@ -45,9 +47,9 @@ import types
 import warnings
 import weakref
 from asyncio import events
+from concurrent.futures import ThreadPoolExecutor
 
 _TASKS = (asyncio.Task, asyncio.tasks._PyTask)
-_monotonic = time.monotonic
 # An object's identity, as a dict key that does not keep it alive: its
 # address, as id() gives it, but without id()'s audit event ("builtins.id"),
 # which explain's audit hook would see at every step of the loop.
@@ -57,6 +59,7 @@ _TimerHandle = asyncio.TimerHandle
 _popleft = collections.deque.popleft
 _append = collections.deque.append
 _ids = itertools.count(1)  # task ids, unique across loops
+_monotonic = time.monotonic  # the recorder's own, whatever a program does to time
 _DEFAULT_NAME = re.compile(r"Task-(\d+)")
 
 
@@ -241,7 +244,7 @@ class RecordingLoop(asyncio.SelectorEventLoop):
     def __init__(self, sink, clock=None, selector=None):
         super().__init__(selector)
         self._sink = sink
-        self._clock = clock = clock or time.monotonic
+        self._clock = clock = clock or _monotonic
         self._ready = r = _Ready(self, sink, clock)
         # Each turn of the loop starts by selecting (waiting for I/O or the
         # next timer): the turn before has ended, and so has its last step.
@@ -1460,7 +1463,7 @@ class Explainer(Sink):
         runs on real time. Returns whether it runs."""
         if self._watchdog is not None:
             return True
-        if self.clock is not time.monotonic or self._done:
+        if self.clock is not _monotonic or self._done or not math.isfinite(self.slow):
             return False
         try:
             self._stop = threading.Event()
@@ -1608,21 +1611,31 @@ class _RunnersEvents(type(sys)):
 
 def explain_main(argv):
     """Run a learner's program under an Explainer, as python would run it.
-    argv: FD SLOW FLAGS -- (script PATH | module NAME) ARGS...; FLAGS "v"
-    puts the program on virtual time (for asyncdemo's tests)."""
+    argv: FD SLOW FLAGS -- (script PATH | module NAME) ARGS...; FLAGS, comma-
+    separated: "v" puts the program on virtual time (asyncdemo's tests, and
+    the checks of exercises that only sleep); "x" checks an exercise (see
+    Checker), "limit=S" stopping it at S seconds of its clock."""
     fd, slow, flags, _, mode, target, *args = argv
-    ex_clock = time.monotonic
+    flags = flags.split(",")
+    ex_clock = _monotonic
     vclock = None
+    checking = "x" in flags  # asyncdemo check: see Checker
     if "v" in flags:
-        vclock = VirtualClock()
+        vclock = _CheckClock() if checking else VirtualClock()
         ex_clock = vclock.now
     os.set_inheritable(int(fd), False)  # the program's children do not get it
-    ex = Explainer(int(fd), float(slow), ex_clock)
+    if checking:
+        ex = Checker(_hidden_fd(int(fd)), float(slow), ex_clock)
+    else:
+        ex = Explainer(int(fd), float(slow), ex_clock)
+    loop_class = _CheckLoop if checking else _ExplainLoop
+
+    selector_class = _CheckSelector if checking else VirtualSelector
 
     def new_loop():
         if vclock is not None:
-            return _ExplainLoop(ex, vclock.now, VirtualSelector(vclock))
-        return _ExplainLoop(ex)
+            return loop_class(ex, vclock.now, selector_class(vclock))
+        return loop_class(ex)
     asyncio.set_event_loop_policy(RecordingPolicy(new_loop))
     if vclock is not None:
         def sleep(seconds):
@@ -1684,6 +1697,8 @@ def explain_main(argv):
     sys.excepthook = excepthook
     atexit.register(ex.finish)
     _hook_streams(ex)
+    if checking:
+        ex.arm(flags, vclock)
 
     # asyncio.run inside a running loop: asyncio.runners asks first.
     from asyncio import runners
@@ -1757,3 +1772,367 @@ def explain_main(argv):
     from importlib.machinery import SourceFileLoader
     main.__file__, main.__cached__, main.__loader__ = path, None, SourceFileLoader("__main__", path)
     exec(code, vars(main))
+
+
+# ── asyncdemo check: an exercise's program, measured ──
+#
+# asyncdemo check runs a learner's exercise as explain runs a program, and
+# judges it by what the recorder measured: when each task ran, each timer it
+# set (an asyncio.sleep, a timeout) and for how long, what held the loop.
+# So that a program cannot simply look right, the check mode also
+#   * measures with references of its own, taken before the program's first
+#     line: a program that replaces time.monotonic changes its own figures,
+#     not the check's;
+#   * audits, at every turn of each loop, at every timer and every task made,
+#     that asyncio, time and the loop are what they were: a program that
+#     replaces asyncio.sleep, patches its loop or installs another policy is
+#     reported ("tamper") and fails its check;
+#   * moves its pipe off fd 3 to a descriptor of its own, close-on-exec;
+#   * stops a program on virtual time that runs past its limit, saying
+#     where its tasks waited.
+# A program that goes looking for the recorder's own objects can still fool
+# it: this keeps an exercise honest; it is not a sandbox.
+
+def _hidden_fd(fd):
+    """fd moved to a descriptor picked at random, close-on-exec."""
+    import fcntl
+    import random
+    new = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, random.SystemRandom().randrange(64, 512))
+    os.close(fd)
+    return new
+
+
+_SIMPLE = (int, float, bool, str, type(None))
+
+
+def _short(v):
+    """A short text for an argument: its repr for a number, a string or
+    None (never a program's own __repr__), else its type's name."""
+    if type(v) in _SIMPLE:
+        r = repr(v)
+    elif type(v) in (tuple, list) and len(v) <= 4 and all(type(x) in _SIMPLE for x in v):
+        r = repr(v)
+    else:
+        r = type(v).__name__
+    return r if len(r) <= 24 else r[:21] + "..."
+
+
+def _args_text(frame):
+    """The arguments of the call running in frame, as "2, 'a'"."""
+    code = frame.f_code
+    n = code.co_argcount + code.co_kwonlyargcount
+    n += bool(code.co_flags & 0x04) + bool(code.co_flags & 0x08)  # *args, **kwargs
+    loc = frame.f_locals
+    return ", ".join(_short(loc.get(name)) for name in code.co_varnames[:n] if name not in ("self", "cls"))
+
+
+def _fn_name(code):
+    name = getattr(code, "co_qualname", code.co_name)
+    return name.rsplit("<locals>.", 1)[-1]
+
+
+class _CheckLoop(_ExplainLoop):
+    """The loop of a checked program: an _ExplainLoop that also tells its
+    sink (a Checker) of each timer set and cancelled, and has the program
+    audited at every turn."""
+
+    def __init__(self, sink, clock=None, selector=None):
+        super().__init__(sink, clock, selector)
+        select = self._selector.select
+
+        def audited_select(timeout=None):
+            sink.audit()
+            return select(timeout)
+        self._selector.select = audited_select
+        self._audited = (self._ready, audited_select, self._clock)
+
+    def call_at(self, when, callback, *args, context=None):
+        handle = super().call_at(when, callback, *args, context=context)
+        self._sink.timer(self, handle, when)
+        return handle
+
+    def _timer_handle_cancelled(self, handle):
+        if handle._scheduled and not handle._cancelled:  # not one that already fired
+            self._sink.untimer(self, handle)
+        super()._timer_handle_cancelled(handle)
+
+    def run_in_executor(self, executor, func, *args):
+        clock = getattr(self._selector, "_clock", None)
+        if not isinstance(clock, _CheckClock) or not (executor is None or isinstance(executor, ThreadPoolExecutor)):
+            return super().run_in_executor(executor, func, *args)
+        # A job on virtual time: the clock waits for it while it runs, and
+        # a time.sleep in it is a wait of the task that started it.
+        r = self._ready
+        job = (r.ids.get(id(r.task), 0) if r.task is not None else 0, self._sink.stack(sys._getframe(1)))
+
+        def run(*args):
+            clock.local.job = job
+            try:
+                return func(*args)
+            finally:
+                clock.local.job = None
+        clock.submitted()
+        fut = super().run_in_executor(executor, run, *args)
+        fut.add_done_callback(clock.delivered)  # on the loop's thread, once the loop has the result
+        return fut
+
+
+class _CheckClock(VirtualClock):
+    """A check's virtual clock, which also waits for the jobs its loops
+    run in threads (asyncio.to_thread, run_in_executor): it moves on only
+    while none of them is running, each done or asleep, so that a job's
+    time.sleep takes its time on the clock as asyncio.sleep does, and
+    where a job is when the clock moves does not depend on the machine."""
+
+    def __init__(self):
+        super().__init__()
+        self.cond = threading.Condition()
+        self.running = 0    # jobs submitted whose result the loop has not had, less those asleep
+        self.sleepers = []  # a heap of [wake, seq, woken, a job's]
+        self._seq = itertools.count()
+        self.local = threading.local()
+        self.on_sleep = None  # Checker.thread_sleep
+        self.on_block = None  # Checker.block_sleep
+
+    def submitted(self):
+        with self.cond:
+            self.running += 1
+
+    def delivered(self, fut=None):
+        with self.cond:
+            self.running -= 1
+
+    def sleep(self, seconds):
+        """time.sleep: in a loop's thread (or the main thread) it holds the
+        thread while the clock moves on, as VirtualClock's; in another
+        thread it waits until the clock reaches its end."""
+        if seconds < 0:
+            raise ValueError("sleep length must be non-negative")
+        if threading.current_thread() is threading.main_thread() or events._get_running_loop() is not None:
+            if self.on_block is not None:
+                self.on_block(seconds)
+            with self.cond:
+                self.wait(seconds)
+            return
+        job = getattr(self.local, "job", None)
+        if job is not None and self.on_sleep is not None:
+            self.on_sleep(job, seconds)
+        with self.cond:
+            entry = [self._now + seconds, next(self._seq), False, job is not None]
+            heapq.heappush(self.sleepers, entry)
+            if job is not None:
+                self.running -= 1
+            self.cond.notify_all()
+            while not entry[2]:
+                self.cond.wait()
+
+    def advance(self, timeout):
+        """Move on to the next thing due within timeout seconds (None: no
+        limit), a job's wake-up or the end of timeout, if no job runs.
+        Returns None if a job runs (wait for it for real), else whether
+        there was anything to wait for. self.cond must be held."""
+        if self.running > 0:
+            return None
+        wake = self.sleepers[0][0] if self.sleepers else math.inf
+        if timeout is not None and self._now + timeout < wake:
+            return self.wait(timeout)
+        if wake == math.inf:
+            return self.wait(None)
+        self.wait(max(0.0, wake - self._now))
+        while self.sleepers and self.sleepers[0][0] <= self._now:
+            entry = heapq.heappop(self.sleepers)
+            entry[2] = True
+            if entry[3]:
+                self.running += 1  # counted before it wakes: the loop waits for it
+        self.cond.notify_all()
+        return True
+
+
+class _CheckSelector(VirtualSelector):
+    """VirtualSelector for a check's clock: while a job runs in a thread,
+    it waits for real (the job ends, or goes to sleep), and with nothing to
+    wait for on the clock but a thread of the program's own alive, it waits
+    for real too."""
+
+    def select(self, timeout=None):
+        clock = self._clock
+        while True:
+            ready = self._sel.select(0)
+            if ready or (timeout is not None and timeout <= 0):
+                return ready
+            with clock.cond:
+                alone = threading.active_count() == 1 or clock.sleepers
+                moved = clock.advance(timeout) if (timeout is not None or alone or clock.running) else False
+            if moved:
+                return []
+            if moved is None or not alone:  # a thread works: wait for it
+                ready = self._sel.select(0.002 if moved is None else 0.05)
+                if ready:
+                    return ready
+                continue
+            return self._sel.select(None)  # nothing will happen on this clock: wait for real
+
+
+_MISSING = object()
+
+# What a loop's instance must not hold of its own: these are its class's.
+_LOOP_METHODS = ("time", "call_at", "call_later", "call_soon", "call_soon_threadsafe", "create_task",
+                 "_run_once", "run_forever", "run_until_complete", "_timer_handle_cancelled", "close")
+
+
+class Checker(Explainer):
+    """The sink of asyncdemo check: an Explainer that also writes
+
+          args    {id, args}                  the arguments task id's coroutine was called with: "2"
+          timer   {n, id, t, when, stack}     timer n was set (by asyncio.sleep, a timeout...) in task
+                                              id (0: no task's), due at when; stack: the program's
+                                              frames that set it, innermost first, each {fn, args,
+                                              file, line}
+          untimer {n, t}                      timer n was cancelled before it was due
+          tamper  {t, what}                   the program changed what ("asyncio.sleep"), which the
+                                              check relies on
+          limit   {t}                         it ran past its limit on virtual time: stopped there
+    """
+
+    def __init__(self, fd, slow, clock):
+        super().__init__(fd, slow, clock)
+        self._timers = {}  # id(handle) -> its number, while it may be cancelled
+        self._n = itertools.count(1)  # timer numbers, from any thread
+        self._audit = ()
+        self._tampered = set()
+
+    def arm(self, flags, vclock):
+        """Take what the audit compares against, now that the recorder has
+        set itself up and before the program's first line; set the limit."""
+        if isinstance(vclock, _CheckClock):
+            vclock.on_sleep, vclock.on_block = self.thread_sleep, self.block_sleep
+        self._audit = tuple(_audit_items(vclock))
+        for f in flags:
+            if f.startswith("limit=") and vclock is not None:
+                vclock.set_alarm(float(f[6:]), self._stop)
+
+    def _stop(self):
+        self.write("limit", {"t": self.clock()})
+        self.finish()
+        os._exit(124)
+
+    def audit(self):
+        """Report what the program changed since arm, once each."""
+        for label, get, orig in self._audit:
+            if get() is not orig and label not in self._tampered:
+                self._tampered.add(label)
+                self.write("tamper", {"t": self.clock(), "what": label})
+        for loop in list(self._loops):
+            if not isinstance(loop, _CheckLoop):
+                continue
+            mine = vars(loop)
+            bad = [n for n in _LOOP_METHODS if n in mine]
+            if type(loop) is not _CheckLoop:
+                bad.append("__class__")
+            r, select, clock = loop._audited
+            if mine.get("_ready") is not r or loop._selector.select is not select or loop._clock is not clock:
+                bad.append("its internals")
+            if mine.get("_task_factory") is not None:
+                bad.append("task factory")
+            for n in bad:
+                label = "the event loop's " + n
+                if label not in self._tampered:
+                    self._tampered.add(label)
+                    self.write("tamper", {"t": self.clock(), "what": label})
+
+    def task_created(self, loop, task, tid, parent, t):
+        super().task_created(loop, task, tid, parent, t)
+        frame = getattr(task.get_coro(), "cr_frame", None)
+        if frame is not None:
+            self.write("args", {"id": tid, "args": _args_text(frame)}, False)
+        self.audit()
+
+    def stack(self, f):
+        """The program's own frames from f outwards, innermost first."""
+        stack = []
+        while f is not None and len(stack) < 8:
+            if self._places.learners(f.f_code.co_filename) and f.f_code.co_name != "<module>":
+                stack.append({"fn": _fn_name(f.f_code), "args": _args_text(f), "file": f.f_code.co_filename,
+                              "line": f.f_lineno})
+            f = f.f_back
+        return stack
+
+    def timer(self, loop, handle, when):
+        r = loop._ready
+        tid = r.ids.get(id(r.task), 0) if r.task is not None else 0
+        n = self._timers[id(handle)] = next(self._n)
+        self.write("timer", {"n": n, "id": tid, "t": self.clock(), "when": when,
+                             "stack": self.stack(sys._getframe(2))}, False)
+        self.audit()
+
+    def thread_sleep(self, job, seconds):
+        """A job started by run_in_executor (asyncio.to_thread) sleeps on
+        virtual time: a wait of the task that started it, as a timer, in
+        the job's own frames (the function it runs) and its starter's."""
+        tid, stack = job
+        n = next(self._n)
+        now = self.clock()
+        self.write("timer", {"n": n, "id": tid, "t": now, "when": now + seconds,
+                             "stack": self.stack(sys._getframe(2)) + stack, "job": True})
+
+    def block_sleep(self, seconds):
+        """A time.sleep on virtual time in a loop's thread: it holds the
+        loop (a blocking step, which explain finds) and it is a wait, as a
+        timer: the work was done, if not the right way."""
+        loop = events._get_running_loop()
+        tid = 0
+        r = getattr(loop, "_ready", None)
+        if isinstance(r, _Ready) and r.task is not None:
+            tid = r.ids.get(id(r.task), 0)
+        now = self.clock()
+        self.write("timer", {"n": next(self._n), "id": tid, "t": now, "when": now + seconds,
+                             "stack": self.stack(sys._getframe(2)), "blocking": True}, False)
+
+    def untimer(self, loop, handle):
+        n = self._timers.pop(id(handle), 0)
+        if n:
+            self.write("untimer", {"n": n, "t": self.clock()}, False)
+
+    def finish(self):
+        if not self._done:
+            self.audit()
+        super().finish()
+
+
+def _audit_items(vclock):
+    """(label, a function that reads it, its value now) of everything the
+    check relies on."""
+    import asyncio.base_events as base_events
+    import asyncio.futures as futures
+    import asyncio.selector_events as selector_events
+    import asyncio.tasks as tasks
+    import heapq
+    items = []
+
+    def add(label, owner, name):
+        items.append((label, functools.partial(getattr, owner, name, _MISSING), getattr(owner, name, _MISSING)))
+    for name in dir(asyncio):
+        if not name.startswith("_"):
+            add("asyncio." + name, asyncio, name)
+    for name in ("sleep", "Task", "_PyTask", "gather", "wait", "wait_for", "ensure_future"):
+        add("asyncio.tasks." + name, tasks, name)
+    for name in ("_get_running_loop", "_set_running_loop", "get_running_loop", "get_event_loop",
+                 "_event_loop_policy", "Handle", "TimerHandle"):
+        add("asyncio.events." + name, events, name)
+    add("asyncio.futures.Future", futures, "Future")
+    add("asyncio.futures._set_result_unless_cancelled", futures, "_set_result_unless_cancelled")
+    for name in ("heappush", "heappop"):
+        add("heapq." + name, heapq, name)
+        add("heapq." + name, base_events.heapq, name)
+    for name in ("sleep", "monotonic", "time", "perf_counter"):
+        add("time." + name, time, name)
+    classes = [_CheckLoop, _ExplainLoop, RecordingLoop, selector_events.BaseSelectorEventLoop,
+               base_events.BaseEventLoop, _Ready, events.Handle, events.TimerHandle]
+    if vclock is not None:
+        classes += [VirtualClock, VirtualSelector, _CheckClock, _CheckSelector]
+    for cls in classes:
+        d = vars(cls)  # a live view: a method replaced on the class shows in it
+        for name, value in list(d.items()):
+            if callable(value) or isinstance(value, (staticmethod, classmethod, property)):
+                items.append((f"{cls.__name__}.{name}", functools.partial(d.get, name, _MISSING), value))
+    return items

@@ -1,0 +1,250 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"asyncdemo/demos/exercise"
+)
+
+// exerciseFolder writes the exercises into a folder of the test's, with a
+// config directory of its own (no progress), and returns the folder.
+func exerciseFolder(t *testing.T) string {
+	t.Helper()
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	dir := filepath.Join(t.TempDir(), "ex")
+	if out, errOut, code := runCmdNow(context.Background(), "exercises", "init", dir); code != 0 {
+		t.Fatalf("exercises init: exit %d: %s %s", code, out, errOut)
+	}
+	return dir
+}
+
+// writeExercise replaces the learner's file of the exercise name.
+func writeExercise(t *testing.T, dir, name string, src []byte) {
+	t.Helper()
+	if err := os.WriteFile(exercise.Find(name).Path(dir), src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// realTime masks how long a check took in real time, which differs from
+// run to run, in a golden file.
+var realTime = regexp.MustCompile(`(in |用了 )[0-9]+\.[0-9]{2} s( of real time| 的真实时间)`)
+
+func maskCheck(out string) string {
+	return pythonVersion.ReplaceAllString(realTime.ReplaceAllString(out, "${1}X s$2"), "$1 3.x")
+}
+
+func TestExercisesInitKeepsTheLearnersFiles(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	dir := filepath.Join(t.TempDir(), "ex")
+	first := exercise.All()[0]
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	mine := []byte("# my own work\n")
+	if err := os.WriteFile(first.Path(dir), mine, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runCmdNow(context.Background(), "exercises", "init", dir)
+	n := len(exercise.All())
+	if code != 0 || !strings.Contains(out, "Wrote "+itoa(n-1)+" exercises") || !strings.Contains(out, "Kept 1 files of yours") {
+		t.Fatalf("exit %d: %s %s", code, out, errOut)
+	}
+	if b, _ := os.ReadFile(first.Path(dir)); string(b) != string(mine) {
+		t.Errorf("init overwrote %s: %q", first.File, b)
+	}
+	for _, e := range exercise.All()[1:] {
+		if b, err := os.ReadFile(e.Path(dir)); err != nil || string(b) != string(e.Starter()) {
+			t.Errorf("%s: not the starter (%v)", e.File, err)
+		}
+	}
+	out, _, code = runCmdNow(context.Background(), "exercises", "init", dir)
+	if code != 0 || !strings.Contains(out, "Wrote 0 exercises") || !strings.Contains(out, "Kept "+itoa(n+2)+" files") {
+		t.Errorf("a second init: exit %d: %s", code, out)
+	}
+	// The folder is remembered: the list shows it, from anywhere.
+	out, _, _ = runCmdNow(context.Background(), "exercises")
+	if abs, _ := filepath.Abs(dir); !strings.Contains(out, "Your files: "+abs) || !strings.Contains(out, "not started") {
+		t.Errorf("exercises:\n%s", out)
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestCheckGolden checks the first exercise's starter (a fail) and its
+// model solution (a pass), in English and Chinese, and compares the whole
+// output: the program's lines, the rules, the timeline of the pass.
+func TestCheckGolden(t *testing.T) {
+	explainPython(t)
+	dir := exerciseFolder(t)
+	e := exercise.Find("overlap")
+	for _, lang := range []string{"en", "zh"} {
+		writeExercise(t, dir, e.Name, e.Starter())
+		out, errOut, code := runCmdNow(context.Background(), "check", e.Name, "--dir", dir, "--lang", lang)
+		if code != 1 || errOut != "" {
+			t.Fatalf("%s starter: exit %d, stderr %q", lang, code, errOut)
+		}
+		prefix := ""
+		if lang != "en" {
+			prefix = lang + "_"
+		}
+		golden(t, prefix+"check_overlap_fail", maskCheck(out))
+		writeExercise(t, dir, e.Name, e.Solution())
+		out, errOut, code = runCmdNow(context.Background(), "check", e.Name, "--dir", dir, "--lang", lang)
+		if code != 0 || errOut != "" {
+			t.Fatalf("%s solution: exit %d, stderr %q\n%s", lang, code, errOut, out)
+		}
+		golden(t, prefix+"check_overlap_pass", maskCheck(out))
+	}
+}
+
+// TestCheckRemembersAndGoesOn checks that check with no name takes the
+// first exercise not passed, that a pass is remembered (exercises and
+// list show ✓), and that the solution shows only after a pass.
+func TestCheckRemembersAndGoesOn(t *testing.T) {
+	explainPython(t)
+	dir := exerciseFolder(t)
+	first, second := exercise.All()[0], exercise.All()[1]
+	out, errOut, code := runCmdNow(context.Background(), "solution", first.Name)
+	if code != 1 || !strings.Contains(errOut, "shows once your check passes") || out != "" {
+		t.Errorf("solution before a pass: exit %d, %q %q", code, out, errOut)
+	}
+	writeExercise(t, dir, first.Name, first.Solution())
+	out, _, code = runCmdNow(context.Background(), "check", "--dir", dir)
+	if code != 0 || !strings.Contains(out, "asyncdemo check "+first.Name) || !strings.Contains(out, "Next: asyncdemo check "+second.Name) {
+		t.Fatalf("check: exit %d:\n%s", code, out)
+	}
+	out, _, code = runCmdNow(context.Background(), "check", "--dir", dir)
+	if code != 1 || !strings.Contains(out, "asyncdemo check "+second.Name) {
+		t.Errorf("the next check is not %s's: exit %d:\n%s", second.Name, code, out)
+	}
+	out, _, _ = runCmdNow(context.Background(), "exercises")
+	if !regexp.MustCompile(`✓ 1\s+`+first.Name+`\s+passed`).MatchString(out) ||
+		!regexp.MustCompile(`✗ 2\s+`+second.Name+`\s+not yet`).MatchString(out) {
+		t.Errorf("exercises:\n%s", out)
+	}
+	out, _, _ = runCmdNow(context.Background(), "list")
+	if !regexp.MustCompile(`✓  1\s+` + first.Name).MatchString(out) {
+		t.Errorf("list does not show the pass:\n%s", out)
+	}
+	out, errOut, code = runCmdNow(context.Background(), "solution", first.Name, "--no-color")
+	if code != 0 || !strings.Contains(out, "asyncio.gather(download(1), download(2), download(4))") ||
+		!strings.Contains(out, "    async with asyncio.TaskGroup() as tg:") {
+		t.Errorf("solution after a pass: exit %d, %s\n%s", code, errOut, out)
+	}
+}
+
+func TestHintsComeOneAtATime(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	e := exercise.All()[0]
+	hints := e.Text("en").Hints
+	for i := range len(hints) + 1 {
+		out, errOut, code := runCmdNow(context.Background(), "hint", e.Name, "--no-color")
+		n := min(i+1, len(hints))
+		if code != 0 || !strings.Contains(out, "Hint "+itoa(n)+" of "+itoa(len(hints))) {
+			t.Fatalf("hint %d: exit %d, %s\n%s", i+1, code, errOut, out)
+		}
+		if n == len(hints) && !strings.Contains(out, "That was the last hint") {
+			t.Errorf("the last hint does not say so:\n%s", out)
+		}
+	}
+	out, _, _ := runCmdNow(context.Background(), "hint", e.Name, "--lang", "zh")
+	if !strings.Contains(out, "的提示") {
+		t.Errorf("hint --lang zh:\n%s", out)
+	}
+}
+
+// TestCheckShowsPythonsSyntaxError checks that a file Python cannot read
+// gets Python's own message, with the line, and no traceback of asyncdemo's.
+func TestCheckShowsPythonsSyntaxError(t *testing.T) {
+	explainPython(t)
+	dir := exerciseFolder(t)
+	writeExercise(t, dir, "overlap", []byte("import asyncio\n\nasync def main(:\n    pass\n"))
+	out, errOut, code := runCmdNow(context.Background(), "check", "overlap", "--dir", dir, "--no-color")
+	if code != 1 || errOut != "" {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	for _, want := range []string{`01_overlap.py", line 3`, "async def main(:", "SyntaxError", "Python could not read 01_overlap.py"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the output lacks %q:\n%s", want, out)
+		}
+	}
+	for _, bad := range []string{"_asyncrec", "Traceback", "exec("} {
+		if strings.Contains(out, bad) {
+			t.Errorf("the output has %q, asyncdemo's own:\n%s", bad, out)
+		}
+	}
+}
+
+func TestExerciseCommandsRefuseWhatTheyCannotDo(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	for _, c := range []struct {
+		args []string
+		err  string
+	}{
+		{[]string{"check", "nosuch"}, `no exercise "nosuch"`},
+		{[]string{"check", "overlap", "--dir", "/no/such/dir"}, `--dir "/no/such/dir" is no folder`},
+		{[]string{"check", "overlap", "--json"}, "--json does not apply to check"},
+		{[]string{"solution"}, "solution takes the exercise's name"},
+		{[]string{"hint", "a", "b"}, "hint takes one exercise"},
+	} {
+		_, errOut, code := runCmdNow(context.Background(), c.args...)
+		if code != exitUsage || !strings.Contains(errOut, c.err) {
+			t.Errorf("%q: exit %d, %q; want 2 and %q", c.args, code, errOut, c.err)
+		}
+	}
+}
+
+// TestWatchInARealTerminal runs watch in tmux: the first check fails;
+// saving the model solution checks again and passes; h gives a hint, l the
+// list, n the next exercise, q quits with the terminal as it was; Ctrl+C
+// quits too, with 130.
+func TestWatchInARealTerminal(t *testing.T) {
+	explainPython(t)
+	bin := binary(t)
+	config := t.TempDir()
+	dir := filepath.Join(t.TempDir(), "ex")
+	first := exercise.All()[0]
+	s := newTmux(t, "XDG_CONFIG_HOME="+config, "LANG=C.UTF-8", "PS1=$ ")
+	s.keys(bin+" exercises init "+dir+" && cd "+dir+" && clear && "+bin+" watch", "Enter")
+	s.waitFor("overlap does not pass yet", 1)
+	s.waitFor("Watching "+first.File, 1)
+	if err := os.WriteFile(first.Path(dir), first.Solution(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s.waitFor("✓ overlap passes", 1)
+	s.waitFor("Passed! n goes on to the next exercise.", 1)
+	s.keys("h")
+	s.waitFor("Hint 1 of 3 for overlap", 1)
+	s.keys("l")
+	listed := regexp.MustCompile(`✓ 1\s+overlap\s+passed`)
+	for deadline := time.Now().Add(30 * time.Second); !listed.MatchString(s.screen()); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("l did not list overlap as passed:\n%s", s.screen())
+		}
+	}
+	s.keys("n")
+	s.waitFor("asyncdemo check blocking", 1)
+	s.waitFor("Watching 02_blocking.py", 1)
+	s.keys("q")
+	s.waitFor("Stopped watching.", 1)
+	s.keys("echo exit=$?", "Enter")
+	s.waitFor("exit=0\n", 1)
+	s.keys("clear; stty -a | tr ' ' '\\n' | grep -xE -- '-?(icanon|echo|isig)' | tr '\\n' ' '; echo", "Enter")
+	s.waitFor("isig icanon echo \n", 1)
+
+	s.keys("clear; "+bin+" watch", "Enter")
+	s.waitFor("Watching 02_blocking.py", 1)
+	s.keys("C-c")
+	s.keys("echo exit=$?", "Enter")
+	s.waitFor("exit=130\n", 1)
+	s.keys("clear; stty -a | tr ' ' '\\n' | grep -xE -- '-?(icanon|echo|isig)' | tr '\\n' ' '; echo", "Enter")
+	s.waitFor("isig icanon echo \n", 1)
+}

@@ -1,0 +1,233 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/sys/unix"
+	"golang.org/x/term"
+
+	"asyncdemo/demos/exercise"
+	"asyncdemo/demos/lesson"
+)
+
+// watchPoll is how often watch looks at the exercise's file: polling its
+// size and modification time works with every editor and file system,
+// and a check takes longer than this anyway.
+const watchPoll = 200 * time.Millisecond
+
+func newWatchCmd(opts *Options) *cobra.Command {
+	eo := &exerciseOptions{Options: opts}
+	cmd := &cobra.Command{
+		Use:   "watch [NAME]",
+		Short: "check the exercise each time you save it; h hint, n next, l list, q quit",
+		Long: "Checks an exercise (default: the first not passed) now and again each time its file is saved,\n" +
+			"as rustlings' watch does. Keys, no Enter needed: h the next hint, n the next exercise, l the\n" +
+			"list, q quit. Ctrl+C quits too.",
+		GroupID: "Exercises",
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 1 {
+				return lesson.UsageError{Err: fmt.Errorf("watch takes one exercise, got %d", len(args))}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := refuseLessonFlags(cmd); err != nil {
+				return err
+			}
+			name := ""
+			if len(args) == 1 {
+				name = args[0]
+			}
+			return watchRun(cmd.Context(), eo, name)
+		},
+	}
+	eo.dirFlag(cmd)
+	return cmd
+}
+
+// fileStamp is what watch compares to see that a file was saved.
+type fileStamp struct {
+	size int64
+	mod  time.Time
+}
+
+func stampOf(path string) fileStamp {
+	info, err := os.Stat(path)
+	if err != nil {
+		return fileStamp{size: -1}
+	}
+	return fileStamp{info.Size(), info.ModTime()}
+}
+
+// watchRun checks an exercise, then again whenever its file changes,
+// reading single keys meanwhile, until q, Ctrl+C or a signal.
+func watchRun(ctx context.Context, eo *exerciseOptions, name string) error {
+	ios := eo.IO
+	say := exerciseSay(eo.Lang)
+	p := loadExerciseProgress(ios.Err)
+	e, err := exerciseOrNext(p, name)
+	if err != nil {
+		return err
+	}
+	if e == nil {
+		fmt.Fprintln(ios.Out, say("check_all_done"))
+		return nil
+	}
+	dir, err := exerciseDir(eo.Dir, p)
+	if err != nil {
+		return err
+	}
+	python, err := findPython(ctx, eo.Options, e)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	keys, restore, err := watchKeys(ctx, ios)
+	if err != nil {
+		return err
+	}
+	defer restore()
+	clear := ios.IsTerminal && !eo.NoColor
+
+	check := func() {
+		if clear {
+			fmt.Fprint(ios.Out, "\x1b[H\x1b[2J")
+		}
+		res, err := checkAndPrint(ctx, eo.Options, e, dir, python, true)
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil:
+			fmt.Fprintln(ios.Out, "asyncdemo:", err)
+		case res.Passed():
+			fmt.Fprintln(ios.Out, say("watch_passed"))
+		}
+		fmt.Fprintln(ios.Out, say("watch_keys", e.File))
+	}
+	stamp := stampOf(e.Path(dir))
+	check()
+	tick := time.NewTicker(watchPoll)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		case <-tick.C:
+			if now := stampOf(e.Path(dir)); now != stamp {
+				stamp = now
+				check()
+			}
+		case k, ok := <-keys:
+			if !ok {
+				keys = nil // stdin ended (not a terminal): go on watching
+				continue
+			}
+			switch k {
+			case 'q', 'Q', 4: // q, Ctrl+D
+				fmt.Fprintln(ios.Out, say("watch_bye"))
+				return nil
+			case 3: // Ctrl+C, should the terminal deliver it as a key
+				return lesson.ErrInterrupted
+			case 'h', 'H':
+				fmt.Fprintln(ios.Out)
+				if err := hintRun(eo.Options, e.Name); err != nil {
+					return err
+				}
+				fmt.Fprintln(ios.Out, say("watch_keys", e.File))
+			case 'l', 'L':
+				fmt.Fprintln(ios.Out)
+				printExerciseList(ios.Out, loadExerciseProgress(ios.Err), eo.Lang)
+				fmt.Fprintln(ios.Out, "\n"+say("watch_keys", e.File))
+			case 'n', 'N':
+				next := nextExercise(loadExerciseProgress(ios.Err), e.Name)
+				if next == nil || next.Name == e.Name {
+					fmt.Fprintln(ios.Out, say("check_all_done"))
+					continue
+				}
+				e = next
+				if python == "" && e.Lang == exercise.Python {
+					if python, err = findPython(ctx, eo.Options, e); err != nil {
+						return err
+					}
+				}
+				stamp = stampOf(e.Path(dir))
+				check()
+			}
+		}
+	}
+}
+
+// watchKeys reads the keys typed, one at a time, until ctx is done: from
+// the terminal in cbreak mode (no Enter needed, nothing echoed, Ctrl+C
+// still a signal, output as usual), or from whatever stdin is. restore
+// puts the terminal back, and is registered for a forced exit too.
+func watchKeys(ctx context.Context, ios *IOStreams) (<-chan byte, func(), error) {
+	keys := make(chan byte)
+	restore := func() {}
+	var next func() (byte, error)
+	if f, ok := ios.In.(*os.File); ok {
+		if term.IsTerminal(int(f.Fd())) {
+			r, err := cbreak(ios, f)
+			if err != nil {
+				return nil, nil, err
+			}
+			restore = r
+		}
+		kr, err := newKeyReader(ctx, f)
+		if err != nil {
+			restore()
+			return nil, nil, err
+		}
+		prev := restore
+		restore = func() { kr.Close(); prev() }
+		next = kr.ReadByte
+	} else if ios.In != nil {
+		next = bufio.NewReader(ios.In).ReadByte
+	} else {
+		next = func() (byte, error) { return 0, io.EOF }
+	}
+	go func() {
+		defer close(keys)
+		for {
+			b, err := next()
+			if err != nil {
+				return
+			}
+			select {
+			case keys <- b:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return keys, restore, nil
+}
+
+// cbreak turns off the terminal's line editing and echo, leaving its
+// signals (Ctrl+C) and output processing on; the function it returns
+// restores the terminal, as does a forced exit before it is called.
+func cbreak(ios *IOStreams, f *os.File) (func(), error) {
+	fd := int(f.Fd())
+	old, err := unix.IoctlGetTermios(fd, unix.TCGETS)
+	if err != nil {
+		return nil, fmt.Errorf("reading the keyboard: %w", err)
+	}
+	saved := *old
+	put := func() { unix.IoctlSetTermios(fd, unix.TCSETS, &saved) }
+	remove := ios.atForcedExit(put)
+	t := saved
+	t.Lflag &^= unix.ICANON | unix.ECHO
+	t.Cc[unix.VMIN], t.Cc[unix.VTIME] = 1, 0
+	if err := unix.IoctlSetTermios(fd, unix.TCSETS, &t); err != nil {
+		remove()
+		return nil, fmt.Errorf("reading the keyboard: %w", err)
+	}
+	return func() { put(); remove() }, nil
+}
