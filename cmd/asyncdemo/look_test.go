@@ -299,8 +299,8 @@ func TestReadableInARealTerminal(t *testing.T) {
 	}{
 		{50, "gather --scale 0.01", "0;15", "38;2;102;102;102", []string{"s:\n", "× faster\n"}},
 		{50, "await --lang zh --scale 0.01", "15;0", "38;2;160;160;160", []string{"加上 --blocking 后，", "s:\n", "× 更快\n"}},
-		{100, "await --lang zh --scale 0.01", "15;0", "38;2;160;160;160", []string{"\n两个协程各等待 x 秒。使用 await asyncio.sleep(x) 时，"}},
-		{200, "await --lang zh --scale 0.01 --theme light", "15;0", "38;2;102;102;102", []string{"\n两个协程各等待 x 秒。使用 await asyncio.sleep(x) 时，"}},
+		{100, "await --lang zh --scale 0.01", "15;0", "38;2;160;160;160", []string{"\n两个协程各等待 2 秒（-x）。使用 await asyncio.sleep(x) 时，"}},
+		{200, "await --lang zh --scale 0.01 --theme light", "15;0", "38;2;102;102;102", []string{"\n两个协程各等待 2 秒（-x）。使用 await asyncio.sleep(x) 时，"}},
 		{200, "gather --scale 0.01 --big", "0;15", "38;2;48;48;48m", []string{"Three tasks sleep for 1, 2 and 4 seconds on one event loop.\n"}},
 		// The side-by-side, one side under the other, a repr cut in its
 		// middle after the task's name, no other row cut.
