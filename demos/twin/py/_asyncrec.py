@@ -2083,7 +2083,7 @@ class Checker(Explainer):
         tid = 0
         r = getattr(loop, "_ready", None)
         if isinstance(r, _Ready) and r.task is not None:
-            tid = r.ids.get(id(r.task), 0)
+            tid = r.ids.get(_key(r.task), 0)
         now = self.clock()
         self.write("timer", {"n": next(self._n), "id": tid, "t": now, "when": now + seconds,
                              "stack": self.stack(sys._getframe(2)), "blocking": True}, False)
