@@ -63,18 +63,19 @@ type wire struct {
 	Closed  bool   `json:"closed"`   // exc
 	Why     string `json:"why"`      // norun
 
-	N     int         `json:"n"`       // await, timer, untimer
+	N     int         `json:"n"`       // await; timer, untimer
 	From  int         `json:"from"`    // await
 	Lv    []wireLevel `json:"lv"`      // await
 	Lines []int       `json:"lines"`   // scope
 	Needs [][]int     `json:"needs"`   // scope
 	How   string      `json:"how"`     // cancel, nested, child
-	What  string      `json:"what"`    // child, tamper
+	What  string      `json:"what"`    // child; tamper
 	Hfile string      `json:"handler"` // cancel
 	Hline int         `json:"hline"`   // cancel
 	Hcode string      `json:"hcode"`   // cancel
-	When  float64     `json:"when"`    // timer
-	Stack []wireFrame `json:"stack"`   // timer
+
+	When  float64     `json:"when"`  // timer
+	Stack []wireFrame `json:"stack"` // timer
 	// timer: a time.sleep that held the loop, or one in a to_thread job
 	Blocking bool   `json:"blocking"`
 	Job      bool   `json:"job"`

@@ -50,6 +50,7 @@ from asyncio import events
 from concurrent.futures import ThreadPoolExecutor
 
 _TASKS = (asyncio.Task, asyncio.tasks._PyTask)
+_monotonic = time.monotonic
 # An object's identity, as a dict key that does not keep it alive: its
 # address, as id() gives it, but without id()'s audit event ("builtins.id"),
 # which explain's audit hook would see at every step of the loop.
@@ -59,7 +60,6 @@ _TimerHandle = asyncio.TimerHandle
 _popleft = collections.deque.popleft
 _append = collections.deque.append
 _ids = itertools.count(1)  # task ids, unique across loops
-_monotonic = time.monotonic  # the recorder's own, whatever a program does to time
 _DEFAULT_NAME = re.compile(r"Task-(\d+)")
 
 
@@ -1068,7 +1068,7 @@ class Explainer(Sink):
         self._loop_ids = itertools.count(1)
         self._olock = threading.RLock()  # (a signal handler may print while out() holds it)
         self._pend = None      # [stream, t, task, pieces] of a line being written
-        self._defer = clock is time.monotonic  # (on virtual time, every line is flushed at once)
+        self._defer = clock is _monotonic  # (on virtual time, every line is flushed at once)
         self._flushed = 0.0    # when the pipe was last flushed for a line
         self._dirty = False    # lines sent that the watchdog is to flush
         self._sources = _Sources()
@@ -1463,7 +1463,7 @@ class Explainer(Sink):
         runs on real time. Returns whether it runs."""
         if self._watchdog is not None:
             return True
-        if self.clock is not _monotonic or self._done or not math.isfinite(self.slow):
+        if self.clock is not _monotonic or self._done:
             return False
         try:
             self._stop = threading.Event()
@@ -1697,8 +1697,6 @@ def explain_main(argv):
     sys.excepthook = excepthook
     atexit.register(ex.finish)
     _hook_streams(ex)
-    if checking:
-        ex.arm(flags, vclock)
 
     # asyncio.run inside a running loop: asyncio.runners asks first.
     from asyncio import runners
@@ -1736,6 +1734,8 @@ def explain_main(argv):
         real_exit(status)
     _exit.__doc__, _exit.__name__ = real_exit.__doc__, real_exit.__name__
     os._exit = _exit
+    if checking:
+        ex.arm(flags, vclock)  # last: what the program finds is what the check compares with
 
     main = sys.modules["__main__"]
     for name in [n for n in vars(main) if not n.startswith("__")]:
@@ -1863,7 +1863,7 @@ class _CheckLoop(_ExplainLoop):
         # A job on virtual time: the clock waits for it while it runs, and
         # a time.sleep in it is a wait of the task that started it.
         r = self._ready
-        job = (r.ids.get(id(r.task), 0) if r.task is not None else 0, self._sink.stack(sys._getframe(1)))
+        job = (r.ids.get(_key(r.task), 0) if r.task is not None else 0, self._sink.stack(sys._getframe(1)))
 
         def run(*args):
             clock.local.job = job
@@ -1996,7 +1996,7 @@ class Checker(Explainer):
 
     def __init__(self, fd, slow, clock):
         super().__init__(fd, slow, clock)
-        self._timers = {}  # id(handle) -> its number, while it may be cancelled
+        self._timers = {}  # _key(handle) -> its number, while it may be cancelled
         self._n = itertools.count(1)  # timer numbers, from any thread
         self._audit = ()
         self._tampered = set()
@@ -2059,8 +2059,8 @@ class Checker(Explainer):
 
     def timer(self, loop, handle, when):
         r = loop._ready
-        tid = r.ids.get(id(r.task), 0) if r.task is not None else 0
-        n = self._timers[id(handle)] = next(self._n)
+        tid = r.ids.get(_key(r.task), 0) if r.task is not None else 0
+        n = self._timers[_key(handle)] = next(self._n)
         self.write("timer", {"n": n, "id": tid, "t": self.clock(), "when": when,
                              "stack": self.stack(sys._getframe(2))}, False)
         self.audit()
@@ -2089,7 +2089,7 @@ class Checker(Explainer):
                              "stack": self.stack(sys._getframe(2)), "blocking": True}, False)
 
     def untimer(self, loop, handle):
-        n = self._timers.pop(id(handle), 0)
+        n = self._timers.pop(_key(handle), 0)
         if n:
             self.write("untimer", {"n": n, "t": self.clock()}, False)
 
