@@ -311,7 +311,12 @@ func TestReadableInARealTerminal(t *testing.T) {
 			if strings.Contains(c.args, "--vs python") {
 				twinPython(t, "cancel")
 			}
-			s := newTmuxSized(t, c.cols, 100, "LANG=C.UTF-8", "PS1=$ ", "COLORTERM=truecolor", "COLORFGBG="+c.bg)
+			// TERM says tmux, whatever the tmux server was started with, so the
+			// background is read from COLORFGBG, not asked of the terminal;
+			// and CI is emptied: a tmux server that CI's test run started
+			// passes CI on, and termenv takes a set CI for "not a terminal"
+			// and never reads the background (a user's terminal has no CI).
+			s := newTmuxSized(t, c.cols, 100, "LANG=C.UTF-8", "PS1=$ ", "TERM=tmux-256color", "CI=", "COLORTERM=truecolor", "COLORFGBG="+c.bg)
 			s.keys(bin+" "+c.args+"; echo exit=$?", "Enter")
 			s.waitFor("exit=0", 1)
 			screen := s.screen()
