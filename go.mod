@@ -1,4 +1,4 @@
-module asyncdemo
+module github.com/asyncdemo/asyncdemo
 
 go 1.26.8
 

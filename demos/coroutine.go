@@ -5,9 +5,9 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"asyncdemo/demos/aio"
-	"asyncdemo/demos/lesson"
-	"asyncdemo/timing"
+	"github.com/asyncdemo/asyncdemo/demos/aio"
+	"github.com/asyncdemo/asyncdemo/demos/lesson"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // coroutineAio is the tutorial's first program. Calling doSomeWork only

@@ -9,10 +9,10 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/sync/errgroup"
 
-	"asyncdemo/demos/aio"
-	"asyncdemo/demos/lesson"
-	"asyncdemo/demos/twin"
-	"asyncdemo/timing"
+	"github.com/asyncdemo/asyncdemo/demos/aio"
+	"github.com/asyncdemo/asyncdemo/demos/lesson"
+	"github.com/asyncdemo/asyncdemo/demos/twin"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // createTasks makes a task of doSomeWork per duration: the tutorial's

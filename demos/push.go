@@ -7,9 +7,9 @@ import (
 	"strings"
 	"time"
 
-	"asyncdemo/demos/consumer"
-	"asyncdemo/demos/lesson"
-	"asyncdemo/demos/redisqueue"
+	"github.com/asyncdemo/asyncdemo/demos/consumer"
+	"github.com/asyncdemo/asyncdemo/demos/lesson"
+	"github.com/asyncdemo/asyncdemo/demos/redisqueue"
 
 	"github.com/spf13/pflag"
 )

@@ -18,8 +18,8 @@ package demos
 import (
 	"embed"
 
-	"asyncdemo/demos/consumer"
-	"asyncdemo/demos/lesson"
+	"github.com/asyncdemo/asyncdemo/demos/consumer"
+	"github.com/asyncdemo/asyncdemo/demos/lesson"
 )
 
 // Source is this package's Go source, compiled into the binary, for --code.

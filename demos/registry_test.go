@@ -12,10 +12,10 @@ import (
 	"strings"
 	"testing"
 
-	"asyncdemo/demos/consumer"
-	"asyncdemo/demos/lesson"
-	"asyncdemo/demos/twin"
-	"asyncdemo/timing"
+	"github.com/asyncdemo/asyncdemo/demos/consumer"
+	"github.com/asyncdemo/asyncdemo/demos/lesson"
+	"github.com/asyncdemo/asyncdemo/demos/twin"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // TestEveryLessonSpeaksEveryLanguage fails when a lesson lacks a text in a
@@ -263,13 +263,13 @@ func TestLessonsAreUnique(t *testing.T) {
 // layers are the module's packages from the bottom up: a package may import
 // only packages of lower layers (its tests may import more).
 var layers = [][]string{
-	{"asyncdemo/timing", "asyncdemo/demos/aio", "asyncdemo/demos/testenv", "asyncdemo/cmd/asyncdemo/internal/noquery"},
-	{"asyncdemo/demos/redisqueue", "asyncdemo/demos/redisqueue/redistest", "asyncdemo/demos/smsapi"},
-	{"asyncdemo/demos/twin"},
-	{"asyncdemo/demos/twin/pybench", "asyncdemo/demos/lesson"},
-	{"asyncdemo/demos/consumer", "asyncdemo/demos/explain"},
-	{"asyncdemo/demos", "asyncdemo/demos/exercise"},
-	{"asyncdemo/cmd/asyncdemo"},
+	{"github.com/asyncdemo/asyncdemo/timing", "github.com/asyncdemo/asyncdemo/demos/aio", "github.com/asyncdemo/asyncdemo/demos/testenv", "github.com/asyncdemo/asyncdemo/cmd/asyncdemo/internal/noquery"},
+	{"github.com/asyncdemo/asyncdemo/demos/redisqueue", "github.com/asyncdemo/asyncdemo/demos/redisqueue/redistest", "github.com/asyncdemo/asyncdemo/demos/smsapi"},
+	{"github.com/asyncdemo/asyncdemo/demos/twin"},
+	{"github.com/asyncdemo/asyncdemo/demos/twin/pybench", "github.com/asyncdemo/asyncdemo/demos/lesson"},
+	{"github.com/asyncdemo/asyncdemo/demos/consumer", "github.com/asyncdemo/asyncdemo/demos/explain"},
+	{"github.com/asyncdemo/asyncdemo/demos", "github.com/asyncdemo/asyncdemo/demos/exercise"},
+	{"github.com/asyncdemo/asyncdemo/cmd/asyncdemo"},
 }
 
 // TestPackagesImportOnlyLowerLayers fails when a package imports one of its
@@ -277,7 +277,7 @@ var layers = [][]string{
 // when a package is in no layer.
 func TestPackagesImportOnlyLowerLayers(t *testing.T) {
 	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
-	out, err := exec.Command(goTool, "list", "-f", `{{.ImportPath}}{{range .Imports}} {{.}}{{end}}`, "asyncdemo/...").Output()
+	out, err := exec.Command(goTool, "list", "-f", `{{.ImportPath}}{{range .Imports}} {{.}}{{end}}`, "github.com/asyncdemo/asyncdemo/...").Output()
 	if err != nil {
 		t.Fatalf("go list: %v", err)
 	}

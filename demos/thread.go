@@ -9,10 +9,10 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"asyncdemo/demos/aio"
-	"asyncdemo/demos/lesson"
-	"asyncdemo/demos/twin"
-	"asyncdemo/timing"
+	"github.com/asyncdemo/asyncdemo/demos/aio"
+	"github.com/asyncdemo/asyncdemo/demos/lesson"
+	"github.com/asyncdemo/asyncdemo/demos/twin"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // startLoop runs the loop for ever on a goroutine of its own, the

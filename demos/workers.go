@@ -9,11 +9,11 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"asyncdemo/demos/aio"
-	"asyncdemo/demos/consumer"
-	"asyncdemo/demos/lesson"
-	"asyncdemo/demos/redisqueue"
-	"asyncdemo/timing"
+	"github.com/asyncdemo/asyncdemo/demos/aio"
+	"github.com/asyncdemo/asyncdemo/demos/consumer"
+	"github.com/asyncdemo/asyncdemo/demos/lesson"
+	"github.com/asyncdemo/asyncdemo/demos/redisqueue"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // workersAio is the tutorial's last program: no master in another thread,

@@ -19,7 +19,7 @@ import (
 	"testing"
 	"time"
 
-	"asyncdemo/demos/twin/pybench"
+	"github.com/asyncdemo/asyncdemo/demos/twin/pybench"
 )
 
 // benchStartRuns is how many times one BenchmarkStartup iteration starts each

@@ -6,7 +6,7 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 
-	"asyncdemo/demos/lesson"
+	"github.com/asyncdemo/asyncdemo/demos/lesson"
 )
 
 // TestCheatsheetNamesTheLessonsThatShowIt: every line of the cheat sheet

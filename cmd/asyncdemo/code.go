@@ -5,9 +5,9 @@ import (
 	"io"
 	"strings"
 
-	"asyncdemo/demos"
-	"asyncdemo/demos/lesson"
-	"asyncdemo/demos/twin"
+	"github.com/asyncdemo/asyncdemo/demos"
+	"github.com/asyncdemo/asyncdemo/demos/lesson"
+	"github.com/asyncdemo/asyncdemo/demos/twin"
 )
 
 // showCode prints the functions that run for the lesson in the style, and

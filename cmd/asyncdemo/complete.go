@@ -4,7 +4,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"asyncdemo/demos"
+	"github.com/asyncdemo/asyncdemo/demos"
 )
 
 // fileFlags are the flags whose values are files: the shell completes

@@ -14,11 +14,11 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"asyncdemo/demos/exercise"
-	"asyncdemo/demos/explain"
-	"asyncdemo/demos/lesson"
-	"asyncdemo/demos/twin"
-	"asyncdemo/timing"
+	"github.com/asyncdemo/asyncdemo/demos/exercise"
+	"github.com/asyncdemo/asyncdemo/demos/explain"
+	"github.com/asyncdemo/asyncdemo/demos/lesson"
+	"github.com/asyncdemo/asyncdemo/demos/twin"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // The exercises: asyncdemo exercises [init], check, watch, hint and

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"asyncdemo/demos/exercise"
+	"github.com/asyncdemo/asyncdemo/demos/exercise"
 )
 
 // exerciseFolder writes the exercises into a folder of the test's, with a

@@ -16,11 +16,11 @@ import (
 	"testing"
 	"time"
 
-	"asyncdemo/demos/explain"
-	"asyncdemo/demos/lesson"
-	"asyncdemo/demos/testenv"
-	"asyncdemo/demos/twin"
-	"asyncdemo/timing"
+	"github.com/asyncdemo/asyncdemo/demos/explain"
+	"github.com/asyncdemo/asyncdemo/demos/lesson"
+	"github.com/asyncdemo/asyncdemo/demos/testenv"
+	"github.com/asyncdemo/asyncdemo/demos/twin"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // corpus is where explain's test programs are, from this package.

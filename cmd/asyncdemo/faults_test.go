@@ -17,9 +17,9 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"asyncdemo/demos/redisqueue"
-	"asyncdemo/demos/redisqueue/redistest"
-	"asyncdemo/timing"
+	"github.com/asyncdemo/asyncdemo/demos/redisqueue"
+	"github.com/asyncdemo/asyncdemo/demos/redisqueue/redistest"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // faultConsumer is one consumer process of the fault matrix.

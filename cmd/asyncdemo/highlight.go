@@ -7,7 +7,7 @@ import (
 
 	"github.com/alecthomas/chroma/v2"
 
-	"asyncdemo/timing"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // Highlighting uses chroma's engine with its two lexers and its styles

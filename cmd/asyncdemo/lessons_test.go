@@ -13,9 +13,9 @@ import (
 	"testing"
 	"time"
 
-	"asyncdemo/demos/exercise"
-	"asyncdemo/demos/lesson"
-	"asyncdemo/timing"
+	"github.com/asyncdemo/asyncdemo/demos/exercise"
+	"github.com/asyncdemo/asyncdemo/demos/lesson"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // texts returns the text of each event of kind "event", and the states.

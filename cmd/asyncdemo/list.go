@@ -10,9 +10,9 @@ import (
 	"github.com/mattn/go-runewidth"
 	"github.com/spf13/cobra"
 
-	"asyncdemo/demos"
-	"asyncdemo/demos/exercise"
-	"asyncdemo/demos/lesson"
+	"github.com/asyncdemo/asyncdemo/demos"
+	"github.com/asyncdemo/asyncdemo/demos/exercise"
+	"github.com/asyncdemo/asyncdemo/demos/lesson"
 )
 
 // newListCmd builds "asyncdemo list": the lessons in teaching order, one

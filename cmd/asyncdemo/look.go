@@ -7,8 +7,8 @@ import (
 
 	"github.com/muesli/termenv"
 
-	"asyncdemo/demos/lesson"
-	"asyncdemo/timing"
+	"github.com/asyncdemo/asyncdemo/demos/lesson"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // Themes: --theme's values. auto asks the terminal for its background.

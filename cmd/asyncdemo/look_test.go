@@ -17,10 +17,10 @@ import (
 	"github.com/muesli/termenv"
 	"github.com/rivo/uniseg"
 
-	"asyncdemo/demos"
-	"asyncdemo/demos/lesson"
-	"asyncdemo/demos/testenv"
-	"asyncdemo/timing"
+	"github.com/asyncdemo/asyncdemo/demos"
+	"github.com/asyncdemo/asyncdemo/demos/lesson"
+	"github.com/asyncdemo/asyncdemo/demos/testenv"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // runInTerminal runs the command line as main would in a terminal of width

@@ -18,8 +18,8 @@ import (
 	"github.com/muesli/termenv"
 	"github.com/redis/go-redis/v9"
 
-	"asyncdemo/demos/lesson"
-	"asyncdemo/timing"
+	"github.com/asyncdemo/asyncdemo/demos/lesson"
+	"github.com/asyncdemo/asyncdemo/timing"
 
 	"golang.org/x/term"
 )

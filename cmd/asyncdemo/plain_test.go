@@ -18,9 +18,9 @@ import (
 
 	"github.com/alicebob/miniredis/v2"
 
-	"asyncdemo/demos/smsapi"
-	"asyncdemo/demos/twin"
-	"asyncdemo/timing"
+	"github.com/asyncdemo/asyncdemo/demos/smsapi"
+	"github.com/asyncdemo/asyncdemo/demos/twin"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // plainScale runs a plain program's sleeps 100 times faster: the program

@@ -10,9 +10,9 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"asyncdemo/demos/redisqueue"
-	"asyncdemo/demos/redisqueue/redistest"
-	"asyncdemo/timing"
+	"github.com/asyncdemo/asyncdemo/demos/redisqueue"
+	"github.com/asyncdemo/asyncdemo/demos/redisqueue/redistest"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // TestPushRefusesABadCommandLine: values and --from-dead together, or

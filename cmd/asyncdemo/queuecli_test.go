@@ -16,10 +16,10 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"asyncdemo/demos/redisqueue"
-	"asyncdemo/demos/redisqueue/redistest"
-	"asyncdemo/demos/smsapi"
-	"asyncdemo/timing"
+	"github.com/asyncdemo/asyncdemo/demos/redisqueue"
+	"github.com/asyncdemo/asyncdemo/demos/redisqueue/redistest"
+	"github.com/asyncdemo/asyncdemo/demos/smsapi"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // What a new user meets first in the queue lessons (queue, sms, workers,

@@ -23,10 +23,10 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"asyncdemo/demos/redisqueue"
-	"asyncdemo/demos/redisqueue/redistest"
-	"asyncdemo/demos/testenv"
-	"asyncdemo/timing"
+	"github.com/asyncdemo/asyncdemo/demos/redisqueue"
+	"github.com/asyncdemo/asyncdemo/demos/redisqueue/redistest"
+	"github.com/asyncdemo/asyncdemo/demos/testenv"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // doneValues returns the x of every "Done x" line, in order.

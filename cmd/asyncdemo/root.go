@@ -15,8 +15,8 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"asyncdemo/demos"
-	"asyncdemo/demos/lesson"
+	"github.com/asyncdemo/asyncdemo/demos"
+	"github.com/asyncdemo/asyncdemo/demos/lesson"
 )
 
 // IOStreams is where a command reads and writes; tests pass buffers.

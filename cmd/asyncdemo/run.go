@@ -9,9 +9,9 @@ import (
 	"path/filepath"
 	"time"
 
-	"asyncdemo/demos/lesson"
-	"asyncdemo/demos/twin"
-	"asyncdemo/timing"
+	"github.com/asyncdemo/asyncdemo/demos/lesson"
+	"github.com/asyncdemo/asyncdemo/demos/twin"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // runLesson runs a lesson with the common flags: prints what to watch, the

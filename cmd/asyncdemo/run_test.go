@@ -8,8 +8,8 @@ import (
 	"testing"
 	"testing/synctest"
 
-	"asyncdemo/demos"
-	"asyncdemo/demos/lesson"
+	"github.com/asyncdemo/asyncdemo/demos"
+	"github.com/asyncdemo/asyncdemo/demos/lesson"
 )
 
 // newTestRun prepares a run of the lesson named name, with default flags,

@@ -18,7 +18,7 @@ import (
 	"testing/synctest"
 	"time"
 
-	"asyncdemo/demos/testenv"
+	"github.com/asyncdemo/asyncdemo/demos/testenv"
 )
 
 var (

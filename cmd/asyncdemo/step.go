@@ -14,9 +14,9 @@ import (
 	"sync"
 	"time"
 
-	"asyncdemo/demos/aio"
-	"asyncdemo/demos/lesson"
-	"asyncdemo/timing"
+	"github.com/asyncdemo/asyncdemo/demos/aio"
+	"github.com/asyncdemo/asyncdemo/demos/lesson"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // --step shows a lesson from inside: after each iteration of its event
@@ -199,7 +199,7 @@ func (s *stepper) goroutines() []goroutineState {
 		switch {
 		case id == self:
 			state = "running"
-		case strings.Contains(block, "asyncdemo/timing.(*Recorder)"):
+		case strings.Contains(block, "github.com/asyncdemo/asyncdemo/timing.(*Recorder)"):
 			// Blocked on the Recorder's lock, which this step holds: it
 			// is printing, or beginning a span, and waits its turn.
 			state = "waits to print"
@@ -210,7 +210,7 @@ func (s *stepper) goroutines() []goroutineState {
 			if p := strings.LastIndexByte(fn, '('); p > 0 {
 				fn = fn[:p]
 			}
-			if !strings.HasPrefix(fn, "asyncdemo/demos.") {
+			if !strings.HasPrefix(fn, "github.com/asyncdemo/asyncdemo/demos.") {
 				continue
 			}
 			loc := strings.TrimSpace(lines[i+1])
@@ -222,7 +222,7 @@ func (s *stepper) goroutines() []goroutineState {
 				file = file[k+1:]
 			}
 			n, _ := strconv.Atoi(line)
-			frames = append(frames, aio.Frame{Func: strings.TrimPrefix(fn, "asyncdemo/"), File: file, Line: n})
+			frames = append(frames, aio.Frame{Func: strings.TrimPrefix(fn, "github.com/asyncdemo/asyncdemo/"), File: file, Line: n})
 		}
 		if len(frames) == 0 {
 			continue

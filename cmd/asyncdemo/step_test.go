@@ -16,9 +16,9 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
-	"asyncdemo/demos/aio"
-	"asyncdemo/demos/testenv"
-	"asyncdemo/timing"
+	"github.com/asyncdemo/asyncdemo/demos/aio"
+	"github.com/asyncdemo/asyncdemo/demos/testenv"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // loopStep is what a --step state says of the loop, in the form that
@@ -352,7 +352,7 @@ func TestNoTerminalQueryAtStart(t *testing.T) {
 		t.Fatal(err)
 	}
 	trace := stderr.String()
-	quiet := strings.Index(trace, "init asyncdemo/cmd/asyncdemo/internal/noquery ")
+	quiet := strings.Index(trace, "init github.com/asyncdemo/asyncdemo/cmd/asyncdemo/internal/noquery ")
 	tea := strings.Index(trace, "init github.com/charmbracelet/bubbletea ")
 	if quiet < 0 || tea >= 0 && tea < quiet {
 		t.Errorf("package noquery is not initialised before bubbletea:\n%s", trace)

@@ -15,12 +15,12 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"golang.org/x/term"
 
-	_ "asyncdemo/cmd/asyncdemo/internal/noquery" // before bubbletea: no query at start-up
+	_ "github.com/asyncdemo/asyncdemo/cmd/asyncdemo/internal/noquery" // before bubbletea: no query at start-up
 
-	"asyncdemo/demos"
-	"asyncdemo/demos/aio"
-	"asyncdemo/demos/lesson"
-	"asyncdemo/timing"
+	"github.com/asyncdemo/asyncdemo/demos"
+	"github.com/asyncdemo/asyncdemo/demos/aio"
+	"github.com/asyncdemo/asyncdemo/demos/lesson"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // showSteps shows --step's frames once the lesson has run: in a terminal,

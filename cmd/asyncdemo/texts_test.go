@@ -15,10 +15,10 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"asyncdemo/demos"
-	"asyncdemo/demos/lesson"
-	"asyncdemo/demos/testenv"
-	"asyncdemo/timing"
+	"github.com/asyncdemo/asyncdemo/demos"
+	"github.com/asyncdemo/asyncdemo/demos/lesson"
+	"github.com/asyncdemo/asyncdemo/demos/testenv"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // textCases are the flag sets whose words after the run TestTextsSayWhatTheRunDid

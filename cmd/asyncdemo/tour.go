@@ -16,8 +16,8 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
-	"asyncdemo/demos"
-	"asyncdemo/demos/lesson"
+	"github.com/asyncdemo/asyncdemo/demos"
+	"github.com/asyncdemo/asyncdemo/demos/lesson"
 )
 
 // The tour asks with plain keys read in raw mode (arrows, Enter, a/b/c, q)

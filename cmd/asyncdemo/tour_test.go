@@ -19,7 +19,7 @@ import (
 	"testing/synctest"
 	"time"
 
-	"asyncdemo/demos/testenv"
+	"github.com/asyncdemo/asyncdemo/demos/testenv"
 )
 
 // tmuxSession is a real terminal, driven as a person would: keys in,

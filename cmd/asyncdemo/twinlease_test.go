@@ -19,9 +19,9 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"asyncdemo/demos/redisqueue"
-	"asyncdemo/demos/redisqueue/redistest"
-	"asyncdemo/timing"
+	"github.com/asyncdemo/asyncdemo/demos/redisqueue"
+	"github.com/asyncdemo/asyncdemo/demos/redisqueue/redistest"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // The Python twins of lessons 10 to 12 keep the queue's promise beside Go

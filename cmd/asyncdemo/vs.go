@@ -11,9 +11,9 @@ import (
 	"strconv"
 	"strings"
 
-	"asyncdemo/demos/lesson"
-	"asyncdemo/demos/twin"
-	"asyncdemo/timing"
+	"github.com/asyncdemo/asyncdemo/demos/lesson"
+	"github.com/asyncdemo/asyncdemo/demos/twin"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // twinRun is what the lesson's Python twin did: its runs, and how they

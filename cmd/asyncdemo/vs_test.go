@@ -13,10 +13,10 @@ import (
 	"testing/synctest"
 	"time"
 
-	"asyncdemo/demos"
-	"asyncdemo/demos/lesson"
-	"asyncdemo/demos/twin"
-	"asyncdemo/timing"
+	"github.com/asyncdemo/asyncdemo/demos"
+	"github.com/asyncdemo/asyncdemo/demos/lesson"
+	"github.com/asyncdemo/asyncdemo/demos/twin"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // TestVsPythonTimelines runs lessons with --vs python and checks the

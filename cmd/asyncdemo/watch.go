@@ -12,8 +12,8 @@ import (
 	"golang.org/x/sys/unix"
 	"golang.org/x/term"
 
-	"asyncdemo/demos/exercise"
-	"asyncdemo/demos/lesson"
+	"github.com/asyncdemo/asyncdemo/demos/exercise"
+	"github.com/asyncdemo/asyncdemo/demos/lesson"
 )
 
 // watchPoll is how often watch looks at the exercise's file: polling its

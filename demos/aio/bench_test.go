@@ -29,7 +29,7 @@ import (
 	"testing"
 	"time"
 
-	"asyncdemo/demos/twin/pybench"
+	"github.com/asyncdemo/asyncdemo/demos/twin/pybench"
 )
 
 // benchEnv1e6 enables the million-task cases.

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"asyncdemo/demos/testenv"
+	"github.com/asyncdemo/asyncdemo/demos/testenv"
 )
 
 // The tests that compare the loop with CPython's asyncio (order_test.go,

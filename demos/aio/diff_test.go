@@ -17,7 +17,7 @@ import (
 	"testing/synctest"
 	"time"
 
-	"asyncdemo/demos/testenv"
+	"github.com/asyncdemo/asyncdemo/demos/testenv"
 )
 
 // The differential test generates random asyncio programs from a seed, runs

@@ -372,7 +372,7 @@ func pyName(name string) string {
 // funcSrc is where fn is written, if it is the program's own code.
 func funcSrc(fn func()) Frame {
 	f := runtime.FuncForPC(funcPC(fn))
-	if f == nil || strings.HasPrefix(f.Name(), "asyncdemo/demos/aio.") {
+	if f == nil || strings.HasPrefix(f.Name(), "github.com/asyncdemo/asyncdemo/demos/aio.") {
 		return Frame{}
 	}
 	file, line := f.FileLine(f.Entry())
@@ -392,7 +392,7 @@ func frames(pcs []uintptr) []Frame {
 	it := runtime.CallersFrames(pcs)
 	for {
 		f, more := it.Next()
-		if !strings.HasPrefix(f.Function, "asyncdemo/demos/aio.") && !strings.HasPrefix(f.Function, "runtime.") &&
+		if !strings.HasPrefix(f.Function, "github.com/asyncdemo/asyncdemo/demos/aio.") && !strings.HasPrefix(f.Function, "runtime.") &&
 			!strings.HasPrefix(f.Function, "iter.") && f.Function != "" {
 			fs = append(fs, Frame{Func: shortFunc(f.Function), File: baseName(f.File), Line: f.Line})
 		}

@@ -9,7 +9,7 @@ import (
 	"testing/synctest"
 	"time"
 
-	"asyncdemo/demos/aio"
+	"github.com/asyncdemo/asyncdemo/demos/aio"
 )
 
 // TestStateObserverSeesTheLoop runs two tasks of 1 and 2 s gathered, and

@@ -17,7 +17,7 @@ import (
 
 	"go.uber.org/goleak"
 
-	"asyncdemo/demos/testenv"
+	"github.com/asyncdemo/asyncdemo/demos/testenv"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }

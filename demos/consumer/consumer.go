@@ -21,10 +21,10 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/spf13/pflag"
 
-	"asyncdemo/demos/aio"
-	"asyncdemo/demos/lesson"
-	"asyncdemo/demos/redisqueue"
-	"asyncdemo/timing"
+	"github.com/asyncdemo/asyncdemo/demos/aio"
+	"github.com/asyncdemo/asyncdemo/demos/lesson"
+	"github.com/asyncdemo/asyncdemo/demos/redisqueue"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // Key and DB are the tutorial's: LPUSH queue ... in db 3.

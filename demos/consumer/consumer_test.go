@@ -12,9 +12,9 @@ import (
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
-	"asyncdemo/demos/lesson"
-	"asyncdemo/demos/redisqueue"
-	"asyncdemo/timing"
+	"github.com/asyncdemo/asyncdemo/demos/lesson"
+	"github.com/asyncdemo/asyncdemo/demos/redisqueue"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // A Redis URL's password never appears in what is printed: not in the

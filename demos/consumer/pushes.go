@@ -3,7 +3,7 @@ package consumer
 import (
 	"fmt"
 
-	"asyncdemo/demos/lesson"
+	"github.com/asyncdemo/asyncdemo/demos/lesson"
 )
 
 // What the texts of lessons 10 to 12 say is pushed onto the queue.

@@ -11,10 +11,10 @@ import (
 
 	"github.com/alicebob/miniredis/v2"
 
-	"asyncdemo/demos/lesson"
-	"asyncdemo/demos/smsapi"
-	"asyncdemo/demos/twin"
-	"asyncdemo/timing"
+	"github.com/asyncdemo/asyncdemo/demos/lesson"
+	"github.com/asyncdemo/asyncdemo/demos/smsapi"
+	"github.com/asyncdemo/asyncdemo/demos/twin"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // errTwinExternal is HostTwin's answer when the lesson is to consume a

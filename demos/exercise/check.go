@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"asyncdemo/demos/explain"
+	"github.com/asyncdemo/asyncdemo/demos/explain"
 )
 
 // Slow is how long a step must hold the loop to break NoBlocking.

@@ -15,10 +15,10 @@ import (
 	"testing"
 	"time"
 
-	"asyncdemo/demos"
-	"asyncdemo/demos/lesson"
-	"asyncdemo/demos/testenv"
-	"asyncdemo/demos/twin"
+	"github.com/asyncdemo/asyncdemo/demos"
+	"github.com/asyncdemo/asyncdemo/demos/lesson"
+	"github.com/asyncdemo/asyncdemo/demos/testenv"
+	"github.com/asyncdemo/asyncdemo/demos/twin"
 )
 
 // foundPython is the interpreter the tests check with, found once.

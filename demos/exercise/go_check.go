@@ -19,7 +19,7 @@ import (
 	"syscall"
 	"time"
 
-	"asyncdemo/demos/explain"
+	"github.com/asyncdemo/asyncdemo/demos/explain"
 )
 
 // A Go exercise is built with the race detector (go build -race) and run

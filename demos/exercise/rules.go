@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"asyncdemo/demos/explain"
-	"asyncdemo/demos/lesson"
+	"github.com/asyncdemo/asyncdemo/demos/explain"
+	"github.com/asyncdemo/asyncdemo/demos/lesson"
 )
 
 // Rule is one thing a run must do to pass. Rules judge what the recorder

@@ -10,7 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"asyncdemo/demos/lesson"
+	"github.com/asyncdemo/asyncdemo/demos/lesson"
 )
 
 // Text is what an exercise says, in one language: ex/NAME/LANG.md.

@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"asyncdemo/demos/lesson"
-	"asyncdemo/timing"
+	"github.com/asyncdemo/asyncdemo/demos/lesson"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // ownTime is the time a bench program prints it took: "100000 tasks: 2.654s".

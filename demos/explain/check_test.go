@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"asyncdemo/demos/twin"
+	"github.com/asyncdemo/asyncdemo/demos/twin"
 )
 
 // checked runs testdata/check/name on virtual time with Config.Check.

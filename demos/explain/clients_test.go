@@ -11,12 +11,12 @@ import (
 	"testing"
 	"time"
 
-	"asyncdemo/demos/lesson"
-	"asyncdemo/demos/redisqueue/redistest"
-	"asyncdemo/demos/smsapi"
-	"asyncdemo/demos/testenv"
-	"asyncdemo/demos/twin"
-	"asyncdemo/timing"
+	"github.com/asyncdemo/asyncdemo/demos/lesson"
+	"github.com/asyncdemo/asyncdemo/demos/redisqueue/redistest"
+	"github.com/asyncdemo/asyncdemo/demos/smsapi"
+	"github.com/asyncdemo/asyncdemo/demos/testenv"
+	"github.com/asyncdemo/asyncdemo/demos/twin"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // foundClientPython is the interpreter with aiohttp and redis, found once.

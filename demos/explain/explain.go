@@ -29,8 +29,8 @@ import (
 	"syscall"
 	"time"
 
-	"asyncdemo/demos/twin"
-	"asyncdemo/timing"
+	"github.com/asyncdemo/asyncdemo/demos/twin"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // Program is a Python program to explain: a script, or a module run as

@@ -14,10 +14,10 @@ import (
 	"testing"
 	"time"
 
-	"asyncdemo/demos/lesson"
-	"asyncdemo/demos/testenv"
-	"asyncdemo/demos/twin"
-	"asyncdemo/timing"
+	"github.com/asyncdemo/asyncdemo/demos/lesson"
+	"github.com/asyncdemo/asyncdemo/demos/testenv"
+	"github.com/asyncdemo/asyncdemo/demos/twin"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // foundPython is the interpreter the tests run programs with, found once.

@@ -9,7 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"asyncdemo/demos/lesson"
+	"github.com/asyncdemo/asyncdemo/demos/lesson"
 )
 
 // Kinds of finding.

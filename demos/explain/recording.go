@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"asyncdemo/timing"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // Recording is what a program did, as the recorder saw it. Times count

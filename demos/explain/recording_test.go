@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"asyncdemo/demos/lesson"
-	"asyncdemo/timing"
+	"github.com/asyncdemo/asyncdemo/demos/lesson"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // frames builds what the recorder writes: JSON objects (each on a line)

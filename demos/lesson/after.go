@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"asyncdemo/timing"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // A RunTexter is a lesson whose words after the run say what this run did:

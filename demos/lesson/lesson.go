@@ -17,9 +17,9 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"asyncdemo/demos/aio"
-	"asyncdemo/demos/twin"
-	"asyncdemo/timing"
+	"github.com/asyncdemo/asyncdemo/demos/aio"
+	"github.com/asyncdemo/asyncdemo/demos/twin"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // Style is how a lesson's program is written: "aio" or "go".

@@ -5,7 +5,7 @@ import (
 	"math"
 	"strings"
 
-	"asyncdemo/timing"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // Question is a lesson's prediction question for the tour. Its answer is

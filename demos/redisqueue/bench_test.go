@@ -21,9 +21,9 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"asyncdemo/demos/aio"
-	"asyncdemo/demos/redisqueue/redistest"
-	"asyncdemo/demos/twin/pybench"
+	"github.com/asyncdemo/asyncdemo/demos/aio"
+	"github.com/asyncdemo/asyncdemo/demos/redisqueue/redistest"
+	"github.com/asyncdemo/asyncdemo/demos/twin/pybench"
 )
 
 const (

@@ -9,7 +9,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"asyncdemo/demos/redisqueue/redistest"
+	"github.com/asyncdemo/asyncdemo/demos/redisqueue/redistest"
 )
 
 // A consumer name is held by one live consumer at a time: a second

@@ -10,7 +10,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"asyncdemo/demos/redisqueue/redistest"
+	"github.com/asyncdemo/asyncdemo/demos/redisqueue/redistest"
 )
 
 // TestRejectIsAllOrNothing: issue 12, item 4. The reject script removed the

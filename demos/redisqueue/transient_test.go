@@ -14,7 +14,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"asyncdemo/demos/redisqueue/redistest"
+	"github.com/asyncdemo/asyncdemo/demos/redisqueue/redistest"
 )
 
 // reply is an error reply from Redis, as go-redis returns one.

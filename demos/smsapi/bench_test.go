@@ -20,8 +20,8 @@ import (
 	"testing"
 	"time"
 
-	"asyncdemo/demos/aio"
-	"asyncdemo/demos/twin/pybench"
+	"github.com/asyncdemo/asyncdemo/demos/aio"
+	"github.com/asyncdemo/asyncdemo/demos/twin/pybench"
 )
 
 const (

@@ -13,7 +13,7 @@ import (
 
 	"github.com/mattn/go-runewidth"
 
-	"asyncdemo/timing"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // Tolerance says how closely a Python run must follow the Go run it is

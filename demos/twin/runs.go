@@ -3,7 +3,7 @@ package twin
 import (
 	"slices"
 
-	"asyncdemo/timing"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // Kinds a twin writes only when run with --spans, which asyncdemo's

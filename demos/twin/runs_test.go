@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"asyncdemo/timing"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 func TestRunsRebuildsSpansMarksAndTotals(t *testing.T) {

@@ -35,7 +35,7 @@ import (
 	"syscall"
 	"time"
 
-	"asyncdemo/timing"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 //go:embed py/*.py

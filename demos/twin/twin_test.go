@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"asyncdemo/demos/testenv"
-	"asyncdemo/timing"
+	"github.com/asyncdemo/asyncdemo/demos/testenv"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // twins returns the names of the embedded twins: py/*.py but the helpers.

@@ -19,7 +19,7 @@ import (
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
-	"asyncdemo/demos/testenv"
+	"github.com/asyncdemo/asyncdemo/demos/testenv"
 )
 
 // Embedded starts a miniredis server on a free loopback port for the test

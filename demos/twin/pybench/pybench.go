@@ -14,7 +14,7 @@ import (
 	"strings"
 	"testing"
 
-	"asyncdemo/demos/twin"
+	"github.com/asyncdemo/asyncdemo/demos/twin"
 )
 
 // Python returns the interpreter the benchmark's CPython side runs with:
