@@ -33,6 +33,10 @@ const (
 	benchEnvMessages = "ASYNCDEMO_BENCH_QUEUE_N"
 	// benchConsumers is how many consumers drain the queue at once.
 	benchConsumers = 8
+	// benchBatch is how many messages an acktake consumer takes at a time,
+	// unless ASYNCDEMO_BENCH_QUEUE_BATCH says otherwise.
+	benchBatch    = 16
+	benchEnvBatch = "ASYNCDEMO_BENCH_QUEUE_BATCH"
 	// benchKey and benchConsumer name the queue and its processing list.
 	benchKey      = "bench"
 	benchConsumer = "drain"
@@ -48,7 +52,9 @@ const (
 //     that a retry acts once, which every message here being distinct
 //     makes unneeded);
 //   - rpop: each message taken with RPOP (Queue.TakeUnsafe), as the
-//     tutorial does.
+//     tutorial does;
+//   - acktake: Queue.AckTake, one round trip acknowledging the batch just
+//     done (once, with an id) and taking up to 16 more: as safe as ack.
 //
 // Figures: aio-msgs/s, 8 tasks on an aio loop making each Redis call
 // through t.ToThread, as the workers lesson does; go-msgs/s, 8 goroutines;
@@ -58,13 +64,8 @@ const (
 // py-msgs/s, each computed within an iteration. Every drain is checked: each
 // message taken exactly once, the queue and the processing list empty after.
 func BenchmarkQueueDrain(b *testing.B) {
-	n := benchMessages
-	if s := os.Getenv(benchEnvMessages); s != "" {
-		var err error
-		if n, err = strconv.Atoi(s); err != nil || n <= 0 {
-			b.Fatalf("%s=%q: want a whole number of messages from 1", benchEnvMessages, s)
-		}
-	}
+	n := benchEnvInt(b, benchEnvMessages, benchMessages)
+	batch := benchEnvInt(b, benchEnvBatch, benchBatch)
 	srv := redistest.Real(b) // skips the benchmark if redis-server is not installed
 	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
 	b.Cleanup(func() { rdb.Close() })
@@ -74,25 +75,32 @@ func BenchmarkQueueDrain(b *testing.B) {
 		b.Fatalf("turning off the append-only file: %v", err)
 	}
 	py := pybench.Python(b, "redis.asyncio") // what testdata/bench_queue.py imports
-	for _, mode := range []struct {
-		name string
-		safe bool
-	}{{"ack", true}, {"rpop", false}} {
-		b.Run(mode.name, func(b *testing.B) {
-			benchQueueDrain(b, rdb, "redis://"+srv.Addr+"/0", py, n, mode.safe)
+	for _, mode := range []string{"ack", "rpop", "acktake"} {
+		b.Run(mode, func(b *testing.B) {
+			benchQueueDrain(b, rdb, "redis://"+srv.Addr+"/0", py, n, mode, batch)
 		})
 	}
 }
 
-func benchQueueDrain(b *testing.B, rdb *redis.Client, url, py string, n int, safe bool) {
+// benchEnvInt returns the whole number from 1 in the environment variable
+// name, or def if it is not set.
+func benchEnvInt(b *testing.B, name string, def int) int {
+	s := os.Getenv(name)
+	if s == "" {
+		return def
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n <= 0 {
+		b.Fatalf("%s=%q: want a whole number from 1", name, s)
+	}
+	return n
+}
+
+func benchQueueDrain(b *testing.B, rdb *redis.Client, url, py string, n int, mode string, batch int) {
 	ctx := context.Background()
 	q := New(rdb, benchKey, benchConsumer)
 	if err := rdb.Del(ctx, q.Key(), q.ProcessingKey()).Err(); err != nil {
 		b.Fatalf("emptying the queue: %v", err)
-	}
-	mode := "rpop"
-	if safe {
-		mode = "ack"
 	}
 	// measure fills the queue, times drain and checks what it took; the
 	// filling and the checking are not timed.
@@ -118,8 +126,8 @@ func benchQueueDrain(b *testing.B, rdb *redis.Client, url, py string, n int, saf
 	var aioRate, goRate, pyRate, aioRatio, goRatio float64
 	iters := 0
 	for b.Loop() {
-		a := measure("aio", func() ([][]string, error) { return benchDrainAio(q, safe) })
-		g := measure("goroutines", func() ([][]string, error) { return benchDrainGo(ctx, q, safe) })
+		a := measure("aio", func() ([][]string, error) { return benchDrainAio(q, mode, batch) })
+		g := measure("goroutines", func() ([][]string, error) { return benchDrainGo(ctx, q, mode, batch) })
 		aioRate += a
 		goRate += g
 		if py != "" {
@@ -127,7 +135,7 @@ func benchQueueDrain(b *testing.B, rdb *redis.Client, url, py string, n int, saf
 			if err := benchFill(ctx, rdb, q.Key(), n); err != nil {
 				b.Fatal(err)
 			}
-			figs := pybench.Run(b, py, filepath.Join("testdata", "bench_queue.py"), url, q.Key(), q.ProcessingKey(), mode, strconv.Itoa(benchConsumers))
+			figs := pybench.Run(b, py, filepath.Join("testdata", "bench_queue.py"), url, q.Key(), q.ProcessingKey(), mode, strconv.Itoa(benchConsumers), strconv.Itoa(batch))
 			if took, distinct := pybench.Figure(b, figs, "taken"), pybench.Figure(b, figs, "distinct"); took != float64(n) || distinct != float64(n) {
 				b.Fatalf("python drain took %v messages, %v of them distinct; want %d", took, distinct, n)
 			}
@@ -173,38 +181,68 @@ func benchFill(ctx context.Context, rdb *redis.Client, key string, n int) error 
 	return nil
 }
 
-// benchTake takes one message, safely (LMOVE into the processing list) or,
-// without safe, with RPOP.
-func benchTake(ctx context.Context, q *Queue, safe bool) (string, error) {
-	if safe {
-		return q.Take(ctx, 0)
+// benchWorker is one consumer of a drain, taking messages in the way mode
+// says (ack, rpop or acktake).
+type benchWorker struct {
+	q     *Queue
+	mode  string
+	batch int
+	done  []string // the batch taken last, for acktake to acknowledge
+}
+
+// next takes the next messages: one, or for acktake a batch, the batch
+// before acknowledged in the same round trip. None: the queue is empty.
+func (w *benchWorker) next(ctx context.Context) ([]string, error) {
+	var msg string
+	var err error
+	switch w.mode {
+	case "acktake":
+		msgs, err := w.q.AckTake(ctx, w.done, NewID(), w.batch)
+		w.done = msgs
+		return msgs, err
+	case "ack":
+		msg, err = w.q.Take(ctx, 0)
+	default:
+		msg, err = w.q.TakeUnsafe(ctx, 0)
 	}
-	return q.TakeUnsafe(ctx, 0)
+	if errors.Is(err, ErrEmpty) {
+		return nil, nil
+	}
+	return []string{msg}, err
+}
+
+// ack acknowledges msgs, the messages next took, if the mode says so now.
+func (w *benchWorker) ack(ctx context.Context, msgs []string) error {
+	if w.mode != "ack" {
+		return nil // rpop: nothing to acknowledge; acktake: the next call does
+	}
+	return w.q.Ack(ctx, msgs[0], "")
 }
 
 // benchDrainAio drains the queue as the workers lesson's aio style does:
 // benchConsumers tasks on one loop, each making its Redis calls through
 // t.ToThread so that a task waiting for Redis holds up no other. It returns
 // the messages each task took.
-func benchDrainAio(q *Queue, safe bool) ([][]string, error) {
+func benchDrainAio(q *Queue, mode string, batch int) ([][]string, error) {
 	l := aio.NewLoop()
 	defer l.Close()
 	taken := make([][]string, benchConsumers)
 	workers := make([]aio.Awaitable, benchConsumers)
 	for i := range workers {
+		w := &benchWorker{q: q, mode: mode, batch: batch}
 		workers[i] = l.CreateTask(func(t *aio.Task) (any, error) {
 			for {
-				res, err := t.ToThread(func(ctx context.Context) (any, error) { return benchTake(ctx, q, safe) })
-				switch {
-				case errors.Is(err, ErrEmpty):
-					return nil, nil // drained
-				case err != nil:
+				res, err := t.ToThread(func(ctx context.Context) (any, error) { return w.next(ctx) })
+				if err != nil {
 					return nil, err
 				}
-				msg := res.(string)
-				taken[i] = append(taken[i], msg)
-				if safe {
-					if _, err := t.ToThread(func(ctx context.Context) (any, error) { return nil, q.Ack(ctx, msg, "") }); err != nil {
+				msgs := res.([]string)
+				if len(msgs) == 0 {
+					return nil, nil // drained
+				}
+				taken[i] = append(taken[i], msgs...)
+				if mode == "ack" {
+					if _, err := t.ToThread(func(ctx context.Context) (any, error) { return nil, w.ack(ctx, msgs) }); err != nil {
 						return nil, err
 					}
 				}
@@ -217,27 +255,22 @@ func benchDrainAio(q *Queue, safe bool) ([][]string, error) {
 
 // benchDrainGo drains the queue with benchConsumers goroutines, and returns
 // the messages each took.
-func benchDrainGo(ctx context.Context, q *Queue, safe bool) ([][]string, error) {
+func benchDrainGo(ctx context.Context, q *Queue, mode string, batch int) ([][]string, error) {
 	taken := make([][]string, benchConsumers)
 	errs := make([]error, benchConsumers)
 	var wg sync.WaitGroup
 	for i := range benchConsumers {
+		w := &benchWorker{q: q, mode: mode, batch: batch}
 		wg.Go(func() {
 			for {
-				msg, err := benchTake(ctx, q, safe)
-				switch {
-				case errors.Is(err, ErrEmpty):
-					return
-				case err != nil:
+				msgs, err := w.next(ctx)
+				if err == nil && len(msgs) > 0 {
+					taken[i] = append(taken[i], msgs...)
+					err = w.ack(ctx, msgs)
+				}
+				if err != nil || len(msgs) == 0 {
 					errs[i] = err
 					return
-				}
-				taken[i] = append(taken[i], msg)
-				if safe {
-					if err := q.Ack(ctx, msg, ""); err != nil {
-						errs[i] = err
-						return
-					}
 				}
 			}
 		})

@@ -175,6 +175,58 @@ func (q *Queue) Ack(ctx context.Context, value, id string) error {
 	return nil
 }
 
+// ackTakeScript acknowledges the messages ARGV[4], ARGV[5], ... as Ack
+// does each (once for the marker key KEYS[2], with ARGV[3] "1"; without a
+// marker, with "0"), then moves up to ARGV[1] of the oldest messages from
+// the queue KEYS[3] to the processing list KEYS[1] and returns them, oldest
+// first.
+var ackTakeScript = redis.NewScript(`
+if #ARGV > 3 and (ARGV[3] == "0" or redis.call("SET", KEYS[2], "1", "NX", "EX", ARGV[2])) then
+	for i = 4, #ARGV do
+		redis.call("LREM", KEYS[1], 1, ARGV[i])
+	end
+end
+local taken = {}
+for i = 1, tonumber(ARGV[1]) do
+	local v = redis.call("LMOVE", KEYS[3], KEYS[1], "RIGHT", "LEFT")
+	if not v then
+		break
+	end
+	taken[i] = v
+end
+return taken`)
+
+// AckTake acknowledges done, messages taken earlier whose work is done, and
+// takes up to n more, as Ack and Take would, in one round trip to Redis
+// instead of one a message for each: what makes a drain of many small
+// messages as fast as RPOP without giving up what Take guarantees. It
+// returns the messages taken, oldest first: none, and no error, if the
+// queue is empty. With n 0 it only acknowledges.
+//
+// Each message taken stays in the processing list until it is acknowledged,
+// by a later AckTake or Ack: a consumer that dies with a batch leaves it
+// there, for Recover or Reclaim to put back. The acknowledgement acts once
+// for id (NewID; "" for plain LREMs, as Ack), so after an error AckTake may
+// be called again with the same done and id. The messages a lost reply had
+// taken stay in the processing list, unknown to the caller, until Recover
+// puts them back when the consumer stops or starts again: late, not lost.
+func (q *Queue) AckTake(ctx context.Context, done []string, id string, n int) ([]string, error) {
+	marker := "1"
+	if id == "" {
+		marker = "0"
+	}
+	args := make([]any, 0, 3+len(done))
+	args = append(args, n, int(markerTTL.Seconds()), marker)
+	for _, v := range done {
+		args = append(args, v)
+	}
+	taken, err := ackTakeScript.Run(ctx, q.rdb, []string{q.ProcessingKey(), q.markerKey(id), q.key}, args...).StringSlice()
+	if err != nil {
+		return nil, fmt.Errorf("acknowledging %d message(s) and taking up to %d from %s: %w", len(done), n, q.key, err)
+	}
+	return taken, nil
+}
+
 // DeadLetter is one entry of the dead-letter list: a message that could
 // not be processed, why, by which consumer, and when. The list holds it as
 // JSON, readable with redis-cli (see MarshalJSON), and Value is kept

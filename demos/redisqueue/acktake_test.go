@@ -1,0 +1,137 @@
+package redisqueue
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+
+	"github.com/redis/go-redis/v9"
+)
+
+func TestAckTakeTakesInPushOrderAndKeepsMessagesUntilAcknowledged(t *testing.T) {
+	servers(t, func(t *testing.T, rdb *redis.Client) {
+		ctx := context.Background()
+		q := New(rdb, "queue", "c1")
+		q.Push(ctx, "1", "2", "3", "4", "5")
+		got, err := q.AckTake(ctx, nil, NewID(), 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, []string{"1", "2"}) {
+			t.Fatalf("took %q, want 1 and 2, the oldest", got)
+		}
+		if p := list(t, rdb, q.ProcessingKey()); !slices.Equal(p, []string{"2", "1"}) {
+			t.Fatalf("processing list %q, want the batch taken", p)
+		}
+		// A consumer that dies now loses nothing: its batch waits in the
+		// processing list, for Recover.
+		got, err = q.AckTake(ctx, []string{"1", "2"}, NewID(), 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, []string{"3", "4", "5"}) {
+			t.Fatalf("took %q, want the 3 left", got)
+		}
+		if p := list(t, rdb, q.ProcessingKey()); !slices.Equal(p, []string{"5", "4", "3"}) {
+			t.Fatalf("processing list %q, want 1 and 2 acknowledged", p)
+		}
+		got, err = q.AckTake(ctx, []string{"3", "4", "5"}, "", 10)
+		if err != nil || len(got) != 0 {
+			t.Fatalf("AckTake on an empty queue = %q, %v; want nothing and no error", got, err)
+		}
+		if p := list(t, rdb, q.ProcessingKey()); len(p) != 0 {
+			t.Fatalf("processing list %q, want empty", p)
+		}
+	})
+}
+
+func TestAckTakeAcknowledgesOnceWhenItsReplyIsLost(t *testing.T) {
+	servers(t, func(t *testing.T, rdb *redis.Client) {
+		ctx := context.Background()
+		p := newReplyCutter(t, rdb.Options().Addr)
+		viaCutter := redis.NewClient(&redis.Options{Addr: p.addr, DB: 3})
+		defer viaCutter.Close()
+		q := New(viaCutter, "queue", "c1")
+		q.Push(ctx, "4", "4", "7", "8")
+		if _, err := q.AckTake(ctx, nil, "", 2); err != nil { // both 4s
+			t.Fatal(err)
+		}
+		// Loaded, the script runs at the first EVALSHA: the reply lost is
+		// then that of the command done, not a NOSCRIPT error.
+		if err := ackTakeScript.Load(ctx, viaCutter).Err(); err != nil {
+			t.Fatal(err)
+		}
+		id := NewID()
+		p.cut.Store(true)
+		// go-redis sends the command again after the lost reply; so does a
+		// consumer after an error.
+		q.AckTake(ctx, []string{"4"}, id, 1)
+		if _, err := q.AckTake(ctx, []string{"4"}, id, 1); err != nil {
+			t.Fatal(err)
+		}
+		if p.cut.Load() {
+			t.Fatal("no reply was lost")
+		}
+		// Three sends took 7 and 8 (the queue then empty); the one whose
+		// reply was lost took 7, which no caller saw.
+		if got := list(t, rdb, q.ProcessingKey()); !slices.Equal(got, []string{"8", "7", "4"}) {
+			t.Errorf("processing list %q, want one 4 acknowledged, once, and 7 and 8 kept", got)
+		}
+		if n, err := q.Recover(ctx); err != nil || n != 3 {
+			t.Errorf("Recover = %d, %v; want the 3 messages put back", n, err)
+		}
+	})
+}
+
+func TestAckTakeDrainTakesEachMessageOnce(t *testing.T) {
+	servers(t, func(t *testing.T, rdb *redis.Client) {
+		ctx := context.Background()
+		const n, consumers, batch = 1000, 8, 16
+		producer := New(rdb, "queue", "producer")
+		for i := range n {
+			producer.Push(ctx, strconv.Itoa(i))
+		}
+		taken := make([][]string, consumers)
+		errs := make([]error, consumers)
+		var wg sync.WaitGroup
+		for c := range consumers {
+			wg.Go(func() {
+				q := New(rdb, "queue", "c"+strconv.Itoa(c))
+				var done []string
+				for {
+					msgs, err := q.AckTake(ctx, done, NewID(), batch)
+					if err != nil {
+						errs[c] = err
+						return
+					}
+					if len(msgs) == 0 {
+						return
+					}
+					taken[c] = append(taken[c], msgs...)
+					done = msgs
+				}
+			})
+		}
+		wg.Wait()
+		seen := make([]int, n)
+		for c, msgs := range taken {
+			if errs[c] != nil {
+				t.Fatal(errs[c])
+			}
+			for _, m := range msgs {
+				i, _ := strconv.Atoi(m)
+				seen[i]++
+			}
+			if p := list(t, rdb, New(rdb, "queue", "c"+strconv.Itoa(c)).ProcessingKey()); len(p) != 0 {
+				t.Errorf("consumer %d's processing list holds %q after the drain, want all acknowledged", c, p)
+			}
+		}
+		for i, k := range seen {
+			if k != 1 {
+				t.Errorf("message %d taken %d times, want once", i, k)
+			}
+		}
+	})
+}
