@@ -6,6 +6,8 @@ QUEUE is already full (BenchmarkQueueDrain pushes the messages). WORKERS
 coroutines on one loop each take messages until the queue is empty:
 
   ack:  LMOVE QUEUE -> PROCESSING, then LREM PROCESSING (the lessons' safe way)
+  ackid: the same, the LREM made by Queue.Ack's script so that it acts once
+        for an id, as the lessons' consumers acknowledge
   rpop: RPOP QUEUE (the tutorial's way: a crash loses the message)
   acktake: one script a round trip acknowledges the batch just done and
         takes up to BATCH more into PROCESSING (Queue.AckTake, its ack acting
@@ -24,6 +26,13 @@ import sys
 import time
 
 import redis.asyncio
+
+# ACK is Queue.Ack's script (demos/redisqueue/queue.go).
+ACK = """
+if redis.call("SET", KEYS[2], "1", "NX", "EX", ARGV[2]) then
+	redis.call("LREM", KEYS[1], 1, ARGV[1])
+end
+return 1"""
 
 # ACK_TAKE is Queue.AckTake's script (demos/redisqueue/queue.go).
 ACK_TAKE = """
@@ -59,8 +68,9 @@ async def worker(url, queue, processing, mode, batch, taken):
                     return
                 taken.extend(msgs)
                 done = msgs
+        ack = rdb.register_script(ACK)
         while True:
-            if mode == "ack":
+            if mode in ("ack", "ackid"):
                 msg = await rdb.lmove(queue, processing, "RIGHT", "LEFT")
             else:
                 msg = await rdb.rpop(queue)
@@ -69,6 +79,9 @@ async def worker(url, queue, processing, mode, batch, taken):
             taken.append(msg)
             if mode == "ack":
                 await rdb.lrem(processing, 1, msg)
+            elif mode == "ackid":
+                ack_id = secrets.token_hex(16)
+                await ack(keys=[processing, f"{queue}:done:{ack_id}"], args=[msg, MARKER_TTL])
     finally:
         await rdb.close(close_connection_pool=True)
 
@@ -87,8 +100,8 @@ async def drain(url, queue, processing, mode, workers, batch):
 def main():
     url, queue, processing, mode, workers = sys.argv[1:6]
     batch = int(sys.argv[6]) if len(sys.argv) > 6 else 1
-    if mode not in ("ack", "rpop", "acktake"):
-        sys.exit(f"mode must be ack, rpop or acktake, not {mode!r}")
+    if mode not in ("ack", "ackid", "rpop", "acktake"):
+        sys.exit(f"mode must be ack, ackid, rpop or acktake, not {mode!r}")
     print(json.dumps(asyncio.run(drain(url, queue, processing, mode, int(workers), batch))))
 
 
