@@ -2,8 +2,13 @@ package redisqueue
 
 import (
 	"context"
+	"crypto/sha1"
+	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -226,4 +231,25 @@ func TestAckTakeDrainLosesNothingWhenRedisRestarts(t *testing.T) {
 		t.Errorf("the queue holds %d messages, want none", len(q))
 	}
 	t.Logf("%d failed calls retried; %d message(s) recovered after the first drain", failures.Load(), recovered)
+}
+
+// TestBenchQueueRunsTheQueuesOwnScripts checks that the CPython drain of
+// the benchmarks (testdata/bench_queue.py) runs the very scripts Ack and
+// AckTake run, so that both sides do the same work.
+func TestBenchQueueRunsTheQueuesOwnScripts(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("testdata", "bench_queue.py"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, script := range map[string]*redis.Script{"ACK": ackScript, "ACK_TAKE": ackTakeScript} {
+		_, rest, ok := strings.Cut(string(src), "\n"+name+` = """`)
+		body, _, closed := strings.Cut(rest, `"""`)
+		if !ok || !closed {
+			t.Errorf("bench_queue.py has no %s script", name)
+			continue
+		}
+		if got := fmt.Sprintf("%x", sha1.Sum([]byte(body))); got != script.Hash() {
+			t.Errorf("bench_queue.py's %s is not queue.go's script (sha1 %s, want %s)", name, got, script.Hash())
+		}
+	}
 }

@@ -8,7 +8,9 @@
 // still holds, so a message taken by a consumer that crashed is done again:
 // delivery is at least once. A message that cannot be processed goes to a
 // dead-letter list with the reason, instead of being lost or killing the
-// consumer.
+// consumer. A consumer of many small messages need not pay two round trips
+// a message for this: AckTake acknowledges the batch it has done and takes
+// the next in one.
 package redisqueue
 
 import (
