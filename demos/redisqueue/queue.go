@@ -212,6 +212,8 @@ return taken`)
 // be called again with the same done and id. The messages a lost reply had
 // taken stay in the processing list, unknown to the caller, until Recover
 // puts them back when the consumer stops or starts again: late, not lost.
+// Redis keeps the marker of id for markerTTL: one key a call, where Ack
+// keeps one a message.
 func (q *Queue) AckTake(ctx context.Context, done []string, id string, n int) ([]string, error) {
 	marker := "1"
 	if id == "" {
