@@ -22,15 +22,45 @@ import (
 )
 
 // loopStep is what a --step state says of the loop, in the form that
-// testdata/step_cpython.py writes CPython's: the ready queue and the
-// timers (due time in ms), at each iteration and as each run starts.
+// testdata/step_cpython.py writes CPython's: the ready queue, the timers
+// (due time in ms) and the tasks, at each iteration and as each run
+// starts.
 type loopStep struct {
-	Run       string   `json:"run"`
-	Iteration int      `json:"iteration"`
-	Starting  bool     `json:"starting"`
-	Stopped   string   `json:"stopped"`
-	Ready     []string `json:"ready"`
-	Timers    [][2]any `json:"timers"`
+	Run       string     `json:"run"`
+	Iteration int        `json:"iteration"`
+	Starting  bool       `json:"starting"`
+	Stopped   string     `json:"stopped"`
+	Ready     []string   `json:"ready"`
+	Timers    [][2]any   `json:"timers"`
+	Tasks     []taskStep `json:"tasks"`
+}
+
+// taskStep is a task as a --step state says it, in step_cpython.py's
+// form: its wake time in ms.
+type taskStep struct {
+	Name       string `json:"name"`
+	State      string `json:"state"`
+	Waiting    string `json:"waiting"`
+	WakeAt     *int   `json:"wake_at"`
+	Cancelling bool   `json:"cancelling"`
+	Result     string `json:"result"`
+}
+
+func (t taskStep) String() string {
+	s := t.Name + ": " + t.State
+	if t.Cancelling {
+		s += " (cancelling)"
+	}
+	if t.Waiting != "" {
+		s += ", waiting on " + t.Waiting
+	}
+	if t.WakeAt != nil {
+		s += fmt.Sprintf(" until %d", *t.WakeAt)
+	}
+	if t.Result != "" {
+		s += " = " + t.Result
+	}
+	return s
 }
 
 func (s loopStep) String() string {
@@ -42,8 +72,12 @@ func (s loopStep) String() string {
 	if s.Starting {
 		start = " starting"
 	}
-	return fmt.Sprintf("%s #%d%s %s ready=[%s] timers=[%s]", s.Run, s.Iteration, start, s.Stopped,
-		strings.Join(s.Ready, "; "), strings.Join(timers, "; "))
+	tasks := make([]string, len(s.Tasks))
+	for i, t := range s.Tasks {
+		tasks[i] = t.String()
+	}
+	return fmt.Sprintf("%s #%d%s %s ready=[%s] timers=[%s] tasks=[%s]", s.Run, s.Iteration, start, s.Stopped,
+		strings.Join(s.Ready, "; "), strings.Join(timers, "; "), strings.Join(tasks, "; "))
 }
 
 // goLoopSteps reads the loop's states from --step --json output.
@@ -63,6 +97,11 @@ func goLoopSteps(t *testing.T, out string) []loopStep {
 				When float64
 				What string
 			}
+			Tasks []struct {
+				Name, State, Waiting, Result string
+				WakeAt                       float64 `json:"wake_at"`
+				Cancelling                   bool
+			}
 		}
 		if err := json.Unmarshal([]byte(e.Loop), &l); err != nil {
 			t.Fatalf("state %d: %v: %s", e.Step, err, e.Loop)
@@ -71,6 +110,14 @@ func goLoopSteps(t *testing.T, out string) []loopStep {
 		for _, tm := range l.Timers {
 			s.Timers = append(s.Timers, [2]any{fmt.Sprint(int(tm.When*1000 + 0.5)), tm.What})
 		}
+		for _, tk := range l.Tasks {
+			ts := taskStep{Name: tk.Name, State: tk.State, Waiting: tk.Waiting, Cancelling: tk.Cancelling, Result: tk.Result}
+			if tk.Waiting == "sleep" {
+				ms := int(tk.WakeAt*1000 + 0.5)
+				ts.WakeAt = &ms
+			}
+			s.Tasks = append(s.Tasks, ts)
+		}
 		steps = append(steps, s)
 	}
 	return steps
@@ -78,27 +125,33 @@ func goLoopSteps(t *testing.T, out string) []loopStep {
 
 // TestStepStatesMatchCPython runs gather, nest and cancel with --step
 // --json on fake time, and checks what the loop held at each point (the
-// ready queue in order, the timers) against CPython's loop running the
-// same programs (testdata/step_cpython.py, on demos/aio's virtual clock).
+// ready queue in order, the timers, each task's state, what it awaits and
+// its result) against CPython's loop running the same programs
+// (testdata/step_cpython.py, on demos/aio's virtual clock).
 func TestStepStatesMatchCPython(t *testing.T) {
 	py := twinPython(t, "gather")
-	for _, c := range []struct{ lesson, args string }{
-		{"gather", "gather"},
-		{"nest", "nest"},
-		{"cancel", "cancel --interrupt"},
+	for _, c := range []struct{ name, args, pyArgs string }{
+		{"gather", "gather", "gather"},
+		{"gather_with_gather", "gather --with gather --durations 4,2,1", "gather --with gather --durations 4,2,1"},
+		{"nest", "nest", "nest"},
+		{"nest_412", "nest --durations 4,1,2", "nest --durations 4,1,2"},
+		{"cancel", "cancel --interrupt", "cancel"},
+		{"cancel_after_one", "cancel --interrupt=1.5s", "cancel --interrupt 1.5"},
+		{"cancel_no_drain", "cancel --interrupt --no-drain", "cancel --no-drain"},
+		{"cancel_outer", "cancel --mode outer --interrupt=2.5s", "cancel --mode outer --interrupt 2.5"},
 	} {
-		t.Run(c.lesson, func(t *testing.T) {
+		t.Run(c.name, func(t *testing.T) {
 			out, errOut, code := runCmd(t, append(strings.Fields(c.args), "--step", "--json")...)
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, errOut)
 			}
 			got := goLoopSteps(t, out)
-			if len(got) < 5 {
+			if len(got) < 3 {
 				t.Fatalf("%d loop states in --step --json's output, want one per iteration:\n%s", len(got), out)
 			}
 			ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 			defer cancel()
-			cmd := exec.CommandContext(ctx, py, filepath.Join("testdata", "step_cpython.py"), c.lesson)
+			cmd := exec.CommandContext(ctx, py, append([]string{filepath.Join("testdata", "step_cpython.py")}, strings.Fields(c.pyArgs)...)...)
 			var stderr bytes.Buffer
 			cmd.Stderr = &stderr
 			pyOut, err := cmd.Output()
