@@ -197,7 +197,7 @@ func (r *lessonRun) open(ctx context.Context) {
 	ios, env := r.opts.IO, r.env
 	var sinks []timing.Sink
 	if r.opts.Step && !r.info.Tool {
-		r.step = newStepper()
+		r.step = newStepper(stepWindow)
 		env.Watch = r.step.watch
 		sinks = append(sinks, r.step)
 	}

@@ -27,6 +27,16 @@ import (
 // (stepview.go) goes through the frames a key at a time. Piped, the
 // frames are printed as text among the lesson's lines; with --json, each
 // is a JSON object of kind "state", written as it happens.
+//
+// A run that goes on for long (the Redis lessons run until idle, or
+// until Ctrl+C) would pile up frames without end: the stepper keeps only
+// the last stepWindow, and the view says when earlier ones were dropped.
+
+// stepWindow is how many frames a stepper keeps: the last ones. A frame
+// of a lesson's few tasks takes a few kilobytes, one of 64 tasks or more
+// some tens; a thousand steps is more than anyone goes through a key at a
+// time.
+const stepWindow = 1000
 
 // stepFrame is one step: what the loop, or the goroutines, held then.
 type stepFrame struct {
@@ -57,6 +67,7 @@ type stepper struct {
 
 	mu     sync.Mutex
 	n      int // frames taken
+	keep   int // how many frames to keep: the last ones
 	frames []stepFrame
 	gnames map[uint64]string // goroutine id → the span it began (go style)
 }
@@ -86,7 +97,8 @@ func (o *lockedOutput) String() string {
 	return o.buf.String()
 }
 
-func newStepper() *stepper { return &stepper{gnames: map[uint64]string{}} }
+// newStepper returns a stepper that keeps the last keep frames.
+func newStepper(keep int) *stepper { return &stepper{keep: max(keep, 1), gnames: map[uint64]string{}} }
 
 // watch is lesson.Env.Watch: a frame after each loop iteration.
 func (s *stepper) watch(run string, ls aio.LoopState) {
@@ -123,6 +135,13 @@ func (s *stepper) add(f stepFrame) {
 		f.Out = s.out.Len()
 	}
 	if s.json == nil {
+		if len(s.frames) == s.keep {
+			// Drop the oldest. append reallocates once the slice's
+			// capacity is used up, copying the window: O(1) a frame on
+			// average, and at most twice the window held.
+			s.frames[0] = stepFrame{}
+			s.frames = s.frames[1:]
+		}
 		s.frames = append(s.frames, f)
 	}
 	s.mu.Unlock()
@@ -146,7 +165,8 @@ func (s *stepper) end() {
 	s.frames = append(s.frames, f)
 }
 
-// Frames returns the frames kept so far.
+// Frames returns the frames kept so far: the last ones taken, numbered
+// from 1 since the first (frames[0].N-1 were dropped).
 func (s *stepper) Frames() []stepFrame {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -446,10 +466,18 @@ func (src sourceLine) at(fs []aio.Frame) string {
 
 // writeStepText writes the lesson's output with the frames among it, as
 // --step prints them when piped; goNote is said before the go style's
-// first step (Go hides its scheduler).
-func writeStepText(w io.Writer, out string, frames []stepFrame, src sourceLine, goNote string) error {
+// first step (Go hides its scheduler), dropped (a format of the number of
+// steps dropped, of those kept and of the first kept) before the first
+// if earlier ones were not kept.
+func writeStepText(w io.Writer, out string, frames []stepFrame, src sourceLine, goNote, dropped string) error {
 	printed := 0
 	noted := false
+	if len(frames) > 0 && frames[0].N > 1 {
+		first := frames[0]
+		io.WriteString(w, out[:first.Out])
+		printed = first.Out
+		fmt.Fprintf(w, "  ┄ "+dropped+"\n", first.N-1, keptSteps(frames), first.N)
+	}
 	for _, f := range frames {
 		if f.Out > printed {
 			io.WriteString(w, out[printed:f.Out])

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -17,6 +18,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/asyncdemo/asyncdemo/demos/aio"
+	"github.com/asyncdemo/asyncdemo/demos/lesson"
 	"github.com/asyncdemo/asyncdemo/demos/testenv"
 	"github.com/asyncdemo/asyncdemo/timing"
 )
@@ -466,5 +468,100 @@ func TestStepViewKeys(t *testing.T) {
 	}
 	if cmd := key(tea.KeyMsg{Type: tea.KeyCtrlC}); cmd == nil || !v.interrupted {
 		t.Errorf("Ctrl+C does not quit as an interrupt")
+	}
+}
+
+// TestStepperKeepsTheLastSteps: a run that goes on (the Redis lessons run
+// until idle or Ctrl+C) keeps only the last steps, numbered as they came;
+// the view and the piped text say which were dropped, and back stops at
+// the first kept, exact as ever within the window.
+func TestStepperKeepsTheLastSteps(t *testing.T) {
+	s := newStepper(10)
+	s.out = &lockedOutput{}
+	for i := range 25 {
+		fmt.Fprintf(s.out, "line %d\n", i+1)
+		s.add(stepFrame{Run: "r", Style: "aio", Loop: &aio.LoopState{Iteration: i + 1}})
+	}
+	s.end()
+	frames := s.Frames()
+	if len(frames) != 11 || frames[0].N != 16 || frames[9].N != 25 || !frames[10].End || frames[10].N != 26 {
+		var ns []int
+		for _, f := range frames {
+			ns = append(ns, f.N)
+		}
+		t.Fatalf("kept steps %v, want 16…25 and the end, 26", ns)
+	}
+
+	v := newStepView(lessonInfo(t, "gather"), frames, s.out.String(), look{noColor: true}, nil)
+	first := v.View()
+	for _, want := range []string{"step 16 of 26", "steps 1–15 were dropped", "keeps the last 10", "stops at step 16", "line 16"} {
+		if !strings.Contains(first, want) {
+			t.Errorf("the window's first step does not say %q:\n%s", want, first)
+		}
+	}
+	v.Update(tea.KeyMsg{Type: tea.KeyLeft})
+	if v.i != 0 || v.View() != first {
+		t.Errorf("← at the window's first step moved to frame %d", v.i)
+	}
+	v.Update(tea.KeyMsg{Type: tea.KeyRight})
+	v.Update(tea.KeyMsg{Type: tea.KeyRight})
+	third := v.View()
+	v.Update(tea.KeyMsg{Type: tea.KeyRight})
+	v.Update(tea.KeyMsg{Type: tea.KeyLeft})
+	if v.View() != third || !strings.Contains(third, "step 18 of 26") {
+		t.Errorf("back within the window is not exactly the step it was:\n%s\nwas\n%s", v.View(), third)
+	}
+
+	var b strings.Builder
+	if err := writeStepText(&b, s.out.String(), frames, nil, "", lesson.Labels("en")["step_dropped"]); err != nil {
+		t.Fatal(err)
+	}
+	text := b.String()
+	if !strings.HasPrefix(text, "line 1\n") || !strings.Contains(text, "line 16\n  ┄ steps 1–15 were dropped") ||
+		!strings.Contains(text, "┄ step 16 ·") || strings.Contains(text, "┄ step 15 ·") || !strings.Contains(text, "line 25\n  ┄ step 25 ·") {
+		t.Errorf("piped, the steps kept and the note:\n%s", text)
+	}
+}
+
+// TestStepperMemoryStaysBounded feeds a stepper twenty windows' worth of
+// steps of 64 tasks each: what it holds afterwards is about one window's,
+// not twenty.
+func TestStepperMemoryStaysBounded(t *testing.T) {
+	const keep = 200
+	state := func() *aio.LoopState {
+		s := &aio.LoopState{}
+		for i := range 64 {
+			s.Tasks = append(s.Tasks, aio.TaskState{Name: fmt.Sprintf("do_some_work(%d)", i), State: "pending", Waiting: "sleep",
+				At: []aio.Frame{{Func: "demos.doSomeWork.func1", File: "task.go", Line: 85}}})
+			s.Ready = append(s.Ready, aio.Callback{Kind: "step", Task: fmt.Sprintf("do_some_work(%d)", i)})
+		}
+		return s
+	}
+	heap := func() int64 {
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return int64(m.HeapAlloc)
+	}
+	s := newStepper(keep)
+	for range keep {
+		s.add(stepFrame{Loop: state()})
+	}
+	one := heap()
+	for range 19 * keep {
+		s.add(stepFrame{Loop: state()})
+	}
+	twenty := heap()
+	if len(s.Frames()) != keep {
+		t.Errorf("%d frames kept, want %d", len(s.Frames()), keep)
+	}
+	runtime.KeepAlive(s)
+	s = nil
+	none := heap()
+	if one-none < 1<<20 {
+		t.Fatalf("a window of steps takes %d KB: too little to measure", (one-none)>>10)
+	}
+	if twenty-none > 2*(one-none) {
+		t.Errorf("after 20 windows of steps the stepper holds %d KB, after one %d KB", (twenty-none)>>10, (one-none)>>10)
 	}
 }

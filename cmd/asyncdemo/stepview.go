@@ -39,7 +39,7 @@ func (r *lessonRun) showSteps(ctx context.Context) error {
 		return err
 	}
 	if !inFile || !outFile || !ios.IsTerminal || !term.IsTerminal(int(in.Fd())) || !term.IsTerminal(int(tty.Fd())) {
-		return writeStepText(ios.Out, out, frames, lineOf(cut), r.env.Say("step_go_note"))
+		return writeStepText(ios.Out, out, frames, lineOf(cut), r.env.Say("step_go_note"), r.env.Labels["step_dropped"])
 	}
 	v := newStepView(r.info, frames, out, r.look, r.env.Labels)
 	v.src = cut
@@ -191,7 +191,7 @@ func (v *stepView) View() string {
 	}
 	w, h := max(v.w, 60), max(v.h, 20)
 	header := v.st.title.Render(fmt.Sprintf("asyncdemo %s --step", v.info.Name)) +
-		fmt.Sprintf(" · %s · %s · step %d of %d", f.Run, f.Style, f.N, len(v.frames))
+		fmt.Sprintf(" · %s · %s · step %d of %d", f.Run, f.Style, f.N, v.frames[len(v.frames)-1].N)
 	if f.Loop != nil {
 		header += fmt.Sprintf(" · loop clock %s", secs(f.Loop.Time))
 	} else {
@@ -199,6 +199,11 @@ func (v *stepView) View() string {
 	}
 	what := v.st.title.Render("▸ ") + f.summary()
 	keys := v.st.dim.Render(v.say("step_keys"))
+
+	if note := v.droppedNote(); note != "" {
+		header += "\n" + v.st.dim.Render(note)
+		h--
+	}
 
 	outH := max(4, h/4)
 	topH := h - outH - 4 - 2 // header, what, keys, a blank; the output box's borders
@@ -233,6 +238,25 @@ func (v *stepView) View() string {
 	top := lipgloss.JoinHorizontal(lipgloss.Top, left, right)
 	output := v.box(v.say("step_output"), v.outputLines(f, prev, outH-1), w, outH+2)
 	return strings.Join([]string{header, what, top, output, keys}, "\n")
+}
+
+// droppedNote says, if the stepper dropped the first steps to bound its
+// memory, which ones: back stops at the first kept.
+func (v *stepView) droppedNote() string {
+	dropped := v.frames[0].N - 1
+	if dropped <= 0 {
+		return ""
+	}
+	return fmt.Sprintf(v.say("step_dropped"), dropped, keptSteps(v.frames), dropped+1)
+}
+
+// keptSteps is how many of frames are steps, the lesson's end left out.
+func keptSteps(frames []stepFrame) int {
+	n := len(frames)
+	if n > 0 && frames[n-1].End {
+		n--
+	}
+	return n
 }
 
 // box draws lines in a bordered box of width w and height h (borders
