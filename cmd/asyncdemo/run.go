@@ -205,7 +205,7 @@ func (r *lessonRun) open(ctx context.Context) {
 		jw := timing.NewJSONWriter(ios.Out)
 		env.Rec = timing.NewRecorder(timing.Multi(append([]timing.Sink{jw}, sinks...)...))
 		if r.step != nil {
-			r.step.json = jw
+			r.step.json, r.step.words = jw, env.Labels
 		}
 	} else {
 		if r.step != nil {

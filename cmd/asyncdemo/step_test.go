@@ -5,10 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -16,6 +19,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/asyncdemo/asyncdemo/demos/aio"
 	"github.com/asyncdemo/asyncdemo/demos/lesson"
@@ -513,7 +517,7 @@ func TestStepperKeepsTheLastSteps(t *testing.T) {
 	}
 
 	var b strings.Builder
-	if err := writeStepText(&b, s.out.String(), frames, nil, "", lesson.Labels("en")["step_dropped"]); err != nil {
+	if err := writeStepText(&b, s.out.String(), frames, nil, lesson.Labels("en")); err != nil {
 		t.Fatal(err)
 	}
 	text := b.String()
@@ -564,4 +568,157 @@ func TestStepperMemoryStaysBounded(t *testing.T) {
 	if twenty-none > 2*(one-none) {
 		t.Errorf("after 20 windows of steps the stepper holds %d KB, after one %d KB", (twenty-none)>>10, (one-none)>>10)
 	}
+}
+
+// stepKeyRE finds the labels --step's code says: "step_…" literals.
+var stepKeyRE = regexp.MustCompile(`"(step_[a-z_]*[a-z])"`)
+
+// stepKeys are the labels that step.go and stepview.go say, those made
+// from a prefix (outcomes) included.
+func stepKeys(t *testing.T) []string {
+	t.Helper()
+	keys := map[string]bool{}
+	for _, file := range []string{"step.go", "stepview.go"} {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range stepKeyRE.FindAllStringSubmatch(string(src), -1) {
+			keys[m[1]] = true
+		}
+	}
+	for _, o := range []string{"await", "returned", "raised", "cancelled"} { // w.outcome's "step_outcome_" + o
+		keys["step_outcome_"+o] = true
+	}
+	return slices.Sorted(maps.Keys(keys))
+}
+
+// stepVerbRE finds a format's verbs.
+var stepVerbRE = regexp.MustCompile(`%(\[\d+\])?[a-z]`)
+
+// TestStepTextsHaveBothLanguages: every word --step shows (task states,
+// what a task waits on, the headings, the keys, the ready queue's and the
+// timers' entries) is in both catalogues, the Chinese its own and with the
+// same values; and --lang zh's steps, piped and in the view, show none of
+// the English words.
+func TestStepTextsHaveBothLanguages(t *testing.T) {
+	raw := map[string]map[string]string{}
+	for _, lang := range []string{"en", "zh"} {
+		data, err := os.ReadFile(filepath.Join("..", "..", "demos", "lesson", "text", lang+".json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c struct{ Labels map[string]string }
+		if err := json.Unmarshal(data, &c); err != nil {
+			t.Fatal(err)
+		}
+		raw[lang] = c.Labels
+	}
+	keys := stepKeys(t)
+	if len(keys) < 40 {
+		t.Fatalf("found %d step_ labels in step.go and stepview.go: %v", len(keys), keys)
+	}
+	for _, k := range keys {
+		en, zh := raw["en"][k], raw["zh"][k]
+		switch {
+		case en == "":
+			t.Errorf("%s: no English", k)
+		case zh == "":
+			t.Errorf("%s: no Chinese", k)
+		case zh == en:
+			t.Errorf("%s: the Chinese is the English, %q", k, en)
+		}
+		verbs := func(s string) []string { v := stepVerbRE.FindAllString(s, -1); slices.Sort(v); return v }
+		if !slices.Equal(verbs(en), verbs(zh)) {
+			t.Errorf("%s: %q and %q do not take the same values", k, en, zh)
+		}
+	}
+
+	// The English words of each label, between its values: none may show
+	// under --lang zh, as words (not inside a name such as task_wakeup,
+	// t.Wait(tasks) or --step).
+	type word struct {
+		text string
+		re   *regexp.Regexp
+	}
+	var english []word
+	for _, k := range keys {
+		for _, part := range stepVerbRE.Split(raw["en"][k], -1) {
+			part = strings.Trim(part, " ,.:;→/…")
+			if strings.Count(part, "")-1 >= 4 && !strings.Contains(raw["zh"][k], part) {
+				english = append(english, word{part, regexp.MustCompile(`(?:^|[^\w.\-<(\[])` + regexp.QuoteMeta(part) + `(?:$|[^\w\->(\]])`)})
+			}
+		}
+	}
+	check := func(name, text string) {
+		t.Helper()
+		text = ansi.Strip(text)
+		for _, e := range english {
+			if loc := e.re.FindStringIndex(text); loc != nil {
+				t.Errorf("%s, under --lang zh, says %q: …%s…", name, e.text, text[max(0, loc[0]-80):min(len(text), loc[1]+80)])
+			}
+		}
+	}
+	for _, args := range []string{"gather --no-compare", "nest --variant as-completed", "cancel --interrupt",
+		"cancel --interrupt --mode outer", "thread --variant threadsafe-call", "gather --style go --no-compare"} {
+		out, errOut, code := runCmd(t, append(strings.Fields(args), "--step", "--lang", "zh")...)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", args, code, errOut)
+		}
+		var steps strings.Builder // the steps' lines, not the lesson's
+		in := false
+		for _, line := range strings.Split(out, "\n") {
+			if in = strings.HasPrefix(line, "  ┄") || in && strings.HasPrefix(line, "    "); in {
+				steps.WriteString(line + "\n")
+			}
+		}
+		if !strings.Contains(steps.String(), "┄ 第 1 步") {
+			t.Errorf("%s: no step in Chinese:\n%s", args, out)
+		}
+		check(args, steps.String())
+	}
+
+	// The view, at a step that shows every kind of entry.
+	at := []aio.Frame{{Func: "demos.doSomeWork.func1", File: "task.go", Line: 85}}
+	state := &aio.LoopState{Iteration: 3, Time: time.Second, Waited: time.Second,
+		Ran: []aio.Ran{
+			{Callback: aio.Callback{Kind: "sleep", Task: "a"}},
+			{Callback: aio.Callback{Kind: "step", Task: "a"}, Outcome: "await", At: at, Took: 2 * time.Millisecond},
+			{Callback: aio.Callback{Kind: "step", Task: "b"}, Outcome: "returned"},
+			{Callback: aio.Callback{Kind: "step", Task: "c"}, Outcome: "raised"},
+			{Callback: aio.Callback{Kind: "step", Task: "d"}, Outcome: "cancelled"},
+		},
+		Ready:      []aio.Callback{{Kind: "step", Task: "a"}, {Kind: "callback", Name: "gather.<locals>._done_callback", Task: "b"}},
+		ReadyCount: 70,
+		Timers:     []aio.Timer{{When: 2 * time.Second, Callback: aio.Callback{Kind: "sleep", Task: "a"}}, {When: 3 * time.Second, Callback: aio.Callback{Kind: "call", Name: "loop.stop"}}},
+		TimerCount: 70,
+		Threadsafe: []aio.Callback{{Kind: "call", Name: "run_coroutine_threadsafe"}},
+		Tasks: []aio.TaskState{
+			{Name: "a", State: "pending", Waiting: "sleep", WakeAt: 2 * time.Second, At: at},
+			{Name: "b", State: "done", Result: "'Done'"},
+			{Name: "c", State: "failed", Result: "boom"},
+			{Name: "d", State: "cancelled"},
+			{Name: "e", State: "pending", Cancelling: true},
+			{Name: "f", State: "pending", Waiting: "asyncio.wait", At: at},
+			{Name: "g", State: "pending", At: at},
+		},
+		TaskCount: 70,
+	}
+	frames := []stepFrame{
+		{N: 5, Run: "r", Style: "aio", Loop: &aio.LoopState{Starting: true}},
+		{N: 6, Run: "r", Style: "aio", Loop: state},
+		{N: 7, Run: "r", Style: "aio", Loop: &aio.LoopState{Iteration: 4, Stopped: "stop"}},
+		{N: 8, Run: "r", Style: "aio", Loop: &aio.LoopState{Iteration: 5, Stopped: aio.ErrInterrupted.Error()}},
+		{N: 9, Run: "r", Style: "go", Event: "Waiting: 1", Goroutines: []goroutineState{
+			{Name: "main", State: "running", At: "gather.go:70"}, {Name: "w", State: "waits to print", At: "gather.go:71"}}},
+		{N: 10, End: true},
+	}
+	v := newStepView(lessonInfo(t, "gather"), frames, "", look{noColor: true}, lesson.Labels("zh"))
+	v.Update(tea.WindowSizeMsg{Width: 200, Height: 80})
+	for i := range frames {
+		v.i = i
+		check(fmt.Sprintf("the view at frame %d", i), v.View())
+	}
+	v.frames = nil
+	check("the view of no steps", v.View())
 }

@@ -39,7 +39,7 @@ func (r *lessonRun) showSteps(ctx context.Context) error {
 		return err
 	}
 	if !inFile || !outFile || !ios.IsTerminal || !term.IsTerminal(int(in.Fd())) || !term.IsTerminal(int(tty.Fd())) {
-		return writeStepText(ios.Out, out, frames, lineOf(cut), r.env.Say("step_go_note"), r.env.Labels["step_dropped"])
+		return writeStepText(ios.Out, out, frames, lineOf(cut), r.env.Labels)
 	}
 	v := newStepView(r.info, frames, out, r.look, r.env.Labels)
 	v.src = cut
@@ -91,8 +91,8 @@ type stepView struct {
 	i           int      // the frame shown
 	w, h        int
 	st          stepStyles
-	labels      map[string]string
-	interrupted bool // quit with Ctrl+C
+	words       stepWords // the view's words, in the lesson's language
+	interrupted bool      // quit with Ctrl+C
 }
 
 // stepStyles are the view's styles, defined once.
@@ -118,19 +118,17 @@ func newStepStyles(noColor bool, theme *timing.Theme) stepStyles {
 	}
 }
 
+// newStepView returns the view of frames, the lesson having printed out,
+// in the colours of lk and the language of labels (the lesson's labels).
 func newStepView(info lesson.Info, frames []stepFrame, out string, lk look, labels map[string]string) *stepView {
-	return &stepView{info: info, frames: frames, out: out, st: newStepStyles(lk.noColor, lk.theme), labels: labels, w: 100, h: 40}
+	return &stepView{info: info, frames: frames, out: out, st: newStepStyles(lk.noColor, lk.theme), words: labels, w: 100, h: 40}
 }
 
 func (v *stepView) Init() tea.Cmd { return nil }
 
-// say is the view's word key in the lesson's language, else in English.
-func (v *stepView) say(key string) string {
-	if s, ok := v.labels[key]; ok {
-		return s
-	}
-	return lesson.Labels("en")[key]
-}
+// say is the view's word key in the lesson's language, else in English,
+// formatted with args if any.
+func (v *stepView) say(key string, args ...any) string { return v.words.say(key, args...) }
 
 func (v *stepView) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
@@ -182,7 +180,7 @@ func (v *stepView) previousPrinted() int {
 
 func (v *stepView) View() string {
 	if len(v.frames) == 0 {
-		return "nothing to step through\n"
+		return v.say("step_nothing") + "\n"
 	}
 	f := v.frames[v.i]
 	var prev *stepFrame
@@ -191,13 +189,13 @@ func (v *stepView) View() string {
 	}
 	w, h := max(v.w, 60), max(v.h, 20)
 	header := v.st.title.Render(fmt.Sprintf("asyncdemo %s --step", v.info.Name)) +
-		fmt.Sprintf(" · %s · %s · step %d of %d", f.Run, f.Style, f.N, v.frames[len(v.frames)-1].N)
+		fmt.Sprintf(" · %s · %s · %s", f.Run, f.Style, v.say("step_of", f.N, v.frames[len(v.frames)-1].N))
 	if f.Loop != nil {
-		header += fmt.Sprintf(" · loop clock %s", secs(f.Loop.Time))
+		header += " · " + v.say("step_loop_clock", secs(f.Loop.Time))
 	} else {
 		header += fmt.Sprintf(" · %s", secs(f.T))
 	}
-	what := v.st.title.Render("▸ ") + f.summary()
+	what := v.st.title.Render("▸ ") + f.summary(v.words)
 	keys := v.st.dim.Render(v.say("step_keys"))
 
 	if note := v.droppedNote(); note != "" {
@@ -220,7 +218,7 @@ func (v *stepView) View() string {
 		readyH := max(4, topH/2)
 		rightParts := []string{v.box(v.say("step_ready"), v.readyLines(f, prev), rightW, readyH)}
 		if len(f.Loop.Threadsafe) > 0 {
-			rightParts = append(rightParts, v.box(v.say("step_threads"), calls(f.Loop.Threadsafe), rightW, 4))
+			rightParts = append(rightParts, v.box(v.say("step_threads"), v.calls(f.Loop.Threadsafe), rightW, 4))
 			readyH += 4
 		}
 		rightParts = append(rightParts, v.box(v.say("step_timers"), v.timerLines(f, prev), rightW, topH-readyH))
@@ -247,7 +245,7 @@ func (v *stepView) droppedNote() string {
 	if dropped <= 0 {
 		return ""
 	}
-	return fmt.Sprintf(v.say("step_dropped"), dropped, keptSteps(v.frames), dropped+1)
+	return v.say("step_dropped", dropped, keptSteps(v.frames), dropped+1)
 }
 
 // keptSteps is how many of frames are steps, the lesson's end left out.
@@ -272,7 +270,7 @@ func (v *stepView) box(title string, lines []string, w, h int) string {
 		body = append(body, ansi.Truncate(l, inner, "…"))
 	}
 	if len(body) > rows {
-		body = append(body[:rows-1], v.st.dim.Render(fmt.Sprintf("… %d more", len(body)-rows+1)))
+		body = append(body[:rows-1], v.st.dim.Render(v.say("step_more", len(body)-rows+1)))
 	}
 	for len(body) < rows {
 		body = append(body, "")
@@ -292,12 +290,12 @@ func (v *stepView) mark(item string, was []string, prev bool) string {
 func (v *stepView) readyLines(f stepFrame, prev *stepFrame) []string {
 	items := make([]string, 0, len(f.Loop.Ready))
 	for i, c := range f.Loop.Ready {
-		items = append(items, fmt.Sprintf("%d. %s", i+1, c))
+		items = append(items, fmt.Sprintf("%d. %s", i+1, v.words.callback(c)))
 	}
 	was := prevItems(prev, false, func(p stepFrame) []string {
 		var xs []string
 		for i, c := range p.Loop.Ready {
-			xs = append(xs, fmt.Sprintf("%d. %s", i+1, c))
+			xs = append(xs, fmt.Sprintf("%d. %s", i+1, v.words.callback(c)))
 		}
 		return xs
 	})
@@ -305,31 +303,25 @@ func (v *stepView) readyLines(f stepFrame, prev *stepFrame) []string {
 	if len(f.Loop.Ran) > 0 {
 		var ran []string
 		for _, r := range f.Loop.Ran {
-			s := r.String()
-			if len(r.At) > 0 {
-				s += " → " + r.Outcome + " at " + r.At[0].String()
-			} else if r.Outcome != "" {
-				s += " → " + r.Outcome
-			}
-			ran = append(ran, s)
+			ran = append(ran, v.words.ran(r))
 		}
 		lines = append(lines, v.st.dim.Render(v.say("step_held")))
 		for i, s := range ran {
 			if i == 2 && len(ran) > 3 { // the line above the boxes names them all: keep room for the queue
-				lines = append(lines, v.st.dim.Render(fmt.Sprintf("  ✓ … %d more", len(ran)-2)))
+				lines = append(lines, v.st.dim.Render("  ✓ "+v.say("step_more", len(ran)-2)))
 				break
 			}
 			lines = append(lines, v.st.dim.Render("  ✓ "+s))
 		}
 	}
 	if len(items) == 0 {
-		lines = append(lines, "  (empty)")
+		lines = append(lines, "  "+v.say("step_empty"))
 	}
 	for _, it := range items {
 		lines = append(lines, v.mark(it, was, prev != nil))
 	}
 	if f.Loop.ReadyCount > len(f.Loop.Ready) {
-		lines = append(lines, fmt.Sprintf("  … %d in all", f.Loop.ReadyCount))
+		lines = append(lines, "  "+v.say("step_in_all", f.Loop.ReadyCount))
 	}
 	return lines
 }
@@ -339,9 +331,9 @@ func (v *stepView) timerLines(f stepFrame, prev *stepFrame) []string {
 		var xs []string
 		for _, t := range p.Loop.Timers {
 			if t.Kind == "sleep" {
-				xs = append(xs, fmt.Sprintf("%s  wake %s (sleep)", secs(t.When), t.Task))
+				xs = append(xs, fmt.Sprintf("%s  %s", secs(t.When), v.say("step_timer_sleep", t.Task)))
 			} else {
-				xs = append(xs, fmt.Sprintf("%s  %s", secs(t.When), t.Callback))
+				xs = append(xs, fmt.Sprintf("%s  %s", secs(t.When), v.words.callback(t.Callback)))
 			}
 		}
 		return xs
@@ -352,10 +344,10 @@ func (v *stepView) timerLines(f stepFrame, prev *stepFrame) []string {
 		lines = append(lines, v.mark(t, was, prev != nil))
 	}
 	if len(lines) == 0 {
-		lines = append(lines, "  (none)")
+		lines = append(lines, "  "+v.say("step_none"))
 	}
 	if f.Loop.TimerCount > len(f.Loop.Timers) {
-		lines = append(lines, fmt.Sprintf("  … %d in all", f.Loop.TimerCount))
+		lines = append(lines, "  "+v.say("step_in_all", f.Loop.TimerCount))
 	}
 	return lines
 }
@@ -368,9 +360,9 @@ func (v *stepView) taskLines(f stepFrame, prev *stepFrame) []string {
 		}
 		var xs []string
 		for _, t := range p.Loop.Tasks {
-			s := fmt.Sprintf("%-*s  %s", width, t.Name, taskLine(t))
+			s := fmt.Sprintf("%-*s  %s", width, t.Name, v.words.taskLine(t))
 			if len(t.At) > 0 && t.State == "pending" {
-				s += "  at " + t.At[0].String()
+				s += "  " + v.say("step_at", t.At[0])
 			}
 			xs = append(xs, s)
 		}
@@ -382,10 +374,10 @@ func (v *stepView) taskLines(f stepFrame, prev *stepFrame) []string {
 		lines = append(lines, v.mark(t, was, prev != nil))
 	}
 	if len(lines) == 0 {
-		lines = append(lines, "  (no task yet)")
+		lines = append(lines, "  "+v.say("step_no_task"))
 	}
 	if f.Loop.TaskCount > len(f.Loop.Tasks) {
-		lines = append(lines, fmt.Sprintf("  … %d in all", f.Loop.TaskCount))
+		lines = append(lines, "  "+v.say("step_in_all", f.Loop.TaskCount))
 	}
 	return lines
 }
@@ -398,7 +390,7 @@ func (v *stepView) goroutineLines(f stepFrame, prev *stepFrame) []string {
 		}
 		var xs []string
 		for _, g := range p.Goroutines {
-			xs = append(xs, fmt.Sprintf("%-*s  %s  at %s", width, g.Name, g.State, g.At))
+			xs = append(xs, fmt.Sprintf("%-*s  %s  %s", width, g.Name, v.words.goroutineState(g.State), v.say("step_at", g.At)))
 		}
 		return xs
 	}
@@ -419,10 +411,10 @@ func prevItems(prev *stepFrame, goroutines bool, items func(stepFrame) []string)
 	return items(*prev)
 }
 
-func calls(cs []aio.Callback) []string {
+func (v *stepView) calls(cs []aio.Callback) []string {
 	var lines []string
 	for _, c := range cs {
-		lines = append(lines, "  "+c.String())
+		lines = append(lines, "  "+v.words.callback(c))
 	}
 	return lines
 }
@@ -433,7 +425,7 @@ func calls(cs []aio.Callback) []string {
 func (v *stepView) sourceLines(f stepFrame, n int) []string {
 	text := strings.Split(v.src.Text, "\n")
 	if len(text) == 0 || v.src.Lines == nil {
-		return []string{"(the lesson's code is not available)"}
+		return []string{v.say("step_no_code")}
 	}
 	marks := map[int]string{} // line of text → its mark
 	var names = map[int][]string{}
@@ -466,7 +458,7 @@ func (v *stepView) sourceLines(f stepFrame, n int) []string {
 			case len(r.At) > 0:
 				note(r.At, "▶", "")
 			default: // it ran to its end from where it last waited
-				note(v.lastAt(r.Task), "▶", r.Task+" "+r.Outcome)
+				note(v.lastAt(r.Task), "▶", r.Task+" "+v.words.outcome(r.Outcome))
 			}
 		}
 	}
