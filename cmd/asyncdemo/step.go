@@ -124,7 +124,11 @@ type stepper struct {
 	rec   *timing.Recorder
 	json  *timing.JSONWriter // --json: frames are written as they come
 	words stepWords          // for the frames' summaries in JSON
-	out   *lockedOutput      // what the lesson printed; nil with --json
+	// src, if set, is the lesson's code: a func literal the program hands
+	// the loop (CallSoonThreadsafe(func() { moreWork(x) })) is called by
+	// its source, not by Go's name for it (demos.threadCallsAio.func2).
+	src sourceLine
+	out *lockedOutput // what the lesson printed; nil with --json
 
 	mu     sync.Mutex
 	n      int // frames taken
@@ -163,8 +167,57 @@ func newStepper(keep int) *stepper { return &stepper{keep: max(keep, 1), gnames:
 
 // watch is lesson.Env.Watch: a frame after each loop iteration.
 func (s *stepper) watch(run string, ls aio.LoopState) {
+	if s.src != nil {
+		for i := range ls.Ran {
+			s.nameLiteral(&ls.Ran[i].Callback)
+		}
+		for _, cs := range [][]aio.Callback{ls.Ready, ls.Threadsafe} {
+			for i := range cs {
+				s.nameLiteral(&cs[i])
+			}
+		}
+		for i := range ls.Timers {
+			s.nameLiteral(&ls.Timers[i].Callback)
+		}
+	}
 	f := stepFrame{Run: run, Style: string(lesson.StyleAio), T: s.rec.Elapsed(), Loop: &ls}
 	s.add(f)
+}
+
+// nameLiteral names a call of a func literal of the lesson's by its
+// source, if it is written on one line: "func() { moreWork(x) }".
+func (s *stepper) nameLiteral(c *aio.Callback) {
+	if c.Kind != "call" || c.Src.File == "" || !goLiteralName.MatchString(c.Name) {
+		return
+	}
+	if lit := funcLiteral(s.src(c.Src)); lit != "" {
+		c.Name = lit
+	}
+}
+
+// goLiteralName is how Go names a func literal: its function's name and
+// .funcN.
+var goLiteralName = regexp.MustCompile(`\.func\d+(\.\d+)?$`)
+
+// funcLiteral is the first func literal in line, "func() { … }", if it
+// ends on the line; "" if not.
+func funcLiteral(line string) string {
+	i := strings.Index(line, "func(")
+	if i < 0 {
+		return ""
+	}
+	depth := 0
+	for j := i; j < len(line); j++ {
+		switch line[j] {
+		case '{':
+			depth++
+		case '}':
+			if depth--; depth == 0 {
+				return line[i : j+1]
+			}
+		}
+	}
+	return ""
 }
 
 // Event is the go style's sink: a frame at each line a goroutine prints.

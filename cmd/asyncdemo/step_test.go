@@ -392,6 +392,9 @@ func TestStepWorksForEveryLesson(t *testing.T) {
 				if !strings.Contains(all.String(), "run_coroutine_threadsafe(do_some_work(") {
 					t.Errorf("the loop never ran a coroutine handed over with run_coroutine_threadsafe")
 				}
+				if info.Name == "thread" && !strings.Contains(all.String(), `"func() { moreWork(x) }()"`) {
+					t.Errorf("the functions handed over with call_soon_threadsafe are not called by their source")
+				}
 			}
 		})
 	}
@@ -721,4 +724,96 @@ func TestStepTextsHaveBothLanguages(t *testing.T) {
 	}
 	v.frames = nil
 	check("the view of no steps", v.View())
+}
+
+// TestStepViewFitsTheTerminal draws a step at 50 and 200 columns, in
+// English and Chinese: no line is wider than the terminal (which would
+// cut it), and at 50 columns, in one column, the step's number, the ready
+// queue, the timers and the tasks are all there.
+func TestStepViewFitsTheTerminal(t *testing.T) {
+	at := []aio.Frame{{Func: "demos.doSomeWork.func1", File: "task.go", Line: 85}}
+	state := &aio.LoopState{Iteration: 3, Time: time.Second,
+		Ran:        []aio.Ran{{Callback: aio.Callback{Kind: "step", Task: "do_some_work(1)"}, Outcome: "returned"}},
+		Ready:      []aio.Callback{{Kind: "callback", Name: "gather.<locals>._done_callback", Task: "do_some_work(1)"}},
+		ReadyCount: 1,
+		Timers:     []aio.Timer{{When: 2 * time.Second, Callback: aio.Callback{Kind: "sleep", Task: "do_some_work(2)"}}},
+		TimerCount: 1,
+		Tasks: []aio.TaskState{
+			{Name: "do_some_work(1)", State: "done", Result: "'Done after 1s'"},
+			{Name: "do_some_work(2)", State: "pending", Waiting: "sleep", WakeAt: 2 * time.Second, At: at},
+		},
+		TaskCount: 2,
+	}
+	out := "  0.000s  Waiting: 1\n  0.000s  Waiting: 2\n  1.000s  Done\n"
+	frames := []stepFrame{
+		{N: 1, Run: "concurrent", Style: "aio", Loop: &aio.LoopState{Starting: true}},
+		{N: 2, Run: "concurrent", Style: "aio", Loop: state, Out: len(out)},
+		{N: 3, End: true, Out: len(out)},
+	}
+	for _, c := range []struct {
+		cols int
+		lang string
+		want []string
+	}{
+		{50, "en", []string{"step 2 of 3", "1. gather.<locals>._done_callback(do_so", "2.000s  wake do_some_work(2)", "done, result 'Done after 1s'", "Done", "q quit"}},
+		{50, "zh", []string{"第 2 步，共 3 步", "1. gather.<locals>._done_callback(do_so", "2.000s  唤醒 do_some_work(2)", "已完成", "q 退出"}},
+		{200, "en", []string{"step 2 of 3", "1. gather.<locals>._done_callback(do_some_work(1))", "2.000s  wake do_some_work(2) (sleep)", "q quit"}},
+		{200, "zh", []string{"第 2 步，共 3 步", "2.000s  唤醒 do_some_work(2)（sleep）", "q 退出"}},
+	} {
+		v := newStepView(lessonInfo(t, "gather"), frames, out, look{noColor: true}, lesson.Labels(c.lang))
+		v.Update(tea.WindowSizeMsg{Width: c.cols, Height: 30})
+		for i := range frames {
+			v.i = i
+			screen := v.View()
+			lines := strings.Split(screen, "\n")
+			if ansi.Strip(screen) != screen {
+				t.Errorf("%d columns, %s, frame %d: colour without colour", c.cols, c.lang, i)
+			}
+			if len(lines) > 30 {
+				t.Errorf("%d columns, %s, frame %d: %d lines on 30 rows", c.cols, c.lang, i, len(lines))
+			}
+			for _, l := range lines {
+				if w := ansi.StringWidth(l); w > c.cols {
+					t.Errorf("%d columns, %s, frame %d: a line of %d columns:\n%s", c.cols, c.lang, i, w, l)
+				}
+			}
+			if i != 1 {
+				continue
+			}
+			joined := strings.ReplaceAll(screen, "\n", " ") // a line wraps between words
+			for _, want := range c.want {
+				if !strings.Contains(screen, want) && !strings.Contains(joined, want) {
+					t.Errorf("%d columns, %s: the step does not show %q:\n%s", c.cols, c.lang, want, screen)
+				}
+			}
+		}
+	}
+}
+
+// TestStepCtrlCShowsTheStepsSoFar: Ctrl+C during a long run with --step
+// (as a Redis lesson on a Redis of one's own runs until it) ends the run,
+// not the program: the view shows the steps so far, and after q the
+// output stays, the exit code is 130 and the terminal is as it was.
+func TestStepCtrlCShowsTheStepsSoFar(t *testing.T) {
+	bin := binary(t)
+	s := newTmux(t, "LANG=C.UTF-8", "PS1=$ ")
+	s.keys(bin+" gather --step --durations 1,60 --no-compare", "Enter")
+	s.waitFor("--step: the lesson runs first", 1)
+	time.Sleep(1500 * time.Millisecond) // do_some_work(1) is done
+	s.keys("C-c")
+	s.waitFor("step 1 of", 1)
+	s.keys("g")
+	s.waitFor("the lesson has ended", 1)
+	if scr := s.screen(); !strings.Contains(scr, "Task ret") && !strings.Contains(scr, "Waiting: 60") {
+		t.Errorf("the steps so far do not show what the run printed:\n%s", scr)
+	}
+	s.keys("q")
+	s.waitForShell()
+	s.keys("echo exit=$?", "Enter")
+	s.waitFor("exit=130", 1)
+	if scr := s.screen(); !strings.Contains(scr, "Waiting: 60") || !strings.Contains(scr, "asyncdemo: interrupted") {
+		t.Errorf("after q, the run's output and the interrupt are not on the screen:\n%s", scr)
+	}
+	s.keys("clear; stty -a | tr ' ' '\\n' | grep -xE -- '-?(icrnl|opost|isig|icanon|echo)' | tr '\\n' ' '; echo", "Enter")
+	s.waitFor("icrnl opost isig icanon echo \n", 1)
 }

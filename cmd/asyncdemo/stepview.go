@@ -13,6 +13,7 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
 	"golang.org/x/term"
 
 	_ "github.com/asyncdemo/asyncdemo/cmd/asyncdemo/internal/noquery" // before bubbletea: no query at start-up
@@ -105,7 +106,7 @@ type stepStyles struct {
 func newStepStyles(noColor bool, theme *timing.Theme) stepStyles {
 	r := lipgloss.NewRenderer(os.Stdout)
 	if noColor || theme == nil {
-		r.SetColorProfile(0) // termenv.Ascii
+		r.SetColorProfile(termenv.Ascii)
 		theme = timing.DarkTheme
 	}
 	return stepStyles{
@@ -187,7 +188,7 @@ func (v *stepView) View() string {
 	if v.i > 0 {
 		prev = &v.frames[v.i-1]
 	}
-	w, h := max(v.w, 60), max(v.h, 20)
+	w, h := max(v.w, 30), max(v.h, 20)
 	header := v.st.title.Render(fmt.Sprintf("asyncdemo %s --step", v.info.Name)) +
 		fmt.Sprintf(" · %s · %s · %s", f.Run, f.Style, v.say("step_of", f.N, v.frames[len(v.frames)-1].N))
 	if f.Loop != nil {
@@ -195,13 +196,19 @@ func (v *stepView) View() string {
 	} else {
 		header += fmt.Sprintf(" · %s", secs(f.T))
 	}
-	what := v.st.title.Render("▸ ") + f.summary(v.words)
-	keys := v.st.dim.Render(v.say("step_keys"))
-
+	// The lines above and below the boxes, wrapped to the terminal's
+	// width: one cut by the terminal would hide the step's number.
+	head := wrapLines(header, w)
 	if note := v.droppedNote(); note != "" {
-		header += "\n" + v.st.dim.Render(note)
-		h--
+		head = append(head, wrapLines(v.st.dim.Render(note), w)...)
 	}
+	head = append(head, wrapLines(v.st.title.Render("▸ ")+f.summary(v.words), w)...)
+	keys := wrapLines(v.st.dim.Render(v.say("step_keys")), w)
+	if w < 80 { // too narrow for two columns of boxes
+		body := v.narrow(f, prev, w, h-len(head)-len(keys)-1)
+		return strings.Join(slices.Concat(head, body, keys), "\n")
+	}
+	h -= len(head) + len(keys) - 3
 
 	outH := max(4, h/4)
 	topH := h - outH - 4 - 2 // header, what, keys, a blank; the output box's borders
@@ -217,9 +224,10 @@ func (v *stepView) View() string {
 			v.box(v.say("step_tasks"), v.taskLines(f, prev), leftW, topH-srcH))
 		readyH := max(4, topH/2)
 		rightParts := []string{v.box(v.say("step_ready"), v.readyLines(f, prev), rightW, readyH)}
-		if len(f.Loop.Threadsafe) > 0 {
-			rightParts = append(rightParts, v.box(v.say("step_threads"), v.calls(f.Loop.Threadsafe), rightW, 4))
-			readyH += 4
+		if n := len(f.Loop.Threadsafe); n > 0 {
+			tsH := min(n, 3) + 3 // the title and the borders
+			rightParts = append(rightParts, v.box(v.say("step_threads"), v.calls(f.Loop.Threadsafe), rightW, tsH))
+			readyH += tsH
 		}
 		rightParts = append(rightParts, v.box(v.say("step_timers"), v.timerLines(f, prev), rightW, topH-readyH))
 		right = lipgloss.JoinVertical(lipgloss.Left, rightParts...)
@@ -228,14 +236,78 @@ func (v *stepView) View() string {
 		left = lipgloss.JoinVertical(lipgloss.Left,
 			v.box(v.say("step_program"), v.sourceLines(f, srcH-3), leftW, srcH),
 			v.box(v.say("step_goroutines"), v.goroutineLines(f, prev), leftW, topH-srcH))
-		right = v.box(v.say("step_go_style"), wrapText(v.say("step_go_note"), rightW-4), rightW, topH)
+		right = v.box(v.say("step_go_style"), wrapLines(v.say("step_go_note"), rightW-4), rightW, topH)
 	default:
-		left = v.box(v.say("step_program"), wrapText(v.say("step_ended"), leftW-4), leftW, topH)
+		left = v.box(v.say("step_program"), wrapLines(v.say("step_ended"), leftW-4), leftW, topH)
 		right = v.box("", nil, rightW, topH)
 	}
 	top := lipgloss.JoinHorizontal(lipgloss.Top, left, right)
 	output := v.box(v.say("step_output"), v.outputLines(f, prev, outH-1), w, outH+2)
-	return strings.Join([]string{header, what, top, output, keys}, "\n")
+	return strings.Join(slices.Concat(head, []string{top, output}, keys), "\n")
+}
+
+// narrow lays out a step in one column of rows lines, for a terminal
+// narrower than two columns of boxes need: each part under a heading,
+// without borders, given lines in turn until they run out.
+func (v *stepView) narrow(f stepFrame, prev *stepFrame, w, rows int) []string {
+	type part struct {
+		title string
+		lines func(n int) []string // at most n lines
+		want  int                  // lines it would fill
+	}
+	fixed := func(lines []string) func(int) []string {
+		return func(n int) []string {
+			if len(lines) <= n {
+				return lines
+			}
+			return append(lines[:n-1:n-1], v.st.dim.Render("  "+v.say("step_more", len(lines)-n+1)))
+		}
+	}
+	program := part{v.say("step_program"), func(n int) []string { return v.sourceLines(f, n) }, 3}
+	var parts []part
+	switch {
+	case f.Loop != nil:
+		ready, tasks, timers := v.readyLines(f, prev), v.taskLines(f, prev), v.timerLines(f, prev)
+		parts = append(parts, program, part{v.say("step_ready"), fixed(ready), len(ready)})
+		if len(f.Loop.Threadsafe) > 0 {
+			ts := v.calls(f.Loop.Threadsafe)
+			parts = append(parts, part{v.say("step_threads"), fixed(ts), len(ts)})
+		}
+		parts = append(parts, part{v.say("step_timers"), fixed(timers), len(timers)}, part{v.say("step_tasks"), fixed(tasks), len(tasks)})
+	case f.Goroutines != nil:
+		gs, note := v.goroutineLines(f, prev), wrapLines(v.st.dim.Render(v.say("step_go_note")), w)
+		parts = append(parts, program, part{v.say("step_goroutines"), fixed(gs), len(gs)}, part{v.say("step_go_style"), fixed(note), len(note)})
+	default:
+		ended := wrapLines(v.say("step_ended"), w)
+		parts = append(parts, part{v.say("step_program"), fixed(ended), len(ended)})
+	}
+	out := strings.Count(v.out[:f.Out], "\n") + 1
+	parts = append(parts, part{v.say("step_output"), func(n int) []string { return v.outputLines(f, prev, n) }, out})
+
+	// A line each in turn, until the rows or the lines run out.
+	n := make([]int, len(parts))
+	left := rows - len(parts) // the headings
+	for more := true; more && left > 0; {
+		more = false
+		for i, p := range parts {
+			if n[i] < p.want && left > 0 {
+				n[i]++
+				left--
+				more = true
+			}
+		}
+	}
+	var lines []string
+	for i, p := range parts {
+		lines = append(lines, v.st.title.Render(ansi.Truncate("── "+p.title, w, "…")))
+		if n[i] == 0 {
+			continue
+		}
+		for _, l := range p.lines(n[i]) {
+			lines = append(lines, ansi.Truncate(l, w, "…"))
+		}
+	}
+	return lines
 }
 
 // droppedNote says, if the stepper dropped the first steps to bound its
@@ -490,16 +562,31 @@ func (v *stepView) sourceLines(f stepFrame, n int) []string {
 		}
 	}
 	start := max(0, min(focus-n/2, len(text)-n))
+	end := min(len(text), start+n)
+	// The window's lines lose the indent they all share: in a narrow
+	// terminal it would hide their ends.
+	indent := -1
+	for _, l := range text[start:end] {
+		if strings.TrimSpace(l) != "" {
+			k := len(l) - len(strings.TrimLeft(l, "\t"))
+			if indent < 0 || k < indent {
+				indent = k
+			}
+		}
+	}
+	dedent := func(l string) string {
+		return strings.ReplaceAll(strings.TrimPrefix(l, strings.Repeat("\t", max(indent, 0))), "\t", "    ")
+	}
 	var lines []string
-	for i := start; i < min(len(text), start+n); i++ {
-		line := strings.ReplaceAll(text[i], "\t", "    ")
+	for i := start; i < end; i++ {
+		line := dedent(text[i])
 		mark := marks[i]
 		if mark == "" {
 			mark = " "
 		}
 		shown := line
-		if i < len(v.coloured) {
-			shown = strings.ReplaceAll(v.coloured[i], "\t", "    ")
+		if i < len(v.coloured) && strings.HasPrefix(v.coloured[i], strings.Repeat("\t", max(indent, 0))) {
+			shown = dedent(v.coloured[i])
 		}
 		row := fmt.Sprintf("%s %s", mark, shown)
 		if len(names[i]) > 0 {
@@ -556,19 +643,8 @@ func (v *stepView) outputLines(f stepFrame, prev *stepFrame, n int) []string {
 	return lines
 }
 
-// wrapText breaks s into lines of at most w columns.
-func wrapText(s string, w int) []string {
-	var lines []string
-	line := ""
-	for _, word := range strings.Fields(s) {
-		if line != "" && len(line)+1+len(word) > w {
-			lines = append(lines, line)
-			line = ""
-		}
-		if line != "" {
-			line += " "
-		}
-		line += word
-	}
-	return append(lines, line)
+// wrapLines breaks s into lines of at most w columns (a CJK character
+// takes two), between words where it can.
+func wrapLines(s string, w int) []string {
+	return strings.Split(ansi.Wrap(s, max(w, 1), ""), "\n")
 }
