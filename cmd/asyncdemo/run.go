@@ -214,9 +214,14 @@ func (r *lessonRun) open(ctx context.Context) {
 	} else {
 		if r.step != nil {
 			// The run happens at full speed, so its times are true; what
-			// it printed is shown step by step afterwards.
+			// it printed is shown step by step afterwards, in the view's
+			// output box: its lines must fit in it (borders, padding and
+			// the mark of a new line).
 			r.step.out = &lockedOutput{}
 			r.out = r.step.out
+			if ios.IsTerminal {
+				r.width = max(r.width-5, 40)
+			}
 		}
 		p := r.look.printer(r.out)
 		p.Width, p.Big, p.Tasks = r.width, r.opts.Big, r.info.TaskColumn
