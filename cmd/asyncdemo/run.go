@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/asyncdemo/asyncdemo/demos"
 	"github.com/asyncdemo/asyncdemo/demos/lesson"
 	"github.com/asyncdemo/asyncdemo/demos/twin"
 	"github.com/asyncdemo/asyncdemo/timing"
@@ -179,10 +180,13 @@ func (r *lessonRun) findPython(ctx context.Context) error {
 }
 
 // claimCtrlC gives the lesson the context Ctrl+C cancels: for a lesson
-// about Ctrl+C, a context of its own, so that the program goes on after it.
+// about Ctrl+C, a context of its own, so that the program goes on after it;
+// with --step (not --json), too, so that Ctrl+C ends a run that goes on
+// until it (the Redis lessons on a real Redis) and its steps so far are
+// shown.
 func (r *lessonRun) claimCtrlC(ctx context.Context) {
 	r.env.Ctx = ctx
-	if r.info.HandlesInterrupt && r.opts.IO.ClaimInterrupt != nil {
+	if (r.info.HandlesInterrupt || r.opts.Step && !r.opts.JSON) && r.opts.IO.ClaimInterrupt != nil {
 		lessonCtx, release := r.opts.IO.ClaimInterrupt()
 		r.env.Ctx, r.release = lessonCtx, release
 		r.cleanups = append(r.cleanups, release)
@@ -197,7 +201,7 @@ func (r *lessonRun) open(ctx context.Context) {
 	ios, env := r.opts.IO, r.env
 	var sinks []timing.Sink
 	if r.opts.Step && !r.info.Tool {
-		r.step = newStepper()
+		r.step = newStepper(stepWindow)
 		env.Watch = r.step.watch
 		sinks = append(sinks, r.step)
 	}
@@ -205,14 +209,19 @@ func (r *lessonRun) open(ctx context.Context) {
 		jw := timing.NewJSONWriter(ios.Out)
 		env.Rec = timing.NewRecorder(timing.Multi(append([]timing.Sink{jw}, sinks...)...))
 		if r.step != nil {
-			r.step.json = jw
+			r.step.json, r.step.words = jw, env.Labels
 		}
 	} else {
 		if r.step != nil {
 			// The run happens at full speed, so its times are true; what
-			// it printed is shown step by step afterwards.
+			// it printed is shown step by step afterwards, in the view's
+			// output box: its lines must fit in it (borders, padding and
+			// the mark of a new line).
 			r.step.out = &lockedOutput{}
 			r.out = r.step.out
+			if ios.IsTerminal {
+				r.width = max(r.width-5, 40)
+			}
 		}
 		p := r.look.printer(r.out)
 		p.Width, p.Big, p.Tasks = r.width, r.opts.Big, r.info.TaskColumn
@@ -226,8 +235,16 @@ func (r *lessonRun) open(ctx context.Context) {
 		}
 	}
 	if r.step != nil {
+		if !r.opts.JSON && ios.IsTerminal {
+			// The lesson's output is kept for the view until the run ends:
+			// say why the screen stays empty meanwhile.
+			fmt.Fprintln(ios.Err, r.look.dim(env.Say("step_hint")))
+		}
 		r.step.rec = env.Rec
 		env.Rec.OnSpan = r.step.onSpan
+		if cut, err := lesson.CutSource(demos.Source, r.info.Code[env.Style]...); err == nil {
+			r.step.src = lineOf(cut)
+		}
 	}
 	if r.info.Tool {
 		env.Rec.StartRun(r.info.Name, "")
@@ -257,6 +274,9 @@ func (r *lessonRun) unquiet() { r.quiet.Close() }
 // (during the twin, say) it stops the program.
 func (r *lessonRun) run() error {
 	err := r.demo.Run(r.env)
+	if r.step != nil && !r.info.HandlesInterrupt && errors.Is(context.Cause(r.env.Ctx), errInterrupt) {
+		err = lesson.ErrInterrupted // --step's Ctrl+C: the steps so far are shown, then the program ends so
+	}
 	r.release()
 	return err
 }

@@ -14,6 +14,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/asyncdemo/asyncdemo/demos/aio"
 	"github.com/asyncdemo/asyncdemo/demos/lesson"
 	"github.com/asyncdemo/asyncdemo/timing"
@@ -27,6 +29,74 @@ import (
 // (stepview.go) goes through the frames a key at a time. Piped, the
 // frames are printed as text among the lesson's lines; with --json, each
 // is a JSON object of kind "state", written as it happens.
+//
+// A run that goes on for long (the Redis lessons run until idle, or
+// until Ctrl+C) would pile up frames without end: the stepper keeps only
+// the last stepWindow, and the view says when earlier ones were dropped.
+
+// stepWindow is how many frames a stepper keeps: the last ones. A frame
+// of a lesson's few tasks takes a few kilobytes, one of 64 tasks or more
+// some tens; a thousand steps is more than anyone goes through a key at a
+// time.
+const stepWindow = 1000
+
+// stepWords are --step's words in the lesson's language (its labels,
+// those whose keys begin with step_), English for any the language lacks.
+// The names of asyncio's and Go's own things (Task.__step, _done_callback,
+// await, chan receive) stay as they are: a learner finds them so in the
+// docs.
+type stepWords map[string]string
+
+// say is the label key in w's language, formatted with args if any.
+func (w stepWords) say(key string, args ...any) string {
+	format, ok := w[key]
+	if !ok {
+		format = lesson.Labels("en")[key]
+	}
+	if len(args) == 0 {
+		return format
+	}
+	return fmt.Sprintf(format, args...)
+}
+
+// callback is a ready queue's entry or a timer's callback, in words.
+func (w stepWords) callback(c aio.Callback) string {
+	switch c.Kind {
+	case "step":
+		return w.say("step_cb_step", c.Task)
+	case "sleep":
+		return w.say("step_cb_sleep", c.Task)
+	}
+	return c.String()
+}
+
+// ran is what ran, in words, with how it ended and where (a task's step).
+func (w stepWords) ran(r aio.Ran) string {
+	s := w.callback(r.Callback)
+	switch {
+	case len(r.At) > 0:
+		s += " → " + w.say("step_outcome_at", w.outcome(r.Outcome), r.At[0])
+	case r.Outcome != "":
+		s += " → " + w.outcome(r.Outcome)
+	}
+	return s
+}
+
+// outcome is how a task's step ended: "await", "returned", "raised",
+// "cancelled".
+func (w stepWords) outcome(o string) string { return w.say("step_outcome_" + o) }
+
+// goroutineState is a goroutine's state in words: the runtime's wait
+// reasons stay as Go names them.
+func (w stepWords) goroutineState(state string) string {
+	switch state {
+	case "running":
+		return w.say("step_g_running")
+	case "waits to print":
+		return w.say("step_g_waits_to_print")
+	}
+	return state
+}
 
 // stepFrame is one step: what the loop, or the goroutines, held then.
 type stepFrame struct {
@@ -51,12 +121,18 @@ type goroutineState struct {
 
 // stepper keeps the frames of a --step run.
 type stepper struct {
-	rec  *timing.Recorder
-	json *timing.JSONWriter // --json: frames are written as they come
-	out  *lockedOutput      // what the lesson printed; nil with --json
+	rec   *timing.Recorder
+	json  *timing.JSONWriter // --json: frames are written as they come
+	words stepWords          // for the frames' summaries in JSON
+	// src, if set, is the lesson's code: a func literal the program hands
+	// the loop (CallSoonThreadsafe(func() { moreWork(x) })) is called by
+	// its source, not by Go's name for it (demos.threadCallsAio.func2).
+	src sourceLine
+	out *lockedOutput // what the lesson printed; nil with --json
 
 	mu     sync.Mutex
 	n      int // frames taken
+	keep   int // how many frames to keep: the last ones
 	frames []stepFrame
 	gnames map[uint64]string // goroutine id → the span it began (go style)
 }
@@ -86,12 +162,62 @@ func (o *lockedOutput) String() string {
 	return o.buf.String()
 }
 
-func newStepper() *stepper { return &stepper{gnames: map[uint64]string{}} }
+// newStepper returns a stepper that keeps the last keep frames.
+func newStepper(keep int) *stepper { return &stepper{keep: max(keep, 1), gnames: map[uint64]string{}} }
 
 // watch is lesson.Env.Watch: a frame after each loop iteration.
 func (s *stepper) watch(run string, ls aio.LoopState) {
+	if s.src != nil {
+		for i := range ls.Ran {
+			s.nameLiteral(&ls.Ran[i].Callback)
+		}
+		for _, cs := range [][]aio.Callback{ls.Ready, ls.Threadsafe} {
+			for i := range cs {
+				s.nameLiteral(&cs[i])
+			}
+		}
+		for i := range ls.Timers {
+			s.nameLiteral(&ls.Timers[i].Callback)
+		}
+	}
 	f := stepFrame{Run: run, Style: string(lesson.StyleAio), T: s.rec.Elapsed(), Loop: &ls}
 	s.add(f)
+}
+
+// nameLiteral names a call of a func literal of the lesson's by its
+// source, if it is written on one line: "func() { moreWork(x) }".
+func (s *stepper) nameLiteral(c *aio.Callback) {
+	if c.Kind != "call" || c.Src.File == "" || !goLiteralName.MatchString(c.Name) {
+		return
+	}
+	if lit := funcLiteral(s.src(c.Src)); lit != "" {
+		c.Name = lit
+	}
+}
+
+// goLiteralName is how Go names a func literal: its function's name and
+// .funcN.
+var goLiteralName = regexp.MustCompile(`\.func\d+(\.\d+)?$`)
+
+// funcLiteral is the first func literal in line, "func() { … }", if it
+// ends on the line; "" if not.
+func funcLiteral(line string) string {
+	i := strings.Index(line, "func(")
+	if i < 0 {
+		return ""
+	}
+	depth := 0
+	for j := i; j < len(line); j++ {
+		switch line[j] {
+		case '{':
+			depth++
+		case '}':
+			if depth--; depth == 0 {
+				return line[i : j+1]
+			}
+		}
+	}
+	return ""
 }
 
 // Event is the go style's sink: a frame at each line a goroutine prints.
@@ -123,11 +249,18 @@ func (s *stepper) add(f stepFrame) {
 		f.Out = s.out.Len()
 	}
 	if s.json == nil {
+		if len(s.frames) == s.keep {
+			// Drop the oldest. append reallocates once the slice's
+			// capacity is used up, copying the window: O(1) a frame on
+			// average, and at most twice the window held.
+			s.frames[0] = stepFrame{}
+			s.frames = s.frames[1:]
+		}
 		s.frames = append(s.frames, f)
 	}
 	s.mu.Unlock()
 	if s.json != nil {
-		s.json.Event(f.event())
+		s.json.Event(f.event(s.words))
 	}
 }
 
@@ -146,7 +279,8 @@ func (s *stepper) end() {
 	s.frames = append(s.frames, f)
 }
 
-// Frames returns the frames kept so far.
+// Frames returns the frames kept so far: the last ones taken, numbered
+// from 1 since the first (frames[0].N-1 were dropped).
 func (s *stepper) Frames() []stepFrame {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -240,9 +374,10 @@ func (s *stepper) goroutines() []goroutineState {
 	return gs
 }
 
-// event is the frame as a --json object of kind state.
-func (f stepFrame) event() timing.Event {
-	e := timing.Event{Kind: timing.KindState, T: f.T, Run: f.Run, Style: f.Style, Step: f.N, Text: f.summary()}
+// event is the frame as a --json object of kind state: its text in w's
+// words, the rest as the loop names it.
+func (f stepFrame) event(w stepWords) timing.Event {
+	e := timing.Event{Kind: timing.KindState, T: f.T, Run: f.Run, Style: f.Style, Step: f.N, Text: f.summary(w)}
 	if f.Loop != nil {
 		b, _ := json.Marshal(loopJSON(*f.Loop))
 		e.Loop = string(b)
@@ -254,41 +389,41 @@ func (f stepFrame) event() timing.Event {
 	return e
 }
 
-// summary is the frame in a line.
-func (f stepFrame) summary() string {
+// summary is the frame in a line, in w's words.
+func (f stepFrame) summary(w stepWords) string {
 	switch {
 	case f.End:
-		return "the lesson has ended"
+		return w.say("step_lesson_ended")
 	case f.Loop != nil:
 		s := f.Loop
 		switch {
 		case s.Starting:
-			return fmt.Sprintf("the loop starts at %s: %d ready", secs(s.Time), s.ReadyCount)
+			return w.say("step_starts", secs(s.Time), s.ReadyCount)
 		case s.Stopped == aio.ErrInterrupted.Error():
-			return fmt.Sprintf("iteration %d at %s: KeyboardInterrupt, the loop stops", s.Iteration, secs(s.Time))
+			return w.say("step_interrupted", s.Iteration, secs(s.Time))
 		}
 		ran := make([]string, len(s.Ran))
 		for i, r := range s.Ran {
-			ran[i] = r.String()
+			ran[i] = w.callback(r.Callback)
 			if r.Took >= time.Millisecond { // a blocking call holds the loop
-				ran[i] += " (held the loop " + secs(r.Took) + ")"
+				ran[i] = w.say("step_held_for", ran[i], secs(r.Took))
 			}
 		}
-		text := fmt.Sprintf("iteration %d at %s", s.Iteration, secs(s.Time))
+		text := w.say("step_iteration", s.Iteration, secs(s.Time))
 		if s.Waited >= time.Millisecond {
-			text += fmt.Sprintf(", after waiting %s", secs(s.Waited))
+			text += w.say("step_waited", secs(s.Waited))
 		}
 		if len(s.Ran) == 0 {
-			text += ": ran nothing"
+			text += w.say("step_ran_nothing")
 		} else {
-			text += ": ran " + strings.Join(ran, ", ")
+			text += w.say("step_ran", strings.Join(ran, w.say("step_list_sep")))
 		}
 		if s.Stopped == "stop" {
-			text += "; the loop stops"
+			text += w.say("step_stops")
 		}
 		return text
 	}
-	return "printed " + f.Event
+	return w.say("step_printed", f.Event)
 }
 
 func secs(d time.Duration) string { return fmt.Sprintf("%.3fs", d.Seconds()) }
@@ -381,30 +516,30 @@ func loopJSON(s aio.LoopState) loopStateJSON {
 	return j
 }
 
-// taskLine says what a task is doing, in words.
-func taskLine(t aio.TaskState) string {
+// taskLine says what a task is doing, in w's words.
+func (w stepWords) taskLine(t aio.TaskState) string {
 	switch t.State {
 	case "done":
-		return "done, result " + t.Result
+		return w.say("step_task_done", t.Result)
 	case "failed":
-		return "failed: " + t.Result
+		return w.say("step_task_failed", t.Result)
 	case "cancelled":
-		return "cancelled"
+		return w.say("step_task_cancelled")
 	}
 	var what string
 	switch t.Waiting {
 	case "":
-		what = "ready to step"
+		what = w.say("step_task_ready")
 		if len(t.At) == 0 {
-			what = "not started"
+			what = w.say("step_task_not_started")
 		}
 	case "sleep":
-		what = "waiting: sleep until " + secs(t.WakeAt)
+		what = w.say("step_task_sleep", secs(t.WakeAt))
 	default:
-		what = "waiting on " + t.Waiting
+		what = w.say("step_task_waiting", t.Waiting)
 	}
 	if t.Cancelling {
-		what = "cancelling, " + what
+		what = w.say("step_task_cancelling", what)
 	}
 	return what
 }
@@ -424,12 +559,13 @@ func lineOf(cut lesson.Cut) sourceLine {
 	}
 }
 
-// at says where a task or goroutine is: file:line, and the line itself.
-func (src sourceLine) at(fs []aio.Frame) string {
+// at says where a task or goroutine is, in w's words: file:line, and the
+// line itself.
+func (src sourceLine) at(w stepWords, fs []aio.Frame) string {
 	if len(fs) == 0 {
 		return ""
 	}
-	s := "  at " + fs[0].String()
+	s := "  " + w.say("step_at", fs[0])
 	if src != nil {
 		if line := src(fs[0]); line != "" {
 			if i := strings.Index(line, " // "); i >= 0 {
@@ -445,11 +581,18 @@ func (src sourceLine) at(fs []aio.Frame) string {
 }
 
 // writeStepText writes the lesson's output with the frames among it, as
-// --step prints them when piped; goNote is said before the go style's
-// first step (Go hides its scheduler).
-func writeStepText(w io.Writer, out string, frames []stepFrame, src sourceLine, goNote string) error {
+// --step prints them when piped; a note is said before the go style's
+// first step (Go hides its scheduler), and before the first if earlier
+// ones were dropped, which; all in words' language.
+func writeStepText(w io.Writer, out string, frames []stepFrame, src sourceLine, words stepWords) error {
 	printed := 0
 	noted := false
+	if len(frames) > 0 && frames[0].N > 1 {
+		first := frames[0]
+		io.WriteString(w, out[:first.Out])
+		printed = first.Out
+		fmt.Fprintf(w, "  ┄ %s\n", words.say("step_dropped", first.N-1, keptSteps(frames), first.N))
+	}
 	for _, f := range frames {
 		if f.Out > printed {
 			io.WriteString(w, out[printed:f.Out])
@@ -459,77 +602,83 @@ func writeStepText(w io.Writer, out string, frames []stepFrame, src sourceLine, 
 			break
 		}
 		if f.Style == string(lesson.StyleGo) && !noted {
-			fmt.Fprintf(w, "  (%s)\n", goNote)
+			fmt.Fprintf(w, "  (%s)\n", words.say("step_go_note"))
 			noted = true
 		}
-		writeFrameText(w, f, src)
+		writeFrameText(w, f, src, words)
 	}
 	_, err := io.WriteString(w, out[printed:])
 	return err
 }
 
-// writeFrameText writes one frame as text.
-func writeFrameText(w io.Writer, f stepFrame, src sourceLine) {
-	fmt.Fprintf(w, "  ┄ step %d · %s · %s\n", f.N, f.Run, f.summary())
+// writeFrameText writes one frame as text, in words' language.
+func writeFrameText(w io.Writer, f stepFrame, src sourceLine, words stepWords) {
+	fmt.Fprintf(w, "  ┄ %s · %s · %s\n", words.say("step_n", f.N), f.Run, f.summary(words))
+	labels := []string{"step_label_ready", "step_label_timers", "step_label_threads", "step_label_tasks", "step_label_goroutines"}
+	width := 0
+	for _, l := range labels {
+		width = max(width, ansi.StringWidth(words.say(l)))
+	}
 	row := func(label string, items []string) {
-		if len(items) == 0 {
-			return
-		}
+		label = words.say(label)
+		pad := strings.Repeat(" ", width-ansi.StringWidth(label))
 		for i, it := range items {
 			if i == 0 {
-				fmt.Fprintf(w, "    %-10s %s\n", label, it)
+				fmt.Fprintf(w, "    %s%s %s\n", label, pad, it)
 			} else {
-				fmt.Fprintf(w, "    %-10s %s\n", "", it)
+				fmt.Fprintf(w, "    %s %s\n", strings.Repeat(" ", width), it)
 			}
 		}
 	}
 	if s := f.Loop; s != nil {
 		var ready, timers, ts, tasks []string
 		for _, c := range s.Ready {
-			ready = append(ready, c.String())
+			ready = append(ready, words.callback(c))
 		}
 		if s.ReadyCount > len(s.Ready) {
-			ready = append(ready, fmt.Sprintf("… %d in all", s.ReadyCount))
+			ready = append(ready, words.say("step_in_all", s.ReadyCount))
 		}
 		if len(ready) == 0 {
-			ready = []string{"(empty)"}
+			ready = []string{words.say("step_empty")}
 		}
 		for _, t := range s.Timers {
-			timers = append(timers, t.String())
+			timers = append(timers, secs(t.When)+" "+words.callback(t.Callback))
 		}
 		if s.TimerCount > len(s.Timers) {
-			timers = append(timers, fmt.Sprintf("… %d in all", s.TimerCount))
+			timers = append(timers, words.say("step_in_all", s.TimerCount))
 		}
 		for _, c := range s.Threadsafe {
-			ts = append(ts, c.String())
+			ts = append(ts, words.callback(c))
 		}
-		width := 0
+		nameW := 0
 		for _, t := range s.Tasks {
-			width = max(width, len(t.Name))
+			nameW = max(nameW, len(t.Name))
 		}
 		for _, t := range s.Tasks {
-			line := fmt.Sprintf("%-*s  %s", width, t.Name, taskLine(t))
+			line := fmt.Sprintf("%-*s  %s", nameW, t.Name, words.taskLine(t))
 			if t.State == "pending" {
-				line += src.at(t.At)
+				line += src.at(words, t.At)
 			}
 			tasks = append(tasks, line)
 		}
 		if s.TaskCount > len(s.Tasks) {
-			tasks = append(tasks, fmt.Sprintf("… %d in all", s.TaskCount))
+			tasks = append(tasks, words.say("step_in_all", s.TaskCount))
 		}
-		row("ready", ready)
-		row("timers", timers)
-		row("threads", ts)
-		row("tasks", tasks)
+		row("step_label_ready", ready)
+		row("step_label_timers", timers)
+		row("step_label_threads", ts)
+		row("step_label_tasks", tasks)
 		return
 	}
-	width := 0
+	nameW := 0
 	for _, g := range f.Goroutines {
-		width = max(width, len(g.Name))
+		nameW = max(nameW, len(g.Name))
 	}
 	var gs []string
 	for _, g := range f.Goroutines {
-		gs = append(gs, fmt.Sprintf("%-*s  %-8s%s", width, g.Name, g.State, src.at(g.frame)))
+		state := words.goroutineState(g.State)
+		gs = append(gs, fmt.Sprintf("%-*s  %s%s%s", nameW, g.Name, state,
+			strings.Repeat(" ", max(0, 8-ansi.StringWidth(state))), src.at(words, g.frame)))
 	}
-	row("goroutines", gs)
+	row("step_label_goroutines", gs)
 }

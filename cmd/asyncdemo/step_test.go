@@ -5,9 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -15,22 +19,54 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/asyncdemo/asyncdemo/demos/aio"
+	"github.com/asyncdemo/asyncdemo/demos/lesson"
 	"github.com/asyncdemo/asyncdemo/demos/testenv"
 	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // loopStep is what a --step state says of the loop, in the form that
-// testdata/step_cpython.py writes CPython's: the ready queue and the
-// timers (due time in ms), at each iteration and as each run starts.
+// testdata/step_cpython.py writes CPython's: the ready queue, the timers
+// (due time in ms) and the tasks, at each iteration and as each run
+// starts.
 type loopStep struct {
-	Run       string   `json:"run"`
-	Iteration int      `json:"iteration"`
-	Starting  bool     `json:"starting"`
-	Stopped   string   `json:"stopped"`
-	Ready     []string `json:"ready"`
-	Timers    [][2]any `json:"timers"`
+	Run       string     `json:"run"`
+	Iteration int        `json:"iteration"`
+	Starting  bool       `json:"starting"`
+	Stopped   string     `json:"stopped"`
+	Ready     []string   `json:"ready"`
+	Timers    [][2]any   `json:"timers"`
+	Tasks     []taskStep `json:"tasks"`
+}
+
+// taskStep is a task as a --step state says it, in step_cpython.py's
+// form: its wake time in ms.
+type taskStep struct {
+	Name       string `json:"name"`
+	State      string `json:"state"`
+	Waiting    string `json:"waiting"`
+	WakeAt     *int   `json:"wake_at"`
+	Cancelling bool   `json:"cancelling"`
+	Result     string `json:"result"`
+}
+
+func (t taskStep) String() string {
+	s := t.Name + ": " + t.State
+	if t.Cancelling {
+		s += " (cancelling)"
+	}
+	if t.Waiting != "" {
+		s += ", waiting on " + t.Waiting
+	}
+	if t.WakeAt != nil {
+		s += fmt.Sprintf(" until %d", *t.WakeAt)
+	}
+	if t.Result != "" {
+		s += " = " + t.Result
+	}
+	return s
 }
 
 func (s loopStep) String() string {
@@ -42,8 +78,12 @@ func (s loopStep) String() string {
 	if s.Starting {
 		start = " starting"
 	}
-	return fmt.Sprintf("%s #%d%s %s ready=[%s] timers=[%s]", s.Run, s.Iteration, start, s.Stopped,
-		strings.Join(s.Ready, "; "), strings.Join(timers, "; "))
+	tasks := make([]string, len(s.Tasks))
+	for i, t := range s.Tasks {
+		tasks[i] = t.String()
+	}
+	return fmt.Sprintf("%s #%d%s %s ready=[%s] timers=[%s] tasks=[%s]", s.Run, s.Iteration, start, s.Stopped,
+		strings.Join(s.Ready, "; "), strings.Join(timers, "; "), strings.Join(tasks, "; "))
 }
 
 // goLoopSteps reads the loop's states from --step --json output.
@@ -63,6 +103,11 @@ func goLoopSteps(t *testing.T, out string) []loopStep {
 				When float64
 				What string
 			}
+			Tasks []struct {
+				Name, State, Waiting, Result string
+				WakeAt                       float64 `json:"wake_at"`
+				Cancelling                   bool
+			}
 		}
 		if err := json.Unmarshal([]byte(e.Loop), &l); err != nil {
 			t.Fatalf("state %d: %v: %s", e.Step, err, e.Loop)
@@ -71,6 +116,14 @@ func goLoopSteps(t *testing.T, out string) []loopStep {
 		for _, tm := range l.Timers {
 			s.Timers = append(s.Timers, [2]any{fmt.Sprint(int(tm.When*1000 + 0.5)), tm.What})
 		}
+		for _, tk := range l.Tasks {
+			ts := taskStep{Name: tk.Name, State: tk.State, Waiting: tk.Waiting, Cancelling: tk.Cancelling, Result: tk.Result}
+			if tk.Waiting == "sleep" {
+				ms := int(tk.WakeAt*1000 + 0.5)
+				ts.WakeAt = &ms
+			}
+			s.Tasks = append(s.Tasks, ts)
+		}
 		steps = append(steps, s)
 	}
 	return steps
@@ -78,27 +131,33 @@ func goLoopSteps(t *testing.T, out string) []loopStep {
 
 // TestStepStatesMatchCPython runs gather, nest and cancel with --step
 // --json on fake time, and checks what the loop held at each point (the
-// ready queue in order, the timers) against CPython's loop running the
-// same programs (testdata/step_cpython.py, on demos/aio's virtual clock).
+// ready queue in order, the timers, each task's state, what it awaits and
+// its result) against CPython's loop running the same programs
+// (testdata/step_cpython.py, on demos/aio's virtual clock).
 func TestStepStatesMatchCPython(t *testing.T) {
 	py := twinPython(t, "gather")
-	for _, c := range []struct{ lesson, args string }{
-		{"gather", "gather"},
-		{"nest", "nest"},
-		{"cancel", "cancel --interrupt"},
+	for _, c := range []struct{ name, args, pyArgs string }{
+		{"gather", "gather", "gather"},
+		{"gather_with_gather", "gather --with gather --durations 4,2,1", "gather --with gather --durations 4,2,1"},
+		{"nest", "nest", "nest"},
+		{"nest_412", "nest --durations 4,1,2", "nest --durations 4,1,2"},
+		{"cancel", "cancel --interrupt", "cancel"},
+		{"cancel_after_one", "cancel --interrupt=1.5s", "cancel --interrupt 1.5"},
+		{"cancel_no_drain", "cancel --interrupt --no-drain", "cancel --no-drain"},
+		{"cancel_outer", "cancel --mode outer --interrupt=2.5s", "cancel --mode outer --interrupt 2.5"},
 	} {
-		t.Run(c.lesson, func(t *testing.T) {
+		t.Run(c.name, func(t *testing.T) {
 			out, errOut, code := runCmd(t, append(strings.Fields(c.args), "--step", "--json")...)
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, errOut)
 			}
 			got := goLoopSteps(t, out)
-			if len(got) < 5 {
+			if len(got) < 3 {
 				t.Fatalf("%d loop states in --step --json's output, want one per iteration:\n%s", len(got), out)
 			}
 			ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 			defer cancel()
-			cmd := exec.CommandContext(ctx, py, filepath.Join("testdata", "step_cpython.py"), c.lesson)
+			cmd := exec.CommandContext(ctx, py, append([]string{filepath.Join("testdata", "step_cpython.py")}, strings.Fields(c.pyArgs)...)...)
 			var stderr bytes.Buffer
 			cmd.Stderr = &stderr
 			pyOut, err := cmd.Output()
@@ -333,6 +392,9 @@ func TestStepWorksForEveryLesson(t *testing.T) {
 				if !strings.Contains(all.String(), "run_coroutine_threadsafe(do_some_work(") {
 					t.Errorf("the loop never ran a coroutine handed over with run_coroutine_threadsafe")
 				}
+				if info.Name == "thread" && !strings.Contains(all.String(), `"func() { moreWork(x) }()"`) {
+					t.Errorf("the functions handed over with call_soon_threadsafe are not called by their source")
+				}
 			}
 		})
 	}
@@ -414,4 +476,344 @@ func TestStepViewKeys(t *testing.T) {
 	if cmd := key(tea.KeyMsg{Type: tea.KeyCtrlC}); cmd == nil || !v.interrupted {
 		t.Errorf("Ctrl+C does not quit as an interrupt")
 	}
+}
+
+// TestStepperKeepsTheLastSteps: a run that goes on (the Redis lessons run
+// until idle or Ctrl+C) keeps only the last steps, numbered as they came;
+// the view and the piped text say which were dropped, and back stops at
+// the first kept, exact as ever within the window.
+func TestStepperKeepsTheLastSteps(t *testing.T) {
+	s := newStepper(10)
+	s.out = &lockedOutput{}
+	for i := range 25 {
+		fmt.Fprintf(s.out, "line %d\n", i+1)
+		s.add(stepFrame{Run: "r", Style: "aio", Loop: &aio.LoopState{Iteration: i + 1}})
+	}
+	s.end()
+	frames := s.Frames()
+	if len(frames) != 11 || frames[0].N != 16 || frames[9].N != 25 || !frames[10].End || frames[10].N != 26 {
+		var ns []int
+		for _, f := range frames {
+			ns = append(ns, f.N)
+		}
+		t.Fatalf("kept steps %v, want 16…25 and the end, 26", ns)
+	}
+
+	v := newStepView(lessonInfo(t, "gather"), frames, s.out.String(), look{noColor: true}, nil)
+	first := v.View()
+	for _, want := range []string{"step 16 of 26", "steps 1–15 were dropped", "keeps the last 10", "stops at step 16", "line 16"} {
+		if !strings.Contains(first, want) {
+			t.Errorf("the window's first step does not say %q:\n%s", want, first)
+		}
+	}
+	v.Update(tea.KeyMsg{Type: tea.KeyLeft})
+	if v.i != 0 || v.View() != first {
+		t.Errorf("← at the window's first step moved to frame %d", v.i)
+	}
+	v.Update(tea.KeyMsg{Type: tea.KeyRight})
+	v.Update(tea.KeyMsg{Type: tea.KeyRight})
+	third := v.View()
+	v.Update(tea.KeyMsg{Type: tea.KeyRight})
+	v.Update(tea.KeyMsg{Type: tea.KeyLeft})
+	if v.View() != third || !strings.Contains(third, "step 18 of 26") {
+		t.Errorf("back within the window is not exactly the step it was:\n%s\nwas\n%s", v.View(), third)
+	}
+
+	var b strings.Builder
+	if err := writeStepText(&b, s.out.String(), frames, nil, lesson.Labels("en")); err != nil {
+		t.Fatal(err)
+	}
+	text := b.String()
+	if !strings.HasPrefix(text, "line 1\n") || !strings.Contains(text, "line 16\n  ┄ steps 1–15 were dropped") ||
+		!strings.Contains(text, "┄ step 16 ·") || strings.Contains(text, "┄ step 15 ·") || !strings.Contains(text, "line 25\n  ┄ step 25 ·") {
+		t.Errorf("piped, the steps kept and the note:\n%s", text)
+	}
+}
+
+// TestStepperMemoryStaysBounded feeds a stepper twenty windows' worth of
+// steps of 64 tasks each: what it holds afterwards is about one window's,
+// not twenty.
+func TestStepperMemoryStaysBounded(t *testing.T) {
+	const keep = 200
+	state := func() *aio.LoopState {
+		s := &aio.LoopState{}
+		for i := range 64 {
+			s.Tasks = append(s.Tasks, aio.TaskState{Name: fmt.Sprintf("do_some_work(%d)", i), State: "pending", Waiting: "sleep",
+				At: []aio.Frame{{Func: "demos.doSomeWork.func1", File: "task.go", Line: 85}}})
+			s.Ready = append(s.Ready, aio.Callback{Kind: "step", Task: fmt.Sprintf("do_some_work(%d)", i)})
+		}
+		return s
+	}
+	heap := func() int64 {
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return int64(m.HeapAlloc)
+	}
+	s := newStepper(keep)
+	for range keep {
+		s.add(stepFrame{Loop: state()})
+	}
+	one := heap()
+	for range 19 * keep {
+		s.add(stepFrame{Loop: state()})
+	}
+	twenty := heap()
+	if len(s.Frames()) != keep {
+		t.Errorf("%d frames kept, want %d", len(s.Frames()), keep)
+	}
+	runtime.KeepAlive(s)
+	s = nil
+	none := heap()
+	if one-none < 1<<20 {
+		t.Fatalf("a window of steps takes %d KB: too little to measure", (one-none)>>10)
+	}
+	if twenty-none > 2*(one-none) {
+		t.Errorf("after 20 windows of steps the stepper holds %d KB, after one %d KB", (twenty-none)>>10, (one-none)>>10)
+	}
+}
+
+// stepKeyRE finds the labels --step's code says: "step_…" literals.
+var stepKeyRE = regexp.MustCompile(`"(step_[a-z_]*[a-z])"`)
+
+// stepKeys are the labels that step.go and stepview.go say, those made
+// from a prefix (outcomes) included.
+func stepKeys(t *testing.T) []string {
+	t.Helper()
+	keys := map[string]bool{}
+	for _, file := range []string{"step.go", "stepview.go"} {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range stepKeyRE.FindAllStringSubmatch(string(src), -1) {
+			keys[m[1]] = true
+		}
+	}
+	for _, o := range []string{"await", "returned", "raised", "cancelled"} { // w.outcome's "step_outcome_" + o
+		keys["step_outcome_"+o] = true
+	}
+	return slices.Sorted(maps.Keys(keys))
+}
+
+// stepVerbRE finds a format's verbs.
+var stepVerbRE = regexp.MustCompile(`%(\[\d+\])?[a-z]`)
+
+// TestStepTextsHaveBothLanguages: every word --step shows (task states,
+// what a task waits on, the headings, the keys, the ready queue's and the
+// timers' entries) is in both catalogues, the Chinese its own and with the
+// same values; and --lang zh's steps, piped and in the view, show none of
+// the English words.
+func TestStepTextsHaveBothLanguages(t *testing.T) {
+	raw := map[string]map[string]string{}
+	for _, lang := range []string{"en", "zh"} {
+		data, err := os.ReadFile(filepath.Join("..", "..", "demos", "lesson", "text", lang+".json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c struct{ Labels map[string]string }
+		if err := json.Unmarshal(data, &c); err != nil {
+			t.Fatal(err)
+		}
+		raw[lang] = c.Labels
+	}
+	keys := stepKeys(t)
+	if len(keys) < 40 {
+		t.Fatalf("found %d step_ labels in step.go and stepview.go: %v", len(keys), keys)
+	}
+	for _, k := range keys {
+		en, zh := raw["en"][k], raw["zh"][k]
+		switch {
+		case en == "":
+			t.Errorf("%s: no English", k)
+		case zh == "":
+			t.Errorf("%s: no Chinese", k)
+		case zh == en:
+			t.Errorf("%s: the Chinese is the English, %q", k, en)
+		}
+		verbs := func(s string) []string { v := stepVerbRE.FindAllString(s, -1); slices.Sort(v); return v }
+		if !slices.Equal(verbs(en), verbs(zh)) {
+			t.Errorf("%s: %q and %q do not take the same values", k, en, zh)
+		}
+	}
+
+	// The English words of each label, between its values: none may show
+	// under --lang zh, as words (not inside a name such as task_wakeup,
+	// t.Wait(tasks) or --step).
+	type word struct {
+		text string
+		re   *regexp.Regexp
+	}
+	var english []word
+	for _, k := range keys {
+		for _, part := range stepVerbRE.Split(raw["en"][k], -1) {
+			part = strings.Trim(part, " ,.:;→/…")
+			if strings.Count(part, "")-1 >= 4 && !strings.Contains(raw["zh"][k], part) {
+				english = append(english, word{part, regexp.MustCompile(`(?:^|[^\w.\-<(\[])` + regexp.QuoteMeta(part) + `(?:$|[^\w\->(\]])`)})
+			}
+		}
+	}
+	check := func(name, text string) {
+		t.Helper()
+		text = ansi.Strip(text)
+		for _, e := range english {
+			if loc := e.re.FindStringIndex(text); loc != nil {
+				t.Errorf("%s, under --lang zh, says %q: …%s…", name, e.text, text[max(0, loc[0]-80):min(len(text), loc[1]+80)])
+			}
+		}
+	}
+	for _, args := range []string{"gather --no-compare", "nest --variant as-completed", "cancel --interrupt",
+		"cancel --interrupt --mode outer", "thread --variant threadsafe-call", "gather --style go --no-compare"} {
+		out, errOut, code := runCmd(t, append(strings.Fields(args), "--step", "--lang", "zh")...)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", args, code, errOut)
+		}
+		var steps strings.Builder // the steps' lines, not the lesson's
+		in := false
+		for _, line := range strings.Split(out, "\n") {
+			if in = strings.HasPrefix(line, "  ┄") || in && strings.HasPrefix(line, "    "); in {
+				steps.WriteString(line + "\n")
+			}
+		}
+		if !strings.Contains(steps.String(), "┄ 第 1 步") {
+			t.Errorf("%s: no step in Chinese:\n%s", args, out)
+		}
+		check(args, steps.String())
+	}
+
+	// The view, at a step that shows every kind of entry.
+	at := []aio.Frame{{Func: "demos.doSomeWork.func1", File: "task.go", Line: 85}}
+	state := &aio.LoopState{Iteration: 3, Time: time.Second, Waited: time.Second,
+		Ran: []aio.Ran{
+			{Callback: aio.Callback{Kind: "sleep", Task: "a"}},
+			{Callback: aio.Callback{Kind: "step", Task: "a"}, Outcome: "await", At: at, Took: 2 * time.Millisecond},
+			{Callback: aio.Callback{Kind: "step", Task: "b"}, Outcome: "returned"},
+			{Callback: aio.Callback{Kind: "step", Task: "c"}, Outcome: "raised"},
+			{Callback: aio.Callback{Kind: "step", Task: "d"}, Outcome: "cancelled"},
+		},
+		Ready:      []aio.Callback{{Kind: "step", Task: "a"}, {Kind: "callback", Name: "gather.<locals>._done_callback", Task: "b"}},
+		ReadyCount: 70,
+		Timers:     []aio.Timer{{When: 2 * time.Second, Callback: aio.Callback{Kind: "sleep", Task: "a"}}, {When: 3 * time.Second, Callback: aio.Callback{Kind: "call", Name: "loop.stop"}}},
+		TimerCount: 70,
+		Threadsafe: []aio.Callback{{Kind: "call", Name: "run_coroutine_threadsafe"}},
+		Tasks: []aio.TaskState{
+			{Name: "a", State: "pending", Waiting: "sleep", WakeAt: 2 * time.Second, At: at},
+			{Name: "b", State: "done", Result: "'Done'"},
+			{Name: "c", State: "failed", Result: "boom"},
+			{Name: "d", State: "cancelled"},
+			{Name: "e", State: "pending", Cancelling: true},
+			{Name: "f", State: "pending", Waiting: "asyncio.wait", At: at},
+			{Name: "g", State: "pending", At: at},
+		},
+		TaskCount: 70,
+	}
+	frames := []stepFrame{
+		{N: 5, Run: "r", Style: "aio", Loop: &aio.LoopState{Starting: true}},
+		{N: 6, Run: "r", Style: "aio", Loop: state},
+		{N: 7, Run: "r", Style: "aio", Loop: &aio.LoopState{Iteration: 4, Stopped: "stop"}},
+		{N: 8, Run: "r", Style: "aio", Loop: &aio.LoopState{Iteration: 5, Stopped: aio.ErrInterrupted.Error()}},
+		{N: 9, Run: "r", Style: "go", Event: "Waiting: 1", Goroutines: []goroutineState{
+			{Name: "main", State: "running", At: "gather.go:70"}, {Name: "w", State: "waits to print", At: "gather.go:71"}}},
+		{N: 10, End: true},
+	}
+	v := newStepView(lessonInfo(t, "gather"), frames, "", look{noColor: true}, lesson.Labels("zh"))
+	v.Update(tea.WindowSizeMsg{Width: 200, Height: 80})
+	for i := range frames {
+		v.i = i
+		check(fmt.Sprintf("the view at frame %d", i), v.View())
+	}
+	v.frames = nil
+	check("the view of no steps", v.View())
+}
+
+// TestStepViewFitsTheTerminal draws a step at 50 and 200 columns, in
+// English and Chinese: no line is wider than the terminal (which would
+// cut it), and at 50 columns, in one column, the step's number, the ready
+// queue, the timers and the tasks are all there.
+func TestStepViewFitsTheTerminal(t *testing.T) {
+	at := []aio.Frame{{Func: "demos.doSomeWork.func1", File: "task.go", Line: 85}}
+	state := &aio.LoopState{Iteration: 3, Time: time.Second,
+		Ran:        []aio.Ran{{Callback: aio.Callback{Kind: "step", Task: "do_some_work(1)"}, Outcome: "returned"}},
+		Ready:      []aio.Callback{{Kind: "callback", Name: "gather.<locals>._done_callback", Task: "do_some_work(1)"}},
+		ReadyCount: 1,
+		Timers:     []aio.Timer{{When: 2 * time.Second, Callback: aio.Callback{Kind: "sleep", Task: "do_some_work(2)"}}},
+		TimerCount: 1,
+		Tasks: []aio.TaskState{
+			{Name: "do_some_work(1)", State: "done", Result: "'Done after 1s'"},
+			{Name: "do_some_work(2)", State: "pending", Waiting: "sleep", WakeAt: 2 * time.Second, At: at},
+		},
+		TaskCount: 2,
+	}
+	out := "  0.000s  Waiting: 1\n  0.000s  Waiting: 2\n  1.000s  Done\n"
+	frames := []stepFrame{
+		{N: 1, Run: "concurrent", Style: "aio", Loop: &aio.LoopState{Starting: true}},
+		{N: 2, Run: "concurrent", Style: "aio", Loop: state, Out: len(out)},
+		{N: 3, End: true, Out: len(out)},
+	}
+	for _, c := range []struct {
+		cols int
+		lang string
+		want []string
+	}{
+		{50, "en", []string{"step 2 of 3", "1. gather.<locals>._done_callback(do_so", "2.000s  wake do_some_work(2)", "done, result 'Done after 1s'", "Done", "q quit"}},
+		{50, "zh", []string{"第 2 步，共 3 步", "1. gather.<locals>._done_callback(do_so", "2.000s  唤醒 do_some_work(2)", "已完成", "q 退出"}},
+		{200, "en", []string{"step 2 of 3", "1. gather.<locals>._done_callback(do_some_work(1))", "2.000s  wake do_some_work(2) (sleep)", "q quit"}},
+		{200, "zh", []string{"第 2 步，共 3 步", "2.000s  唤醒 do_some_work(2)（sleep）", "q 退出"}},
+	} {
+		v := newStepView(lessonInfo(t, "gather"), frames, out, look{noColor: true}, lesson.Labels(c.lang))
+		v.Update(tea.WindowSizeMsg{Width: c.cols, Height: 30})
+		for i := range frames {
+			v.i = i
+			screen := v.View()
+			lines := strings.Split(screen, "\n")
+			if ansi.Strip(screen) != screen {
+				t.Errorf("%d columns, %s, frame %d: colour without colour", c.cols, c.lang, i)
+			}
+			if len(lines) > 30 {
+				t.Errorf("%d columns, %s, frame %d: %d lines on 30 rows", c.cols, c.lang, i, len(lines))
+			}
+			for _, l := range lines {
+				if w := ansi.StringWidth(l); w > c.cols {
+					t.Errorf("%d columns, %s, frame %d: a line of %d columns:\n%s", c.cols, c.lang, i, w, l)
+				}
+			}
+			if i != 1 {
+				continue
+			}
+			joined := strings.ReplaceAll(screen, "\n", " ") // a line wraps between words
+			for _, want := range c.want {
+				if !strings.Contains(screen, want) && !strings.Contains(joined, want) {
+					t.Errorf("%d columns, %s: the step does not show %q:\n%s", c.cols, c.lang, want, screen)
+				}
+			}
+		}
+	}
+}
+
+// TestStepCtrlCShowsTheStepsSoFar: Ctrl+C during a long run with --step
+// (as a Redis lesson on a Redis of one's own runs until it) ends the run,
+// not the program: the view shows the steps so far, and after q the
+// output stays, the exit code is 130 and the terminal is as it was.
+func TestStepCtrlCShowsTheStepsSoFar(t *testing.T) {
+	bin := binary(t)
+	s := newTmux(t, "LANG=C.UTF-8", "PS1=$ ")
+	s.keys(bin+" gather --step --durations 1,60 --no-compare", "Enter")
+	s.waitFor("--step: the lesson runs first", 1)
+	time.Sleep(1500 * time.Millisecond) // do_some_work(1) is done
+	s.keys("C-c")
+	s.waitFor("step 1 of", 1)
+	s.keys("g")
+	s.waitFor("the lesson has ended", 1)
+	if scr := s.screen(); !strings.Contains(scr, "Task ret") && !strings.Contains(scr, "Waiting: 60") {
+		t.Errorf("the steps so far do not show what the run printed:\n%s", scr)
+	}
+	s.keys("q")
+	s.waitForShell()
+	s.keys("echo exit=$?", "Enter")
+	s.waitFor("exit=130", 1)
+	if scr := s.screen(); !strings.Contains(scr, "Waiting: 60") || !strings.Contains(scr, "asyncdemo: interrupted") {
+		t.Errorf("after q, the run's output and the interrupt are not on the screen:\n%s", scr)
+	}
+	s.keys("clear; stty -a | tr ' ' '\\n' | grep -xE -- '-?(icrnl|opost|isig|icanon|echo)' | tr '\\n' ' '; echo", "Enter")
+	s.waitFor("icrnl opost isig icanon echo \n", 1)
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
 	"golang.org/x/term"
 
 	_ "github.com/asyncdemo/asyncdemo/cmd/asyncdemo/internal/noquery" // before bubbletea: no query at start-up
@@ -39,7 +40,7 @@ func (r *lessonRun) showSteps(ctx context.Context) error {
 		return err
 	}
 	if !inFile || !outFile || !ios.IsTerminal || !term.IsTerminal(int(in.Fd())) || !term.IsTerminal(int(tty.Fd())) {
-		return writeStepText(ios.Out, out, frames, lineOf(cut), r.env.Say("step_go_note"))
+		return writeStepText(ios.Out, out, frames, lineOf(cut), r.env.Labels)
 	}
 	v := newStepView(r.info, frames, out, r.look, r.env.Labels)
 	v.src = cut
@@ -91,8 +92,8 @@ type stepView struct {
 	i           int      // the frame shown
 	w, h        int
 	st          stepStyles
-	labels      map[string]string
-	interrupted bool // quit with Ctrl+C
+	words       stepWords // the view's words, in the lesson's language
+	interrupted bool      // quit with Ctrl+C
 }
 
 // stepStyles are the view's styles, defined once.
@@ -105,7 +106,7 @@ type stepStyles struct {
 func newStepStyles(noColor bool, theme *timing.Theme) stepStyles {
 	r := lipgloss.NewRenderer(os.Stdout)
 	if noColor || theme == nil {
-		r.SetColorProfile(0) // termenv.Ascii
+		r.SetColorProfile(termenv.Ascii)
 		theme = timing.DarkTheme
 	}
 	return stepStyles{
@@ -118,19 +119,17 @@ func newStepStyles(noColor bool, theme *timing.Theme) stepStyles {
 	}
 }
 
+// newStepView returns the view of frames, the lesson having printed out,
+// in the colours of lk and the language of labels (the lesson's labels).
 func newStepView(info lesson.Info, frames []stepFrame, out string, lk look, labels map[string]string) *stepView {
-	return &stepView{info: info, frames: frames, out: out, st: newStepStyles(lk.noColor, lk.theme), labels: labels, w: 100, h: 40}
+	return &stepView{info: info, frames: frames, out: out, st: newStepStyles(lk.noColor, lk.theme), words: labels, w: 100, h: 40}
 }
 
 func (v *stepView) Init() tea.Cmd { return nil }
 
-// say is the view's word key in the lesson's language, else in English.
-func (v *stepView) say(key string) string {
-	if s, ok := v.labels[key]; ok {
-		return s
-	}
-	return lesson.Labels("en")[key]
-}
+// say is the view's word key in the lesson's language, else in English,
+// formatted with args if any.
+func (v *stepView) say(key string, args ...any) string { return v.words.say(key, args...) }
 
 func (v *stepView) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
@@ -182,23 +181,34 @@ func (v *stepView) previousPrinted() int {
 
 func (v *stepView) View() string {
 	if len(v.frames) == 0 {
-		return "nothing to step through\n"
+		return v.say("step_nothing") + "\n"
 	}
 	f := v.frames[v.i]
 	var prev *stepFrame
 	if v.i > 0 {
 		prev = &v.frames[v.i-1]
 	}
-	w, h := max(v.w, 60), max(v.h, 20)
+	w, h := max(v.w, 30), max(v.h, 20)
 	header := v.st.title.Render(fmt.Sprintf("asyncdemo %s --step", v.info.Name)) +
-		fmt.Sprintf(" · %s · %s · step %d of %d", f.Run, f.Style, f.N, len(v.frames))
+		fmt.Sprintf(" · %s · %s · %s", f.Run, f.Style, v.say("step_of", f.N, v.frames[len(v.frames)-1].N))
 	if f.Loop != nil {
-		header += fmt.Sprintf(" · loop clock %s", secs(f.Loop.Time))
+		header += " · " + v.say("step_loop_clock", secs(f.Loop.Time))
 	} else {
 		header += fmt.Sprintf(" · %s", secs(f.T))
 	}
-	what := v.st.title.Render("▸ ") + f.summary()
-	keys := v.st.dim.Render(v.say("step_keys"))
+	// The lines above and below the boxes, wrapped to the terminal's
+	// width: one cut by the terminal would hide the step's number.
+	head := wrapLines(header, w)
+	if note := v.droppedNote(); note != "" {
+		head = append(head, wrapLines(v.st.dim.Render(note), w)...)
+	}
+	head = append(head, wrapLines(v.st.title.Render("▸ ")+f.summary(v.words), w)...)
+	keys := wrapLines(v.st.dim.Render(v.say("step_keys")), w)
+	if w < 80 { // too narrow for two columns of boxes
+		body := v.narrow(f, prev, w, h-len(head)-len(keys)-1)
+		return strings.Join(slices.Concat(head, body, keys), "\n")
+	}
+	h -= len(head) + len(keys) - 3
 
 	outH := max(4, h/4)
 	topH := h - outH - 4 - 2 // header, what, keys, a blank; the output box's borders
@@ -214,9 +224,10 @@ func (v *stepView) View() string {
 			v.box(v.say("step_tasks"), v.taskLines(f, prev), leftW, topH-srcH))
 		readyH := max(4, topH/2)
 		rightParts := []string{v.box(v.say("step_ready"), v.readyLines(f, prev), rightW, readyH)}
-		if len(f.Loop.Threadsafe) > 0 {
-			rightParts = append(rightParts, v.box(v.say("step_threads"), calls(f.Loop.Threadsafe), rightW, 4))
-			readyH += 4
+		if n := len(f.Loop.Threadsafe); n > 0 {
+			tsH := min(n, 3) + 3 // the title and the borders
+			rightParts = append(rightParts, v.box(v.say("step_threads"), v.calls(f.Loop.Threadsafe), rightW, tsH))
+			readyH += tsH
 		}
 		rightParts = append(rightParts, v.box(v.say("step_timers"), v.timerLines(f, prev), rightW, topH-readyH))
 		right = lipgloss.JoinVertical(lipgloss.Left, rightParts...)
@@ -225,14 +236,97 @@ func (v *stepView) View() string {
 		left = lipgloss.JoinVertical(lipgloss.Left,
 			v.box(v.say("step_program"), v.sourceLines(f, srcH-3), leftW, srcH),
 			v.box(v.say("step_goroutines"), v.goroutineLines(f, prev), leftW, topH-srcH))
-		right = v.box(v.say("step_go_style"), wrapText(v.say("step_go_note"), rightW-4), rightW, topH)
+		right = v.box(v.say("step_go_style"), wrapLines(v.say("step_go_note"), rightW-4), rightW, topH)
 	default:
-		left = v.box(v.say("step_program"), wrapText(v.say("step_ended"), leftW-4), leftW, topH)
+		left = v.box(v.say("step_program"), wrapLines(v.say("step_ended"), leftW-4), leftW, topH)
 		right = v.box("", nil, rightW, topH)
 	}
 	top := lipgloss.JoinHorizontal(lipgloss.Top, left, right)
 	output := v.box(v.say("step_output"), v.outputLines(f, prev, outH-1), w, outH+2)
-	return strings.Join([]string{header, what, top, output, keys}, "\n")
+	return strings.Join(slices.Concat(head, []string{top, output}, keys), "\n")
+}
+
+// narrow lays out a step in one column of rows lines, for a terminal
+// narrower than two columns of boxes need: each part under a heading,
+// without borders, given lines in turn until they run out.
+func (v *stepView) narrow(f stepFrame, prev *stepFrame, w, rows int) []string {
+	type part struct {
+		title string
+		lines func(n int) []string // at most n lines
+		want  int                  // lines it would fill
+	}
+	fixed := func(lines []string) func(int) []string {
+		return func(n int) []string {
+			if len(lines) <= n {
+				return lines
+			}
+			return append(lines[:n-1:n-1], v.st.dim.Render("  "+v.say("step_more", len(lines)-n+1)))
+		}
+	}
+	program := part{v.say("step_program"), func(n int) []string { return v.sourceLines(f, n) }, 3}
+	var parts []part
+	switch {
+	case f.Loop != nil:
+		ready, tasks, timers := v.readyLines(f, prev), v.taskLines(f, prev), v.timerLines(f, prev)
+		parts = append(parts, program, part{v.say("step_ready"), fixed(ready), len(ready)})
+		if len(f.Loop.Threadsafe) > 0 {
+			ts := v.calls(f.Loop.Threadsafe)
+			parts = append(parts, part{v.say("step_threads"), fixed(ts), len(ts)})
+		}
+		parts = append(parts, part{v.say("step_timers"), fixed(timers), len(timers)}, part{v.say("step_tasks"), fixed(tasks), len(tasks)})
+	case f.Goroutines != nil:
+		gs, note := v.goroutineLines(f, prev), wrapLines(v.st.dim.Render(v.say("step_go_note")), w)
+		parts = append(parts, program, part{v.say("step_goroutines"), fixed(gs), len(gs)}, part{v.say("step_go_style"), fixed(note), len(note)})
+	default:
+		ended := wrapLines(v.say("step_ended"), w)
+		parts = append(parts, part{v.say("step_program"), fixed(ended), len(ended)})
+	}
+	out := strings.Count(v.out[:f.Out], "\n") + 1
+	parts = append(parts, part{v.say("step_output"), func(n int) []string { return v.outputLines(f, prev, n) }, out})
+
+	// A line each in turn, until the rows or the lines run out.
+	n := make([]int, len(parts))
+	left := rows - len(parts) // the headings
+	for more := true; more && left > 0; {
+		more = false
+		for i, p := range parts {
+			if n[i] < p.want && left > 0 {
+				n[i]++
+				left--
+				more = true
+			}
+		}
+	}
+	var lines []string
+	for i, p := range parts {
+		lines = append(lines, v.st.title.Render(ansi.Truncate("── "+p.title, w, "…")))
+		if n[i] == 0 {
+			continue
+		}
+		for _, l := range p.lines(n[i]) {
+			lines = append(lines, ansi.Truncate(l, w, "…"))
+		}
+	}
+	return lines
+}
+
+// droppedNote says, if the stepper dropped the first steps to bound its
+// memory, which ones: back stops at the first kept.
+func (v *stepView) droppedNote() string {
+	dropped := v.frames[0].N - 1
+	if dropped <= 0 {
+		return ""
+	}
+	return v.say("step_dropped", dropped, keptSteps(v.frames), dropped+1)
+}
+
+// keptSteps is how many of frames are steps, the lesson's end left out.
+func keptSteps(frames []stepFrame) int {
+	n := len(frames)
+	if n > 0 && frames[n-1].End {
+		n--
+	}
+	return n
 }
 
 // box draws lines in a bordered box of width w and height h (borders
@@ -248,7 +342,7 @@ func (v *stepView) box(title string, lines []string, w, h int) string {
 		body = append(body, ansi.Truncate(l, inner, "…"))
 	}
 	if len(body) > rows {
-		body = append(body[:rows-1], v.st.dim.Render(fmt.Sprintf("… %d more", len(body)-rows+1)))
+		body = append(body[:rows-1], v.st.dim.Render(v.say("step_more", len(body)-rows+1)))
 	}
 	for len(body) < rows {
 		body = append(body, "")
@@ -268,12 +362,12 @@ func (v *stepView) mark(item string, was []string, prev bool) string {
 func (v *stepView) readyLines(f stepFrame, prev *stepFrame) []string {
 	items := make([]string, 0, len(f.Loop.Ready))
 	for i, c := range f.Loop.Ready {
-		items = append(items, fmt.Sprintf("%d. %s", i+1, c))
+		items = append(items, fmt.Sprintf("%d. %s", i+1, v.words.callback(c)))
 	}
 	was := prevItems(prev, false, func(p stepFrame) []string {
 		var xs []string
 		for i, c := range p.Loop.Ready {
-			xs = append(xs, fmt.Sprintf("%d. %s", i+1, c))
+			xs = append(xs, fmt.Sprintf("%d. %s", i+1, v.words.callback(c)))
 		}
 		return xs
 	})
@@ -281,31 +375,25 @@ func (v *stepView) readyLines(f stepFrame, prev *stepFrame) []string {
 	if len(f.Loop.Ran) > 0 {
 		var ran []string
 		for _, r := range f.Loop.Ran {
-			s := r.String()
-			if len(r.At) > 0 {
-				s += " → " + r.Outcome + " at " + r.At[0].String()
-			} else if r.Outcome != "" {
-				s += " → " + r.Outcome
-			}
-			ran = append(ran, s)
+			ran = append(ran, v.words.ran(r))
 		}
 		lines = append(lines, v.st.dim.Render(v.say("step_held")))
 		for i, s := range ran {
 			if i == 2 && len(ran) > 3 { // the line above the boxes names them all: keep room for the queue
-				lines = append(lines, v.st.dim.Render(fmt.Sprintf("  ✓ … %d more", len(ran)-2)))
+				lines = append(lines, v.st.dim.Render("  ✓ "+v.say("step_more", len(ran)-2)))
 				break
 			}
 			lines = append(lines, v.st.dim.Render("  ✓ "+s))
 		}
 	}
 	if len(items) == 0 {
-		lines = append(lines, "  (empty)")
+		lines = append(lines, "  "+v.say("step_empty"))
 	}
 	for _, it := range items {
 		lines = append(lines, v.mark(it, was, prev != nil))
 	}
 	if f.Loop.ReadyCount > len(f.Loop.Ready) {
-		lines = append(lines, fmt.Sprintf("  … %d in all", f.Loop.ReadyCount))
+		lines = append(lines, "  "+v.say("step_in_all", f.Loop.ReadyCount))
 	}
 	return lines
 }
@@ -315,9 +403,9 @@ func (v *stepView) timerLines(f stepFrame, prev *stepFrame) []string {
 		var xs []string
 		for _, t := range p.Loop.Timers {
 			if t.Kind == "sleep" {
-				xs = append(xs, fmt.Sprintf("%s  wake %s (sleep)", secs(t.When), t.Task))
+				xs = append(xs, fmt.Sprintf("%s  %s", secs(t.When), v.say("step_timer_sleep", t.Task)))
 			} else {
-				xs = append(xs, fmt.Sprintf("%s  %s", secs(t.When), t.Callback))
+				xs = append(xs, fmt.Sprintf("%s  %s", secs(t.When), v.words.callback(t.Callback)))
 			}
 		}
 		return xs
@@ -328,10 +416,10 @@ func (v *stepView) timerLines(f stepFrame, prev *stepFrame) []string {
 		lines = append(lines, v.mark(t, was, prev != nil))
 	}
 	if len(lines) == 0 {
-		lines = append(lines, "  (none)")
+		lines = append(lines, "  "+v.say("step_none"))
 	}
 	if f.Loop.TimerCount > len(f.Loop.Timers) {
-		lines = append(lines, fmt.Sprintf("  … %d in all", f.Loop.TimerCount))
+		lines = append(lines, "  "+v.say("step_in_all", f.Loop.TimerCount))
 	}
 	return lines
 }
@@ -344,9 +432,9 @@ func (v *stepView) taskLines(f stepFrame, prev *stepFrame) []string {
 		}
 		var xs []string
 		for _, t := range p.Loop.Tasks {
-			s := fmt.Sprintf("%-*s  %s", width, t.Name, taskLine(t))
+			s := fmt.Sprintf("%-*s  %s", width, t.Name, v.words.taskLine(t))
 			if len(t.At) > 0 && t.State == "pending" {
-				s += "  at " + t.At[0].String()
+				s += "  " + v.say("step_at", t.At[0])
 			}
 			xs = append(xs, s)
 		}
@@ -358,10 +446,10 @@ func (v *stepView) taskLines(f stepFrame, prev *stepFrame) []string {
 		lines = append(lines, v.mark(t, was, prev != nil))
 	}
 	if len(lines) == 0 {
-		lines = append(lines, "  (no task yet)")
+		lines = append(lines, "  "+v.say("step_no_task"))
 	}
 	if f.Loop.TaskCount > len(f.Loop.Tasks) {
-		lines = append(lines, fmt.Sprintf("  … %d in all", f.Loop.TaskCount))
+		lines = append(lines, "  "+v.say("step_in_all", f.Loop.TaskCount))
 	}
 	return lines
 }
@@ -374,7 +462,7 @@ func (v *stepView) goroutineLines(f stepFrame, prev *stepFrame) []string {
 		}
 		var xs []string
 		for _, g := range p.Goroutines {
-			xs = append(xs, fmt.Sprintf("%-*s  %s  at %s", width, g.Name, g.State, g.At))
+			xs = append(xs, fmt.Sprintf("%-*s  %s  %s", width, g.Name, v.words.goroutineState(g.State), v.say("step_at", g.At)))
 		}
 		return xs
 	}
@@ -395,10 +483,10 @@ func prevItems(prev *stepFrame, goroutines bool, items func(stepFrame) []string)
 	return items(*prev)
 }
 
-func calls(cs []aio.Callback) []string {
+func (v *stepView) calls(cs []aio.Callback) []string {
 	var lines []string
 	for _, c := range cs {
-		lines = append(lines, "  "+c.String())
+		lines = append(lines, "  "+v.words.callback(c))
 	}
 	return lines
 }
@@ -409,7 +497,7 @@ func calls(cs []aio.Callback) []string {
 func (v *stepView) sourceLines(f stepFrame, n int) []string {
 	text := strings.Split(v.src.Text, "\n")
 	if len(text) == 0 || v.src.Lines == nil {
-		return []string{"(the lesson's code is not available)"}
+		return []string{v.say("step_no_code")}
 	}
 	marks := map[int]string{} // line of text → its mark
 	var names = map[int][]string{}
@@ -442,7 +530,7 @@ func (v *stepView) sourceLines(f stepFrame, n int) []string {
 			case len(r.At) > 0:
 				note(r.At, "▶", "")
 			default: // it ran to its end from where it last waited
-				note(v.lastAt(r.Task), "▶", r.Task+" "+r.Outcome)
+				note(v.lastAt(r.Task), "▶", r.Task+" "+v.words.outcome(r.Outcome))
 			}
 		}
 	}
@@ -474,16 +562,31 @@ func (v *stepView) sourceLines(f stepFrame, n int) []string {
 		}
 	}
 	start := max(0, min(focus-n/2, len(text)-n))
+	end := min(len(text), start+n)
+	// The window's lines lose the indent they all share: in a narrow
+	// terminal it would hide their ends.
+	indent := -1
+	for _, l := range text[start:end] {
+		if strings.TrimSpace(l) != "" {
+			k := len(l) - len(strings.TrimLeft(l, "\t"))
+			if indent < 0 || k < indent {
+				indent = k
+			}
+		}
+	}
+	dedent := func(l string) string {
+		return strings.ReplaceAll(strings.TrimPrefix(l, strings.Repeat("\t", max(indent, 0))), "\t", "    ")
+	}
 	var lines []string
-	for i := start; i < min(len(text), start+n); i++ {
-		line := strings.ReplaceAll(text[i], "\t", "    ")
+	for i := start; i < end; i++ {
+		line := dedent(text[i])
 		mark := marks[i]
 		if mark == "" {
 			mark = " "
 		}
 		shown := line
-		if i < len(v.coloured) {
-			shown = strings.ReplaceAll(v.coloured[i], "\t", "    ")
+		if i < len(v.coloured) && strings.HasPrefix(v.coloured[i], strings.Repeat("\t", max(indent, 0))) {
+			shown = dedent(v.coloured[i])
 		}
 		row := fmt.Sprintf("%s %s", mark, shown)
 		if len(names[i]) > 0 {
@@ -540,19 +643,8 @@ func (v *stepView) outputLines(f stepFrame, prev *stepFrame, n int) []string {
 	return lines
 }
 
-// wrapText breaks s into lines of at most w columns.
-func wrapText(s string, w int) []string {
-	var lines []string
-	line := ""
-	for _, word := range strings.Fields(s) {
-		if line != "" && len(line)+1+len(word) > w {
-			lines = append(lines, line)
-			line = ""
-		}
-		if line != "" {
-			line += " "
-		}
-		line += word
-	}
-	return append(lines, line)
+// wrapLines breaks s into lines of at most w columns (a CJK character
+// takes two), between words where it can.
+func wrapLines(s string, w int) []string {
+	return strings.Split(ansi.Wrap(s, max(w, 1), ""), "\n")
 }

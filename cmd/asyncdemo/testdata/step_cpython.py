@@ -5,13 +5,18 @@ states to.
 
     python3 step_cpython.py gather|nest|cancel
 
+    python3 step_cpython.py nest 4,1,2      # other durations
+
 prints one JSON object per line: for each run of the lesson, what the loop
 holds as each run_forever starts and after each iteration (_run_once): the
-ready queue in order and the timers still due, earliest first, in the words
-asyncdemo's loop uses (demos/aio/observe.go). The loop is CPython's own, on
-the virtual clock of demos/aio/testdata/vclock.py, so the times are exact.
+ready queue in order, the timers still due, earliest first, and every task
+the program made, in the order it made them, with its state (pending,
+done, failed, cancelled), what a pending one awaits, whether it is being
+cancelled, and a done one's result; all in the words asyncdemo's loop uses
+(demos/aio/observe.go). The loop is CPython's own, on the virtual clock of
+demos/aio/testdata/vclock.py, so the times are exact.
 """
-import asyncio, json, os, sys
+import argparse, asyncio, json, os, sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "demos", "aio", "testdata"))
 import vclock  # noqa: E402
@@ -31,6 +36,58 @@ def waiter_task(loop, fut):
         if t._fut_waiter is fut:
             return t.get_name()
     return "?"
+
+
+def in_closure(fn, pred):
+    """Whether a cell of fn's closure holds a value for which pred is true."""
+    for cell in getattr(fn, "__closure__", None) or ():
+        try:
+            if pred(cell.cell_contents):
+                return True
+        except ValueError:  # an empty cell
+            pass
+    return False
+
+
+def describe_waiter(loop, fut):
+    """What a pending task awaits, in the words of aio's TaskState.Waiting:
+    "" when nothing (its step is due), "sleep" (with the time its timer is
+    due, in ms), a task's name, "gather(...)", "asyncio.wait" (the waiter
+    future of asyncio.wait's _wait), "as_completed" (the getter future of
+    as_completed's queue) or "future"."""
+    if fut is None or fut.done():  # done: the task's wakeup is due
+        return "", None
+    if isinstance(fut, asyncio.Task) or getattr(fut, "_children", None) is not None:
+        return describe_awaitable(loop, fut), None
+    for h in loop._scheduled:
+        if not h._cancelled and h._callback.__qualname__ == "_set_result_unless_cancelled" and h._args[0] is fut:
+            return "sleep", round(h._when * 1000)
+    # The callbacks that asyncio.wait and as_completed add to the tasks they
+    # watch: still on a pending task, or in the ready queue once it is done.
+    callbacks = [cb for t in loop.tasks for cb, _ in t._callbacks or ()] + [h._callback for h in loop._ready]
+    for cb in callbacks:
+        name = getattr(cb, "__qualname__", "")
+        if name == "_wait.<locals>._on_completion" and in_closure(cb, lambda v: v is fut):
+            return "asyncio.wait", None
+        if name == "as_completed.<locals>._on_completion" and in_closure(
+                cb, lambda v: isinstance(v, asyncio.Queue) and fut in v._getters):
+            return "as_completed", None
+    return "future", None
+
+
+def describe_task(loop, t):
+    """A task as aio's TaskState holds it."""
+    d = {"name": t.get_name(), "state": "pending", "waiting": "", "wake_at": None, "cancelling": False, "result": ""}
+    if t.cancelled():
+        d["state"] = "cancelled"
+    elif t.done() and t.exception() is not None:
+        d["state"], d["result"] = "failed", str(t.exception())
+    elif t.done():
+        d["state"], d["result"] = "done", repr(t.result())
+    else:
+        d["waiting"], d["wake_at"] = describe_waiter(loop, t._fut_waiter)
+        d["cancelling"] = t.cancelling() > 0
+    return d
 
 
 def describe(loop, h):
@@ -81,6 +138,7 @@ class SteppingLoop(vclock.VirtualEventLoop):
             "run": self.run_name, "iteration": self.iteration, "starting": starting, "stopped": stopped,
             "ready": [describe(self, h) for h in self._ready if not h._cancelled],
             "timers": [[round(h._when * 1000), describe(self, h)] for h in timers],
+            "tasks": [describe_task(self, t) for t in self.tasks],
         }))
 
     def run_forever(self):
@@ -120,43 +178,49 @@ def run(name_, body, **kw):
 
 
 def gather(loop):  # gatherAio, --with wait
-    tasks = create_tasks(loop, [1, 2, 4])
+    tasks = create_tasks(loop, DURATIONS)
     all_ = asyncio.gather(*tasks)
-
-    async def wait():
-        await asyncio.wait(tasks)
-    all_ = loop.create_task(wait(), name="wait")
+    if OPTS.with_ == "wait":
+        async def wait():
+            await asyncio.wait(tasks)
+        all_ = loop.create_task(wait(), name="wait")
     loop.run_until_complete(all_)
 
 
 def gather_sequential(loop):  # gatherSequentialAio
     async def main():
-        for x in [1, 2, 4]:
+        for x in DURATIONS:
             await loop.create_task(do_some_work(x), name=name(x))
     loop.run_until_complete(loop.create_task(main(), name="main"))
 
 
 def nest_wait(loop):
     async def main():
-        await asyncio.wait(create_tasks(loop, [1, 2, 4]))
+        await asyncio.wait(create_tasks(loop, DURATIONS))
     loop.run_until_complete(loop.create_task(main(), name="main"))
 
 
 def nest_gather(loop):
     async def main():
-        await asyncio.gather(*create_tasks(loop, [1, 2, 4]))
+        await asyncio.gather(*create_tasks(loop, DURATIONS))
+    loop.run_until_complete(loop.create_task(main(), name="main"))
+
+
+def nest_return(loop):
+    async def main():
+        return await asyncio.gather(*create_tasks(loop, DURATIONS))
     loop.run_until_complete(loop.create_task(main(), name="main"))
 
 
 def nest_as_completed(loop):
     async def main():
-        for f in asyncio.as_completed(create_tasks(loop, [1, 2, 4])):
+        for f in asyncio.as_completed(create_tasks(loop, DURATIONS)):
             await f
     loop.run_until_complete(loop.create_task(main(), name="main"))
 
 
-def cancel(loop):  # cancelAio, interrupted at 0.8 s
-    tasks = create_tasks(loop, [1, 2, 2])
+def cancel(loop):  # cancelAio, interrupted at OPTS.interrupt
+    tasks = create_tasks(loop, DURATIONS)
 
     async def wait():
         await asyncio.wait(tasks)
@@ -167,21 +231,53 @@ def cancel(loop):  # cancelAio, interrupted at 0.8 s
         pass
     for t in tasks + [w]:  # asyncio.all_tasks() is a set: in creation order, as aio's AllTasks
         t.cancel()
-    loop.stop()
-    loop.run_forever()
+    if OPTS.drain:
+        loop.stop()
+        loop.run_forever()
+
+
+def cancel_outer(loop):  # cancelOuterAio
+    tasks = create_tasks(loop, DURATIONS)
+
+    async def main():
+        await asyncio.wait(tasks)
+    m = loop.create_task(main(), name="main")
+    try:
+        loop.run_until_complete(m)
+    except KeyboardInterrupt:
+        pass
+    asyncio.gather(*[t for t in tasks + [m] if not t.done()]).cancel()
+    if OPTS.drain:
+        loop.stop()
+        loop.run_forever()
+
+
+def options(argv):
+    p = argparse.ArgumentParser()
+    p.add_argument("lesson", choices=["gather", "nest", "cancel"])
+    p.add_argument("--durations", type=lambda s: [int(x) for x in s.split(",")])
+    p.add_argument("--with", dest="with_", default="wait", choices=["wait", "gather"])
+    p.add_argument("--mode", default="tasks", choices=["tasks", "outer"])
+    p.add_argument("--interrupt", type=float, default=0.8, help="seconds")
+    p.add_argument("--no-drain", dest="drain", action="store_false")
+    o = p.parse_args(argv)
+    if o.durations is None:
+        o.durations = [1, 2, 2] if o.lesson == "cancel" and o.mode == "tasks" else [1, 2, 4]
+    return o
 
 
 if __name__ == "__main__":
-    lesson = sys.argv[1]
-    if lesson == "gather":
+    OPTS = options(sys.argv[1:])
+    DURATIONS = OPTS.durations
+    if OPTS.lesson == "gather":
         run("concurrent", gather)
         run("sequential", gather_sequential)
-    elif lesson == "nest":
+    elif OPTS.lesson == "nest":
         run("wait", nest_wait)
         run("gather", nest_gather)
-        run("return", nest_gather)  # return await asyncio.gather(...): the same loop
+        run("return", nest_return)
         run("as-completed", nest_as_completed)
-    elif lesson == "cancel":
-        run("cancel-tasks", cancel, interrupt_at=0.8)
+    elif OPTS.mode == "outer":
+        run("cancel-outer", cancel_outer, interrupt_at=OPTS.interrupt)
     else:
-        sys.exit("unknown lesson " + lesson)
+        run("cancel-tasks", cancel, interrupt_at=OPTS.interrupt)
