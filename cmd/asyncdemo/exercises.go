@@ -347,22 +347,10 @@ func newCheckCmd(opts *Options) *cobra.Command {
 			"Exit status: 0 it passes, 1 not yet.",
 		Example: "  asyncdemo check\n  asyncdemo check overlap\n  asyncdemo check overlap --lang zh",
 		GroupID: "Exercises",
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) > 1 {
-				return lesson.UsageError{Err: fmt.Errorf("check takes one exercise, got %d", len(args))}
-			}
-			return nil
-		},
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := refuseLessonFlags(cmd); err != nil {
-				return err
-			}
-			name := ""
-			if len(args) == 1 {
-				name = args[0]
-			}
-			return checkRun(cmd.Context(), eo, name)
-		},
+		Args:    atMostOneExercise,
+		RunE: exerciseRunE(func(ctx context.Context, name string) error {
+			return checkRun(ctx, eo, name)
+		}),
 	}
 	eo.dirFlag(cmd)
 	return cmd
@@ -371,24 +359,8 @@ func newCheckCmd(opts *Options) *cobra.Command {
 // checkRun checks one exercise and prints the verdict; a check that does
 // not pass returns exitError{1}.
 func checkRun(ctx context.Context, eo *exerciseOptions, name string) error {
-	ios := eo.IO
-	p := loadExerciseProgress(ios.Err)
-	var e *exercise.Exercise
-	if name != "" {
-		var err error
-		if e, err = findExercise(name); err != nil {
-			return err
-		}
-	} else if e = nextExercise(p, ""); e == nil {
-		fmt.Fprintln(ios.Out, exerciseSay(eo.Lang)("check_all_done"))
-		return nil
-	}
-	dir, err := exerciseDir(eo.Dir, p)
-	if err != nil {
-		return err
-	}
-	python, err := findPython(ctx, eo.Options, e)
-	if err != nil {
+	e, dir, python, err := exerciseToCheck(ctx, eo, name)
+	if err != nil || e == nil {
 		return err
 	}
 	res, err := checkAndPrint(ctx, eo.Options, e, dir, python, false)
@@ -399,6 +371,27 @@ func checkRun(ctx context.Context, eo *exerciseOptions, name string) error {
 		return exitError{1}
 	}
 	return nil
+}
+
+// exerciseToCheck finds the exercise called name (for "", the first not
+// passed), its folder and its interpreter, for check and watch. With every
+// exercise passed it says so and returns a nil exercise.
+func exerciseToCheck(ctx context.Context, eo *exerciseOptions, name string) (e *exercise.Exercise, dir, python string, err error) {
+	p := loadExerciseProgress(eo.IO.Err)
+	if e, err = exerciseOrNext(p, name); err != nil {
+		return nil, "", "", err
+	}
+	if e == nil {
+		fmt.Fprintln(eo.IO.Out, exerciseSay(eo.Lang)("check_all_done"))
+		return nil, "", "", nil
+	}
+	if dir, err = exerciseDir(eo.Dir, p); err != nil {
+		return nil, "", "", err
+	}
+	if python, err = findPython(ctx, eo.Options, e); err != nil {
+		return nil, "", "", err
+	}
+	return e, dir, python, nil
 }
 
 // findPython finds the interpreter for e (none for a Go exercise): the
@@ -542,22 +535,10 @@ func newHintCmd(opts *Options) *cobra.Command {
 		Use:     "hint [NAME]",
 		Short:   "the next hint for an exercise (default: the first not passed); hints come one at a time",
 		GroupID: "Exercises",
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) > 1 {
-				return lesson.UsageError{Err: fmt.Errorf("hint takes one exercise, got %d", len(args))}
-			}
-			return nil
-		},
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := refuseLessonFlags(cmd); err != nil {
-				return err
-			}
-			name := ""
-			if len(args) == 1 {
-				name = args[0]
-			}
+		Args:    atMostOneExercise,
+		RunE: exerciseRunE(func(_ context.Context, name string) error {
 			return hintRun(opts, name)
-		},
+		}),
 	}
 }
 
@@ -669,4 +650,29 @@ func printProse(pr *timing.Printer, out io.Writer, text, lang string, lk look) e
 		fmt.Fprintln(out)
 	}
 	return nil
+}
+
+// atMostOneExercise is the Args of a command that takes an exercise's name
+// or none (check, watch, hint): more is a usage error.
+func atMostOneExercise(cmd *cobra.Command, args []string) error {
+	if len(args) > 1 {
+		return lesson.UsageError{Err: fmt.Errorf("%s takes one exercise, got %d", cmd.Name(), len(args))}
+	}
+	return nil
+}
+
+// exerciseRunE is the RunE of such a command: it refuses the lessons'
+// flags and calls run with the exercise named, or "" for the first not
+// passed.
+func exerciseRunE(run func(ctx context.Context, name string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := refuseLessonFlags(cmd); err != nil {
+			return err
+		}
+		name := ""
+		if len(args) == 1 {
+			name = args[0]
+		}
+		return run(cmd.Context(), name)
+	}
 }
