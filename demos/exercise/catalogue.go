@@ -174,6 +174,28 @@ func All() []*Exercise {
 				RaceFree{},
 			},
 		},
+		{
+			Name: "ctrl-c", Lesson: "cancel", Lang: Python, File: "17_ctrl_c.py", Clock: Virtual, Interrupt: 1 * s,
+			Rules: []Rule{
+				Cancelled{Fn: "download", Calls: []Call{{"'a'", 1 * s}, {"'b'", 1 * s}, {"'c'", 1 * s}}},
+				Prints{Lines: []string{"removed a.part", "removed b.part", "removed c.part", "stopped"},
+					At: []time.Duration{1 * s, 1 * s, 1 * s, 1 * s}, AnyOrder: true},
+				Elapsed{About: 1 * s, Min: 1 * s, Max: 1*s + 100*ms},
+				Ends{},
+			},
+		},
+		{
+			Name: "threadsafe", Lesson: "thread", See: "thread --variant threadsafe-coroutine", Lang: Python,
+			File: "18_threadsafe.py", Clock: Real, Limit: 10 * s,
+			Rules: []Rule{
+				LoopThread{},
+				Waits{Fn: "download", Calls: []Call{{"0.5", 500 * ms}, {"1", 1 * s}, {"1.5", 1500 * ms}}},
+				InFlight{Fn: "download", Min: 3},
+				Prints{Lines: []string{"fetched [0.5, 1, 1.5]"}},
+				Elapsed{About: 1500 * ms, Min: 1500 * ms, Max: 2900 * ms},
+				Ends{},
+			},
+		},
 	}
 }
 

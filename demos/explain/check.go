@@ -20,6 +20,10 @@ type Checks struct {
 	// Limited is set when the program ran past Config.Limit on its clock
 	// and was stopped there.
 	Limited bool
+	// Interrupted is set when the recorder sent the program Ctrl+C (a
+	// SIGINT, Config.Interrupt), at InterruptedAt.
+	Interrupted   bool
+	InterruptedAt time.Duration
 
 	args   map[int]string // a task's coroutine's arguments, by task id
 	timers map[int]int    // a timer's number -> its index in Timers
@@ -124,6 +128,8 @@ func (r *Recording) checkFrame(w *wire) {
 		r.Tampered = append(r.Tampered, w.What)
 	case "limit":
 		r.Limited = true
+	case "interrupt":
+		r.Interrupted, r.InterruptedAt = true, r.at(w.T)
 	}
 }
 

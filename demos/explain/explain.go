@@ -94,6 +94,10 @@ type Config struct {
 	// Limit, with VirtualTime and Check, stops the program once its clock
 	// passes Limit (Checks.Limited); 0 means no limit.
 	Limit time.Duration
+	// Interrupt, with VirtualTime and Check, sends the program a real
+	// SIGINT, as Ctrl+C at a terminal does, once its clock reaches
+	// Interrupt (Checks.Interrupted); 0 means none.
+	Interrupt time.Duration
 	// OwnGroup runs the program in a process group of its own, so that a
 	// Ctrl+C typed at the terminal is asyncdemo's alone (asyncdemo watch).
 	OwnGroup bool
@@ -185,6 +189,9 @@ func Start(ctx context.Context, p Program, c Config) (*Session, error) {
 		fl = append(fl, "x")
 		if c.Limit > 0 {
 			fl = append(fl, "limit="+strconv.FormatFloat(c.Limit.Seconds(), 'g', -1, 64))
+		}
+		if c.Interrupt > 0 {
+			fl = append(fl, "sigint="+strconv.FormatFloat(c.Interrupt.Seconds(), 'g', -1, 64))
 		}
 	}
 	flags := strings.Join(fl, ",")
