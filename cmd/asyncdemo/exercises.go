@@ -273,13 +273,14 @@ func exercisesInitRun(opts *Options, dir string) error {
 		return lesson.UsageError{Err: fmt.Errorf("exercises init: %s is a file, not a folder", dir)}
 	}
 	wrote, kept := 0, 0
-	files := map[string][]byte{"README.md": []byte(exerciseReadme(opts.Lang)), "go/go.mod": []byte(exercise.GoMod)}
+	files := map[string][]byte{"README.md": []byte(exerciseReadme(opts.Lang)), "go/go.mod": []byte(exercise.GoMod),
+		"go/go.sum": []byte(exercise.GoSum)}
 	var order []string
 	for _, e := range exercise.All() {
 		files[e.File] = e.Starter()
 		order = append(order, e.File)
 	}
-	order = append(order, "README.md", "go/go.mod")
+	order = append(order, "README.md", "go/go.mod", "go/go.sum")
 	for _, name := range order {
 		path := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -301,7 +302,7 @@ func exercisesInitRun(opts *Options, dir string) error {
 		if err != nil {
 			return fmt.Errorf("exercises init: %w", err)
 		}
-		if _, ok := files[name]; ok && name != "README.md" && name != "go/go.mod" {
+		if _, ok := files[name]; ok && name != "README.md" && !strings.HasPrefix(name, "go/go.") {
 			wrote++
 		}
 	}
@@ -394,12 +395,20 @@ func exerciseToCheck(ctx context.Context, eo *exerciseOptions, name string) (e *
 	return e, dir, python, nil
 }
 
-// findPython finds the interpreter for e (none for a Go exercise): the
+// findPython finds the interpreter for e (none for a Go exercise): for an
+// exercise with Modules, one that has them, found each time; else the
 // one the last check found, if python3 on PATH is still what it was then
 // and the interpreter is still there, else as --vs python finds one.
 func findPython(ctx context.Context, opts *Options, e *exercise.Exercise) (string, error) {
 	if e.Lang != exercise.Python {
 		return "", nil
+	}
+	if len(e.Modules) > 0 { // an interpreter that has them, found each time
+		python, _, err := twin.Runner{Python: opts.Python, Modules: e.Modules}.Find(ctx)
+		if err != nil {
+			return "", fmt.Errorf("check: %w", err)
+		}
+		return python, nil
 	}
 	onPath, _ := exec.LookPath("python3")
 	if opts.Python == "" {

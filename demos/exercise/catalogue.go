@@ -196,13 +196,70 @@ func All() []*Exercise {
 				Ends{},
 			},
 		},
+		{
+			Name: "redis-drain", Lesson: "workers", Lang: Python, File: "19_redis_drain.py", Clock: Real, Limit: 15 * s,
+			Service: RedisJobs{List: "jobs", Jobs: 12, Watch: []string{"jobs:processing"}}, Modules: []string{"redis"},
+			Rules: []Rule{
+				Waits{Fn: "process", Calls: named(12, 300*ms)},
+				InFlight{Fn: "process", Min: 3, Max: 3},
+				Held{List: "jobs:processing", Min: 2},
+				Drained{Lists: []string{"jobs", "jobs:processing"}},
+				Elapsed{About: 1200 * ms, Min: 1200 * ms, Max: 3300 * ms},
+				Ends{},
+			},
+		},
+		{
+			Name: "sms-fanout", Lesson: "sms", Lang: Python, File: "20_sms_fanout.py", Clock: Real, Limit: 15 * s,
+			Service: SMSAPI{Scale: 0.3}, Modules: []string{"aiohttp"},
+			Rules: []Rule{
+				ServerLoad{Requests: 12, Min: 2, Max: 4, Within: 2400 * ms},
+				Prints{Lines: []string{"sent 12"}},
+				Ends{},
+			},
+		},
+		{
+			Name: "go-errgroup", Lesson: "gather", See: "gather --style go", Lang: Go, File: "go/21_errgroup/main.go", Clock: Real,
+			Limit: 3 * s, Modules: []string{"golang.org/x/sync"},
+			Rules: []Rule{
+				Overlap{Start: "start", Done: "end", Min: 2, Max: 2},
+				Prints{Lines: []string{"end 1: fetched", "end 2: fetched", "end 4: stopped", "failed: page 3: not found"},
+					At: []time.Duration{100 * ms, 200 * ms, 250 * ms, 250 * ms}},
+				Elapsed{About: 250 * ms, Min: 230 * ms, Max: 500 * ms},
+				RaceFree{},
+			},
+		},
 	}
 }
 
 // GoMod is the go.mod exercises init writes beside the Go exercises, so
 // that an editor and the go command see them as a module (go 1.22: a loop
-// variable is each iteration's own).
-const GoMod = "module asyncdemo-exercises\n\ngo 1.22\n"
+// variable is each iteration's own), with the modules they may import;
+// GoSum is its go.sum.
+const (
+	GoMod = "module asyncdemo-exercises\n\ngo 1.22\n\n" + goRequire
+	GoSum = goSums
+)
+
+// goRequire is what a Go exercise may import beyond the standard library:
+// golang.org/x/sync (errgroup), at the version asyncdemo itself is built
+// with, so that a Go that built asyncdemo has it in its module cache and a
+// check builds offline. goSums are its lines of go.sum. (A test checks
+// both against asyncdemo's go.mod and go.sum.)
+const (
+	goRequire = "require golang.org/x/sync v0.25.0\n"
+	goSums    = "golang.org/x/sync v0.25.0 h1:dJnifr0nMV8/SBnBvdo4eSGGnrc3O4FFx6IqvtLcmRs=\n" +
+		"golang.org/x/sync v0.25.0/go.mod h1:sUUOizhqBxiL6pEWpqNLUiaJn1ShEbZ6BBqskPbjZm0=\n"
+)
+
+// named are calls '0' to 'n-1' (strings, as a Redis list holds them),
+// each waiting d.
+func named(n int, d time.Duration) []Call {
+	calls := jobs(n, d)
+	for i := range calls {
+		calls[i].Args = "'" + calls[i].Args + "'"
+	}
+	return calls
+}
 
 // jobs are calls 0 to n-1, each waiting d.
 func jobs(n int, d time.Duration) []Call {

@@ -116,21 +116,33 @@ func Check(ctx context.Context, e *Exercise, c Config) (*Result, error) {
 		shift = InterruptAfter + time.Duration(rand.Int64N(int64(InterruptJitter/time.Millisecond)))*time.Millisecond
 		interrupt = e.Interrupt + shift
 	}
+	var env []string
+	stopService := func(*Served) {}
+	if e.Service != nil {
+		var err error
+		if env, stopService, err = e.Service.start(); err != nil {
+			return nil, err
+		}
+	}
+	var served Served
 	sess, err := explain.Start(rctx, explain.Program{Script: filepath.FromSlash(e.File)}, explain.Config{
 		Python: c.Python, Dir: c.Dir, Slow: Slow, Output: c.Output, VirtualTime: e.Clock == Virtual,
-		Check: true, Limit: e.limit(), OwnGroup: c.OwnGroup, Grace: time.Second, Interrupt: interrupt,
+		Check: true, Limit: e.limit(), OwnGroup: c.OwnGroup, Grace: time.Second, Interrupt: interrupt, Env: env,
 	})
 	if err != nil {
+		stopService(&served)
 		return nil, err
 	}
 	rec, err := sess.Wait()
+	stopService(&served)
 	if err != nil { // the recording cannot be trusted: no verdict
 		return nil, err
 	}
 	if ctx.Err() != nil { // the learner stopped the check: no verdict
 		return nil, context.Cause(ctx)
 	}
-	run := &Run{Exercise: e, Rec: rec, Elapsed: rec.Elapsed, Lines: rec.Lines, Lang: c.Lang, labels: Labels(c.Lang), shift: shift}
+	run := &Run{Exercise: e, Rec: rec, Elapsed: rec.Elapsed, Lines: rec.Lines, Lang: c.Lang, labels: Labels(c.Lang), shift: shift,
+		Served: served}
 	res := &Result{Exercise: e, Run: run}
 	res.Problem = run.problem(rctx.Err() != nil, wall)
 	if res.Problem == "" {

@@ -69,6 +69,13 @@ type Exercise struct {
 	// to InterruptJitter more, a moment the program cannot know ahead. The
 	// rules' times from Interrupt on move with it.
 	Interrupt time.Duration
+	// Service, if not nil, is served to the program while it runs (an
+	// embedded Redis, the SMS API), and measures what it does there.
+	Service Service
+	// Modules are the Python modules the program needs beyond the
+	// standard library ("redis", "aiohttp"): the check looks for an
+	// interpreter that has them.
+	Modules []string
 	// Rules are what a run must keep to pass, in the order they are
 	// shown.
 	Rules []Rule

@@ -101,6 +101,8 @@ type Run struct {
 	Race   string
 	NoRace bool
 	Source []byte // the Go file, while the rules read it
+	// Served is what the exercise's Service measured.
+	Served Served
 	labels map[string]string
 	shift  time.Duration // how much later than Exercise.Interrupt Ctrl+C came
 }
@@ -536,4 +538,78 @@ func (LoopThread) Check(r *Run) string {
 		return r.say("loopthread_main", mains)
 	}
 	return ""
+}
+
+// Drained says that each of Lists, Redis lists of the exercise's
+// RedisJobs, is empty when the program ends: every job was taken, and
+// none was left behind half done.
+type Drained struct{ Lists []string }
+
+// Held says that, while the jobs are worked on, List holds at least Min of
+// them at once: a worker moves the job it takes into List (LMOVE) and
+// removes it once done (LREM), so that a worker that dies midway leaves
+// its job there to be found, not lost.
+type Held struct {
+	List string
+	Min  int
+}
+
+// ServerLoad says what the exercise's SMSAPI saw: Requests answered, at
+// least Min and at most Max of them in flight at once (0: no bound), all
+// within Within of the first's arrival.
+type ServerLoad struct {
+	Requests, Min, Max int
+	Within             time.Duration
+}
+
+// ── Drained ──
+
+func (d Drained) Want(r *Run) string { return r.say("want_drained", r.list(quoted(d.Lists))) }
+
+func (d Drained) Check(r *Run) string {
+	var left []string
+	for _, l := range d.Lists {
+		if n := r.Served.Left[l]; n > 0 {
+			left = append(left, r.say("drained_left", l, n))
+		}
+	}
+	if len(left) == 0 {
+		return ""
+	}
+	return r.say("drained_not", r.list(left))
+}
+
+// ── Held ──
+
+func (h Held) Want(r *Run) string { return r.say("want_held", h.List, h.Min) }
+
+func (h Held) Check(r *Run) string {
+	if most := r.Served.Most[h.List]; most < h.Min {
+		return r.say("held_not", h.List, most, h.Min)
+	}
+	return ""
+}
+
+// ── ServerLoad ──
+
+func (s ServerLoad) Want(r *Run) string {
+	return r.say("want_serverload", s.Requests, s.Max, s.Min, short(s.Within))
+}
+
+func (s ServerLoad) Check(r *Run) string {
+	sv := r.Served
+	var wrong []string
+	if sv.Requests != s.Requests {
+		wrong = append(wrong, r.say("serverload_requests", sv.Requests, s.Requests))
+	}
+	if s.Max > 0 && sv.Peak > s.Max {
+		wrong = append(wrong, r.say("serverload_too_many", secs(sv.PeakAt), sv.Peak, s.Max))
+	}
+	if s.Min > 0 && sv.Peak < s.Min {
+		wrong = append(wrong, r.say("serverload_too_few", sv.Peak, s.Min))
+	}
+	if sv.Requests > 0 && s.Within > 0 && sv.Span > s.Within {
+		wrong = append(wrong, r.say("serverload_slow", secs(sv.Span), short(s.Within)))
+	}
+	return strings.Join(wrong, " ")
 }
