@@ -89,7 +89,7 @@ func runGo(ctx context.Context, e *Exercise, c Config) (*Result, error) {
 		return nil, err
 	}
 	if len(e.Modules) > 0 { // a module of the check's own, requiring them
-		mod := "module asyncdemo-check\n\ngo 1.22\n\n" + goRequire
+		mod := "module asyncdemo-check\n\n" + goLine + goRequire
 		if err := os.WriteFile(filepath.Join(tmp, "go.mod"), []byte(mod), 0o644); err != nil {
 			return nil, err
 		}
@@ -110,8 +110,9 @@ func runGo(ctx context.Context, e *Exercise, c Config) (*Result, error) {
 	if err != nil && bytes.Contains(out, []byte("GOPROXY=off")) { // not in the module cache: download it
 		online = true
 		out, err = goBuild(ctx, goTool, main, prog, race, online)
-		if err != nil && !bytes.Contains(out, []byte(filepath.Base(src)+":")) {
-			res.Problem = run.say("problem_gomodules", strings.TrimSpace(strings.TrimPrefix(goRequire, "require ")))
+		mod := strings.TrimSpace(strings.TrimPrefix(goRequire, "require "))                    // "golang.org/x/sync v0.25.0"
+		if err != nil && bytes.Contains(out, []byte(strings.Replace(mod, " ", "@", 1)+": ")) { // could not fetch it
+			res.Problem = run.say("problem_gomodules", mod, strings.Replace(mod, " ", "@", 1))
 			res.Took = time.Since(start)
 			return res, nil
 		}

@@ -127,16 +127,19 @@ func (r *Run) say(key string, args ...any) string {
 }
 
 // near reports whether got is want, as near as the clock measures: to the
-// millisecond on virtual time, within 10% and 50 ms on real time.
+// millisecond on virtual time; on real time, up to 10% and 50 ms early,
+// and up to a quarter and 250 ms late (a loaded machine runs a program
+// late, never early: a Go timer of 0.4 s was seen to fire 0.13 s late
+// with two CPUs shared by a dozen processes).
 func (r *Run) near(got, want time.Duration) bool {
 	d := got - want
-	if d < 0 {
-		d = -d
+	switch {
+	case r.Exercise.Clock == Virtual:
+		return max(d, -d) <= time.Millisecond
+	case d < 0:
+		return -d <= want/10+50*time.Millisecond
 	}
-	if r.Exercise.Clock == Virtual {
-		return d <= time.Millisecond
-	}
-	return d <= want/10+50*time.Millisecond
+	return d <= want/4+250*time.Millisecond
 }
 
 // secs writes d as a check's sentences do: "4.00 s".
