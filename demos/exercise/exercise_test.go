@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -422,6 +423,42 @@ func TestGoModulesAreAsyncdemos(t *testing.T) {
 	for _, line := range strings.Split(strings.TrimSpace(goSums), "\n") {
 		if !strings.Contains(string(sum), line+"\n") {
 			t.Errorf("asyncdemo's go.sum has no %q", line)
+		}
+	}
+}
+
+// TestNothingRunsBeforeTheRecorder checks that a check runs no code of
+// site's start-up, which would run before the recorder: a .pth file in the
+// user's site-packages and a usercustomize module there leave no mark, and
+// the model solution still passes.
+func TestNothingRunsBeforeTheRecorder(t *testing.T) {
+	py := python(t)
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	out, err := exec.Command(py, "-c", "import site; print(site.getusersitepackages())").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	usersite := strings.TrimSpace(string(out))
+	if err := os.MkdirAll(usersite, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	marks := filepath.Join(home, "ran")
+	for name, code := range map[string]string{
+		"zz_cheat.pth":     "import os; open(" + strconv.Quote(marks+".pth") + ", 'w').close()\n",
+		"usercustomize.py": "open(" + strconv.Quote(marks+".usercustomize") + ", 'w').close()\n",
+	} {
+		if err := os.WriteFile(filepath.Join(usersite, name), []byte(code), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e := Find("overlap")
+	if res := checkSource(t, e, e.Solution(), "en"); !res.Passed() {
+		t.Errorf("the solution fails:\n%s", verdict(res))
+	}
+	for _, kind := range []string{"pth", "usercustomize"} {
+		if _, err := os.Stat(marks + "." + kind); err == nil {
+			t.Errorf("the %s file ran in the check", kind)
 		}
 	}
 }
