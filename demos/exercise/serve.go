@@ -116,7 +116,18 @@ func (s SMSAPI) start() ([]string, func(*Served), error) {
 		first, last time.Time
 	)
 	began := time.Now()
-	api := smsapi.Handler(timing.NewClock(s.Scale), 10*time.Second)
+	// Each request is counted in as it comes, and out once it is over
+	// (smsapi.Logged says when, and with which status).
+	api := smsapi.Logged(smsapi.Handler(timing.NewClock(s.Scale), 10*time.Second),
+		func(r *http.Request, took time.Duration, status int) {
+			mu.Lock()
+			defer mu.Unlock()
+			now--
+			if status == http.StatusOK {
+				sv.Requests++
+			}
+			last = time.Now()
+		})
 	counted := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
 		now++
@@ -127,15 +138,7 @@ func (s SMSAPI) start() ([]string, func(*Served), error) {
 			first = time.Now()
 		}
 		mu.Unlock()
-		sw := &statusWriter{ResponseWriter: w}
-		api.ServeHTTP(sw, r)
-		mu.Lock()
-		now--
-		if sw.status == 0 || sw.status == http.StatusOK {
-			sv.Requests++
-		}
-		last = time.Now()
-		mu.Unlock()
+		api.ServeHTTP(w, r)
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)
@@ -151,17 +154,4 @@ func (s SMSAPI) start() ([]string, func(*Served), error) {
 		out.Requests, out.Peak, out.PeakAt, out.Span = sv.Requests, sv.Peak, sv.PeakAt, sv.Span
 	}
 	return []string{"SMS_URL=http://" + l.Addr().String()}, stop, nil
-}
-
-// statusWriter notes the status a handler answers with.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
 }
