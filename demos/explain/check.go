@@ -3,6 +3,8 @@ package explain
 import (
 	"strings"
 	"time"
+
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // Checks is what the recorder notes, beyond what explain shows, when it
@@ -130,6 +132,7 @@ func (r *Recording) checkFrame(w *wire) {
 		r.Limited = true
 	case "interrupt":
 		r.Interrupted, r.InterruptedAt = true, r.at(w.T)
+		r.Marks = append(r.Marks, timing.Mark{T: r.InterruptedAt, Label: "Ctrl+C"}) // on the timeline
 	}
 }
 

@@ -16,6 +16,7 @@ package explain
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -23,6 +24,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -301,7 +303,8 @@ func (s *Session) Wait() (*Recording, error) {
 		s.quiet()
 	}
 	rec := s.rec
-	rec.Marks = s.marks
+	rec.Marks = append(rec.Marks, s.marks...) // the recorder's (a check's Ctrl+C) and the terminal's
+	slices.SortStableFunc(rec.Marks, func(a, b timing.Mark) int { return cmp.Compare(a.T, b.T) })
 	rec.Lines, rec.DroppedLines = s.out.kept()
 	rec.Exit = exitCode(s.cmd.ProcessState)
 	rec.finish(elapsed)
