@@ -273,13 +273,14 @@ func exercisesInitRun(opts *Options, dir string) error {
 		return lesson.UsageError{Err: fmt.Errorf("exercises init: %s is a file, not a folder", dir)}
 	}
 	wrote, kept := 0, 0
-	files := map[string][]byte{"README.md": []byte(exerciseReadme(opts.Lang)), "go/go.mod": []byte(exercise.GoMod)}
+	files := map[string][]byte{"README.md": []byte(exerciseReadme(opts.Lang)), "go/go.mod": []byte(exercise.GoMod),
+		"go/go.sum": []byte(exercise.GoSum)}
 	var order []string
 	for _, e := range exercise.All() {
 		files[e.File] = e.Starter()
 		order = append(order, e.File)
 	}
-	order = append(order, "README.md", "go/go.mod")
+	order = append(order, "README.md", "go/go.mod", "go/go.sum")
 	for _, name := range order {
 		path := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -301,7 +302,7 @@ func exercisesInitRun(opts *Options, dir string) error {
 		if err != nil {
 			return fmt.Errorf("exercises init: %w", err)
 		}
-		if _, ok := files[name]; ok && name != "README.md" && name != "go/go.mod" {
+		if _, ok := files[name]; ok && name != "README.md" && !strings.HasPrefix(name, "go/go.") {
 			wrote++
 		}
 	}
@@ -347,22 +348,10 @@ func newCheckCmd(opts *Options) *cobra.Command {
 			"Exit status: 0 it passes, 1 not yet.",
 		Example: "  asyncdemo check\n  asyncdemo check overlap\n  asyncdemo check overlap --lang zh",
 		GroupID: "Exercises",
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) > 1 {
-				return lesson.UsageError{Err: fmt.Errorf("check takes one exercise, got %d", len(args))}
-			}
-			return nil
-		},
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := refuseLessonFlags(cmd); err != nil {
-				return err
-			}
-			name := ""
-			if len(args) == 1 {
-				name = args[0]
-			}
-			return checkRun(cmd.Context(), eo, name)
-		},
+		Args:    atMostOneExercise,
+		RunE: exerciseRunE(func(ctx context.Context, name string) error {
+			return checkRun(ctx, eo, name)
+		}),
 	}
 	eo.dirFlag(cmd)
 	return cmd
@@ -371,24 +360,8 @@ func newCheckCmd(opts *Options) *cobra.Command {
 // checkRun checks one exercise and prints the verdict; a check that does
 // not pass returns exitError{1}.
 func checkRun(ctx context.Context, eo *exerciseOptions, name string) error {
-	ios := eo.IO
-	p := loadExerciseProgress(ios.Err)
-	var e *exercise.Exercise
-	if name != "" {
-		var err error
-		if e, err = findExercise(name); err != nil {
-			return err
-		}
-	} else if e = nextExercise(p, ""); e == nil {
-		fmt.Fprintln(ios.Out, exerciseSay(eo.Lang)("check_all_done"))
-		return nil
-	}
-	dir, err := exerciseDir(eo.Dir, p)
-	if err != nil {
-		return err
-	}
-	python, err := findPython(ctx, eo.Options, e)
-	if err != nil {
+	e, dir, python, err := exerciseToCheck(ctx, eo, name)
+	if err != nil || e == nil {
 		return err
 	}
 	res, err := checkAndPrint(ctx, eo.Options, e, dir, python, false)
@@ -401,12 +374,41 @@ func checkRun(ctx context.Context, eo *exerciseOptions, name string) error {
 	return nil
 }
 
-// findPython finds the interpreter for e (none for a Go exercise): the
+// exerciseToCheck finds the exercise called name (for "", the first not
+// passed), its folder and its interpreter, for check and watch. With every
+// exercise passed it says so and returns a nil exercise.
+func exerciseToCheck(ctx context.Context, eo *exerciseOptions, name string) (e *exercise.Exercise, dir, python string, err error) {
+	p := loadExerciseProgress(eo.IO.Err)
+	if e, err = exerciseOrNext(p, name); err != nil {
+		return nil, "", "", err
+	}
+	if e == nil {
+		fmt.Fprintln(eo.IO.Out, exerciseSay(eo.Lang)("check_all_done"))
+		return nil, "", "", nil
+	}
+	if dir, err = exerciseDir(eo.Dir, p); err != nil {
+		return nil, "", "", err
+	}
+	if python, err = findPython(ctx, eo.Options, e); err != nil {
+		return nil, "", "", err
+	}
+	return e, dir, python, nil
+}
+
+// findPython finds the interpreter for e (none for a Go exercise): for an
+// exercise with Modules, one that has them, found each time; else the
 // one the last check found, if python3 on PATH is still what it was then
 // and the interpreter is still there, else as --vs python finds one.
 func findPython(ctx context.Context, opts *Options, e *exercise.Exercise) (string, error) {
 	if e.Lang != exercise.Python {
 		return "", nil
+	}
+	if len(e.Modules) > 0 { // an interpreter that has them, found each time
+		python, _, err := twin.Runner{Python: opts.Python, Modules: e.Modules}.Find(ctx)
+		if err != nil {
+			return "", fmt.Errorf("check: %w", err)
+		}
+		return python, nil
 	}
 	onPath, _ := exec.LookPath("python3")
 	if opts.Python == "" {
@@ -542,22 +544,10 @@ func newHintCmd(opts *Options) *cobra.Command {
 		Use:     "hint [NAME]",
 		Short:   "the next hint for an exercise (default: the first not passed); hints come one at a time",
 		GroupID: "Exercises",
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) > 1 {
-				return lesson.UsageError{Err: fmt.Errorf("hint takes one exercise, got %d", len(args))}
-			}
-			return nil
-		},
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := refuseLessonFlags(cmd); err != nil {
-				return err
-			}
-			name := ""
-			if len(args) == 1 {
-				name = args[0]
-			}
+		Args:    atMostOneExercise,
+		RunE: exerciseRunE(func(_ context.Context, name string) error {
 			return hintRun(opts, name)
-		},
+		}),
 	}
 }
 
@@ -669,4 +659,29 @@ func printProse(pr *timing.Printer, out io.Writer, text, lang string, lk look) e
 		fmt.Fprintln(out)
 	}
 	return nil
+}
+
+// atMostOneExercise is the Args of a command that takes an exercise's name
+// or none (check, watch, hint): more is a usage error.
+func atMostOneExercise(cmd *cobra.Command, args []string) error {
+	if len(args) > 1 {
+		return lesson.UsageError{Err: fmt.Errorf("%s takes one exercise, got %d", cmd.Name(), len(args))}
+	}
+	return nil
+}
+
+// exerciseRunE is the RunE of such a command: it refuses the lessons'
+// flags and calls run with the exercise named, or "" for the first not
+// passed.
+func exerciseRunE(run func(ctx context.Context, name string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := refuseLessonFlags(cmd); err != nil {
+			return err
+		}
+		name := ""
+		if len(args) == 1 {
+			name = args[0]
+		}
+		return run(cmd.Context(), name)
+	}
 }

@@ -30,22 +30,10 @@ func newWatchCmd(opts *Options) *cobra.Command {
 			"as rustlings' watch does. Keys, no Enter needed: h the next hint, n the next exercise, l the\n" +
 			"list, q quit. Ctrl+C quits too.",
 		GroupID: "Exercises",
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) > 1 {
-				return lesson.UsageError{Err: fmt.Errorf("watch takes one exercise, got %d", len(args))}
-			}
-			return nil
-		},
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := refuseLessonFlags(cmd); err != nil {
-				return err
-			}
-			name := ""
-			if len(args) == 1 {
-				name = args[0]
-			}
-			return watchRun(cmd.Context(), eo, name)
-		},
+		Args:    atMostOneExercise,
+		RunE: exerciseRunE(func(ctx context.Context, name string) error {
+			return watchRun(ctx, eo, name)
+		}),
 	}
 	eo.dirFlag(cmd)
 	return cmd
@@ -70,21 +58,8 @@ func stampOf(path string) fileStamp {
 func watchRun(ctx context.Context, eo *exerciseOptions, name string) error {
 	ios := eo.IO
 	say := exerciseSay(eo.Lang)
-	p := loadExerciseProgress(ios.Err)
-	e, err := exerciseOrNext(p, name)
-	if err != nil {
-		return err
-	}
-	if e == nil {
-		fmt.Fprintln(ios.Out, say("check_all_done"))
-		return nil
-	}
-	dir, err := exerciseDir(eo.Dir, p)
-	if err != nil {
-		return err
-	}
-	python, err := findPython(ctx, eo.Options, e)
-	if err != nil {
+	e, dir, python, err := exerciseToCheck(ctx, eo, name)
+	if err != nil || e == nil {
 		return err
 	}
 	ctx, cancel := context.WithCancel(ctx)

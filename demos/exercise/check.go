@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -101,26 +102,47 @@ func Check(ctx context.Context, e *Exercise, c Config) (*Result, error) {
 	}
 	start := time.Now()
 	wall := c.Wall
-	if wall <= 0 {
+	switch {
+	case wall > 0:
+	case e.Clock == Real && e.Limit > 0: // its clock is the wall's
+		wall = e.Limit
+	default:
 		wall = DefaultWall
 	}
 	rctx, cancel := context.WithTimeout(ctx, wall)
 	defer cancel()
+	var shift, interrupt time.Duration
+	if e.Interrupt > 0 {
+		shift = InterruptAfter + time.Duration(rand.Int64N(int64(InterruptJitter/time.Millisecond)))*time.Millisecond
+		interrupt = e.Interrupt + shift
+	}
+	var env []string
+	stopService := func(*Served) {}
+	if e.Service != nil {
+		var err error
+		if env, stopService, err = e.Service.start(); err != nil {
+			return nil, err
+		}
+	}
+	var served Served
 	sess, err := explain.Start(rctx, explain.Program{Script: filepath.FromSlash(e.File)}, explain.Config{
 		Python: c.Python, Dir: c.Dir, Slow: Slow, Output: c.Output, VirtualTime: e.Clock == Virtual,
-		Check: true, Limit: e.limit(), OwnGroup: c.OwnGroup, Grace: time.Second,
+		Check: true, Limit: e.limit(), OwnGroup: c.OwnGroup, Grace: time.Second, Interrupt: interrupt, Env: env,
 	})
 	if err != nil {
+		stopService(&served)
 		return nil, err
 	}
 	rec, err := sess.Wait()
+	stopService(&served)
 	if err != nil { // the recording cannot be trusted: no verdict
 		return nil, err
 	}
 	if ctx.Err() != nil { // the learner stopped the check: no verdict
 		return nil, context.Cause(ctx)
 	}
-	run := &Run{Exercise: e, Rec: rec, Elapsed: rec.Elapsed, Lines: rec.Lines, Lang: c.Lang, labels: Labels(c.Lang)}
+	run := &Run{Exercise: e, Rec: rec, Elapsed: rec.Elapsed, Lines: rec.Lines, Lang: c.Lang, labels: Labels(c.Lang), shift: shift,
+		Served: served}
 	res := &Result{Exercise: e, Run: run}
 	res.Problem = run.problem(rctx.Err() != nil, wall)
 	if res.Problem == "" {
@@ -149,6 +171,8 @@ func (r *Run) problem(timedOut bool, wall time.Duration) string {
 		return r.say("problem_limit", file, short(r.Exercise.limit())) + r.stuck()
 	case timedOut:
 		return r.say("problem_wall", file, short(wall))
+	case rec.Exit == 130 && rec.Interrupted:
+		return r.say("problem_interrupted", file, secs(rec.InterruptedAt))
 	case rec.Exit != 0:
 		return r.say("problem_exit", file, rec.Exit, r.lastError())
 	case !rec.UsedAsyncio():

@@ -61,12 +61,33 @@ type Exercise struct {
 	File  string
 	Clock Clock
 	// Limit is how long the program may run on its clock before the
-	// check stops it; 0 means DefaultLimit.
+	// check stops it; 0 means DefaultLimit (on the real clock,
+	// DefaultWall).
 	Limit time.Duration
+	// Interrupt, if set, is about when the check sends the program Ctrl+C
+	// (a real SIGINT), on its virtual clock: InterruptAfter later, and up
+	// to InterruptJitter more, a moment the program cannot know ahead. The
+	// rules' times from Interrupt on move with it.
+	Interrupt time.Duration
+	// Service, if not nil, is served to the program while it runs (an
+	// embedded Redis, the SMS API), and measures what it does there.
+	Service Service
+	// Modules are the Python modules the program needs beyond the
+	// standard library ("redis", "aiohttp"): the check looks for an
+	// interpreter that has them.
+	Modules []string
 	// Rules are what a run must keep to pass, in the order they are
 	// shown.
 	Rules []Rule
 }
+
+// A check sends Ctrl+C InterruptAfter after Exercise.Interrupt, and a
+// random part of InterruptJitter more: a program that ignores Ctrl+C and
+// cancels its own tasks at the moment the exercise names does not pass.
+const (
+	InterruptAfter  = 100 * time.Millisecond
+	InterruptJitter = 400 * time.Millisecond
+)
 
 // DefaultLimit is how long a program may run on its clock when an
 // exercise sets no Limit: an exercise takes seconds.

@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -36,6 +38,32 @@ func python(t testing.TB) string {
 	return path
 }
 
+// foundModules are the interpreters with the modules of exercises, found
+// once for each list of modules.
+var foundModules sync.Map // strings.Join(modules, ",") -> func() (string, error)
+
+// pythonWith returns a Python 3.11 or newer that has modules (an
+// exercise's Modules), or skips the test (fails it under CI).
+func pythonWith(t testing.TB, modules []string) string {
+	t.Helper()
+	if len(modules) == 0 {
+		return python(t)
+	}
+	testenv.SkipShort(t, "CPython with "+strings.Join(modules, " and "))
+	find, _ := foundModules.LoadOrStore(strings.Join(modules, ","), sync.OnceValues(func() (string, error) {
+		return twin.Runner{Modules: modules}.Interpreter(context.Background())
+	}))
+	path, err := find.(func() (string, error))()
+	if err != nil {
+		how := "install python3 (3.11+)"
+		if errors.Is(err, twin.ErrMissingModules) {
+			how = "apt-get install python3-" + strings.Join(modules, " python3-")
+		}
+		testenv.Missing(t, "CPython 3.11 or newer with "+strings.Join(modules, " and "), err.Error(), how)
+	}
+	return path
+}
+
 // goTool skips a test that needs the go command where there is none (it
 // fails it under CI), and under go test -short.
 func goTool(t testing.TB) {
@@ -60,7 +88,7 @@ func checkSource(t testing.TB, e *Exercise, src []byte, lang string) *Result {
 	if e.Lang == Go {
 		goTool(t)
 	} else {
-		c.Python = python(t)
+		c.Python = pythonWith(t, e.Modules)
 	}
 	res, err := Check(context.Background(), e, c)
 	if err != nil {
@@ -373,5 +401,64 @@ func TestOtherRightSolutionsPass(t *testing.T) {
 				t.Errorf("it fails:\n%s", verdict(res))
 			}
 		})
+	}
+}
+
+// TestGoModulesAreAsyncdemos checks that the modules a Go exercise may
+// import are at the versions asyncdemo is built with (its go.mod and
+// go.sum): those a Go that built asyncdemo has in its module cache.
+func TestGoModulesAreAsyncdemos(t *testing.T) {
+	mod, err := os.ReadFile(filepath.Join("..", "..", "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := os.ReadFile(filepath.Join("..", "..", "go.sum"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := strings.TrimSpace(strings.TrimPrefix(goRequire, "require "))
+	if !strings.Contains(string(mod), "\t"+req+"\n") {
+		t.Errorf("asyncdemo's go.mod does not require %s", req)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(goSums), "\n") {
+		if !strings.Contains(string(sum), line+"\n") {
+			t.Errorf("asyncdemo's go.sum has no %q", line)
+		}
+	}
+}
+
+// TestNothingRunsBeforeTheRecorder checks that a check runs no code of
+// site's start-up, which would run before the recorder: a .pth file in the
+// user's site-packages and a usercustomize module there leave no mark, and
+// the model solution still passes.
+func TestNothingRunsBeforeTheRecorder(t *testing.T) {
+	py := python(t)
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	out, err := exec.Command(py, "-c", "import site; print(site.getusersitepackages())").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	usersite := strings.TrimSpace(string(out))
+	if err := os.MkdirAll(usersite, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	marks := filepath.Join(home, "ran")
+	for name, code := range map[string]string{
+		"zz_cheat.pth":     "import os; open(" + strconv.Quote(marks+".pth") + ", 'w').close()\n",
+		"usercustomize.py": "open(" + strconv.Quote(marks+".usercustomize") + ", 'w').close()\n",
+	} {
+		if err := os.WriteFile(filepath.Join(usersite, name), []byte(code), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e := Find("overlap")
+	if res := checkSource(t, e, e.Solution(), "en"); !res.Passed() {
+		t.Errorf("the solution fails:\n%s", verdict(res))
+	}
+	for _, kind := range []string{"pth", "usercustomize"} {
+		if _, err := os.Stat(marks + "." + kind); err == nil {
+			t.Errorf("the %s file ran in the check", kind)
+		}
 	}
 }

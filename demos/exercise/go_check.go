@@ -88,15 +88,34 @@ func runGo(ctx context.Context, e *Exercise, c Config) (*Result, error) {
 	if err := os.WriteFile(filepath.Join(tmp, "zz_asyncdemo_start.go"), []byte(startFile), 0o644); err != nil {
 		return nil, err
 	}
+	if len(e.Modules) > 0 { // a module of the check's own, requiring them
+		mod := "module asyncdemo-check\n\n" + goLine + goRequire
+		if err := os.WriteFile(filepath.Join(tmp, "go.mod"), []byte(mod), 0o644); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(filepath.Join(tmp, "go.sum"), []byte(goSums), 0o644); err != nil {
+			return nil, err
+		}
+	}
 	run := &Run{Exercise: e, Lang: c.Lang, labels: Labels(c.Lang), Go: true}
 	run.Source = code
 	defer func() { run.Source = nil }()
 	res := &Result{Exercise: e, Run: run}
-	race := true
-	out, err := goBuild(ctx, goTool, main, prog, race)
+	race, online := true, false
+	out, err := goBuild(ctx, goTool, main, prog, race, online)
 	if err != nil && bytes.Contains(out, []byte("requires cgo")) { // no C compiler: check without the detector
 		race = false
-		out, err = goBuild(ctx, goTool, main, prog, race)
+		out, err = goBuild(ctx, goTool, main, prog, race, online)
+	}
+	if err != nil && bytes.Contains(out, []byte("GOPROXY=off")) { // not in the module cache: download it
+		online = true
+		out, err = goBuild(ctx, goTool, main, prog, race, online)
+		mod := strings.TrimSpace(strings.TrimPrefix(goRequire, "require "))                    // "golang.org/x/sync v0.25.0"
+		if err != nil && bytes.Contains(out, []byte(strings.Replace(mod, " ", "@", 1)+": ")) { // could not fetch it
+			res.Problem = run.say("problem_gomodules", mod, strings.Replace(mod, " ", "@", 1))
+			res.Took = time.Since(start)
+			return res, nil
+		}
 	}
 	if ctx.Err() != nil {
 		return nil, context.Cause(ctx)
@@ -266,8 +285,9 @@ func goroutineWaits(dump, file string) []goroutineWait {
 }
 
 // goBuild builds src, with the start file beside it, into prog, with the
-// race detector if race.
-func goBuild(ctx context.Context, goTool, src, prog string, race bool) ([]byte, error) {
+// race detector if race. The modules it imports come from the module
+// cache, or, if online, from GOPROXY too.
+func goBuild(ctx context.Context, goTool, src, prog string, race, online bool) ([]byte, error) {
 	args := []string{"build", "-o", prog}
 	if race {
 		args = append(args, "-race")
@@ -275,6 +295,12 @@ func goBuild(ctx context.Context, goTool, src, prog string, race bool) ([]byte, 
 	cmd := exec.CommandContext(ctx, goTool, append(args, filepath.Base(src), "zz_asyncdemo_start.go")...)
 	cmd.Dir = filepath.Dir(src)
 	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=")
+	if _, err := os.Stat(filepath.Join(cmd.Dir, "go.mod")); err == nil {
+		cmd.Env = append(cmd.Env, "GOFLAGS=-mod=mod")
+	}
+	if !online {
+		cmd.Env = append(cmd.Env, "GOPROXY=off")
+	}
 	return cmd.CombinedOutput()
 }
 

@@ -3,6 +3,8 @@ package explain
 import (
 	"strings"
 	"time"
+
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // Checks is what the recorder notes, beyond what explain shows, when it
@@ -20,6 +22,10 @@ type Checks struct {
 	// Limited is set when the program ran past Config.Limit on its clock
 	// and was stopped there.
 	Limited bool
+	// Interrupted is set when the recorder sent the program Ctrl+C (a
+	// SIGINT, Config.Interrupt), at InterruptedAt.
+	Interrupted   bool
+	InterruptedAt time.Duration
 
 	args   map[int]string // a task's coroutine's arguments, by task id
 	timers map[int]int    // a timer's number -> its index in Timers
@@ -124,6 +130,9 @@ func (r *Recording) checkFrame(w *wire) {
 		r.Tampered = append(r.Tampered, w.What)
 	case "limit":
 		r.Limited = true
+	case "interrupt":
+		r.Interrupted, r.InterruptedAt = true, r.at(w.T)
+		r.Marks = append(r.Marks, timing.Mark{T: r.InterruptedAt, Label: "Ctrl+C"}) // on the timeline
 	}
 }
 

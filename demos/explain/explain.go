@@ -16,6 +16,7 @@ package explain
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -23,6 +24,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -94,6 +96,10 @@ type Config struct {
 	// Limit, with VirtualTime and Check, stops the program once its clock
 	// passes Limit (Checks.Limited); 0 means no limit.
 	Limit time.Duration
+	// Interrupt, with VirtualTime and Check, sends the program a real
+	// SIGINT, as Ctrl+C at a terminal does, once its clock reaches
+	// Interrupt (Checks.Interrupted); 0 means none.
+	Interrupt time.Duration
 	// OwnGroup runs the program in a process group of its own, so that a
 	// Ctrl+C typed at the terminal is asyncdemo's alone (asyncdemo watch).
 	OwnGroup bool
@@ -129,11 +135,31 @@ sys.modules["_asyncrec"] = m; s.loader.exec_module(m); m.explain_main(sys.argv[2
 
 // checkBoot is boot for Config.Check: it runs the recorder only if what it
 // reads is asyncdemo's own (argv[2] is its SHA-256), from what it read.
-// Python runs it with -E and -P: no PYTHONPATH, and nothing of the
-// current directory (a sitecustomize.py there) runs before the recorder.
-const checkBoot = `import hashlib, sys, types
+// Python runs it with -E, -P and -S: no PYTHONPATH, nothing of the current
+// directory, and none of site's start-up (a .pth file's line of code, a
+// sitecustomize or usercustomize module, which would run before the
+// recorder and could change asyncio unseen). The boot puts the
+// site-packages folders on sys.path itself, as site would without their
+// .pth files. The SHA-256 is _sha2's (_sha256 before 3.12), not
+// hashlib's, which loads OpenSSL: 9 ms of a check's 0.27 s of CPU.
+const checkBoot = `import os, site, sys, types
+try:
+    from _sha2 import sha256
+except ImportError:
+    from _sha256 import sha256
 p = sys.argv[1]; b = open(p, "rb").read()
-if hashlib.sha256(b).hexdigest() != sys.argv[2]: sys.exit("asyncdemo: " + p + " changed while it was read: check again")
+if sha256(b).hexdigest() != sys.argv[2]: sys.exit("asyncdemo: " + p + " changed while it was read: check again")
+dirs = site.getsitepackages()
+if sys.prefix == sys.base_prefix:
+    dirs.append(site.getusersitepackages())
+else:
+    try:
+        with open(os.path.join(sys.prefix, "pyvenv.cfg")) as f:
+            if any(l.replace(" ", "").lower().strip() == "include-system-site-packages=true" for l in f):
+                dirs += site.getsitepackages([sys.base_prefix])
+    except OSError:
+        pass
+sys.path += [d for d in dirs if os.path.isdir(d) and d not in sys.path]
 m = types.ModuleType("_asyncrec"); m.__file__ = p; sys.modules["_asyncrec"] = m
 exec(compile(b, p, "exec"), vars(m)); m.explain_main(sys.argv[3:])`
 
@@ -186,6 +212,9 @@ func Start(ctx context.Context, p Program, c Config) (*Session, error) {
 		if c.Limit > 0 {
 			fl = append(fl, "limit="+strconv.FormatFloat(c.Limit.Seconds(), 'g', -1, 64))
 		}
+		if c.Interrupt > 0 {
+			fl = append(fl, "sigint="+strconv.FormatFloat(c.Interrupt.Seconds(), 'g', -1, 64))
+		}
 	}
 	flags := strings.Join(fl, ",")
 	r, w, err := os.Pipe()
@@ -200,7 +229,7 @@ func Start(ctx context.Context, p Program, c Config) (*Session, error) {
 			w.Close()
 			return nil, fmt.Errorf("explain: %w", err)
 		}
-		args = []string{"-E", "-P", "-c", checkBoot, path, sum}
+		args = []string{"-E", "-P", "-S", "-c", checkBoot, path, sum}
 	}
 	args = append(args, "3", strconv.FormatFloat(slow.Seconds(), 'g', -1, 64), flags, "--", mode, target)
 	cmd := exec.CommandContext(ctx, c.Python, append(args, p.Args...)...)
@@ -274,7 +303,8 @@ func (s *Session) Wait() (*Recording, error) {
 		s.quiet()
 	}
 	rec := s.rec
-	rec.Marks = s.marks
+	rec.Marks = append(rec.Marks, s.marks...) // the recorder's (a check's Ctrl+C) and the terminal's
+	slices.SortStableFunc(rec.Marks, func(a, b timing.Mark) int { return cmp.Compare(a.T, b.T) })
 	rec.Lines, rec.DroppedLines = s.out.kept()
 	rec.Exit = exitCode(s.cmd.ProcessState)
 	rec.finish(elapsed)

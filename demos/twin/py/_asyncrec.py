@@ -37,6 +37,7 @@ import math
 import os
 import re
 import selectors
+import signal
 import site
 import struct
 import sys
@@ -356,27 +357,28 @@ class VirtualClock:
 
     def __init__(self):
         self._now = 0.0
-        self._alarm = None  # (at, fn): a VirtualTimer's
+        self._alarms = []  # a heap of (at, seq, fn): a VirtualTimer's, a check's limit and Ctrl+C
+        self._alarm_seq = itertools.count()
 
     def now(self):
         return self._now
 
     def set_alarm(self, at, fn):
-        self._alarm = (at, fn)
+        heapq.heappush(self._alarms, (at, next(self._alarm_seq), fn))
 
     def wait(self, seconds):
-        """Pass seconds of virtual time (None: until the alarm). If the
+        """Pass seconds of virtual time (None: until the next alarm). If an
         alarm falls within them, stop there and fire it: what it raises
         (a KeyboardInterrupt) comes out of the wait, as out of a real one.
         Returns False if there was nothing to wait for."""
-        alarm = self._alarm
-        if seconds is None and alarm is None:
+        alarms = self._alarms
+        if seconds is None and not alarms:
             return False
         target = math.inf if seconds is None else self._now + seconds
-        if alarm is not None and alarm[0] <= target:
-            self._alarm = None
-            self._now = max(self._now, alarm[0])
-            alarm[1]()
+        if alarms and alarms[0][0] <= target:
+            at, _, fn = heapq.heappop(alarms)
+            self._now = max(self._now, at)
+            fn()
             return True
         self._now = max(self._now, target)
         return True
@@ -2010,6 +2012,15 @@ class Checker(Explainer):
         for f in flags:
             if f.startswith("limit=") and vclock is not None:
                 vclock.set_alarm(float(f[6:]), self._stop)
+            if f.startswith("sigint=") and vclock is not None:
+                vclock.set_alarm(float(f[7:]), self._interrupt)
+
+    def _interrupt(self):
+        """Ctrl+C, as a terminal sends it: a real SIGINT to the program,
+        which its handler (asyncio.run's, or Python's KeyboardInterrupt)
+        meets as soon as this returns."""
+        self.write("interrupt", {"t": self.clock()})
+        os.kill(os.getpid(), signal.SIGINT)
 
     def _stop(self):
         self.write("limit", {"t": self.clock()})

@@ -1,7 +1,7 @@
 // A select with a timeout, longer than the answer takes.
 // fails: Prints
 // fails: Elapsed
-// says: It never printed “gave up”: it printed “the answer to life” at 2.0
+// says: It never printed “gave up”: it printed “the answer to life” at
 package main
 
 import (
