@@ -86,6 +86,7 @@ type Loop struct {
 	handler  func(ExceptionContext)
 	observer func(t *Task) func(t *Task)
 	watch    *watcher // WithStateObserver's; nil for a loop nobody watches
+	sleepPC  uintptr  // the code of Sleep's coroutines, which tasks run without a goroutine
 
 	ready  ring
 	timers timerQueue
@@ -107,7 +108,7 @@ type Loop struct {
 
 // NewLoop returns a new event loop, not yet running.
 func NewLoop(opts ...Option) *Loop {
-	l := &Loop{clock: realClock{}, wake: make(chan struct{}, 1)}
+	l := &Loop{clock: realClock{}, wake: make(chan struct{}, 1), sleepPC: funcPC(Sleep(0))}
 	for _, o := range opts {
 		o(l)
 	}

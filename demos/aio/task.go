@@ -38,6 +38,8 @@ type Task struct {
 	started, destroyed bool
 	mustCancel         bool    // cancel at the next step (asyncio's _must_cancel)
 	sleeping           bool    // sleepTimer is set and has not fired yet
+	leaf               bool    // coro is Sleep's: the loop runs it without a goroutine (see stepSleep)
+	leafSuspended      bool    // a leaf task is suspended in its sleep
 	cancelRequests     int     // how many times Cancel was called while pending
 	resumeErr          error   // what the await the coroutine is suspended at returns
 	waitingOn          *Future // the future the coroutine awaits (asyncio's _fut_waiter)
@@ -59,6 +61,7 @@ func (l *Loop) CreateTask(coro Coroutine, name string) *Task {
 	}
 	t.loop, t.self = l, t
 	t.sleepTimer = Handle{loop: l, task: t}
+	t.leaf = funcPC(coro) == l.sleepPC
 	l.tasks.add(t)
 	l.enqueue(entry{task: t})
 	if l.watch != nil {
@@ -132,14 +135,21 @@ func (t *Task) step() {
 			t.finish(nil, err)
 			return
 		}
-		t.resume, t.stop = iter.Pull(t.body)
+		if !t.leaf {
+			t.resume, t.stop = iter.Pull(t.body)
+		}
 		if t.loop.observer != nil {
 			t.onDone = t.loop.observer(t)
 		}
 	}
 	l := t.loop
 	l.current = t
-	_, suspended := t.resume()
+	var suspended bool
+	if t.leaf {
+		suspended = t.stepSleep()
+	} else {
+		_, suspended = t.resume()
+	}
 	l.current = nil
 	if !suspended {
 		t.resume, t.stop, t.yield = nil, nil, nil
@@ -150,6 +160,42 @@ func (t *Task) step() {
 	if t.mustCancel && t.cancelWaiter() {
 		t.mustCancel = false
 	}
+}
+
+// stepSleep is step for a task whose coroutine is Sleep's, a leaf that
+// awaits once and then returns: the loop runs it on its own goroutine, as
+// two steps and a timer, the way CPython steps asyncio.sleep's frame. The
+// first step calls the coroutine, whose Sleep sets the timer and returns
+// errLeafSuspended instead of suspending; the second is what follows the
+// await in Sleep, and the coroutine's return. It reports whether the task
+// is suspended, as resume does.
+func (t *Task) stepSleep() (suspended bool) {
+	if !t.leafSuspended {
+		t.result, t.err = t.coro(t)
+		if t.err == errLeafSuspended {
+			t.result, t.err, t.leafSuspended = nil, nil, true
+			return true
+		}
+		return false
+	}
+	t.leafSuspended = false
+	err := t.resumeErr
+	t.resumeErr = nil
+	t.sleepTimer.Cancel() // asyncio.sleep's finally, as in Sleep
+	t.sleeping = false
+	t.result, t.err = nil, err
+	return false
+}
+
+// errLeafSuspended is what Sleep returns to the first step of a leaf task
+// (see stepSleep): the sleep has begun, and the rest is the loop's.
+var errLeafSuspended = errors.New("aio: leaf task suspended")
+
+// suspendsLeaf reports whether an await of t is the one await of a leaf
+// task's first step, which stepSleep finishes: then the await sets up what
+// it waits for and returns errLeafSuspended instead of suspending.
+func (t *Task) suspendsLeaf() bool {
+	return t.leaf && !t.leafSuspended && t.loop.current == t
 }
 
 // body is the iterator function iter.Pull runs on the task's goroutine.
@@ -206,17 +252,41 @@ func (t *Task) suspend() error {
 func (t *Task) Sleep(d time.Duration) error {
 	if d <= 0 {
 		t.loop.enqueue(entry{task: t}) // a bare yield: step again next iteration
+		if t.suspendsLeaf() {
+			return errLeafSuspended
+		}
 		return t.suspend()
 	}
 	h := &t.sleepTimer
 	h.gen++
 	t.loop.schedule(h, t.loop.Time()+d)
 	t.sleeping = true
+	if t.suspendsLeaf() {
+		return errLeafSuspended
+	}
 	err := t.suspend()
 	h.Cancel() // asyncio.sleep's finally: h.cancel(), if the timer has not fired (cancelled, destroyed)
 	t.sleeping = false
 	return err
 }
+
+// Sleep returns a coroutine that sleeps for d and returns nil: Python's
+// asyncio.sleep(d), which is a coroutine of its own. Wrapped in a task,
+// l.CreateTask(aio.Sleep(d), name) is create_task(asyncio.sleep(d)), and
+// awaited inline, aio.Sleep(d)(t) is t.Sleep(d).
+//
+// A task whose coroutine is Sleep's needs no goroutine: it awaits once and
+// returns, so the loop runs it as a timer and two steps, in the iterations
+// a task with a goroutine would take them. A million such tasks cost a
+// million small structs, not a million stacks.
+func Sleep(d time.Duration) Coroutine { return sleepCoroutine(d).run }
+
+// sleepCoroutine is Sleep's coroutine. Its run method, as a method value,
+// has the same code however many there are, which is how CreateTask knows
+// one (see Loop.sleepPC).
+type sleepCoroutine time.Duration
+
+func (d sleepCoroutine) run(t *Task) (any, error) { return nil, t.Sleep(time.Duration(d)) }
 
 // wakeFromSleep runs when the sleep timer fires. Like the future asyncio's
 // sleep sets, it schedules the task's step for the next iteration; if the
