@@ -264,9 +264,9 @@ func (g *gatherLesson) Run(e *lesson.Env) error {
 }
 
 func (g *gatherLesson) runMany(e *lesson.Env) error {
-	// Every task is drawn, a count per row: keep them all. --tasks bounds
-	// how many there are.
-	e.Rec.Window = 0
+	// Every task is drawn, a count per row: keep them all, in one piece.
+	// --tasks bounds how many there are.
+	e.Rec.Window, e.Rec.Spans = 0, g.Tasks
 	_, err := e.RunStyle("concurrent",
 		func(l *aio.Loop) error { return gatherManyAio(l, e.Rec, g.Tasks, g.Durations) },
 		func(ctx context.Context) error { return gatherManyGo(ctx, e.Clock, e.Rec, g.Tasks, g.Durations) })
