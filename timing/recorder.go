@@ -177,8 +177,6 @@ func (r *Recorder) reset() {
 	r.first, r.firstMeta, r.chunks, r.nSpans, r.nOpen, r.events, r.marks, r.win = nil, nil, nil, 0, 0, nil, nil, nil
 	if r.Window > 0 {
 		r.win = newWindow(r.Window)
-	} else if r.Spans > 0 {
-		r.first, r.firstMeta = make([]Span, r.Spans), make([]slotMeta, r.Spans)
 	}
 	clear(r.open)
 	r.gen++
@@ -250,6 +248,9 @@ func (r *Recorder) begin(task, group string, prev int32) SpanID {
 		i = w.free[len(w.free)-1]
 		w.free = w.free[:len(w.free)-1]
 	} else {
+		if r.nSpans == 0 && w == nil && r.Spans > 0 { // room for the spans expected, at the first
+			r.first, r.firstMeta = make([]Span, r.Spans), make([]slotMeta, r.Spans)
+		}
 		if n := r.nSpans - len(r.first); n >= 0 && n%chunkSize == 0 {
 			r.chunks = append(r.chunks, make([]slot, chunkSize))
 		}

@@ -332,6 +332,8 @@ func BenchmarkRecorderRun(b *testing.B) {
 			r.Window, r.Spans = 0, n
 			ids := make([]SpanID, n)
 			var spans int
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
 			for b.Loop() {
 				r.StartRun("concurrent", "aio")
 				for i := range ids {
@@ -342,10 +344,9 @@ func BenchmarkRecorderRun(b *testing.B) {
 				}
 				spans += len(r.EndRun().Spans)
 			}
-			var ms runtime.MemStats
-			runtime.ReadMemStats(&ms)
+			runtime.ReadMemStats(&after)
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(spans), "ns/span")
-			b.ReportMetric(float64(ms.TotalAlloc)/float64(spans), "B/span")
+			b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(spans), "B/span")
 		})
 	}
 }
