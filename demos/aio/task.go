@@ -176,7 +176,7 @@ func (t *Task) step() {
 }
 
 // stepSleep is step for a task whose coroutine is Sleep's, a leaf that
-// awaits once and then returns: the loop runs it on its own goroutine, as
+// awaits once and then returns: the loop runs it on the loop's goroutine, as
 // two steps and a timer, the way CPython steps asyncio.sleep's frame. The
 // first step calls the coroutine, whose Sleep sets the timer and returns
 // errLeafSuspended instead of suspending; the second is what follows the
