@@ -123,11 +123,10 @@ func gatherSequentialGo(ctx context.Context, clock *timing.Clock, r *timing.Reco
 }
 
 // gatherManyAio runs n tasks at once, durations taken in turn, and reports
-// only the counts: n lines would drown the point.
+// only the counts: n lines would drown the point. Each task is aio.Sleep
+// itself, as create_task(asyncio.sleep(x)) is in Python: a coroutine that
+// awaits once needs no goroutine, so the loop runs it as a timer.
 func gatherManyAio(l *aio.Loop, r *timing.Recorder, n int, durations []float64) error {
-	sleep := func(x float64) aio.Coroutine {
-		return func(t *aio.Task) (any, error) { return nil, t.Sleep(lesson.Seconds(x)) }
-	}
 	names := make([]string, len(durations))
 	for i, x := range durations {
 		names[i] = lesson.Call("do_some_work", x)
@@ -135,7 +134,7 @@ func gatherManyAio(l *aio.Loop, r *timing.Recorder, n int, durations []float64) 
 	tasks := make([]aio.Awaitable, n)
 	for i := range tasks {
 		j := i % len(durations)
-		tasks[i] = l.CreateTask(sleep(durations[j]), names[j])
+		tasks[i] = l.CreateTask(aio.Sleep(lesson.Seconds(durations[j])), names[j])
 	}
 	r.Printf("", "%d tasks created", n)
 	results, err := l.RunUntilComplete(l.Gather(tasks...))
@@ -265,9 +264,9 @@ func (g *gatherLesson) Run(e *lesson.Env) error {
 }
 
 func (g *gatherLesson) runMany(e *lesson.Env) error {
-	// Every task is drawn, a count per row: keep them all. --tasks bounds
-	// how many there are.
-	e.Rec.Window = 0
+	// Every task is drawn, a count per row: keep them all, in one piece.
+	// --tasks bounds how many there are.
+	e.Rec.Window, e.Rec.Spans = 0, g.Tasks
 	_, err := e.RunStyle("concurrent",
 		func(l *aio.Loop) error { return gatherManyAio(l, e.Rec, g.Tasks, g.Durations) },
 		func(ctx context.Context) error { return gatherManyGo(ctx, e.Clock, e.Rec, g.Tasks, g.Durations) })

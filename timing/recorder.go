@@ -85,19 +85,28 @@ type Recorder struct {
 	// and ends, on the goroutine that begins or ends it, with the
 	// Recorder's lock held (--step's go style names goroutines with it).
 	OnSpan func(task string, begun bool)
+	// Spans, when set before a run starts, is how many spans the run is
+	// expected to record. A run kept whole (Window 0) makes room for them
+	// at once and hands them to its [Run] as they are, instead of copying
+	// them all at its end; past that many, it goes on as without.
+	Spans int
 
-	mu     sync.Mutex
-	sink   Sink
-	run    string
-	style  string
-	gen    uint32 // which run a SpanID belongs to
-	sw     Stopwatch
-	chunks [][]slot // the run's spans, in chunks so a million of them never need copying
-	nSpans int      // slots in chunks
-	nOpen  int
-	open   map[string]int32 // task -> its most recently opened span, for End
-	events []Event          // kept whole: when win is nil
-	marks  []Mark
+	mu    sync.Mutex
+	sink  Sink
+	run   string
+	style string
+	gen   uint32 // which run a SpanID belongs to
+	sw    Stopwatch
+	// The run's spans: slot i is first[i], or past len(first) in chunks,
+	// so that a million of them never need copying; meta beside each.
+	first     []Span
+	firstMeta []slotMeta
+	chunks    [][]slot
+	nSpans    int // slots in first and chunks
+	nOpen     int
+	open      map[string]int32 // task -> its most recently opened span, for End
+	events    []Event          // kept whole: when win is nil
+	marks     []Mark
 	// win is the run's window, when it keeps one: then chunks hold only
 	// the spans still open, and ended ones go to win.
 	win *window
@@ -109,6 +118,11 @@ const chunkSize = 1024
 // slot is one recorded span and what the Recorder needs to close it.
 type slot struct {
 	Span
+	slotMeta
+}
+
+// slotMeta is what the Recorder needs to close a span.
+type slotMeta struct {
 	prev int32 // the open span of the same task that Begin opened before this one, or -1
 	// use counts the slot's begins and ends: odd while its span is open.
 	// A SpanID holds the count its span began with, so that a slot used
@@ -116,11 +130,18 @@ type slot struct {
 	use uint32
 }
 
-// isOpen reports whether s holds a span that has not ended.
-func (s *slot) isOpen() bool { return s.use%2 == 1 }
+// isOpen reports whether m's slot holds a span that has not ended.
+func (m *slotMeta) isOpen() bool { return m.use%2 == 1 }
 
-// slot returns span i. r.mu must be held.
-func (r *Recorder) slot(i int32) *slot { return &r.chunks[i/chunkSize][i%chunkSize] }
+// slot returns span i and its meta. r.mu must be held.
+func (r *Recorder) slot(i int32) (*Span, *slotMeta) {
+	if int(i) < len(r.first) {
+		return &r.first[i], &r.firstMeta[i]
+	}
+	i -= int32(len(r.first))
+	s := &r.chunks[i/chunkSize][i%chunkSize]
+	return &s.Span, &s.slotMeta
+}
 
 // SpanID names a span opened by [Recorder.BeginSpan], to close it with
 // [Recorder.EndSpan]. It is only good in the run that opened it.
@@ -153,7 +174,7 @@ func (r *Recorder) StartRun(run, style string) {
 // the next run's whole or in a window, as r.Window says. r.mu must be
 // held.
 func (r *Recorder) reset() {
-	r.chunks, r.nSpans, r.nOpen, r.events, r.marks, r.win = nil, 0, 0, nil, nil, nil
+	r.first, r.firstMeta, r.chunks, r.nSpans, r.nOpen, r.events, r.marks, r.win = nil, nil, nil, 0, 0, nil, nil, nil
 	if r.Window > 0 {
 		r.win = newWindow(r.Window)
 	}
@@ -227,19 +248,21 @@ func (r *Recorder) begin(task, group string, prev int32) SpanID {
 		i = w.free[len(w.free)-1]
 		w.free = w.free[:len(w.free)-1]
 	} else {
-		if r.nSpans%chunkSize == 0 {
-			r.chunks = append(r.chunks, make([]slot, 0, chunkSize))
+		if r.nSpans == 0 && w == nil && r.Spans > 0 { // room for the spans expected, at the first
+			r.first, r.firstMeta = make([]Span, r.Spans), make([]slotMeta, r.Spans)
 		}
-		last := &r.chunks[len(r.chunks)-1]
-		*last = append(*last, slot{})
+		if n := r.nSpans - len(r.first); n >= 0 && n%chunkSize == 0 {
+			r.chunks = append(r.chunks, make([]slot, chunkSize))
+		}
 		i = int32(r.nSpans)
 		r.nSpans++
 		if w != nil {
 			w.seqs = append(w.seqs, 0)
 		}
 	}
-	s := r.slot(i)
-	*s = slot{Span: Span{Task: task, Group: group, Start: r.sw.Elapsed()}, prev: prev, use: s.use + 1}
+	s, m := r.slot(i)
+	*s = Span{Task: task, Group: group, Start: r.sw.Elapsed()}
+	m.prev, m.use = prev, m.use+1
 	if w := r.win; w != nil {
 		w.seqs[i] = w.seq
 		w.seq++
@@ -248,7 +271,7 @@ func (r *Recorder) begin(task, group string, prev int32) SpanID {
 	if r.OnSpan != nil {
 		r.OnSpan(task, true)
 	}
-	return SpanID{gen: r.gen, index: i, use: s.use}
+	return SpanID{gen: r.gen, index: i, use: m.use}
 }
 
 // End closes the most recently opened span of task that is still open, with
@@ -260,7 +283,8 @@ func (r *Recorder) End(task, state string) {
 	if !ok {
 		return
 	}
-	prev := r.slot(i).prev
+	_, m := r.slot(i)
+	prev := m.prev
 	r.end(i, state)
 	if prev >= 0 {
 		r.open[task] = prev
@@ -277,7 +301,7 @@ func (r *Recorder) EndSpan(id SpanID, state string) {
 	if id.gen != r.gen || id.index < 0 || int(id.index) >= r.nSpans {
 		return
 	}
-	if r.slot(id.index).use == id.use && id.use%2 == 1 {
+	if _, m := r.slot(id.index); m.use == id.use && id.use%2 == 1 {
 		r.end(id.index, state)
 	}
 }
@@ -285,17 +309,17 @@ func (r *Recorder) EndSpan(id SpanID, state string) {
 // end closes span i now; in a window, it moves to the window's finished
 // spans and frees its slot. r.mu must be held.
 func (r *Recorder) end(i int32, state string) {
-	s := r.slot(i)
+	s, m := r.slot(i)
 	if r.OnSpan != nil {
 		r.OnSpan(s.Task, false)
 	}
 	s.End = r.sw.Elapsed()
 	s.State = state
-	s.use++
+	m.use++
 	r.nOpen--
 	if w := r.win; w != nil {
-		w.ended(s.Span, w.seqs[i])
-		s.Span = Span{} // let go of its strings
+		w.ended(*s, w.seqs[i])
+		*s = Span{} // let go of its strings
 		w.free = append(w.free, i)
 	}
 }
@@ -317,23 +341,31 @@ func (r *Recorder) EndRun() Run {
 	run := Run{Name: r.run, Style: r.style, Elapsed: elapsed, Events: r.events, Marks: r.marks}
 	if w := r.win; w != nil {
 		var open []keptSpan
-		for i, c := range r.chunks {
-			for j := range c {
-				if c[j].isOpen() {
-					c[j].End = elapsed
-					open = append(open, keptSpan{c[j].Span, w.seqs[i*chunkSize+j]})
-				}
+		for i := range int32(r.nSpans) {
+			if s, m := r.slot(i); m.isOpen() {
+				s.End = elapsed
+				open = append(open, keptSpan{*s, w.seqs[i]})
 			}
 		}
 		w.run(&run, open, r.DropEvents)
 	} else if r.nSpans > 0 {
-		run.Spans = make([]Span, 0, r.nSpans)
-		for _, c := range r.chunks {
-			for i := range c {
-				if c[i].isOpen() {
-					c[i].End = elapsed
+		for i := range int32(r.nSpans) {
+			if s, m := r.slot(i); m.isOpen() {
+				s.End = elapsed
+			}
+		}
+		if r.nSpans <= len(r.first) {
+			run.Spans = r.first[:r.nSpans:r.nSpans] // as they are: reset lets go of them
+		} else {
+			run.Spans = make([]Span, 0, r.nSpans)
+			run.Spans = append(run.Spans, r.first...)
+			for _, c := range r.chunks {
+				for i := range c {
+					if len(run.Spans) == r.nSpans {
+						break
+					}
+					run.Spans = append(run.Spans, c[i].Span)
 				}
-				run.Spans = append(run.Spans, c[i].Span)
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package timing
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -318,5 +319,71 @@ func BenchmarkRecorderBeginEnd(b *testing.B) {
 		task := names[i%len(names)]
 		r.Begin(task, "1s")
 		r.End(task, StateDone)
+	}
+}
+
+// BenchmarkRecorderRun records what gather --tasks N records: N spans open
+// at once in a run kept whole (Window 0), ended in order, and the run's end.
+// ns/span and B/span should not grow with N.
+func BenchmarkRecorderRun(b *testing.B) {
+	for _, n := range []int{100_000, 1_000_000} {
+		b.Run(fmt.Sprintf("1e%d", len(fmt.Sprint(n))-1), func(b *testing.B) {
+			r := NewRecorder(nil)
+			r.Window, r.Spans = 0, n
+			ids := make([]SpanID, n)
+			var spans int
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			for b.Loop() {
+				r.StartRun("concurrent", "aio")
+				for i := range ids {
+					ids[i] = r.BeginSpan("do_some_work(0.01)", "do_some_work(0.01)")
+				}
+				for _, id := range ids {
+					r.EndSpan(id, StateDone)
+				}
+				spans += len(r.EndRun().Spans)
+			}
+			runtime.ReadMemStats(&after)
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(spans), "ns/span")
+			b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(spans), "B/span")
+		})
+	}
+}
+
+func TestSpansHintKeepsTheSameRun(t *testing.T) {
+	record := func(hint, n int) Run {
+		r := NewRecorder(nil)
+		r.Window, r.Spans = 0, hint
+		r.StartRun("concurrent", "aio")
+		var ids []SpanID
+		for i := range n {
+			ids = append(ids, r.BeginSpan(fmt.Sprint("t", i), "g"))
+		}
+		r.Begin("named", "g")
+		for i, id := range ids {
+			if i%3 != 0 { // every third stays open until the run ends
+				r.EndSpan(id, StateDone)
+			}
+		}
+		r.End("named", StateCancelled)
+		return r.EndRun()
+	}
+	names := func(run Run) (s []string) {
+		for _, sp := range run.Spans {
+			s = append(s, sp.Task+" "+sp.Group+" "+sp.State)
+			if sp.End < sp.Start || (sp.State == "" && sp.End != run.Elapsed) {
+				s = append(s, "bad times")
+			}
+		}
+		return s
+	}
+	for _, n := range []int{0, 1, 10, chunkSize + 5} {
+		want := names(record(0, n))
+		for _, hint := range []int{1, n, n + 1, 2 * n} {
+			if got := names(record(hint, n)); !slices.Equal(got, want) {
+				t.Errorf("%d spans, hint %d:\n got %q\nwant %q", n, hint, got, want)
+			}
+		}
 	}
 }

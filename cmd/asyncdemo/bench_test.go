@@ -274,6 +274,88 @@ func BenchmarkGatherRSS(b *testing.B) {
 	}
 }
 
+// BenchmarkGatherCold measures what a user waits for: `asyncdemo gather
+// --tasks N --durations 0.01 --no-compare` (built as make build does, see
+// benchMakeBuild) in a fresh process, from exec to exit, against the
+// lesson's Python twin (demos/twin/py/gather.py, N
+// create_task(asyncio.sleep(0.01)) under one gather) with the same
+// arguments, run right after it in the same iteration. Output goes to
+// /dev/null. Goal: asyncdemo at least 10 times faster, in no more memory.
+//
+// Figures: s/run and py-s/run (wall, exec to exit), cpu-s/run and
+// py-cpu-s/run (user and system time, all threads: on a busy machine the
+// wall clock also counts other work's turns), x-faster (py-s ÷ s, per
+// iteration, then averaged) and x-faster-cpu, peak-MB and py-peak-MB (the
+// peak resident set, ru_maxrss, in MiB) and go/py-peak. N = 1e6 runs only
+// with ASYNCDEMO_BENCH_1E6=1 (CPython takes about half a minute).
+func BenchmarkGatherCold(b *testing.B) {
+	goTool := benchGoTool(b)
+	bin := benchMakeBuild(b, goTool, b.TempDir())
+	py := pybench.Python(b)
+	twin := filepath.Join("..", "..", "demos", "twin", "py", "gather.py")
+	for _, n := range []int{100_000, 1_000_000} {
+		name := "1e5"
+		if n == 1_000_000 {
+			name = "1e6"
+		}
+		b.Run(name, func(b *testing.B) {
+			if n >= 1_000_000 && os.Getenv(benchEnv1e6) != "1" {
+				b.Skipf("set %s=1 to run the million-task case (CPython takes about half a minute per iteration)", benchEnv1e6)
+			}
+			args := []string{"--tasks", strconv.Itoa(n), "--durations", "0.01", "--no-compare"}
+			var f struct{ wall, cpu, peak, pyWall, pyCPU, pyPeak, x, xCPU float64 }
+			iters := 0
+			for b.Loop() {
+				wall, cpu, peak := benchRunCold(b, bin, append([]string{"gather"}, args...)...)
+				f.wall, f.cpu, f.peak = f.wall+wall.Seconds(), f.cpu+cpu.Seconds(), f.peak+float64(peak)
+				if py != "" {
+					wall2, cpu2, peak2 := benchRunCold(b, py, append([]string{twin}, args...)...)
+					f.pyWall, f.pyCPU, f.pyPeak = f.pyWall+wall2.Seconds(), f.pyCPU+cpu2.Seconds(), f.pyPeak+float64(peak2)
+					f.x += wall2.Seconds() / wall.Seconds()
+					f.xCPU += cpu2.Seconds() / cpu.Seconds()
+				}
+				iters++
+			}
+			k := float64(iters)
+			b.ReportMetric(f.wall/k, "s/run")
+			b.ReportMetric(f.cpu/k, "cpu-s/run")
+			b.ReportMetric(f.peak/k/(1<<20), "peak-MB")
+			if py != "" {
+				b.ReportMetric(f.pyWall/k, "py-s/run")
+				b.ReportMetric(f.pyCPU/k, "py-cpu-s/run")
+				b.ReportMetric(f.pyPeak/k/(1<<20), "py-peak-MB")
+				b.ReportMetric(f.x/k, "x-faster")
+				b.ReportMetric(f.xCPU/k, "x-faster-cpu")
+				b.ReportMetric(f.peak/f.pyPeak, "go/py-peak")
+			}
+		})
+	}
+}
+
+// benchRunCold runs name with args in a fresh process, output to /dev/null,
+// and returns its wall time from start to exit, its CPU time (user and
+// system, all threads) and its peak resident set size in bytes (ru_maxrss;
+// see benchPeakRSS for why it must exceed this process's own).
+func benchRunCold(b *testing.B, name string, args ...string) (wall, cpu time.Duration, peak int64) {
+	b.Helper()
+	cmd := exec.Command(name, args...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		b.Fatalf("%s: %v\n%s", cmd, err, stderr.Bytes())
+	}
+	wall = time.Since(start)
+	cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		peak = int64(ru.Maxrss) * 1024 // kilobytes on Linux
+		if runtime.GOOS == "darwin" {
+			peak = int64(ru.Maxrss) // bytes on macOS
+		}
+	}
+	return wall, cpu, peak
+}
+
 // benchPeakRSS runs name with args, output to /dev/null, and returns its peak
 // resident set size in bytes: ru_maxrss, as wait4 reports it. It fails the
 // benchmark if the program fails, or if that peak is no larger than this

@@ -8,7 +8,9 @@
 //   - One thing runs at a time. A Loop runs callbacks and task steps one after
 //     another on the goroutine that called Run*; a task's coroutine runs on its
 //     own goroutine, but control is handed over like a baton (iter.Pull), so a
-//     coroutine and the loop never run at the same time.
+//     coroutine and the loop never run at the same time. A task whose
+//     coroutine is Sleep's (create_task(asyncio.sleep(d))) awaits once and
+//     returns, so the loop runs it without a goroutine, in the same steps.
 //   - A coroutine gives control back only at an await (Task.Sleep, Task.Await,
 //     Task.Wait, AsCompleted). A blocking call such as time.Sleep inside a
 //     coroutine or callback blocks the whole loop, exactly as in Python.

@@ -86,8 +86,9 @@ type Loop struct {
 	handler  func(ExceptionContext)
 	observer func(t *Task) func(t *Task)
 	watch    *watcher // WithStateObserver's; nil for a loop nobody watches
+	sleepPC  uintptr  // the code of Sleep's coroutines, which tasks run without a goroutine
 
-	ready  ring
+	ready  queue[entry]
 	timers timerQueue
 	seq    uint64 // orders timers with equal deadlines by scheduling time
 
@@ -107,7 +108,7 @@ type Loop struct {
 
 // NewLoop returns a new event loop, not yet running.
 func NewLoop(opts ...Option) *Loop {
-	l := &Loop{clock: realClock{}, wake: make(chan struct{}, 1)}
+	l := &Loop{clock: realClock{}, wake: make(chan struct{}, 1), sleepPC: funcPC(Sleep(0))}
 	for _, o := range opts {
 		o(l)
 	}
@@ -444,7 +445,7 @@ func (l *Loop) Close() error {
 	l.closed = true
 	l.threadsafe, l.threadsafeNames = nil, nil
 	l.mu.Unlock()
-	l.ready = ring{}
+	l.ready = queue[entry]{}
 	l.timers = timerQueue{}
 	for _, t := range l.AllTasks() {
 		l.handler(ExceptionContext{Message: "Task was destroyed but it is pending!", Task: t})
@@ -463,40 +464,6 @@ type entry struct {
 	task *Task
 	cb   func(Awaitable)
 	arg  Awaitable
-}
-
-// ring is a growable FIFO queue of entries.
-type ring struct {
-	buf        []entry
-	head, size int
-}
-
-func (r *ring) len() int { return r.size }
-
-func (r *ring) push(e entry) {
-	if r.size == len(r.buf) {
-		buf := make([]entry, max(16, 2*len(r.buf)))
-		n := copy(buf, r.buf[r.head:])
-		copy(buf[n:], r.buf[:r.head])
-		r.buf, r.head = buf, 0
-	}
-	r.buf[(r.head+r.size)%len(r.buf)] = e
-	r.size++
-}
-
-// each calls f with each entry, first to last.
-func (r *ring) each(f func(entry)) {
-	for i := range r.size {
-		f(r.buf[(r.head+i)%len(r.buf)])
-	}
-}
-
-func (r *ring) pop() entry {
-	e := r.buf[r.head]
-	r.buf[r.head] = entry{} // let the garbage collector have what it held
-	r.head = (r.head + 1) % len(r.buf)
-	r.size--
-	return e
 }
 
 // taskList is the loop's pending tasks in creation order, linked through

@@ -289,8 +289,8 @@ func (w *watcher) taskState(t *Task) TaskState {
 		switch {
 		case t.sleeping:
 			ts.Waiting, ts.WakeAt = "sleep", t.sleepTimer.when
-		case t.waitingOn != nil && !t.waitingOn.Done(): // once it is done, the task's wakeup is due
-			ts.Waiting = describeAwaitable(t.waitingOn.self)
+		case t.waitingOn() != nil && !t.waitingOn().Done(): // once it is done, the task's wakeup is due
+			ts.Waiting = describeAwaitable(t.waitingOn().self)
 		}
 	}
 	return ts

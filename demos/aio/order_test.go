@@ -544,3 +544,75 @@ func TestRunUntilCompleteStopsTheIterationAfterCompletion(t *testing.T) {
 		must(t, err)
 	})
 }
+
+func TestSleepTasksStepLikeAsyncioSleep(t *testing.T) {
+	t.Parallel()
+	// Tasks whose coroutine is Sleep's run without a goroutine (see
+	// Task.stepSleep); they must keep every order a coroutine's task keeps.
+	want := "cancel e true | w start 0.1 | cancel c2 true | done e cancelled | done c None | done c2 cancelled | timer cb | w end 0.1 | " +
+		"done a None | done b w | cancel d true | done d cancelled | cancel f true | cancel g true | done f cancelled | done g cancelled | " +
+		"results [None w None cancelled cancelled cancelled cancelled cancelled]"
+	scenario(t, "sleeptask", want, func(l *Loop, log *events) {
+		py := func(v any) any {
+			switch {
+			case v == nil:
+				return "None"
+			case v == ErrCancelled:
+				return "cancelled"
+			}
+			return v
+		}
+		w := func(x float64) Coroutine {
+			return func(t *Task) (any, error) {
+				log.add("w start %v", x)
+				if err := t.Sleep(time.Duration(x * float64(time.Second))); err != nil {
+					return nil, err
+				}
+				log.add("w end %v", x)
+				return "w", nil
+			}
+		}
+		done := func(f Awaitable) {
+			r, _ := f.Result()
+			if f.Cancelled() {
+				r = ErrCancelled
+			}
+			log.add("done %s %v", f.(*Task).Name(), py(r))
+		}
+		var ts []Awaitable
+		add := func(name string, coro Coroutine) {
+			task := l.CreateTask(coro, name)
+			task.AddDoneCallback(done)
+			ts = append(ts, task)
+		}
+		ms := time.Millisecond
+		add("a", Sleep(100*ms))
+		add("b", w(0.1))
+		add("c", Sleep(0))
+		add("c2", Sleep(0))
+		add("d", Sleep(200*ms))
+		add("e", Sleep(200*ms))
+		add("f", Sleep(300*ms))
+		add("g", Sleep(300*ms))
+		for _, task := range ts {
+			if leaf := task.(*Task).leaf; leaf != (task.(*Task).Name() != "b") {
+				t.Errorf("%s: leaf %v", task.(*Task).Name(), leaf)
+			}
+		}
+		log.add("cancel e %v", ts[5].Cancel())
+		l.CallLater(300*ms, func() { log.add("cancel f %v", ts[6].Cancel()) })
+		l.CallSoon(func() {
+			log.add("cancel c2 %v", ts[3].Cancel())
+			l.CallLater(100*ms, func() { log.add("timer cb") })
+			l.CallLater(300*ms, func() { log.add("cancel g %v", ts[7].Cancel()) })
+		})
+		l.CallLater(150*ms, func() { log.add("cancel d %v", ts[4].Cancel()) })
+		r, err := l.RunUntilComplete(l.GatherReturnExceptions(ts...))
+		must(t, err)
+		var results []any
+		for _, x := range r.([]any) {
+			results = append(results, py(x))
+		}
+		log.add("results %v", results)
+	})
+}

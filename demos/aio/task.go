@@ -28,23 +28,37 @@ type Task struct {
 	name string
 	coro Coroutine
 
-	// The coroutine runs on its own goroutine, entered and left like a
-	// baton-passing coroutine through iter.Pull: resume runs it until its
-	// next await, yield (called inside it) hands control back.
-	resume func() (struct{}, bool)
-	stop   func()
-	yield  func(struct{}) bool
+	co *coroutine // nil for a leaf task (see stepSleep), and once the coroutine has returned
 
 	started, destroyed bool
-	mustCancel         bool    // cancel at the next step (asyncio's _must_cancel)
-	sleeping           bool    // sleepTimer is set and has not fired yet
-	cancelRequests     int     // how many times Cancel was called while pending
-	resumeErr          error   // what the await the coroutine is suspended at returns
-	waitingOn          *Future // the future the coroutine awaits (asyncio's _fut_waiter)
-	sleepTimer         Handle  // reused by every Sleep, so sleeping allocates nothing
+	mustCancel         bool   // cancel at the next step (asyncio's _must_cancel)
+	sleeping           bool   // sleepTimer is set and has not fired yet
+	leaf               bool   // coro is Sleep's: the loop runs it without a goroutine (see stepSleep)
+	leafSuspended      bool   // a leaf task is suspended in its sleep
+	cancelRequests     int    // how many times Cancel was called while pending
+	resumeErr          error  // what the await the coroutine is suspended at returns
+	sleepTimer         Handle // reused by every Sleep, so sleeping allocates nothing
 
 	prev, next *Task       // the loop's list of pending tasks
 	onDone     func(*Task) // from the loop's task observer
+}
+
+// coroutine is a task's coroutine running on its own goroutine, entered
+// and left like a baton-passing coroutine through iter.Pull: resume runs it
+// until its next await, yield (called inside it) hands control back.
+type coroutine struct {
+	resume    func() (struct{}, bool)
+	stop      func()
+	yield     func(struct{}) bool
+	waitingOn *Future // the future the coroutine awaits (asyncio's _fut_waiter)
+}
+
+// waitingOn returns the future t's coroutine awaits, if any.
+func (t *Task) waitingOn() *Future {
+	if t.co == nil {
+		return nil
+	}
+	return t.co.waitingOn
 }
 
 // CreateTask wraps coro in a task and schedules its first step; tasks start
@@ -59,6 +73,7 @@ func (l *Loop) CreateTask(coro Coroutine, name string) *Task {
 	}
 	t.loop, t.self = l, t
 	t.sleepTimer = Handle{loop: l, task: t}
+	t.leaf = funcPC(coro) == l.sleepPC
 	l.tasks.add(t)
 	l.enqueue(entry{task: t})
 	if l.watch != nil {
@@ -102,8 +117,8 @@ func (t *Task) Cancel() bool {
 // cancelWaiter cancels what the task is suspended on, a future or a sleep,
 // so that the task wakes with ErrCancelled. It reports whether it could.
 func (t *Task) cancelWaiter() bool {
-	if t.waitingOn != nil {
-		return t.waitingOn.self.Cancel() // a Task or a gather cancels its own way
+	if f := t.waitingOn(); f != nil {
+		return f.self.Cancel() // a Task or a gather cancels its own way
 	}
 	if t.sleeping {
 		// As CPython cancels sleep's future: the task wakes at its next
@@ -132,17 +147,25 @@ func (t *Task) step() {
 			t.finish(nil, err)
 			return
 		}
-		t.resume, t.stop = iter.Pull(t.body)
+		if !t.leaf {
+			t.co = &coroutine{}
+			t.co.resume, t.co.stop = iter.Pull(t.body)
+		}
 		if t.loop.observer != nil {
 			t.onDone = t.loop.observer(t)
 		}
 	}
 	l := t.loop
 	l.current = t
-	_, suspended := t.resume()
+	var suspended bool
+	if t.leaf {
+		suspended = t.stepSleep()
+	} else {
+		_, suspended = t.co.resume()
+	}
 	l.current = nil
 	if !suspended {
-		t.resume, t.stop, t.yield = nil, nil, nil
+		t.co = nil
 		t.finish(t.result, t.err)
 		return
 	}
@@ -152,9 +175,45 @@ func (t *Task) step() {
 	}
 }
 
+// stepSleep is step for a task whose coroutine is Sleep's, a leaf that
+// awaits once and then returns: the loop runs it on the loop's goroutine, as
+// two steps and a timer, the way CPython steps asyncio.sleep's frame. The
+// first step calls the coroutine, whose Sleep sets the timer and returns
+// errLeafSuspended instead of suspending; the second is what follows the
+// await in Sleep, and the coroutine's return. It reports whether the task
+// is suspended, as resume does.
+func (t *Task) stepSleep() (suspended bool) {
+	if !t.leafSuspended {
+		t.result, t.err = t.coro(t)
+		if t.err == errLeafSuspended {
+			t.result, t.err, t.leafSuspended = nil, nil, true
+			return true
+		}
+		return false
+	}
+	t.leafSuspended = false
+	err := t.resumeErr
+	t.resumeErr = nil
+	t.sleepTimer.Cancel() // asyncio.sleep's finally, as in Sleep
+	t.sleeping = false
+	t.result, t.err = nil, err
+	return false
+}
+
+// errLeafSuspended is what Sleep returns to the first step of a leaf task
+// (see stepSleep): the sleep has begun, and the rest is the loop's.
+var errLeafSuspended = errors.New("aio: leaf task suspended")
+
+// suspendsLeaf reports whether an await of t is the one await of a leaf
+// task's first step, which stepSleep finishes: then the await sets up what
+// it waits for and returns errLeafSuspended instead of suspending.
+func (t *Task) suspendsLeaf() bool {
+	return t.leaf && !t.leafSuspended && t.loop.current == t
+}
+
 // body is the iterator function iter.Pull runs on the task's goroutine.
 func (t *Task) body(yield func(struct{}) bool) {
-	t.yield = yield
+	t.co.yield = yield
 	t.result, t.err = t.coro(t) // kept here until finish decides the outcome
 }
 
@@ -182,16 +241,11 @@ func (t *Task) finish(result any, err error) {
 // suspend hands control back to the loop and returns what the coroutine is
 // resumed with: nil, or the error to raise at this await.
 func (t *Task) suspend() error {
-	if t.destroyed {
-		panic(fmt.Sprintf("aio: %s awaited again after its loop destroyed it (coroutine ignored ErrDestroyed)", t.Name()))
-	}
-	if t.loop.current != t {
-		panic(fmt.Sprintf("aio: %s awaited outside its own coroutine", t.Name()))
-	}
+	t.mustBeRunning()
 	if w := t.loop.watch; w != nil {
 		w.suspended(t)
 	}
-	if !t.yield(struct{}{}) {
+	if !t.co.yield(struct{}{}) {
 		t.destroyed = true
 		return ErrDestroyed
 	}
@@ -206,17 +260,52 @@ func (t *Task) suspend() error {
 func (t *Task) Sleep(d time.Duration) error {
 	if d <= 0 {
 		t.loop.enqueue(entry{task: t}) // a bare yield: step again next iteration
+		if t.suspendsLeaf() {
+			return errLeafSuspended
+		}
 		return t.suspend()
 	}
 	h := &t.sleepTimer
 	h.gen++
 	t.loop.schedule(h, t.loop.Time()+d)
 	t.sleeping = true
+	if t.suspendsLeaf() {
+		return errLeafSuspended
+	}
 	err := t.suspend()
 	h.Cancel() // asyncio.sleep's finally: h.cancel(), if the timer has not fired (cancelled, destroyed)
 	t.sleeping = false
 	return err
 }
+
+// mustBeRunning panics unless t's own coroutine is running, on its
+// goroutine, and may await.
+func (t *Task) mustBeRunning() {
+	if t.destroyed {
+		panic(fmt.Sprintf("aio: %s awaited again after its loop destroyed it (coroutine ignored ErrDestroyed)", t.Name()))
+	}
+	if t.loop.current != t || t.co == nil {
+		panic(fmt.Sprintf("aio: %s awaited outside its own coroutine", t.Name()))
+	}
+}
+
+// Sleep returns a coroutine that sleeps for d and returns nil: Python's
+// asyncio.sleep(d), which is a coroutine of its own. Wrapped in a task,
+// l.CreateTask(aio.Sleep(d), name) is create_task(asyncio.sleep(d)), and
+// awaited inline, aio.Sleep(d)(t) is t.Sleep(d).
+//
+// A task whose coroutine is Sleep's needs no goroutine: it awaits once and
+// returns, so the loop runs it as a timer and two steps, in the iterations
+// a task with a goroutine would take them. A million such tasks cost a
+// million small structs, not a million stacks.
+func Sleep(d time.Duration) Coroutine { return sleepCoroutine(d).run }
+
+// sleepCoroutine is Sleep's coroutine. Its run method, as a method value,
+// has the same code however many there are, which is how CreateTask knows
+// one (see Loop.sleepPC).
+type sleepCoroutine time.Duration
+
+func (d sleepCoroutine) run(t *Task) (any, error) { return nil, t.Sleep(time.Duration(d)) }
 
 // wakeFromSleep runs when the sleep timer fires. Like the future asyncio's
 // sleep sets, it schedules the task's step for the next iteration; if the
@@ -246,10 +335,11 @@ func (t *Task) Await(aw Awaitable) (any, error) {
 	if f.loop != t.loop {
 		return nil, t.raiseNextStep(fmt.Errorf("RuntimeError: Task %s got Future %s attached to a different loop", pyRepr(t.Name()), f.self))
 	}
-	t.waitingOn = f
+	t.mustBeRunning()
+	t.co.waitingOn = f
 	f.addCallback(doneCallback{task: t})
 	err := t.suspend()
-	t.waitingOn = nil
+	t.co.waitingOn = nil
 	if err != nil {
 		return nil, err
 	}
@@ -272,9 +362,9 @@ func (t *Task) destroy() {
 	t.loop.tasks.remove(t)
 	t.sleepTimer.Cancel()
 	t.sleeping = false
-	if t.stop != nil {
-		t.stop()
-		t.resume, t.stop, t.yield = nil, nil, nil
+	if t.co != nil {
+		t.co.stop()
+		t.co = nil
 	}
 }
 
@@ -284,8 +374,8 @@ func (t *Task) destroy() {
 func (t *Task) String() string {
 	extra := []string{"name=" + pyRepr(t.Name())}
 	switch {
-	case t.waitingOn != nil:
-		extra = append(extra, "wait_for="+t.waitingOn.self.String())
+	case t.waitingOn() != nil:
+		extra = append(extra, "wait_for="+t.waitingOn().self.String())
 	case t.sleeping:
 		extra = append(extra, "wait_for=<Future pending cb=[Task.task_wakeup()]>")
 	}

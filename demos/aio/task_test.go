@@ -3,6 +3,7 @@ package aio
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -744,5 +745,35 @@ func TestTaskDoneCallbackReceivesTheTask(t *testing.T) {
 		noErr(t, err)
 		l.Stop()
 		noErr(t, l.RunForever())
+	})
+}
+
+func TestSleepTaskHasNoGoroutine(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var reported []string
+		l := NewLoop(WithExceptionHandler(func(c ExceptionContext) { reported = append(reported, c.Message+" "+c.Task.Name()) }))
+		before := runtime.NumGoroutine()
+		for i := range 100 {
+			l.CreateTask(Sleep(time.Duration(i+1)*time.Second), fmt.Sprint(i))
+		}
+		l.Stop()
+		if err := l.RunForever(); err != nil { // every task's first step: each sleeps
+			t.Fatal(err)
+		}
+		if n := runtime.NumGoroutine(); n != before {
+			t.Errorf("%d goroutines after the first steps of 100 sleep tasks, %d before", n, before)
+		}
+		if got := l.AllTasks()[0].String(); got != "<Task pending name='0' wait_for=<Future pending cb=[Task.task_wakeup()]>>" {
+			t.Errorf("String() = %s", got)
+		}
+		if _, err := l.RunUntilComplete(l.AllTasks()[0]); err != nil {
+			t.Fatal(err)
+		}
+		if err := l.Close(); err != nil { // the 99 others are destroyed while they sleep
+			t.Fatal(err)
+		}
+		if len(reported) != 99 || reported[0] != "Task was destroyed but it is pending! 1" {
+			t.Errorf("reported %d: %q", len(reported), reported[:min(len(reported), 2)])
+		}
 	})
 }

@@ -27,20 +27,16 @@ func (e timerEntry) live() bool { return !e.h.cancelled && e.h.gen == e.gen }
 // go to a FIFO at no cost; only a timer due before the last one queued goes
 // to a binary heap. The earliest timer is the earlier of the two fronts.
 type timerQueue struct {
-	heap []timerEntry // a min-heap
-	fifo []timerEntry // sorted; fifo[head:] are queued
-	head int
-	dead int // entries of cancelled timers still queued
+	heap []timerEntry      // a min-heap
+	fifo queue[timerEntry] // sorted
+	dead int               // entries of cancelled timers still queued
 }
 
-func (q *timerQueue) len() int { return len(q.heap) + len(q.fifo) - q.head }
+func (q *timerQueue) len() int { return len(q.heap) + q.fifo.len() }
 
 func (q *timerQueue) push(e timerEntry) {
-	if n := len(q.fifo); n == q.head || !e.before(q.fifo[n-1]) {
-		if q.head > 0 && q.head == len(q.fifo) {
-			q.fifo, q.head = q.fifo[:0], 0 // reuse the emptied FIFO
-		}
-		q.fifo = append(q.fifo, e)
+	if q.fifo.len() == 0 || !e.before(q.fifo.last()) {
+		q.fifo.push(e)
 		return
 	}
 	q.heap = append(q.heap, e)
@@ -69,20 +65,19 @@ func (q *timerQueue) pop() {
 }
 
 func (q *timerQueue) front() (e timerEntry, fromHeap, ok bool) {
-	hasHeap, hasFIFO := len(q.heap) > 0, q.head < len(q.fifo)
+	hasHeap, hasFIFO := len(q.heap) > 0, q.fifo.len() > 0
 	switch {
-	case hasHeap && (!hasFIFO || q.heap[0].before(q.fifo[q.head])):
+	case hasHeap && (!hasFIFO || q.heap[0].before(q.fifo.front())):
 		return q.heap[0], true, true
 	case hasFIFO:
-		return q.fifo[q.head], false, true
+		return q.fifo.front(), false, true
 	}
 	return timerEntry{}, false, false
 }
 
 func (q *timerQueue) take(fromHeap bool) {
 	if !fromHeap {
-		q.fifo[q.head] = timerEntry{}
-		q.head++
+		q.fifo.pop()
 		return
 	}
 	last := len(q.heap) - 1
@@ -99,14 +94,8 @@ func (q *timerQueue) compact() {
 	for i := len(q.heap)/2 - 1; i >= 0; i-- {
 		q.down(i)
 	}
-	live := q.fifo[:0]
-	for _, e := range q.fifo[q.head:] {
-		if e.live() {
-			live = append(live, e)
-		}
-	}
-	clear(q.fifo[len(live):])
-	q.fifo, q.head, q.dead = live, 0, 0
+	q.fifo.filter(timerEntry.live)
+	q.dead = 0
 }
 
 func (q *timerQueue) up(i int) {
@@ -148,11 +137,11 @@ func (q *timerQueue) live(max int) ([]timerEntry, int) {
 			es = append(es, e)
 		}
 	}
-	for _, e := range q.fifo[q.head:] {
+	q.fifo.each(func(e timerEntry) {
 		if e.live() {
 			es = append(es, e)
 		}
-	}
+	})
 	slices.SortFunc(es, func(a, b timerEntry) int {
 		if a.before(b) {
 			return -1

@@ -306,5 +306,34 @@ def s18(loop):
     loop.run_until_complete(asyncio.sleep(0))
 run("ruc", s18)
 
+# 19 tasks that are asyncio.sleep itself, which aio runs without a goroutine:
+# their steps, timers, done-callbacks and cancellation, among a coroutine's
+def s19(loop):
+    async def w(x):
+        L("w start", x)
+        await asyncio.sleep(x)
+        L("w end", x)
+        return "w"
+    def done(t):
+        L("done", t.get_name(), "cancelled" if t.cancelled() else t.result())
+    def make(name, coro):
+        t = loop.create_task(coro, name=name)
+        t.add_done_callback(done)
+        return t
+    ts = [make("a", asyncio.sleep(0.1)), make("b", w(0.1)), make("c", asyncio.sleep(0)),
+          make("c2", asyncio.sleep(0)), make("d", asyncio.sleep(0.2)), make("e", asyncio.sleep(0.2)),
+          make("f", asyncio.sleep(0.3)), make("g", asyncio.sleep(0.3))]
+    L("cancel e", ts[5].cancel())  # before its first step: it never runs
+    loop.call_later(0.3, lambda: L("cancel f", ts[6].cancel()))  # due with f's timer, set before it
+    def after_first_steps():
+        L("cancel c2", ts[3].cancel())  # between sleep(0)'s two steps
+        loop.call_later(0.1, L, "timer cb")  # due with a's timer, set after it
+        loop.call_later(0.3, lambda: L("cancel g", ts[7].cancel()))  # after g's timer fired, before g steps
+    loop.call_soon(after_first_steps)
+    loop.call_later(0.15, lambda: L("cancel d", ts[4].cancel()))
+    r = loop.run_until_complete(asyncio.gather(*ts, return_exceptions=True))
+    L("results", ["cancelled" if isinstance(x, asyncio.CancelledError) else x for x in r])
+run("sleeptask", s19)
+
 if unknown:
     sys.exit("order.py: no scenario " + ", ".join(sorted(unknown)))
