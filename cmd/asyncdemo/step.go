@@ -445,9 +445,12 @@ func (src sourceLine) at(fs []aio.Frame) string {
 }
 
 // writeStepText writes the lesson's output with the frames among it, as
-// --step prints them when piped; goNote is said before the go style's
-// first step (Go hides its scheduler).
-func writeStepText(w io.Writer, out string, frames []stepFrame, src sourceLine, goNote string) error {
+// --step prints them when piped (or when the keys do not come from the
+// terminal); goNote is said before the go style's first step (Go hides its
+// scheduler). The frames' headings and labels are in lk's quiet colour, the
+// time gutter's, so that they stand apart from the lesson's lines (none
+// with no colour).
+func writeStepText(w io.Writer, out string, frames []stepFrame, src sourceLine, goNote string, lk look) error {
 	printed := 0
 	noted := false
 	for _, f := range frames {
@@ -459,28 +462,28 @@ func writeStepText(w io.Writer, out string, frames []stepFrame, src sourceLine, 
 			break
 		}
 		if f.Style == string(lesson.StyleGo) && !noted {
-			fmt.Fprintf(w, "  (%s)\n", goNote)
+			fmt.Fprintf(w, "  %s\n", lk.dim("("+goNote+")"))
 			noted = true
 		}
-		writeFrameText(w, f, src)
+		writeFrameText(w, f, src, lk)
 	}
 	_, err := io.WriteString(w, out[printed:])
 	return err
 }
 
-// writeFrameText writes one frame as text.
-func writeFrameText(w io.Writer, f stepFrame, src sourceLine) {
-	fmt.Fprintf(w, "  ┄ step %d · %s · %s\n", f.N, f.Run, f.summary())
+// writeFrameText writes one frame as text, its heading and labels in lk's
+// quiet colour.
+func writeFrameText(w io.Writer, f stepFrame, src sourceLine, lk look) {
+	fmt.Fprintf(w, "  %s\n", lk.dim(fmt.Sprintf("┄ step %d · %s · %s", f.N, f.Run, f.summary())))
 	row := func(label string, items []string) {
 		if len(items) == 0 {
 			return
 		}
 		for i, it := range items {
-			if i == 0 {
-				fmt.Fprintf(w, "    %-10s %s\n", label, it)
-			} else {
-				fmt.Fprintf(w, "    %-10s %s\n", "", it)
+			if i > 0 {
+				label = ""
 			}
+			fmt.Fprintf(w, "    %s %s\n", lk.dim(fmt.Sprintf("%-10s", label)), it)
 		}
 	}
 	if s := f.Loop; s != nil {

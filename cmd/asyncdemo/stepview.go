@@ -39,7 +39,7 @@ func (r *lessonRun) showSteps(ctx context.Context) error {
 		return err
 	}
 	if !inFile || !outFile || !ios.IsTerminal || !term.IsTerminal(int(in.Fd())) || !term.IsTerminal(int(tty.Fd())) {
-		return writeStepText(ios.Out, out, frames, lineOf(cut), r.env.Say("step_go_note"))
+		return writeStepText(ios.Out, out, frames, lineOf(cut), r.env.Say("step_go_note"), r.look)
 	}
 	v := newStepView(r.info, frames, out, r.look, r.env.Labels)
 	v.src = cut
