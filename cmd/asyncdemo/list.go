@@ -13,6 +13,7 @@ import (
 	"github.com/asyncdemo/asyncdemo/demos"
 	"github.com/asyncdemo/asyncdemo/demos/exercise"
 	"github.com/asyncdemo/asyncdemo/demos/lesson"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // newListCmd builds "asyncdemo list": the lessons in teaching order, one
@@ -83,9 +84,10 @@ func listExercisesTo(out io.Writer, opts *Options) error {
 
 // summaryRun is asyncdemo with no arguments: what it is, the lessons one
 // line each, the tools, and the three commands to start with, on one
-// screen (24 rows at most; a line longer than the terminal is cut, but
-// the tools wrap). The
-// full help is --help.
+// screen (24 rows at most, the prompt's included, at 50 columns). A
+// lesson's title longer than the terminal is cut after a word; the words
+// around it wrap: the introduction, the tools (between names), and what
+// each command does (under itself). The full help is --help.
 func summaryRun(cmd *cobra.Command, opts *Options) error {
 	ios := opts.IO
 	width := ios.Width
@@ -94,7 +96,7 @@ func summaryRun(cmd *cobra.Command, opts *Options) error {
 	}
 	labels := lesson.Labels(opts.Lang)
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s\n\n", labels["root_intro"])
+	fmt.Fprintf(&b, "%s\n\n", timing.Wrap(labels["root_intro"], width))
 	if err := listTo(&b, opts); err != nil {
 		return err
 	}
@@ -105,11 +107,16 @@ func summaryRun(cmd *cobra.Command, opts *Options) error {
 		}
 	}
 	fmt.Fprintf(&b, "\n%s\n\n", wrapList(labels["root_tools"], tools, labels["list_sep"], width))
-	w := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(w, "  asyncdemo gather\t%s\n", labels["root_run"])
-	fmt.Fprintf(w, "  asyncdemo tour\t%s\n", labels["root_tour"])
-	fmt.Fprintf(w, "  asyncdemo --help\t%s\n", labels["root_help"])
-	w.Flush()
+	hints := [][2]string{{"asyncdemo gather", labels["root_run"]}, {"asyncdemo tour", labels["root_tour"]}, {"asyncdemo --help", labels["root_help"]}}
+	cmdW := 0
+	for _, h := range hints {
+		cmdW = max(cmdW, runewidth.StringWidth(h[0]))
+	}
+	indent := strings.Repeat(" ", 2+cmdW+2)
+	for _, h := range hints { // what it does wraps under itself
+		text := strings.ReplaceAll(timing.Wrap(h[1], max(width-len(indent), 16)), "\n", "\n"+indent)
+		fmt.Fprintf(&b, "  %s%s  %s\n", h[0], strings.Repeat(" ", cmdW-runewidth.StringWidth(h[0])), text)
+	}
 	for _, line := range strings.SplitAfter(b.String(), "\n") {
 		if _, err := io.WriteString(ios.Out, cutToWidth(line, width)); err != nil {
 			return err

@@ -2,6 +2,7 @@ package main
 
 import (
 	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -10,9 +11,13 @@ import (
 
 // TestNoArgumentsFitsAScreen: asyncdemo with no arguments used to print
 // the whole help, ~60 lines that scrolled off a projected 35-row screen.
-// Now it is the lessons and where to start, in 24 rows and no wider than
-// the terminal, in English and Chinese; --help is the whole help.
+// Now it is the lessons and where to start, in 23 rows (the prompt takes
+// the 24th) and no wider than the terminal, in English and Chinese; only a
+// lesson's title is cut (…), the other words wrap (at 50 columns the
+// introduction was "The…" and gather's hint "(--scale 0.1…"); --help is
+// the whole help.
 func TestNoArgumentsFitsAScreen(t *testing.T) {
+	lessonRow := regexp.MustCompile(`^[✓ ] *\d+  \S+ +\S`)
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
 	for _, c := range []struct {
 		width int
@@ -20,10 +25,13 @@ func TestNoArgumentsFitsAScreen(t *testing.T) {
 	}{{80, nil}, {50, nil}, {80, []string{"--lang", "zh"}}, {50, []string{"--lang", "zh"}}, {200, nil}} {
 		out, errOut, code := runInTerminal(t, c.width, nil, c.args...)
 		lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
-		if code != 0 || len(lines) > 24 {
-			t.Errorf("%d columns %q: exit %d (%s), %d lines, want at most 24:\n%s", c.width, c.args, code, errOut, len(lines), out)
+		if code != 0 || len(lines) > 23 {
+			t.Errorf("%d columns %q: exit %d (%s), %d lines, want at most 23:\n%s", c.width, c.args, code, errOut, len(lines), out)
 		}
 		for _, line := range lines {
+			if strings.HasSuffix(line, "…") && !lessonRow.MatchString(line) {
+				t.Errorf("%d columns %q: a line cut that is not a lesson's: %q", c.width, c.args, line)
+			}
 			if w := runewidth.StringWidth(line); w > c.width {
 				t.Errorf("%d columns %q: a line of %d: %q", c.width, c.args, w, line)
 			}
