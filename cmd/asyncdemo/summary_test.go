@@ -7,6 +7,9 @@ import (
 	"testing"
 
 	"github.com/mattn/go-runewidth"
+
+	"github.com/asyncdemo/asyncdemo/demos"
+	"github.com/asyncdemo/asyncdemo/demos/lesson"
 )
 
 // TestNoArgumentsFitsAScreen: asyncdemo with no arguments used to print
@@ -78,5 +81,41 @@ func TestNoArgumentsFitsARealScreen(t *testing.T) {
 			t.Errorf("LANG=%s: the summary scrolled off a 24-row screen:\n%s", lang, visible)
 		}
 		exec.Command("tmux", "kill-session", "-t", s.name).Run()
+	}
+}
+
+// TestListWrapsAtTheTerminalsWidth: asyncdemo list at 50 columns ran its
+// titles past the edge, where the terminal cut words in two ("holds i" /
+// "ts state"); each title now wraps under itself, whole words, in both
+// languages; piped, a lesson is a line.
+func TestListWrapsAtTheTerminalsWidth(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	for _, lang := range lesson.Languages {
+		out, errOut, code := runInTerminal(t, 50, nil, "list", "--lang", lang, "--no-color")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		for _, line := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
+			if w := runewidth.StringWidth(line); w > 50 {
+				t.Errorf("%s: a line of %d columns: %q", lang, w, line)
+			}
+		}
+		joined := strings.Join(strings.Fields(out), " ")
+		for _, l := range demos.All() {
+			info := lesson.Describe(l, lang)
+			if info.Tool {
+				continue
+			}
+			// Whole, but for the line breaks (in Chinese, between two
+			// characters with no space).
+			if !strings.Contains(joined, strings.Join(strings.Fields(info.Title), " ")) &&
+				!strings.Contains(strings.ReplaceAll(joined, " ", ""), strings.ReplaceAll(info.Title, " ", "")) {
+				t.Errorf("%s: the title of %s is not whole:\n%s", lang, info.Name, out)
+			}
+		}
+	}
+	out, _, _ := runCmd(t, "list")
+	if n := strings.Count(out, "\n"); n > 12+2+16+3 {
+		t.Errorf("piped, list wraps: %d lines:\n%s", n, out)
 	}
 }
