@@ -110,7 +110,7 @@ func cheatsheetRun(opts *Options) error {
 		}
 	}
 	codeW = min(codeW, width*2/5)
-	textW := max(width-2-codeW-2-2-lessonW, 16)
+	textW := width - 2 - codeW - 2 - 2 - lessonW
 	for _, s := range cheatsheet {
 		fmt.Fprintln(ios.Out, bold(words[s.Title]))
 		for _, l := range s.Lines {
@@ -122,6 +122,11 @@ func cheatsheetRun(opts *Options) error {
 				}
 			}
 			var b strings.Builder
+			if textW < cheatStacked {
+				cheatStack(&b, bold(code), lipgloss.Width(code), says, l.Lesson, width)
+				fmt.Fprintln(ios.Out, b.String())
+				continue
+			}
 			b.WriteString("  " + bold(code))
 			if pad := codeW - lipgloss.Width(code); pad >= 0 {
 				b.WriteString(strings.Repeat(" ", pad+2))
@@ -142,4 +147,25 @@ func cheatsheetRun(opts *Options) error {
 		fmt.Fprintln(ios.Out)
 	}
 	return nil
+}
+
+// cheatStacked is the narrowest column of words the cheat sheet's three
+// columns may leave; on a narrower terminal (50 columns) each line is
+// stacked instead (see cheatStack).
+const cheatStacked = 24
+
+// cheatStack writes a line of the cheat sheet for a narrow terminal: the
+// code (painted, codeW wide) with the lesson at the right edge, or under it
+// there when both do not fit; then what it does, wrapped at width and
+// indented under the code.
+func cheatStack(b *strings.Builder, code string, codeW int, says, lesson string, width int) {
+	b.WriteString("  " + code)
+	if gap := width - 2 - codeW - lipgloss.Width(lesson); gap >= 2 {
+		b.WriteString(strings.Repeat(" ", gap) + lesson)
+	} else {
+		b.WriteString("\n" + strings.Repeat(" ", max(width-lipgloss.Width(lesson), 0)) + lesson)
+	}
+	for _, line := range strings.Split(timing.Wrap(says, width-6), "\n") {
+		b.WriteString("\n      " + line)
+	}
 }

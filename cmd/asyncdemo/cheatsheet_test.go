@@ -91,3 +91,25 @@ func TestCheatsheetGolden(t *testing.T) {
 		golden(t, name, out)
 	}
 }
+
+// TestCheatsheetAtFiftyColumns: at 50 columns the three columns left its
+// words 16 wide, cut inside a word (functools.partia / l); each line is
+// stacked there: the code with its lesson, then what it does, whole words.
+func TestCheatsheetAtFiftyColumns(t *testing.T) {
+	for _, lang := range lesson.Languages {
+		out, errOut, code := runInTerminal(t, 50, nil, "cheatsheet", "--lang", lang, "--no-color")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		for _, line := range strings.Split(out, "\n") {
+			if w := lipgloss.Width(line); w > 50 {
+				t.Errorf("%s: a line of %d columns: %q", lang, w, line)
+			}
+		}
+		for _, want := range []string{"functools.partial\n", "  asyncio.run(main())                    coroutine\n"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s: no %q:\n%s", lang, want, out)
+			}
+		}
+	}
+}
