@@ -302,10 +302,10 @@ func (s *smsLesson) Run(e *lesson.Env) error {
 		defer stop()
 		base = url
 		if e.Printer != nil {
-			e.Printer.Note("The SMS API is embedded at " + base + ".")
+			e.Printer.Note(e.Say("note_sms_embedded", base))
 		}
 	} else if e.Printer != nil {
-		e.Printer.Note("Calling the SMS API at " + smsapi.Redacted(base) + ", which answered GET " + smsapi.CheckPath + ", the check that it is up.")
+		e.Printer.Note(e.Say("note_sms_url", smsapi.Redacted(base), smsapi.CheckPath))
 	}
 	u, err := smsapi.ParseURL(base)
 	if err != nil {
