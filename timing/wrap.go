@@ -95,7 +95,7 @@ func breakable(line string) []string {
 		hyphens := strings.TrimRight(word, "-")
 		flag = flag || (hyphens != word && !endsInLetterOrDigit(hyphens))
 		// A path or URL is one word up to the space after it: not broken
-		// after a hyphen or a colon in it (/tmp/say-x/small.py:10).
+		// after a hyphen or a colon in it (src/my-app/main.py:10).
 		path := strings.Contains(word, "/") && strings.TrimRightFunc(word, unicode.IsSpace) == word
 		join = (flag && hyphens != word) || strings.HasSuffix(word, "/") || path
 	}
