@@ -26,6 +26,18 @@ import (
 // A bad request (4xx) would fail the same way every time: it is not retried.
 const smsAttempts = 3
 
+// smsAlarmTimeout is the alarm's own deadline, in the lesson's seconds, for
+// a --timeout of timeout: GET /error is known to take smsapi.ErrorDelay
+// (3 s), so it is given twice that, or timeout if it is longer (0: no
+// deadline, as for every call). Held to a --timeout meant for the
+// messages, an alarm of 3 s would fail every time the timeout is shorter.
+func smsAlarmTimeout(timeout float64) float64 {
+	if timeout == 0 {
+		return 0
+	}
+	return max(timeout, 2*smsapi.ErrorDelay.Seconds())
+}
+
 // smsAio is the tutorial's SMS consumer: the same master-worker program as
 // the queue lesson, but each coroutine calls the slow SMS API over HTTP.
 // The HTTP call runs off the loop (t.ToThread), so the loop goes on with
@@ -35,11 +47,12 @@ const smsAttempts = 3
 // semaphore): a backlog then waits in Redis, not as thousands of calls that
 // time out waiting for a connection. A message not sent after smsAttempts
 // tries raises the alarm (/error) and is dead-lettered: the alarm is a
-// notification, not a delivery.
-func smsAio(ctx context.Context, l *aio.Loop, c *consumer.Consumer, api *smsapi.Client, r *timing.Recorder, inFlight int) error {
+// notification, not a delivery; it is called with alarmAPI, which has a
+// deadline of its own.
+func smsAio(ctx context.Context, l *aio.Loop, c *consumer.Consumer, api, alarmAPI *smsapi.Client, r *timing.Recorder, inFlight int) error {
 	stop := startLoop(l)
 	defer stop()
-	fetch := func(t *aio.Task, path string) (smsapi.Response, error) {
+	fetch := func(t *aio.Task, api *smsapi.Client, path string) (smsapi.Response, error) {
 		res, err := t.ToThread(func(ctx context.Context) (any, error) { return api.Get(ctx, path) })
 		resp, _ := res.(smsapi.Response)
 		if answer, ok := errors.AsType[*smsapi.StatusError](err); ok {
@@ -64,7 +77,7 @@ func smsAio(ctx context.Context, l *aio.Loop, c *consumer.Consumer, api *smsapi.
 				}
 			}
 			var resp smsapi.Response
-			resp, err = fetch(t, fmt.Sprintf("/%d", x))
+			resp, err = fetch(t, api, fmt.Sprintf("/%d", x))
 			if err == nil {
 				r.Printf(t.Name(), "%s", resp.Text)
 				return nil
@@ -93,7 +106,7 @@ func smsAio(ctx context.Context, l *aio.Loop, c *consumer.Consumer, api *smsapi.
 				return nil, err // not a failed send: no alarm
 			}
 			r.Printf(t.Name(), "calling /error, the alarm")
-			alarm, aerr := fetch(t, "/error")
+			alarm, aerr := fetch(t, alarmAPI, "/error")
 			switch {
 			case stopped(aerr):
 				return nil, aerr
@@ -130,8 +143,9 @@ func smsAio(ctx context.Context, l *aio.Loop, c *consumer.Consumer, api *smsapi.
 
 // smsGo starts a goroutine per message, which calls the API with the
 // shared client; a buffered channel is the semaphore that keeps at most
-// inFlight messages in flight.
-func smsGo(ctx context.Context, c *consumer.Consumer, api *smsapi.Client, clock *timing.Clock, r *timing.Recorder, inFlight int) error {
+// inFlight messages in flight. The alarm is called with alarmAPI, which
+// has a deadline of its own.
+func smsGo(ctx context.Context, c *consumer.Consumer, api, alarmAPI *smsapi.Client, clock *timing.Clock, r *timing.Recorder, inFlight int) error {
 	send := func(name string, x int) error {
 		var err error
 		for attempt := 1; attempt <= smsAttempts; attempt++ {
@@ -187,14 +201,19 @@ func smsGo(ctx context.Context, c *consumer.Consumer, api *smsapi.Client, clock 
 			defer func() { <-slots }()
 			name := lesson.Call("do_some_work", x)
 			r.Begin(name, name)
-			defer r.End(name, timing.StateDone)
+			state := timing.StateDone
+			defer func() { r.End(name, state) }()
 			r.Printf(name, "Waiting: %d", x)
 			err := send(name, x)
-			if err == nil {
+			switch {
+			case err == nil:
 				r.Printf(name, "Done %d", x)
-			} else if ctx.Err() == nil {
+			case ctx.Err() != nil:
+				state = timing.StateCancelled
+			default:
+				state = timing.StateError // drawn as the aio style draws a task that raised
 				r.Printf(name, "calling /error, the alarm")
-				if alarm, aerr := api.Get(ctx, "/error"); aerr != nil {
+				if alarm, aerr := alarmAPI.Get(ctx, "/error"); aerr != nil {
 					r.Printf(name, "the alarm failed too: %v", aerr)
 				} else {
 					r.Printf(name, "%s", alarm.Text)
@@ -225,7 +244,7 @@ func (s *smsLesson) Info() lesson.Info {
 	return lesson.Info{
 		Name:     "sms",
 		Question: &lesson.Question{Kind: "first", Choices: []lesson.Choice{{Label: "5 It works", Text: "5 It works"}, {Label: "1 It works", Text: "1 It works"}}},
-		Code:     map[lesson.Style][]string{lesson.StyleAio: {"startLoop", "smsAttempts", "smsAio"}, lesson.StyleGo: {"smsAttempts", "smsGo"}},
+		Code:     map[lesson.Style][]string{lesson.StyleAio: {"startLoop", "smsAttempts", "smsAlarmTimeout", "smsAio"}, lesson.StyleGo: {"smsAttempts", "smsAlarmTimeout", "smsGo"}},
 		Group:    "Redis and HTTP",
 		Network:  true,
 		Twin:     &lesson.Twin{Modules: []string{"redis.asyncio", "aiohttp"}, Order: consumer.Order},
@@ -235,14 +254,36 @@ func (s *smsLesson) Info() lesson.Info {
 func (s *smsLesson) AddFlags(fs *pflag.FlagSet) {
 	s.redis.Add(fs, "5,1,1")
 	fs.Var(smsapi.URLFlag(&s.URL), "url", "call the SMS API at `URL`, http:// or https:// (e.g. one started with asyncdemo sms-server) instead of an embedded one")
-	fs.Var(lesson.SecondsFlag(&s.Timeout), "timeout", "give up a call after this many seconds, 0 for never (it is tried 3 times, then /error is called)")
+	fs.Var(lesson.SecondsFlag(&s.Timeout), "timeout", fmt.Sprintf("give up a call after this many seconds, 0 for never (it is tried 3 times, then the alarm, /error, is called with a deadline of its own: %v s, or --timeout if longer)",
+		smsAlarmTimeout(1)))
 	fs.Var(lesson.CountFlag(&s.InFlight, 1, 1000), "in-flight", "send at most this many messages at once (a semaphore); the rest wait in Redis")
 	fs.Var(lesson.SecondsFlag(&s.MaxDelay), "max-delay", "the embedded API's longest delay, in seconds")
 }
 
-// Prepare implements lesson.Preparer: it opens the queue and takes the
-// consumer's name before anything is printed.
+// smsCheckWait is how long the check that the API at --url is up waits for
+// its answer, in real time: as long as the check that Redis is up.
+const smsCheckWait = 3 * time.Second
+
+// Prepare implements lesson.Preparer: before anything is printed, it
+// checks that the SMS API at --url answers (one line and exit 1 if not:
+// every call of the run would fail), then opens the queue and takes the
+// consumer's name.
 func (s *smsLesson) Prepare(e *lesson.Env) (func(), error) {
+	if s.URL != "" {
+		u, err := smsapi.ParseURL(s.URL)
+		if err != nil {
+			return nil, lesson.UsageError{Err: fmt.Errorf("--url: %w", err)}
+		}
+		api := smsapi.NewClient(u, 0, 1)
+		err = api.Reachable(e.Ctx, smsCheckWait)
+		api.CloseIdleConnections()
+		if e.Ctx.Err() != nil {
+			return nil, lesson.ErrInterrupted
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
 	q, err := consumer.Prepare(e, &s.redis)
 	if err != nil {
 		return nil, err
@@ -261,10 +302,10 @@ func (s *smsLesson) Run(e *lesson.Env) error {
 		defer stop()
 		base = url
 		if e.Printer != nil {
-			e.Printer.Note("The SMS API is embedded at " + base + ".")
+			e.Printer.Note(e.Say("note_sms_embedded", base))
 		}
 	} else if e.Printer != nil {
-		e.Printer.Note("Calling the SMS API at " + smsapi.Redacted(base) + ".")
+		e.Printer.Note(e.Say("note_sms_url", smsapi.Redacted(base), smsapi.CheckPath))
 	}
 	u, err := smsapi.ParseURL(base)
 	if err != nil {
@@ -277,10 +318,13 @@ func (s *smsLesson) Run(e *lesson.Env) error {
 	if s.URL != "" && e.Clock.Scale() != 1 {
 		api.OnTimeout(s.scaleHint(e))
 	}
+	alarm := api.WithTimeout(e.Clock.Real(lesson.Seconds(smsAlarmTimeout(s.Timeout))))
 	return consumer.Run(e, s.queue, &s.redis, smsScript, "sms",
-		func(l *aio.Loop, c *consumer.Consumer) error { return smsAio(e.Ctx, l, c, api, e.Rec, s.InFlight) },
+		func(l *aio.Loop, c *consumer.Consumer) error {
+			return smsAio(e.Ctx, l, c, api, alarm, e.Rec, s.InFlight)
+		},
 		func(ctx context.Context, c *consumer.Consumer) error {
-			return smsGo(ctx, c, api, e.Clock, e.Rec, s.InFlight)
+			return smsGo(ctx, c, api, alarm, e.Clock, e.Rec, s.InFlight)
 		})
 }
 
@@ -365,4 +409,54 @@ func (s *smsLesson) HostTwin(e *lesson.Env) ([]string, func(), error) {
 		return nil, nil, fmt.Errorf("for the twin: %w", err)
 	}
 	return append(args, "--url="+url, "--own-api"), func() { stopAPI(); stopRedis() }, nil
+}
+
+// RunValues implements lesson.RunTexter: what this run did with its
+// messages, counted from what it printed: how many were sent, and whether
+// their calls overlapped; how many could not be sent, raised the alarm and
+// went to queue:dead, and what the alarm answered; how many were poison.
+func (s *smsLesson) RunValues(e *lesson.Env) map[string]string {
+	values := map[string]string{"what_happened": "", "failure_path": e.Say("sms_failure_path")}
+	if len(e.Runs) == 0 {
+		return values
+	}
+	run := e.Runs[len(e.Runs)-1]
+	count := func(prefix string) int { return len(lesson.EventsOf(run, prefix)) }
+	sent, failed, alarmFailed, poison := count("Done "), count("calling /error"), count("the alarm failed too"), count("poison message")
+	v := map[string]string{"sent": fmt.Sprint(sent), "failed": fmt.Sprint(failed), "poison": fmt.Sprint(poison),
+		"answered": fmt.Sprint(failed - alarmFailed), "alarm_failed": fmt.Sprint(alarmFailed),
+		"peak": fmt.Sprint(lesson.MostAtOnce(run, "do_some_work("))}
+	var said []string
+	short, long, overtaken := lesson.Overtaken(run, "do_some_work(")
+	switch {
+	case sent > 0 && overtaken:
+		v["short"], v["short_end"], v["long"], v["long_start"] = short.Task, lesson.Took(short.End), long.Task, lesson.Took(long.Start)
+		said = append(said, "sms_overlapped")
+	case sent > 0:
+		said = append(said, "sms_no_overlap")
+	case failed > 0:
+		said = append(said, "sms_none_sent")
+	case poison == 0:
+		said = append(said, "sms_none")
+	}
+	if failed > 0 {
+		v["alarm"] = e.Say("sms_alarm_mixed")
+		switch alarmFailed {
+		case 0:
+			v["alarm"] = e.Say("sms_alarm_answered")
+		case failed:
+			v["alarm"] = e.Say("sms_alarm_failed")
+		}
+		said = append(said, "sms_failed")
+		values["failure_path"] = "" // this run showed it
+	}
+	if poison > 0 {
+		said = append(said, "sms_poison")
+	}
+	var text strings.Builder
+	for _, key := range said {
+		text.WriteString(e.Say(key))
+	}
+	values["what_happened"] = strings.TrimSpace(lesson.Fill(text.String(), v))
+	return values
 }

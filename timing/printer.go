@@ -320,7 +320,15 @@ func (p *Printer) Item(title, text string) {
 	width := p.proseWidth()
 	const indent = "   "
 	var b strings.Builder
-	b.WriteString(p.paint(boldColor, Printable(title)))
+	// A title too long for the line (a finding's, with its file and line)
+	// wraps under itself, its later lines indented as the text is.
+	for i, line := range strings.Split(Wrap(Printable(title), max(width-len(indent), 20)), "\n") {
+		if i > 0 {
+			b.WriteString("\n" + indent)
+			line = strings.TrimLeft(line, " ")
+		}
+		b.WriteString(p.paint(boldColor, line))
+	}
 	for _, line := range strings.Split(Wrap(Printable(text), max(width-len(indent), 20)), "\n") {
 		b.WriteString("\n" + indent + line)
 	}

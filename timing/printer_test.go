@@ -205,6 +205,16 @@ func TestPrinterItem(t *testing.T) {
 	if got := out.String(); got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
+	// A title wider than the line (a finding's at 50 columns) wraps under
+	// itself, between words, instead of being cut by the terminal.
+	out.Reset()
+	p.Item("2. Awaits one after another — /tmp/x/small.py:10 — 0.201 s", "These awaits took 704 ms.")
+	want = "2. Awaits one after another\n" + // UAX #14 breaks before an em dash too
+		"   — /tmp/x/small.py:10 — 0.201 s\n" +
+		"   These awaits took 704 ms.\n\n"
+	if got := out.String(); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
 }
 
 // TestBigGutterIsBoldAndStrong: in projector mode the time gutter, which

@@ -76,7 +76,8 @@ func wrapLine(b *strings.Builder, line string, width int) {
 // breakable splits line into the pieces between which it may break, each
 // with the spaces that follow it: the segments of UAX #14, tailored so
 // that a flag ("--no-drain", "(-x)") is not broken after its hyphens, nor
-// a word after a slash ("I/O").
+// a word after a slash ("I/O"), nor a path or URL before the space after
+// it ("/tmp/my-dir/x.py:10").
 func breakable(line string) []string {
 	var words []string
 	state := -1
@@ -93,7 +94,10 @@ func breakable(line string) []string {
 		word := words[len(words)-1]
 		hyphens := strings.TrimRight(word, "-")
 		flag = flag || (hyphens != word && !endsInLetterOrDigit(hyphens))
-		join = (flag && hyphens != word) || strings.HasSuffix(word, "/")
+		// A path or URL is one word up to the space after it: not broken
+		// after a hyphen or a colon in it (src/my-app/main.py:10).
+		path := strings.Contains(word, "/") && strings.TrimRightFunc(word, unicode.IsSpace) == word
+		join = (flag && hyphens != word) || strings.HasSuffix(word, "/") || path
 	}
 	return words
 }

@@ -22,6 +22,7 @@ func TestWrap(t *testing.T) {
 		{"a flag with hyphens inside", "skip it --no-drain now", 12, "skip it\n--no-drain\nnow"},
 		{"a word may break after its hyphen", "a well-known fact", 8, "a well-\nknown\nfact"},
 		{"not after a slash", "timers and I/O here", 12, "timers and\nI/O here"},
+		{"a path not after its hyphens nor its colon", "found in src/my-app/main.py:10 here", 24, "found in\nsrc/my-app/main.py:10\nhere"},
 		{"Chinese by display width", "事件循环同时运行三个协程", 10, "事件循环同\n时运行三个\n协程"},
 		{"never before a closing mark", "加上后，它们改为调用", 6, "加上\n后，它\n们改为\n调用"},
 		{"never after an opening mark", "一二三（四五）", 6, "一二三\n（四\n五）"},

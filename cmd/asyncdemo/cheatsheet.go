@@ -1,6 +1,7 @@
 package main
 
 import (
+	_ "embed"
 	"fmt"
 	"strings"
 
@@ -25,50 +26,43 @@ type cheatSection struct {
 	Lines []cheatLine
 }
 
-// cheatsheet is the one page, in the order a learner meets things.
-var cheatsheet = []cheatSection{
-	{"cheat_s_run", []cheatLine{
-		{ID: "run", Code: "asyncio.run(main())", Lesson: "coroutine"},
-		{ID: "coro", Code: "async def f(): …   f()", Lesson: "coroutine"},
-		{ID: "create_task", Code: "asyncio.create_task(coro)", Lesson: "task"},
-		{ID: "await", Code: "await task", Lesson: "future"},
-		{ID: "callback", Code: "task.add_done_callback(fn)", Lesson: "callback"},
-		{ID: "sleep", Code: "await asyncio.sleep(x)", Lesson: "await"},
-	}},
-	{"cheat_s_many", []cheatLine{
-		{ID: "gather", Code: "await asyncio.gather(*aws)", Lesson: "gather"},
-		{ID: "wait", Code: "done, pending = await asyncio.wait(tasks)", Lesson: "nest"},
-		{ID: "as_completed", Code: "for c in asyncio.as_completed(aws):", Lesson: "nest"},
-		{ID: "taskgroup", Code: "async with asyncio.TaskGroup() as tg:", Lesson: "await"},
-		{ID: "timeout", Code: "async with asyncio.timeout(s):", Lesson: "sms"},
-	}},
-	{"cheat_s_threads", []cheatLine{
-		{ID: "to_thread", Code: "await asyncio.to_thread(f, *args)", Lesson: "workers"},
-		{ID: "threadsafe", Code: "asyncio.run_coroutine_threadsafe(coro, loop)", Lesson: "thread"},
-		{ID: "call_soon", Code: "loop.call_soon_threadsafe(f, *args)", Lesson: "thread"},
-	}},
-	{"cheat_s_limits", []cheatLine{
-		{ID: "semaphore", Code: "async with asyncio.Semaphore(n):", Lesson: "sms"},
-		{ID: "queue", Code: "q = asyncio.Queue(); await q.get()", Lesson: "workers"},
-	}},
-	{"cheat_s_cancel", []cheatLine{
-		{ID: "cancel", Code: "task.cancel()", Lesson: "cancel"},
-		{ID: "cancelled_error", Code: "except asyncio.CancelledError: …; raise", Lesson: "cancel"},
-		{ID: "ctrl_c", Code: "asyncio.run(main())  # Ctrl+C", Lesson: "cancel"},
-		{ID: "destroyed", Code: "Task was destroyed but it is pending!", Lesson: "cancel"},
-	}},
-	{"cheat_s_old", []cheatLine{
-		{ID: "old_loop", Old: "loop.run_until_complete(main())", Code: "asyncio.run(main())", Lesson: "coroutine"},
-		{ID: "old_ensure", Old: "asyncio.ensure_future(c)", Code: "asyncio.create_task(c)", Lesson: "task"},
-		{ID: "old_wait", Old: "asyncio.wait([coroutines])", Code: "asyncio.wait(tasks)", Lesson: "gather"},
-		{ID: "old_all_tasks", Old: "asyncio.Task.all_tasks()", Code: "asyncio.all_tasks()", Lesson: "cancel"},
-		{ID: "old_ctrl_c", Old: "except KeyboardInterrupt: t.cancel()", Code: "asyncio.run(main())", Lesson: "cancel"},
-		{ID: "old_daemon", Old: "t.setDaemon(True)", Code: "Thread(…, daemon=True)", Lesson: "thread"},
-		{ID: "old_lost", Old: "run_coroutine_threadsafe(c, loop)", Code: "run_coroutine_threadsafe(c, loop).result()", Lesson: "thread"},
-		{ID: "old_session", Old: "async with aiohttp.ClientSession()", Code: "aiohttp.ClientSession(timeout=…)", Lesson: "sms"},
-		{ID: "old_sync_redis", Old: "rcon.brpop(\"queue\")  # redis", Code: "await rcon.brpop(\"queue\")  # redis.asyncio", Lesson: "workers"},
-		{ID: "old_rpop", Old: `rcon.rpop("queue")`, Code: "LMOVE queue processing … LREM", Lesson: "queue"},
-	}},
+// cheatsheetText is the one page, in the order a learner meets things:
+// data, read by parseCheatsheet.
+//
+//go:embed cheatsheet.txt
+var cheatsheetText string
+
+// parseCheatsheet reads the cheat sheet's sections from text, as
+// cheatsheet.txt writes them: "== LABEL" starts a section; each line after
+// it is "ID | CODE | LESSON", or "ID | OLD | CODE | LESSON" for a call of the
+// old API; a line starting with # is a comment.
+func parseCheatsheet(text string) ([]cheatSection, error) {
+	var sections []cheatSection
+	for i, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if title, ok := strings.CutPrefix(line, "== "); ok {
+			sections = append(sections, cheatSection{Title: title})
+			continue
+		}
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Split(line, " | ")
+		var l cheatLine
+		switch {
+		case len(sections) == 0:
+			return nil, fmt.Errorf("cheatsheet.txt:%d: a line before the first section", i+1)
+		case len(f) == 3:
+			l = cheatLine{ID: f[0], Code: f[1], Lesson: f[2]}
+		case len(f) == 4:
+			l = cheatLine{ID: f[0], Old: f[1], Code: f[2], Lesson: f[3]}
+		default:
+			return nil, fmt.Errorf("cheatsheet.txt:%d: %d fields, want ID | CODE | LESSON or ID | OLD | CODE | LESSON", i+1, len(f))
+		}
+		last := &sections[len(sections)-1]
+		last.Lines = append(last.Lines, l)
+	}
+	return sections, nil
 }
 
 func newCheatsheetCmd(opts *Options) *cobra.Command {
@@ -88,6 +82,10 @@ func newCheatsheetCmd(opts *Options) *cobra.Command {
 // what it does beside it and the lesson that shows it on the right.
 func cheatsheetRun(opts *Options) error {
 	ios := opts.IO
+	cheatsheet, err := parseCheatsheet(cheatsheetText)
+	if err != nil {
+		return err
+	}
 	words := lesson.Labels(opts.Lang)
 	lk := opts.look()
 	width := ios.Width
@@ -112,7 +110,7 @@ func cheatsheetRun(opts *Options) error {
 		}
 	}
 	codeW = min(codeW, width*2/5)
-	textW := max(width-2-codeW-2-2-lessonW, 16)
+	textW := width - 2 - codeW - 2 - 2 - lessonW
 	for _, s := range cheatsheet {
 		fmt.Fprintln(ios.Out, bold(words[s.Title]))
 		for _, l := range s.Lines {
@@ -124,13 +122,18 @@ func cheatsheetRun(opts *Options) error {
 				}
 			}
 			var b strings.Builder
+			if textW < cheatStacked {
+				cheatStack(&b, bold(code), lipgloss.Width(code), says, l.Lesson, width)
+				fmt.Fprintln(ios.Out, b.String())
+				continue
+			}
 			b.WriteString("  " + bold(code))
 			if pad := codeW - lipgloss.Width(code); pad >= 0 {
 				b.WriteString(strings.Repeat(" ", pad+2))
 			} else { // too wide: what it does goes under it
 				b.WriteString("\n" + strings.Repeat(" ", 2+codeW+2))
 			}
-			for i, line := range cheatWrap(says, textW) {
+			for i, line := range strings.Split(timing.Wrap(says, textW), "\n") {
 				if i > 0 {
 					b.WriteString("\n" + strings.Repeat(" ", 2+codeW+2))
 				}
@@ -146,64 +149,23 @@ func cheatsheetRun(opts *Options) error {
 	return nil
 }
 
-// cheatWrap breaks s into lines at most width wide: at spaces, and between
-// two characters of a language written without them (Chinese); a word
-// wider than a line is broken where the line ends.
-func cheatWrap(s string, width int) []string {
-	var lines []string
-	line, col := "", 0
-	for _, word := range cheatWords(s) {
-		if col > 0 && col+lipgloss.Width(word) > width {
-			lines = append(lines, line)
-			word, line, col = strings.TrimLeft(word, " "), "", 0
-		}
-		for lipgloss.Width(word) > width-col { // too wide for any line
-			for _, r := range word {
-				if col+lipgloss.Width(string(r)) > width {
-					break
-				}
-				line += string(r)
-				col += lipgloss.Width(string(r))
-				word = word[len(string(r)):]
-			}
-			lines = append(lines, line)
-			line, col = "", 0
-		}
-		line += word
-		col += lipgloss.Width(word)
-	}
-	return append(lines, line)
-}
+// cheatStacked is the narrowest column of words the cheat sheet's three
+// columns may leave; on a narrower terminal (50 columns) each line is
+// stacked instead (see cheatStack).
+const cheatStacked = 24
 
-// cheatWords splits s where a line may break: before a space (kept with
-// the word after it) and around each wide character, with the punctuation
-// that must not start a line kept before it.
-func cheatWords(s string) []string {
-	var words []string
-	cur := ""
-	for _, r := range s {
-		switch {
-		case r == ' ':
-			if cur != "" {
-				words = append(words, cur)
-			}
-			cur = " "
-		case lipgloss.Width(string(r)) == 2 && !strings.ContainsRune("，。：；、）」", r):
-			if strings.TrimSpace(cur) != "" {
-				words = append(words, cur)
-				cur = ""
-			}
-			cur += string(r)
-			words = append(words, cur)
-			cur = ""
-		case strings.ContainsRune("，。：；、）」", r) && len(words) > 0 && cur == "":
-			words[len(words)-1] += string(r)
-		default:
-			cur += string(r)
-		}
+// cheatStack writes a line of the cheat sheet for a narrow terminal: the
+// code (painted, codeW wide) with the lesson at the right edge, or under it
+// there when both do not fit; then what it does, wrapped at width and
+// indented under the code.
+func cheatStack(b *strings.Builder, code string, codeW int, says, lesson string, width int) {
+	b.WriteString("  " + code)
+	if gap := width - 2 - codeW - lipgloss.Width(lesson); gap >= 2 {
+		b.WriteString(strings.Repeat(" ", gap) + lesson)
+	} else {
+		b.WriteString("\n" + strings.Repeat(" ", max(width-lipgloss.Width(lesson), 0)) + lesson)
 	}
-	if cur != "" {
-		words = append(words, cur)
+	for _, line := range strings.Split(timing.Wrap(says, width-6), "\n") {
+		b.WriteString("\n      " + line)
 	}
-	return words
 }

@@ -5,7 +5,6 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/mattn/go-runewidth"
 	"github.com/spf13/cobra"
@@ -13,6 +12,7 @@ import (
 	"github.com/asyncdemo/asyncdemo/demos"
 	"github.com/asyncdemo/asyncdemo/demos/exercise"
 	"github.com/asyncdemo/asyncdemo/demos/lesson"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // newListCmd builds "asyncdemo list": the lessons in teaching order, one
@@ -30,44 +30,85 @@ func newListCmd(opts *Options) *cobra.Command {
 }
 
 // listRun is asyncdemo list: the lessons, the tour's score, and the
-// exercises.
+// exercises. On a terminal each title wraps under itself, and the other
+// words too, at the terminal's width; piped, a row is a line.
 func listRun(opts *Options) error {
-	if err := listTo(opts.IO.Out, opts); err != nil {
+	out, width := opts.IO.Out, opts.IO.Width
+	if err := listTo(out, opts, width); err != nil {
 		return err
 	}
 	if right, made := loadProgress(io.Discard).score(); made > 0 {
-		fmt.Fprintf(opts.IO.Out, "\n"+lesson.Labels(opts.Lang)["list_score"]+"\n", right, made)
+		fmt.Fprintf(out, "\n%s\n", wrapTo(fmt.Sprintf(lesson.Labels(opts.Lang)["list_score"], right, made), width))
 	}
-	return listExercisesTo(opts.IO.Out, opts)
+	return listExercisesTo(out, opts, width)
 }
 
-// listTo writes the list of lessons to out.
-func listTo(out io.Writer, opts *Options) error {
-	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+// wrapTo wraps s at width, or leaves it whole for width 0 (not a terminal).
+func wrapTo(s string, width int) string {
+	if width <= 0 {
+		return s
+	}
+	return timing.Wrap(s, width)
+}
+
+// writeTable writes rows of cells to out, the columns aligned with two
+// spaces between them, each row's last cell wrapped under itself at width
+// (0: not wrapped, a row a line).
+func writeTable(out io.Writer, rows [][]string, width int) error {
+	var colW []int
+	for _, r := range rows {
+		for i, c := range r[:len(r)-1] {
+			if i == len(colW) {
+				colW = append(colW, 0)
+			}
+			colW[i] = max(colW[i], runewidth.StringWidth(c))
+		}
+	}
+	indent := 0
+	for _, w := range colW {
+		indent += w + 2
+	}
+	var b strings.Builder
+	for _, r := range rows {
+		for i, c := range r[:len(r)-1] {
+			b.WriteString(c + strings.Repeat(" ", colW[i]-runewidth.StringWidth(c)+2))
+		}
+		last := r[len(r)-1]
+		if width > 0 {
+			last = strings.ReplaceAll(timing.Wrap(last, max(width-indent, 16)), "\n", "\n"+strings.Repeat(" ", indent))
+		}
+		b.WriteString(last + "\n")
+	}
+	_, err := io.WriteString(out, b.String())
+	return err
+}
+
+// listTo writes the list of lessons to out, each title wrapped at width
+// (0: a lesson a line).
+func listTo(out io.Writer, opts *Options, width int) error {
 	done := loadProgress(opts.IO.Err).Done
-	n := 0
+	var rows [][]string
 	for _, l := range demos.All() {
 		info := lesson.Describe(l, opts.Lang)
 		if info.Tool {
 			continue
 		}
-		n++
 		mark := " "
 		if slices.Contains(done, info.Name) {
 			mark = "✓" // finished in the tour
 		}
-		fmt.Fprintf(w, "%s %2d\t%s\t%s\n", mark, n, info.Name, info.Title)
+		rows = append(rows, []string{fmt.Sprintf("%s %2d", mark, len(rows)+1), info.Name, info.Title})
 	}
-	return w.Flush()
+	return writeTable(out, rows, width)
 }
 
 // listExercisesTo writes the exercises to out, each with the lesson it
-// follows and ✓ passed or ✗ not yet.
-func listExercisesTo(out io.Writer, opts *Options) error {
+// follows and ✓ passed or ✗ not yet, wrapped at width (0: not wrapped).
+func listExercisesTo(out io.Writer, opts *Options, width int) error {
 	say := exerciseSay(opts.Lang)
 	status := loadExerciseProgress(opts.IO.Err).Status
-	fmt.Fprintf(out, "\n%s\n", say("list_exercises"))
-	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(out, "\n%s\n", wrapTo(say("list_exercises"), width))
+	var rows [][]string
 	for i, e := range exercise.All() {
 		mark := " "
 		switch status[e.Name] {
@@ -76,16 +117,17 @@ func listExercisesTo(out io.Writer, opts *Options) error {
 		case statusFailed:
 			mark = "✗"
 		}
-		fmt.Fprintf(w, "%s %2d\t%s\t%s\n", mark, i+1, e.Name, say("list_exercise_line", e.Text(opts.Lang).Title, e.Lesson))
+		rows = append(rows, []string{fmt.Sprintf("%s %2d", mark, i+1), e.Name, say("list_exercise_line", e.Text(opts.Lang).Title, e.Lesson)})
 	}
-	return w.Flush()
+	return writeTable(out, rows, width)
 }
 
 // summaryRun is asyncdemo with no arguments: what it is, the lessons one
 // line each, the tools, and the three commands to start with, on one
-// screen (24 rows at most; a line longer than the terminal is cut, but
-// the tools wrap). The
-// full help is --help.
+// screen (24 rows at most, the prompt's included, at 50 columns). A
+// lesson's title longer than the terminal is cut after a word; the words
+// around it wrap: the introduction, the tools (between names), and what
+// each command does (under itself). The full help is --help.
 func summaryRun(cmd *cobra.Command, opts *Options) error {
 	ios := opts.IO
 	width := ios.Width
@@ -94,8 +136,8 @@ func summaryRun(cmd *cobra.Command, opts *Options) error {
 	}
 	labels := lesson.Labels(opts.Lang)
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s\n\n", labels["root_intro"])
-	if err := listTo(&b, opts); err != nil {
+	fmt.Fprintf(&b, "%s\n\n", timing.Wrap(labels["root_intro"], width))
+	if err := listTo(&b, opts, 0); err != nil { // a lesson a line, cut below
 		return err
 	}
 	var tools []string
@@ -105,11 +147,16 @@ func summaryRun(cmd *cobra.Command, opts *Options) error {
 		}
 	}
 	fmt.Fprintf(&b, "\n%s\n\n", wrapList(labels["root_tools"], tools, labels["list_sep"], width))
-	w := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(w, "  asyncdemo gather\t%s\n", labels["root_run"])
-	fmt.Fprintf(w, "  asyncdemo tour\t%s\n", labels["root_tour"])
-	fmt.Fprintf(w, "  asyncdemo --help\t%s\n", labels["root_help"])
-	w.Flush()
+	hints := [][2]string{{"asyncdemo gather", labels["root_run"]}, {"asyncdemo tour", labels["root_tour"]}, {"asyncdemo --help", labels["root_help"]}}
+	cmdW := 0
+	for _, h := range hints {
+		cmdW = max(cmdW, runewidth.StringWidth(h[0]))
+	}
+	indent := strings.Repeat(" ", 2+cmdW+2)
+	for _, h := range hints { // what it does wraps under itself
+		text := strings.ReplaceAll(timing.Wrap(h[1], max(width-len(indent), 16)), "\n", "\n"+indent)
+		fmt.Fprintf(&b, "  %s%s  %s\n", h[0], strings.Repeat(" ", cmdW-runewidth.StringWidth(h[0])), text)
+	}
 	for _, line := range strings.SplitAfter(b.String(), "\n") {
 		if _, err := io.WriteString(ios.Out, cutToWidth(line, width)); err != nil {
 			return err

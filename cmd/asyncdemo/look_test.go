@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -25,7 +26,8 @@ import (
 
 // runInTerminal runs the command line as main would in a terminal of width
 // columns with true colour, in a synctest bubble unless it shows code
-// (chroma's regexp engine starts a clock of its own); setup may change the
+// (chroma's regexp engine starts a clock of its own) or runs a program
+// (explain: a real Python, in real time); setup may change the
 // streams first (the theme's variable, the background the terminal says).
 func runInTerminal(t *testing.T, width int, setup func(*IOStreams), args ...string) (stdout, stderr string, code int) {
 	t.Helper()
@@ -39,7 +41,7 @@ func runInTerminal(t *testing.T, width int, setup func(*IOStreams), args ...stri
 		code = execute(context.Background(), ios, args)
 		stdout, stderr = out.String(), errOut.String()
 	}
-	if slices.ContainsFunc(args, func(a string) bool { return strings.HasPrefix(a, "--code") }) {
+	if slices.ContainsFunc(args, func(a string) bool { return strings.HasPrefix(a, "--code") }) || len(args) > 0 && args[0] == "explain" {
 		run(t)
 	} else {
 		synctest.Test(t, run)
@@ -110,13 +112,25 @@ func TestEveryColorIsReadableInBothThemes(t *testing.T) {
 			{"gather", "--code"},
 			{"gather", "--code", "--style", "go"},
 			{"sms", "--code=python"},
+			// --step's frames among the output, as a terminal shows them
+			// when the keys do not come from it.
+			{"gather", "--step", "--scale", "0.01"},
+			// explain's output, timeline and findings.
+			{"explain", filepath.Join("..", "..", "demos", "explain", "testdata", "blocking.py")},
 		} {
 			args := append(args, "--theme", theme.Name)
+			if args[0] == "explain" { // its flags before the program, whose are the rest
+				explainPython(t)
+				args = []string{"explain", "--theme", theme.Name, args[1]}
+			}
 			out, errOut, code := runInTerminal(t, 100, nil, args...)
 			if code != 0 && args[0] != "thread" {
 				t.Fatalf("%q: exit %d: %s", args, code, errOut)
 			}
 			checkContrast(t, strings.Join(args, " "), theme, out)
+			if dim := termenv.TrueColor.Color(theme.Dim).Sequence(false); slices.Contains(args, "--step") && !strings.Contains(out, "\x1b["+dim+"m┄ step 1 ") {
+				t.Errorf("%q: the frames are not in the theme's quiet colour %s:\n%q", args, theme.Dim, out)
+			}
 		}
 	}
 }

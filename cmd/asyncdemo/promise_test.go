@@ -23,21 +23,34 @@ import (
 
 // A message whose send fails every time, and whose alarm fails too, is not
 // acknowledged as if it had been sent: after three tries it goes to
-// queue:dead with the reason, in both styles.
+// queue:dead with the reason, in both styles; and the words after the run
+// say so, with its counts.
 func TestSMSDeadLettersWhatItCouldNotSend(t *testing.T) {
 	srv := redistest.Real(t)
 	url := "redis://" + srv.Addr + "/3"
 	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr, DB: 3})
 	defer rdb.Close()
 	ctx := context.Background()
+	// An API that is up and fails every call, the alarm too (503: worth
+	// trying again).
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "down for maintenance", http.StatusServiceUnavailable)
+	}))
+	defer api.Close()
 	for _, style := range []string{"aio", "go"} {
 		rdb.FlushDB(ctx)
 		redisqueue.New(rdb, "queue", "producer").Push(ctx, "1", "2", "3")
-		// Nothing listens on port 1: every call, and the alarm, fails.
-		out, errOut, code := runCmdNow(ctx, "sms", "--json", "--style", style, "--redis", url,
-			"--url", "http://127.0.0.1:1", "--scale", "0.01", "--idle", "100")
+		out, errOut, code := runCmdNow(ctx, "sms", "--no-color", "--style", style, "--redis", url,
+			"--url", api.URL, "--scale", "0.01", "--idle", "100")
 		if code != 0 {
 			t.Fatalf("%s: exit %d: %s\n%s", style, code, errOut, out)
+		}
+		said := strings.Join(strings.Fields(out), " ")
+		if want := "No message was sent in this run. 3 message(s) could not be sent: each raised the alarm, GET /error (it failed too), and went to queue:dead with the reason."; !strings.Contains(said, want) {
+			t.Errorf("%s: want %q in:\n%s", style, want, out)
+		}
+		if strings.Contains(said, "in flight at once") || strings.Contains(said, "overlapped") {
+			t.Errorf("%s: the words after the run speak of calls in flight:\n%s", style, out)
 		}
 		dead, err := redisqueue.New(rdb, "queue", "test").DeadLetters(ctx)
 		if err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os/exec"
@@ -19,6 +20,7 @@ import (
 	"github.com/asyncdemo/asyncdemo/demos/redisqueue"
 	"github.com/asyncdemo/asyncdemo/demos/redisqueue/redistest"
 	"github.com/asyncdemo/asyncdemo/demos/smsapi"
+	"github.com/asyncdemo/asyncdemo/demos/testenv"
 	"github.com/asyncdemo/asyncdemo/timing"
 )
 
@@ -181,6 +183,18 @@ func TestSMSKeepsTheURLsQueryAndNeverPrintsItsSecrets(t *testing.T) {
 		fmt.Fprintf(w, "%s It works", path.Base(r.URL.Path))
 	}))
 	defer api.Close()
+	// An API that answers the check that it is up, and drops every other
+	// call: it went away during the run.
+	drop := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if path.Base(r.URL.Path) == "0" {
+			return
+		}
+		if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+			conn.Close()
+		}
+	}))
+	defer drop.Close()
+	dropping := strings.TrimPrefix(drop.URL, "http://")
 	secrets := []string{"hunter2", "s3cret"}
 	const query = "key=s3cret&to=%2B44%20x"
 	goRun := func(args ...string) (string, int) {
@@ -207,7 +221,8 @@ func TestSMSKeepsTheURLsQueryAndNeverPrintsItsSecrets(t *testing.T) {
 			if c.name == "twin" {
 				python = twinPython(t, "sms")
 			}
-			// Sent: to /v1/1 and /v1/2, the query kept.
+			// Sent: to /v1/1 and /v1/2, the query kept; and first the check
+			// that the API is up, GET /v1/0.
 			rdb.FlushDB(ctx)
 			mu.Lock()
 			calls = nil
@@ -219,7 +234,7 @@ func TestSMSKeepsTheURLsQueryAndNeverPrintsItsSecrets(t *testing.T) {
 			}
 			mu.Lock()
 			slices.Sort(calls)
-			if want := []string{"/v1/1?" + query, "/v1/2?" + query}; !slices.Equal(calls, want) {
+			if want := []string{"/v1/0?" + query, "/v1/1?" + query, "/v1/2?" + query}; !slices.Equal(calls, want) {
 				t.Errorf("the API was called at %q, want %q", calls, want)
 			}
 			mu.Unlock()
@@ -232,11 +247,24 @@ func TestSMSKeepsTheURLsQueryAndNeverPrintsItsSecrets(t *testing.T) {
 				t.Errorf("the API's URL is not named, redacted, as http://…/v1/?…:\n%s", out)
 			}
 
-			// Not sent (nothing listens on port 1): the errors name the URL
-			// redacted, on the terminal and in the dead letters.
+			// Nothing listens on port 1: refused before anything else, in
+			// one line naming the URL redacted.
+			out, code = c.run(append(c.args, "--url", "http://bob:hunter2@127.0.0.1:1/v1?"+query)...)
+			if code != 1 || strings.Count(out, "\n") != 1 || !strings.Contains(out, "cannot reach the SMS API at http://xxxxx@127.0.0.1:1/v1?…: ") {
+				t.Errorf("an API that is not there: exit %d, output %q; want 1 and one line naming http://xxxxx@127.0.0.1:1/v1?…", code, out)
+			}
+			for _, s := range append(secrets, "bob") {
+				if strings.Contains(out, s) {
+					t.Errorf("%q printed:\n%s", s, out)
+				}
+			}
+
+			// Not sent (the API drops every call after answering the
+			// check): the errors name the URL redacted, on the terminal and
+			// in the dead letters.
 			rdb.FlushDB(ctx)
 			redisqueue.New(rdb, "queue", "producer").Push(ctx, "1")
-			out, code = c.run(append(c.args, "--url", "http://bob:hunter2@127.0.0.1:1/v1?"+query)...)
+			out, code = c.run(append(c.args, "--url", "http://bob:hunter2@"+dropping+"/v1?"+query)...)
 			if code != 0 {
 				t.Fatalf("exit %d:\n%s", code, out)
 			}
@@ -249,8 +277,8 @@ func TestSMSKeepsTheURLsQueryAndNeverPrintsItsSecrets(t *testing.T) {
 					t.Errorf("%q printed, or in the dead letter's reason %q:\n%s", s, dead[0].Reason, out)
 				}
 			}
-			if !strings.Contains(out, "sending failed") || !strings.Contains(out, "xxxxx@127.0.0.1:1/v1") {
-				t.Errorf("the failure does not name the URL, redacted, as http://xxxxx@127.0.0.1:1/v1…:\n%s", out)
+			if !strings.Contains(out, "sending failed") || !strings.Contains(out, "xxxxx@"+dropping+"/v1") {
+				t.Errorf("the failure does not name the URL, redacted, as http://xxxxx@%s/v1…:\n%s", dropping, out)
 			}
 		})
 	}
@@ -330,6 +358,49 @@ func TestSMSWarnsOnceOfAnAPIAtAnotherScale(t *testing.T) {
 			}
 			if out := run(style, scaled.URL, "1", "6"); strings.Contains(out, "warning") || !strings.Contains(out, `"text":"Done 1"`) {
 				t.Errorf("against an API at --scale 0.1, a call of 6 s timing out after 5: want 1 sent and no warning:\n%s", out)
+			}
+		})
+	}
+}
+
+// sms --url naming an API that is not there is refused before anything is
+// printed (every call of the run would fail): one line naming the URL,
+// exit 1, in both styles and with --json; before the queue is opened.
+func TestSMSChecksTheAPIIsUpFirst(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close() // nothing listens there now
+	for _, args := range [][]string{{}, {"--style", "go"}, {"--json"}, {"--redis", "redis://127.0.0.1:1/3"}} {
+		out, errOut, code := runCmdNow(context.Background(), append([]string{"sms", "--url", "http://" + addr}, args...)...)
+		want := "asyncdemo: cannot reach the SMS API at http://" + addr + ": dial tcp " + addr + ": connect: connection refused\n"
+		if code != 1 || out != "" || errOut != want {
+			t.Errorf("sms %q: exit %d, stdout %q, stderr %q; want 1, nothing printed, and %q", args, code, out, errOut, want)
+		}
+	}
+}
+
+// sms --timeout 2: a send of 5 s times out three times, and the alarm,
+// which takes 3 s, is answered all the same: it has a deadline of its own.
+// In both styles; and the words after the run say what the alarm did.
+func TestSMSAlarmOutlivesAShortTimeout(t *testing.T) {
+	testenv.SkipShort(t, "a lesson on real sockets, in real time")
+	for _, style := range []string{"aio", "go"} {
+		t.Run(style, func(t *testing.T) {
+			after, _, runs, _ := afterTextOf(t, "sms", []string{"--scale", "0.05", "--timeout", "2", "--style", style})
+			var alarm []string
+			for _, e := range runs[0].Events {
+				if e.Task == "do_some_work(5)" && len(alarm) > 0 || e.Text == "calling /error, the alarm" {
+					alarm = append(alarm, e.Text)
+				}
+			}
+			if !slices.Contains(alarm, "error!") || slices.ContainsFunc(alarm, func(s string) bool { return strings.HasPrefix(s, "the alarm failed") }) {
+				t.Errorf("after the alarm was called: %q, want its answer, error!", alarm)
+			}
+			if want := "1 message(s) could not be sent: each raised the alarm, GET /error (it answered), and went to queue:dead with the reason."; !strings.Contains(after, want) {
+				t.Errorf("want %q in:\n%s", want, after)
 			}
 		})
 	}

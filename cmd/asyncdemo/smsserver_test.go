@@ -74,7 +74,7 @@ func TestSMSServerLogsEachCall(t *testing.T) {
 	for _, c := range []struct {
 		line string
 		min  float64
-	}{{`s  GET /5 → 200 after (\d+\.\d\d) s`, 0.05}, {`s  GET /banana → 400 after (\d+\.\d\d) s`, 0}} {
+	}{{`s  GET /5 → 200 after (\d+\.\d\d)\x{a0}s`, 0.05}, {`s  GET /banana → 400 after (\d+\.\d\d)\x{a0}s`, 0}} {
 		m := regexp.MustCompile(c.line).FindStringSubmatch(out.String())
 		if m == nil {
 			t.Errorf("no line %q:\n%s", c.line, out.String())

@@ -581,10 +581,13 @@ func (src sourceLine) at(w stepWords, fs []aio.Frame) string {
 }
 
 // writeStepText writes the lesson's output with the frames among it, as
-// --step prints them when piped; a note is said before the go style's
-// first step (Go hides its scheduler), and before the first if earlier
-// ones were dropped, which; all in words' language.
-func writeStepText(w io.Writer, out string, frames []stepFrame, src sourceLine, words stepWords) error {
+// --step prints them when piped (or when the keys do not come from the
+// terminal); a note is said before the go style's first step (Go hides its
+// scheduler), and before the first if earlier ones were dropped, which; all
+// in words' language. The frames' headings and labels are in lk's quiet
+// colour, the time gutter's, so that they stand apart from the lesson's
+// lines (none with no colour).
+func writeStepText(w io.Writer, out string, frames []stepFrame, src sourceLine, words stepWords, lk look) error {
 	printed := 0
 	noted := false
 	if len(frames) > 0 && frames[0].N > 1 {
@@ -602,18 +605,19 @@ func writeStepText(w io.Writer, out string, frames []stepFrame, src sourceLine, 
 			break
 		}
 		if f.Style == string(lesson.StyleGo) && !noted {
-			fmt.Fprintf(w, "  (%s)\n", words.say("step_go_note"))
+			fmt.Fprintf(w, "  %s\n", lk.dim("("+words.say("step_go_note")+")"))
 			noted = true
 		}
-		writeFrameText(w, f, src, words)
+		writeFrameText(w, f, src, words, lk)
 	}
 	_, err := io.WriteString(w, out[printed:])
 	return err
 }
 
-// writeFrameText writes one frame as text, in words' language.
-func writeFrameText(w io.Writer, f stepFrame, src sourceLine, words stepWords) {
-	fmt.Fprintf(w, "  ┄ %s · %s · %s\n", words.say("step_n", f.N), f.Run, f.summary(words))
+// writeFrameText writes one frame as text, in words' language, its
+// heading and labels in lk's quiet colour.
+func writeFrameText(w io.Writer, f stepFrame, src sourceLine, words stepWords, lk look) {
+	fmt.Fprintf(w, "  %s\n", lk.dim(fmt.Sprintf("┄ %s · %s · %s", words.say("step_n", f.N), f.Run, f.summary(words))))
 	labels := []string{"step_label_ready", "step_label_timers", "step_label_threads", "step_label_tasks", "step_label_goroutines"}
 	width := 0
 	for _, l := range labels {
@@ -624,7 +628,7 @@ func writeFrameText(w io.Writer, f stepFrame, src sourceLine, words stepWords) {
 		pad := strings.Repeat(" ", width-ansi.StringWidth(label))
 		for i, it := range items {
 			if i == 0 {
-				fmt.Fprintf(w, "    %s%s %s\n", label, pad, it)
+				fmt.Fprintf(w, "    %s %s\n", lk.dim(label+pad), it)
 			} else {
 				fmt.Fprintf(w, "    %s %s\n", strings.Repeat(" ", width), it)
 			}

@@ -520,7 +520,7 @@ func TestStepperKeepsTheLastSteps(t *testing.T) {
 	}
 
 	var b strings.Builder
-	if err := writeStepText(&b, s.out.String(), frames, nil, lesson.Labels("en")); err != nil {
+	if err := writeStepText(&b, s.out.String(), frames, nil, lesson.Labels("en"), look{noColor: true}); err != nil {
 		t.Fatal(err)
 	}
 	text := b.String()

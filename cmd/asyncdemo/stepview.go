@@ -40,7 +40,7 @@ func (r *lessonRun) showSteps(ctx context.Context) error {
 		return err
 	}
 	if !inFile || !outFile || !ios.IsTerminal || !term.IsTerminal(int(in.Fd())) || !term.IsTerminal(int(tty.Fd())) {
-		return writeStepText(ios.Out, out, frames, lineOf(cut), r.env.Labels)
+		return writeStepText(ios.Out, out, frames, lineOf(cut), r.env.Labels, r.look)
 	}
 	v := newStepView(r.info, frames, out, r.look, r.env.Labels)
 	v.src = cut

@@ -2,17 +2,26 @@ package main
 
 import (
 	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/mattn/go-runewidth"
+
+	"github.com/asyncdemo/asyncdemo/demos"
+	"github.com/asyncdemo/asyncdemo/demos/exercise"
+	"github.com/asyncdemo/asyncdemo/demos/lesson"
 )
 
 // TestNoArgumentsFitsAScreen: asyncdemo with no arguments used to print
 // the whole help, ~60 lines that scrolled off a projected 35-row screen.
-// Now it is the lessons and where to start, in 24 rows and no wider than
-// the terminal, in English and Chinese; --help is the whole help.
+// Now it is the lessons and where to start, in 23 rows (the prompt takes
+// the 24th) and no wider than the terminal, in English and Chinese; only a
+// lesson's title is cut (…), the other words wrap (at 50 columns the
+// introduction was "The…" and gather's hint "(--scale 0.1…"); --help is
+// the whole help.
 func TestNoArgumentsFitsAScreen(t *testing.T) {
+	lessonRow := regexp.MustCompile(`^[✓ ] *\d+  \S+ +\S`)
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
 	for _, c := range []struct {
 		width int
@@ -20,10 +29,13 @@ func TestNoArgumentsFitsAScreen(t *testing.T) {
 	}{{80, nil}, {50, nil}, {80, []string{"--lang", "zh"}}, {50, []string{"--lang", "zh"}}, {200, nil}} {
 		out, errOut, code := runInTerminal(t, c.width, nil, c.args...)
 		lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
-		if code != 0 || len(lines) > 24 {
-			t.Errorf("%d columns %q: exit %d (%s), %d lines, want at most 24:\n%s", c.width, c.args, code, errOut, len(lines), out)
+		if code != 0 || len(lines) > 23 {
+			t.Errorf("%d columns %q: exit %d (%s), %d lines, want at most 23:\n%s", c.width, c.args, code, errOut, len(lines), out)
 		}
 		for _, line := range lines {
+			if strings.HasSuffix(line, "…") && !lessonRow.MatchString(line) {
+				t.Errorf("%d columns %q: a line cut that is not a lesson's: %q", c.width, c.args, line)
+			}
 			if w := runewidth.StringWidth(line); w > c.width {
 				t.Errorf("%d columns %q: a line of %d: %q", c.width, c.args, w, line)
 			}
@@ -70,5 +82,49 @@ func TestNoArgumentsFitsARealScreen(t *testing.T) {
 			t.Errorf("LANG=%s: the summary scrolled off a 24-row screen:\n%s", lang, visible)
 		}
 		exec.Command("tmux", "kill-session", "-t", s.name).Run()
+	}
+}
+
+// TestListWrapsAtTheTerminalsWidth: asyncdemo list at 50 columns ran its
+// titles past the edge, where the terminal cut words in two ("holds i" /
+// "ts state"); each title now wraps under itself, whole words, in both
+// languages; piped, a lesson is a line.
+func TestListWrapsAtTheTerminalsWidth(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	for _, lang := range lesson.Languages {
+		out, errOut, code := runInTerminal(t, 50, nil, "list", "--lang", lang, "--no-color")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		for _, line := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
+			if w := runewidth.StringWidth(line); w > 50 {
+				t.Errorf("%s: a line of %d columns: %q", lang, w, line)
+			}
+		}
+		joined := strings.Join(strings.Fields(out), " ")
+		for _, l := range demos.All() {
+			info := lesson.Describe(l, lang)
+			if info.Tool {
+				continue
+			}
+			// Whole, but for the line breaks (in Chinese, between two
+			// characters with no space).
+			if !strings.Contains(joined, strings.Join(strings.Fields(info.Title), " ")) &&
+				!strings.Contains(strings.ReplaceAll(joined, " ", ""), strings.ReplaceAll(info.Title, " ", "")) {
+				t.Errorf("%s: the title of %s is not whole:\n%s", lang, info.Name, out)
+			}
+		}
+	}
+	out, _, _ := runCmd(t, "list")
+	// A line a lesson (not the tools), a line an exercise, and the two
+	// headings and the blank lines between them.
+	lessons := 0
+	for _, l := range demos.All() {
+		if !lesson.Describe(l, "en").Tool {
+			lessons++
+		}
+	}
+	if n, most := strings.Count(out, "\n"), lessons+len(exercise.All())+5; n > most {
+		t.Errorf("piped, list wraps: %d lines:\n%s", n, out)
 	}
 }

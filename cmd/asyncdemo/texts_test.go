@@ -43,7 +43,7 @@ var textCases = map[string][]string{
 		"--variant threadsafe-coroutine --fail", "--style go", "--style go --fail --scale 0.2"},
 	// On real sockets, in real time: the figures are measured, not exact.
 	"queue":   {"--scale 0.05", "--scale 0.05 --messages 1,1,1", "--scale 0.05 --style go", "--scale 0.05 --mode block"},
-	"sms":     {"--scale 0.05", "--scale 0.05 --style go"},
+	"sms":     {"--scale 0.05", "--scale 0.05 --style go", "--scale 0.05 --timeout 2", "--scale 0.05 --timeout 2 --style go"},
 	"workers": {"--scale 0.05", "--scale 0.05 --workers 1", "--scale 0.05 --sync-client", "--scale 0.05 --style go"},
 }
 

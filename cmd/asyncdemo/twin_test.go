@@ -246,6 +246,7 @@ var twinRedisCases = []twinRedisCase{
 	{"queue --idle 3: ends when idle", []string{"queue", "--idle", "3"}, twinQueueScript},
 	{"sms, messages 5,1,1", []string{"sms"}, twinSMSScript},
 	{"sms --timeout 4: the failure path", []string{"sms", "--timeout", "4"}, twinSMSScript},
+	{"sms --timeout 2: the alarm's own deadline", []string{"sms", "--timeout", "2"}, twinSMSScript},
 	{"sms --idle 3: ends when idle", []string{"sms", "--idle", "3"}, twinSMSScript},
 	{"workers, the tutorial's pushes", []string{"workers"}, twinQueueScript},
 	{"workers --workers 3, messages 4,2,5", []string{"workers", "--workers", "3"}, twinOneASecond},

@@ -248,11 +248,11 @@ func Open(ctx context.Context, e *lesson.Env, f *Flags) (*Session, error) {
 		s.Close()
 		return nil, fmt.Errorf("cannot reach Redis at %s: %w", opts.Addr, err)
 	}
-	where := "an embedded Redis (miniredis) at " + opts.Addr
+	where := e.Say("note_redis_embedded", opts.Addr)
 	if s.external {
-		where = fmt.Sprintf("Redis at %s, as consumer %q (Ctrl+C to stop)", opts.Addr, name)
+		where = e.Say("note_redis_external", opts.Addr, name)
 	}
-	s.where = fmt.Sprintf("Consuming list %q in db %d of %s.", Key, opts.DB, where)
+	s.where = e.Say("note_consuming", Key, opts.DB, where)
 	return s, nil
 }
 

@@ -1,7 +1,9 @@
 package lesson
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -117,4 +119,29 @@ func Overtaken(run timing.Run, prefix string) (short, long timing.Span, ok bool)
 		}
 	}
 	return timing.Span{}, timing.Span{}, false
+}
+
+// MostAtOnce returns the largest number of spans of run whose task starts
+// with prefix that were running at one moment: how many messages were in
+// flight at once, say.
+func MostAtOnce(run timing.Run, prefix string) int {
+	type edge struct {
+		t     time.Duration
+		delta int
+	}
+	var edges []edge
+	for _, s := range run.Spans {
+		if strings.HasPrefix(s.Task, prefix) && s.Phase == "" {
+			edges = append(edges, edge{s.Start, 1}, edge{s.End, -1})
+		}
+	}
+	// At the same moment an end comes before a start: one task handing over
+	// to the next is not two at once.
+	slices.SortFunc(edges, func(a, b edge) int { return cmp.Or(cmp.Compare(a.t, b.t), cmp.Compare(a.delta, b.delta)) })
+	most, now := 0, 0
+	for _, e := range edges {
+		now += e.delta
+		most = max(most, now)
+	}
+	return most
 }

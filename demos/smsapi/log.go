@@ -27,8 +27,9 @@ func LogLine(r *http.Request, took time.Duration, status int) string {
 	if status == 0 {
 		answer = "the client went away"
 	}
-	// The escaped path: what a client sends cannot act on the terminal.
-	return fmt.Sprintf("%s %s → %s after %.2f s", r.Method, r.URL.EscapedPath(), answer, took.Seconds())
+	// The escaped path: what a client sends cannot act on the terminal. A
+	// no-break space keeps the figure and its unit on one line.
+	return fmt.Sprintf("%s %s → %s after %.2f\u00a0s", r.Method, r.URL.EscapedPath(), answer, took.Seconds())
 }
 
 // statusWriter notes the status a handler answers with.

@@ -36,10 +36,10 @@ func TestLoggedSaysEachCallWhenItIsOver(t *testing.T) {
 		mu.Lock()
 		defer mu.Unlock()
 		want := []string{
-			"GET /2 → 200 after 2.00 s",
-			"GET /banana → 400 after 0.00 s",
-			"GET /%1b[2J → 400 after 0.00 s", // as sent, escaped: a client cannot clear the class's screen
-			"GET /5 → the client went away after 1.00 s",
+			"GET /2 → 200 after 2.00\u00a0s",
+			"GET /banana → 400 after 0.00\u00a0s",
+			"GET /%1b[2J → 400 after 0.00\u00a0s", // as sent, escaped: a client cannot clear the class's screen
+			"GET /5 → the client went away after 1.00\u00a0s",
 		}
 		if !slices.Equal(lines, want) {
 			t.Errorf("logged\n%q\nwant\n%q", lines, want)

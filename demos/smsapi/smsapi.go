@@ -177,6 +177,48 @@ func NewClient(base *url.URL, timeout time.Duration, maxConns int) *Client {
 	return &Client{http: &http.Client{Timeout: timeout, Transport: tr}, base: base}
 }
 
+// WithTimeout returns a client of the same API, sharing c's connections
+// and its OnTimeout function, whose calls give up after timeout (0: they
+// wait for ever): a call known to take longer than the others, such as the
+// alarm, gets a deadline of its own.
+func (c *Client) WithTimeout(timeout time.Duration) *Client {
+	hc := *c.http
+	hc.Timeout = timeout
+	return &Client{http: &hc, base: c.base, onTimeout: c.onTimeout}
+}
+
+// CheckPath is what Reachable calls: GET /0, which the API answers at
+// once, "0 It works".
+const CheckPath = "/0"
+
+// Reachable calls GET CheckPath and returns an error naming the API's URL,
+// Redacted, if no answer came within wait: the API is not running there,
+// or cannot be reached. Any answer will do, even an error's: something
+// answers at that URL, and the calls themselves will say what. It does not
+// call OnTimeout's function.
+func (c *Client) Reachable(ctx context.Context, wait time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base.JoinPath(CheckPath).String(), nil)
+	if err == nil {
+		hc := *c.http
+		hc.Timeout = 0 // ctx's deadline is the one
+		var resp *http.Response
+		if resp, err = hc.Do(req); err == nil {
+			io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
+			resp.Body.Close()
+			return nil
+		}
+	}
+	if uerr, ok := errors.AsType[*url.Error](err); ok {
+		err = uerr.Err // the URL is named once, below
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		err = fmt.Errorf("no answer to GET %s within %v", CheckPath, wait)
+	}
+	return fmt.Errorf("cannot reach the SMS API at %s: %w", Redacted(c.base.String()), err)
+}
+
 // Response is what a call answered.
 type Response struct {
 	Status int

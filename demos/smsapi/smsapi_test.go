@@ -148,6 +148,67 @@ func TestFailedCallIsAnErrorNotAPanic(t *testing.T) {
 	}
 }
 
+// Reachable says in one error, naming the URL without its secrets, that
+// nothing answers there; an API that answers, whatever it answers, is
+// reachable.
+func TestReachableNamesTheURLItCannotReach(t *testing.T) {
+	u, err := ParseURL("http://bob:hunter2@127.0.0.1:1/v1?key=s3cret")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := NewClient(u, time.Millisecond, 1) // --timeout is not the check's
+	err = c.Reachable(context.Background(), 3*time.Second)
+	want := "cannot reach the SMS API at http://xxxxx@127.0.0.1:1/v1?…: dial tcp 127.0.0.1:1: connect: connection refused"
+	if err == nil || err.Error() != want {
+		t.Errorf("Reachable = %v, want %q", err, want)
+	}
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		var paths []string
+		c := serveHandler(t, ctx, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			paths = append(paths, r.URL.Path)
+			http.Error(w, "no", http.StatusServiceUnavailable)
+		}))
+		if err := c.Reachable(ctx, time.Second); err != nil || len(paths) != 1 || paths[0] != CheckPath {
+			t.Errorf("an API that answers 503: Reachable = %v after calls %q; want nil after GET %s", err, paths, CheckPath)
+		}
+		silent := serveHandler(t, ctx, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
+		want := "cannot reach the SMS API at http://sms: no answer to GET /0 within 3s"
+		if err := silent.Reachable(ctx, 3*time.Second); err == nil || err.Error() != want {
+			t.Errorf("an API that never answers: Reachable = %v, want %q", err, want)
+		}
+	})
+}
+
+// A call given a deadline of its own (the alarm's, with WithTimeout) is
+// not held to the client's: GET /error takes 3 s, and a client whose calls
+// give up after 2 s still gets its answer with 6 s.
+func TestWithTimeoutGivesACallItsOwnDeadline(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		c := serve(t, ctx, scale(1), 30*time.Second)
+		c.http.Timeout = 2 * time.Second
+		var timedOut []string
+		c.OnTimeout(func(path string) { timedOut = append(timedOut, path) })
+		if _, err := c.Get(ctx, "/error"); err == nil {
+			t.Errorf("GET /error with a 2 s deadline: no error")
+		}
+		alarm := c.WithTimeout(2 * ErrorDelay)
+		start := time.Now()
+		if resp, err := alarm.Get(ctx, "/error"); err != nil || resp.Text != "error!" || time.Since(start) != ErrorDelay {
+			t.Errorf("GET /error with a 6 s deadline: %+v, %v after %v", resp, err, time.Since(start))
+		}
+		if _, err := alarm.Get(ctx, "/7"); err == nil || len(timedOut) != 2 || timedOut[1] != "/7" {
+			t.Errorf("GET /7 with a 6 s deadline: %v; OnTimeout saw %q, want /error then /7", err, timedOut)
+		}
+		if c.http.Timeout != 2*time.Second {
+			t.Errorf("WithTimeout changed the client it was called on: its timeout is %v", c.http.Timeout)
+		}
+	})
+}
+
 // pipeListener is a net.Listener of in-memory connections.
 type pipeListener struct {
 	conns chan net.Conn

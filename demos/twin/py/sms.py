@@ -15,7 +15,13 @@ is a thread, so a threading one), and the session has a connection for
 each, so that a backlog waits in Redis instead of timing out in a pool. A
 send that fails is tried again after 1 s, then 2 s; a message still not
 sent raises the alarm (/error) and goes to queue:dead with the reason: the
-alarm is a notification, not a delivery.
+alarm is a notification, not a delivery. It is known to take 3 s, so it has
+a deadline of its own (6 s, or --timeout if longer): held to a --timeout
+meant for the messages, it would fail whenever that is shorter.
+
+Before anything is printed, the twin checks that the API at --url answers
+(GET /0, at once): if nothing does, every call would fail, so it says so in
+one line and exits 1, as asyncdemo does.
 """
 
 import argparse
@@ -45,6 +51,33 @@ rec = Recorder(opts)
 
 
 ATTEMPTS = 3  # tries before a message is dead-lettered; a 4xx is not tried again
+ERROR_DELAY = 3.0  # seconds GET /error takes
+CHECK_WAIT = 3.0  # seconds, real time, the check that the API is up waits for an answer
+
+
+def alarm_timeout():
+    """The alarm's own deadline, real seconds: twice what /error takes, or
+    --timeout if longer; none with --timeout 0, as for every call."""
+    if opts.timeout == 0:
+        return aiohttp.ClientTimeout(total=None)
+    return aiohttp.ClientTimeout(total=max(opts.timeout, 2 * ERROR_DELAY) * opts.scale)
+
+
+def check_api():
+    """GET /0, which the API answers at once: any answer will do, even an
+    error's; none is one line and exit 1 (cannot reach the SMS API at URL)."""
+    async def get():
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=CHECK_WAIT)) as session:
+            async with session.get(api_url("/0")) as resp:
+                await resp.read()
+
+    try:
+        asyncio.run(get())
+    except asyncio.TimeoutError:
+        raise RuntimeError(f"cannot reach the SMS API at {redacted(opts.url)}: "
+                           f"no answer to GET /0 within {num(CHECK_WAIT)}s") from None
+    except aiohttp.ClientError as e:
+        raise RuntimeError(f"cannot reach the SMS API at {redacted(opts.url)}: {errtext(e)}") from None
 
 
 class NotSent(Exception):
@@ -62,8 +95,8 @@ def api_url(path):
     return yarl.URL(urlunsplit((u.scheme, u.netloc, u.path.rstrip("/") + path, u.query, "")), encoded=True)
 
 
-async def fetch(session, path):
-    async with session.get(api_url(path)) as resp:
+async def fetch(session, path, **kw):
+    async with session.get(api_url(path), **kw) as resp:
         rec.say(resp.status)  # the tutorial's print(resp.status)
         resp.raise_for_status()
         return (await resp.text()).strip()
@@ -109,7 +142,7 @@ async def do_some_work(session, x):
     except NotSent:
         rec.say("calling /error, the alarm")
         try:
-            rec.say(await fetch(session, "/error"))
+            rec.say(await fetch(session, "/error", timeout=alarm_timeout()))
         except (aiohttp.ClientError, asyncio.TimeoutError) as e:
             rec.say(f"the alarm failed too: {errtext(e)}")
         raise  # the message goes to queue:dead with the reason
@@ -133,6 +166,7 @@ async def work(session, queue, slots, msg, x):
 
 
 def lesson():
+    check_api()  # nothing answers at --url: one line, before anything else
     with consumer_name(opts, rec) as claim:  # a name in use is refused before anything is printed
         rec.note(f'Consuming list "{QUEUE}" of the Redis at {where(opts.redis)}; the SMS API is {redacted(opts.url)}.')
         consume(claim)
