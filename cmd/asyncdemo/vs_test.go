@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -67,7 +68,7 @@ func TestVsPythonTimelines(t *testing.T) {
 			if d := untimedDifferences(out); len(d) > 0 {
 				t.Errorf("the runs differ other than in time: %q\n%s", d, out)
 			}
-			checkTwinBars(t, trace)
+			checkTwinBars(t, trace, scale)
 		})
 	}
 }
@@ -109,8 +110,13 @@ type bar struct {
 
 // checkTwinBars reads a --trace file written with --vs python and checks
 // that the python runs have the lesson's bars of the aio runs: the same
-// tasks, ending the same way, at about the same times.
-func checkTwinBars(t *testing.T, path string) {
+// tasks, ending the same way, at about the same times. Both runs are on
+// real time at scale, where a loaded machine delays a Python process's
+// first steps by tens of milliseconds (53 ms at a load average of 10): a
+// bar may be off by the fidelity test's ratio or half a lesson-second,
+// whichever is more, so that a bar a whole lesson-second out of place
+// still fails.
+func checkTwinBars(t *testing.T, path, scale string) {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -160,9 +166,14 @@ func checkTwinBars(t *testing.T, path string) {
 		t.Fatalf("go has %d bars, python %d:\ngo %v\npython %v", len(goBars), len(pyBars), goBars, pyBars)
 	}
 	tol := twinTolerance(t, "gather") // as the fidelity test holds event times
+	f, err := strconv.ParseFloat(scale, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slack := max(tol.Slack, time.Duration(f*float64(time.Second)/2))
 	near := func(py, goT time.Duration) bool {
 		d := py - goT
-		return d.Abs() <= time.Duration(tol.Ratio*float64(goT))+tol.Slack
+		return d.Abs() <= max(time.Duration(tol.Ratio*float64(goT)), slack)
 	}
 	for i, g := range goBars {
 		p := pyBars[i]
