@@ -166,8 +166,8 @@ async def work(session, queue, slots, msg, x):
 
 
 def lesson():
-    check_api()  # nothing answers at --url: one line, before anything else
     with consumer_name(opts, rec) as claim:  # a name in use is refused before anything is printed
+        check_api()  # nothing answers at --url: one line, before anything is printed (the name is given up)
         rec.note(f'Consuming list "{QUEUE}" of the Redis at {where(opts.redis)}; the SMS API is {redacted(opts.url)}.')
         consume(claim)
 
