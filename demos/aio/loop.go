@@ -312,10 +312,10 @@ func (l *Loop) RunUntilComplete(f Awaitable) (any, error) {
 		return nil, errors.New("ValueError: The future belongs to a different loop than the one specified as the loop argument")
 	}
 	fut := f.future()
-	stop := doneCallback{fn: func(Awaitable) { l.Stop() }, key: l, name: cbRunUntilComplete}
+	stop := doneCallback{fn: func(Awaitable) { l.Stop() }, ref: fut, name: cbRunUntilComplete}
 	fut.addCallback(stop)
 	err := l.RunForever()
-	fut.removeCallbacks(l)
+	fut.removeCallbacks(fut)
 	if err != nil {
 		return nil, err
 	}
@@ -405,10 +405,10 @@ func (l *Loop) takeThreadsafe() {
 // run runs one ready entry.
 func (l *Loop) run(e entry) {
 	switch {
-	case e.task != nil:
-		e.task.step()
 	case e.cb != nil:
-		e.cb(e.arg)
+		e.cb(e.fut.self)
+	case e.fut != nil:
+		e.task().step()
 	case e.h.cancelled || e.h.gen != e.gen:
 		// cancelled after it was queued, or a stale firing of a reused timer
 	case e.h.task != nil:
@@ -456,14 +456,25 @@ func (l *Loop) Close() error {
 
 // entry is one item of the ready queue: a handle to run, a task step, or a
 // done-callback with its future. Task steps and done-callbacks are queued by
-// value, so scheduling them allocates nothing.
+// value, so scheduling them allocates nothing; an entry is four words, as a
+// million of them may be queued at once.
 type entry struct {
 	h    *Handle
+	fut  *Future         // the done-callback's future, or the stepping task's own
+	cb   func(Awaitable) // a done-callback, called with fut.self; nil for a step
 	gen  uint32
 	name callbackName // a done-callback's, for a state observer; in gen's padding
-	task *Task
-	cb   func(Awaitable)
-	arg  Awaitable
+}
+
+// stepOf is the entry that steps t.
+func stepOf(t *Task) entry { return entry{fut: &t.Future} }
+
+// task returns the task e steps, or nil if e is not a task's step.
+func (e entry) task() *Task {
+	if e.cb != nil || e.fut == nil {
+		return nil
+	}
+	return e.fut.self.(*Task)
 }
 
 // taskList is the loop's pending tasks in creation order, linked through

@@ -75,7 +75,7 @@ func (l *Loop) CreateTask(coro Coroutine, name string) *Task {
 	t.sleepTimer = Handle{loop: l, task: t}
 	t.leaf = funcPC(coro) == l.sleepPC
 	l.tasks.add(t)
-	l.enqueue(entry{task: t})
+	l.enqueue(stepOf(t))
 	if l.watch != nil {
 		l.watch.tasks = append(l.watch.tasks, t)
 	}
@@ -127,7 +127,7 @@ func (t *Task) cancelWaiter() bool {
 		// (_set_result_unless_cancelled).
 		t.sleeping = false
 		t.resumeErr = ErrCancelled
-		t.loop.enqueue(entry{task: t})
+		t.loop.enqueue(stepOf(t))
 		return true
 	}
 	return false
@@ -259,7 +259,7 @@ func (t *Task) suspend() error {
 // It returns ErrCancelled if the task is cancelled while it sleeps.
 func (t *Task) Sleep(d time.Duration) error {
 	if d <= 0 {
-		t.loop.enqueue(entry{task: t}) // a bare yield: step again next iteration
+		t.loop.enqueue(stepOf(t)) // a bare yield: step again next iteration
 		if t.suspendsLeaf() {
 			return errLeafSuspended
 		}
@@ -315,7 +315,7 @@ func (t *Task) wakeFromSleep() {
 		return
 	}
 	t.sleeping = false
-	t.loop.enqueue(entry{task: t})
+	t.loop.enqueue(stepOf(t))
 }
 
 // Await suspends the coroutine until aw is done and returns aw's result and
@@ -337,7 +337,7 @@ func (t *Task) Await(aw Awaitable) (any, error) {
 	}
 	t.mustBeRunning()
 	t.co.waitingOn = f
-	f.addCallback(doneCallback{task: t})
+	f.addCallback(wakeCallback(t))
 	err := t.suspend()
 	t.co.waitingOn = nil
 	if err != nil {
@@ -349,7 +349,7 @@ func (t *Task) Await(aw Awaitable) (any, error) {
 // raiseNextStep suspends the task until its next step and then returns
 // err there (or the cancellation that overtook it).
 func (t *Task) raiseNextStep(err error) error {
-	t.loop.enqueue(entry{task: t})
+	t.loop.enqueue(stepOf(t))
 	if serr := t.suspend(); serr != nil {
 		return serr
 	}
