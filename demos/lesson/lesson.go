@@ -173,6 +173,11 @@ type Env struct {
 	// aio.WithStateObserver), with the name of the lesson's run.
 	Watch func(run string, s aio.LoopState)
 	run   string // the run in progress, for Watch
+	// ManyTasks, if set, is told how many tasks a lesson is about to keep
+	// alive at once on an event loop when it runs very many (gather
+	// --tasks), before it makes them; the command line tunes its garbage
+	// collector for such a run.
+	ManyTasks func(n int)
 	// Afterword, if a lesson sets it, is said after the run instead of the
 	// lesson's usual explanation, which would not fit what happened (cancel
 	// when no Ctrl+C came).
