@@ -62,11 +62,19 @@ func WithExceptionHandler(h func(ExceptionContext)) Option {
 	return func(l *Loop) { l.handler = h }
 }
 
-// WithTaskObserver sets a function the loop calls as each task's coroutine
-// starts; the function it returns, if not nil, is called when the task is
-// done. asyncdemo draws its timelines with it.
-func WithTaskObserver(started func(t *Task) (done func(t *Task))) Option {
-	return func(l *Loop) { l.observer = started }
+// WithTaskObserver sets functions the loop calls as each task's coroutine
+// starts and when each task it saw start is done. The loop keeps the mark
+// started returns in the task and gives it back to done, so that observing
+// a million tasks allocates nothing for them. asyncdemo draws its timelines
+// with it: a mark is a task's span on the timeline. Either may be nil.
+func WithTaskObserver(started func(t *Task) (mark uint64), done func(t *Task, mark uint64)) Option {
+	return func(l *Loop) { l.observer = taskObserver{started, done} }
+}
+
+// taskObserver is what WithTaskObserver sets.
+type taskObserver struct {
+	started func(t *Task) (mark uint64)
+	done    func(t *Task, mark uint64)
 }
 
 // ExceptionContext describes a problem reported to the exception handler.
@@ -84,7 +92,7 @@ type Loop struct {
 	clock    Clock
 	epoch    time.Time
 	handler  func(ExceptionContext)
-	observer func(t *Task) func(t *Task)
+	observer taskObserver
 	watch    *watcher // WithStateObserver's; nil for a loop nobody watches
 	sleepPC  uintptr  // the code of Sleep's coroutines, which tasks run without a goroutine
 

@@ -212,11 +212,10 @@ func (e *Env) Run(name string, body func() error) (timing.Run, error) {
 // after Ctrl+C, as asyncio.run does, tasks still pending are cancelled and
 // the loop runs until they have finished cancelling; then it is closed.
 func (e *Env) Loop(body func(l *aio.Loop) error) error {
-	observe := func(t *aio.Task) func(*aio.Task) {
-		span := e.Rec.BeginSpan(t.Name(), t.Name())
-		return func(t *aio.Task) { e.Rec.EndSpan(span, taskState(t)) }
-	}
-	opts := []aio.Option{aio.WithClock(e.Clock), aio.WithTaskObserver(observe)}
+	// The loop lives within the run, so each task's span is this run's.
+	started := func(t *aio.Task) uint64 { return e.Rec.BeginSpan(t.Name(), t.Name()).Mark() }
+	done := func(t *aio.Task, span uint64) { e.Rec.EndSpan(e.Rec.SpanOfMark(span), taskState(t)) }
+	opts := []aio.Option{aio.WithClock(e.Clock), aio.WithTaskObserver(started, done)}
 	if e.Watch != nil {
 		run := e.run
 		opts = append(opts, aio.WithStateObserver(func(s aio.LoopState) { e.Watch(run, s) }))
