@@ -268,7 +268,12 @@ func (g *gatherLesson) runMany(e *lesson.Env) error {
 	// --tasks bounds how many there are.
 	e.Rec.Window, e.Rec.Spans = 0, g.Tasks
 	_, err := e.RunStyle("concurrent",
-		func(l *aio.Loop) error { return gatherManyAio(l, e.Rec, g.Tasks, g.Durations) },
+		func(l *aio.Loop) error {
+			if e.ManyTasks != nil {
+				e.ManyTasks(g.Tasks)
+			}
+			return gatherManyAio(l, e.Rec, g.Tasks, g.Durations)
+		},
 		func(ctx context.Context) error { return gatherManyGo(ctx, e.Clock, e.Rec, g.Tasks, g.Durations) })
 	if err == nil && e.Compare && e.Printer != nil {
 		e.Printer.Note(e.Say("not_run", g.Tasks, g.sum(g.Tasks)*e.Clock.Scale(), e.Clock.Scale()))

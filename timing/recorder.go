@@ -151,6 +151,19 @@ type SpanID struct {
 	use   uint32
 }
 
+// Mark returns id as a number, to be kept where a SpanID does not fit, such
+// as in an aio.Task (see aio.WithTaskObserver); [Recorder.SpanOfMark] turns
+// it back. The number does not say which run the span belongs to.
+func (id SpanID) Mark() uint64 { return uint64(uint32(id.index))<<32 | uint64(id.use) }
+
+// SpanOfMark returns the SpanID of the run in progress whose [SpanID.Mark]
+// is mark. Use it only for spans opened in the run in progress.
+func (r *Recorder) SpanOfMark(mark uint64) SpanID {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return SpanID{gen: r.gen, index: int32(uint32(mark >> 32)), use: uint32(mark)}
+}
+
 // NewRecorder returns a Recorder that sends events to sink (nil for none),
 // keeping a window of DefaultWindow. Its clock starts now;
 // [Recorder.StartRun] restarts it.

@@ -181,6 +181,29 @@ func TestRecorderBeginSpanEndSpan(t *testing.T) {
 	})
 }
 
+func TestRecorderSpanOfMarkIsTheSpan(t *testing.T) {
+	r := NewRecorder(nil)
+	r.Window = 2 // slots are used again: a mark must tell their spans apart
+	r.StartRun("marks", "aio")
+	a := r.BeginSpan("a", "")
+	r.BeginSpan("b", "")
+	if got := r.SpanOfMark(a.Mark()); got != a {
+		t.Errorf("SpanOfMark(%d) = %+v, want %+v", a.Mark(), got, a)
+	}
+	r.EndSpan(r.SpanOfMark(a.Mark()), StateDone)
+	c := r.BeginSpan("c", "")                     // in a's slot, used again
+	r.EndSpan(r.SpanOfMark(a.Mark()), StateError) // a's old mark: ignored
+	r.EndSpan(r.SpanOfMark(c.Mark()), StateCancelled)
+	run := r.EndRun()
+	states := map[string]string{}
+	for _, s := range run.Spans {
+		states[s.Task] = s.State
+	}
+	if states["a"] != StateDone || states["c"] != StateCancelled {
+		t.Errorf("states %v, want a done and c cancelled", states)
+	}
+}
+
 func TestRecorderManySpansSpanChunks(t *testing.T) {
 	r := NewRecorder(nil)
 	r.StartRun("many", "aio")

@@ -112,6 +112,7 @@ func newLessonRun(opts *Options, demo lesson.Lesson, hooks lessonHooks) *lessonR
 		Tool:      info.Tool,
 		Labels:    lesson.Labels(opts.Lang),
 	}
+	r.env.ManyTasks = func(n int) { r.cleanups = append(r.cleanups, gcForTasks(n)) }
 	return r
 }
 

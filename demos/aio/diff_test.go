@@ -76,6 +76,10 @@ const (
 	opCancel                // T[Target].cancel()
 	opSpawn                 // loop.create_task(child sleeping D * 10 ms)
 	opDoneCb                // T[Target].add_done_callback(...)
+	// loop.create_task(asyncio.sleep(D * 10 ms)), a task with no goroutine
+	// (see stepSleep), its end logged by a done-callback; Target 1 cancels
+	// it at once, 2 after 10 ms.
+	opSpawnSleep
 )
 
 type dOp struct {
@@ -168,8 +172,10 @@ func genProgram(rng *rand.Rand) dProgram {
 				op = dOp{Kind: opSoon, Act: act()}
 			case r < 77:
 				op = dOp{Kind: opLater, D: 1 + rng.IntN(3), Act: act()}
-			case r < 82:
+			case r < 82 && rng.IntN(2) == 0:
 				op = dOp{Kind: opSpawn, D: rng.IntN(4)}
+			case r < 82:
+				op = dOp{Kind: opSpawnSleep, D: rng.IntN(4), Target: rng.IntN(3)}
 			case r < 87:
 				op = dOp{Kind: opDoneCb, Target: rng.IntN(n)}
 			default:
@@ -302,6 +308,21 @@ func runGo(p dProgram, opts ...Option) (lines []string, end, tail time.Duration,
 						return nil, err
 					}, name))
 					continue
+				case opSpawnSleep:
+					name := fmt.Sprintf("T%d.%d", i, k)
+					if op.D > 0 {
+						deadlines = append(deadlines, l.Time()+time.Duration(op.D)*diffUnit)
+					}
+					sp := l.CreateTask(Sleep(time.Duration(op.D)*diffUnit), name)
+					spawned = append(spawned, sp)
+					sp.AddDoneCallback(func(f Awaitable) { L("%s done %s", name, diffState(f)) })
+					switch op.Target {
+					case 1:
+						L("T%d op%d cancel %s %s", i, k, name, pyBool(sp.Cancel()))
+					case 2:
+						later(1, func() { L("%s cancel %s", name, pyBool(sp.Cancel())) })
+					}
+					continue
 				case opDoneCb:
 					pre := fmt.Sprintf("T%d op%d done T%d ", i, k, op.Target)
 					tasks[op.Target].AddDoneCallback(func(f Awaitable) { L("%s%s", pre, diffState(f)) })
@@ -433,6 +454,9 @@ func diffValue(v any) string {
 		}
 		return "E:" + err.Error()
 	}
+	if v == nil {
+		return "None" // what asyncio.sleep returns
+	}
 	return fmt.Sprint(v)
 }
 
@@ -546,6 +570,18 @@ func pyProgram(p dProgram, tail time.Duration) string {
 				w.line("    await asyncio.sleep(%s)", pySeconds(op.D))
 				w.line("    L(%s)", pyStr(name+" end"))
 				w.line("S.append(loop.create_task(c%d_%d(), name=%s))", i, k, pyStr(name))
+				continue
+			case opSpawnSleep:
+				name := fmt.Sprintf("T%d.%d", i, k)
+				w.line("sp = loop.create_task(asyncio.sleep(%s), name=%s)", pySeconds(op.D), pyStr(name))
+				w.line("S.append(sp)")
+				w.line("sp.add_done_callback(lambda f: L(%s + state(f)))", pyStr(name+" done "))
+				switch op.Target {
+				case 1:
+					w.line("L(%s + str(sp.cancel()))", pyStr(fmt.Sprintf("%scancel %s ", pre, name)))
+				case 2:
+					w.line("loop.call_later(%s, lambda sp=sp: L(%s + str(sp.cancel())))", pySeconds(1), pyStr(name+" cancel "))
+				}
 				continue
 			case opDoneCb:
 				w.line("T[%d].add_done_callback(lambda f: L(%s + state(f)))", op.Target, pyStr(fmt.Sprintf("%sdone T%d ", pre, op.Target)))

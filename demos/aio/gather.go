@@ -160,7 +160,7 @@ func (t *Task) Wait(aws []Awaitable, opts WaitOptions) (done, pending Set, err e
 		}
 	}
 	for _, f := range order {
-		f.future().addCallback(doneCallback{fn: onCompletion, key: waiter, name: cbWait})
+		f.future().addCallback(doneCallback{fn: onCompletion, ref: waiter, name: cbWait})
 	}
 	_, err = t.Await(waiter)
 	if timeout != nil {

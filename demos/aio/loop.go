@@ -62,11 +62,19 @@ func WithExceptionHandler(h func(ExceptionContext)) Option {
 	return func(l *Loop) { l.handler = h }
 }
 
-// WithTaskObserver sets a function the loop calls as each task's coroutine
-// starts; the function it returns, if not nil, is called when the task is
-// done. asyncdemo draws its timelines with it.
-func WithTaskObserver(started func(t *Task) (done func(t *Task))) Option {
-	return func(l *Loop) { l.observer = started }
+// WithTaskObserver sets functions the loop calls as each task's coroutine
+// starts and when each task it saw start is done. The loop keeps the mark
+// started returns in the task and gives it back to done, so that observing
+// a million tasks allocates nothing for them. asyncdemo draws its timelines
+// with it: a mark is a task's span on the timeline. Either may be nil.
+func WithTaskObserver(started func(t *Task) (mark uint64), done func(t *Task, mark uint64)) Option {
+	return func(l *Loop) { l.observer = taskObserver{started, done} }
+}
+
+// taskObserver is what WithTaskObserver sets.
+type taskObserver struct {
+	started func(t *Task) (mark uint64)
+	done    func(t *Task, mark uint64)
 }
 
 // ExceptionContext describes a problem reported to the exception handler.
@@ -84,7 +92,7 @@ type Loop struct {
 	clock    Clock
 	epoch    time.Time
 	handler  func(ExceptionContext)
-	observer func(t *Task) func(t *Task)
+	observer taskObserver
 	watch    *watcher // WithStateObserver's; nil for a loop nobody watches
 	sleepPC  uintptr  // the code of Sleep's coroutines, which tasks run without a goroutine
 
@@ -312,10 +320,10 @@ func (l *Loop) RunUntilComplete(f Awaitable) (any, error) {
 		return nil, errors.New("ValueError: The future belongs to a different loop than the one specified as the loop argument")
 	}
 	fut := f.future()
-	stop := doneCallback{fn: func(Awaitable) { l.Stop() }, key: l, name: cbRunUntilComplete}
+	stop := doneCallback{fn: func(Awaitable) { l.Stop() }, ref: fut, name: cbRunUntilComplete}
 	fut.addCallback(stop)
 	err := l.RunForever()
-	fut.removeCallbacks(l)
+	fut.removeCallbacks(fut)
 	if err != nil {
 		return nil, err
 	}
@@ -405,10 +413,10 @@ func (l *Loop) takeThreadsafe() {
 // run runs one ready entry.
 func (l *Loop) run(e entry) {
 	switch {
-	case e.task != nil:
-		e.task.step()
 	case e.cb != nil:
-		e.cb(e.arg)
+		e.cb(e.fut.self)
+	case e.fut != nil:
+		e.task().step()
 	case e.h.cancelled || e.h.gen != e.gen:
 		// cancelled after it was queued, or a stale firing of a reused timer
 	case e.h.task != nil:
@@ -456,14 +464,25 @@ func (l *Loop) Close() error {
 
 // entry is one item of the ready queue: a handle to run, a task step, or a
 // done-callback with its future. Task steps and done-callbacks are queued by
-// value, so scheduling them allocates nothing.
+// value, so scheduling them allocates nothing; an entry is four words, as a
+// million of them may be queued at once.
 type entry struct {
 	h    *Handle
+	fut  *Future         // the done-callback's future, or the stepping task's own
+	cb   func(Awaitable) // a done-callback, called with fut.self; nil for a step
 	gen  uint32
 	name callbackName // a done-callback's, for a state observer; in gen's padding
-	task *Task
-	cb   func(Awaitable)
-	arg  Awaitable
+}
+
+// stepOf is the entry that steps t.
+func stepOf(t *Task) entry { return entry{fut: &t.Future} }
+
+// task returns the task e steps, or nil if e is not a task's step.
+func (e entry) task() *Task {
+	if e.cb != nil || e.fut == nil {
+		return nil
+	}
+	return e.fut.self.(*Task)
 }
 
 // taskList is the loop's pending tasks in creation order, linked through

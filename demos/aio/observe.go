@@ -186,7 +186,7 @@ func (l *Loop) runReadyWatched(w *watcher) error {
 		start := l.Time()
 		l.run(e)
 		r.Took = l.Time() - start
-		if t := e.task; t != nil {
+		if t := e.task(); t != nil {
 			switch {
 			case !t.Done():
 				r.Outcome, r.At = "await", frames(w.at[t])
@@ -299,14 +299,14 @@ func (w *watcher) taskState(t *Task) TaskState {
 // describe says what entry e of the ready queue (or a timer's handle) does.
 func (l *Loop) describe(e entry) Callback {
 	switch {
-	case e.task != nil:
-		return Callback{Kind: "step", Task: e.task.Name()}
+	case e.task() != nil:
+		return Callback{Kind: "step", Task: e.task().Name()}
 	case e.cb != nil:
 		name := e.name.String()
 		if name == "" {
 			name = pyName(funcName(e.cb))
 		}
-		return Callback{Kind: "callback", Name: name, Task: describeAwaitable(e.arg)}
+		return Callback{Kind: "callback", Name: name, Task: describeAwaitable(e.fut.self)}
 	case e.h.task != nil:
 		return Callback{Kind: "sleep", Task: e.h.task.Name()}
 	}

@@ -35,12 +35,13 @@ type Task struct {
 	sleeping           bool   // sleepTimer is set and has not fired yet
 	leaf               bool   // coro is Sleep's: the loop runs it without a goroutine (see stepSleep)
 	leafSuspended      bool   // a leaf task is suspended in its sleep
+	resumeCancelled    bool   // the await the coroutine is suspended at returns ErrCancelled
+	observed           bool   // the loop's task observer saw it start, and keeps mark in it
 	cancelRequests     int    // how many times Cancel was called while pending
-	resumeErr          error  // what the await the coroutine is suspended at returns
 	sleepTimer         Handle // reused by every Sleep, so sleeping allocates nothing
 
-	prev, next *Task       // the loop's list of pending tasks
-	onDone     func(*Task) // from the loop's task observer
+	prev, next *Task  // the loop's list of pending tasks
+	mark       uint64 // what the loop's task observer returned as it started
 }
 
 // coroutine is a task's coroutine running on its own goroutine, entered
@@ -75,7 +76,7 @@ func (l *Loop) CreateTask(coro Coroutine, name string) *Task {
 	t.sleepTimer = Handle{loop: l, task: t}
 	t.leaf = funcPC(coro) == l.sleepPC
 	l.tasks.add(t)
-	l.enqueue(entry{task: t})
+	l.enqueue(stepOf(t))
 	if l.watch != nil {
 		l.watch.tasks = append(l.watch.tasks, t)
 	}
@@ -126,8 +127,8 @@ func (t *Task) cancelWaiter() bool {
 		// cancels it); should it fire first, it does nothing
 		// (_set_result_unless_cancelled).
 		t.sleeping = false
-		t.resumeErr = ErrCancelled
-		t.loop.enqueue(entry{task: t})
+		t.resumeCancelled = true
+		t.loop.enqueue(stepOf(t))
 		return true
 	}
 	return false
@@ -137,22 +138,22 @@ func (t *Task) cancelWaiter() bool {
 // Task.__step.
 func (t *Task) step() {
 	if t.mustCancel {
-		t.resumeErr = ErrCancelled
+		t.resumeCancelled = true
 		t.mustCancel = false
 	}
 	if !t.started {
 		t.started = true
-		if err := t.resumeErr; err != nil { // cancelled before it ever ran: the body never runs
-			t.resumeErr = nil
-			t.finish(nil, err)
+		if t.resumeCancelled { // cancelled before it ever ran: the body never runs
+			t.resumeCancelled = false
+			t.finish(nil, ErrCancelled)
 			return
 		}
 		if !t.leaf {
 			t.co = &coroutine{}
 			t.co.resume, t.co.stop = iter.Pull(t.body)
 		}
-		if t.loop.observer != nil {
-			t.onDone = t.loop.observer(t)
+		if o := t.loop.observer; o.started != nil {
+			t.mark, t.observed = o.started(t), true
 		}
 	}
 	l := t.loop
@@ -192,8 +193,7 @@ func (t *Task) stepSleep() (suspended bool) {
 		return false
 	}
 	t.leafSuspended = false
-	err := t.resumeErr
-	t.resumeErr = nil
+	err := t.resumed()
 	t.sleepTimer.Cancel() // asyncio.sleep's finally, as in Sleep
 	t.sleeping = false
 	t.result, t.err = nil, err
@@ -232,9 +232,11 @@ func (t *Task) finish(result any, err error) {
 	default:
 		t.Future.SetResult(result)
 	}
-	if t.onDone != nil {
-		t.onDone(t)
-		t.onDone = nil
+	if t.observed {
+		t.observed = false
+		if done := t.loop.observer.done; done != nil {
+			done(t, t.mark)
+		}
 	}
 }
 
@@ -249,9 +251,17 @@ func (t *Task) suspend() error {
 		t.destroyed = true
 		return ErrDestroyed
 	}
-	err := t.resumeErr
-	t.resumeErr = nil
-	return err
+	return t.resumed()
+}
+
+// resumed returns what the await the coroutine was suspended at returns,
+// now that it is resumed: ErrCancelled or nil.
+func (t *Task) resumed() error {
+	if t.resumeCancelled {
+		t.resumeCancelled = false
+		return ErrCancelled
+	}
+	return nil
 }
 
 // Sleep suspends the coroutine for d on the loop's clock and lets other tasks
@@ -259,7 +269,7 @@ func (t *Task) suspend() error {
 // It returns ErrCancelled if the task is cancelled while it sleeps.
 func (t *Task) Sleep(d time.Duration) error {
 	if d <= 0 {
-		t.loop.enqueue(entry{task: t}) // a bare yield: step again next iteration
+		t.loop.enqueue(stepOf(t)) // a bare yield: step again next iteration
 		if t.suspendsLeaf() {
 			return errLeafSuspended
 		}
@@ -315,7 +325,7 @@ func (t *Task) wakeFromSleep() {
 		return
 	}
 	t.sleeping = false
-	t.loop.enqueue(entry{task: t})
+	t.loop.enqueue(stepOf(t))
 }
 
 // Await suspends the coroutine until aw is done and returns aw's result and
@@ -337,7 +347,7 @@ func (t *Task) Await(aw Awaitable) (any, error) {
 	}
 	t.mustBeRunning()
 	t.co.waitingOn = f
-	f.addCallback(doneCallback{task: t})
+	f.addCallback(wakeCallback(t))
 	err := t.suspend()
 	t.co.waitingOn = nil
 	if err != nil {
@@ -349,7 +359,7 @@ func (t *Task) Await(aw Awaitable) (any, error) {
 // raiseNextStep suspends the task until its next step and then returns
 // err there (or the cancellation that overtook it).
 func (t *Task) raiseNextStep(err error) error {
-	t.loop.enqueue(entry{task: t})
+	t.loop.enqueue(stepOf(t))
 	if serr := t.suspend(); serr != nil {
 		return serr
 	}

@@ -707,12 +707,13 @@ func TestTaskObserverSeesEachStartAndEnd(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		tr := &trace{}
 		l := NewLoop(WithExceptionHandler(func(c ExceptionContext) { tr.add("handler %s", c.Task.Name()) }),
-			WithTaskObserver(func(t *Task) func(*Task) {
+			WithTaskObserver(func(t *Task) uint64 {
 				tr.add("start %s", t.Name())
-				if t.Name() == "quiet" {
-					return nil
+				return uint64(len(t.Name()))
+			}, func(t *Task, mark uint64) {
+				if t.Name() != "quiet" {
+					tr.add("end %s %v %d", t.Name(), t.State(), mark)
 				}
-				return func(t *Task) { tr.add("end %s %v", t.Name(), t.State()) }
 			}))
 		a := l.CreateTask(func(t *Task) (any, error) { return nil, t.Sleep(time.Second) }, "a")
 		never := l.CreateTask(nop, "never")
@@ -725,7 +726,7 @@ func TestTaskObserverSeesEachStartAndEnd(t *testing.T) {
 		l.Stop()
 		noErr(t, l.RunForever())
 		noErr(t, l.Close())
-		want := "start a | start quiet | start b | end b finished | end a finished | start lost | handler lost"
+		want := "start a | start quiet | start b | end b finished 1 | end a finished 1 | start lost | handler lost"
 		if got := tr.String(); got != want {
 			t.Errorf("trace\n got: %s\nwant: %s", got, want)
 		}

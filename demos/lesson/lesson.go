@@ -173,6 +173,11 @@ type Env struct {
 	// aio.WithStateObserver), with the name of the lesson's run.
 	Watch func(run string, s aio.LoopState)
 	run   string // the run in progress, for Watch
+	// ManyTasks, if set, is told how many tasks a lesson is about to keep
+	// alive at once on an event loop when it runs very many (gather
+	// --tasks), before it makes them; the command line tunes its garbage
+	// collector for such a run.
+	ManyTasks func(n int)
 	// Afterword, if a lesson sets it, is said after the run instead of the
 	// lesson's usual explanation, which would not fit what happened (cancel
 	// when no Ctrl+C came).
@@ -207,11 +212,10 @@ func (e *Env) Run(name string, body func() error) (timing.Run, error) {
 // after Ctrl+C, as asyncio.run does, tasks still pending are cancelled and
 // the loop runs until they have finished cancelling; then it is closed.
 func (e *Env) Loop(body func(l *aio.Loop) error) error {
-	observe := func(t *aio.Task) func(*aio.Task) {
-		span := e.Rec.BeginSpan(t.Name(), t.Name())
-		return func(t *aio.Task) { e.Rec.EndSpan(span, taskState(t)) }
-	}
-	opts := []aio.Option{aio.WithClock(e.Clock), aio.WithTaskObserver(observe)}
+	// The loop lives within the run, so each task's span is this run's.
+	started := func(t *aio.Task) uint64 { return e.Rec.BeginSpan(t.Name(), t.Name()).Mark() }
+	done := func(t *aio.Task, span uint64) { e.Rec.EndSpan(e.Rec.SpanOfMark(span), taskState(t)) }
+	opts := []aio.Option{aio.WithClock(e.Clock), aio.WithTaskObserver(started, done)}
 	if e.Watch != nil {
 		run := e.run
 		opts = append(opts, aio.WithStateObserver(func(s aio.LoopState) { e.Watch(run, s) }))
