@@ -57,7 +57,8 @@ const (
 
 // mainFile is built with the learner's renamed main (its name, %[1]s);
 // %[2]q is the end of the learner's file's path (its folder, the check's
-// own, and its name), as a stack trace writes it, with a colon.
+// own, and its name), as a stack trace writes it, with a colon; %[3]q and
+// %[4]q are returnMark and leftMark, each with a newline.
 const mainFile = `package main
 
 import (
@@ -69,7 +70,7 @@ import (
 
 func main() {
 	%[1]s()
-	os.Stdout.WriteString("\x00asyncdemo: main returned\n")
+	os.Stdout.WriteString(%[3]q)
 	buf := make([]byte, 1<<20)
 	for deadline := time.Now().Add(time.Second); ; time.Sleep(5 * time.Millisecond) {
 		stacks := buf[:runtime.Stack(buf, true)]
@@ -77,7 +78,7 @@ func main() {
 			return
 		}
 		if time.Now().After(deadline) {
-			os.Stderr.WriteString("\x00asyncdemo: goroutines left\n")
+			os.Stderr.WriteString(%[4]q)
 			os.Stderr.Write(stacks)
 			return
 		}
@@ -119,7 +120,8 @@ func renameMain(src []byte) (renamed []byte, name string, ok bool) {
 // ctrlCRun is what a check saw of a Go program it pressed Ctrl+C on.
 type ctrlCRun struct {
 	wrapped  bool          // its main was wrapped: returned, after and left are known
-	sent     time.Duration // when the check sent SIGINT, from main's start; 0: not sent
+	planned  time.Duration // when the check was to send SIGINT, from main's start
+	sent     time.Duration // when it did; 0: not sent
 	returned time.Duration // when main returned; 0: it did not (os.Exit, a signal)
 	after    []explain.Line
 	left     []goroutineWait // its goroutines still running a second after main returned
@@ -153,8 +155,59 @@ type Overlap struct {
 
 func init() { checkGo = runGo }
 
-// runGo builds e's file with the race detector and runs it.
+// runGo builds e's file with the race detector and runs it. An exercise
+// with Interrupt whose run passes is run again, silently, with Ctrl+C
+// InterruptAgain later: a program that prints its clean-up on a timer,
+// not when Ctrl+C comes, passes one of the two runs at most.
 func runGo(ctx context.Context, e *Exercise, c Config) (*Result, error) {
+	tmp, err := os.MkdirTemp("", "asyncdemo-check-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+	b := &goBuilt{dir: tmp}
+	res, err := runGoOnce(ctx, e, c, b, 0)
+	if err != nil || e.Interrupt == 0 || !res.Passed() {
+		return res, err
+	}
+	c.Output = nil
+	again, err := runGoOnce(ctx, e, c, b, InterruptAgain)
+	if err != nil {
+		return nil, err
+	}
+	res.Took += again.Took
+	if again.Passed() {
+		return res, nil
+	}
+	again.Took = res.Took
+	note := again.Run.say("ctrlc_again", secs(again.Run.ctrlC.planned))
+	if again.Problem != "" {
+		again.Problem = note + " " + again.Problem
+	}
+	for i, o := range again.Outcomes {
+		if o.Failed != "" {
+			again.Outcomes[i].Failed = note + " " + o.Failed
+		}
+	}
+	return again, nil
+}
+
+// InterruptAgain is how much later a Go check's second run presses Ctrl+C
+// than its first: more than the first's window and a second to clean up
+// in, so that no moment of the program's own choosing falls within a
+// second after both.
+const InterruptAgain = InterruptJitter + 1100*time.Millisecond
+
+// goBuilt is a folder of a check's own where runGoOnce builds the
+// learner's file; built says it has, race whether with the detector.
+type goBuilt struct {
+	dir         string
+	built, race bool
+}
+
+// runGoOnce builds e's file into b, unless it is built, and runs it once,
+// pressing Ctrl+C (for an exercise with Interrupt) later than it would.
+func runGoOnce(ctx context.Context, e *Exercise, c Config, b *goBuilt, later time.Duration) (*Result, error) {
 	goTool, err := exec.LookPath("go")
 	if err != nil {
 		return nil, ErrNoGo
@@ -164,11 +217,7 @@ func runGo(ctx context.Context, e *Exercise, c Config) (*Result, error) {
 	if wall <= 0 {
 		wall = e.limit()
 	}
-	tmp, err := os.MkdirTemp("", "asyncdemo-check-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(tmp)
+	tmp := b.dir
 	src := e.Path(c.Dir)
 	prog := filepath.Join(tmp, "prog")
 	code, err := os.ReadFile(src)
@@ -185,7 +234,7 @@ func runGo(ctx context.Context, e *Exercise, c Config) (*Result, error) {
 		if renamed, name, ok := renameMain(code); ok {
 			built, wrapped = renamed, true
 			extra = append(extra, "zz_asyncdemo_main.go")
-			if err := os.WriteFile(filepath.Join(tmp, extra[1]), []byte(fmt.Sprintf(mainFile, name, filepath.Base(tmp)+"/"+filepath.Base(src)+":")), 0o644); err != nil {
+			if err := os.WriteFile(filepath.Join(tmp, extra[1]), []byte(fmt.Sprintf(mainFile, name, filepath.Base(tmp)+"/"+filepath.Base(src)+":", returnMark+"\n", leftMark+"\n")), 0o644); err != nil {
 				return nil, err
 			}
 		}
@@ -209,8 +258,12 @@ func runGo(ctx context.Context, e *Exercise, c Config) (*Result, error) {
 	run.Source = code
 	defer func() { run.Source = nil }()
 	res := &Result{Exercise: e, Run: run}
-	race, online := true, false
-	out, err := goBuild(ctx, goTool, main, prog, race, online, extra)
+	race, online := b.race, false
+	var out []byte
+	if !b.built {
+		race = true
+		out, err = goBuild(ctx, goTool, main, prog, race, online, extra)
+	}
 	if err != nil && bytes.Contains(out, []byte("requires cgo")) { // no C compiler: check without the detector
 		race = false
 		out, err = goBuild(ctx, goTool, main, prog, race, online, extra)
@@ -241,6 +294,7 @@ func runGo(ctx context.Context, e *Exercise, c Config) (*Result, error) {
 		return res, nil
 	}
 	run.NoRace = !race
+	b.built, b.race = true, race
 
 	rctx, cancel := context.WithTimeout(ctx, wall)
 	defer cancel()
@@ -302,10 +356,10 @@ func runGo(ctx context.Context, e *Exercise, c Config) (*Result, error) {
 	}
 	// Ctrl+C: a SIGINT to the program's process alone, at a moment it
 	// cannot know ahead (Exercise.Interrupt, from main's start).
-	var sent time.Duration // when it was sent; 0: not
+	var sent, wait time.Duration // when it was sent (0: not), and when it was to be
 	pressed := make(chan struct{})
 	if e.Interrupt > 0 {
-		wait := e.Interrupt + InterruptAfter + time.Duration(rand.Int64N(int64(InterruptJitter/time.Millisecond)))*time.Millisecond
+		wait = later + e.Interrupt + InterruptAfter + time.Duration(rand.Int64N(int64(InterruptJitter/time.Millisecond)))*time.Millisecond
 		go func() {
 			defer close(pressed)
 			select {
@@ -357,7 +411,7 @@ func runGo(ctx context.Context, e *Exercise, c Config) (*Result, error) {
 	<-pressed
 	if e.Interrupt > 0 {
 		mu.Lock()
-		run.ctrlC = ctrlCRun{wrapped: wrapped, sent: sent, returned: returned}
+		run.ctrlC = ctrlCRun{wrapped: wrapped, planned: wait, sent: sent, returned: returned}
 		mu.Unlock()
 		if sent > 0 {
 			run.shift = sent - e.Interrupt
@@ -415,7 +469,7 @@ func runGo(ctx context.Context, e *Exercise, c Config) (*Result, error) {
 		if run.ctrlC.returned > 0 {
 			end = run.ctrlC.returned
 		}
-		res.Problem = run.say("problem_ctrlc_early", filepath.Base(src), secs(end), short(e.Interrupt+InterruptAfter))
+		res.Problem = run.say("problem_ctrlc_early", filepath.Base(src), secs(end), short(later+e.Interrupt+InterruptAfter))
 	default:
 		for _, rule := range e.Rules {
 			res.Outcomes = append(res.Outcomes, Outcome{Want: rule.Want(run), Failed: rule.Check(run)})
@@ -626,8 +680,11 @@ func (g InGoroutine) Check(r *Run) string {
 // (Exercise.Interrupt): each of Lines (its goroutines' clean-up, in any
 // order) comes after the SIGINT and within Within of it, then Last (main's
 // line once they are done); no line starting with Stop (work that Ctrl+C
-// should have stopped) comes after it. Lines printed before Ctrl+C came
-// do not count: a program that prints them on a timer does not pass.
+// should have stopped) comes after it. A line printed before Ctrl+C came
+// breaks it: the clean-up is what Ctrl+C starts. (A program that catches
+// SIGINT, ignores it and prints the lines on a timer set just after the
+// moments Ctrl+C may come passes one run: runGo runs it again, with Ctrl+C
+// later.)
 type AfterCtrlC struct {
 	Lines  []string
 	Last   string
