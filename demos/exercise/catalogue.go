@@ -228,6 +228,18 @@ func All() []*Exercise {
 				RaceFree{},
 			},
 		},
+		{
+			Name: "go-ctrl-c", Lesson: "cancel", See: "cancel --style go", Lang: Go, File: "go/22_ctrl_c/main.go", Clock: Real,
+			Limit: 8 * s, Interrupt: 500 * ms,
+			Rules: []Rule{
+				Prints{Lines: []string{"downloading a", "downloading b", "downloading c"}, AnyOrder: true},
+				InGoroutine{Fn: "download"},
+				AfterCtrlC{Lines: []string{"removed a.part", "removed b.part", "removed c.part"}, Last: "stopped", Stop: "saved",
+					Within: 1 * s},
+				MainReturns{},
+				RaceFree{},
+			},
+		},
 	}
 }
 

@@ -65,9 +65,10 @@ type Exercise struct {
 	// DefaultWall).
 	Limit time.Duration
 	// Interrupt, if set, is about when the check sends the program Ctrl+C
-	// (a real SIGINT), on its virtual clock: InterruptAfter later, and up
-	// to InterruptJitter more, a moment the program cannot know ahead. The
-	// rules' times from Interrupt on move with it.
+	// (a real SIGINT), on its virtual clock (a Go program's: real time from
+	// its main's start): InterruptAfter later, and up to InterruptJitter
+	// more, a moment the program cannot know ahead. The rules' times from
+	// Interrupt on move with it.
 	Interrupt time.Duration
 	// Service, if not nil, is served to the program while it runs (an
 	// embedded Redis, the SMS API), and measures what it does there.

@@ -462,3 +462,31 @@ func TestNothingRunsBeforeTheRecorder(t *testing.T) {
 		}
 	}
 }
+
+// TestRenameMainKeepsLinesAndColumns checks that a Go program's main is
+// renamed in place, to a name of its length the program does not use, and
+// left alone where the check cannot call it.
+func TestRenameMainKeepsLinesAndColumns(t *testing.T) {
+	for _, tc := range []struct {
+		name, src, want string
+		ok              bool
+	}{
+		{"plain", "package main\n\nfunc main() { println(1) }\n", "package main\n\nfunc mAin() { println(1) }\n", true},
+		{"name taken", "package main\n\nvar mAin = 1\n\nfunc main() {}\n", "package main\n\nvar mAin = 1\n\nfunc maIn() {}\n", true},
+		{"a method main", "package main\n\ntype T struct{}\n\nfunc (T) main() {}\n\nfunc main() {}\n",
+			"package main\n\ntype T struct{}\n\nfunc (T) main() {}\n\nfunc mAin() {}\n", true},
+		{"main with arguments", "package main\n\nfunc main(x int) {}\n", "", false},
+		{"no main", "package main\n\nfunc run() {}\n", "", false},
+		{"does not parse", "package main\n\nfunc main() {\n", "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, name, ok := renameMain([]byte(tc.src))
+			if ok != tc.ok || string(got) != tc.want {
+				t.Fatalf("renameMain = %q, %q, %v; want %q, %v", got, name, ok, tc.want, tc.ok)
+			}
+			if ok && (len(got) != len(tc.src) || !strings.Contains(string(got), "func "+name+"()")) {
+				t.Errorf("renamed to %q: %q", name, got)
+			}
+		})
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -42,6 +43,101 @@ import "os"
 func init() { os.Stderr.WriteString("\x00asyncdemo: main starts\n") }
 `
 
+// An exercise with Interrupt has its main wrapped: the learner's func main
+// is renamed (renameMain) and called by the main of mainFile, which says on
+// stdout when it returned (returnMark: the learner's lines and the mark
+// come down one pipe, in the order written) and, if goroutines with a frame
+// in the learner's file are still there a second later, writes their
+// stacks on stderr after leftMark. A second lets a goroutine that was
+// ending as main returned end: only one that is still at work counts.
+const (
+	returnMark = "\x00asyncdemo: main returned"
+	leftMark   = "\x00asyncdemo: goroutines left"
+)
+
+// mainFile is built with the learner's renamed main (its name, %[1]s);
+// %[2]q is the end of the learner's file's path (its folder, the check's
+// own, and its name), as a stack trace writes it, with a colon; %[3]q and
+// %[4]q are returnMark and leftMark, each with a newline.
+const mainFile = `package main
+
+import (
+	"os"
+	"runtime"
+	"strings"
+	"time"
+)
+
+func main() {
+	%[1]s()
+	os.Stdout.WriteString(%[3]q)
+	buf := make([]byte, 1<<20)
+	for deadline := time.Now().Add(time.Second); ; time.Sleep(5 * time.Millisecond) {
+		stacks := buf[:runtime.Stack(buf, true)]
+		if !strings.Contains(string(stacks), %[2]q) {
+			return
+		}
+		if time.Now().After(deadline) {
+			os.Stderr.WriteString(%[4]q)
+			os.Stderr.Write(stacks)
+			return
+		}
+	}
+}
+`
+
+// renameMain returns src with its func main renamed, and the new name: a
+// name of four letters that src does not hold, so that the compiler's
+// line and column of everything stay as they were. ok is false if src has
+// no func main() to rename (it does not parse, or main has parameters):
+// then it is built as it is, and the compiler says what is wrong.
+func renameMain(src []byte) (renamed []byte, name string, ok bool) {
+	fset := token.NewFileSet()
+	file, err := parser.ParseFile(fset, "", src, parser.SkipObjectResolution)
+	if err != nil || file.Name.Name != "main" {
+		return nil, "", false
+	}
+	for _, name := range []string{"mAin", "maIn", "maiN", "MAIN", "mAIN"} {
+		if bytes.Contains(src, []byte(name)) {
+			continue
+		}
+		for _, d := range file.Decls {
+			fd, isFunc := d.(*ast.FuncDecl)
+			if !isFunc || fd.Recv != nil || fd.Name.Name != "main" || fd.Type.TypeParams != nil ||
+				fd.Type.Params.NumFields() > 0 || fd.Type.Results.NumFields() > 0 {
+				continue
+			}
+			at := fset.Position(fd.Name.Pos()).Offset
+			renamed = slices.Clone(src)
+			copy(renamed[at:], name)
+			return renamed, name, true
+		}
+		return nil, "", false
+	}
+	return nil, "", false
+}
+
+// ctrlCRun is what a check saw of a Go program it pressed Ctrl+C on.
+type ctrlCRun struct {
+	wrapped  bool          // its main was wrapped: returned, after and left are known
+	planned  time.Duration // when the check was to send SIGINT, from main's start
+	sent     time.Duration // when it did; 0: not sent
+	returned time.Duration // when main returned; 0: it did not (os.Exit, a signal)
+	after    []explain.Line
+	left     []goroutineWait // its goroutines still running a second after main returned
+}
+
+// killedBy reports whether the process of err (cmd.Wait's) was killed by
+// sig: it had no handler for it.
+func killedBy(err error, sig syscall.Signal) bool {
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) {
+		return false
+	}
+	ws, ok := ee.Sys().(syscall.WaitStatus)
+	return ok && ws.Signaled() && ws.Signal() == sig
+}
+
 // ErrNoGo means that the go command is not installed: Go exercises need it.
 var ErrNoGo = errors.New("Go exercises need the go command (https://go.dev/dl/), which is not on PATH")
 
@@ -59,8 +155,59 @@ type Overlap struct {
 
 func init() { checkGo = runGo }
 
-// runGo builds e's file with the race detector and runs it.
+// runGo builds e's file with the race detector and runs it. An exercise
+// with Interrupt whose run passes is run again, silently, with Ctrl+C
+// InterruptAgain later: a program that prints its clean-up on a timer,
+// not when Ctrl+C comes, passes one of the two runs at most.
 func runGo(ctx context.Context, e *Exercise, c Config) (*Result, error) {
+	tmp, err := os.MkdirTemp("", "asyncdemo-check-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+	b := &goBuilt{dir: tmp}
+	res, err := runGoOnce(ctx, e, c, b, 0)
+	if err != nil || e.Interrupt == 0 || !res.Passed() {
+		return res, err
+	}
+	c.Output = nil
+	again, err := runGoOnce(ctx, e, c, b, InterruptAgain)
+	if err != nil {
+		return nil, err
+	}
+	res.Took += again.Took
+	if again.Passed() {
+		return res, nil
+	}
+	again.Took = res.Took
+	note := again.Run.say("ctrlc_again", secs(again.Run.ctrlC.planned))
+	if again.Problem != "" {
+		again.Problem = note + " " + again.Problem
+	}
+	for i, o := range again.Outcomes {
+		if o.Failed != "" {
+			again.Outcomes[i].Failed = note + " " + o.Failed
+		}
+	}
+	return again, nil
+}
+
+// InterruptAgain is how much later a Go check's second run presses Ctrl+C
+// than its first: more than the first's window and a second to clean up
+// in, so that no moment of the program's own choosing falls within a
+// second after both.
+const InterruptAgain = InterruptJitter + 1100*time.Millisecond
+
+// goBuilt is a folder of a check's own where runGoOnce builds the
+// learner's file; built says it has, race whether with the detector.
+type goBuilt struct {
+	dir         string
+	built, race bool
+}
+
+// runGoOnce builds e's file into b, unless it is built, and runs it once,
+// pressing Ctrl+C (for an exercise with Interrupt) later than it would.
+func runGoOnce(ctx context.Context, e *Exercise, c Config, b *goBuilt, later time.Duration) (*Result, error) {
 	goTool, err := exec.LookPath("go")
 	if err != nil {
 		return nil, ErrNoGo
@@ -70,11 +217,7 @@ func runGo(ctx context.Context, e *Exercise, c Config) (*Result, error) {
 	if wall <= 0 {
 		wall = e.limit()
 	}
-	tmp, err := os.MkdirTemp("", "asyncdemo-check-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(tmp)
+	tmp := b.dir
 	src := e.Path(c.Dir)
 	prog := filepath.Join(tmp, "prog")
 	code, err := os.ReadFile(src)
@@ -82,10 +225,24 @@ func runGo(ctx context.Context, e *Exercise, c Config) (*Result, error) {
 		return nil, fmt.Errorf("%s: %w", src, ErrNoFile)
 	}
 	main := filepath.Join(tmp, filepath.Base(src))
-	if err := os.WriteFile(main, code, 0o644); err != nil {
+	extra := []string{"zz_asyncdemo_start.go"}
+	built := code
+	// An exercise that presses Ctrl+C also sees main return: its main,
+	// renamed, is called by one of the check's own (mainFile).
+	wrapped := false
+	if e.Interrupt > 0 {
+		if renamed, name, ok := renameMain(code); ok {
+			built, wrapped = renamed, true
+			extra = append(extra, "zz_asyncdemo_main.go")
+			if err := os.WriteFile(filepath.Join(tmp, extra[1]), []byte(fmt.Sprintf(mainFile, name, filepath.Base(tmp)+"/"+filepath.Base(src)+":", returnMark+"\n", leftMark+"\n")), 0o644); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := os.WriteFile(main, built, 0o644); err != nil {
 		return nil, err
 	}
-	if err := os.WriteFile(filepath.Join(tmp, "zz_asyncdemo_start.go"), []byte(startFile), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(tmp, extra[0]), []byte(startFile), 0o644); err != nil {
 		return nil, err
 	}
 	if len(e.Modules) > 0 { // a module of the check's own, requiring them
@@ -101,15 +258,19 @@ func runGo(ctx context.Context, e *Exercise, c Config) (*Result, error) {
 	run.Source = code
 	defer func() { run.Source = nil }()
 	res := &Result{Exercise: e, Run: run}
-	race, online := true, false
-	out, err := goBuild(ctx, goTool, main, prog, race, online)
+	race, online := b.race, false
+	var out []byte
+	if !b.built {
+		race = true
+		out, err = goBuild(ctx, goTool, main, prog, race, online, extra)
+	}
 	if err != nil && bytes.Contains(out, []byte("requires cgo")) { // no C compiler: check without the detector
 		race = false
-		out, err = goBuild(ctx, goTool, main, prog, race, online)
+		out, err = goBuild(ctx, goTool, main, prog, race, online, extra)
 	}
 	if err != nil && bytes.Contains(out, []byte("GOPROXY=off")) { // not in the module cache: download it
 		online = true
-		out, err = goBuild(ctx, goTool, main, prog, race, online)
+		out, err = goBuild(ctx, goTool, main, prog, race, online, extra)
 		mod := strings.TrimSpace(strings.TrimPrefix(goRequire, "require "))                    // "golang.org/x/sync v0.25.0"
 		if err != nil && bytes.Contains(out, []byte(strings.Replace(mod, " ", "@", 1)+": ")) { // could not fetch it
 			res.Problem = run.say("problem_gomodules", mod, strings.Replace(mod, " ", "@", 1))
@@ -133,6 +294,7 @@ func runGo(ctx context.Context, e *Exercise, c Config) (*Result, error) {
 		return res, nil
 	}
 	run.NoRace = !race
+	b.built, b.race = true, race
 
 	rctx, cancel := context.WithTimeout(ctx, wall)
 	defer cancel()
@@ -170,7 +332,7 @@ func runGo(ctx context.Context, e *Exercise, c Config) (*Result, error) {
 	var mu sync.Mutex
 	started := began
 	var stderr bytes.Buffer
-	errDone := make(chan struct{})
+	errDone, mainStarts, exited := make(chan struct{}), make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(errDone)
 		sc := bufio.NewScanner(errPipe)
@@ -181,6 +343,7 @@ func runGo(ctx context.Context, e *Exercise, c Config) (*Result, error) {
 				started = time.Now()
 				mu.Unlock()
 				seen = true
+				close(mainStarts)
 				continue
 			}
 			stderr.WriteString(sc.Text() + "\n")
@@ -191,9 +354,51 @@ func runGo(ctx context.Context, e *Exercise, c Config) (*Result, error) {
 		defer mu.Unlock()
 		return time.Since(started)
 	}
+	// Ctrl+C: a SIGINT to the program's process alone, at a moment it
+	// cannot know ahead (Exercise.Interrupt, from main's start).
+	var sent, wait time.Duration // when it was sent (0: not), and when it was to be
+	pressed := make(chan struct{})
+	if e.Interrupt > 0 {
+		wait = later + e.Interrupt + InterruptAfter + time.Duration(rand.Int64N(int64(InterruptJitter/time.Millisecond)))*time.Millisecond
+		go func() {
+			defer close(pressed)
+			select {
+			case <-mainStarts:
+			case <-exited:
+				return
+			}
+			t := time.NewTimer(wait)
+			defer t.Stop()
+			select {
+			case <-t.C:
+			case <-exited:
+				return
+			}
+			at := since()
+			if cmd.Process.Signal(os.Interrupt) == nil {
+				mu.Lock()
+				sent = at
+				mu.Unlock()
+			}
+		}()
+	} else {
+		close(pressed)
+	}
+	var returned time.Duration // when main returned, as its wrapper said; 0: not
+	after := -1                // the index in run.Lines of the first line printed after
 	sc := bufio.NewScanner(stdout)
 	for sc.Scan() {
-		line := explain.Line{T: since(), Stream: 1, Text: sc.Text()}
+		text := sc.Text()
+		before, isMark := strings.CutSuffix(text, returnMark)
+		if isMark && wrapped && returned == 0 {
+			returned = since()
+			if before == "" {
+				after = len(run.Lines)
+				continue
+			}
+			text, after = before, len(run.Lines)+1 // a line main left open
+		}
+		line := explain.Line{T: since(), Stream: 1, Text: text}
 		run.Lines = append(run.Lines, line)
 		if c.Output != nil {
 			c.Output(line)
@@ -202,6 +407,19 @@ func runGo(ctx context.Context, e *Exercise, c Config) (*Result, error) {
 	<-errDone
 	err = cmd.Wait()
 	run.Elapsed = since()
+	close(exited)
+	<-pressed
+	if e.Interrupt > 0 {
+		mu.Lock()
+		run.ctrlC = ctrlCRun{wrapped: wrapped, planned: wait, sent: sent, returned: returned}
+		mu.Unlock()
+		if sent > 0 {
+			run.shift = sent - e.Interrupt
+		}
+		if after >= 0 {
+			run.ctrlC.after = slices.Clone(run.Lines[after:])
+		}
+	}
 	if ctx.Err() != nil {
 		return nil, context.Cause(ctx)
 	}
@@ -210,9 +428,14 @@ func runGo(ctx context.Context, e *Exercise, c Config) (*Result, error) {
 	if errors.As(err, &ee) {
 		exit = ee.ExitCode()
 	}
-	run.Race = raceReport(stderr.String())
+	errText := stderr.String()
+	if i := strings.Index(errText, leftMark+"\n"); i >= 0 && wrapped { // the wrapper's goroutines left
+		run.ctrlC.left = goroutineWaits(errText[i+len(leftMark)+1:], filepath.Base(src))
+		errText = errText[:i]
+	}
+	run.Race = raceReport(errText)
 	timedOut := rctx.Err() != nil
-	for _, l := range strings.Split(strings.TrimRight(stderr.String(), "\n"), "\n") {
+	for _, l := range strings.Split(strings.TrimRight(errText, "\n"), "\n") {
 		if timedOut {
 			break // the dump of the goroutines: the problem says where they waited
 		}
@@ -235,8 +458,18 @@ func runGo(ctx context.Context, e *Exercise, c Config) (*Result, error) {
 			}
 			res.Problem += " " + run.say("goroutines_waited", run.list(items))
 		}
+	case run.ctrlC.sent > 0 && killedBy(err, syscall.SIGINT):
+		res.Problem = run.say("problem_ctrlc_killed", filepath.Base(src), secs(run.ctrlC.sent))
+	case run.ctrlC.sent > 0 && exit == 130:
+		res.Problem = run.say("problem_ctrlc_exit", filepath.Base(src), exit, secs(run.ctrlC.sent))
 	case exit != 0 && !(exit == 66 && run.Race != ""): // 66: the race detector's own
 		res.Problem = run.say("problem_exit", filepath.Base(src), exit, run.lastError())
+	case e.Interrupt > 0 && (run.ctrlC.sent == 0 || run.ctrlC.returned > 0 && run.ctrlC.returned < run.ctrlC.sent):
+		end := run.Elapsed
+		if run.ctrlC.returned > 0 {
+			end = run.ctrlC.returned
+		}
+		res.Problem = run.say("problem_ctrlc_early", filepath.Base(src), secs(end), short(later+e.Interrupt+InterruptAfter))
 	default:
 		for _, rule := range e.Rules {
 			res.Outcomes = append(res.Outcomes, Outcome{Want: rule.Want(run), Failed: rule.Check(run)})
@@ -266,8 +499,8 @@ func goroutineWaits(dump, file string) []goroutineWait {
 		}
 		site := ""
 		for _, l := range lines[1:] {
-			if k := strings.Index(l, file+":"); k >= 0 {
-				site, _, _ = strings.Cut(l[k:], " ")
+			if k := strings.Index(l, "/"+file+":"); k >= 0 { // not zz_asyncdemo_main.go's
+				site, _, _ = strings.Cut(l[k+1:], " ")
 				break
 			}
 		}
@@ -284,15 +517,15 @@ func goroutineWaits(dump, file string) []goroutineWait {
 	return waits
 }
 
-// goBuild builds src, with the start file beside it, into prog, with the
+// goBuild builds src, with files of the check's beside it, into prog, with the
 // race detector if race. The modules it imports come from the module
 // cache, or, if online, from GOPROXY too.
-func goBuild(ctx context.Context, goTool, src, prog string, race, online bool) ([]byte, error) {
+func goBuild(ctx context.Context, goTool, src, prog string, race, online bool, files []string) ([]byte, error) {
 	args := []string{"build", "-o", prog}
 	if race {
 		args = append(args, "-race")
 	}
-	cmd := exec.CommandContext(ctx, goTool, append(args, filepath.Base(src), "zz_asyncdemo_start.go")...)
+	cmd := exec.CommandContext(ctx, goTool, append(append(args, filepath.Base(src)), files...)...)
 	cmd.Dir = filepath.Dir(src)
 	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=")
 	if _, err := os.Stat(filepath.Join(cmd.Dir, "go.mod")); err == nil {
@@ -441,4 +674,106 @@ func (g InGoroutine) Check(r *Run) string {
 		return ""
 	}
 	return r.say("ingoroutine_not", g.Fn)
+}
+
+// AfterCtrlC says what a Go program does when the check presses Ctrl+C
+// (Exercise.Interrupt): each of Lines (its goroutines' clean-up, in any
+// order) comes after the SIGINT and within Within of it, then Last (main's
+// line once they are done); no line starting with Stop (work that Ctrl+C
+// should have stopped) comes after it. A line printed before Ctrl+C came
+// breaks it: the clean-up is what Ctrl+C starts. (A program that catches
+// SIGINT, ignores it and prints the lines on a timer set just after the
+// moments Ctrl+C may come passes one run: runGo runs it again, with Ctrl+C
+// later.)
+type AfterCtrlC struct {
+	Lines  []string
+	Last   string
+	Stop   string
+	Within time.Duration
+}
+
+// MainReturns says that a Go program's main returns (no os.Exit, no
+// signal ends it) once every goroutine it started has ended: nothing is
+// printed after main returned, and no goroutine with a frame in the
+// learner's file is still running a second later.
+type MainReturns struct{}
+
+// ── AfterCtrlC ──
+
+func (a AfterCtrlC) Want(r *Run) string {
+	quoted := make([]string, len(a.Lines))
+	for i, l := range a.Lines {
+		quoted[i] = "“" + l + "”"
+	}
+	at := r.say("ctrlc_unsent")
+	if r.ctrlC.sent > 0 {
+		at = secs(r.ctrlC.sent)
+	}
+	return r.say("want_afterctrlc", at, short(a.Within), r.list(quoted), a.Last, a.Stop)
+}
+
+func (a AfterCtrlC) Check(r *Run) string {
+	sent := r.ctrlC.sent
+	if sent == 0 {
+		return "" // the problem says so
+	}
+	var out []explain.Line
+	for _, l := range r.Lines {
+		if l.Stream == 1 {
+			out = append(out, l)
+		}
+	}
+	last := -1 // the index in out of the last clean-up line
+	for _, want := range append(slices.Clone(a.Lines), a.Last) {
+		i := slices.IndexFunc(out, func(l explain.Line) bool { return strings.TrimRight(l.Text, " ") == want })
+		if i < 0 {
+			return r.say("afterctrlc_missing", want, r.printed(out))
+		}
+		l := out[i]
+		switch {
+		case l.T < sent:
+			return r.say("afterctrlc_before", want, secs(l.T), secs(sent))
+		case l.T-sent > a.Within:
+			return r.say("afterctrlc_late", want, secs(l.T), secs(l.T-sent), secs(sent), short(a.Within))
+		case want == a.Last && i < last:
+			return r.say("afterctrlc_last", a.Last, secs(l.T), out[last].Text, secs(out[last].T))
+		}
+		last = max(last, i)
+	}
+	for _, l := range out {
+		if a.Stop != "" && l.T >= sent && strings.HasPrefix(l.Text, a.Stop) {
+			return r.say("afterctrlc_work", l.Text, secs(l.T), secs(sent))
+		}
+	}
+	return ""
+}
+
+// ── MainReturns ──
+
+func (MainReturns) Want(r *Run) string { return r.say("want_mainreturns") }
+
+func (MainReturns) Check(r *Run) string {
+	c := r.ctrlC
+	switch {
+	case !c.wrapped:
+		return ""
+	case c.returned == 0:
+		return r.say("mainreturns_exit")
+	case len(c.left) > 0:
+		var items []string
+		for _, w := range c.left {
+			items = append(items, r.say("goroutine_wait", w.n, w.state, w.site))
+		}
+		return r.say("mainreturns_left", secs(c.returned), r.list(items))
+	}
+	var late []string
+	for _, l := range c.after {
+		if l.Stream == 1 {
+			late = append(late, r.say("printed_item", l.Text, secs(l.T)))
+		}
+	}
+	if len(late) > 0 {
+		return r.say("mainreturns_after", secs(c.returned), r.list(late))
+	}
+	return ""
 }

@@ -105,6 +105,7 @@ type Run struct {
 	Served Served
 	labels map[string]string
 	shift  time.Duration // how much later than Exercise.Interrupt Ctrl+C came
+	ctrlC  ctrlCRun      // a Go program's Ctrl+C, and how its main ended
 }
 
 // due is when something an exercise's rule expects at t must come in this
