@@ -145,9 +145,13 @@ func (r *Run) near(got, want time.Duration) bool {
 // secs writes d as a check's sentences do: "4.00 s".
 func secs(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
 
-// short writes a duration as an exercise's text does: "4 s", "0.5 s".
+// short writes a duration as an exercise's text does: "4 s", "0.5 s",
+// "1.372 s": to the millisecond at most, never a float's binary remainder
+// (1.3719999999999999).
 func short(d time.Duration) string {
-	return strconv.FormatFloat(d.Seconds(), 'f', -1, 64) + " s"
+	v := strconv.FormatFloat(d.Round(time.Millisecond).Seconds(), 'f', 3, 64)
+	v = strings.TrimRight(v, "0")
+	return strings.TrimSuffix(v, ".") + " s"
 }
 
 // list joins items as the learner's language does.

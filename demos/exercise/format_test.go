@@ -1,0 +1,74 @@
+package exercise
+
+import (
+	"regexp"
+	"testing"
+	"time"
+)
+
+// longFloat matches a figure with more than 3 decimals: a raw float.
+var longFloat = regexp.MustCompile(`\d\.\d{4,}`)
+
+func TestShortWritesAtMostMilliseconds(t *testing.T) {
+	for _, c := range []struct {
+		d    time.Duration
+		want string
+	}{
+		{4 * time.Second, "4 s"},
+		{500 * time.Millisecond, "0.5 s"},
+		{1372 * time.Millisecond, "1.372 s"},
+		{2472 * time.Millisecond, "2.472 s"},
+		{1372*time.Millisecond + 400*time.Microsecond, "1.372 s"},
+		{0, "0 s"},
+	} {
+		if got := short(c.d); got != c.want {
+			t.Errorf("short(%v) = %q, want %q", c.d, got, c.want)
+		}
+	}
+	for ms := range 20000 {
+		d := time.Duration(ms) * time.Millisecond
+		if s := short(d); longFloat.MatchString(s) {
+			t.Fatalf("short(%v) = %q", d, s)
+		}
+	}
+}
+
+// TestRulesWantNoRawFloats renders what every rule of every exercise asks,
+// in every language and at every moment a check's Ctrl+C may come: no
+// figure has more than 3 decimals.
+func TestRulesWantNoRawFloats(t *testing.T) {
+	for _, lang := range []string{"en", "zh"} {
+		for _, e := range All() {
+			shifts := []time.Duration{0}
+			if e.Interrupt > 0 {
+				shifts = shifts[:0]
+				for ms := time.Duration(0); ms < InterruptJitter; ms += time.Millisecond {
+					shifts = append(shifts, InterruptAfter+ms)
+				}
+			}
+			for _, shift := range shifts {
+				r := &Run{Exercise: e, Lang: lang, labels: Labels(lang), shift: shift, Go: e.Lang == Go}
+				for _, rule := range e.Rules {
+					if w := rule.Want(r); longFloat.MatchString(w) {
+						t.Fatalf("%s (%s, Ctrl+C %v later): %q", e.Name, lang, shift, w)
+					}
+				}
+			}
+		}
+	}
+}
+
+// noRawFloats fails t if what a check said of a run (its problem, each
+// rule's ask and failure) has a figure with more than 3 decimals.
+func noRawFloats(t *testing.T, res *Result) {
+	t.Helper()
+	said := []string{res.Problem}
+	for _, o := range res.Outcomes {
+		said = append(said, o.Want, o.Failed)
+	}
+	for _, s := range said {
+		if longFloat.MatchString(s) {
+			t.Errorf("a raw float in %q", s)
+		}
+	}
+}
