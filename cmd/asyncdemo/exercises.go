@@ -461,7 +461,8 @@ func checkAndPrint(ctx context.Context, opts *Options, e *exercise.Exercise, dir
 			pr.Event(ev)
 		}
 	}
-	res, err := exercise.Check(ctx, e, exercise.Config{Python: python, Dir: dir, Lang: opts.Lang, Output: out, OwnGroup: ownGroup})
+	notice := func(s string) { fmt.Fprintln(ios.Out, s) }
+	res, err := exercise.Check(ctx, e, exercise.Config{Python: python, Dir: dir, Lang: opts.Lang, Output: out, OwnGroup: ownGroup, Notice: notice})
 	if errors.Is(err, exercise.ErrNoFile) {
 		return nil, fmt.Errorf("check: %w (asyncdemo exercises init %s writes the starter files again, keeping yours)", err, dir)
 	}

@@ -72,3 +72,19 @@ func noRawFloats(t *testing.T, res *Result) {
 		}
 	}
 }
+
+func TestNoteIfSlow(t *testing.T) {
+	noted := 0
+	note := func() { noted++ }
+	out, err := noteIfSlow(time.Hour, note, func() ([]byte, error) { return []byte("fast"), nil })
+	if string(out) != "fast" || err != nil || noted != 0 {
+		t.Errorf("a fast build: %q, %v, noted %d times", out, err, noted)
+	}
+	out, err = noteIfSlow(time.Millisecond, note, func() ([]byte, error) {
+		time.Sleep(50 * time.Millisecond)
+		return []byte("slow"), nil
+	})
+	if string(out) != "slow" || err != nil || noted != 1 {
+		t.Errorf("a slow build: %q, %v, noted %d times", out, err, noted)
+	}
+}
