@@ -2,8 +2,11 @@ package exercise
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/asyncdemo/asyncdemo/demos/explain"
 )
 
 // longFloat matches a figure with more than 3 decimals: a raw float.
@@ -86,5 +89,19 @@ func TestNoteIfSlow(t *testing.T) {
 	})
 	if string(out) != "slow" || err != nil || noted != 1 {
 		t.Errorf("a slow build: %q, %v, noted %d times", out, err, noted)
+	}
+}
+
+// TestPrintedShowsTheContradictingLines checks that a cut list of printed
+// lines keeps those that say otherwise of the line wanted.
+func TestPrintedShowsTheContradictingLines(t *testing.T) {
+	r := &Run{Exercise: Find("go-errgroup"), Lang: "en", labels: Labels("en")}
+	var out []explain.Line
+	for _, s := range []string{"start 1", "start 2", "end 1: fetched", "start 3", "end 2: fetched", "start 4", "failed: page 3", "x", "end 4: fetched"} {
+		out = append(out, explain.Line{Stream: 1, Text: s})
+	}
+	got := r.printed(out, "end 4: stopped")
+	if !strings.Contains(got, "“end 4: fetched”") || !strings.Contains(got, "3 more") {
+		t.Errorf("printed: %s", got)
 	}
 }

@@ -69,6 +69,10 @@ type Prints struct {
 	// AnyOrder lets the lines come in any order (lines of one moment,
 	// whose order asyncio leaves open).
 	AnyOrder bool
+	// Instead names, by a line the program may print in place of one of
+	// Lines ("end 4: fetched" for "end 4: stopped"), a label that says
+	// what printing it means.
+	Instead map[string]string
 }
 
 // Cancelled says that each call of Fn has its wait cancelled at its time:
@@ -481,10 +485,40 @@ func (p Prints) Check(r *Run) string {
 	missing := p.Lines[i]
 	for _, l := range out {
 		if strings.TrimRight(l.Text, " ") == missing {
-			return r.say("prints_order", missing, r.printed(out))
+			return r.say("prints_order", missing, r.printed(out, missing))
 		}
 	}
-	return r.say("prints_missing", missing, r.printed(out))
+	return p.missing(r, missing, out)
+}
+
+// missing says that the program never printed want: what it printed in
+// its place if a line of the same subject ("end 4: fetched" for "end 4:
+// stopped") says so, and what that means; else what it printed.
+func (p Prints) missing(r *Run, want string, out []explain.Line) string {
+	for _, l := range out {
+		text := strings.TrimRight(l.Text, " ")
+		if !contradicts(text, want) {
+			continue
+		}
+		msg := r.say("prints_instead", want, text, secs(l.T))
+		if key, ok := p.Instead[text]; ok {
+			msg += " " + r.say(key)
+		}
+		return msg
+	}
+	return r.say("prints_missing", want, r.printed(out, want))
+}
+
+// contradicts reports whether a printed line says otherwise of what a
+// wanted line reports: the same subject before a colon, another end
+// ("end 4: fetched" for "end 4: stopped").
+func contradicts(line, want string) bool {
+	subject, _, ok := strings.Cut(want, ":")
+	if !ok || line == want {
+		return false
+	}
+	s, _, ok := strings.Cut(line, ":")
+	return ok && s == subject
 }
 
 // checkAnyOrder is Check for lines that may come in any order.
@@ -501,7 +535,7 @@ func (p Prints) checkAnyOrder(r *Run, out []explain.Line) string {
 			j += 1 + k
 		}
 		if j < 0 {
-			return r.say("prints_missing", want, r.printed(out))
+			return p.missing(r, want, out)
 		}
 		used[j] = true
 		if len(p.At) > i && !r.near(out[j].T, r.due(p.At[i])) {
@@ -511,18 +545,36 @@ func (p Prints) checkAnyOrder(r *Run, out []explain.Line) string {
 	return ""
 }
 
-// printed says what the program printed, a few lines of it.
-func (r *Run) printed(out []explain.Line) string {
+// printed says what the program printed, a few lines of it: first those
+// of the same subject as want (which contradict it), then the first
+// others, in the order printed.
+func (r *Run) printed(out []explain.Line, want string) string {
 	if len(out) == 0 {
 		return r.say("printed_nothing")
 	}
+	const most = 6
+	shown := make([]bool, len(out))
+	n := 0
+	for i, l := range out {
+		if n < most && contradicts(strings.TrimRight(l.Text, " "), want) {
+			shown[i] = true
+			n++
+		}
+	}
+	for i := range out {
+		if n < most && !shown[i] {
+			shown[i] = true
+			n++
+		}
+	}
 	var items []string
 	for i, l := range out {
-		if i == 6 {
-			items = append(items, r.say("and_more", len(out)-6))
-			break
+		if shown[i] {
+			items = append(items, r.say("printed_item", l.Text, secs(l.T)))
 		}
-		items = append(items, r.say("printed_item", l.Text, secs(l.T)))
+	}
+	if n < len(out) {
+		items = append(items, r.say("and_more", len(out)-n))
 	}
 	return r.say("printed", r.list(items))
 }
