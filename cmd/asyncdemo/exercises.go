@@ -547,13 +547,15 @@ func newHintCmd(opts *Options) *cobra.Command {
 		GroupID: "Exercises",
 		Args:    atMostOneExercise,
 		RunE: exerciseRunE(func(_ context.Context, name string) error {
-			return hintRun(opts, name)
+			return hintRun(opts, name, false)
 		}),
 	}
 }
 
-// hintRun prints the exercise's next hint, and remembers it was given.
-func hintRun(opts *Options, name string) error {
+// hintRun prints the exercise's next hint, and remembers it was given;
+// inWatch says that asyncdemo watch asks it, where a key (h), not a
+// command, gives the next one.
+func hintRun(opts *Options, name string, inWatch bool) error {
 	ios := opts.IO
 	say := exerciseSay(opts.Lang)
 	p := loadExerciseProgress(ios.Err)
@@ -575,6 +577,8 @@ func hintRun(opts *Options, name string) error {
 	}
 	if n == len(hints) {
 		pr.Note(say("hint_last", e.Name))
+	} else if inWatch {
+		pr.Note(say("hint_more_watch"))
 	} else {
 		pr.Note(say("hint_more", e.Name))
 	}

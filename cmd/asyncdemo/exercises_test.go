@@ -151,6 +151,9 @@ func TestHintsComeOneAtATime(t *testing.T) {
 		if code != 0 || !strings.Contains(out, "Hint "+itoa(n)+" of "+itoa(len(hints))) {
 			t.Fatalf("hint %d: exit %d, %s\n%s", i+1, code, errOut, out)
 		}
+		if n < len(hints) && !strings.Contains(out, "asyncdemo hint "+e.Name+" again") {
+			t.Errorf("hint %d does not say how to get the next:\n%s", i+1, out)
+		}
 		if n == len(hints) && !strings.Contains(out, "That was the last hint") {
 			t.Errorf("the last hint does not say so:\n%s", out)
 		}
@@ -223,6 +226,7 @@ func TestWatchInARealTerminal(t *testing.T) {
 	s.waitFor("Passed! n goes on to the next exercise.", 1)
 	s.keys("h")
 	s.waitFor("Hint 1 of 3 for overlap", 1)
+	s.waitFor("Press h again for the next one.", 1)
 	s.keys("l")
 	listed := regexp.MustCompile(`✓ 1\s+overlap\s+passed`)
 	for deadline := time.Now().Add(30 * time.Second); !listed.MatchString(s.screen()); time.Sleep(50 * time.Millisecond) {

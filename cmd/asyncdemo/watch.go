@@ -112,7 +112,7 @@ func watchRun(ctx context.Context, eo *exerciseOptions, name string) error {
 				return lesson.ErrInterrupted
 			case 'h', 'H':
 				fmt.Fprintln(ios.Out)
-				if err := hintRun(eo.Options, e.Name); err != nil {
+				if err := hintRun(eo.Options, e.Name, true); err != nil {
 					return err
 				}
 				fmt.Fprintln(ios.Out, say("watch_keys", e.File))

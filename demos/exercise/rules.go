@@ -367,16 +367,16 @@ func (f InFlight) Check(r *Run) string {
 // ── Elapsed ──
 
 func (e Elapsed) Want(r *Run) string {
-	return r.say("want_elapsed", short(r.due(e.About)), short(r.due(e.Min)), short(r.due(e.Max)))
+	return r.say("want_elapsed", short(r.due(e.Min)), short(r.due(e.Max)))
 }
 
 func (e Elapsed) Check(r *Run) string {
-	about, lo, hi := r.due(e.About), r.due(e.Min), r.due(e.Max)
+	lo, hi := r.due(e.Min), r.due(e.Max)
 	switch {
 	case r.Elapsed > hi:
-		return r.say("elapsed_long", secs(r.Elapsed), short(about), short(lo), short(hi))
+		return r.say("elapsed_long", secs(r.Elapsed), short(lo), short(hi))
 	case r.Elapsed < lo:
-		return r.say("elapsed_short", secs(r.Elapsed), short(about), short(lo))
+		return r.say("elapsed_short", secs(r.Elapsed), short(lo))
 	}
 	return ""
 }
@@ -439,6 +439,9 @@ func (p Prints) Want(r *Run) string {
 	}
 	if len(p.At) == 0 && p.AnyOrder {
 		return r.say("want_prints_any", r.list(quoted))
+	}
+	if len(p.At) == 0 && len(p.Lines) == 1 { // no order to speak of
+		return r.say("want_prints_any", quoted[0])
 	}
 	if len(p.At) == 0 {
 		return r.say("want_prints", r.list(quoted))
