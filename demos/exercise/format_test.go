@@ -1,6 +1,8 @@
 package exercise
 
 import (
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -103,5 +105,30 @@ func TestPrintedShowsTheContradictingLines(t *testing.T) {
 	got := r.printed(out, "end 4: stopped")
 	if !strings.Contains(got, "“end 4: fetched”") || !strings.Contains(got, "3 more") {
 		t.Errorf("printed: %s", got)
+	}
+}
+
+// TestSwallowedCancelIsExplainedOnce checks that a program whose tasks all
+// swallow their CancelledError is told what that means once, not once a
+// task, and each task is named.
+func TestSwallowedCancelIsExplainedOnce(t *testing.T) {
+	python(t)
+	e := Find("ctrl-c")
+	src, err := os.ReadFile(filepath.Join("testdata", "wrong", "ctrl-c", "swallows.py"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := checkSource(t, e, src, "en")
+	fix := explainLabels("en")["explain_swallowed_fix"]
+	for i, o := range res.Outcomes {
+		if _, ok := e.Rules[i].(Ends); !ok {
+			continue
+		}
+		if n := strings.Count(o.Failed, fix); n != 1 {
+			t.Errorf("the fix is said %d times:\n%s", n, o.Failed)
+		}
+		if n := strings.Count(o.Failed, "was cancelled"); n != 1 {
+			t.Errorf("the tasks are told of in %d sentences, not one:\n%s", n, o.Failed)
+		}
 	}
 }

@@ -43,6 +43,9 @@ type Waits struct {
 type InFlight struct {
 	Fn       string
 	Min, Max int
+	// OneAtATime, if not "", is a label that says what calls that waited
+	// one after another most likely mean, in this exercise.
+	OneAtATime string
 }
 
 // Elapsed says how long the whole program takes on its clock: about
@@ -73,6 +76,9 @@ type Prints struct {
 	// Lines ("end 4: fetched" for "end 4: stopped"), a label that says
 	// what printing it means.
 	Instead map[string]string
+	// Missing names, by one of Lines, a label that says what its missing
+	// most likely means.
+	Missing map[string]string
 }
 
 // Cancelled says that each call of Fn has its wait cancelled at its time:
@@ -349,8 +355,12 @@ func (f InFlight) Check(r *Run) string {
 			if slices.ContainsFunc(ws, func(w wait) bool { return w.blocking }) {
 				key = "inflight_sequential_blocking"
 			}
-			return r.say(key, r.list(spans), secs(last.end-ws[0].start), last.call,
+			msg := r.say(key, r.list(spans), secs(last.end-ws[0].start), last.call,
 				secs(last.start-ws[0].start), lesson.Capitalized(lesson.CountOf(r.labels, f.Min)))
+			if f.OneAtATime != "" {
+				msg += " " + r.say(f.OneAtATime)
+			}
+			return msg
 		}
 		return r.say("inflight_too_few", most, f.Fn, secs(at), r.list(calls), f.Min)
 	}
@@ -412,11 +422,20 @@ func (Ends) Check(r *Run) string {
 		return ""
 	}
 	var texts []string
+	swallowed, tail := r.swallowed()
 	for _, f := range r.findings() {
 		switch f.Kind {
-		case explain.FindingDestroyed, explain.FindingNeverAwaited, explain.FindingNeverRetrieved, explain.FindingSwallowed:
+		case explain.FindingSwallowed:
+			if tail == "" { // not in the form swallowed reads
+				texts = append(texts, f.Text)
+			}
+		case explain.FindingDestroyed, explain.FindingNeverAwaited, explain.FindingNeverRetrieved:
 			texts = append(texts, f.Text)
 		}
+	}
+	if tail != "" {
+		texts = append(texts, swallowed...)
+		texts = append(texts, tail)
 	}
 	var pending []string
 	for _, t := range r.Rec.Tasks {
@@ -428,6 +447,40 @@ func (Ends) Check(r *Run) string {
 		texts = append(texts, r.say("ends_pending", r.list(pending)))
 	}
 	return strings.Join(texts, " ")
+}
+
+// swallowed says which tasks swallowed their CancelledError, tasks that did
+// so alike in one sentence ("download('a'), download('b') and
+// download('c'): each was cancelled, but…"), and tail what that means and
+// how to fix it, said once; tail is "" if explain's findings do not read
+// as expected (then they are said as they are).
+func (r *Run) swallowed() (texts []string, tail string) {
+	fix := explainLabels(r.Lang)["explain_swallowed_fix"]
+	var rests []string
+	names := map[string][]string{}
+	for _, f := range r.findings() {
+		if f.Kind != explain.FindingSwallowed {
+			continue
+		}
+		i := strings.Index(f.Text, fix)
+		if fix == "" || i <= 0 || !strings.HasPrefix(f.Text, f.Task) {
+			return nil, ""
+		}
+		tail = f.Text[i:]
+		rest := strings.TrimSpace(f.Text[len(f.Task):i])
+		if _, ok := names[rest]; !ok {
+			rests = append(rests, rest)
+		}
+		names[rest] = append(names[rest], f.Task)
+	}
+	for _, rest := range rests {
+		if who := names[rest]; len(who) > 1 {
+			texts = append(texts, r.say("swallowed_each", r.list(who), rest))
+		} else {
+			texts = append(texts, who[0]+" "+rest)
+		}
+	}
+	return texts, tail
 }
 
 // ── Prints ──
@@ -509,7 +562,11 @@ func (p Prints) missing(r *Run, want string, out []explain.Line) string {
 		}
 		return msg
 	}
-	return r.say("prints_missing", want, r.printed(out, want))
+	msg := r.say("prints_missing", want, r.printed(out, want))
+	if key, ok := p.Missing[want]; ok {
+		msg += " " + r.say(key)
+	}
+	return msg
 }
 
 // contradicts reports whether a printed line says otherwise of what a
@@ -622,6 +679,9 @@ type Held struct {
 type ServerLoad struct {
 	Requests, Min, Max int
 	Within             time.Duration
+	// TooMany, if not "", is a label that says what more than Max
+	// requests at once most likely mean, in this exercise.
+	TooMany string
 }
 
 // ── Drained ──
@@ -666,6 +726,9 @@ func (s ServerLoad) Check(r *Run) string {
 	}
 	if s.Max > 0 && sv.Peak > s.Max {
 		wrong = append(wrong, r.say("serverload_too_many", secs(sv.PeakAt), sv.Peak, s.Max))
+		if s.TooMany != "" {
+			wrong = append(wrong, r.say(s.TooMany))
+		}
 	}
 	if s.Min > 0 && sv.Peak < s.Min {
 		wrong = append(wrong, r.say("serverload_too_few", sv.Peak, s.Min))
