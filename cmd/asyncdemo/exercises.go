@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -148,7 +147,7 @@ func newExercisesCmd(opts *Options) *cobra.Command {
 func exercisesListRun(eo *exerciseOptions) error {
 	ios := eo.IO
 	p := loadExerciseProgress(ios.Err)
-	printExerciseList(ios.Out, p, eo.Lang)
+	printExerciseList(ios.Out, p, eo.Lang, ios.Width)
 	say := exerciseSay(eo.Lang)
 	dir, err := exerciseDir(eo.Dir, p)
 	if err != nil {
@@ -163,11 +162,11 @@ func exercisesListRun(eo *exerciseOptions) error {
 }
 
 // printExerciseList prints one line per exercise: its mark, number, name,
-// status, the lesson it follows and its title.
-func printExerciseList(out io.Writer, p exerciseProgress, lang string) {
+// status, the lesson it follows and its title, the title wrapped under its
+// column at width (0: not wrapped).
+func printExerciseList(out io.Writer, p exerciseProgress, lang string, width int) {
 	say := exerciseSay(lang)
-	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\n", "#", say("list_exercise"), say("list_status"), say("list_lesson"), say("list_title"))
+	rows := [][]string{{"  #", say("list_exercise"), say("list_status"), say("list_lesson"), say("list_title")}}
 	for i, e := range exercise.All() {
 		mark, status := " ", say("status_new")
 		switch p.Status[e.Name] {
@@ -176,9 +175,9 @@ func printExerciseList(out io.Writer, p exerciseProgress, lang string) {
 		case statusFailed:
 			mark, status = "✗", say("status_failed")
 		}
-		fmt.Fprintf(w, "%s %d\t%s\t%s\t%s\t%s\n", mark, i+1, e.Name, status, e.Lesson, e.Text(lang).Title)
+		rows = append(rows, []string{fmt.Sprintf("%s %d", mark, i+1), e.Name, status, e.Lesson, e.Text(lang).Title})
 	}
-	w.Flush()
+	writeTable(out, rows, width)
 }
 
 // nextExercise is the first exercise not passed after the one called
@@ -482,9 +481,9 @@ func checkAndPrint(ctx context.Context, opts *Options, e *exercise.Exercise, dir
 	if res.Passed() {
 		pr.Note(say("check_solution", e.Name))
 		if next := nextExercise(p, e.Name); next != nil {
-			fmt.Fprintln(ios.Out, say("check_next", next.Name, next.Text(opts.Lang).Title))
+			fmt.Fprintln(ios.Out, wrapTo(say("check_next", next.Name, next.Text(opts.Lang).Title), width))
 		} else {
-			fmt.Fprintln(ios.Out, say("check_all_done"))
+			fmt.Fprintln(ios.Out, wrapTo(say("check_all_done"), width))
 		}
 	}
 	return res, pr.Err()

@@ -252,3 +252,21 @@ func TestWatchInARealTerminal(t *testing.T) {
 	s.keys("clear; stty -a | tr ' ' '\\n' | grep -xE -- '-?(icanon|echo|isig)' | tr '\\n' ' '; echo", "Enter")
 	s.waitFor("isig icanon echo \n", 1)
 }
+
+// TestExerciseListWrapsTitlesUnderTheirColumn: at 50 columns a title is
+// wrapped at a space under its column (at least 16 columns of it, as list
+// does), never mid-word ("Three do" / "wnloads at once").
+func TestExerciseListWrapsTitlesUnderTheirColumn(t *testing.T) {
+	var b strings.Builder
+	printExerciseList(&b, exerciseProgress{}, "en", 50)
+	if !strings.Contains(b.String(), "\n"+strings.Repeat(" ", 20)) {
+		t.Errorf("no title is wrapped under its column:\n%s", b.String())
+	}
+	for _, e := range exercise.All() {
+		for _, w := range strings.Fields(e.Text("en").Title) {
+			if !strings.Contains(b.String(), w) {
+				t.Errorf("the word %q of %s's title is cut:\n%s", w, e.Name, b.String())
+			}
+		}
+	}
+}

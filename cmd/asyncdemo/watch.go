@@ -118,7 +118,7 @@ func watchRun(ctx context.Context, eo *exerciseOptions, name string) error {
 				fmt.Fprintln(ios.Out, say("watch_keys", e.File))
 			case 'l', 'L':
 				fmt.Fprintln(ios.Out)
-				printExerciseList(ios.Out, loadExerciseProgress(ios.Err), eo.Lang)
+				printExerciseList(ios.Out, loadExerciseProgress(ios.Err), eo.Lang, ios.Width)
 				fmt.Fprintln(ios.Out, "\n"+say("watch_keys", e.File))
 			case 'n', 'N':
 				next := nextExercise(loadExerciseProgress(ios.Err), e.Name)
