@@ -5,6 +5,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/asyncdemo/asyncdemo/demos"
+	"github.com/asyncdemo/asyncdemo/demos/exercise"
 )
 
 // fileFlags are the flags whose values are files: the shell completes
@@ -15,7 +16,8 @@ var fileFlags = map[string]bool{"trace": true, "python": true}
 // the commands under it: a flag of fixed choices (--style, --lang, --code,
 // --theme, --with, --mode, --variant) with its choices, tour --from with
 // the lessons, a file's flag with file names, and any other with nothing
-// rather than file names. A lesson takes no file either.
+// rather than file names. A lesson takes no file either; check, hint,
+// solution and watch take an exercise's name.
 func addCompletions(cmd *cobra.Command) {
 	complete := func(fs *pflag.FlagSet) {
 		fs.VisitAll(func(f *pflag.Flag) {
@@ -34,6 +36,12 @@ func addCompletions(cmd *cobra.Command) {
 	}
 	complete(cmd.LocalNonPersistentFlags())
 	complete(cmd.PersistentFlags())
+	switch cmd.Name() {
+	case "check", "hint", "solution", "watch": // an exercise's name
+		if cmd.ValidArgsFunction == nil {
+			cmd.ValidArgsFunction = exerciseNames
+		}
+	}
 	if !cmd.HasSubCommands() && cmd.ValidArgsFunction == nil && cmd.Name() != "explain" && cmd.Name() != "push" {
 		cmd.ValidArgsFunction = optionalValues
 	}
@@ -65,4 +73,18 @@ func lessonNames() []string {
 		}
 	}
 	return names
+}
+
+// exerciseNames completes the one argument of check, hint, solution and
+// watch: the exercises' names, in the catalogue's order, each with its
+// title.
+func exerciseNames(_ *cobra.Command, args []string, _ string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	if len(args) > 0 {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	var words []cobra.Completion
+	for _, e := range exercise.All() {
+		words = append(words, cobra.CompletionWithDesc(e.Name, e.Text("en").Title))
+	}
+	return words, cobra.ShellCompDirectiveNoFileComp
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"strings"
 	"testing"
+
+	"github.com/asyncdemo/asyncdemo/demos/exercise"
 )
 
 // TestFlagValuesComplete asks for completions as the shells' scripts do
@@ -33,6 +35,31 @@ func TestFlagValuesComplete(t *testing.T) {
 		out, errOut, code := runCmd(t, append([]string{"__complete"}, c.args...)...)
 		if got := strings.Join(strings.Fields(out), " "); code != 0 || got != c.want {
 			t.Errorf("asyncdemo %q<TAB>: %q (exit %d, %s), want %q", c.args, got, code, errOut, c.want)
+		}
+	}
+}
+
+// TestExerciseNamesComplete checks that check, hint, solution and watch
+// complete their one argument with the exercises' names, and no file
+// names; a second argument completes nothing.
+func TestExerciseNamesComplete(t *testing.T) {
+	var want []string
+	for _, e := range exercise.All() {
+		want = append(want, e.Name)
+	}
+	for _, cmd := range []string{"check", "hint", "solution", "watch"} {
+		out, errOut, code := runCmd(t, "__complete", cmd, "")
+		var got []string
+		for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+			name, _, _ := strings.Cut(l, "\t")
+			got = append(got, name)
+		}
+		if code != 0 || strings.Join(got, " ") != strings.Join(want, " ")+" :4" {
+			t.Errorf("asyncdemo %s <TAB>: %q (exit %d, %s), want %q then :4", cmd, got, code, errOut, want)
+		}
+		out, _, _ = runCmd(t, "__complete", cmd, "overlap", "")
+		if got := strings.Join(strings.Fields(out), " "); got != ":4" {
+			t.Errorf("asyncdemo %s overlap <TAB>: %q, want :4", cmd, got)
 		}
 	}
 }

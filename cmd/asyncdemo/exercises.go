@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -148,7 +147,7 @@ func newExercisesCmd(opts *Options) *cobra.Command {
 func exercisesListRun(eo *exerciseOptions) error {
 	ios := eo.IO
 	p := loadExerciseProgress(ios.Err)
-	printExerciseList(ios.Out, p, eo.Lang)
+	printExerciseList(ios.Out, p, eo.Lang, ios.Width)
 	say := exerciseSay(eo.Lang)
 	dir, err := exerciseDir(eo.Dir, p)
 	if err != nil {
@@ -163,11 +162,11 @@ func exercisesListRun(eo *exerciseOptions) error {
 }
 
 // printExerciseList prints one line per exercise: its mark, number, name,
-// status, the lesson it follows and its title.
-func printExerciseList(out io.Writer, p exerciseProgress, lang string) {
+// status, the lesson it follows and its title, the title wrapped under its
+// column at width (0: not wrapped).
+func printExerciseList(out io.Writer, p exerciseProgress, lang string, width int) {
 	say := exerciseSay(lang)
-	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\n", "#", say("list_exercise"), say("list_status"), say("list_lesson"), say("list_title"))
+	rows := [][]string{{"  #", say("list_exercise"), say("list_status"), say("list_lesson"), say("list_title")}}
 	for i, e := range exercise.All() {
 		mark, status := " ", say("status_new")
 		switch p.Status[e.Name] {
@@ -176,9 +175,9 @@ func printExerciseList(out io.Writer, p exerciseProgress, lang string) {
 		case statusFailed:
 			mark, status = "✗", say("status_failed")
 		}
-		fmt.Fprintf(w, "%s %d\t%s\t%s\t%s\t%s\n", mark, i+1, e.Name, status, e.Lesson, e.Text(lang).Title)
+		rows = append(rows, []string{fmt.Sprintf("%s %d", mark, i+1), e.Name, status, e.Lesson, e.Text(lang).Title})
 	}
-	w.Flush()
+	writeTable(out, rows, width)
 }
 
 // nextExercise is the first exercise not passed after the one called
@@ -461,7 +460,8 @@ func checkAndPrint(ctx context.Context, opts *Options, e *exercise.Exercise, dir
 			pr.Event(ev)
 		}
 	}
-	res, err := exercise.Check(ctx, e, exercise.Config{Python: python, Dir: dir, Lang: opts.Lang, Output: out, OwnGroup: ownGroup})
+	notice := func(s string) { fmt.Fprintln(ios.Out, s) }
+	res, err := exercise.Check(ctx, e, exercise.Config{Python: python, Dir: dir, Lang: opts.Lang, Output: out, OwnGroup: ownGroup, Notice: notice})
 	if errors.Is(err, exercise.ErrNoFile) {
 		return nil, fmt.Errorf("check: %w (asyncdemo exercises init %s writes the starter files again, keeping yours)", err, dir)
 	}
@@ -481,9 +481,9 @@ func checkAndPrint(ctx context.Context, opts *Options, e *exercise.Exercise, dir
 	if res.Passed() {
 		pr.Note(say("check_solution", e.Name))
 		if next := nextExercise(p, e.Name); next != nil {
-			fmt.Fprintln(ios.Out, say("check_next", next.Name, next.Text(opts.Lang).Title))
+			fmt.Fprintln(ios.Out, wrapTo(say("check_next", next.Name, next.Text(opts.Lang).Title), width))
 		} else {
-			fmt.Fprintln(ios.Out, say("check_all_done"))
+			fmt.Fprintln(ios.Out, wrapTo(say("check_all_done"), width))
 		}
 	}
 	return res, pr.Err()
@@ -546,13 +546,15 @@ func newHintCmd(opts *Options) *cobra.Command {
 		GroupID: "Exercises",
 		Args:    atMostOneExercise,
 		RunE: exerciseRunE(func(_ context.Context, name string) error {
-			return hintRun(opts, name)
+			return hintRun(opts, name, false)
 		}),
 	}
 }
 
-// hintRun prints the exercise's next hint, and remembers it was given.
-func hintRun(opts *Options, name string) error {
+// hintRun prints the exercise's next hint, and remembers it was given;
+// inWatch says that asyncdemo watch asks it, where a key (h), not a
+// command, gives the next one.
+func hintRun(opts *Options, name string, inWatch bool) error {
 	ios := opts.IO
 	say := exerciseSay(opts.Lang)
 	p := loadExerciseProgress(ios.Err)
@@ -574,6 +576,8 @@ func hintRun(opts *Options, name string) error {
 	}
 	if n == len(hints) {
 		pr.Note(say("hint_last", e.Name))
+	} else if inWatch {
+		pr.Note(say("hint_more_watch"))
 	} else {
 		pr.Note(say("hint_more", e.Name))
 	}

@@ -151,6 +151,9 @@ func TestHintsComeOneAtATime(t *testing.T) {
 		if code != 0 || !strings.Contains(out, "Hint "+itoa(n)+" of "+itoa(len(hints))) {
 			t.Fatalf("hint %d: exit %d, %s\n%s", i+1, code, errOut, out)
 		}
+		if n < len(hints) && !strings.Contains(out, "asyncdemo hint "+e.Name+" again") {
+			t.Errorf("hint %d does not say how to get the next:\n%s", i+1, out)
+		}
 		if n == len(hints) && !strings.Contains(out, "That was the last hint") {
 			t.Errorf("the last hint does not say so:\n%s", out)
 		}
@@ -223,6 +226,7 @@ func TestWatchInARealTerminal(t *testing.T) {
 	s.waitFor("Passed! n goes on to the next exercise.", 1)
 	s.keys("h")
 	s.waitFor("Hint 1 of 3 for overlap", 1)
+	s.waitFor("Press h again for the next one.", 1)
 	s.keys("l")
 	listed := regexp.MustCompile(`✓ 1\s+overlap\s+passed`)
 	for deadline := time.Now().Add(30 * time.Second); !listed.MatchString(s.screen()); time.Sleep(50 * time.Millisecond) {
@@ -247,4 +251,22 @@ func TestWatchInARealTerminal(t *testing.T) {
 	s.waitFor("exit=130\n", 1)
 	s.keys("clear; stty -a | tr ' ' '\\n' | grep -xE -- '-?(icanon|echo|isig)' | tr '\\n' ' '; echo", "Enter")
 	s.waitFor("isig icanon echo \n", 1)
+}
+
+// TestExerciseListWrapsTitlesUnderTheirColumn: at 50 columns a title is
+// wrapped at a space under its column (at least 16 columns of it, as list
+// does), never mid-word ("Three do" / "wnloads at once").
+func TestExerciseListWrapsTitlesUnderTheirColumn(t *testing.T) {
+	var b strings.Builder
+	printExerciseList(&b, exerciseProgress{}, "en", 50)
+	if !strings.Contains(b.String(), "\n"+strings.Repeat(" ", 20)) {
+		t.Errorf("no title is wrapped under its column:\n%s", b.String())
+	}
+	for _, e := range exercise.All() {
+		for _, w := range strings.Fields(e.Text("en").Title) {
+			if !strings.Contains(b.String(), w) {
+				t.Errorf("the word %q of %s's title is cut:\n%s", w, e.Name, b.String())
+			}
+		}
+	}
 }

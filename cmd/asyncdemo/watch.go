@@ -82,9 +82,9 @@ func watchRun(ctx context.Context, eo *exerciseOptions, name string) error {
 		case err != nil:
 			fmt.Fprintln(ios.Out, "asyncdemo:", err)
 		case res.Passed():
-			fmt.Fprintln(ios.Out, say("watch_passed"))
+			fmt.Fprintln(ios.Out, wrapTo(say("watch_passed"), ios.Width))
 		}
-		fmt.Fprintln(ios.Out, say("watch_keys", e.File))
+		fmt.Fprintln(ios.Out, wrapTo(say("watch_keys", e.File), ios.Width))
 	}
 	stamp := stampOf(e.Path(dir))
 	check()
@@ -112,14 +112,14 @@ func watchRun(ctx context.Context, eo *exerciseOptions, name string) error {
 				return lesson.ErrInterrupted
 			case 'h', 'H':
 				fmt.Fprintln(ios.Out)
-				if err := hintRun(eo.Options, e.Name); err != nil {
+				if err := hintRun(eo.Options, e.Name, true); err != nil {
 					return err
 				}
-				fmt.Fprintln(ios.Out, say("watch_keys", e.File))
+				fmt.Fprintln(ios.Out, wrapTo(say("watch_keys", e.File), ios.Width))
 			case 'l', 'L':
 				fmt.Fprintln(ios.Out)
-				printExerciseList(ios.Out, loadExerciseProgress(ios.Err), eo.Lang)
-				fmt.Fprintln(ios.Out, "\n"+say("watch_keys", e.File))
+				printExerciseList(ios.Out, loadExerciseProgress(ios.Err), eo.Lang, ios.Width)
+				fmt.Fprintln(ios.Out, "\n"+wrapTo(say("watch_keys", e.File), ios.Width))
 			case 'n', 'N':
 				next := nextExercise(loadExerciseProgress(ios.Err), e.Name)
 				if next == nil || next.Name == e.Name {

@@ -179,7 +179,7 @@ func All() []*Exercise {
 			Rules: []Rule{
 				Cancelled{Fn: "download", Calls: []Call{{"'a'", 1 * s}, {"'b'", 1 * s}, {"'c'", 1 * s}}},
 				Prints{Lines: []string{"removed a.part", "removed b.part", "removed c.part", "stopped"},
-					At: []time.Duration{1 * s, 1 * s, 1 * s, 1 * s}, AnyOrder: true},
+					At: []time.Duration{1 * s, 1 * s, 1 * s, 1 * s}, AnyOrder: true, Missing: map[string]string{"removed a.part": "ctrlc_no_cleanup"}},
 				Elapsed{About: 1 * s, Min: 1 * s, Max: 1*s + 100*ms},
 				Ends{},
 			},
@@ -190,7 +190,7 @@ func All() []*Exercise {
 			Rules: []Rule{
 				LoopThread{},
 				Waits{Fn: "download", Calls: []Call{{"0.5", 500 * ms}, {"1", 1 * s}, {"1.5", 1500 * ms}}},
-				InFlight{Fn: "download", Min: 3},
+				InFlight{Fn: "download", Min: 3, OneAtATime: "threadsafe_one_at_a_time"},
 				Prints{Lines: []string{"fetched [0.5, 1, 1.5]"}},
 				Elapsed{About: 1500 * ms, Min: 1500 * ms, Max: 2900 * ms},
 				Ends{},
@@ -212,7 +212,7 @@ func All() []*Exercise {
 			Name: "sms-fanout", Lesson: "sms", Lang: Python, File: "20_sms_fanout.py", Clock: Real, Limit: 15 * s,
 			Service: SMSAPI{Scale: 0.3}, Modules: []string{"aiohttp"},
 			Rules: []Rule{
-				ServerLoad{Requests: 12, Min: 2, Max: 4, Within: 2400 * ms},
+				ServerLoad{Requests: 12, Min: 2, Max: 4, Within: 2400 * ms, TooMany: "smsfanout_too_many"},
 				Prints{Lines: []string{"sent 12"}},
 				Ends{},
 			},
@@ -223,7 +223,7 @@ func All() []*Exercise {
 			Rules: []Rule{
 				Overlap{Start: "start", Done: "end", Min: 2, Max: 2},
 				Prints{Lines: []string{"end 1: fetched", "end 2: fetched", "end 4: stopped", "failed: page 3: not found"},
-					At: []time.Duration{100 * ms, 200 * ms, 250 * ms, 250 * ms}},
+					At: []time.Duration{100 * ms, 200 * ms, 250 * ms, 250 * ms}, Instead: map[string]string{"end 4: fetched": "errgroup_no_context"}},
 				Elapsed{About: 250 * ms, Min: 230 * ms, Max: 500 * ms},
 				RaceFree{},
 			},

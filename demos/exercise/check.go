@@ -39,6 +39,11 @@ type Config struct {
 	// OwnGroup runs the program in a process group of its own (asyncdemo
 	// watch reads the terminal's keys; a Ctrl+C is asyncdemo's).
 	OwnGroup bool
+	// Notice, if not nil, receives a sentence for the learner while a
+	// check is slow to start: a Go check's first build with the race
+	// detector, which compiles the standard library again, takes up to a
+	// minute.
+	Notice func(string)
 }
 
 // Outcome is how a run fared against one rule.

@@ -259,18 +259,28 @@ func runGoOnce(ctx context.Context, e *Exercise, c Config, b *goBuilt, later tim
 	defer func() { run.Source = nil }()
 	res := &Result{Exercise: e, Run: run}
 	race, online := b.race, false
+	noted := c.Notice == nil
+	build := func() ([]byte, error) {
+		if noted {
+			return goBuild(ctx, goTool, main, prog, race, online, extra)
+		}
+		return noteIfSlow(SlowBuild, func() {
+			noted = true
+			c.Notice(run.say("notice_build"))
+		}, func() ([]byte, error) { return goBuild(ctx, goTool, main, prog, race, online, extra) })
+	}
 	var out []byte
 	if !b.built {
 		race = true
-		out, err = goBuild(ctx, goTool, main, prog, race, online, extra)
+		out, err = build()
 	}
 	if err != nil && bytes.Contains(out, []byte("requires cgo")) { // no C compiler: check without the detector
 		race = false
-		out, err = goBuild(ctx, goTool, main, prog, race, online, extra)
+		out, err = build()
 	}
 	if err != nil && bytes.Contains(out, []byte("GOPROXY=off")) { // not in the module cache: download it
 		online = true
-		out, err = goBuild(ctx, goTool, main, prog, race, online, extra)
+		out, err = build()
 		mod := strings.TrimSpace(strings.TrimPrefix(goRequire, "require "))                    // "golang.org/x/sync v0.25.0"
 		if err != nil && bytes.Contains(out, []byte(strings.Replace(mod, " ", "@", 1)+": ")) { // could not fetch it
 			res.Problem = run.say("problem_gomodules", mod, strings.Replace(mod, " ", "@", 1))
@@ -517,6 +527,35 @@ func goroutineWaits(dump, file string) []goroutineWait {
 	return waits
 }
 
+// SlowBuild is how long a Go check's build may take before the check says
+// that it is building (Config.Notice): a build from the cache takes less
+// than a second, a first one with the race detector up to a minute.
+const SlowBuild = 1500 * time.Millisecond
+
+// noteIfSlow returns what f returns, calling note (in the caller's
+// goroutine) if f has not returned after after.
+func noteIfSlow(after time.Duration, note func(), f func() ([]byte, error)) ([]byte, error) {
+	type result struct {
+		out []byte
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		out, err := f()
+		done <- result{out, err}
+	}()
+	t := time.NewTimer(after)
+	defer t.Stop()
+	select {
+	case r := <-done:
+		return r.out, r.err
+	case <-t.C:
+		note()
+	}
+	r := <-done
+	return r.out, r.err
+}
+
 // goBuild builds src, with files of the check's beside it, into prog, with the
 // race detector if race. The modules it imports come from the module
 // cache, or, if online, from GOPROXY too.
@@ -727,7 +766,7 @@ func (a AfterCtrlC) Check(r *Run) string {
 	for _, want := range append(slices.Clone(a.Lines), a.Last) {
 		i := slices.IndexFunc(out, func(l explain.Line) bool { return strings.TrimRight(l.Text, " ") == want })
 		if i < 0 {
-			return r.say("afterctrlc_missing", want, r.printed(out))
+			return r.say("afterctrlc_missing", want, r.printed(out, want))
 		}
 		l := out[i]
 		switch {

@@ -43,6 +43,9 @@ type Waits struct {
 type InFlight struct {
 	Fn       string
 	Min, Max int
+	// OneAtATime, if not "", is a label that says what calls that waited
+	// one after another most likely mean, in this exercise.
+	OneAtATime string
 }
 
 // Elapsed says how long the whole program takes on its clock: about
@@ -69,6 +72,13 @@ type Prints struct {
 	// AnyOrder lets the lines come in any order (lines of one moment,
 	// whose order asyncio leaves open).
 	AnyOrder bool
+	// Instead names, by a line the program may print in place of one of
+	// Lines ("end 4: fetched" for "end 4: stopped"), a label that says
+	// what printing it means.
+	Instead map[string]string
+	// Missing names, by one of Lines, a label that says what its missing
+	// most likely means.
+	Missing map[string]string
 }
 
 // Cancelled says that each call of Fn has its wait cancelled at its time:
@@ -146,9 +156,13 @@ func (r *Run) near(got, want time.Duration) bool {
 // secs writes d as a check's sentences do: "4.00 s".
 func secs(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
 
-// short writes a duration as an exercise's text does: "4 s", "0.5 s".
+// short writes a duration as an exercise's text does: "4 s", "0.5 s",
+// "1.372 s": to the millisecond at most, never a float's binary remainder
+// (1.3719999999999999).
 func short(d time.Duration) string {
-	return strconv.FormatFloat(d.Seconds(), 'f', -1, 64) + " s"
+	v := strconv.FormatFloat(d.Round(time.Millisecond).Seconds(), 'f', 3, 64)
+	v = strings.TrimRight(v, "0")
+	return strings.TrimSuffix(v, ".") + " s"
 }
 
 // list joins items as the learner's language does.
@@ -342,8 +356,12 @@ func (f InFlight) Check(r *Run) string {
 			if slices.ContainsFunc(ws, func(w wait) bool { return w.blocking }) {
 				key = "inflight_sequential_blocking"
 			}
-			return r.say(key, r.list(spans), secs(last.end-ws[0].start), last.call,
+			msg := r.say(key, r.list(spans), secs(last.end-ws[0].start), last.call,
 				secs(last.start-ws[0].start), lesson.Capitalized(lesson.CountOf(r.labels, f.Min)))
+			if f.OneAtATime != "" {
+				msg += " " + r.say(f.OneAtATime)
+			}
+			return msg
 		}
 		return r.say("inflight_too_few", most, f.Fn, secs(at), r.list(calls), f.Min)
 	}
@@ -360,16 +378,16 @@ func (f InFlight) Check(r *Run) string {
 // ── Elapsed ──
 
 func (e Elapsed) Want(r *Run) string {
-	return r.say("want_elapsed", short(r.due(e.About)), short(r.due(e.Min)), short(r.due(e.Max)))
+	return r.say("want_elapsed", short(r.due(e.Min)), short(r.due(e.Max)))
 }
 
 func (e Elapsed) Check(r *Run) string {
-	about, lo, hi := r.due(e.About), r.due(e.Min), r.due(e.Max)
+	lo, hi := r.due(e.Min), r.due(e.Max)
 	switch {
 	case r.Elapsed > hi:
-		return r.say("elapsed_long", secs(r.Elapsed), short(about), short(lo), short(hi))
+		return r.say("elapsed_long", secs(r.Elapsed), short(lo), short(hi))
 	case r.Elapsed < lo:
-		return r.say("elapsed_short", secs(r.Elapsed), short(about), short(lo))
+		return r.say("elapsed_short", secs(r.Elapsed), short(lo))
 	}
 	return ""
 }
@@ -405,11 +423,20 @@ func (Ends) Check(r *Run) string {
 		return ""
 	}
 	var texts []string
+	swallowed, tail := r.swallowed()
 	for _, f := range r.findings() {
 		switch f.Kind {
-		case explain.FindingDestroyed, explain.FindingNeverAwaited, explain.FindingNeverRetrieved, explain.FindingSwallowed:
+		case explain.FindingSwallowed:
+			if tail == "" { // not in the form swallowed reads
+				texts = append(texts, f.Text)
+			}
+		case explain.FindingDestroyed, explain.FindingNeverAwaited, explain.FindingNeverRetrieved:
 			texts = append(texts, f.Text)
 		}
+	}
+	if tail != "" {
+		texts = append(texts, swallowed...)
+		texts = append(texts, tail)
 	}
 	var pending []string
 	for _, t := range r.Rec.Tasks {
@@ -423,6 +450,40 @@ func (Ends) Check(r *Run) string {
 	return strings.Join(texts, " ")
 }
 
+// swallowed says which tasks swallowed their CancelledError, tasks that did
+// so alike in one sentence ("download('a'), download('b') and
+// download('c'): each was cancelled, but…"), and tail what that means and
+// how to fix it, said once; tail is "" if explain's findings do not read
+// as expected (then they are said as they are).
+func (r *Run) swallowed() (texts []string, tail string) {
+	fix := explainLabels(r.Lang)["explain_swallowed_fix"]
+	var rests []string
+	names := map[string][]string{}
+	for _, f := range r.findings() {
+		if f.Kind != explain.FindingSwallowed {
+			continue
+		}
+		i := strings.Index(f.Text, fix)
+		if fix == "" || i <= 0 || !strings.HasPrefix(f.Text, f.Task) {
+			return nil, ""
+		}
+		tail = f.Text[i:]
+		rest := strings.TrimSpace(f.Text[len(f.Task):i])
+		if _, ok := names[rest]; !ok {
+			rests = append(rests, rest)
+		}
+		names[rest] = append(names[rest], f.Task)
+	}
+	for _, rest := range rests {
+		if who := names[rest]; len(who) > 1 {
+			texts = append(texts, r.say("swallowed_each", r.list(who), rest))
+		} else {
+			texts = append(texts, who[0]+" "+rest)
+		}
+	}
+	return texts, tail
+}
+
 // ── Prints ──
 
 func (p Prints) Want(r *Run) string {
@@ -432,6 +493,9 @@ func (p Prints) Want(r *Run) string {
 	}
 	if len(p.At) == 0 && p.AnyOrder {
 		return r.say("want_prints_any", r.list(quoted))
+	}
+	if len(p.At) == 0 && len(p.Lines) == 1 { // no order to speak of
+		return r.say("want_prints_any", quoted[0])
 	}
 	if len(p.At) == 0 {
 		return r.say("want_prints", r.list(quoted))
@@ -478,10 +542,44 @@ func (p Prints) Check(r *Run) string {
 	missing := p.Lines[i]
 	for _, l := range out {
 		if strings.TrimRight(l.Text, " ") == missing {
-			return r.say("prints_order", missing, r.printed(out))
+			return r.say("prints_order", missing, r.printed(out, missing))
 		}
 	}
-	return r.say("prints_missing", missing, r.printed(out))
+	return p.missing(r, missing, out)
+}
+
+// missing says that the program never printed want: what it printed in
+// its place if a line of the same subject ("end 4: fetched" for "end 4:
+// stopped") says so, and what that means; else what it printed.
+func (p Prints) missing(r *Run, want string, out []explain.Line) string {
+	for _, l := range out {
+		text := strings.TrimRight(l.Text, " ")
+		if !contradicts(text, want) {
+			continue
+		}
+		msg := r.say("prints_instead", want, text, secs(l.T))
+		if key, ok := p.Instead[text]; ok {
+			msg += " " + r.say(key)
+		}
+		return msg
+	}
+	msg := r.say("prints_missing", want, r.printed(out, want))
+	if key, ok := p.Missing[want]; ok {
+		msg += " " + r.say(key)
+	}
+	return msg
+}
+
+// contradicts reports whether a printed line says otherwise of what a
+// wanted line reports: the same subject before a colon, another end
+// ("end 4: fetched" for "end 4: stopped").
+func contradicts(line, want string) bool {
+	subject, _, ok := strings.Cut(want, ":")
+	if !ok || line == want {
+		return false
+	}
+	s, _, ok := strings.Cut(line, ":")
+	return ok && s == subject
 }
 
 // checkAnyOrder is Check for lines that may come in any order.
@@ -498,7 +596,7 @@ func (p Prints) checkAnyOrder(r *Run, out []explain.Line) string {
 			j += 1 + k
 		}
 		if j < 0 {
-			return r.say("prints_missing", want, r.printed(out))
+			return p.missing(r, want, out)
 		}
 		used[j] = true
 		if len(p.At) > i && !r.near(out[j].T, r.due(p.At[i])) {
@@ -508,18 +606,36 @@ func (p Prints) checkAnyOrder(r *Run, out []explain.Line) string {
 	return ""
 }
 
-// printed says what the program printed, a few lines of it.
-func (r *Run) printed(out []explain.Line) string {
+// printed says what the program printed, a few lines of it: first those
+// of the same subject as want (which contradict it), then the first
+// others, in the order printed.
+func (r *Run) printed(out []explain.Line, want string) string {
 	if len(out) == 0 {
 		return r.say("printed_nothing")
 	}
+	const most = 6
+	shown := make([]bool, len(out))
+	n := 0
+	for i, l := range out {
+		if n < most && contradicts(strings.TrimRight(l.Text, " "), want) {
+			shown[i] = true
+			n++
+		}
+	}
+	for i := range out {
+		if n < most && !shown[i] {
+			shown[i] = true
+			n++
+		}
+	}
 	var items []string
 	for i, l := range out {
-		if i == 6 {
-			items = append(items, r.say("and_more", len(out)-6))
-			break
+		if shown[i] {
+			items = append(items, r.say("printed_item", l.Text, secs(l.T)))
 		}
-		items = append(items, r.say("printed_item", l.Text, secs(l.T)))
+	}
+	if n < len(out) {
+		items = append(items, r.say("and_more", len(out)-n))
 	}
 	return r.say("printed", r.list(items))
 }
@@ -564,6 +680,9 @@ type Held struct {
 type ServerLoad struct {
 	Requests, Min, Max int
 	Within             time.Duration
+	// TooMany, if not "", is a label that says what more than Max
+	// requests at once most likely mean, in this exercise.
+	TooMany string
 }
 
 // ── Drained ──
@@ -608,6 +727,9 @@ func (s ServerLoad) Check(r *Run) string {
 	}
 	if s.Max > 0 && sv.Peak > s.Max {
 		wrong = append(wrong, r.say("serverload_too_many", secs(sv.PeakAt), sv.Peak, s.Max))
+		if s.TooMany != "" {
+			wrong = append(wrong, r.say(s.TooMany))
+		}
 	}
 	if s.Min > 0 && sv.Peak < s.Min {
 		wrong = append(wrong, r.say("serverload_too_few", sv.Peak, s.Min))

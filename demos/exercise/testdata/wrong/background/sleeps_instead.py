@@ -1,6 +1,6 @@
 # Waits long enough instead of waiting for the tasks: the lines come, late.
 # fails: Elapsed
-# says: It took 2.00 s; it should take about 1 s
+# says: It took 2.00 s; it should take between 1 s and 1.1 s
 import asyncio
 
 

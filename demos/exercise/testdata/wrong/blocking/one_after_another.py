@@ -1,6 +1,6 @@
 # No blocking, but the ticker and the report awaited one after the other.
 # fails: Elapsed
-# says: It took 4.00 s; it should take about 2 s
+# says: It took 4.00 s; it should take between 2 s and 2.1 s
 import asyncio
 
 

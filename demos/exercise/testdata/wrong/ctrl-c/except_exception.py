@@ -2,6 +2,7 @@
 # CancelledError (a BaseException) passes by.
 # fails: Prints
 # says: It never printed “removed a.part”
+# says: CancelledError is a BaseException, not an Exception
 import asyncio
 
 

@@ -1,7 +1,8 @@
 // A limited errgroup, but a plain one (new(errgroup.Group)): its first
 // error cancels nothing, and page 4 runs to its end.
 // fails: Prints
-// says: It never printed “end 4: stopped”
+// says: It never printed “end 4: stopped”: it printed “end 4: fetched”
+// says: errgroup.WithContext
 package main
 
 import (

@@ -3,6 +3,7 @@
 # fails: InFlight
 # fails: Elapsed
 # says: They ran one after another
+# says: .result() right after each run_coroutine_threadsafe
 import asyncio
 import threading
 
