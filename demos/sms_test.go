@@ -34,9 +34,9 @@ func TestSMSClosingWordsFollowTheRun(t *testing.T) {
 		{"the tutorial's run", smsRun(
 			[]timing.Span{{Task: five, Start: 0, End: 5 * s, State: "done"}, {Task: one, Start: s / 5, End: 6 * s / 5, State: "done"}, {Task: one, Start: 2 * s / 5, End: 7 * s / 5, State: "done"}},
 			[2]string{one, "Done 1"}, [2]string{one, "Done 1"}, [2]string{five, "Done 5"}),
-			[]string{"The HTTP calls overlapped: do_some_work(1) was sent at 1.20\u00a0s, while do_some_work(5), begun at 0.000\u00a0s, was still waiting; 3 messages were in flight at once.",
+			[]string{"The HTTP calls overlapped: do_some_work(1), sent at 0.20\u00a0s, was answered at 1.20\u00a0s, while do_some_work(5), sent at 0.000\u00a0s, was still waiting; 3 messages were in flight at once.",
 				"--timeout smaller than a message shows the failure path"},
-			[]string{"could not be sent", "{"}},
+			[]string{"could not be sent", "{", "was sent at 1.20"}},
 		{"every call failed, the alarm too (nothing answered)", smsRun(
 			[]timing.Span{{Task: one, Start: 0, End: 3 * s, State: "error"}, {Task: one, Start: s / 5, End: 3 * s, State: "error"}},
 			[2]string{one, "calling /error, the alarm"}, [2]string{one, "the alarm failed too: GET /error: refused"},
@@ -46,7 +46,7 @@ func TestSMSClosingWordsFollowTheRun(t *testing.T) {
 		{"one sent, one timed out and the alarm answered", smsRun(
 			[]timing.Span{{Task: five, Start: 0, End: 9 * s, State: "error"}, {Task: one, Start: s / 5, End: 6 * s / 5, State: "done"}},
 			[2]string{one, "Done 1"}, [2]string{five, "calling /error, the alarm"}, [2]string{five, "error!"}),
-			[]string{"do_some_work(1) was sent at 1.20\u00a0s", "1 message(s) could not be sent: each raised the alarm, GET /error (it answered)"},
+			[]string{"do_some_work(1), sent at 0.20\u00a0s, was answered at 1.20\u00a0s", "1 message(s) could not be sent: each raised the alarm, GET /error (it answered)"},
 			[]string{"failed too", "--timeout smaller"}},
 		{"alarms answered and failed", smsRun(nil,
 			[2]string{five, "calling /error, the alarm"}, [2]string{five, "error!"},
