@@ -454,8 +454,14 @@ func (s *smsLesson) RunValues(e *lesson.Env) map[string]string {
 	if poison > 0 {
 		said = append(said, "sms_poison")
 	}
+	// English says one message, and n messages; Chinese, with no plural,
+	// says the same either way.
+	one := map[string]int{"sms_no_overlap": sent, "sms_failed": failed, "sms_poison": poison}
 	var text strings.Builder
 	for _, key := range said {
+		if n, ok := one[key]; ok && n == 1 {
+			key += "_one"
+		}
 		text.WriteString(e.Say(key))
 	}
 	values["what_happened"] = strings.TrimSpace(lesson.Fill(text.String(), v))
