@@ -817,3 +817,36 @@ func TestStepCtrlCShowsTheStepsSoFar(t *testing.T) {
 	s.keys("clear; stty -a | tr ' ' '\\n' | grep -xE -- '-?(icrnl|opost|isig|icanon|echo)' | tr '\\n' ' '; echo", "Enter")
 	s.waitFor("icrnl opost isig icanon echo \n", 1)
 }
+
+// TestStepViewHeldTheLoopHasItsOwnHeading: what held the loop in the
+// iteration ("✓ step do_some_work(1) → returned") was listed under the
+// ready queue's heading, which is what runs next; it has a heading of
+// its own, above the ready queue, in both layouts and languages.
+func TestStepViewHeldTheLoopHasItsOwnHeading(t *testing.T) {
+	state := &aio.LoopState{Iteration: 3, Time: time.Second,
+		Ran:        []aio.Ran{{Callback: aio.Callback{Kind: "step", Task: "do_some_work(1)"}, Outcome: "returned"}},
+		Ready:      []aio.Callback{{Kind: "callback", Name: "gather.<locals>._done_callback", Task: "do_some_work(1)"}},
+		ReadyCount: 1,
+	}
+	frames := []stepFrame{{N: 1, Run: "concurrent", Style: "aio", Loop: state}}
+	for _, cols := range []int{50, 200} {
+		for _, lang := range []string{"en", "zh"} {
+			words := lesson.Labels(lang)
+			v := newStepView(lessonInfo(t, "gather"), frames, "", look{noColor: true}, words)
+			v.Update(tea.WindowSizeMsg{Width: cols, Height: 30})
+			screen := v.View()
+			line := func(s string) int {
+				for i, l := range strings.Split(screen, "\n") {
+					if strings.Contains(l, s) {
+						return i
+					}
+				}
+				return -1
+			}
+			held, ran, ready := line(words["step_held"]), line("✓ "), line(words["step_ready"])
+			if held < 0 || ran < 0 || ready < 0 || !(held < ran && ran < ready) {
+				t.Errorf("%d columns, %s: heading %d, what ran %d, ready queue %d, want them in that order:\n%s", cols, lang, held, ran, ready, screen)
+			}
+		}
+	}
+}

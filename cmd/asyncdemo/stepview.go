@@ -223,7 +223,16 @@ func (v *stepView) View() string {
 			v.box(v.say("step_program"), v.sourceLines(f, srcH-3), leftW, srcH),
 			v.box(v.say("step_tasks"), v.taskLines(f, prev), leftW, topH-srcH))
 		readyH := max(4, topH/2)
-		rightParts := []string{v.box(v.say("step_ready"), v.readyLines(f, prev), rightW, readyH)}
+		var rightParts []string
+		if ran := v.ranLines(f); len(ran) > 0 {
+			ranH := len(ran) + 3 // the title and the borders
+			rightParts = append(rightParts, v.box(v.say("step_held"), ran, rightW, ranH))
+			readyH = max(4, readyH-ranH/2)
+			rightParts = append(rightParts, v.box(v.say("step_ready"), v.readyLines(f, prev), rightW, readyH))
+			readyH += ranH
+		} else {
+			rightParts = append(rightParts, v.box(v.say("step_ready"), v.readyLines(f, prev), rightW, readyH))
+		}
 		if n := len(f.Loop.Threadsafe); n > 0 {
 			tsH := min(n, 3) + 3 // the title and the borders
 			rightParts = append(rightParts, v.box(v.say("step_threads"), v.calls(f.Loop.Threadsafe), rightW, tsH))
@@ -268,7 +277,11 @@ func (v *stepView) narrow(f stepFrame, prev *stepFrame, w, rows int) []string {
 	switch {
 	case f.Loop != nil:
 		ready, tasks, timers := v.readyLines(f, prev), v.taskLines(f, prev), v.timerLines(f, prev)
-		parts = append(parts, program, part{v.say("step_ready"), fixed(ready), len(ready)})
+		parts = append(parts, program)
+		if ran := v.ranLines(f); len(ran) > 0 {
+			parts = append(parts, part{v.say("step_held"), fixed(ran), len(ran)})
+		}
+		parts = append(parts, part{v.say("step_ready"), fixed(ready), len(ready)})
 		if len(f.Loop.Threadsafe) > 0 {
 			ts := v.calls(f.Loop.Threadsafe)
 			parts = append(parts, part{v.say("step_threads"), fixed(ts), len(ts)})
@@ -359,6 +372,21 @@ func (v *stepView) mark(item string, was []string, prev bool) string {
 	return "  " + item
 }
 
+// ranLines returns what held the loop in f's iteration, in turn, for a
+// box of its own above the ready queue (what runs next): at most three
+// lines, the line above the boxes naming them all.
+func (v *stepView) ranLines(f stepFrame) []string {
+	var lines []string
+	for i, r := range f.Loop.Ran {
+		if i == 2 && len(f.Loop.Ran) > 3 {
+			lines = append(lines, v.st.dim.Render("  ✓ "+v.say("step_more", len(f.Loop.Ran)-2)))
+			break
+		}
+		lines = append(lines, v.st.dim.Render("  ✓ "+v.words.ran(r)))
+	}
+	return lines
+}
+
 func (v *stepView) readyLines(f stepFrame, prev *stepFrame) []string {
 	items := make([]string, 0, len(f.Loop.Ready))
 	for i, c := range f.Loop.Ready {
@@ -372,20 +400,6 @@ func (v *stepView) readyLines(f stepFrame, prev *stepFrame) []string {
 		return xs
 	})
 	var lines []string
-	if len(f.Loop.Ran) > 0 {
-		var ran []string
-		for _, r := range f.Loop.Ran {
-			ran = append(ran, v.words.ran(r))
-		}
-		lines = append(lines, v.st.dim.Render(v.say("step_held")))
-		for i, s := range ran {
-			if i == 2 && len(ran) > 3 { // the line above the boxes names them all: keep room for the queue
-				lines = append(lines, v.st.dim.Render("  ✓ "+v.say("step_more", len(ran)-2)))
-				break
-			}
-			lines = append(lines, v.st.dim.Render("  ✓ "+s))
-		}
-	}
 	if len(items) == 0 {
 		lines = append(lines, "  "+v.say("step_empty"))
 	}
