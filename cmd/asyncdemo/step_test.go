@@ -850,3 +850,22 @@ func TestStepViewHeldTheLoopHasItsOwnHeading(t *testing.T) {
 		}
 	}
 }
+
+// TestStepViewLastStepKeepsTheLoopClock: earlier steps said "loop clock
+// 1.009s" and the last, after the lesson ended, "29 of 29 · 1.403s", the
+// time since the lesson began: it says the loop clock where the loop
+// stopped.
+func TestStepViewLastStepKeepsTheLoopClock(t *testing.T) {
+	frames := []stepFrame{
+		{N: 1, Run: "concurrent", Style: "aio", Loop: &aio.LoopState{Starting: true}},
+		{N: 2, Run: "concurrent", Style: "aio", Loop: &aio.LoopState{Iteration: 3, Time: time.Second}},
+		{N: 3, End: true, T: 1403 * time.Millisecond},
+	}
+	v := newStepView(lessonInfo(t, "gather"), frames, "", look{noColor: true}, lesson.Labels("en"))
+	v.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	v.i = 2
+	head, _, _ := strings.Cut(v.View(), "\n")
+	if !strings.Contains(head, "step 3 of 3 · loop clock 1.000s") || strings.Contains(head, "1.403") {
+		t.Errorf("the last step's heading: %q, want the loop clock where the loop stopped", head)
+	}
+}

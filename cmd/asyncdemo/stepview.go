@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -179,6 +180,28 @@ func (v *stepView) previousPrinted() int {
 	return 0
 }
 
+// loopClock returns the loop's clock at frame i: its own, or for the
+// frame after the lesson ended, the clock where the loop last stopped, so
+// that the last step does not switch to another clock (the time since
+// the lesson began). It reports false for a frame of no loop (the go
+// style's goroutines).
+func (v *stepView) loopClock(i int) (time.Duration, bool) {
+	if f := v.frames[i]; f.Loop != nil {
+		return f.Loop.Time, true
+	} else if !f.End {
+		return 0, false
+	}
+	for j := i - 1; j >= 0; j-- {
+		if l := v.frames[j].Loop; l != nil {
+			return l.Time, true
+		}
+		if v.frames[j].Goroutines != nil {
+			break
+		}
+	}
+	return 0, false
+}
+
 func (v *stepView) View() string {
 	if len(v.frames) == 0 {
 		return v.say("step_nothing") + "\n"
@@ -191,8 +214,8 @@ func (v *stepView) View() string {
 	w, h := max(v.w, 30), max(v.h, 20)
 	header := v.st.title.Render(fmt.Sprintf("asyncdemo %s --step", v.info.Name)) +
 		fmt.Sprintf(" · %s · %s · %s", f.Run, f.Style, v.say("step_of", f.N, v.frames[len(v.frames)-1].N))
-	if f.Loop != nil {
-		header += " · " + v.say("step_loop_clock", secs(f.Loop.Time))
+	if clock, ok := v.loopClock(v.i); ok {
+		header += " · " + v.say("step_loop_clock", secs(clock))
 	} else {
 		header += fmt.Sprintf(" · %s", secs(f.T))
 	}
