@@ -869,3 +869,25 @@ func TestStepViewLastStepKeepsTheLoopClock(t *testing.T) {
 		t.Errorf("the last step's heading: %q, want the loop clock where the loop stopped", head)
 	}
 }
+
+// TestStepOutputStartsAtALine: the output pane, showing the last lines
+// printed, began with the rest of a paragraph of the introduction
+// (" awaits asyncio.sleep, which hands…"); it starts where a paragraph or
+// an event's line does.
+func TestStepOutputStartsAtALine(t *testing.T) {
+	out := "── gather ──\n\nThree tasks of 1, 2 and 4 s: each\nawaits asyncio.sleep, which hands\nthe loop back.\n\n  0.000s  Waiting: 1\n  0.000s  Waiting: 2\n"
+	frames := []stepFrame{{N: 1, Run: "concurrent", Style: "aio", Loop: &aio.LoopState{Starting: true}, Out: len(out)}}
+	v := newStepView(lessonInfo(t, "gather"), frames, out, look{noColor: true}, lesson.Labels("en"))
+	for n := 1; n <= 8; n++ {
+		lines := v.outputLines(frames[0], nil, n)
+		if len(lines) > n {
+			t.Errorf("%d rows: %d lines", n, len(lines))
+		}
+		if len(lines) > 0 && (strings.Contains(lines[0], "awaits asyncio.sleep") || strings.Contains(lines[0], "the loop back.")) {
+			t.Errorf("%d rows: the pane starts in a paragraph: %q", n, lines)
+		}
+	}
+	if lines := v.outputLines(frames[0], nil, 5); !strings.Contains(strings.Join(lines, "\n"), "Waiting: 1") {
+		t.Errorf("5 rows: %q, want the events", lines)
+	}
+}

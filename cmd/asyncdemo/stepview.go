@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -665,20 +666,28 @@ func (v *stepView) outputLines(f stepFrame, prev *stepFrame, n int) []string {
 			before = 0
 		}
 	}
+	start := max(0, len(shown)-n)
+	for j := start; j > 0 && j < len(shown); j++ { // not in the middle of a paragraph
+		if shown[j-1] == "" || outputStart.MatchString(shown[j]) {
+			start = j
+			break
+		}
+	}
 	var lines []string
-	for i, l := range shown {
-		if i >= before && prev != nil {
+	for i, l := range shown[start:] {
+		if start+i >= before && prev != nil {
 			l = v.st.changed.Render("+") + l
 		} else {
 			l = " " + l
 		}
 		lines = append(lines, l)
 	}
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
 	return lines
 }
+
+// outputStart matches a line of output that starts something, not the
+// rest of a paragraph: an event's line (its time gutter) or a heading.
+var outputStart = regexp.MustCompile(`^\s*\d+\.\d+s\s|^\s*(──|--|==)`)
 
 // wrapLines breaks s into lines of at most w columns (a CJK character
 // takes two), between words where it can.
