@@ -430,7 +430,8 @@ func (s *smsLesson) RunValues(e *lesson.Env) map[string]string {
 	short, long, overtaken := lesson.Overtaken(run, "do_some_work(")
 	switch {
 	case sent > 0 && overtaken:
-		v["short"], v["short_end"], v["long"], v["long_start"] = short.Task, lesson.Took(short.End), long.Task, lesson.Took(long.Start)
+		v["short"], v["short_start"], v["short_end"] = short.Task, lesson.Took(short.Start), lesson.Took(short.End)
+		v["long"], v["long_start"] = long.Task, lesson.Took(long.Start)
 		said = append(said, "sms_overlapped")
 	case sent > 0:
 		said = append(said, "sms_no_overlap")
@@ -453,8 +454,14 @@ func (s *smsLesson) RunValues(e *lesson.Env) map[string]string {
 	if poison > 0 {
 		said = append(said, "sms_poison")
 	}
+	// English says one message, and n messages; Chinese, with no plural,
+	// says the same either way.
+	one := map[string]int{"sms_no_overlap": sent, "sms_failed": failed, "sms_poison": poison}
 	var text strings.Builder
 	for _, key := range said {
+		if n, ok := one[key]; ok && n == 1 {
+			key += "_one"
+		}
 		text.WriteString(e.Say(key))
 	}
 	values["what_happened"] = strings.TrimSpace(lesson.Fill(text.String(), v))

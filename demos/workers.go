@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -42,12 +43,14 @@ func workersAio(ctx context.Context, l *aio.Loop, c *consumer.Consumer, clock *t
 		_, err := t.ToThread(func(ctx context.Context) (any, error) { c.Done(ctx, msg, nil); return nil, nil })
 		return err // ErrCancelled or ErrDestroyed: Done reports Redis's errors itself
 	}
+	var idle atomic.Bool // a worker stopped because the queue was idle
 	worker := func(t *aio.Task) (any, error) {
 		r.Printf(t.Name(), "Start worker")
 		for {
 			msg, err := take(t)
 			switch {
 			case errors.Is(err, consumer.ErrIdle):
+				idle.Store(true)
 				return nil, nil
 			case errors.Is(err, redisqueue.ErrEmpty): // BRPOP waited for nothing
 				if err := t.Sleep(0); err != nil { // let the other workers have a turn
@@ -84,6 +87,9 @@ func workersAio(ctx context.Context, l *aio.Loop, c *consumer.Consumer, clock *t
 		workers = append(workers, l.CreateTask(worker, fmt.Sprintf("worker-%d", i+1)))
 	}
 	_, err := l.RunUntilComplete(l.Gather(workers...))
+	if err == nil && idle.Load() {
+		err = consumer.ErrIdle // End says so: the run's idle tail explained
+	}
 	return c.End(err)
 }
 
@@ -91,6 +97,7 @@ func workersAio(ctx context.Context, l *aio.Loop, c *consumer.Consumer, clock *t
 // blocked in BRPOP holds up only itself.
 func workersGo(ctx context.Context, c *consumer.Consumer, clock *timing.Clock, r *timing.Recorder, n int) error {
 	var wg sync.WaitGroup
+	var idle atomic.Bool // a worker stopped because the queue was idle
 	for i := range n {
 		wg.Go(func() {
 			name := fmt.Sprintf("worker-%d", i+1)
@@ -107,6 +114,7 @@ func workersGo(ctx context.Context, c *consumer.Consumer, clock *timing.Clock, r
 					}
 					continue
 				case err != nil:
+					idle.Store(errors.Is(err, consumer.ErrIdle) || idle.Load())
 					return // idle, Ctrl+C, or an error retrying cannot fix
 				}
 				x, ok := c.Parse(ctx, msg)
@@ -128,7 +136,11 @@ func workersGo(ctx context.Context, c *consumer.Consumer, clock *timing.Clock, r
 		})
 	}
 	wg.Wait()
-	return c.End(ctx.Err())
+	err := ctx.Err()
+	if err == nil && idle.Load() {
+		err = consumer.ErrIdle // End says so: the run's idle tail explained
+	}
+	return c.End(err)
 }
 
 // redisWait is how long a worker waits in Redis for a message: the

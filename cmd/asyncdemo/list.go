@@ -123,7 +123,7 @@ func listExercisesTo(out io.Writer, opts *Options, width int) error {
 }
 
 // summaryRun is asyncdemo with no arguments: what it is, the lessons one
-// line each, the tools, and the three commands to start with, on one
+// line each, the tools (the exercises' ways in among them), and the three commands to start with, on one
 // screen (24 rows at most, the prompt's included, at 50 columns). A
 // lesson's title longer than the terminal is cut after a word; the words
 // around it wrap: the introduction, the tools (between names), and what
@@ -140,12 +140,25 @@ func summaryRun(cmd *cobra.Command, opts *Options) error {
 	if err := listTo(&b, opts, 0); err != nil { // a lesson a line, cut below
 		return err
 	}
-	var tools []string
+	// Of the exercises' commands, the ways in are named among the tools;
+	// hint and solution are named by what those print.
+	exerciseEntries := []string{"exercises", "check", "watch"}
+	var tools, exercises []string
 	for _, c := range cmd.Commands() {
-		if c.GroupID == "Tools" && c.IsAvailableCommand() {
+		switch {
+		case !c.IsAvailableCommand():
+		case c.GroupID == "Tools":
 			tools = append(tools, c.Name())
+		case c.GroupID == "Exercises" && slices.Contains(exerciseEntries, c.Name()):
+			exercises = append(exercises, c.Name())
 		}
 	}
+	// The exercises come after the lessons' list (and list shows them).
+	at := len(tools)
+	if i := slices.Index(tools, "list"); i >= 0 {
+		at = i + 1
+	}
+	tools = slices.Insert(tools, at, exercises...)
 	fmt.Fprintf(&b, "\n%s\n\n", wrapList(labels["root_tools"], tools, labels["list_sep"], width))
 	hints := [][2]string{{"asyncdemo gather", labels["root_run"]}, {"asyncdemo tour", labels["root_tour"]}, {"asyncdemo --help", labels["root_help"]}}
 	cmdW := 0

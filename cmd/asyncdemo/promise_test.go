@@ -46,7 +46,7 @@ func TestSMSDeadLettersWhatItCouldNotSend(t *testing.T) {
 			t.Fatalf("%s: exit %d: %s\n%s", style, code, errOut, out)
 		}
 		said := strings.Join(strings.Fields(out), " ")
-		if want := "No message was sent in this run. 3 message(s) could not be sent: each raised the alarm, GET /error (it failed too), and went to queue:dead with the reason."; !strings.Contains(said, want) {
+		if want := "No message was sent in this run. 3 messages could not be sent: each raised the alarm, GET /error (it failed too), and went to queue:dead with the reason."; !strings.Contains(said, want) {
 			t.Errorf("%s: want %q in:\n%s", style, want, out)
 		}
 		if strings.Contains(said, "in flight at once") || strings.Contains(said, "overlapped") {

@@ -399,7 +399,7 @@ func TestSMSAlarmOutlivesAShortTimeout(t *testing.T) {
 			if !slices.Contains(alarm, "error!") || slices.ContainsFunc(alarm, func(s string) bool { return strings.HasPrefix(s, "the alarm failed") }) {
 				t.Errorf("after the alarm was called: %q, want its answer, error!", alarm)
 			}
-			if want := "1 message(s) could not be sent: each raised the alarm, GET /error (it answered), and went to queue:dead with the reason."; !strings.Contains(after, want) {
+			if want := "1 message could not be sent: it raised the alarm, GET /error (it answered), and went to queue:dead with the reason."; !strings.Contains(after, want) {
 				t.Errorf("want %q in:\n%s", want, after)
 			}
 		})

@@ -817,3 +817,77 @@ func TestStepCtrlCShowsTheStepsSoFar(t *testing.T) {
 	s.keys("clear; stty -a | tr ' ' '\\n' | grep -xE -- '-?(icrnl|opost|isig|icanon|echo)' | tr '\\n' ' '; echo", "Enter")
 	s.waitFor("icrnl opost isig icanon echo \n", 1)
 }
+
+// TestStepViewHeldTheLoopHasItsOwnHeading: what held the loop in the
+// iteration ("✓ step do_some_work(1) → returned") was listed under the
+// ready queue's heading, which is what runs next; it has a heading of
+// its own, above the ready queue, in both layouts and languages.
+func TestStepViewHeldTheLoopHasItsOwnHeading(t *testing.T) {
+	state := &aio.LoopState{Iteration: 3, Time: time.Second,
+		Ran:        []aio.Ran{{Callback: aio.Callback{Kind: "step", Task: "do_some_work(1)"}, Outcome: "returned"}},
+		Ready:      []aio.Callback{{Kind: "callback", Name: "gather.<locals>._done_callback", Task: "do_some_work(1)"}},
+		ReadyCount: 1,
+	}
+	frames := []stepFrame{{N: 1, Run: "concurrent", Style: "aio", Loop: state}}
+	for _, cols := range []int{50, 200} {
+		for _, lang := range []string{"en", "zh"} {
+			words := lesson.Labels(lang)
+			v := newStepView(lessonInfo(t, "gather"), frames, "", look{noColor: true}, words)
+			v.Update(tea.WindowSizeMsg{Width: cols, Height: 30})
+			screen := v.View()
+			line := func(s string) int {
+				for i, l := range strings.Split(screen, "\n") {
+					if strings.Contains(l, s) {
+						return i
+					}
+				}
+				return -1
+			}
+			held, ran, ready := line(words["step_held"]), line("✓ "), line(words["step_ready"])
+			if held < 0 || ran < 0 || ready < 0 || !(held < ran && ran < ready) {
+				t.Errorf("%d columns, %s: heading %d, what ran %d, ready queue %d, want them in that order:\n%s", cols, lang, held, ran, ready, screen)
+			}
+		}
+	}
+}
+
+// TestStepViewLastStepKeepsTheLoopClock: earlier steps said "loop clock
+// 1.009s" and the last, after the lesson ended, "29 of 29 · 1.403s", the
+// time since the lesson began: it says the loop clock where the loop
+// stopped.
+func TestStepViewLastStepKeepsTheLoopClock(t *testing.T) {
+	frames := []stepFrame{
+		{N: 1, Run: "concurrent", Style: "aio", Loop: &aio.LoopState{Starting: true}},
+		{N: 2, Run: "concurrent", Style: "aio", Loop: &aio.LoopState{Iteration: 3, Time: time.Second}},
+		{N: 3, End: true, T: 1403 * time.Millisecond},
+	}
+	v := newStepView(lessonInfo(t, "gather"), frames, "", look{noColor: true}, lesson.Labels("en"))
+	v.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	v.i = 2
+	head, _, _ := strings.Cut(v.View(), "\n")
+	if !strings.Contains(head, "step 3 of 3 · loop clock 1.000s") || strings.Contains(head, "1.403") {
+		t.Errorf("the last step's heading: %q, want the loop clock where the loop stopped", head)
+	}
+}
+
+// TestStepOutputStartsAtALine: the output pane, showing the last lines
+// printed, began with the rest of a paragraph of the introduction
+// (" awaits asyncio.sleep, which hands…"); it starts where a paragraph or
+// an event's line does.
+func TestStepOutputStartsAtALine(t *testing.T) {
+	out := "── gather ──\n\nThree tasks of 1, 2 and 4 s: each\nawaits asyncio.sleep, which hands\nthe loop back.\n\n  0.000s  Waiting: 1\n  0.000s  Waiting: 2\n"
+	frames := []stepFrame{{N: 1, Run: "concurrent", Style: "aio", Loop: &aio.LoopState{Starting: true}, Out: len(out)}}
+	v := newStepView(lessonInfo(t, "gather"), frames, out, look{noColor: true}, lesson.Labels("en"))
+	for n := 1; n <= 8; n++ {
+		lines := v.outputLines(frames[0], nil, n)
+		if len(lines) > n {
+			t.Errorf("%d rows: %d lines", n, len(lines))
+		}
+		if len(lines) > 0 && (strings.Contains(lines[0], "awaits asyncio.sleep") || strings.Contains(lines[0], "the loop back.")) {
+			t.Errorf("%d rows: the pane starts in a paragraph: %q", n, lines)
+		}
+	}
+	if lines := v.outputLines(frames[0], nil, 5); !strings.Contains(strings.Join(lines, "\n"), "Waiting: 1") {
+		t.Errorf("5 rows: %q, want the events", lines)
+	}
+}

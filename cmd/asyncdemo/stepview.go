@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -179,6 +181,28 @@ func (v *stepView) previousPrinted() int {
 	return 0
 }
 
+// loopClock returns the loop's clock at frame i: its own, or for the
+// frame after the lesson ended, the clock where the loop last stopped, so
+// that the last step does not switch to another clock (the time since
+// the lesson began). It reports false for a frame of no loop (the go
+// style's goroutines).
+func (v *stepView) loopClock(i int) (time.Duration, bool) {
+	if f := v.frames[i]; f.Loop != nil {
+		return f.Loop.Time, true
+	} else if !f.End {
+		return 0, false
+	}
+	for j := i - 1; j >= 0; j-- {
+		if l := v.frames[j].Loop; l != nil {
+			return l.Time, true
+		}
+		if v.frames[j].Goroutines != nil {
+			break
+		}
+	}
+	return 0, false
+}
+
 func (v *stepView) View() string {
 	if len(v.frames) == 0 {
 		return v.say("step_nothing") + "\n"
@@ -191,8 +215,8 @@ func (v *stepView) View() string {
 	w, h := max(v.w, 30), max(v.h, 20)
 	header := v.st.title.Render(fmt.Sprintf("asyncdemo %s --step", v.info.Name)) +
 		fmt.Sprintf(" · %s · %s · %s", f.Run, f.Style, v.say("step_of", f.N, v.frames[len(v.frames)-1].N))
-	if f.Loop != nil {
-		header += " · " + v.say("step_loop_clock", secs(f.Loop.Time))
+	if clock, ok := v.loopClock(v.i); ok {
+		header += " · " + v.say("step_loop_clock", secs(clock))
 	} else {
 		header += fmt.Sprintf(" · %s", secs(f.T))
 	}
@@ -223,7 +247,16 @@ func (v *stepView) View() string {
 			v.box(v.say("step_program"), v.sourceLines(f, srcH-3), leftW, srcH),
 			v.box(v.say("step_tasks"), v.taskLines(f, prev), leftW, topH-srcH))
 		readyH := max(4, topH/2)
-		rightParts := []string{v.box(v.say("step_ready"), v.readyLines(f, prev), rightW, readyH)}
+		var rightParts []string
+		if ran := v.ranLines(f); len(ran) > 0 {
+			ranH := len(ran) + 3 // the title and the borders
+			rightParts = append(rightParts, v.box(v.say("step_held"), ran, rightW, ranH))
+			readyH = max(4, readyH-ranH/2)
+			rightParts = append(rightParts, v.box(v.say("step_ready"), v.readyLines(f, prev), rightW, readyH))
+			readyH += ranH
+		} else {
+			rightParts = append(rightParts, v.box(v.say("step_ready"), v.readyLines(f, prev), rightW, readyH))
+		}
 		if n := len(f.Loop.Threadsafe); n > 0 {
 			tsH := min(n, 3) + 3 // the title and the borders
 			rightParts = append(rightParts, v.box(v.say("step_threads"), v.calls(f.Loop.Threadsafe), rightW, tsH))
@@ -268,7 +301,11 @@ func (v *stepView) narrow(f stepFrame, prev *stepFrame, w, rows int) []string {
 	switch {
 	case f.Loop != nil:
 		ready, tasks, timers := v.readyLines(f, prev), v.taskLines(f, prev), v.timerLines(f, prev)
-		parts = append(parts, program, part{v.say("step_ready"), fixed(ready), len(ready)})
+		parts = append(parts, program)
+		if ran := v.ranLines(f); len(ran) > 0 {
+			parts = append(parts, part{v.say("step_held"), fixed(ran), len(ran)})
+		}
+		parts = append(parts, part{v.say("step_ready"), fixed(ready), len(ready)})
 		if len(f.Loop.Threadsafe) > 0 {
 			ts := v.calls(f.Loop.Threadsafe)
 			parts = append(parts, part{v.say("step_threads"), fixed(ts), len(ts)})
@@ -359,6 +396,21 @@ func (v *stepView) mark(item string, was []string, prev bool) string {
 	return "  " + item
 }
 
+// ranLines returns what held the loop in f's iteration, in turn, for a
+// box of its own above the ready queue (what runs next): at most three
+// lines, the line above the boxes naming them all.
+func (v *stepView) ranLines(f stepFrame) []string {
+	var lines []string
+	for i, r := range f.Loop.Ran {
+		if i == 2 && len(f.Loop.Ran) > 3 {
+			lines = append(lines, v.st.dim.Render("  ✓ "+v.say("step_more", len(f.Loop.Ran)-2)))
+			break
+		}
+		lines = append(lines, v.st.dim.Render("  ✓ "+v.words.ran(r)))
+	}
+	return lines
+}
+
 func (v *stepView) readyLines(f stepFrame, prev *stepFrame) []string {
 	items := make([]string, 0, len(f.Loop.Ready))
 	for i, c := range f.Loop.Ready {
@@ -372,20 +424,6 @@ func (v *stepView) readyLines(f stepFrame, prev *stepFrame) []string {
 		return xs
 	})
 	var lines []string
-	if len(f.Loop.Ran) > 0 {
-		var ran []string
-		for _, r := range f.Loop.Ran {
-			ran = append(ran, v.words.ran(r))
-		}
-		lines = append(lines, v.st.dim.Render(v.say("step_held")))
-		for i, s := range ran {
-			if i == 2 && len(ran) > 3 { // the line above the boxes names them all: keep room for the queue
-				lines = append(lines, v.st.dim.Render("  ✓ "+v.say("step_more", len(ran)-2)))
-				break
-			}
-			lines = append(lines, v.st.dim.Render("  ✓ "+s))
-		}
-	}
 	if len(items) == 0 {
 		lines = append(lines, "  "+v.say("step_empty"))
 	}
@@ -628,20 +666,28 @@ func (v *stepView) outputLines(f stepFrame, prev *stepFrame, n int) []string {
 			before = 0
 		}
 	}
+	start := max(0, len(shown)-n)
+	for j := start; j > 0 && j < len(shown); j++ { // not in the middle of a paragraph
+		if shown[j-1] == "" || outputStart.MatchString(shown[j]) {
+			start = j
+			break
+		}
+	}
 	var lines []string
-	for i, l := range shown {
-		if i >= before && prev != nil {
+	for i, l := range shown[start:] {
+		if start+i >= before && prev != nil {
 			l = v.st.changed.Render("+") + l
 		} else {
 			l = " " + l
 		}
 		lines = append(lines, l)
 	}
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
 	return lines
 }
+
+// outputStart matches a line of output that starts something, not the
+// rest of a paragraph: an event's line (its time gutter) or a heading.
+var outputStart = regexp.MustCompile(`^\s*\d+\.\d+s\s|^\s*(──|--|==)`)
 
 // wrapLines breaks s into lines of at most w columns (a CJK character
 // takes two), between words where it can.

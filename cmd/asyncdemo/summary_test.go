@@ -18,7 +18,8 @@ import (
 // Now it is the lessons and where to start, in 23 rows (the prompt takes
 // the 24th) and no wider than the terminal, in English and Chinese; only a
 // lesson's title is cut (…), the other words wrap (at 50 columns the
-// introduction was "The…" and gather's hint "(--scale 0.1…"); --help is
+// introduction was "The…" and gather's hint "(--scale 0.1…"); the tools
+// include the exercises' commands (exercises, check, watch); --help is
 // the whole help.
 func TestNoArgumentsFitsAScreen(t *testing.T) {
 	lessonRow := regexp.MustCompile(`^[✓ ] *\d+  \S+ +\S`)
@@ -40,7 +41,9 @@ func TestNoArgumentsFitsAScreen(t *testing.T) {
 				t.Errorf("%d columns %q: a line of %d: %q", c.width, c.args, w, line)
 			}
 		}
-		for _, want := range []string{"coroutine", "workers", "asyncdemo tour", "asyncdemo --help", "sms-server"} {
+		// The exercises' ways in are named too, or the exercises cannot
+		// be found from here.
+		for _, want := range []string{"coroutine", "workers", "asyncdemo tour", "asyncdemo --help", "sms-server", "exercises", "check", "watch"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("%d columns %q: no %q:\n%s", c.width, c.args, want, out)
 			}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/asyncdemo/asyncdemo/demos"
 	"github.com/asyncdemo/asyncdemo/demos/lesson"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // The tour asks with plain keys read in raw mode (arrows, Enter, a/b/c, q)
@@ -227,7 +228,7 @@ func tourRun(ctx context.Context, opts *Options, t *tourOptions) error {
 			if interactive {
 				var quit bool
 				var err error
-				if pick, step, quit, err = choose(ctx, ios, in, labels, opts.look().dim(words["keys"])); err != nil || quit {
+				if pick, step, quit, err = choose(ctx, ios, in, labels, words["keys"], opts.look().dim); err != nil || quit {
 					return tr.stop(i, err)
 				}
 			} else {
@@ -394,7 +395,7 @@ func (tr *tour) verdict(name string, q lesson.Question, text string, pick int, e
 	line := tourLine{Kind: "prediction", Lesson: name, Question: text, Answer: answer, Measured: measured}
 	if pick < 0 {
 		tr.emit(line)
-		fmt.Fprintf(out, "%s%s\n\n", words["answer"], fmt.Sprintf(words["measured"], answer, measured))
+		fmt.Fprintf(out, "%s\n\n", tr.wrap(words["answer"]+fmt.Sprintf(words["measured"], answer, measured)))
 		return
 	}
 	ok := pick == right
@@ -418,34 +419,42 @@ func (tr *tour) verdict(name string, q lesson.Question, text string, pick int, e
 	if pick == right {
 		verdict = words["right"]
 	}
-	fmt.Fprintf(out, "%s%s\n\n", verdict, what)
+	fmt.Fprintf(out, "%s\n\n", tr.wrap(verdict+what))
+}
+
+// wrap wraps a line of the tour's prose as a lesson's paragraphs are
+// wrapped: to the terminal's width (80 when unknown), at most
+// timing.ProseWidth, a flag ("--scale") never split.
+func (tr *tour) wrap(s string) string {
+	width := tr.ios.Width
+	if width <= 0 {
+		width = 80
+	}
+	return timing.Wrap(s, min(width, timing.ProseWidth))
 }
 
 // choose asks for one of labels with the keyboard, in raw mode: ↑/↓ move,
 // Enter takes, a/b/c take at once, s takes and asks to step through the
 // run (--step), q (or Ctrl+C) stops, and so does ctx's end, a signal from
 // outside, with its cause as the error. The terminal is restored however
-// it ends. keys, the line of keys under the choices, is painted already.
-func choose(ctx context.Context, ios *IOStreams, in *os.File, labels []string, keys string) (pick int, step, quit bool, err error) {
+// it ends. keys, the line of keys under the choices, is painted with dim.
+func choose(ctx context.Context, ios *IOStreams, in *os.File, labels []string, keys string, dim func(string) string) (pick int, step, quit bool, err error) {
 	out := ios.Out
 	r, err := openKeyboard(ctx, ios, in)
 	if err != nil {
 		return 0, false, false, err
 	}
 	defer r.Close()
+	drawn := 0 // the rows drawn last, which a redraw goes back up over
 	draw := func(sel int, redraw bool) {
-		if redraw {
-			fmt.Fprintf(out, "\x1b[%dA", len(labels)+1)
+		if redraw && drawn > 0 {
+			fmt.Fprintf(out, "\x1b[%dA", drawn)
 		}
-		for i, l := range labels {
-			mark := "  "
-			if i == sel {
-				mark = "› "
-				l = "\x1b[1m" + l + "\x1b[0m"
-			}
-			fmt.Fprintf(out, "\x1b[2K  %s%s\r\n", mark, l)
+		rows := menuRows(labels, sel, keys, dim, ios.Width)
+		for _, row := range rows {
+			fmt.Fprintf(out, "\x1b[2K%s\r\n", row)
 		}
-		fmt.Fprintf(out, "\x1b[2K  %s\r\n", keys)
+		drawn = len(rows)
 	}
 	sel := 0
 	draw(sel, false)
@@ -483,6 +492,42 @@ func choose(ctx context.Context, ios *IOStreams, in *os.File, labels []string, k
 			draw(sel, true)
 		}
 	}
+}
+
+// menuRows returns the rows choose draws for labels with sel chosen,
+// then the line of keys painted with dim: each wrapped (see [timing.Wrap])
+// to fit a terminal width columns wide (80 when 0) short of its last
+// column, so that none wraps by itself and a redraw goes back up over
+// exactly the rows drawn. A label's continuation rows are indented under
+// its text.
+func menuRows(labels []string, sel int, keys string, dim func(string) string, width int) []string {
+	if width <= 0 {
+		width = 80
+	}
+	const indent = "    " // two spaces, then the mark "› " or two more
+	fit := max(width-1-len(indent), 10)
+	var rows []string
+	for i, l := range labels {
+		mark := "  "
+		if i == sel {
+			mark = "› "
+		}
+		for j, line := range strings.Split(timing.Wrap(l, fit), "\n") {
+			if i == sel {
+				line = "\x1b[1m" + line + "\x1b[0m"
+			}
+			if j == 0 {
+				line = "  " + mark + line
+			} else {
+				line = indent + line
+			}
+			rows = append(rows, line)
+		}
+	}
+	for _, line := range strings.Split(timing.Wrap(keys, max(width-1-2, 10)), "\n") {
+		rows = append(rows, "  "+dim(line))
+	}
+	return rows
 }
 
 // readKey reads one key in raw mode, restoring the terminal after; ctx's

@@ -19,6 +19,9 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/rivo/uniseg"
+
+	"github.com/asyncdemo/asyncdemo/demos/lesson"
 	"github.com/asyncdemo/asyncdemo/demos/testenv"
 )
 
@@ -124,6 +127,41 @@ func TestTourInARealTerminal(t *testing.T) {
 	s.keys("clear; "+bin+" tour --scale 0.05 < /dev/null | head -3", "Enter")
 	s.waitFor("could not be read", 1)
 	s.waitFor("Lesson 1 of 12 · coroutine", 1)
+}
+
+// TestTourMenuInANarrowTerminal answers a prediction at 50 columns, in
+// English and in Chinese, after a move: the line of keys under the
+// choices is longer than the terminal is wide, yet the redraw goes back
+// over exactly the rows drawn (no choice is drawn twice), no line wraps
+// by itself, and the verdict does not split --scale across lines.
+func TestTourMenuInANarrowTerminal(t *testing.T) {
+	bin := binary(t)
+	for _, lang := range []string{"en", "zh"} {
+		t.Run(lang, func(t *testing.T) {
+			s := newTmuxSized(t, 50, 200, "XDG_CONFIG_HOME="+t.TempDir(), "LANG=C.UTF-8", "PS1=$ ")
+			s.keys(bin+" tour --lang "+lang+" --scale 0.1 --from gather", "Enter")
+			s.waitFor("a) 7 s", 1)
+			s.keys("Down")
+			s.waitFor("› b) 4 s", 1)
+			s.keys("b")
+			s.waitFor("--scale 0.1)", 1)
+			scr := s.screen()
+			if n := strings.Count(scr, "a) 7 s"); n != 1 {
+				t.Errorf("a) 7 s is on the screen %d times, want once:\n%s", n, scr)
+			}
+			for _, line := range strings.Split(scr, "\n") {
+				if strings.Contains(line, bin) {
+					continue // the command typed
+				}
+				if w := uniseg.StringWidth(line); w > 50 {
+					t.Errorf("a line %d columns wide wrapped at 50: %q", w, line)
+				}
+				if strings.HasSuffix(line, "-") {
+					t.Errorf("a line ends in a flag's hyphen: %q", line)
+				}
+			}
+		})
+	}
 }
 
 // TestTourFromALaterLessonKeepsTheOneSkipped: with lessons 1 to 9 done and
@@ -428,4 +466,49 @@ func resultsOf(out, run string) []string {
 		xs = append(xs, m[1])
 	}
 	return xs
+}
+
+// TestMenuRowsFitTheTerminal: at any width, in English and Chinese, each
+// row of the prediction menu is narrower than the terminal (so none wraps
+// by itself and a redraw, going up the rows drawn, lands on the first),
+// every choice keeps its first row, and the line of keys is all there.
+func TestMenuRowsFitTheTerminal(t *testing.T) {
+	labels := []string{"a) 7 s", "b) 4 s", "c) 1 s"}
+	plain := func(s string) string { return s }
+	for _, lang := range []string{"en", "zh"} {
+		keys := lesson.Labels(lang)["keys"]
+		for width := 20; width <= 120; width++ {
+			rows := menuRows(labels, 1, keys, plain, width)
+			var text []string
+			for _, row := range rows {
+				row = strings.NewReplacer("\x1b[1m", "", "\x1b[0m", "").Replace(row)
+				if w := uniseg.StringWidth(row); w >= width {
+					t.Fatalf("%s at %d columns: row %q is %d wide", lang, width, row, w)
+				}
+				text = append(text, strings.TrimSpace(row))
+			}
+			all := strings.Join(text, "\n")
+			for i, l := range labels {
+				mark := "  "
+				if i == 1 {
+					mark = "› "
+				}
+				if !strings.Contains("\n"+strings.Join(rowsTrimmedRight(rows), "\n"), "\n  "+mark+l) {
+					t.Errorf("%s at %d columns: no row %q:\n%s", lang, width, mark+l, all)
+				}
+			}
+			if got := strings.Join(strings.Fields(strings.Join(text[len(labels):], " ")), ""); got != strings.Join(strings.Fields(keys), "") {
+				t.Errorf("%s at %d columns: the keys read %q, want %q", lang, width, got, keys)
+			}
+		}
+	}
+}
+
+// rowsTrimmedRight returns rows without their bold marks.
+func rowsTrimmedRight(rows []string) []string {
+	out := make([]string, len(rows))
+	for i, row := range rows {
+		out[i] = strings.NewReplacer("\x1b[1m", "", "\x1b[0m", "").Replace(row)
+	}
+	return out
 }

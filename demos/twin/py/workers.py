@@ -81,6 +81,8 @@ async def run_workers(claim, sync_client):
             for i, queue in enumerate(queues):
                 blocking = SyncQueue(opts, rec, share=recovery, recover=False) if sync_client else None
                 tg.create_task(worker(queue, blocking), name=f"worker-{i + 1}")
+        if opts.idle is not None:
+            recovery.done_idle()  # the workers stopped because the queue was idle: say so
     finally:
         # Idle, or Ctrl+C: what the workers took and did not finish goes back
         # on the queue, and the name is given up (blocking calls: off the loop).
