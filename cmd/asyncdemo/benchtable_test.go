@@ -21,7 +21,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -117,12 +116,12 @@ func BenchmarkTable(b *testing.B) {
 			for _, n := range []int{big, tableTasksMid} {
 				args := []string{"gather", "--tasks", strconv.Itoa(n), "--durations", "0.01", "--no-compare"}
 				key := strconv.Itoa(n)
-				wall, peak := tableRun(b, bin, args...)
+				wall, _, peak := benchRunCold(b, bin, args...)
 				s.add("go-"+key, wall.Seconds())
 				p := peaks[key]
 				p[0] = float64(peak)
 				if py != "" {
-					pyWall, pyPeak := tableRun(b, py, append([]string{twin}, args[1:]...)...)
+					pyWall, _, pyPeak := benchRunCold(b, py, append([]string{twin}, args[1:]...)...)
 					s.add("py-"+key, pyWall.Seconds())
 					s.add("x-"+key, pyWall.Seconds()/wall.Seconds())
 					p[1] = float64(pyPeak)
@@ -159,29 +158,6 @@ func BenchmarkTable(b *testing.B) {
 	t.row("memory per parked task (peak RSS growth)", tableBytes, "go-B", "py-B", "x-B", "× CPython's", "≤ CPython's", 1, false)
 	d.rows(t)
 	t.print(w)
-}
-
-// tableRun runs name with args in a process of its own, output to
-// /dev/null, and returns its wall time from exec to exit and its peak
-// resident set (ru_maxrss).
-func tableRun(b *testing.B, name string, args ...string) (time.Duration, int64) {
-	b.Helper()
-	cmd := exec.Command(name, args...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	start := time.Now()
-	if err := cmd.Run(); err != nil {
-		b.Fatalf("%s: %v\n%s", cmd, err, stderr.Bytes())
-	}
-	wall := time.Since(start)
-	var peak int64
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		peak = int64(ru.Maxrss) * 1024 // kilobytes on Linux
-		if runtime.GOOS == "darwin" {
-			peak = int64(ru.Maxrss)
-		}
-	}
-	return wall, peak
 }
 
 // tableDrain is the drain part of the table: a redis-server of its own,
