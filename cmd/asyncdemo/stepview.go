@@ -412,28 +412,13 @@ func (v *stepView) ranLines(f stepFrame) []string {
 }
 
 func (v *stepView) readyLines(f stepFrame, prev *stepFrame) []string {
-	items := make([]string, 0, len(f.Loop.Ready))
-	for i, c := range f.Loop.Ready {
-		items = append(items, fmt.Sprintf("%d. %s", i+1, v.words.callback(c)))
-	}
-	was := prevItems(prev, false, func(p stepFrame) []string {
+	return v.changedLines(f, prev, false, func(p stepFrame) []string {
 		var xs []string
 		for i, c := range p.Loop.Ready {
 			xs = append(xs, fmt.Sprintf("%d. %s", i+1, v.words.callback(c)))
 		}
 		return xs
-	})
-	var lines []string
-	if len(items) == 0 {
-		lines = append(lines, "  "+v.say("step_empty"))
-	}
-	for _, it := range items {
-		lines = append(lines, v.mark(it, was, prev != nil))
-	}
-	if f.Loop.ReadyCount > len(f.Loop.Ready) {
-		lines = append(lines, "  "+v.say("step_in_all", f.Loop.ReadyCount))
-	}
-	return lines
+	}, "step_empty", f.Loop.ReadyCount)
 }
 
 func (v *stepView) timerLines(f stepFrame, prev *stepFrame) []string {
@@ -448,18 +433,7 @@ func (v *stepView) timerLines(f stepFrame, prev *stepFrame) []string {
 		}
 		return xs
 	}
-	was := prevItems(prev, false, str)
-	var lines []string
-	for _, t := range str(f) {
-		lines = append(lines, v.mark(t, was, prev != nil))
-	}
-	if len(lines) == 0 {
-		lines = append(lines, "  "+v.say("step_none"))
-	}
-	if f.Loop.TimerCount > len(f.Loop.Timers) {
-		lines = append(lines, "  "+v.say("step_in_all", f.Loop.TimerCount))
-	}
-	return lines
+	return v.changedLines(f, prev, false, str, "step_none", f.Loop.TimerCount)
 }
 
 func (v *stepView) taskLines(f stepFrame, prev *stepFrame) []string {
@@ -478,18 +452,7 @@ func (v *stepView) taskLines(f stepFrame, prev *stepFrame) []string {
 		}
 		return xs
 	}
-	was := prevItems(prev, false, str)
-	var lines []string
-	for _, t := range str(f) {
-		lines = append(lines, v.mark(t, was, prev != nil))
-	}
-	if len(lines) == 0 {
-		lines = append(lines, "  "+v.say("step_no_task"))
-	}
-	if f.Loop.TaskCount > len(f.Loop.Tasks) {
-		lines = append(lines, "  "+v.say("step_in_all", f.Loop.TaskCount))
-	}
-	return lines
+	return v.changedLines(f, prev, false, str, "step_no_task", f.Loop.TaskCount)
 }
 
 func (v *stepView) goroutineLines(f stepFrame, prev *stepFrame) []string {
@@ -504,10 +467,25 @@ func (v *stepView) goroutineLines(f stepFrame, prev *stepFrame) []string {
 		}
 		return xs
 	}
-	was := prevItems(prev, true, str)
+	return v.changedLines(f, prev, true, str, "", 0)
+}
+
+// changedLines lists what items makes of f, each marked + where items did
+// not make it of prev (see mark); none (a label, "" for nothing) is said
+// when the list is empty, and when the list holds only the first of all,
+// how many there are in all.
+func (v *stepView) changedLines(f stepFrame, prev *stepFrame, goroutines bool, items func(stepFrame) []string, none string, all int) []string {
+	was := prevItems(prev, goroutines, items)
+	shown := items(f)
 	var lines []string
-	for _, g := range str(f) {
-		lines = append(lines, v.mark(g, was, prev != nil))
+	for _, it := range shown {
+		lines = append(lines, v.mark(it, was, prev != nil))
+	}
+	if len(shown) == 0 && none != "" {
+		lines = append(lines, "  "+v.say(none))
+	}
+	if all > len(shown) {
+		lines = append(lines, "  "+v.say("step_in_all", all))
 	}
 	return lines
 }
