@@ -22,7 +22,6 @@ The loop leans on two private names of asyncio, the same from Python 3.11 to
 loop._selector (whose select starts each turn).
 """
 
-import array
 import asyncio
 import atexit
 import collections
@@ -61,6 +60,12 @@ _TimerHandle = asyncio.TimerHandle
 _popleft = collections.deque.popleft
 _append = collections.deque.append
 _ids = itertools.count(1)  # task ids, unique across loops
+# A record of the loop's (see Explainer): six little-endian float64, packed
+# as it is made. (array("d").extend of a tuple costs twice as much, and a
+# loop makes several records a task.)
+_record = struct.Struct("<6d").pack
+_set_float = struct.Struct("<d").pack_into
+_FLUSH_AT = 48 * 4096  # the records a loop keeps before it sends them
 _DEFAULT_NAME = re.compile(r"Task-(\d+)")
 
 
@@ -83,7 +88,7 @@ class Sink:
         task it was a step of (None for a callback of no task)."""
 
     def flush_steps(self, loop, records):
-        """records, an array('d'), holds the loop's latest records (see
+        """records, a bytearray, holds the loop's latest records (see
         Explainer); the loop clears it afterwards."""
 
     def awaiting(self, loop, task, t):
@@ -139,9 +144,9 @@ class _Ready(collections.deque):
     one popleft to the next, or to the start of the loop's next turn (its
     select), or to the end of run_forever."""
 
-    __slots__ = ("loop", "sink", "clock", "times", "ids", "cur", "task", "ready", "start",
-                 "busy", "idle", "longest", "longest_id", "buf", "last", "tid", "slow", "samples", "thread",
-                 "lt", "aw")
+    __slots__ = ("loop", "sink", "clock", "times", "ids", "cur", "task", "tid", "ready", "start",
+                 "busy", "idle", "longest", "longest_id", "buf", "last", "last_tid", "last_end", "slow",
+                 "samples", "thread", "lt", "aw")
 
     def __init__(self, loop, sink, clock):
         super().__init__()
@@ -149,12 +154,14 @@ class _Ready(collections.deque):
         self.times = collections.deque()  # when each callback became ready, in step with the queue
         self.ids = {}                     # _key(task) -> its id, for tasks not yet ended
         self.cur = self.task = None       # the callback running, and its task
+        self.tid = 0                      # that task's id (0: none, or a task not recorded)
         self.ready = self.start = 0.0
         self.busy = 0.0                   # seconds spent running callbacks
         self.idle = 0.0                   # seconds spent waiting for I/O or a timer
         self.longest, self.longest_id = 0.0, 0  # the longest step, and its task's id
-        self.buf = array.array("d") if sink.steps else None
-        self.last, self.tid = -1, 0       # the last step record, for merging
+        self.buf = bytearray() if sink.steps else None  # records (_record), if the sink keeps them
+        self.last = -1                    # the end of the last step record in buf, for merging,
+        self.last_tid, self.last_end = 0, 0.0  # and its task's id and end
         self.slow = sink.slow
         self.samples = []                 # (step start, where) taken by a watchdog
         self.thread = 0
@@ -194,13 +201,23 @@ class _Ready(collections.deque):
         now = self.clock()
         if self.cur is not None and self.end(now):  # before the pop: the next step is still ready
             now = self.clock()  # not counting the time the report of a slow step took
-        handle = _popleft(self)
-        ready = _popleft(self.times)
-        self.cur = handle
+        self.cur = handle = _popleft(self)
+        self.ready = _popleft(self.times)
         owner = getattr(handle._callback, "__self__", None)
-        self.task = owner if isinstance(owner, _TASKS) else None
-        self.ready, self.start = ready, now
+        if isinstance(owner, _TASKS):
+            self.task, self.tid = owner, self.ids.get(_key(owner), 0)
+        else:
+            self.task, self.tid = None, 0
+        self.start = now
         return handle
+
+    def add(self, record):
+        """Keep a record (_record) for the sink, sending what is kept when
+        it is enough."""
+        buf = self.buf
+        buf += record
+        if len(buf) >= _FLUSH_AT:  # sent now, not kept: a step may make 10⁵ tasks
+            self.loop.flush_steps()
 
     def end(self, now):
         """The step running ends now. Returns whether it was slow (and
@@ -208,20 +225,21 @@ class _Ready(collections.deque):
         start = self.start
         d = now - start
         self.busy += d
-        task = self.task
-        tid = 0
-        if task is not None:
-            tid = self.ids.get(_key(task), 0)
+        task, tid = self.task, self.tid
         if d > self.longest:
             self.longest, self.longest_id = d, tid
         if tid:
             buf = self.buf
             if buf is not None:
-                if tid == self.tid and len(buf) == self.last and start - buf[-2] < 1e-4:
-                    buf[-2] = now  # the same task again at once: one stretch
+                last = len(buf)
+                if tid == self.last_tid and last == self.last and start - self.last_end < 1e-4:
+                    _set_float(buf, last - 16, now)  # the same task again at once: one stretch
                 else:
-                    buf.extend((1.0, tid, self.ready, start, now, 0.0))
-                    self.last, self.tid = len(buf), tid
+                    buf += _record(1.0, tid, self.ready, start, now, 0.0)
+                    self.last, self.last_tid = last + 48, tid
+                self.last_end = now
+                if last >= _FLUSH_AT:  # sent now, not kept: a step may make 10⁵ tasks
+                    self.loop.flush_steps()
             if task.done():
                 self.loop._ended(task, tid, now)
             else:
@@ -234,6 +252,7 @@ class _Ready(collections.deque):
         if self.samples:
             self.samples.clear()
         self.cur = self.task = None
+        self.tid = 0
         return slow
 
 
@@ -259,7 +278,7 @@ class RecordingLoop(asyncio.SelectorEventLoop):
                 r.lt = None
                 if r.aw:
                     sink.awaiting(self, lt, clock())
-            if r.buf is not None and len(r.buf) >= 6 * 4096:
+            if r.buf is not None and len(r.buf) >= _FLUSH_AT:
                 self.flush_steps()
             if timeout == 0:
                 return select(0)
@@ -278,8 +297,7 @@ class RecordingLoop(asyncio.SelectorEventLoop):
         r = self._ready
         tid = next(_ids)
         r.ids[_key(task)] = tid
-        parent = r.ids.get(_key(r.task), 0) if r.task is not None else 0
-        self._sink.task_created(self, task, tid, parent, r.clock())
+        self._sink.task_created(self, task, tid, r.tid, r.clock())  # made by the task running, if any
         if task.done():  # an eager task (Python 3.12) that finished at once
             self._ended(task, tid, r.clock())
         return task
@@ -940,13 +958,6 @@ class _Chains:
 _STATE_RECORDS = {"done": 1.0, "cancelled": 2.0}  # a task's end record's state; error 3
 
 
-def _default_number(name):
-    """N for asyncio's default name Task-N, else -1.0."""
-    if name.startswith("Task-") and name[5:].isdigit():
-        return float(name[5:])
-    return -1.0
-
-
 def _code_line(filename, line):
     return linecache.getline(filename, line).strip() if filename and line else ""
 
@@ -1062,7 +1073,7 @@ class Explainer(Sink):
         self._loops = {}       # loop -> [id, first run, running since, seconds run]
         self._running = {}     # id -> the _Ready of each loop running now, for the watchdog
         self._alive = 0
-        self._buf = array.array("d")  # records of tasks made outside a running loop's step
+        self._buf = bytearray()  # records of tasks made outside a running loop's step
         self._watchdog = None
         self._done = False
         self._gc = _Collections(clock)
@@ -1108,8 +1119,7 @@ class Explainer(Sink):
         if buf and self._pend is not None:
             self._send_pending()
         if buf:
-            payload = buf.tobytes() if sys.byteorder == "little" else _swapped(buf)
-            self._send(b"B" + struct.pack("<I", len(payload)) + payload, flush)
+            self._send(b"B" + struct.pack("<I", len(buf)) + buf, flush)
 
     # ── what the program writes ──
 
@@ -1206,19 +1216,24 @@ class Explainer(Sink):
                                    "longest": r.longest, "longest_id": r.longest_id})
 
     def task_created(self, loop, task, tid, parent, t):
+        # (Every task passes here: a program of 10⁵ tasks pays each line
+        # 10⁵ times.)
         self._alive += 1
         coro = task.get_coro()
         code = getattr(coro, "cr_code", None) or getattr(coro, "gi_code", None)
         cid = 0
         if code is not None:
             cid = self._codes.get(_key(code)) or self._code_id(code, getattr(coro, "__qualname__", code.co_name))
-        n = _default_number(task.get_name())
-        if n < 0:
-            self.write("name", {"id": tid, "name": task.get_name()}, False)
+        name = task.get_name()
+        if name[:5] == "Task-" and name[5:].isdigit():
+            n = float(name[5:])
+        else:
+            n = -1.0
+            self.write("name", {"id": tid, "name": name}, False)
         if loop._thread_id is not None:  # running
-            loop._ready.buf.extend((2.0, tid, cid, parent, t, n))
+            loop._ready.add(_record(2.0, tid, cid, parent, t, n))
         else:  # not yet: kept for the next records sent, whose loop may be another
-            self._buf.extend((5.0, self._loop_id(loop)[0], 0.0, 0.0, 0.0, 0.0, 2.0, tid, cid, parent, t, n))
+            self._buf += _record(5.0, self._loop_id(loop)[0], 0.0, 0.0, 0.0, 0.0) + _record(2.0, tid, cid, parent, t, n)
 
     def _code_id(self, code, fn):
         cid = self._codes.get(_key(code))
@@ -1231,7 +1246,7 @@ class Explainer(Sink):
         # (Every task passes here: what is rare is tested for before it is
         # looked up.)
         self._alive -= 1
-        state = task_state(task)
+        state = "cancelled" if task.cancelled() else "error" if task._exception is not None else "done"  # task_state
         if self._chain_map:
             self._chain_map.pop(tid, None)
         seen = self._cancels.pop(tid, None) if self._cancels else None
@@ -1255,14 +1270,14 @@ class Explainer(Sink):
         name = task.get_name()
         if name[:5] != "Task-" or not name[5:].isdigit():
             self.write("name", {"id": tid, "name": name}, False)  # it may have changed
-        loop._ready.buf.extend((3.0, tid, _STATE_RECORDS.get(state, 3.0), t, 0.0, 0.0))
+        loop._ready.add(_record(3.0, tid, _STATE_RECORDS.get(state, 3.0), t, 0.0, 0.0))
 
     def flush_steps(self, loop, records):
         with self._lock:
             self._records(self._buf)
             del self._buf[:]
             if records:
-                self._records(array.array("d", (5.0, self._loop_id(loop)[0], 0.0, 0.0, 0.0, 0.0)) + records)
+                self._records(_record(5.0, self._loop_id(loop)[0], 0.0, 0.0, 0.0, 0.0) + records)
 
     def awaiting(self, loop, task, t):
         tid = loop.task_id(task)
@@ -1277,7 +1292,7 @@ class Explainer(Sink):
             self._nawait += 1
             n = float(self._nawait)
             self.write("await", {"n": self._nawait, "id": tid, "from": got[0], "lv": got[1]}, False)
-        loop._ready.buf.extend((4.0, tid, t, n, 0.0, 0.0))
+        loop._ready.add(_record(4.0, tid, t, n, 0.0, 0.0))
 
     def cancel_pending(self, loop, task, tid, t):
         # Judged once for each count of cancellations: "went" (said),
@@ -1536,12 +1551,6 @@ class Explainer(Sink):
             self._records(self._buf)
             del self._buf[:]
         self.write("exit", {"t": self.clock()})
-
-
-def _swapped(buf):
-    b = array.array("d", buf)
-    b.byteswap()
-    return b.tobytes()
 
 
 class _ExplainLoop(RecordingLoop):
