@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -215,15 +216,35 @@ func explainRunOn(ctx context.Context, eo *explainOptions, ios *IOStreams, flush
 		return exitError{max(rec.Exit, 1)}
 	}
 
-	findings := rec.Findings(labels)
-	run := rec.Run()
+	// The findings and the timeline's runs are worked out side by side
+	// (for a program of 10⁵ tasks each takes a tenth of a second), and
+	// only what is shown: --json has no timeline.
+	var findings []explain.Finding
+	found := make(chan struct{})
+	go func() {
+		defer close(found)
+		findings = rec.Findings(labels)
+	}()
+	var runs []timing.Run // the timeline's: one, or one a loop
+	if jsonOut == nil {
+		runs = rec.Runs(labels["explain_loop_run"])
+	}
+	var whole timing.Run // the trace's: every loop in one
+	if eo.Trace != "" {
+		if len(runs) == 1 {
+			whole = runs[0] // Runs is Run for a program of one loop
+		} else {
+			whole = rec.Run()
+		}
+	}
+	<-found
 	if jsonOut != nil {
-		writeExplainJSON(jsonOut, rec, run, findings)
+		writeExplainJSON(jsonOut, rec, name, findings)
 	} else {
-		explainHuman(printer, ios, eo, rec, run, findings, say, width, noColor)
+		explainHuman(printer, ios, eo, rec, runs, findings, say, width, noColor)
 	}
 	if eo.Trace != "" {
-		if terr := writeTrace(eo.Trace, []timing.Run{run}); terr != nil && err == nil {
+		if terr := writeTrace(eo.Trace, []timing.Run{whole}); terr != nil && err == nil {
 			err = terr
 		}
 	}
@@ -279,7 +300,7 @@ func passCtrlC(ctx context.Context, ios *IOStreams, sess *explain.Session) (stop
 
 // explainHuman prints, after the program's output, how it ended, its
 // timeline and the findings.
-func explainHuman(p *timing.Printer, ios *IOStreams, eo *explainOptions, rec *explain.Recording, run timing.Run,
+func explainHuman(p *timing.Printer, ios *IOStreams, eo *explainOptions, rec *explain.Recording, runs []timing.Run,
 	findings []explain.Finding, say func(string, ...any) string, width int, noColor bool) {
 	name := eo.Program.Name()
 	fmt.Fprintln(ios.Out)
@@ -290,8 +311,7 @@ func explainHuman(p *timing.Printer, ios *IOStreams, eo *explainOptions, rec *ex
 			break
 		}
 	}
-	if len(run.Spans) > 0 {
-		runs := rec.Runs(lesson.Labels(eo.Lang)["explain_loop_run"])
+	if slices.ContainsFunc(runs, func(r timing.Run) bool { return len(r.Spans) > 0 }) {
 		tl := timing.Timeline{Width: width, ASCII: eo.ASCII || ios.Term == "dumb" || ios.Term == "linux", NoColor: noColor, Big: eo.Big,
 			Theme: eo.look.theme, Profile: eo.look.profile,
 			Words: timing.Legend{Ran: say("explain_legend_ran"), Waiting: say("explain_legend_waiting"), Held: say("explain_legend_held"),
@@ -320,23 +340,23 @@ func explainHuman(p *timing.Printer, ios *IOStreams, eo *explainOptions, rec *ex
 // writeExplainJSON writes, after the program's output events, each task's
 // state (pending when made, then how it ended), the findings and the
 // summary.
-func writeExplainJSON(j *timing.JSONWriter, rec *explain.Recording, run timing.Run, findings []explain.Finding) {
+func writeExplainJSON(j *timing.JSONWriter, rec *explain.Recording, name string, findings []explain.Finding) {
 	for _, t := range rec.Tasks {
 		if t.Hidden {
 			continue
 		}
-		j.Event(timing.Event{Kind: timing.KindState, T: t.Created, Run: run.Name, Style: "python", Task: t.Who(), State: "pending"})
+		j.Event(timing.Event{Kind: timing.KindState, T: t.Created, Run: name, Style: "python", Task: t.Who(), State: "pending"})
 		if t.State != "" {
 			at := t.Ended
 			if t.State == "destroyed" {
 				at = rec.Elapsed
 			}
-			j.Event(timing.Event{Kind: timing.KindState, T: at, Run: run.Name, Style: "python", Task: t.Who(), State: t.State})
+			j.Event(timing.Event{Kind: timing.KindState, T: at, Run: name, Style: "python", Task: t.Who(), State: t.State})
 		}
 	}
 	for _, f := range findings {
-		j.Event(timing.Event{Kind: timing.KindFinding, T: f.T, Run: run.Name, Style: "python", Task: f.Task, Text: f.Text,
+		j.Event(timing.Event{Kind: timing.KindFinding, T: f.T, Run: name, Style: "python", Task: f.Task, Text: f.Text,
 			Elapsed: f.Cost, Finding: f.Kind, File: f.File, Line: f.Line, Lesson: f.Lesson})
 	}
-	j.Event(timing.Event{Kind: timing.KindSummary, Run: run.Name, Style: "python", Elapsed: rec.Elapsed})
+	j.Event(timing.Event{Kind: timing.KindSummary, Run: name, Style: "python", Elapsed: rec.Elapsed})
 }

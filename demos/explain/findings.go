@@ -485,7 +485,7 @@ func (r *Recording) countPeak() (peak, tasks int) {
 		t     time.Duration
 		delta int
 	}
-	var edges []edge
+	edges := make([]edge, 0, 2*len(r.Tasks))
 	for _, t := range r.Tasks {
 		if t.Hidden {
 			continue
