@@ -208,7 +208,9 @@ func Version(ctx context.Context, path string) (string, error) {
 func versionAndExecutable(ctx context.Context, path string) (version, executable string, err error) {
 	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
-	out, err := exec.CommandContext(ctx, path, "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3]); print(sys.executable or '')").Output()
+	// -S: without site's start-up, which neither answer needs (it is
+	// most of Python's start-up when many packages are installed).
+	out, err := exec.CommandContext(ctx, path, "-S", "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3]); print(sys.executable or '')").Output()
 	v, exe, _ := strings.Cut(strings.TrimSpace(string(out)), "\n")
 	if err != nil || !versionPattern.MatchString(v) {
 		return "", "", errors.New("not a Python interpreter")

@@ -115,7 +115,7 @@ func fakePythonVersion(t *testing.T, v, body string) string {
 		t.Skip("no sh to run a fake interpreter")
 	}
 	path := filepath.Join(t.TempDir(), "python3")
-	probe := `if [ "$1" = -c ]; then echo ` + v + `; exit 0; fi` + "\n"
+	probe := `if [ "$1" = -S ] && [ "$2" = -c ]; then echo ` + v + `; exit 0; fi` + "\n"
 	if err := os.WriteFile(path, []byte("#!/bin/sh\n"+probe+body+"\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
