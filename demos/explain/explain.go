@@ -253,7 +253,7 @@ func Start(ctx context.Context, p Program, c Config) (*Session, error) {
 	}
 	wd, _ = filepath.Abs(wd)
 	s := &Session{cmd: cmd, events: r, read: make(chan struct{}),
-		rec: &Recording{Program: p, Python: c.Python, Slow: slow, dir: wd, tasks: map[int]*Task{}, codes: map[int]code{}}}
+		rec: &Recording{Program: p, Python: c.Python, Slow: slow, dir: wd, codes: map[int]code{}}}
 	s.out = &assembler{emit: c.Output}
 	s.quiet = c.Quiet
 	cmd.Stdout = rawWriter{s, 1}

@@ -112,7 +112,7 @@ func secs(d time.Duration) string { return fmt.Sprintf("%.3f s", d.Seconds()) }
 
 // who names task id, or "" if there is none.
 func (r *Recording) who(id int) string {
-	if t := r.tasks[id]; t != nil {
+	if t := r.tasks.get(id); t != nil {
 		return t.Who()
 	}
 	return ""
@@ -193,7 +193,7 @@ func (r *Recording) blocking(say say) []Finding {
 				in = f.Task
 			}
 		case first.Task != 0:
-			t := r.tasks[first.Task]
+			t := r.tasks.get(first.Task)
 			f.File, f.Line = t.File, t.Line
 			what = say("explain_step_of", f.Task)
 			in = f.Task
@@ -393,7 +393,7 @@ func (r *Recording) logged(say say) []Finding {
 				at = say("explain_at_code", at, l.Code)
 			}
 			if at == "" {
-				at = r.Where(r.tasks[l.Task].File, r.tasks[l.Task].Line)
+				at = r.Where(r.tasks.get(l.Task).File, r.tasks.get(l.Task).Line)
 			}
 			f.Text = say("explain_never_retrieved", who, l.Exc, at)
 		case strings.HasPrefix(l.Msg, "Task was destroyed but it is pending") && who != "":
@@ -404,7 +404,7 @@ func (r *Recording) logged(say say) []Finding {
 				f.File, f.Line, code = w.File, w.Line, w.Code
 			}
 			if f.File == "" {
-				f.File, f.Line = r.tasks[l.Task].File, r.tasks[l.Task].Line
+				f.File, f.Line = r.tasks.get(l.Task).File, r.tasks.get(l.Task).Line
 			}
 			at := r.Where(f.File, f.Line)
 			if code != "" {
@@ -658,7 +658,7 @@ func (r *Recording) cancels(say say) []Finding {
 			text = say("explain_swallowed_returned", who, secs(c.T), caught)
 		}
 		if f.File == "" {
-			if t := r.tasks[c.Task]; t != nil {
+			if t := r.tasks.get(c.Task); t != nil {
 				f.File, f.Line = t.File, t.Line
 			}
 		}

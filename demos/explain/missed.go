@@ -156,7 +156,7 @@ func (r *Recording) startAwait(tid int, ca *coroAwait, lv wireLevel, step Step) 
 	case "work":
 		a.ok = a.point >= 0
 	case "task": // a task made by the step that awaits it: work it started
-		if at := r.tasks[lv.T]; at != nil && lv.T != 0 {
+		if at := r.tasks.get(lv.T); at != nil && lv.T != 0 {
 			a.ok = a.point >= 0 && at.Created >= step.Start
 		}
 	}
@@ -214,7 +214,7 @@ const missedEnough = 100 * time.Millisecond
 // saving smaller.
 func (r *Recording) judgeMissed() {
 	for tid, ta := range r.awaits {
-		t := r.tasks[tid]
+		t := r.tasks.get(tid)
 		ended := t != nil && t.State != "" && ta.captured && len(t.Steps) > ta.last
 		for _, ca := range ta.levels {
 			if ca == nil {
@@ -248,7 +248,7 @@ func (r *Recording) judgeMissed() {
 		if saved < missedEnough || float64(saved) < 0.1*float64(took) {
 			continue
 		}
-		if busy.others(c.task, first.start, last.end, r.tasks[c.task]) > time.Duration(idleEnough*float64(took)) {
+		if busy.others(c.task, first.start, last.end, r.tasks.get(c.task)) > time.Duration(idleEnough*float64(took)) {
 			continue
 		}
 		m := Missed{Task: c.task, Code: c.code, Lines: lines, Start: first.start, Took: took, Estimate: estimate}
@@ -269,7 +269,9 @@ type stepIndex struct {
 func (r *Recording) busyIndex() stepIndex {
 	var ix stepIndex
 	for _, t := range r.tasks {
-		ix.steps = append(ix.steps, t.Steps...)
+		if t != nil {
+			ix.steps = append(ix.steps, t.Steps...)
+		}
 	}
 	slices.SortFunc(ix.steps, func(a, b Step) int { return cmp.Compare(a.Start, b.Start) })
 	return ix

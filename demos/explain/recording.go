@@ -55,7 +55,7 @@ type Recording struct {
 	dir     string        // the program's working directory, for short file names
 	waiting map[int]Place // where tasks pending when their loop closed waited
 	t0      float64
-	tasks   map[int]*Task
+	tasks   taskTable
 	codes   map[int]code
 	exited  bool // its code ended ("exit" came)
 	exitT   time.Duration
@@ -243,13 +243,39 @@ func (r *Recording) at(t float64) time.Duration {
 	return d
 }
 
-// task returns the task id, made if it is new.
-func (r *Recording) task(id int) *Task {
-	t := r.tasks[id]
-	if t == nil {
-		t = &Task{ID: id, num: -1}
-		r.tasks[id] = t
+// taskTable holds the tasks by id. The recorder numbers them 1, 2, 3, ...
+// in the order the program makes them (across its loops), so they are
+// kept in a slice indexed by id rather than in a map: a program of 10⁵
+// tasks sends half a million records, each looking its task up.
+type taskTable []*Task
+
+// get returns the task of id, or nil.
+func (tt taskTable) get(id int) *Task {
+	if id <= 0 || id >= len(tt) {
+		return nil
 	}
+	return tt[id]
+}
+
+// maxTaskGap is how far past the tasks known a task id may be: the
+// recorder's ids are consecutive, so one much further is not its own (and
+// is not made room for).
+const maxTaskGap = 1 << 20
+
+// task returns the task id, made if it is new. For an id that cannot be
+// the recorder's it returns a task kept nowhere.
+func (r *Recording) task(id int) *Task {
+	if t := r.tasks.get(id); t != nil {
+		return t
+	}
+	if id <= 0 || id >= len(r.tasks)+maxTaskGap {
+		return &Task{ID: id, num: -1}
+	}
+	for len(r.tasks) <= id {
+		r.tasks = append(r.tasks, nil)
+	}
+	t := &Task{ID: id, num: -1}
+	r.tasks[id] = t
 	return t
 }
 
@@ -379,6 +405,9 @@ func (r *Recording) finish(elapsed time.Duration) {
 	}
 	r.Tasks = r.Tasks[:0]
 	for _, t := range r.tasks {
+		if t == nil {
+			continue
+		}
 		if t.Name == "" {
 			t.Name = "Task-" + strconv.Itoa(t.num)
 			if t.num < 0 {
@@ -391,7 +420,6 @@ func (r *Recording) finish(elapsed time.Duration) {
 		}
 		r.Tasks = append(r.Tasks, t)
 	}
-	slices.SortFunc(r.Tasks, func(a, b *Task) int { return a.ID - b.ID })
 	for _, l := range r.Loops {
 		if l.End == 0 {
 			l.End = r.Elapsed
@@ -401,7 +429,7 @@ func (r *Recording) finish(elapsed time.Duration) {
 }
 
 // Task returns the task of id, or nil.
-func (r *Recording) Task(id int) *Task { return r.tasks[id] }
+func (r *Recording) Task(id int) *Task { return r.tasks.get(id) }
 
 // UsedAsyncio reports whether the program ran an event loop.
 func (r *Recording) UsedAsyncio() bool { return len(r.Loops) > 0 || len(r.Foreign) > 0 }

@@ -80,7 +80,7 @@ func replay(t *testing.T, f *frames) (*Recording, []Line) {
 	t.Helper()
 	var lines []Line
 	s := &Session{rec: &Recording{Program: Program{Script: "blocking.py"}, Slow: DefaultSlow, dir: "/p",
-		tasks: map[int]*Task{}, codes: map[int]code{}}}
+		codes: map[int]code{}}}
 	s.out = &assembler{emit: func(l Line) { lines = append(lines, l) }}
 	if err := readFrames(bufio.NewReader(&f.Buffer), s); err != nil {
 		t.Fatalf("readFrames: %v", err)
@@ -209,7 +209,7 @@ func TestFindingsSayEverythingInEachLanguage(t *testing.T) {
 			}
 		}
 	}
-	clean := &Recording{Loops: []*Loop{{ID: 1}}, Slow: DefaultSlow, tasks: map[int]*Task{}}
+	clean := &Recording{Loops: []*Loop{{ID: 1}}, Slow: DefaultSlow}
 	for _, lang := range lesson.Languages {
 		fs := clean.Findings(lesson.Labels(lang))
 		if len(fs) != 2 || fs[0].Kind != FindingClean || !strings.Contains(fs[0].Text, "50 ms") {
@@ -304,7 +304,7 @@ func TestAwaitsOneAfterAnother(t *testing.T) {
 
 func TestReadFramesRejectsGarbage(t *testing.T) {
 	for _, in := range []string{"not json\n", "B\x07\x00\x00\x00abcdefg", "B\x30\x00\x00\x00short"} {
-		s := &Session{rec: &Recording{tasks: map[int]*Task{}, codes: map[int]code{}}, out: &assembler{}}
+		s := &Session{rec: &Recording{codes: map[int]code{}}, out: &assembler{}}
 		if err := readFrames(bufio.NewReader(strings.NewReader(in)), s); err == nil {
 			t.Errorf("readFrames(%q): no error", in)
 		}

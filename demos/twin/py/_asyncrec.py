@@ -173,7 +173,7 @@ class _Ready(collections.deque):
 
     def append(self, handle):
         now = self.clock()
-        if (self.cur is not None and self.task is None and now - self.start < 1e-3
+        if (self.task is None and self.cur is not None and now - self.start < 1e-3
                 and threading.get_ident() == self.thread):
             # Queued by a quick callback that is no task's, such as the one a
             # timer runs to wake a sleeping task: ready since that was.
@@ -199,8 +199,15 @@ class _Ready(collections.deque):
 
     def popleft(self):
         now = self.clock()
-        if self.cur is not None and self.end(now):  # before the pop: the next step is still ready
-            now = self.clock()  # not counting the time the report of a slow step took
+        if self.cur is not None:  # it ends now, before the pop: the next step is still ready
+            d = now - self.start
+            if self.tid or d >= self.slow or self.samples:
+                if self.end(now):
+                    now = self.clock()  # not counting the time the report of a slow step took
+            else:  # a quick callback of no task's (a timer's, a done callback): what end does
+                self.busy += d
+                if d > self.longest:
+                    self.longest, self.longest_id = d, 0
         self.cur = handle = _popleft(self)
         self.ready = _popleft(self.times)
         owner = getattr(handle._callback, "__self__", None)
