@@ -352,6 +352,36 @@ func TestSeveralAsyncioRunsAreDrawnOneLoopEach(t *testing.T) {
 	}
 }
 
+// TestTasksMadeInOneStepAreAllRecorded makes 10,000 tasks in one step of
+// main (a gather): the recorder sends its records while that step still
+// runs (every 4,096), and none may be lost or misplaced: each task is
+// made by main, after main, and ends after it ran.
+func TestTasksMadeInOneStepAreAllRecorded(t *testing.T) {
+	const n = 10_000
+	rec, lines := explainProgram(t, Program{Script: "bench_tasks.py", Args: []string{strconv.Itoa(n)}}, Config{VirtualTime: true})
+	if rec.Exit != 0 || len(lines) != 1 {
+		t.Fatalf("exit %d, lines %q", rec.Exit, lineTexts(lines))
+	}
+	var main *Task
+	made := 0
+	for _, task := range rec.Tasks {
+		switch {
+		case task.Hidden:
+		case task.Fn == "main":
+			main = task
+		default:
+			made++
+			if main == nil || task.Parent != main.ID || task.Created < main.Created || task.State != "done" ||
+				len(task.Steps) == 0 || task.Steps[0].Start < task.Created || task.Ended < task.Steps[len(task.Steps)-1].End {
+				t.Fatalf("task %+v (main %+v): want made by main, ran, then done", task, main)
+			}
+		}
+	}
+	if main == nil || made != n {
+		t.Fatalf("main %v, %d tasks made by it; want %d", main != nil, made, n)
+	}
+}
+
 func TestAForkedChildIsNotTracedButShown(t *testing.T) {
 	rec, lines := explainProgram(t, Program{Script: "forked.py"}, Config{})
 	got := strings.Split(lineTexts(lines), "\n")
