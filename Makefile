@@ -38,13 +38,15 @@ lint:
 # asyncdemo is built static (no cgo) and without debug tables: it starts
 # about 1.5 ms sooner (see BENCHMARKS.md).
 
-# make bench prints issue 17's table: asyncdemo beside CPython, measured in
-# the same run, cold (a fresh process) where a user would be: gather of 10^6
-# and 10^5 tasks through the CLI against the Python twin, memory per task,
-# and the reliable Redis drain (10^5 messages, 8 consumers, a redis-server of
-# its own) against redis.asyncio and redis-benchmark's RPOP. About 3 minutes
-# and 5 GB of memory; ASYNCDEMO_BENCH_QUICK=1 leaves out the million tasks
-# (about 1 minute), ASYNCDEMO_BENCH_COUNT=3 gives medians of 3 rounds.
+# make bench prints the table of issues 17 and 13: asyncdemo beside CPython,
+# measured in the same run, cold (a fresh process) where a user would be:
+# gather of 10^6 and 10^5 tasks through the CLI against the Python twin,
+# memory per task, the reliable Redis drain (10^5 messages, 8 consumers, a
+# redis-server of its own) against redis.asyncio and redis-benchmark's RPOP,
+# and asyncdemo explain's overhead on 10^5 tasks and 10^6 awaits against the
+# same Python alone. About 3.5 minutes and 5 GB of memory;
+# ASYNCDEMO_BENCH_QUICK=1 leaves out the million tasks (about 1.5 minutes),
+# ASYNCDEMO_BENCH_COUNT=3 gives medians of 3 rounds.
 # Needs python3 (the drain's Python side: python3-redis) and redis-server
 # (redis-benchmark ships with it); a part whose tool is missing is skipped
 # with a message. BENCHMARKS.md records the figures.

@@ -1,6 +1,6 @@
 package main
 
-// BenchmarkTable is what make bench runs: issue 17's table, every figure
+// BenchmarkTable is what make bench runs: issues 17's and 13's table, every figure
 // measured in the same run, asyncdemo beside CPython. See BENCHMARKS.md at
 // the module root for what each row measures and the figures recorded.
 
@@ -84,7 +84,13 @@ func (s tableSamples) median(key string) (med, lo, hi float64, ok bool) {
 //     a fresh process each time), and redis-benchmark -t rpop (50 clients,
 //     its default; and with -P 16, for reference) against the same server.
 //     AckTake of 1 (the ack and the next take in one round trip, no
-//     batch) is measured too.
+//     batch) is measured too;
+//   - asyncdemo explain's overhead (issue 13): a gather of 10⁵ tasks and
+//     10⁶ awaits (demos/explain/testdata/bench_tasks.py, bench_awaits.py)
+//     with CPython alone (the CPython column) and under `asyncdemo explain
+//     --python` the same interpreter (the asyncdemo column), as a user
+//     runs it: Python's version probe, the program under the recorder, the
+//     findings and the timeline.
 //
 // It prints the table; it reports no metric and checks no figure, only that
 // each drain took every message once and left nothing behind.
@@ -136,6 +142,9 @@ func BenchmarkTable(b *testing.B) {
 				s.add("x-B", (hi[0]-lo[0])/(hi[1]-lo[1]))
 			}
 			d.round(b, s)
+			if py != "" {
+				tableExplain(b, bin, py, s)
+			}
 		}
 	}
 	load1 := loadAverage()
@@ -156,8 +165,35 @@ func BenchmarkTable(b *testing.B) {
 	t.row("gather "+bigName+" tasks × 10 ms, cold (CLI)", tableSecs, "go-"+bigKey, "py-"+bigKey, "x-"+bigKey, "× faster", "≥ 10× faster", 10, true)
 	t.row("gather 10⁵ tasks × 10 ms, cold (CLI)", tableSecs, "go-100000", "py-100000", "x-100000", "× faster", "≥ 10× faster", 10, true)
 	t.row("memory per parked task (peak RSS growth)", tableBytes, "go-B", "py-B", "x-B", "× CPython's", "≤ CPython's", 1, false)
+	for _, p := range tableExplainPrograms {
+		t.row(p.row, tableSecs, "explain-"+p.key, "alone-"+p.key, "xexplain-"+p.key, "× alone", "≤ 1.5×", 1.5, false)
+	}
 	d.rows(t)
 	t.print(w)
+}
+
+// tableExplainPrograms are the programs asyncdemo explain's overhead is
+// measured on (issue 13), in demos/explain/testdata.
+var tableExplainPrograms = []struct{ key, script, row string }{
+	{"tasks", "bench_tasks.py", "explain: a gather of 10⁵ tasks × 10 ms, cold (CLI)"},
+	{"awaits", "bench_awaits.py", "explain: 10⁶ awaits of sleep(0) in one task, cold (CLI)"},
+}
+
+// tableExplain runs each of tableExplainPrograms with CPython alone and
+// then under asyncdemo explain (bin explain --python py, as a user runs it:
+// the version probe, the program under the recorder, then the findings and
+// the timeline printed, to /dev/null), with the same interpreter, each in
+// a fresh process, and adds both wall times and their ratio to s.
+func tableExplain(b *testing.B, bin, py string, s tableSamples) {
+	b.Helper()
+	for _, p := range tableExplainPrograms {
+		script := filepath.Join("..", "..", "demos", "explain", "testdata", p.script)
+		alone, _, _ := benchRunCold(b, py, script)
+		explained, _, _ := benchRunCold(b, bin, "explain", "--python", py, script)
+		s.add("alone-"+p.key, alone.Seconds())
+		s.add("explain-"+p.key, explained.Seconds())
+		s.add("xexplain-"+p.key, explained.Seconds()/alone.Seconds())
+	}
 }
 
 // tableDrain is the drain part of the table: a redis-server of its own,
