@@ -42,6 +42,11 @@ type explainOptions struct {
 	// Dir is the program's working directory, where its path is found;
 	// "" is asyncdemo's own (tests set it).
 	Dir string
+	// FlagsAfter are the program's arguments that are also asyncdemo
+	// explain's own flags (with their values), such as "--json" in
+	// asyncdemo explain my.py --json: they go to the program, and a note
+	// says how to give them to asyncdemo (OtherArgs are the rest).
+	FlagsAfter, OtherArgs []string
 }
 
 // exitError ends the command with the program's own exit code, and no
@@ -65,7 +70,8 @@ func newExplainCmd(opts *Options, runF func(*explainOptions) error) *cobra.Comma
 			"tasks (when each ran, waited, or was ready but held up by another step); and findings in\n" +
 			"plain words, each with the line, what it cost and the lesson that teaches the fix: a call\n" +
 			"that blocked the loop, a coroutine never awaited, an exception never retrieved, a task\n" +
-			"destroyed while pending. Everything after the program's name is the program's own.\n\n" +
+			"destroyed while pending. Everything after the program's name is the program's own, as with\n" +
+			"python: asyncdemo's flags go before it (a flag of asyncdemo's after it is said in one line).\n\n" +
 			"The exit code is the program's. Ctrl+C goes to the program as it would without asyncdemo;\n" +
 			"what was found until then is still shown.",
 		Example: "  asyncdemo explain my.py\n  asyncdemo explain my.py --its-own-flag\n" +
@@ -88,6 +94,7 @@ func newExplainCmd(opts *Options, runF func(*explainOptions) error) *cobra.Comma
 				eo.Program.Script, args = args[0], args[1:]
 			}
 			eo.Program.Args = args
+			eo.FlagsAfter, eo.OtherArgs = ownFlags(cmd.Flags(), args)
 			eo.Python, eo.JSON, eo.Trace, eo.NoColor = opts.Python, opts.JSON, opts.Trace, opts.NoColor
 			eo.ASCII, eo.Big, eo.Lang, eo.look = opts.ASCII, opts.Big, opts.Lang, opts.look()
 			if runF != nil {
@@ -103,6 +110,37 @@ func newExplainCmd(opts *Options, runF func(*explainOptions) error) *cobra.Comma
 	f.BoolVar(&eo.VirtualTime, "virtual-time", false, "run the program on a virtual clock (for asyncdemo's tests)")
 	f.MarkHidden("virtual-time")
 	return cmd
+}
+
+// ownFlags splits args into those that are flags of fs (with their
+// values), such as "--json" or "--trace t.json", and the others, each in
+// their order. A "--" ends the flags (it is the program's own way to).
+func ownFlags(fs *pflag.FlagSet, args []string) (own, others []string) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return own, append(others, args[i:]...)
+		}
+		var f *pflag.Flag
+		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		switch {
+		case strings.HasPrefix(a, "--") && len(a) > 2:
+			f = fs.Lookup(name)
+		case len(a) == 2 && a[0] == '-':
+			f = fs.ShorthandLookup(a[1:])
+		}
+		if f == nil || f.Hidden {
+			others = append(others, a)
+			continue
+		}
+		if !hasValue && f.NoOptDefVal == "" && i+1 < len(args) { // its value is the next argument
+			own = append(own, a+" "+args[i+1])
+			i++
+			continue
+		}
+		own = append(own, a)
+	}
+	return own, others
 }
 
 // slowValue is --slow: seconds, more than 0, at most an hour.
@@ -193,6 +231,11 @@ func explainRunOn(ctx context.Context, eo *explainOptions, ios *IOStreams, flush
 		default:
 			printer.Event(e)
 		}
+	}
+	if len(eo.FlagsAfter) > 0 {
+		own := strings.Join(eo.FlagsAfter, " ")
+		rest := strings.Join(append([]string{name}, eo.OtherArgs...), " ")
+		fmt.Fprintln(ios.Err, timing.Printable(say("explain_flags_after", own, name, own, rest)))
 	}
 	sess, err := explain.Start(ctx, eo.Program, explain.Config{
 		Python: python, Slow: eo.Slow, Stdin: ios.In, Output: out, Quiet: flush, VirtualTime: eo.VirtualTime, Dir: eo.Dir,

@@ -120,8 +120,12 @@ func TestExplainBadInput(t *testing.T) {
 			"asyncdemo: explain: --python /no/python3: not found"},
 		{"a syntax error is Python's own", []string{"explain", "--no-color", filepath.Join(corpus, "syntax_error.py")}, 1,
 			"SyntaxError: invalid syntax\n", ""},
-		{"the exit code is the program's", []string{"explain", filepath.Join(corpus, "no_asyncio.py"), "--json", "x"}, 3,
-			"hello --json x\n", ""},
+		{"the exit code is the program's, and so are the flags after it", []string{"explain", filepath.Join(corpus, "no_asyncio.py"), "--json", "x"}, 3,
+			"hello --json x\n", "asyncdemo: --json after " + filepath.Join(corpus, "no_asyncio.py") + " went to the program, " +
+				"as everything after its name does; asyncdemo's own flags go before it: asyncdemo explain --json " +
+				filepath.Join(corpus, "no_asyncio.py") + " x\n"},
+		{"a flag after --, or no flag of asyncdemo's, goes to the program unsaid", []string{"explain", filepath.Join(corpus, "no_asyncio.py"),
+			"--its-own", "-v", "--", "--json"}, 3, "hello --its-own -v -- --json\n", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
