@@ -42,11 +42,6 @@ type explainOptions struct {
 	// Dir is the program's working directory, where its path is found;
 	// "" is asyncdemo's own (tests set it).
 	Dir string
-	// FlagsAfter are the program's arguments that are also asyncdemo
-	// explain's own flags (with their values), such as "--json" in
-	// asyncdemo explain my.py --json: they go to the program, and a note
-	// says how to give them to asyncdemo (OtherArgs are the rest).
-	FlagsAfter, OtherArgs []string
 }
 
 // exitError ends the command with the program's own exit code, and no
@@ -70,13 +65,13 @@ func newExplainCmd(opts *Options, runF func(*explainOptions) error) *cobra.Comma
 			"tasks (when each ran, waited, or was ready but held up by another step); and findings in\n" +
 			"plain words, each with the line, what it cost and the lesson that teaches the fix: a call\n" +
 			"that blocked the loop, a coroutine never awaited, an exception never retrieved, a task\n" +
-			"destroyed while pending. Everything after the program's name is the program's own, as with\n" +
-			"python: asyncdemo's flags go before it (a flag of asyncdemo's after it is said in one line).\n\n" +
+			"destroyed while pending. asyncdemo's flags may come before or after the program; the rest\n" +
+			"after its name is the program's own, and everything after a --.\n\n" +
 			"The exit code is the program's. Ctrl+C goes to the program as it would without asyncdemo;\n" +
 			"what was found until then is still shown.",
 		Example: "  asyncdemo explain my.py\n  asyncdemo explain my.py --its-own-flag\n" +
-			"  asyncdemo explain -m mypkg.main\n  asyncdemo explain --slow 0.1 --trace t.json my.py\n" +
-			"  asyncdemo explain --json my.py",
+			"  asyncdemo explain -m mypkg.main\n  asyncdemo explain my.py --slow 0.1 --trace t.json\n" +
+			"  asyncdemo explain my.py --json\n  asyncdemo explain my.py -- --json    # --json is my.py's own",
 		GroupID: "Tools",
 		Args: func(cmd *cobra.Command, args []string) error {
 			if eo.Program.Module == "" && len(args) == 0 {
@@ -85,16 +80,21 @@ func newExplainCmd(opts *Options, runF func(*explainOptions) error) *cobra.Comma
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if eo.Program.Module == "" {
+				eo.Program.Script, args = args[0], args[1:]
+			}
+			// asyncdemo's flags may follow the program too (asyncdemo
+			// explain my.py --json); the rest is the program's.
+			own, rest := ownFlags(cmd.Flags(), args)
+			if err := cmd.Flags().Parse(own); err != nil {
+				return lesson.UsageError{Err: fmt.Errorf("explain: %w", err)}
+			}
+			eo.Program.Args = rest
 			for _, name := range []string{"code", "vs", "step", "scale", "style", "no-compare"} {
 				if f := cmd.Flags().Lookup(name); f != nil && f.Changed {
 					return lesson.UsageError{Err: fmt.Errorf("--%s does not apply to explain, which runs your program as it is", name)}
 				}
 			}
-			if eo.Program.Module == "" {
-				eo.Program.Script, args = args[0], args[1:]
-			}
-			eo.Program.Args = args
-			eo.FlagsAfter, eo.OtherArgs = ownFlags(cmd.Flags(), args)
 			eo.Python, eo.JSON, eo.Trace, eo.NoColor = opts.Python, opts.JSON, opts.Trace, opts.NoColor
 			eo.ASCII, eo.Big, eo.Lang, eo.look = opts.ASCII, opts.Big, opts.Lang, opts.look()
 			if runF != nil {
@@ -104,7 +104,7 @@ func newExplainCmd(opts *Options, runF func(*explainOptions) error) *cobra.Comma
 		},
 	}
 	f := cmd.Flags()
-	f.SetInterspersed(false) // what follows the program's name is the program's
+	f.SetInterspersed(false) // what follows the program's name is the program's, but for asyncdemo's flags (ownFlags)
 	f.StringVarP(&eo.Program.Module, "module", "m", "", "run a `MODULE` as python -m does (what follows is its arguments)")
 	f.Var(slowValue{&eo.Slow}, "slow", "a step that holds the loop at least `S` seconds is a blocking call")
 	f.BoolVar(&eo.VirtualTime, "virtual-time", false, "run the program on a virtual clock (for asyncdemo's tests)")
@@ -112,14 +112,17 @@ func newExplainCmd(opts *Options, runF func(*explainOptions) error) *cobra.Comma
 	return cmd
 }
 
-// ownFlags splits args into those that are flags of fs (with their
-// values), such as "--json" or "--trace t.json", and the others, each in
-// their order. A "--" ends the flags (it is the program's own way to).
+// ownFlags splits a program's arguments into asyncdemo's flags among them
+// (with their values: "--json", "--trace", "t.json") and the program's
+// own, each in their order. A flag fs does not know is the program's, and
+// so are -h, --help and -m (the program's own help, and python's -m, which
+// asyncdemo takes only before the program). A "--" ends asyncdemo's flags
+// (it is left out): what follows is the program's, whatever it is.
 func ownFlags(fs *pflag.FlagSet, args []string) (own, others []string) {
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if a == "--" {
-			return own, append(others, args[i:]...)
+			return own, append(others, args[i+1:]...)
 		}
 		var f *pflag.Flag
 		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
@@ -129,16 +132,15 @@ func ownFlags(fs *pflag.FlagSet, args []string) (own, others []string) {
 		case len(a) == 2 && a[0] == '-':
 			f = fs.ShorthandLookup(a[1:])
 		}
-		if f == nil || f.Hidden {
+		if f == nil || f.Hidden || f.Name == "help" || f.Name == "module" {
 			others = append(others, a)
 			continue
 		}
-		if !hasValue && f.NoOptDefVal == "" && i+1 < len(args) { // its value is the next argument
-			own = append(own, a+" "+args[i+1])
-			i++
-			continue
-		}
 		own = append(own, a)
+		if !hasValue && f.NoOptDefVal == "" && i+1 < len(args) { // its value is the next argument
+			own = append(own, args[i+1])
+			i++
+		}
 	}
 	return own, others
 }
@@ -231,11 +233,6 @@ func explainRunOn(ctx context.Context, eo *explainOptions, ios *IOStreams, flush
 		default:
 			printer.Event(e)
 		}
-	}
-	if len(eo.FlagsAfter) > 0 {
-		own := strings.Join(eo.FlagsAfter, " ")
-		rest := strings.Join(append([]string{name}, eo.OtherArgs...), " ")
-		fmt.Fprintln(ios.Err, timing.Printable(say("explain_flags_after", own, name, own, rest)))
 	}
 	sess, err := explain.Start(ctx, eo.Program, explain.Config{
 		Python: python, Slow: eo.Slow, Stdin: ios.In, Output: out, Quiet: flush, VirtualTime: eo.VirtualTime, Dir: eo.Dir,
