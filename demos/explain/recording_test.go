@@ -190,8 +190,13 @@ func TestFindingsSayEverythingInEachLanguage(t *testing.T) {
 		kinds := map[string]bool{}
 		for _, f := range fs {
 			kinds[f.Kind] = true
-			if f.Title == "" || f.Text == "" || strings.Contains(f.Text+f.Title, "%!") {
+			if f.Title == "" || f.Text == "" || strings.Contains(f.Text+f.Title+f.CostText, "%!") {
 				t.Errorf("%s: %s: title %q, text %q", lang, f.Kind, f.Title, f.Text)
+			}
+			// A heading's cost says what it is, in words around its figure.
+			if words := strings.Replace(f.CostText, secs(f.Cost), "", 1); f.Kind != FindingSummary && f.Cost > 0 &&
+				(words == f.CostText || strings.TrimSpace(words) == "") {
+				t.Errorf("%s: %s costs %s, said as %q", lang, f.Kind, secs(f.Cost), f.CostText)
 			}
 		}
 		for _, k := range []string{FindingBlocking, FindingGC, FindingNeverAwaited, FindingNeverRetrieved, FindingDestroyed, FindingLogged,
