@@ -241,6 +241,30 @@ func TestExplainHeadingsSayWhatTheFigureIs(t *testing.T) {
 	}
 }
 
+// TestFindingHeading lays out headings without Python: the cost after
+// the place when the whole fits, else whole on a line of its own; never a
+// figure without its words.
+func TestFindingHeading(t *testing.T) {
+	f := explain.Finding{Title: "Blocking call", Where: "my.py:17", Cost: 500 * time.Millisecond,
+		CostText: "held the loop 0.500 s"}
+	for _, c := range []struct {
+		f     explain.Finding
+		width int
+		want  string
+	}{
+		{f, 77, "1. Blocking call — my.py:17 — held the loop 0.500 s"},
+		{f, 51, "1. Blocking call — my.py:17 — held the loop 0.500 s"},
+		{f, 50, "1. Blocking call — my.py:17\nheld the loop 0.500 s"},
+		{explain.Finding{Title: "Garbage collection", Cost: time.Second, CostText: "paused the loop 1.000 s in all"}, 77,
+			"1. Garbage collection — paused the loop 1.000 s in all"},
+		{explain.Finding{Title: "Blocking call", Where: "my.py:17", Cost: time.Second}, 77, "1. Blocking call — my.py:17"},
+	} {
+		if got := findingHeading(1, c.f, c.width); got != c.want || bareFigure.MatchString(got) {
+			t.Errorf("findingHeading(%+v, %d) = %q, want %q", c.f, c.width, got, c.want)
+		}
+	}
+}
+
 func TestExplainWordsAreInTheCatalogues(t *testing.T) {
 	en := lesson.Labels("en")
 	for _, key := range []string{"explain_heading", "explain_exit", "explain_interrupted", "explain_findings",
