@@ -104,6 +104,20 @@ func (p *Printer) width() int {
 // fits in: width, at most ProseWidth.
 func (p *Printer) proseWidth() int { return min(p.width(), ProseWidth) }
 
+// itemIndent indents an Item's text, and its title's later lines.
+const itemIndent = "   "
+
+// ItemWidth returns the columns an Item's title and text are wrapped to,
+// after their indent: a caller that lays out a title of several lines
+// itself (a line of the title for each "\n") fits them in it.
+func (p *Printer) ItemWidth() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.itemWidth()
+}
+
+func (p *Printer) itemWidth() int { return max(p.proseWidth()-len(itemIndent), 20) }
+
 // gutter returns the time gutter for t: seconds with 3 decimals,
 // right-aligned to 8 columns, e.g. "  1.002s".
 func gutter(t time.Duration) string { return fmt.Sprintf("%7.3fs", t.Seconds()) }
@@ -317,20 +331,19 @@ func (p *Printer) Note(text string) {
 func (p *Printer) Item(title, text string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	width := p.proseWidth()
-	const indent = "   "
+	width := p.itemWidth()
 	var b strings.Builder
 	// A title too long for the line (a finding's, with its file and line)
 	// wraps under itself, its later lines indented as the text is.
-	for i, line := range strings.Split(Wrap(Printable(title), max(width-len(indent), 20)), "\n") {
+	for i, line := range strings.Split(Wrap(Printable(title), width), "\n") {
 		if i > 0 {
-			b.WriteString("\n" + indent)
+			b.WriteString("\n" + itemIndent)
 			line = strings.TrimLeft(line, " ")
 		}
 		b.WriteString(p.paint(boldColor, line))
 	}
-	for _, line := range strings.Split(Wrap(Printable(text), max(width-len(indent), 20)), "\n") {
-		b.WriteString("\n" + indent + line)
+	for _, line := range strings.Split(Wrap(Printable(text), width), "\n") {
+		b.WriteString("\n" + itemIndent + line)
 	}
 	b.WriteString("\n\n")
 	p.write(b.String())

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -496,12 +497,20 @@ func printCheckVerdict(pr *timing.Printer, ios *IOStreams, res *exercise.Result,
 	e := res.Exercise
 	rec := res.Run.Rec
 	if res.Passed() && rec != nil {
-		run := rec.Run()
+		// The learner's own tasks: those a library made for itself (a
+		// connection's disconnect, a host's lookup) are not theirs to read.
+		run, left := rec.OwnRun()
 		if len(run.Spans) > 0 {
 			tl := timing.Timeline{Width: width, ASCII: opts.ASCII || ios.Term == "dumb" || ios.Term == "linux", NoColor: noColor, Theme: opts.look().theme, Profile: opts.look().profile,
 				Words: timing.Legend{Ran: say("legend_ran"), Waiting: say("legend_waiting"), Held: say("legend_held"),
 					Cancelled: say("legend_cancelled"), Error: say("legend_error")}}
-			fmt.Fprintf(ios.Out, "%s\n\n", tl.Render(run))
+			fmt.Fprintf(ios.Out, "%s\n", tl.Render(run))
+			if len(left) > 0 {
+				for _, line := range strings.Split(wrapTo(libraryTasksLine(say, left), width), "\n") {
+					fmt.Fprintln(ios.Out, opts.look().dim(line))
+				}
+			}
+			fmt.Fprintln(ios.Out)
 		}
 	}
 	switch {
@@ -532,6 +541,23 @@ func printCheckVerdict(pr *timing.Printer, ios *IOStreams, res *exercise.Result,
 		next := min(p.Hints[e.Name]+1, hints)
 		pr.Note(say("check_see", e.SeeCommand()) + " " + say("check_hint", e.Name, next, hints))
 	}
+}
+
+// libraryTasksLine says how many tasks, and of which libraries, a check's
+// timeline leaves out: "3 tasks of libraries not shown (aiohttp, redis)."
+func libraryTasksLine(say func(string, ...any) string, left []*explain.Task) string {
+	var libs []string
+	for _, t := range left {
+		if !slices.Contains(libs, t.Lib) {
+			libs = append(libs, t.Lib)
+		}
+	}
+	slices.Sort(libs)
+	key := "check_lib_tasks"
+	if len(left) == 1 {
+		key = "check_lib_tasks_one"
+	}
+	return say(key, len(left), strings.Join(libs, ", "))
 }
 
 // verdictSecs writes d as the verdict does: "4.00 s".

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/asyncdemo/asyncdemo/demos/exercise"
+	"github.com/asyncdemo/asyncdemo/demos/testenv"
+	"github.com/asyncdemo/asyncdemo/demos/twin"
 )
 
 // exerciseFolder writes the exercises into a folder of the test's, with a
@@ -102,6 +104,46 @@ func TestCheckGolden(t *testing.T) {
 			t.Fatalf("%s solution: exit %d, stderr %q\n%s", lang, code, errOut, out)
 		}
 		golden(t, prefix+"check_overlap_pass", maskCheck(out))
+	}
+}
+
+// TestCheckLeavesLibraryTasksOut checks the model solution of sms-fanout,
+// whose aiohttp makes tasks for itself (TCPConnector._resolve_host,
+// ClientRequest.write_bytes), in each language: the timeline of the pass
+// shows the learner's tasks alone, and says in one line how many of the
+// libraries' it left out.
+func TestCheckLeavesLibraryTasksOut(t *testing.T) {
+	explainPython(t)
+	e := exercise.Find("sms-fanout")
+	if _, err := (twin.Runner{Modules: e.Modules}).Interpreter(context.Background()); err != nil {
+		testenv.Missing(t, "CPython 3.11 or newer with aiohttp", err.Error(), "apt-get install python3-aiohttp")
+	}
+	dir := exerciseFolder(t)
+	writeExercise(t, dir, e.Name, e.Solution())
+	for _, lang := range []string{"en", "zh"} {
+		out, errOut, code := runCmdNow(context.Background(), "check", e.Name, "--dir", dir, "--lang", lang)
+		if code != 0 || errOut != "" {
+			t.Fatalf("%s: exit %d, stderr %q\n%s", lang, code, errOut, out)
+		}
+		timeline, _, _ := strings.Cut(out, "✓ sms-fanout")
+		for _, row := range strings.Split(timeline, "\n") {
+			if !strings.Contains(row, "│") { // not a task's row
+				continue
+			}
+			for _, lib := range []string{"TCPConnector", "_resolve_host", "ClientRequest", "(aiohttp)", "connector.py"} {
+				if strings.Contains(row, lib) {
+					t.Errorf("%s: the timeline shows a task of aiohttp's (%q):\n%s", lang, lib, timeline)
+				}
+			}
+		}
+		if !strings.Contains(timeline, "send 20_sms_fanout.py:") {
+			t.Errorf("%s: the timeline lacks the learner's tasks:\n%s", lang, timeline)
+		}
+		said := regexp.MustCompile(strings.NewReplacer("%\\[1\\]d", "[0-9]+", "%\\[2\\]s", "aiohttp").Replace(
+			regexp.QuoteMeta(exercise.Labels(lang)["check_lib_tasks"])))
+		if !said.MatchString(timeline) {
+			t.Errorf("%s: the timeline does not say that tasks of libraries were left out (%s):\n%s", lang, said, timeline)
+		}
 	}
 }
 

@@ -10,10 +10,10 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
+	"github.com/rivo/uniseg"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
@@ -364,17 +364,30 @@ func explainHuman(p *timing.Printer, ios *IOStreams, eo *explainOptions, rec *ex
 		title := f.Title
 		if f.Kind != explain.FindingSummary && f.Kind != explain.FindingClean && f.Kind != explain.FindingNoAsyncio && !f.Note {
 			n++
-			parts := []string{fmt.Sprintf("%d. %s", n, f.Title)}
-			if f.Where != "" {
-				parts = append(parts, f.Where)
-			}
-			if f.Cost > 0 {
-				parts = append(parts, fmt.Sprintf("%.3f s", f.Cost.Seconds()))
-			}
-			title = strings.Join(parts, " — ")
+			title = findingHeading(n, f, p.ItemWidth())
 		}
 		p.Item(title, f.Text)
 	}
+}
+
+// findingHeading is the heading of the nth finding: its number and title,
+// where it is, and what it cost in words, "1. Blocking call — my.py:17 —
+// held the loop 0.500 s". A cost never goes without its words: a figure
+// alone would not say whether it is time lost or time to gain. When the
+// heading is wider than width, the cost goes whole on a line of its own,
+// never wrapped away from what it is.
+func findingHeading(n int, f explain.Finding, width int) string {
+	head := fmt.Sprintf("%d. %s", n, f.Title)
+	if f.Where != "" {
+		head += " — " + f.Where
+	}
+	if f.Cost <= 0 || f.CostText == "" {
+		return head
+	}
+	if one := head + " — " + f.CostText; uniseg.StringWidth(one) <= width {
+		return one
+	}
+	return head + "\n" + f.CostText
 }
 
 // writeExplainJSON writes, after the program's output events, each task's

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -21,6 +22,7 @@ import (
 	"github.com/asyncdemo/asyncdemo/demos/testenv"
 	"github.com/asyncdemo/asyncdemo/demos/twin"
 	"github.com/asyncdemo/asyncdemo/timing"
+	"github.com/rivo/uniseg"
 )
 
 // corpus is where explain's test programs are, from this package.
@@ -193,6 +195,78 @@ func TestExplainCtrlCGoesToTheProgram(t *testing.T) {
 	}
 	if stderr.Len() != 0 {
 		t.Errorf("stderr: %s", stderr.String())
+	}
+}
+
+// bareFigure matches a finding heading's part that is a figure alone,
+// "— 0.502 s", which does not say what the figure is.
+var bareFigure = regexp.MustCompile(`—\s*[0-9][0-9.,]*\s*(s|ms|秒)?\s*(—|$)`)
+
+// TestExplainHeadingsSayWhatTheFigureIs runs programs whose findings have
+// a cost (a blocking call, awaits one after another) in each language, in
+// a 50-column terminal, and checks that each heading says in words what
+// its figure is, on one line: "held the loop 0.500 s", not "0.500 s".
+func TestExplainHeadingsSayWhatTheFigureIs(t *testing.T) {
+	explainPython(t)
+	for _, lang := range lesson.Languages {
+		labels := lesson.Labels(lang)
+		for _, c := range []struct{ script, key, figure string }{
+			{"blocking.py", "explain_cost_held", "0.500 s"},
+			{"missed.py", "explain_cost_saved", "0.300 s"},
+		} {
+			t.Run(lang+"/"+c.script, func(t *testing.T) {
+				var out, errOut bytes.Buffer
+				eo := &explainOptions{
+					IO:      &IOStreams{Out: &out, Err: &errOut, In: strings.NewReader(""), Width: 50},
+					Program: explain.Program{Script: c.script}, Dir: corpus, Slow: explain.DefaultSlow,
+					Lang: lang, VirtualTime: true,
+				}
+				if err := explainRun(context.Background(), eo); err != nil {
+					t.Fatalf("%v\n%s", err, errOut.String())
+				}
+				_, found, _ := strings.Cut(out.String(), fmt.Sprintf(labels["explain_findings"], c.script))
+				words := fmt.Sprintf(labels[c.key], c.figure)
+				headings := 0
+				for _, line := range strings.Split(found, "\n") {
+					if bareFigure.MatchString(line) {
+						t.Errorf("a heading shows a bare figure: %q", line)
+					}
+					if strings.Contains(line, words) {
+						headings++
+						if w := uniseg.StringWidth(line); w > 50 {
+							t.Errorf("heading line %q is %d columns wide, in a 50-column terminal", line, w)
+						}
+					}
+				}
+				if headings != 1 {
+					t.Errorf("%q is on %d lines of the findings, want 1 (the heading's):\n%s", words, headings, found)
+				}
+			})
+		}
+	}
+}
+
+// TestFindingHeading lays out headings without Python: the cost after
+// the place when the whole fits, else whole on a line of its own; never a
+// figure without its words.
+func TestFindingHeading(t *testing.T) {
+	f := explain.Finding{Title: "Blocking call", Where: "my.py:17", Cost: 500 * time.Millisecond,
+		CostText: "held the loop 0.500 s"}
+	for _, c := range []struct {
+		f     explain.Finding
+		width int
+		want  string
+	}{
+		{f, 77, "1. Blocking call — my.py:17 — held the loop 0.500 s"},
+		{f, 51, "1. Blocking call — my.py:17 — held the loop 0.500 s"},
+		{f, 50, "1. Blocking call — my.py:17\nheld the loop 0.500 s"},
+		{explain.Finding{Title: "Garbage collection", Cost: time.Second, CostText: "paused the loop 1.000 s in all"}, 77,
+			"1. Garbage collection — paused the loop 1.000 s in all"},
+		{explain.Finding{Title: "Blocking call", Where: "my.py:17", Cost: time.Second}, 77, "1. Blocking call — my.py:17"},
+	} {
+		if got := findingHeading(1, c.f, c.width); got != c.want || bareFigure.MatchString(got) {
+			t.Errorf("findingHeading(%+v, %d) = %q, want %q", c.f, c.width, got, c.want)
+		}
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/asyncdemo/asyncdemo/demos"
+	"github.com/asyncdemo/asyncdemo/demos/explain"
 	"github.com/asyncdemo/asyncdemo/demos/lesson"
 	"github.com/asyncdemo/asyncdemo/demos/testenv"
 	"github.com/asyncdemo/asyncdemo/demos/twin"
@@ -249,8 +250,37 @@ func TestStartersFailAndSolutionsPass(t *testing.T) {
 			if !res.Passed() {
 				t.Errorf("the solution fails:\n%s", verdict(res))
 			}
+			if e.Lang != Go {
+				ownTasksOnly(t, e, res.Run.Rec)
+			}
 			t.Logf("solution checked in %v", res.Took.Round(time.Millisecond))
 		})
+	}
+}
+
+// ownTasksOnly checks the timeline a pass shows (Recording.OwnRun): every
+// row is a task of the learner's file, none a task a library made for
+// itself (redis.asyncio's Connection.disconnect, aiohttp's
+// TCPConnector._resolve_host); and an exercise that uses a library (redis,
+// aiohttp) does leave such tasks out, so that this is not checked of
+// nothing.
+func ownTasksOnly(t *testing.T, e *Exercise, rec *explain.Recording) {
+	t.Helper()
+	run, left := rec.OwnRun()
+	mine := filepath.Base(e.File) + ":"
+	for _, s := range run.Spans {
+		if !strings.Contains(s.Task, mine) {
+			t.Errorf("the timeline shows %q, not a task of %s", s.Task, e.File)
+		}
+	}
+	for _, task := range left {
+		if task.Lib == "" || strings.HasSuffix(task.File, filepath.Base(e.File)) {
+			t.Errorf("the timeline leaves out %s (%s, library %q), a task of the learner's", task.Who(), task.File, task.Lib)
+		}
+	}
+	if len(e.Modules) > 0 && len(left) == 0 {
+		t.Errorf("no task of %s left out of the timeline: the libraries made none, or they are shown as the learner's",
+			strings.Join(e.Modules, ", "))
 	}
 }
 

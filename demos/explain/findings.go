@@ -34,16 +34,20 @@ const (
 // Finding is something the program did that its author should know, in
 // one or two sentences of the learner's language.
 type Finding struct {
-	Kind   string
-	T      time.Duration // when it happened (the first time, if several)
-	Task   string        // the task it is about, as Task.Who names it; "" if none
-	File   string        // the file and line it is about, if any
-	Line   int
-	Where  string        // File:Line as output shows it
-	Cost   time.Duration // how long it held the loop (blocking); 0 if it cost no time
-	Lesson string        // the asyncdemo lesson that teaches the fix: "await --blocking"
-	Title  string        // a few words: "Blocking call"
-	Text   string        // what happened and how to fix it
+	Kind  string
+	T     time.Duration // when it happened (the first time, if several)
+	Task  string        // the task it is about, as Task.Who names it; "" if none
+	File  string        // the file and line it is about, if any
+	Line  int
+	Where string        // File:Line as output shows it
+	Cost  time.Duration // how long it held the loop (blocking); 0 if it cost no time
+	// CostText says what Cost is, in words, for the finding's heading:
+	// "held the loop 0.500 s", "could save about 0.502 s"; "" when
+	// Cost is not a finding's (the summary's) or is 0.
+	CostText string
+	Lesson   string // the asyncdemo lesson that teaches the fix: "await --blocking"
+	Title    string // a few words: "Blocking call"
+	Text     string // what happened and how to fix it
 	// Note marks what is said about the recording rather than the
 	// program (other processes, a loop the recorder cannot see): it does
 	// not keep "nothing to explain" away.
@@ -178,7 +182,7 @@ func (r *Recording) blocking(say say) []Finding {
 	for _, g := range groups {
 		first := g.blocks[0]
 		f := Finding{Kind: FindingBlocking, T: first.Start, Task: r.who(first.Task), Cost: g.total,
-			Lesson: "await --blocking", Title: say("explain_blocking_title")}
+			CostText: say("explain_cost_held", secs(g.total)), Lesson: "await --blocking", Title: say("explain_blocking_title")}
 		// What held the loop: the line, else the task's coroutine, else the callback.
 		what, in := "", ""
 		switch {
@@ -243,7 +247,8 @@ func (r *Recording) blocking(say say) []Finding {
 	}
 	if gcTotal >= r.Slow {
 		peak, _ := r.peak()
-		fs = append(fs, Finding{Kind: FindingGC, Cost: gcTotal, Lesson: "workers", Title: say("explain_gc_title"),
+		fs = append(fs, Finding{Kind: FindingGC, Cost: gcTotal, CostText: say("explain_cost_gc", secs(gcTotal)),
+			Lesson: "workers", Title: say("explain_gc_title"),
 			Text: sentences(say("explain_gc", gcPauses, ms(gcTotal), ms(gcLongest), peak), say("explain_see", "workers"))})
 	}
 	return fs
@@ -559,7 +564,8 @@ func (r *Recording) missed(say say) []Finding {
 			these = say("explain_missed_lines", len(m.Lines), say("explain_list", texts), where)
 		}
 		f := Finding{Kind: FindingMissed, T: m.Start, Task: r.who(m.Task), File: m.File, Line: m.Lines[0],
-			Where: r.Where(m.File, m.Lines[0]), Cost: g.saved, Lesson: "gather", Title: say("explain_missed_title")}
+			Where: r.Where(m.File, m.Lines[0]), Cost: g.saved, CostText: say("explain_cost_saved", secs(g.saved)),
+			Lesson: "gather", Title: say("explain_missed_title")}
 		var text string
 		if g.n == 1 {
 			text = say("explain_missed", these, ms(m.Took), ms(m.Estimate))

@@ -96,6 +96,13 @@ type Task struct {
 	// Hidden is set for asyncio's own tasks (asyncio.run's clean-up),
 	// which the timeline and the counts leave out.
 	Hidden bool
+	// Lib is the library its coroutine function is defined in, by its
+	// top-level module or package ("redis", "aiohttp", "asyncio": an
+	// installed package or the standard library); "" when that is the
+	// program's own code. Such a task was made by a library for itself
+	// (a redis.asyncio connection's disconnect, aiohttp resolving a
+	// host), not by the program.
+	Lib string
 
 	num int // asyncio's number, Task-num; -1 for a task named by the program
 }
@@ -234,6 +241,7 @@ type Child struct {
 type code struct {
 	fn, file string
 	line     int
+	lib      string // the library it is defined in; "" if the program's
 }
 
 // at converts a recorder time to time since its start.
@@ -288,7 +296,7 @@ func (r *Recording) record(rec [6]float64) {
 	case recCreated:
 		t := r.task(int(rec[1]))
 		c := r.codes[int(rec[2])]
-		t.Fn, t.File, t.Line = c.fn, c.file, c.line
+		t.Fn, t.File, t.Line, t.Lib = c.fn, c.file, c.line, c.lib
 		t.Parent, t.Created, t.num = int(rec[3]), r.at(rec[4]), int(rec[5])
 		t.Loop = r.loop
 	case recAwait:
@@ -313,7 +321,7 @@ func (r *Recording) record(rec [6]float64) {
 func (r *Recording) frame(w *wire) {
 	switch w.K {
 	case "code":
-		r.codes[w.ID] = code{w.Fn, w.File, w.Line}
+		r.codes[w.ID] = code{w.Fn, w.File, w.Line, w.Lib}
 	case "name":
 		r.task(w.ID).Name = w.Name
 	case "error":
@@ -470,6 +478,23 @@ func (r *Recording) Run() timing.Run {
 	return r.run(r.Program.Name(), r.Elapsed, r.Elapsed, r.Tasks, r.Lines, r.Marks)
 }
 
+// OwnRun returns Run without the tasks libraries made for themselves
+// (Task.Lib), for a timeline of the program's own tasks alone, and the
+// tasks it left out (asyncio's own, Hidden, are never shown, nor here).
+func (r *Recording) OwnRun() (run timing.Run, left []*Task) {
+	own := make([]*Task, 0, len(r.Tasks))
+	for _, t := range r.Tasks {
+		switch {
+		case t.Hidden:
+		case t.Lib != "":
+			left = append(left, t)
+		default:
+			own = append(own, t)
+		}
+	}
+	return r.run(r.Program.Name(), r.Elapsed, r.Elapsed, own, r.Lines, r.Marks), left
+}
+
 // Runs returns the recording as timing runs for the timeline: Run alone
 // for a program that ran one event loop (or none); for one that ran
 // several (each asyncio.run makes a loop of its own) a run for each loop,
@@ -574,10 +599,14 @@ func (r *Recording) run(name string, elapsed, end time.Duration, tasks []*Task, 
 
 // rowLabel returns a task's row label on the timeline, "Task-2 fetch
 // my.py:5", and its group, "fetch my.py:5", under which many tasks share a
-// row.
+// row. A task a library made for itself says which library instead of
+// where, "Task-7 Connection.disconnect (redis)": it is not the program's.
 func (r *Recording) rowLabel(t *Task) (label, group string) {
 	where := ""
-	if t.File != "" {
+	switch {
+	case t.Lib != "":
+		where = " (" + t.Lib + ")"
+	case t.File != "":
 		where = fmt.Sprintf(" %s:%d", filepath.Base(t.File), t.Line)
 	}
 	fn := t.Fn

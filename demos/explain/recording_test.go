@@ -155,6 +155,50 @@ func TestFindingsOfABlockedLoop(t *testing.T) {
 	}
 }
 
+// TestLibraryTasks adds to the blocked program a task redis.asyncio made
+// for itself (a connection's disconnect): Run shows it, saying whose it
+// is; OwnRun leaves it out and returns it; the summary counts it, as the
+// timeline of explain shows it.
+func TestLibraryTasks(t *testing.T) {
+	f := blockedProgram()
+	f.json(map[string]any{"k": "code", "id": 4, "fn": "Connection.disconnect",
+		"file": "/usr/lib/python3/dist-packages/redis/asyncio/connection.py", "line": 480, "lib": "redis"})
+	f.records(
+		[6]float64{recCreated, 5, 4, 1, 100.6, 5},
+		[6]float64{recStep, 5, 100.6, 100.6, 100.601, 0},
+		[6]float64{recEnded, 5, 2, 100.65, 0, 0},
+	)
+	rec, _ := replay(t, f)
+	if lib := rec.Task(5).Lib; lib != "redis" {
+		t.Fatalf("task 5's library is %q, want redis", lib)
+	}
+	rows := func(run timing.Run) []string {
+		var tasks []string
+		for _, s := range run.Spans {
+			if !slices.Contains(tasks, s.Task) {
+				tasks = append(tasks, s.Task)
+			}
+		}
+		return tasks
+	}
+	all := rows(rec.Run())
+	if !slices.Contains(all, "Task-5 Connection.disconnect (redis)") || len(all) != 5 {
+		t.Errorf("Run's rows: %q, want the library's task among the 5, said to be redis's", all)
+	}
+	run, left := rec.OwnRun()
+	own := rows(run)
+	if len(own) != 4 || slices.ContainsFunc(own, func(s string) bool { return strings.Contains(s, "Connection.disconnect") }) {
+		t.Errorf("OwnRun's rows: %q, want the program's 4 tasks alone", own)
+	}
+	if len(left) != 1 || left[0].ID != 5 {
+		t.Errorf("OwnRun left out %v, want task 5", left)
+	}
+	fs := rec.Findings(lesson.Labels("en"))
+	if sum := fs[len(fs)-1].Text; !strings.Contains(sum, "tasks: 5,") {
+		t.Errorf("the summary does not count the library's task as the timeline shows it: %s", sum)
+	}
+}
+
 // TestFindingsSayEverythingInEachLanguage builds a finding of every kind
 // and checks that each language's words fill in: no verb left unused
 // (fmt's %! marks), no label missing.
@@ -190,8 +234,13 @@ func TestFindingsSayEverythingInEachLanguage(t *testing.T) {
 		kinds := map[string]bool{}
 		for _, f := range fs {
 			kinds[f.Kind] = true
-			if f.Title == "" || f.Text == "" || strings.Contains(f.Text+f.Title, "%!") {
+			if f.Title == "" || f.Text == "" || strings.Contains(f.Text+f.Title+f.CostText, "%!") {
 				t.Errorf("%s: %s: title %q, text %q", lang, f.Kind, f.Title, f.Text)
+			}
+			// A heading's cost says what it is, in words around its figure.
+			if words := strings.Replace(f.CostText, secs(f.Cost), "", 1); f.Kind != FindingSummary && f.Cost > 0 &&
+				(words == f.CostText || strings.TrimSpace(words) == "") {
+				t.Errorf("%s: %s costs %s, said as %q", lang, f.Kind, secs(f.Cost), f.CostText)
 			}
 		}
 		for _, k := range []string{FindingBlocking, FindingGC, FindingNeverAwaited, FindingNeverRetrieved, FindingDestroyed, FindingLogged,

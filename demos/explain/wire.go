@@ -40,6 +40,7 @@ type wire struct {
 	Type      string  `json:"type"`       // foreign
 
 	Fn   string `json:"fn"`   // code, warn
+	Lib  string `json:"lib"`  // code
 	File string `json:"file"` // code, warn, exc
 	Line int    `json:"line"` // code, warn, exc
 	Name string `json:"name"` // name

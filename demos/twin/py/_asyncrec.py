@@ -498,6 +498,17 @@ class _Places:
             self._known[filename] = known
         return known
 
+    def library(self, filename):
+        """The library code of filename is in, by its top-level module or
+        package ("redis", "aiohttp", "asyncio"); "" for the learner's code
+        and code of no file ("<string>")."""
+        if filename.startswith("<") or self.learners(filename):
+            return ""
+        real = os.path.realpath(filename)
+        dirs = [d for d in self._libs if real.startswith(d)]
+        rel = real[len(max(dirs, key=len)):] if dirs else os.path.basename(real)
+        return rel.split(os.sep)[0].split(".")[0]
+
     def where(self, frame):
         """Where frame's thread is: the innermost frame of the learner's
         code (file, line, function), the innermost frame of all, and the
@@ -1246,7 +1257,8 @@ class Explainer(Sink):
         cid = self._codes.get(_key(code))
         if cid is None:
             cid = self._codes[_key(code)] = len(self._codes) + 1
-            self.write("code", {"id": cid, "fn": fn, "file": code.co_filename, "line": code.co_firstlineno}, False)
+            self.write("code", {"id": cid, "fn": fn, "file": code.co_filename, "line": code.co_firstlineno,
+                                "lib": self._places.library(code.co_filename)}, False)
         return cid
 
     def task_ended(self, loop, task, tid, t):
