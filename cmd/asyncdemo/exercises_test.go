@@ -11,9 +11,11 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
 
 	"github.com/asyncdemo/asyncdemo/demos/exercise"
 	"github.com/asyncdemo/asyncdemo/demos/lesson"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // exerciseFolder writes the exercises into a folder of the test's, with a
@@ -314,5 +316,36 @@ func TestSolutionCodeIsNotWrapped(t *testing.T) {
 	}
 	if wide == 0 {
 		t.Error("no line of code is wider than 50 columns: the test shows nothing")
+	}
+}
+
+// TestHintHighlightsTheExercisesLanguage: a Go exercise's hint in code is
+// highlighted as Go (it was highlighted as Python, whatever the exercise),
+// in the dark theme's colours, as --code highlights Go.
+func TestHintHighlightsTheExercisesLanguage(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	e := exercise.Find("go-cancel")
+	hints := e.Text("en").Hints
+	code := hints[len(hints)-1]
+	if !strings.HasPrefix(code, "    ") {
+		t.Fatalf("go-cancel's last hint is not code: %q", code)
+	}
+	var out string
+	for range hints {
+		var errOut string
+		var exit int
+		out, errOut, exit = runInTerminal(t, 80, nil, "hint", e.Name, "--theme", "dark")
+		if exit != 0 {
+			t.Fatalf("exit %d: %s", exit, errOut)
+		}
+	}
+	for lang, want := range map[string]bool{"go": true, "python": false} {
+		var b strings.Builder
+		if err := highlight(&b, code, lang, look{theme: timing.DarkTheme, profile: termenv.TrueColor}); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(out, b.String()) != want {
+			t.Errorf("the hint highlighted as %s: %v, want %v:\n%q", lang, !want, want, out)
+		}
 	}
 }
