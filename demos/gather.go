@@ -24,13 +24,15 @@ func gatherAio(l *aio.Loop, r *timing.Recorder, durations []float64, with string
 	for _, x := range durations {
 		tasks = append(tasks, l.CreateTask(doSomeWork(r, x), lesson.Call("do_some_work", x)))
 	}
-	all := l.Gather(tasks...)
+	var all aio.Awaitable
 	if with == "wait" {
 		// run_until_complete(asyncio.wait(tasks)) wraps the wait in a task.
 		all = l.CreateTask(func(t *aio.Task) (any, error) {
 			_, _, err := t.Wait(tasks, aio.WaitOptions{ReturnWhen: aio.AllCompleted})
 			return nil, err
 		}, "wait")
+	} else {
+		all = l.Gather(tasks...) // a future done when all are, its callback on each
 	}
 	if _, err := l.RunUntilComplete(all); err != nil {
 		return err

@@ -1,7 +1,11 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"reflect"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -113,3 +117,83 @@ func TestCheatsheetAtFiftyColumns(t *testing.T) {
 		}
 	}
 }
+
+// TestCheatsheetAgreesWithREADME: a call of the cheat sheet that README.md's
+// table of lessons names (in `code` in a row's "what it shows") is named in
+// the row of the lesson the cheat sheet gives for it. The two disagreed:
+// the cheat sheet gave TaskGroup to await, whose Python twin only uses it,
+// the README to gather, whose words teach it.
+func TestCheatsheetAgreesWithREADME(t *testing.T) {
+	shows := readmeLessonTable(t)
+	cheatsheet, err := parseCheatsheet(cheatsheetText)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, s := range cheatsheet {
+		for _, l := range s.Lines {
+			m := cheatCall.FindStringSubmatch(l.Code)
+			if m == nil {
+				continue
+			}
+			call := regexp.MustCompile(`\b` + m[1] + `\b`)
+			var in []string // the lessons whose row names the call
+			for name, spans := range shows {
+				if slices.ContainsFunc(spans, call.MatchString) {
+					in = append(in, name)
+				}
+			}
+			if len(in) == 0 {
+				continue
+			}
+			checked++
+			if !slices.Contains(in, l.Lesson) {
+				slices.Sort(in)
+				t.Errorf("cheatsheet.txt gives %s (%s) to %s; README.md's table of lessons names it for %s", l.ID, m[1], l.Lesson, strings.Join(in, ", "))
+			}
+		}
+	}
+	if checked < 5 {
+		t.Errorf("README.md's table of lessons names %d of the cheat sheet's calls; is it still where this test looks (## The lessons)?", checked)
+	}
+}
+
+// cheatCall matches the call a cheat sheet line is about: asyncio.TaskGroup,
+// task.add_done_callback, loop.call_soon_threadsafe.
+var cheatCall = regexp.MustCompile(`\b(?:asyncio|task|loop)\.(\w+)`)
+
+// readmeLessonTable reads README.md's table of lessons: for each lesson,
+// the `code` spans of its row's last cell, what it shows.
+func readmeLessonTable(t *testing.T) map[string][]string {
+	t.Helper()
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, table, ok := strings.Cut(string(readme), "\n## The lessons\n")
+	if !ok {
+		t.Fatal("README.md has no section ## The lessons")
+	}
+	table, _, _ = strings.Cut(table, "\n## ")
+	shows := map[string][]string{}
+	for _, line := range strings.Split(table, "\n") {
+		cells := tableCell.Split(line, -1)
+		if len(cells) < 4 {
+			continue
+		}
+		name, ok := strings.CutPrefix(strings.Trim(strings.TrimSpace(cells[2]), "`"), "asyncdemo ")
+		if !ok || strings.Contains(name, " ") { // the header; a tool with its flags
+			continue
+		}
+		for _, span := range codeSpan.FindAllStringSubmatch(cells[3], -1) {
+			shows[name] = append(shows[name], span[1])
+		}
+	}
+	if len(shows) < 10 {
+		t.Fatalf("README.md's table of lessons: %d lessons read", len(shows))
+	}
+	return shows
+}
+
+// codeSpan matches Markdown's `code`.
+var codeSpan = regexp.MustCompile("`([^`]+)`")

@@ -597,7 +597,7 @@ func hintRun(opts *Options, name string, inWatch bool) error {
 	pr := lk.printer(ios.Out)
 	pr.Width = ios.Width
 	pr.Heading(say("hint_title", e.Name, n, len(hints)))
-	if err := printProse(pr, ios.Out, hints[n-1], "python", lk); err != nil {
+	if err := printProse(pr, ios.Out, hints[n-1], string(e.Lang), lk); err != nil {
 		return err
 	}
 	if n == len(hints) {

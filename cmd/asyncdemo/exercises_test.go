@@ -10,9 +10,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
+
 	"github.com/asyncdemo/asyncdemo/demos/exercise"
+	"github.com/asyncdemo/asyncdemo/demos/lesson"
 	"github.com/asyncdemo/asyncdemo/demos/testenv"
 	"github.com/asyncdemo/asyncdemo/demos/twin"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // exerciseFolder writes the exercises into a folder of the test's, with a
@@ -309,6 +314,80 @@ func TestExerciseListWrapsTitlesUnderTheirColumn(t *testing.T) {
 			if !strings.Contains(b.String(), w) {
 				t.Errorf("the word %q of %s's title is cut:\n%s", w, e.Name, b.String())
 			}
+		}
+	}
+}
+
+// TestSolutionCodeIsNotWrapped: at 50 columns, in English and Chinese,
+// solution writes each line of the model solution, and of the code in its
+// explanation, whole on a line of its own: code is never word-wrapped as
+// prose is (a line wider than the terminal is the terminal's to wrap, as
+// for --code), while the prose around it fits the 50 columns.
+func TestSolutionCodeIsNotWrapped(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	wide := 0
+	for _, e := range exercise.All() {
+		for _, lang := range lesson.Languages {
+			out, errOut, exit := runInTerminal(t, 50, nil, "solution", e.Name, "--show", "--lang", lang)
+			if exit != 0 {
+				t.Fatalf("%s %s: exit %d: %s", e.Name, lang, exit, errOut)
+			}
+			printed := map[string]bool{}
+			for _, line := range strings.Split(ansi.Strip(out), "\n") {
+				printed[line] = true
+			}
+			code := strings.Split(strings.TrimRight(string(e.Solution()), "\n"), "\n")
+			for _, para := range strings.Split(e.Text(lang).Explanation, "\n\n") {
+				if strings.HasPrefix(para, "    ") {
+					code = append(code, strings.Split(para, "\n")...)
+				}
+			}
+			for _, line := range code {
+				if ansi.StringWidth(line) > 50 {
+					wide++
+				}
+				if !printed[line] {
+					t.Errorf("%s --lang %s: the line of code %q is not printed whole", e.Name, lang, line)
+				}
+			}
+			text, _, _ := strings.Cut(e.Text(lang).Explanation, "\n\n")
+			if para := wrapTo(text, 50); !strings.Contains(ansi.Strip(out), para) {
+				t.Errorf("%s --lang %s: the explanation is not wrapped at 50 columns:\n%s", e.Name, lang, out)
+			}
+		}
+	}
+	if wide == 0 {
+		t.Error("no line of code is wider than 50 columns: the test shows nothing")
+	}
+}
+
+// TestHintHighlightsTheExercisesLanguage: a Go exercise's hint in code is
+// highlighted as Go (it was highlighted as Python, whatever the exercise),
+// in the dark theme's colours, as --code highlights Go.
+func TestHintHighlightsTheExercisesLanguage(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	e := exercise.Find("go-cancel")
+	hints := e.Text("en").Hints
+	code := hints[len(hints)-1]
+	if !strings.HasPrefix(code, "    ") {
+		t.Fatalf("go-cancel's last hint is not code: %q", code)
+	}
+	var out string
+	for range hints {
+		var errOut string
+		var exit int
+		out, errOut, exit = runInTerminal(t, 80, nil, "hint", e.Name, "--theme", "dark")
+		if exit != 0 {
+			t.Fatalf("exit %d: %s", exit, errOut)
+		}
+	}
+	for lang, want := range map[string]bool{"go": true, "python": false} {
+		var b strings.Builder
+		if err := highlight(&b, code, lang, look{theme: timing.DarkTheme, profile: termenv.TrueColor}); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(out, b.String()) != want {
+			t.Errorf("the hint highlighted as %s: %v, want %v:\n%q", lang, !want, want, out)
 		}
 	}
 }

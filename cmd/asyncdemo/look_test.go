@@ -26,7 +26,7 @@ import (
 
 // runInTerminal runs the command line as main would in a terminal of width
 // columns with true colour, in a synctest bubble unless it shows code
-// (chroma's regexp engine starts a clock of its own) or runs a program
+// (--code, solution, hint: chroma's regexp engine starts a clock of its own) or runs a program
 // (explain: a real Python, in real time); setup may change the
 // streams first (the theme's variable, the background the terminal says).
 func runInTerminal(t *testing.T, width int, setup func(*IOStreams), args ...string) (stdout, stderr string, code int) {
@@ -41,7 +41,7 @@ func runInTerminal(t *testing.T, width int, setup func(*IOStreams), args ...stri
 		code = execute(context.Background(), ios, args)
 		stdout, stderr = out.String(), errOut.String()
 	}
-	if slices.ContainsFunc(args, func(a string) bool { return strings.HasPrefix(a, "--code") }) || len(args) > 0 && args[0] == "explain" {
+	if slices.ContainsFunc(args, func(a string) bool { return strings.HasPrefix(a, "--code") }) || len(args) > 0 && (args[0] == "explain" || args[0] == "solution" || args[0] == "hint") {
 		run(t)
 	} else {
 		synctest.Test(t, run)

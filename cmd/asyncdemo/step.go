@@ -559,25 +559,101 @@ func lineOf(cut lesson.Cut) sourceLine {
 	}
 }
 
-// at says where a task or goroutine is, in w's words: file:line, and the
-// line itself.
-func (src sourceLine) at(w stepWords, fs []aio.Frame) string {
-	if len(fs) == 0 {
+// code is the lesson's line where a task or goroutine is (fs[0]),
+// without its comment and cut at 100 characters; "" if src does not have it.
+func (src sourceLine) code(fs []aio.Frame) string {
+	if src == nil || len(fs) == 0 {
 		return ""
 	}
-	s := "  " + w.say("step_at", fs[0])
-	if src != nil {
-		if line := src(fs[0]); line != "" {
-			if i := strings.Index(line, " // "); i >= 0 {
-				line = strings.TrimSpace(line[:i])
-			}
-			if r := []rune(line); len(r) > 100 {
-				line = string(r[:99]) + "…"
-			}
-			s += ": " + line
-		}
+	line := src(fs[0])
+	if i := strings.Index(line, " // "); i >= 0 {
+		line = strings.TrimSpace(line[:i])
 	}
-	return s
+	if r := []rune(line); len(r) > 100 {
+		line = string(r[:99]) + "…"
+	}
+	return line
+}
+
+// stepRow is a task or a goroutine as --step lists it: its name, what it
+// is doing and, while it waits, where (at file:line) and that line of the
+// lesson's code.
+type stepRow struct {
+	Name, What, At, Code string
+}
+
+// stepTimer is a timer as --step lists it: when it is due, what it wakes.
+type stepTimer struct {
+	When time.Duration
+	What string
+}
+
+// stepLists are a step's lists in words: the one source of the items that
+// --step's text (writeFrameText) and its view (stepView) lay out, each in
+// its own way. ReadyAll, TimersAll and TasksAll are how many the loop held
+// in all, when a list has only the first of them.
+type stepLists struct {
+	Ready, Threads                []string
+	Timers                        []stepTimer
+	Tasks, Goroutines             []stepRow
+	ReadyAll, TimersAll, TasksAll int
+}
+
+// lists returns f's lists in w's words, each row's code from src (none
+// when src is nil).
+func (w stepWords) lists(f stepFrame, src sourceLine) stepLists {
+	var l stepLists
+	for _, g := range f.Goroutines {
+		r := stepRow{Name: g.Name, What: w.goroutineState(g.State), Code: src.code(g.frame)}
+		if g.At != "" {
+			r.At = w.say("step_at", g.At)
+		}
+		l.Goroutines = append(l.Goroutines, r)
+	}
+	s := f.Loop
+	if s == nil {
+		return l
+	}
+	for _, c := range s.Ready {
+		l.Ready = append(l.Ready, w.callback(c))
+	}
+	for _, c := range s.Threadsafe {
+		l.Threads = append(l.Threads, w.callback(c))
+	}
+	for _, t := range s.Timers {
+		what := w.callback(t.Callback)
+		if t.Kind == "sleep" {
+			what = w.say("step_timer_sleep", t.Task)
+		}
+		l.Timers = append(l.Timers, stepTimer{When: t.When, What: what})
+	}
+	for _, t := range s.Tasks {
+		r := stepRow{Name: t.Name, What: w.taskLine(t)}
+		if t.State == "pending" && len(t.At) > 0 {
+			r.At, r.Code = w.say("step_at", t.At[0]), src.code(t.At)
+		}
+		l.Tasks = append(l.Tasks, r)
+	}
+	l.ReadyAll, l.TimersAll, l.TasksAll = s.ReadyCount, s.TimerCount, s.TaskCount
+	return l
+}
+
+// inAll is the line that says how many a list holds in all, when it
+// shows fewer (shown); none otherwise.
+func (w stepWords) inAll(shown, all int) []string {
+	if all > shown {
+		return []string{w.say("step_in_all", all)}
+	}
+	return nil
+}
+
+// nameWidth is the width of the widest name of rows, for a column.
+func nameWidth(rows []stepRow) int {
+	n := 0
+	for _, r := range rows {
+		n = max(n, len(r.Name))
+	}
+	return n
 }
 
 // writeStepText writes the lesson's output with the frames among it, as
@@ -615,7 +691,9 @@ func writeStepText(w io.Writer, out string, frames []stepFrame, src sourceLine, 
 }
 
 // writeFrameText writes one frame as text, in words' language, its
-// heading and labels in lk's quiet colour.
+// heading and labels in lk's quiet colour: the lists of words.lists, a
+// label before each, a task's or goroutine's line of code after where it
+// waits.
 func writeFrameText(w io.Writer, f stepFrame, src sourceLine, words stepWords, lk look) {
 	fmt.Fprintf(w, "  %s\n", lk.dim(fmt.Sprintf("┄ %s · %s · %s", words.say("step_n", f.N), f.Run, f.summary(words))))
 	labels := []string{"step_label_ready", "step_label_timers", "step_label_threads", "step_label_tasks", "step_label_goroutines"}
@@ -634,55 +712,42 @@ func writeFrameText(w io.Writer, f stepFrame, src sourceLine, words stepWords, l
 			}
 		}
 	}
-	if s := f.Loop; s != nil {
-		var ready, timers, ts, tasks []string
-		for _, c := range s.Ready {
-			ready = append(ready, words.callback(c))
+	l := words.lists(f, src)
+	if f.Loop == nil {
+		nameW := nameWidth(l.Goroutines)
+		var gs []string
+		for _, g := range l.Goroutines {
+			gs = append(gs, fmt.Sprintf("%-*s  %s%s%s", nameW, g.Name, g.What,
+				strings.Repeat(" ", max(0, 8-ansi.StringWidth(g.What))), codeAt(g)))
 		}
-		if s.ReadyCount > len(s.Ready) {
-			ready = append(ready, words.say("step_in_all", s.ReadyCount))
-		}
-		if len(ready) == 0 {
-			ready = []string{words.say("step_empty")}
-		}
-		for _, t := range s.Timers {
-			timers = append(timers, secs(t.When)+" "+words.callback(t.Callback))
-		}
-		if s.TimerCount > len(s.Timers) {
-			timers = append(timers, words.say("step_in_all", s.TimerCount))
-		}
-		for _, c := range s.Threadsafe {
-			ts = append(ts, words.callback(c))
-		}
-		nameW := 0
-		for _, t := range s.Tasks {
-			nameW = max(nameW, len(t.Name))
-		}
-		for _, t := range s.Tasks {
-			line := fmt.Sprintf("%-*s  %s", nameW, t.Name, words.taskLine(t))
-			if t.State == "pending" {
-				line += src.at(words, t.At)
-			}
-			tasks = append(tasks, line)
-		}
-		if s.TaskCount > len(s.Tasks) {
-			tasks = append(tasks, words.say("step_in_all", s.TaskCount))
-		}
-		row("step_label_ready", ready)
-		row("step_label_timers", timers)
-		row("step_label_threads", ts)
-		row("step_label_tasks", tasks)
+		row("step_label_goroutines", gs)
 		return
 	}
-	nameW := 0
-	for _, g := range f.Goroutines {
-		nameW = max(nameW, len(g.Name))
+	ready := append(l.Ready, words.inAll(len(l.Ready), l.ReadyAll)...)
+	if len(ready) == 0 {
+		ready = []string{words.say("step_empty")}
 	}
-	var gs []string
-	for _, g := range f.Goroutines {
-		state := words.goroutineState(g.State)
-		gs = append(gs, fmt.Sprintf("%-*s  %s%s%s", nameW, g.Name, state,
-			strings.Repeat(" ", max(0, 8-ansi.StringWidth(state))), src.at(words, g.frame)))
+	var timers, tasks []string
+	for _, t := range l.Timers {
+		timers = append(timers, secs(t.When)+" "+t.What)
 	}
-	row("step_label_goroutines", gs)
+	nameW := nameWidth(l.Tasks)
+	for _, t := range l.Tasks {
+		tasks = append(tasks, fmt.Sprintf("%-*s  %s%s", nameW, t.Name, t.What, codeAt(t)))
+	}
+	row("step_label_ready", ready)
+	row("step_label_timers", append(timers, words.inAll(len(timers), l.TimersAll)...))
+	row("step_label_threads", l.Threads)
+	row("step_label_tasks", append(tasks, words.inAll(len(tasks), l.TasksAll)...))
+}
+
+// codeAt is where r waits as the text says it: at file:line, and the line.
+func codeAt(r stepRow) string {
+	switch {
+	case r.At == "":
+		return ""
+	case r.Code == "":
+		return "  " + r.At
+	}
+	return "  " + r.At + ": " + r.Code
 }

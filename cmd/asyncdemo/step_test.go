@@ -255,8 +255,9 @@ func TestStepInARealTerminal(t *testing.T) {
 	s.keys("Right", "Space", "Enter") // three steps forward
 	s.waitFor("step 4 of", 1)
 	step4 := s.screen()
-	if !strings.Contains(step4, "ran step do_some_work(1)") || !strings.Contains(step4, "_done_callback(do_some_w") {
-		t.Errorf("step 4 does not show do_some_work(1)'s step and the callbacks it made ready:\n%s", step4)
+	if !strings.Contains(step4, "ran step do_some_work(1)") || !strings.Contains(step4, "_on_completion(do_some_w") ||
+		strings.Contains(step4, "_done_callback") { // --with wait builds no gather
+		t.Errorf("step 4 does not show do_some_work(1)'s step and the callback it made ready (asyncio.wait's, and no gather's):\n%s", step4)
 	}
 	s.keys("Left")
 	s.waitFor("step 3 of", 1)
@@ -889,5 +890,61 @@ func TestStepOutputStartsAtALine(t *testing.T) {
 	}
 	if lines := v.outputLines(frames[0], nil, 5); !strings.Contains(strings.Join(lines, "\n"), "Waiting: 1") {
 		t.Errorf("5 rows: %q, want the events", lines)
+	}
+}
+
+// TestStepTextAndViewListTheSameItems: the text --step writes when piped
+// and its full-screen view show the same items of each list (the ready
+// queue, the timers, the threads' queue, the tasks, the goroutines), in
+// English and Chinese: both take them from stepWords.lists.
+func TestStepTextAndViewListTheSameItems(t *testing.T) {
+	at := []aio.Frame{{Func: "demos.doSomeWork.func1", File: "task.go", Line: 85}}
+	state := &aio.LoopState{Iteration: 3, Time: time.Second,
+		Ready:      []aio.Callback{{Kind: "step", Task: "a"}, {Kind: "callback", Name: "_wait.<locals>._on_completion", Task: "b"}},
+		ReadyCount: 2,
+		Timers:     []aio.Timer{{When: 2 * time.Second, Callback: aio.Callback{Kind: "sleep", Task: "a"}}, {When: 3 * time.Second, Callback: aio.Callback{Kind: "call", Name: "loop.stop"}}},
+		TimerCount: 2,
+		Threadsafe: []aio.Callback{{Kind: "call", Name: "run_coroutine_threadsafe"}},
+		Tasks: []aio.TaskState{
+			{Name: "a", State: "pending", Waiting: "sleep", WakeAt: 2 * time.Second, At: at},
+			{Name: "b", State: "done", Result: "'Done'"},
+			{Name: "e", State: "pending", Cancelling: true},
+		},
+		TaskCount: 3,
+	}
+	frames := []stepFrame{
+		{N: 1, Run: "r", Style: "aio", Loop: state},
+		{N: 2, Run: "r", Style: "go", Event: "Waiting: 1", Goroutines: []goroutineState{
+			{Name: "main", State: "running", At: "gather.go:70", frame: at}, {Name: "w", State: "waits to print", At: "gather.go:71", frame: at}}},
+	}
+	for _, lang := range lesson.Languages {
+		words := stepWords(lesson.Labels(lang))
+		v := newStepView(lessonInfo(t, "gather"), frames, "", look{noColor: true}, words)
+		v.Update(tea.WindowSizeMsg{Width: 200, Height: 80})
+		for i, f := range frames {
+			var text strings.Builder
+			writeFrameText(&text, f, nil, words, look{noColor: true})
+			v.i = i
+			view := v.View()
+			l := words.lists(f, nil)
+			items := slices.Concat(l.Ready, l.Threads)
+			for _, x := range l.Timers {
+				items = append(items, x.What)
+			}
+			for _, r := range slices.Concat(l.Tasks, l.Goroutines) {
+				items = append(items, r.What, r.At)
+			}
+			if len(items) < 4 {
+				t.Fatalf("%s, frame %d: %d items: %q", lang, i, len(items), items)
+			}
+			for _, it := range items {
+				if !strings.Contains(text.String(), it) {
+					t.Errorf("%s, frame %d: the text does not show %q:\n%s", lang, i, it, text.String())
+				}
+				if !strings.Contains(view, it) {
+					t.Errorf("%s, frame %d: the view does not show %q:\n%s", lang, i, it, view)
+				}
+			}
+		}
 	}
 }

@@ -259,7 +259,7 @@ func (v *stepView) View() string {
 		}
 		if n := len(f.Loop.Threadsafe); n > 0 {
 			tsH := min(n, 3) + 3 // the title and the borders
-			rightParts = append(rightParts, v.box(v.say("step_threads"), v.calls(f.Loop.Threadsafe), rightW, tsH))
+			rightParts = append(rightParts, v.box(v.say("step_threads"), v.threadLines(f), rightW, tsH))
 			readyH += tsH
 		}
 		rightParts = append(rightParts, v.box(v.say("step_timers"), v.timerLines(f, prev), rightW, topH-readyH))
@@ -307,7 +307,7 @@ func (v *stepView) narrow(f stepFrame, prev *stepFrame, w, rows int) []string {
 		}
 		parts = append(parts, part{v.say("step_ready"), fixed(ready), len(ready)})
 		if len(f.Loop.Threadsafe) > 0 {
-			ts := v.calls(f.Loop.Threadsafe)
+			ts := v.threadLines(f)
 			parts = append(parts, part{v.say("step_threads"), fixed(ts), len(ts)})
 		}
 		parts = append(parts, part{v.say("step_timers"), fixed(timers), len(timers)}, part{v.say("step_tasks"), fixed(tasks), len(tasks)})
@@ -411,63 +411,56 @@ func (v *stepView) ranLines(f stepFrame) []string {
 	return lines
 }
 
+// lists are f's lists in the view's words: the items the text has too
+// (see stepLists), without the lines of code, which the program's box
+// shows.
+func (v *stepView) lists(f stepFrame) stepLists { return v.words.lists(f, nil) }
+
 func (v *stepView) readyLines(f stepFrame, prev *stepFrame) []string {
 	return v.changedLines(f, prev, false, func(p stepFrame) []string {
 		var xs []string
-		for i, c := range p.Loop.Ready {
-			xs = append(xs, fmt.Sprintf("%d. %s", i+1, v.words.callback(c)))
+		for i, c := range v.lists(p).Ready {
+			xs = append(xs, fmt.Sprintf("%d. %s", i+1, c))
 		}
 		return xs
 	}, "step_empty", f.Loop.ReadyCount)
 }
 
 func (v *stepView) timerLines(f stepFrame, prev *stepFrame) []string {
-	str := func(p stepFrame) []string {
+	return v.changedLines(f, prev, false, func(p stepFrame) []string {
 		var xs []string
-		for _, t := range p.Loop.Timers {
-			if t.Kind == "sleep" {
-				xs = append(xs, fmt.Sprintf("%s  %s", secs(t.When), v.say("step_timer_sleep", t.Task)))
-			} else {
-				xs = append(xs, fmt.Sprintf("%s  %s", secs(t.When), v.words.callback(t.Callback)))
-			}
+		for _, t := range v.lists(p).Timers {
+			xs = append(xs, fmt.Sprintf("%s  %s", secs(t.When), t.What))
 		}
 		return xs
-	}
-	return v.changedLines(f, prev, false, str, "step_none", f.Loop.TimerCount)
+	}, "step_none", f.Loop.TimerCount)
 }
 
 func (v *stepView) taskLines(f stepFrame, prev *stepFrame) []string {
-	str := func(p stepFrame) []string {
-		width := 0
-		for _, t := range p.Loop.Tasks {
-			width = max(width, len(t.Name))
-		}
-		var xs []string
-		for _, t := range p.Loop.Tasks {
-			s := fmt.Sprintf("%-*s  %s", width, t.Name, v.words.taskLine(t))
-			if len(t.At) > 0 && t.State == "pending" {
-				s += "  " + v.say("step_at", t.At[0])
-			}
-			xs = append(xs, s)
-		}
-		return xs
-	}
-	return v.changedLines(f, prev, false, str, "step_no_task", f.Loop.TaskCount)
+	return v.changedLines(f, prev, false, func(p stepFrame) []string {
+		return rowLines(v.lists(p).Tasks)
+	}, "step_no_task", f.Loop.TaskCount)
 }
 
 func (v *stepView) goroutineLines(f stepFrame, prev *stepFrame) []string {
-	str := func(p stepFrame) []string {
-		width := 0
-		for _, g := range p.Goroutines {
-			width = max(width, len(g.Name))
+	return v.changedLines(f, prev, true, func(p stepFrame) []string {
+		return rowLines(v.lists(p).Goroutines)
+	}, "", 0)
+}
+
+// rowLines lays out rows as the view shows them: the names in a column,
+// then what each does and where it waits.
+func rowLines(rows []stepRow) []string {
+	width := nameWidth(rows)
+	var xs []string
+	for _, r := range rows {
+		s := fmt.Sprintf("%-*s  %s", width, r.Name, r.What)
+		if r.At != "" {
+			s += "  " + r.At
 		}
-		var xs []string
-		for _, g := range p.Goroutines {
-			xs = append(xs, fmt.Sprintf("%-*s  %s  %s", width, g.Name, v.words.goroutineState(g.State), v.say("step_at", g.At)))
-		}
-		return xs
+		xs = append(xs, s)
 	}
-	return v.changedLines(f, prev, true, str, "", 0)
+	return xs
 }
 
 // changedLines lists what items makes of f, each marked + where items did
@@ -484,8 +477,8 @@ func (v *stepView) changedLines(f stepFrame, prev *stepFrame, goroutines bool, i
 	if len(shown) == 0 && none != "" {
 		lines = append(lines, "  "+v.say(none))
 	}
-	if all > len(shown) {
-		lines = append(lines, "  "+v.say("step_in_all", all))
+	for _, l := range v.words.inAll(len(shown), all) {
+		lines = append(lines, "  "+l)
 	}
 	return lines
 }
@@ -499,10 +492,11 @@ func prevItems(prev *stepFrame, goroutines bool, items func(stepFrame) []string)
 	return items(*prev)
 }
 
-func (v *stepView) calls(cs []aio.Callback) []string {
+// threadLines are the calls waiting in call_soon_threadsafe's queue.
+func (v *stepView) threadLines(f stepFrame) []string {
 	var lines []string
-	for _, c := range cs {
-		lines = append(lines, "  "+v.words.callback(c))
+	for _, c := range v.lists(f).Threads {
+		lines = append(lines, "  "+c)
 	}
 	return lines
 }

@@ -179,11 +179,12 @@ def run(name_, body, **kw):
 
 def gather(loop):  # gatherAio, --with wait
     tasks = create_tasks(loop, DURATIONS)
-    all_ = asyncio.gather(*tasks)
     if OPTS.with_ == "wait":
         async def wait():
             await asyncio.wait(tasks)
         all_ = loop.create_task(wait(), name="wait")
+    else:
+        all_ = asyncio.gather(*tasks)
     loop.run_until_complete(all_)
 
 
