@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -20,7 +19,6 @@ import (
 
 	"github.com/asyncdemo/asyncdemo/demos"
 	"github.com/asyncdemo/asyncdemo/demos/lesson"
-	"github.com/asyncdemo/asyncdemo/demos/testenv"
 	"github.com/asyncdemo/asyncdemo/timing"
 )
 
@@ -276,25 +274,6 @@ func TestEveryLessonTextWrapsWell(t *testing.T) {
 // axisLabels matches a timeline's line of seconds.
 var axisLabels = regexp.MustCompile(`^\s+[0-9.]+s(\s+[0-9.]+s)*$`)
 
-// newTmuxSized is newTmux with a terminal of cols × rows.
-func newTmuxSized(t *testing.T, cols, rows int, env ...string) *tmuxSession {
-	t.Helper()
-	testenv.SkipShort(t, "a real terminal (tmux)")
-	testenv.LookPath(t, "tmux", "apt-get install tmux")
-	s := &tmuxSession{t: t, name: "asyncdemo-test-" + strings.NewReplacer("/", "-", ".", "-", ":", "-").Replace(t.Name())}
-	exec.Command("tmux", "kill-session", "-t", s.name).Run()
-	args := []string{"new-session", "-d", "-s", s.name, "-x", strconv.Itoa(cols), "-y", strconv.Itoa(rows)}
-	for _, e := range env {
-		args = append(args, "-e", e)
-	}
-	args = append(args, "bash", "--norc", "--noprofile")
-	if out, err := exec.Command("tmux", args...).CombinedOutput(); err != nil {
-		t.Fatalf("tmux new-session: %v: %s", err, out)
-	}
-	t.Cleanup(func() { exec.Command("tmux", "kill-session", "-t", s.name).Run() })
-	return s
-}
-
 // TestReadableInARealTerminal runs lessons in tmux as issue 16 found them:
 // 50 and 200 columns, English and Chinese, a light and a dark background.
 // No line is left for the terminal to cut (the screen, its rows joined,
@@ -355,7 +334,7 @@ func TestReadableInARealTerminal(t *testing.T) {
 					t.Errorf("a paragraph line of %d columns on a wide terminal: %q", uniseg.StringWidth(line), line)
 				}
 			}
-			colored, _ := exec.Command("tmux", "capture-pane", "-p", "-e", "-t", s.name).Output()
+			colored, _ := s.tmux("capture-pane", "-p", "-e", "-t", s.name).Output()
 			if want256 := nearest256(t, c.dim); !strings.Contains(string(colored), "\x1b["+strings.TrimSuffix(c.dim, "m")) &&
 				!strings.Contains(string(colored), "\x1b["+want256+"m") {
 				t.Errorf("the gutter is not in %s, nor in %s, its nearest of 256 colours (COLORFGBG=%s):\n%q", c.dim, want256, c.bg, colored)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
@@ -80,11 +79,11 @@ func TestNoArgumentsFitsARealScreen(t *testing.T) {
 		s := newTmuxSized(t, 50, 24, "LANG="+lang, "PS1=$ ", "XDG_CONFIG_HOME="+t.TempDir())
 		s.keys("clear; "+bin+"; echo exit=$?", "Enter")
 		s.waitFor("exit=0", 1)
-		visible, _ := exec.Command("tmux", "capture-pane", "-p", "-t", s.name).Output()
+		visible, _ := s.tmux("capture-pane", "-p", "-t", s.name).Output()
 		if !strings.Contains(string(visible), "asyncdemo --help") || !strings.Contains(string(visible), "  1  coroutine") {
 			t.Errorf("LANG=%s: the summary scrolled off a 24-row screen:\n%s", lang, visible)
 		}
-		exec.Command("tmux", "kill-session", "-t", s.name).Run()
+		s.tmux("kill-session", "-t", s.name).Run()
 	}
 }
 

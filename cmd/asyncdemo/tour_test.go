@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"testing/synctest"
@@ -26,27 +27,48 @@ import (
 )
 
 // tmuxSession is a real terminal, driven as a person would: keys in,
-// screen out.
+// screen out. Each runs on a tmux server of its own (a socket of its own),
+// so that the sessions of tests running at once, or of anything else on
+// the machine, never meet: the last session of a shared server ending
+// takes the server down, and a session starting at that moment fails
+// ("server exited unexpectedly").
 type tmuxSession struct {
-	t    *testing.T
-	name string
+	t      *testing.T
+	name   string
+	socket string
 }
 
+// tmuxServers numbers this process's tmux servers.
+var tmuxServers atomic.Int64
+
+// tmux returns the tmux command of args, on s's server.
+func (s *tmuxSession) tmux(args ...string) *exec.Cmd {
+	return exec.Command("tmux", append([]string{"-L", s.socket}, args...)...)
+}
+
+// newTmux is newTmuxSized with a terminal of 110 × 200.
 func newTmux(t *testing.T, env ...string) *tmuxSession {
+	t.Helper()
+	return newTmuxSized(t, 110, 200, env...)
+}
+
+// newTmuxSized starts a terminal of cols × rows running bash, with env
+// ("NAME=value") set in it; the test's end ends it, and its server.
+func newTmuxSized(t *testing.T, cols, rows int, env ...string) *tmuxSession {
 	t.Helper()
 	testenv.SkipShort(t, "a real terminal (tmux)")
 	testenv.LookPath(t, "tmux", "apt-get install tmux")
-	s := &tmuxSession{t: t, name: "asyncdemo-test-" + strings.ReplaceAll(t.Name(), "/", "-")}
-	exec.Command("tmux", "kill-session", "-t", s.name).Run()
-	args := []string{"new-session", "-d", "-s", s.name, "-x", "110", "-y", "200"}
+	s := &tmuxSession{t: t, name: "asyncdemo-test-" + strings.NewReplacer("/", "-", ".", "-", ":", "-").Replace(t.Name()),
+		socket: fmt.Sprintf("asyncdemo-test-%d-%d", os.Getpid(), tmuxServers.Add(1))}
+	args := []string{"new-session", "-d", "-s", s.name, "-x", strconv.Itoa(cols), "-y", strconv.Itoa(rows)}
 	for _, e := range env {
 		args = append(args, "-e", e)
 	}
 	args = append(args, "bash", "--norc", "--noprofile")
-	if out, err := exec.Command("tmux", args...).CombinedOutput(); err != nil {
+	if out, err := s.tmux(args...).CombinedOutput(); err != nil {
 		t.Fatalf("tmux new-session: %v: %s", err, out)
 	}
-	t.Cleanup(func() { exec.Command("tmux", "kill-session", "-t", s.name).Run() })
+	t.Cleanup(func() { s.tmux("kill-server").Run() })
 	return s
 }
 
@@ -54,13 +76,13 @@ func newTmux(t *testing.T, env ...string) *tmuxSession {
 // like are keys by name.
 func (s *tmuxSession) keys(keys ...string) {
 	s.t.Helper()
-	if out, err := exec.Command("tmux", append([]string{"send-keys", "-t", s.name}, keys...)...).CombinedOutput(); err != nil {
+	if out, err := s.tmux(append([]string{"send-keys", "-t", s.name}, keys...)...).CombinedOutput(); err != nil {
 		s.t.Fatalf("tmux send-keys: %v: %s", err, out)
 	}
 }
 
 func (s *tmuxSession) screen() string {
-	out, _ := exec.Command("tmux", "capture-pane", "-p", "-J", "-S", "-2000", "-t", s.name).Output()
+	out, _ := s.tmux("capture-pane", "-p", "-J", "-S", "-2000", "-t", s.name).Output()
 	return string(out)
 }
 
