@@ -68,7 +68,13 @@ func newTmuxSized(t *testing.T, cols, rows int, env ...string) *tmuxSession {
 	if out, err := s.tmux(args...).CombinedOutput(); err != nil {
 		t.Fatalf("tmux new-session: %v: %s", err, out)
 	}
-	t.Cleanup(func() { s.tmux("kill-server").Run() })
+	path, _ := s.tmux("display-message", "-p", "#{socket_path}").Output()
+	t.Cleanup(func() {
+		s.tmux("kill-server").Run()
+		if p := strings.TrimSpace(string(path)); p != "" {
+			os.Remove(p) // tmux leaves it
+		}
+	})
 	return s
 }
 
