@@ -456,7 +456,7 @@ class Recorder:
         timer.daemon = True
         return timer
 
-    def _open_span(self, name, group=""):
+    def _open_span(self, name, group="", phase=""):
         """A new span of this run, or None once the run has too many to draw
         (then it draws none: a chart of some of them would mislead)."""
         with self._lock:
@@ -466,6 +466,7 @@ class Recorder:
                 self._spans = None
                 return None
             span = _Span(name, group, self._now())
+            span.phase = phase
             self._spans.append(span)
             return span
 
@@ -486,12 +487,13 @@ class Recorder:
         span.end, span.state = self._now(), task_state(task)
 
     @contextlib.contextmanager
-    def span(self, name, group=""):
-        """Draw what the block does as a bar on --vs python's timeline."""
+    def span(self, name, group="", phase=""):
+        """Draw what the block does as a bar on --vs python's timeline; with
+        a phase, as a stretch of the task of that name."""
         if not self._spans_on:
             yield
             return
-        s = self._open_span(name, group or name)
+        s = self._open_span(name, group or name, phase)
         if s is None:
             yield
             return
@@ -501,6 +503,12 @@ class Recorder:
             s.end, s.state = self._now(), "cancelled" if isinstance(e, asyncio.CancelledError) else "error"
             raise
         s.end, s.state = self._now(), "done"
+
+    def waiting(self):
+        """Draw what the block does as the running task waiting, not
+        running, on --vs python's timeline: a blocking take from Redis."""
+        task = asyncio.current_task()
+        return self.span(task_label(task) if task else "", phase="wait")
 
     def mark(self, label):
         """Mark a moment of the run on --vs python's timeline, such as Ctrl+C."""
@@ -522,7 +530,8 @@ class Recorder:
             # a run has too many rows.
             self._emit(lambda t, s=s: ({"kind": "span", "t": s.start, "run": self._run, "style": STYLE,
                                         "task": s.name, "text": s.group or s.name,
-                                        "state": s.state, "elapsed": (end if s.end is None else s.end) - s.start},
+                                        "state": s.state, "phase": s.phase,
+                                        "elapsed": (end if s.end is None else s.end) - s.start},
                                        ""))
         for at, label in self._marks:
             self._emit(lambda t, at=at, label=label: ({"kind": "mark", "t": at, "run": self._run, "style": STYLE,
@@ -552,6 +561,7 @@ class _Span:
     def __init__(self, name, group, start):
         self.name, self.group, self.start = name, group, start
         self.end, self.state, self.task, self.hidden = None, "", None, False
+        self.phase = ""  # "" for a task's life or a block's bar; "wait" for a stretch of a task's life
 
 
 _MAIN_FILE = os.path.realpath(getattr(sys.modules.get("__main__"), "__file__", "") or "")
