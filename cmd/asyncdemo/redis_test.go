@@ -93,6 +93,24 @@ func TestSMSCallsOverlapAndFailuresCallError(t *testing.T) {
 		if s := out; !strings.Contains(s, "sending failed") || !strings.Contains(s, `"text":"error!"`) {
 			t.Errorf("%s --timeout 4: no failure and alarm in %s", style, s)
 		}
+		// Said in plain words, in the lesson's seconds, the same in
+		// both styles: not the HTTP client's.
+		var failed []string
+		for _, e := range events(t, out) {
+			if strings.Contains(e.Text, "failed") || strings.Contains(e.Text, "moved to") {
+				failed = append(failed, e.Text)
+			}
+		}
+		want = []string{"sending failed: GET /5 timed out after 4 s", "sending failed: GET /5 timed out after 4 s", "sending failed: GET /5 timed out after 4 s",
+			`message "5": not sent after 3 attempts: GET /5 timed out after 4 s; moved to queue:dead`}
+		if !slices.Equal(failed, want) {
+			t.Errorf("%s --timeout 4: the failures said\n%q\nwant\n%q", style, failed, want)
+		}
+		for _, raw := range []string{"deadline exceeded", "Client.Timeout", "error from the loop thread"} {
+			if strings.Contains(out, raw) {
+				t.Errorf("%s --timeout 4: %q in:\n%s", style, raw, out)
+			}
+		}
 	}
 }
 
