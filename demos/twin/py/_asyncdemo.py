@@ -317,6 +317,19 @@ def _string_json(s):
               .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
+# What may not reach a terminal as it is: control characters but newline
+# and tab, DEL and the C1 controls, and the marks that reorder text.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(s):
+    """s with every character that could act on a terminal written out as
+    an escape (ESC becomes \\x1b), as asyncdemo's timing.Printable does:
+    text from outside (an HTTP answer, a queue's values) goes through it
+    before it is printed."""
+    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", s)
+
+
 def _current_task_name():
     try:
         task = asyncio.current_task()
@@ -397,7 +410,7 @@ class Recorder:
             gutter = f"{t:7.3f}s"
             body = ("\n" + " " * (len(gutter) + 2)).join(
                 self._paint(_PALETTE[sum(task.encode()) % len(_PALETTE)], line) if task else line
-                for line in text.split("\n"))
+                for line in printable(text).split("\n"))
             return ({"kind": "event", "t": t, "run": self._run, "style": STYLE, "task": task, "text": text},
                     f"{self._paint('2', gutter)}  {body}\n")
         self._emit(make)
