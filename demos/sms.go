@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -38,6 +39,19 @@ func smsAlarmTimeout(timeout float64) float64 {
 	return max(timeout, 2*smsapi.ErrorDelay.Seconds())
 }
 
+// smsCallError says in plain words why a call to path failed, for the
+// learner: "GET /5 timed out after 2 s" for one that got no answer within
+// timeout, the lesson's seconds (the HTTP client's own words are "context
+// deadline exceeded (Client.Timeout exceeded while awaiting headers)").
+// Any other error keeps the client's words, which name what it met: a
+// refused connection, the API's answer.
+func smsCallError(err error, path string, timeout float64) error {
+	if err == nil || !smsapi.TimedOut(err) {
+		return err
+	}
+	return &smsapi.TimeoutError{Path: path, After: lesson.FormatSeconds(timeout) + " s", Err: err}
+}
+
 // smsAio is the tutorial's SMS consumer: the same master-worker program as
 // the queue lesson, but each coroutine calls the slow SMS API over HTTP.
 // The HTTP call runs off the loop (t.ToThread), so the loop goes on with
@@ -48,12 +62,16 @@ func smsAlarmTimeout(timeout float64) float64 {
 // time out waiting for a connection. A message not sent after smsAttempts
 // tries raises the alarm (/error) and is dead-lettered: the alarm is a
 // notification, not a delivery; it is called with alarmAPI, which has a
-// deadline of its own.
-func smsAio(ctx context.Context, l *aio.Loop, c *consumer.Consumer, api, alarmAPI *smsapi.Client, r *timing.Recorder, inFlight int) error {
+// deadline of its own. A call that times out says so in plain words, with
+// timeout, the calls' --timeout in the lesson's seconds.
+func smsAio(ctx context.Context, l *aio.Loop, c *consumer.Consumer, api, alarmAPI *smsapi.Client, r *timing.Recorder, inFlight int, timeout float64) error {
 	stop := startLoop(l)
 	defer stop()
-	fetch := func(t *aio.Task, api *smsapi.Client, path string) (smsapi.Response, error) {
-		res, err := t.ToThread(func(ctx context.Context) (any, error) { return api.Get(ctx, path) })
+	fetch := func(t *aio.Task, api *smsapi.Client, path string, timeout float64) (smsapi.Response, error) {
+		res, err := t.ToThread(func(ctx context.Context) (any, error) {
+			resp, err := api.Get(ctx, path)
+			return resp, smsCallError(err, path, timeout)
+		})
 		resp, _ := res.(smsapi.Response)
 		if answer, ok := errors.AsType[*smsapi.StatusError](err); ok {
 			resp = answer.Response
@@ -77,7 +95,7 @@ func smsAio(ctx context.Context, l *aio.Loop, c *consumer.Consumer, api, alarmAP
 				}
 			}
 			var resp smsapi.Response
-			resp, err = fetch(t, api, fmt.Sprintf("/%d", x))
+			resp, err = fetch(t, api, fmt.Sprintf("/%d", x), timeout)
 			if err == nil {
 				r.Printf(t.Name(), "%s", resp.Text)
 				return nil
@@ -106,7 +124,7 @@ func smsAio(ctx context.Context, l *aio.Loop, c *consumer.Consumer, api, alarmAP
 				return nil, err // not a failed send: no alarm
 			}
 			r.Printf(t.Name(), "calling /error, the alarm")
-			alarm, aerr := fetch(t, alarmAPI, "/error")
+			alarm, aerr := fetch(t, alarmAPI, "/error", smsAlarmTimeout(timeout))
 			switch {
 			case stopped(aerr):
 				return nil, aerr
@@ -144,8 +162,9 @@ func smsAio(ctx context.Context, l *aio.Loop, c *consumer.Consumer, api, alarmAP
 // smsGo starts a goroutine per message, which calls the API with the
 // shared client; a buffered channel is the semaphore that keeps at most
 // inFlight messages in flight. The alarm is called with alarmAPI, which
-// has a deadline of its own.
-func smsGo(ctx context.Context, c *consumer.Consumer, api, alarmAPI *smsapi.Client, clock *timing.Clock, r *timing.Recorder, inFlight int) error {
+// has a deadline of its own. A call that times out says so in plain words,
+// with timeout, the calls' --timeout in the lesson's seconds.
+func smsGo(ctx context.Context, c *consumer.Consumer, api, alarmAPI *smsapi.Client, clock *timing.Clock, r *timing.Recorder, inFlight int, timeout float64) error {
 	send := func(name string, x int) error {
 		var err error
 		for attempt := 1; attempt <= smsAttempts; attempt++ {
@@ -159,7 +178,9 @@ func smsGo(ctx context.Context, c *consumer.Consumer, api, alarmAPI *smsapi.Clie
 				}
 			}
 			var resp smsapi.Response
-			resp, err = api.Get(ctx, fmt.Sprintf("/%d", x))
+			path := fmt.Sprintf("/%d", x)
+			resp, err = api.Get(ctx, path)
+			err = smsCallError(err, path, timeout)
 			if resp.Status != 0 {
 				r.Printf(name, "%d", resp.Status)
 			}
@@ -214,7 +235,7 @@ func smsGo(ctx context.Context, c *consumer.Consumer, api, alarmAPI *smsapi.Clie
 				state = timing.StateError // drawn as the aio style draws a task that raised
 				r.Printf(name, "calling /error, the alarm")
 				if alarm, aerr := alarmAPI.Get(ctx, "/error"); aerr != nil {
-					r.Printf(name, "the alarm failed too: %v", aerr)
+					r.Printf(name, "the alarm failed too: %v", smsCallError(aerr, "/error", smsAlarmTimeout(timeout)))
 				} else {
 					r.Printf(name, "%s", alarm.Text)
 				}
@@ -244,7 +265,7 @@ func (s *smsLesson) Info() lesson.Info {
 	return lesson.Info{
 		Name:     "sms",
 		Question: &lesson.Question{Kind: "first", Choices: []lesson.Choice{{Label: "5 It works", Text: "5 It works"}, {Label: "1 It works", Text: "1 It works"}}},
-		Code:     map[lesson.Style][]string{lesson.StyleAio: {"startLoop", "smsAttempts", "smsAlarmTimeout", "smsAio"}, lesson.StyleGo: {"smsAttempts", "smsAlarmTimeout", "smsGo"}},
+		Code:     map[lesson.Style][]string{lesson.StyleAio: {"startLoop", "smsAttempts", "smsAlarmTimeout", "smsCallError", "smsAio"}, lesson.StyleGo: {"smsAttempts", "smsAlarmTimeout", "smsCallError", "smsGo"}},
 		Group:    "Redis and HTTP",
 		Network:  true,
 		Twin:     &lesson.Twin{Modules: []string{"redis.asyncio", "aiohttp"}, Order: consumer.Order},
@@ -321,10 +342,10 @@ func (s *smsLesson) Run(e *lesson.Env) error {
 	alarm := api.WithTimeout(e.Clock.Real(lesson.Seconds(smsAlarmTimeout(s.Timeout))))
 	return consumer.Run(e, s.queue, &s.redis, smsScript, "sms",
 		func(l *aio.Loop, c *consumer.Consumer) error {
-			return smsAio(e.Ctx, l, c, api, alarm, e.Rec, s.InFlight)
+			return smsAio(e.Ctx, l, c, api, alarm, e.Rec, s.InFlight, s.Timeout)
 		},
 		func(ctx context.Context, c *consumer.Consumer) error {
-			return smsGo(ctx, c, api, alarm, e.Clock, e.Rec, s.InFlight)
+			return smsGo(ctx, c, api, alarm, e.Clock, e.Rec, s.InFlight, s.Timeout)
 		})
 }
 
@@ -450,6 +471,12 @@ func (s *smsLesson) RunValues(e *lesson.Env) map[string]string {
 		}
 		said = append(said, "sms_failed")
 		values["failure_path"] = "" // this run showed it
+	}
+	if slices.ContainsFunc(lesson.EventsOf(run, "sending failed: "), func(ev timing.Event) bool {
+		return strings.Contains(ev.Text, " timed out after ")
+	}) {
+		v["timeout"] = lesson.FormatSeconds(s.Timeout) + "\u00a0s"
+		said = append(said, "sms_timed_out") // what a timeout is, and what it is not
 	}
 	if poison > 0 {
 		said = append(said, "sms_poison")

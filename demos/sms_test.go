@@ -1,6 +1,8 @@
 package demos
 
 import (
+	"errors"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -95,5 +97,41 @@ func TestSMSAlarmHasADeadlineOfItsOwn(t *testing.T) {
 		if got := smsAlarmTimeout(timeout); got != want {
 			t.Errorf("--timeout %v: the alarm's deadline is %v s, want %v", timeout, got, want)
 		}
+	}
+}
+
+// timeout is a network error that timed out, as net/http's client gives
+// one: its words are the client's, not a learner's.
+type timeout struct{}
+
+func (timeout) Error() string {
+	return "context deadline exceeded (Client.Timeout exceeded while awaiting headers)"
+}
+func (timeout) Timeout() bool   { return true }
+func (timeout) Temporary() bool { return true }
+
+// TestSMSCallErrorSaysATimeoutInPlainWords: a call that got no answer
+// within --timeout is said as what happened, in the lesson's seconds
+// ("GET /5 timed out after 2 s"), not in net/http's words, and not with
+// the real, scaled, time; it still wraps the client's error. Other errors
+// keep their words: they name what the client met.
+func TestSMSCallErrorSaysATimeoutInPlainWords(t *testing.T) {
+	client := &url.Error{Op: "Get", URL: "http://127.0.0.1:1/5", Err: timeout{}}
+	err := smsCallError(client, "/5", 2)
+	if got := err.Error(); got != "GET /5 timed out after 2 s" {
+		t.Errorf("a timeout says %q", got)
+	}
+	if !errors.Is(err, client) {
+		t.Errorf("the client's error is lost: %v", errors.Unwrap(err))
+	}
+	if got := smsCallError(client, "/error", smsAlarmTimeout(0.5)).Error(); got != "GET /error timed out after 6 s" {
+		t.Errorf("the alarm's timeout says %q", got)
+	}
+	refused := errors.New(`GET /5: Get "http://127.0.0.1:1/5": dial tcp 127.0.0.1:1: connect: connection refused`)
+	if err := smsCallError(refused, "/5", 2); err != refused {
+		t.Errorf("a refused call became %v", err)
+	}
+	if err := smsCallError(nil, "/5", 2); err != nil {
+		t.Errorf("no error became %v", err)
 	}
 }

@@ -43,31 +43,44 @@ func workersAio(ctx context.Context, l *aio.Loop, c *consumer.Consumer, clock *t
 		_, err := t.ToThread(func(ctx context.Context) (any, error) { c.Done(ctx, msg, nil); return nil, nil })
 		return err // ErrCancelled or ErrDestroyed: Done reports Redis's errors itself
 	}
-	var idle atomic.Bool // a worker stopped because the queue was idle
-	worker := func(t *aio.Task) (any, error) {
-		r.Printf(t.Name(), "Start worker")
+	// next returns the next message that asks for work, and its x.
+	next := func(t *aio.Task) (string, int, error) {
 		for {
 			msg, err := take(t)
 			switch {
-			case errors.Is(err, consumer.ErrIdle):
-				idle.Store(true)
-				return nil, nil
 			case errors.Is(err, redisqueue.ErrEmpty): // BRPOP waited for nothing
 				if err := t.Sleep(0); err != nil { // let the other workers have a turn
-					return nil, err
+					return "", 0, err
 				}
 				continue
 			case errors.Is(err, consumer.ErrUnavailable):
 				if err := t.Sleep(time.Second); err != nil { // Redis is away: try again soon
-					return nil, err
+					return "", 0, err
 				}
 				continue
 			case err != nil:
-				return nil, err // cancelled, the loop closed, or an error retrying cannot fix
+				return "", 0, err // idle, cancelled, the loop closed, or an error retrying cannot fix
 			}
-			x, ok := c.Parse(ctx, msg)
-			if !ok {
-				continue
+			if x, ok := c.Parse(ctx, msg); ok {
+				return msg, x, nil
+			}
+		}
+	}
+	var idle atomic.Bool // a worker stopped because the queue was idle
+	worker := func(t *aio.Task) (any, error) {
+		r.Printf(t.Name(), "Start worker")
+		for {
+			// Drawn as waiting, not running: the worker waits for Redis
+			// (and the loop runs the others, unless the take holds it).
+			waiting := r.BeginPhase(t.Name(), timing.PhaseWait)
+			msg, x, err := next(t)
+			r.EndSpan(waiting, timing.StateDone)
+			if errors.Is(err, consumer.ErrIdle) {
+				idle.Store(true)
+				return nil, nil
+			}
+			if err != nil {
+				return nil, err
 			}
 			span := r.BeginSpan(lesson.Call("do_some_work", x), lesson.Call("do_some_work", x))
 			r.Printf(t.Name(), "Wait %d", x)
@@ -101,25 +114,22 @@ func workersGo(ctx context.Context, c *consumer.Consumer, clock *timing.Clock, r
 	for i := range n {
 		wg.Go(func() {
 			name := fmt.Sprintf("worker-%d", i+1)
+			life := r.BeginSpan(name, name) // the goroutine's row on the timeline
+			defer func() {
+				state := timing.StateDone
+				if ctx.Err() != nil { // Ctrl+C
+					state = timing.StateCancelled
+				}
+				r.EndSpan(life, state)
+			}()
 			r.Printf(name, "Start worker")
-			for ctx.Err() == nil {
-				msg, err := c.TryTake(ctx, redisWait(clock))
-				switch {
-				case errors.Is(err, redisqueue.ErrEmpty):
-					continue
-				case errors.Is(err, consumer.ErrUnavailable): // Redis is away: try again soon
-					select {
-					case <-time.After(time.Second):
-					case <-ctx.Done():
-					}
-					continue
-				case err != nil:
+			for {
+				waiting := r.BeginPhase(name, timing.PhaseWait) // blocked in Redis: waiting, not running
+				msg, x, err := nextMessage(ctx, c, clock)
+				r.EndSpan(waiting, timing.StateDone)
+				if err != nil {
 					idle.Store(errors.Is(err, consumer.ErrIdle) || idle.Load())
 					return // idle, Ctrl+C, or an error retrying cannot fix
-				}
-				x, ok := c.Parse(ctx, msg)
-				if !ok {
-					continue
 				}
 				span := r.BeginSpan(lesson.Call("do_some_work", x), lesson.Call("do_some_work", x))
 				r.Printf(name, "Wait %d", x)
@@ -143,6 +153,31 @@ func workersGo(ctx context.Context, c *consumer.Consumer, clock *timing.Clock, r
 	return c.End(err)
 }
 
+// nextMessage blocks until the queue has a message that asks for work,
+// and returns it and its x; or ctx's error, consumer.ErrIdle, or an error
+// retrying cannot fix.
+func nextMessage(ctx context.Context, c *consumer.Consumer, clock *timing.Clock) (string, int, error) {
+	for ctx.Err() == nil {
+		msg, err := c.TryTake(ctx, redisWait(clock))
+		switch {
+		case errors.Is(err, redisqueue.ErrEmpty):
+			continue
+		case errors.Is(err, consumer.ErrUnavailable): // Redis is away: try again soon
+			select {
+			case <-time.After(time.Second):
+			case <-ctx.Done():
+			}
+			continue
+		case err != nil:
+			return "", 0, err
+		}
+		if x, ok := c.Parse(ctx, msg); ok {
+			return msg, x, nil
+		}
+	}
+	return "", 0, ctx.Err()
+}
+
 // redisWait is how long a worker waits in Redis for a message: the
 // tutorial's BRPOP timeout of a second, scaled like the lesson's other
 // durations, so that the stall --sync-client shows keeps its size beside
@@ -164,7 +199,7 @@ func (w *workersLesson) Info() lesson.Info {
 	return lesson.Info{
 		Name:     "workers",
 		Question: &lesson.Question{Kind: "first", Choices: []lesson.Choice{{Label: "Done 1", Text: "Done 1"}, {Label: "Done 2", Text: "Done 2"}}},
-		Code:     map[lesson.Style][]string{lesson.StyleAio: {"redisWait", "workersAio"}, lesson.StyleGo: {"redisWait", "workersGo"}},
+		Code:     map[lesson.Style][]string{lesson.StyleAio: {"redisWait", "workersAio"}, lesson.StyleGo: {"redisWait", "workersGo", "nextMessage"}},
 		Group:    "Redis and HTTP",
 		Network:  true,
 		Twin:     &lesson.Twin{Modules: []string{"redis.asyncio", "aiohttp"}, Order: consumer.Order, AnyTask: true},

@@ -31,6 +31,10 @@ type Event struct {
 	Task  string        // the task the event belongs to, if any
 	Text  string        // what the human output shows after the gutter, without colour
 	State string        // for KindState: pending, running, done, cancelled, ...
+	// Phase is, for a span a Python twin writes (see package twin), the
+	// stretch of a task's life it is, such as [PhaseWait]; "" for the
+	// task's life and for every other event.
+	Phase string
 
 	Elapsed time.Duration // for KindSummary: how long the run took
 
@@ -99,6 +103,7 @@ func (e Event) appendJSON(b []byte) []byte {
 	b = appendStringField(b, "task", e.Task)
 	b = appendStringField(b, "text", e.Text)
 	b = appendStringField(b, "state", e.State)
+	b = appendStringField(b, "phase", e.Phase)
 	if e.Kind == KindSummary || e.Elapsed != 0 {
 		b = append(b, `,"elapsed":`...)
 		b = appendSeconds(b, e.Elapsed)
@@ -139,6 +144,7 @@ func (e Event) appendJSON(b []byte) []byte {
 func (e *Event) UnmarshalJSON(data []byte) error {
 	var w struct {
 		Kind, Run, Style, Task, Text, State string
+		Phase                               string
 		T, Elapsed, Concurrent, Sequential  float64
 		Speedup                             float64
 		Stream, Finding, File, Lesson       string
@@ -152,7 +158,7 @@ func (e *Event) UnmarshalJSON(data []byte) error {
 	}
 	*e = Event{
 		Kind: w.Kind, T: seconds(w.T), Run: w.Run, Style: w.Style, Task: w.Task,
-		Text: w.Text, State: w.State, Elapsed: seconds(w.Elapsed),
+		Text: w.Text, State: w.State, Phase: w.Phase, Elapsed: seconds(w.Elapsed),
 		Concurrent: seconds(w.Concurrent), Sequential: seconds(w.Sequential), Speedup: w.Speedup,
 		Stream: w.Stream, Finding: w.Finding, File: w.File, Line: w.Line, Lesson: w.Lesson,
 		Step: w.Step, Loop: string(w.Loop), Goroutines: string(w.Goroutines),

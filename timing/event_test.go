@@ -80,6 +80,12 @@ func TestEventMarshalJSON(t *testing.T) {
 			`{"kind":"finding","t":0.5,"run":"my.py","style":"python","task":"Task-3 blocker","text":"Line 12 held the loop.","elapsed":2.0,"finding":"blocking","file":"my.py","line":12,"lesson":"await --blocking"}`,
 		},
 		{
+			"a twin's span of a phase",
+			Event{Kind: "span", T: 5 * ms, Run: "workers", Style: "python", Task: "worker-1", Text: "worker-1", State: StateDone,
+				Phase: PhaseWait, Elapsed: 500 * ms},
+			`{"kind":"span","t":0.005,"run":"workers","style":"python","task":"worker-1","text":"worker-1","state":"done","phase":"wait","elapsed":0.5}`,
+		},
+		{
 			"invalid UTF-8",
 			Event{Kind: KindEvent, T: 0, Text: "a\xffb"},
 			`{"kind":"event","t":0.0,"text":"a\ufffdb"}`,

@@ -14,16 +14,22 @@ type Span struct {
 	Start time.Duration
 	End   time.Duration
 	State string // how it ended: "done", "cancelled", "error", or "" if still running at the run's end
-	// Phase is "" for the task's life, or PhaseRan or PhaseHeld for a
-	// stretch inside it, drawn over it. A run with phases draws each
-	// task's life as waiting, and its phases on top.
+	// Phase is "" for the task's life, or PhaseRan, PhaseHeld or
+	// PhaseWait for a stretch inside it, drawn over it. A run with ran or
+	// held phases draws each task's life as waiting, and its phases on
+	// top; a run with only wait phases draws each task's life as a bar,
+	// and its waits over it as waiting.
 	Phase string
 }
 
-// Phases of a task's life, for a run that knows them (asyncdemo explain).
+// Phases of a task's life, for a run that knows them.
 const (
-	PhaseRan  = "ran"  // the task's code ran: a step of it held the loop
-	PhaseHeld = "held" // it was ready to run, but another step held the loop
+	PhaseRan  = "ran"  // the task's code ran: a step of it held the loop (asyncdemo explain)
+	PhaseHeld = "held" // it was ready to run, but another step held the loop (asyncdemo explain)
+	// PhaseWait is a stretch a lesson knows its task spent waiting, not
+	// running: for a reply from a server, such as a blocking take from
+	// Redis (workers).
+	PhaseWait = "wait"
 )
 
 // How a span ended: the states the Timeline and the trace tell apart.
@@ -251,6 +257,18 @@ func (r *Recorder) BeginSpan(task, group string) SpanID {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.begin(task, group, -1)
+}
+
+// BeginPhase opens a stretch of task's life in phase (such as
+// [PhaseWait]), starting now, and returns it for [Recorder.EndSpan]. The
+// timeline draws it over the task's bar.
+func (r *Recorder) BeginPhase(task, phase string) SpanID {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	id := r.begin(task, task, -1)
+	s, _ := r.slot(id.index)
+	s.Phase = phase
+	return id
 }
 
 // begin opens a span in a new slot, or in a window, in the slot of one

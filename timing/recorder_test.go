@@ -181,6 +181,31 @@ func TestRecorderBeginSpanEndSpan(t *testing.T) {
 	})
 }
 
+func TestRecorderBeginPhaseIsAStretchOfTheTask(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := NewRecorder(nil)
+		r.StartRun("workers", "go")
+		r.Begin("worker-1", "worker-1")
+		wait := r.BeginPhase("worker-1", PhaseWait)
+		time.Sleep(time.Second)
+		r.EndSpan(wait, StateDone)
+		time.Sleep(time.Second)
+		r.BeginPhase("worker-1", PhaseWait) // still waiting at the run's end
+		time.Sleep(time.Second)
+		r.End("worker-1", StateDone) // ends the task's life, not its phase
+		run := r.EndRun()
+
+		want := []Span{
+			{Task: "worker-1", Group: "worker-1", Start: 0, End: 3 * time.Second, State: StateDone},
+			{Task: "worker-1", Group: "worker-1", Start: 0, End: time.Second, State: StateDone, Phase: PhaseWait},
+			{Task: "worker-1", Group: "worker-1", Start: 2 * time.Second, End: 3 * time.Second, Phase: PhaseWait},
+		}
+		if !slices.Equal(run.Spans, want) {
+			t.Errorf("spans:\ngot  %v\nwant %v", run.Spans, want)
+		}
+	})
+}
+
 func TestRecorderSpanOfMarkIsTheSpan(t *testing.T) {
 	r := NewRecorder(nil)
 	r.Window = 2 // slots are used again: a mark must tell their spans apart

@@ -21,7 +21,9 @@ import (
 // A run whose spans have phases ([Span.Phase]) draws each task's life as a
 // thin line (waiting), the stretches it ran as full blocks and those it was
 // ready but held by another step as light shade, and marks a cancelled or
-// failed task after its end.
+// failed task after its end. A run whose spans have only wait phases
+// ([PhaseWait]) draws each task's life as a bar, as a run without phases
+// does, and the stretches it waited over it as a thin line.
 //
 // The zero Timeline is ready to use: 80 columns, Unicode blocks, colour.
 type Timeline struct {
@@ -112,7 +114,8 @@ type chart struct {
 	run     Run
 	rows    []row
 	grouped bool
-	phased  bool // its spans have phases
+	phased  bool // its spans have ran or held phases
+	waited  bool // some of its cells are drawn as waits (PhaseWait) over a bar
 }
 
 // Render draws runs one above the other on one time axis, each under a title
@@ -172,9 +175,10 @@ func (tl Timeline) Render(runs ...Run) string {
 	// Draw.
 	st := newStyles(tl)
 	var lines []string
-	var cancelled, failed, phased bool
+	var cancelled, failed, phased, waited bool
 	for i, c := range charts {
 		phased = phased || c.phased
+		waited = waited || c.waited
 		if tl.Big && i > 0 {
 			lines = append(lines, "")
 		}
@@ -204,6 +208,8 @@ func (tl Timeline) Render(runs ...Run) string {
 	if phased {
 		cancelGlyph, failGlyph = g.phaseCancelMark, g.failMark
 		legend = append(legend, string(g.full)+" "+words.Ran, string(g.wait)+" "+words.Waiting, string(g.held)+" "+words.Held)
+	} else if waited {
+		legend = append(legend, string(g.wait)+" "+words.Waiting)
 	}
 	if cancelled {
 		legend = append(legend, string(cancelGlyph)+" "+words.Cancelled)
@@ -299,7 +305,7 @@ func spanEnd(s Span, runEnd time.Duration) time.Duration {
 func layoutRun(run Run, from time.Duration, maxRows int, g glyphs) chart {
 	c := chart{run: run}
 	for i := range run.Spans {
-		if run.Spans[i].Phase != "" {
+		if p := run.Spans[i].Phase; p == PhaseRan || p == PhaseHeld {
 			c.phased = true
 			break
 		}
@@ -423,18 +429,70 @@ func paintRun(c *chart, cols int, from time.Duration, scale float64, g glyphs) {
 		}
 		return
 	}
-	last := 0
+	last, waits := 0, false
 	for _, s := range c.run.Spans {
-		if c.rows[last].key != s.Task {
-			for i := range c.rows {
-				if c.rows[i].key == s.Task {
-					last = i
-					break
-				}
-			}
+		if s.Phase != "" {
+			waits = true
+			continue
 		}
+		i := rowOf(c.rows, s.Task, last)
+		if i < 0 {
+			continue // every task has a row when the run is not grouped
+		}
+		last = i
 		start, end := max(s.Start, from), spanEnd(s, c.run.Elapsed)
 		paint(c.rows[last].cells, float64(start-from)*scale, float64(end-from)*scale, s.State, g)
+	}
+	if waits {
+		paintWaits(c, from, scale, g)
+	}
+}
+
+// rowOf returns the index of the row of task in rows, trying last first;
+// -1 if there is none.
+func rowOf(rows []row, task string, last int) int {
+	if last >= 0 && last < len(rows) && rows[last].key == task {
+		return last
+	}
+	for i := range rows {
+		if rows[i].key == task {
+			return i
+		}
+	}
+	return -1
+}
+
+// paintWaits draws the wait phases of a run without ran or held phases
+// over their tasks' bars, in the cells they cover for the most part (and
+// a partial cell at the bar's edge beside them): a wait shorter than half
+// a cell does not show. A wait never draws where its task's bar is not.
+func paintWaits(c *chart, from time.Duration, scale float64, g glyphs) {
+	last := -1
+	for _, s := range c.run.Spans {
+		if s.Phase != PhaseWait {
+			continue
+		}
+		if last = rowOf(c.rows, s.Task, last); last < 0 {
+			continue
+		}
+		cells := c.rows[last].cells
+		start, end := max(s.Start, from), spanEnd(s, c.run.Elapsed)
+		a := max(int(math.Round(float64(start-from)*scale)), 0)
+		z := min(int(math.Round(float64(end-from)*scale)), len(cells))
+		if a < z { // a wait to the bar's edge takes the edge's partial cell too
+			if a > 0 && cells[a-1].weight == cellWeak {
+				a--
+			}
+			if z < len(cells) && cells[z].weight == cellWeak {
+				z++
+			}
+		}
+		for j := a; j < z; j++ {
+			if cells[j].weight != cellEmpty {
+				cells[j] = cell{g.wait, cellStrong}
+				c.waited = true
+			}
+		}
 	}
 }
 

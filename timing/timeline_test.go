@@ -2,10 +2,13 @@ package timing
 
 import (
 	"fmt"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/lipgloss"
 )
@@ -219,6 +222,60 @@ func TestTimelinePhasesAreDrawnOverTheirTask(t *testing.T) {
 	zh := Timeline{NoColor: true, Width: 60, Words: Legend{Ran: "运行"}}.Render(blockedRun())
 	if !strings.Contains(zh, "█ 运行  ─ waiting") {
 		t.Errorf("a legend word of another language:\n%s", zh)
+	}
+}
+
+// waitedRun is two workers that wait in Redis, then handle a message.
+func waitedRun() Run {
+	wait := func(task string, start, end time.Duration) Span {
+		return Span{Task: task, Group: task, Start: start, End: end, Phase: PhaseWait}
+	}
+	return Run{Name: "workers", Style: "aio", Elapsed: 4 * time.Second, Spans: []Span{
+		span("worker-1", 0, 4*time.Second, StateDone),
+		span("worker-2", 0, 4*time.Second, StateDone),
+		wait("worker-1", 0, time.Second),
+		span("do_some_work(2)", time.Second, 3*time.Second, StateDone),
+		wait("worker-1", 3*time.Second, 4*time.Second),
+		wait("worker-2", 0, 4*time.Second),
+		wait("nobody", 0, 4*time.Second), // a task without a bar: drawn nowhere
+	}}
+}
+
+func TestTimelineWaitsAreDrawnOverTheirTasksBar(t *testing.T) {
+	for _, ascii := range []bool{false, true} {
+		out := Timeline{NoColor: true, Width: 60, ASCII: ascii}.Render(waitedRun())
+		lines := strings.Split(out, "\n")
+		if len(lines) != 1+3+2+1 {
+			t.Fatalf("want a row per task (no row for a wait), the axis and a legend:\n%s", out)
+		}
+		g := unicodeGlyphs
+		if ascii {
+			g = asciiGlyphs
+		}
+		wait, full := regexp.QuoteMeta(string(g.wait)), regexp.QuoteMeta(string(g.full))
+		bars := func(line string) string { _, b, _ := strings.Cut(line, string(g.bar)); return b }
+		w1 := bars(lines[1])
+		if !regexp.MustCompile(`^(` + wait + `){10,11}(` + full + `){21,22}(` + wait + `){10,11}$`).MatchString(w1) {
+			t.Errorf("worker-1 waited 1 s, worked 2 s, waited 1 s: %q\n%s", w1, out)
+		}
+		if w2 := bars(lines[2]); !regexp.MustCompile(`^(`+wait+`)+$`).MatchString(w2) || utf8.RuneCountInString(w2) != utf8.RuneCountInString(w1) {
+			t.Errorf("worker-2 only waited: %q\n%s", w2, out)
+		}
+		if work := bars(lines[3]); !regexp.MustCompile(`^ {10,11}(`+full+`){20,22}`).MatchString(work) || strings.Contains(work, string(g.wait)) {
+			t.Errorf("do_some_work(2) has no waits, and is a bar: %q\n%s", work, out)
+		}
+		if legend := strings.TrimSpace(lines[6]); legend != string(g.wait)+" waiting" {
+			t.Errorf("legend %q, want only the waits'", legend)
+		}
+	}
+	zh := Timeline{NoColor: true, Width: 60, Words: Legend{Waiting: "等待"}}.Render(waitedRun())
+	if !strings.HasSuffix(zh, "─ 等待") {
+		t.Errorf("a legend word of another language:\n%s", zh)
+	}
+	run := waitedRun()
+	run.Spans = slices.DeleteFunc(run.Spans, func(s Span) bool { return s.Phase != "" })
+	if out := (Timeline{NoColor: true, Width: 60}).Render(run); strings.Contains(out, "─ waiting") || strings.Count(out, "─") > 60 {
+		t.Errorf("a run without waits has no waits and no legend:\n%s", out)
 	}
 }
 

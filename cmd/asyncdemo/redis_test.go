@@ -93,6 +93,24 @@ func TestSMSCallsOverlapAndFailuresCallError(t *testing.T) {
 		if s := out; !strings.Contains(s, "sending failed") || !strings.Contains(s, `"text":"error!"`) {
 			t.Errorf("%s --timeout 4: no failure and alarm in %s", style, s)
 		}
+		// Said in plain words, in the lesson's seconds, the same in
+		// both styles: not the HTTP client's.
+		var failed []string
+		for _, e := range events(t, out) {
+			if strings.Contains(e.Text, "failed") || strings.Contains(e.Text, "moved to") {
+				failed = append(failed, e.Text)
+			}
+		}
+		want = []string{"sending failed: GET /5 timed out after 4 s", "sending failed: GET /5 timed out after 4 s", "sending failed: GET /5 timed out after 4 s",
+			`message "5": not sent after 3 attempts: GET /5 timed out after 4 s; moved to queue:dead`}
+		if !slices.Equal(failed, want) {
+			t.Errorf("%s --timeout 4: the failures said\n%q\nwant\n%q", style, failed, want)
+		}
+		for _, raw := range []string{"deadline exceeded", "Client.Timeout", "error from the loop thread"} {
+			if strings.Contains(out, raw) {
+				t.Errorf("%s --timeout 4: %q in:\n%s", style, raw, out)
+			}
+		}
 	}
 }
 
@@ -143,6 +161,53 @@ func TestWorkersSayWhichWorkerTookEachMessageAndMarkTheStall(t *testing.T) {
 		if !strings.Contains(flat, want) {
 			t.Errorf("no %q:\n%s", want, out)
 		}
+	}
+}
+
+// workerRow is a worker's row on a timeline: its label, and its bars.
+var workerRow = regexp.MustCompile(`(?m)^(worker-[0-9]+) +│(.*)$`)
+
+// TestWorkersRowsWaitInRedis: a worker spends most of its time waiting in
+// Redis for a message, and its row on the timeline says so, a thin line
+// there and a bar where it handles a message, in the aio style, in its
+// Python twin's run beside it, and in the go style; the legend names the
+// line. They were solid bars from start to end.
+func TestWorkersRowsWaitInRedis(t *testing.T) {
+	testenv.SkipShort(t, "a lesson on real sockets, in real time")
+	cases := []struct {
+		args []string
+		rows int
+	}{
+		{[]string{"--style", "go"}, 2},
+		{[]string{"--vs", "python"}, 4}, // the aio run's rows, and the twin's
+	}
+	for _, c := range cases {
+		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
+			t.Parallel() // the runs mostly wait
+			if slices.Contains(c.args, "--vs") {
+				twinPython(t, "workers")
+			}
+			args := append([]string{"workers", "--scale", "0.2", "--no-color"}, c.args...)
+			out, errOut, code := runCmdNow(context.Background(), args...)
+			if code != exitOK {
+				t.Fatalf("exit %d: %s\n%s", code, errOut, out)
+			}
+			rows := workerRow.FindAllStringSubmatch(out, -1)
+			if len(rows) != c.rows {
+				t.Fatalf("%d worker rows, want %d:\n%s", len(rows), c.rows, out)
+			}
+			for _, r := range rows {
+				// 2 s of a run on some 60 columns: the first worker
+				// waits 0.5 s for the 5, each waits out the 0.6 s idle
+				// tail, and each handles at least a message of 1 s.
+				if waits, bars := strings.Count(r[2], "─"), strings.Count(r[2], "█"); waits < 5 || bars < 5 {
+					t.Errorf("%s: %d cells waiting, %d running; want both:\n%s", r[1], waits, bars, out)
+				}
+			}
+			if !strings.Contains(out, "─ waiting, not running") {
+				t.Errorf("no legend for the waits:\n%s", out)
+			}
+		})
 	}
 }
 

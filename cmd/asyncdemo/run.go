@@ -320,6 +320,7 @@ func (r *lessonRun) explain(ctx context.Context, err error) {
 		ios := r.opts.IO
 		tl := r.look.timeline()
 		tl.Width, tl.ASCII, tl.Big = r.width, r.opts.ASCII || ios.Term == "dumb" || ios.Term == "linux", r.opts.Big
+		tl.Words = timing.Legend{Waiting: env.Say("legend_waiting"), Cancelled: env.Say("legend_cancelled"), Error: env.Say("legend_error")}
 		fmt.Fprintf(r.out, "%s\n\n", tl.Render(runs...))
 	}
 	if r.hooks.beforeAfter != nil { // also with --json: the tour's verdict

@@ -39,6 +39,7 @@ func TestVsPythonTimelines(t *testing.T) {
 		{[]string{"nest", "--variant", "as-completed"}, []string{"as-completed (aio)", "as-completed (python)"}},
 		{[]string{"queue"}, []string{"queue-poll (aio)", "queue-poll (python)"}},
 		{[]string{"sms"}, []string{"sms (aio)", "sms (python)"}},
+		{[]string{"workers"}, []string{"workers (aio)", "workers (python)"}},
 	}
 	for _, c := range cases {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {

@@ -642,7 +642,7 @@ func (c *Consumer) Parse(ctx context.Context, msg string) (int, bool) {
 
 // Track finishes msg when the coroutine working on it is done: an error it
 // raised in the loop thread reaches this goroutine through the future, and
-// is reported with the message that caused it.
+// is reported with the message that caused it, in the words Done uses.
 func (c *Consumer) Track(ctx context.Context, msg string, f *aio.ConcurrentFuture) {
 	c.work.Go(func() {
 		_, err := f.Wait(ctx)
@@ -651,7 +651,8 @@ func (c *Consumer) Track(ctx context.Context, msg string, f *aio.ConcurrentFutur
 			return
 		}
 		if err != nil {
-			c.rec.Printf("", "error from the loop thread, message %q: %v; moved to %s", msg, err, c.queue.DeadKey())
+			c.Done(ctx, msg, err)
+			return
 		}
 		c.finish(ctx, msg, err)
 	})

@@ -273,6 +273,28 @@ func (c *Client) Get(ctx context.Context, path string) (Response, error) {
 	return r, nil
 }
 
+// TimeoutError is a call that got no answer within its timeout, in plain
+// words for a learner: "GET /5 timed out after 2 s". The HTTP client's
+// own words ("context deadline exceeded (Client.Timeout exceeded while
+// awaiting headers)") are in Err.
+type TimeoutError struct {
+	Path  string
+	After string // the timeout as the caller counts it, such as "2 s" (a lesson's seconds, not the scaled real time)
+	Err   error
+}
+
+func (e *TimeoutError) Error() string {
+	return fmt.Sprintf("GET %s timed out after %s", e.Path, e.After)
+}
+func (e *TimeoutError) Unwrap() error { return e.Err }
+
+// TimedOut reports whether err is a call that got no answer within its
+// client's timeout.
+func TimedOut(err error) bool {
+	ne, ok := errors.AsType[net.Error](err)
+	return ok && ne.Timeout()
+}
+
 // OnTimeout sets f to be called with the path of every call that times
 // out, before Get returns; f may be called from several goroutines at once.
 // It must be set before the first call.

@@ -209,6 +209,35 @@ func TestWithTimeoutGivesACallItsOwnDeadline(t *testing.T) {
 	})
 }
 
+// A call that times out is TimedOut, and a TimeoutError says so in plain
+// words, keeping the client's error; a refused call and the API's answer
+// are not timeouts.
+func TestTimedOutTellsATimeoutFromOtherFailures(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		c := serve(t, ctx, scale(1), 30*time.Second)
+		c.http.Timeout = 2 * time.Second
+		_, err := c.Get(ctx, "/5")
+		if !TimedOut(err) {
+			t.Fatalf("GET /5 with a 2 s deadline: %v, want a timeout", err)
+		}
+		plain := &TimeoutError{Path: "/5", After: "2 s", Err: err}
+		if got := plain.Error(); got != "GET /5 timed out after 2 s" {
+			t.Errorf("TimeoutError says %q", got)
+		}
+		if !TimedOut(plain) || !errors.Is(plain, err) {
+			t.Errorf("TimeoutError lost the client's error: %v", errors.Unwrap(plain))
+		}
+		if _, err := c.Get(ctx, "/x"); err == nil || TimedOut(err) {
+			t.Errorf("GET /x, a bad request: %v, want an error that is no timeout", err)
+		}
+		if TimedOut(errors.New("connect: connection refused")) || TimedOut(nil) {
+			t.Error("a refused connection, or no error, is a timeout")
+		}
+	})
+}
+
 // pipeListener is a net.Listener of in-memory connections.
 type pipeListener struct {
 	conns chan net.Conn

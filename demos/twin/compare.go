@@ -71,8 +71,10 @@ type Order struct {
 //   - "Task was destroyed but it is pending!" keeps the task's state and
 //     name only: what the task waits for and its callbacks depend on the
 //     order the garbage collector destroys tasks in;
-//   - error messages from the HTTP client, the Redis client and the loop
-//     thread are elided: Go's and Python's clients word them differently;
+//   - error messages from the HTTP client and the Redis client are
+//     elided: Go's and Python's clients word them differently; but not a
+//     call that timed out, which both sides say in the same plain words
+//     ("GET /5 timed out after 2 s"), and are held to;
 //   - a queue consumer's default name, HOST-PID-RANDOM, unique to each
 //     process, becomes HOST-PID-xxxx.
 func Canonical(text string) string {
@@ -84,8 +86,10 @@ func Canonical(text string) string {
 		return "." + strings.ToLower(string(r)) + s[1+n:]
 	})
 	text = strings.ReplaceAll(text, "Result is not set.", "Result is not ready.")
-	for _, e := range elisions {
-		text = e.re.ReplaceAllString(text, e.repl)
+	if !reTimedOut.MatchString(text) {
+		for _, e := range elisions {
+			text = e.re.ReplaceAllString(text, e.repl)
+		}
 	}
 	return reDefaultName.ReplaceAllString(text, "${1}HOST-PID-xxxx")
 }
@@ -103,10 +107,13 @@ var (
 		{regexp.MustCompile(`^the alarm failed too: .*$`), "the alarm failed too: …"},
 		{regexp.MustCompile(`^(message "(?:[^"\\]|\\.)*"): .*(; moved to [^ ]*)$`), "$1: …$2"},
 		{regexp.MustCompile(`^Redis is unavailable \(.*\); retrying$`), "Redis is unavailable (…); retrying"},
-		{regexp.MustCompile(`^(error from the loop thread, message "(?:[^"\\]|\\.)*"): .*$`), "$1: …"},
 		{regexp.MustCompile(`^(could not put back what \S+ holds) \(.*\)(: another consumer will, .*)$`), "$1 (…)$2"},
 		{regexp.MustCompile(`^looking for the messages of crashed consumers failed: .*$`), "looking for the messages of crashed consumers failed: …"},
 	}
+	// reTimedOut is an SMS call that timed out, as both sides word it,
+	// where an error would be elided: "sending failed: GET /5 timed out
+	// after 2 s", and the message's line after its last attempt.
+	reTimedOut = regexp.MustCompile(`^(sending failed|the alarm failed too|message "(?:[^"\\]|\\.)*": not sent after \d+ attempts): GET \S+ timed out after [0-9.]+ s(; moved to \S+)?$`)
 	// reDefaultName is a consumer's default name (consumer.UniqueName, the
 	// twins' unique_name) where the lessons print one: after consumer " or
 	// in a key of the queue.

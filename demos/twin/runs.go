@@ -11,12 +11,14 @@ import (
 // own --json has neither.
 //
 //	{"kind":"span","t":0.001,"run":"concurrent","style":"python","task":"do_some_work(2)","text":"do_some_work(2)","state":"done","elapsed":0.202}
+//	{"kind":"span","t":0.005,"run":"workers","style":"python","task":"worker-1","text":"worker-1","state":"done","phase":"wait","elapsed":0.5}
 //	{"kind":"mark","t":0.081,"run":"cancel-tasks","style":"python","text":"Ctrl+C"}
 //
 // A span is one bar: Task is its label, Text its group (spans of a group
 // share a row when a run has too many rows), T its start, Elapsed its
 // length and State how it ended ("" if it was still going when the run
-// ended). A twin writes a run's spans and marks after its events, before
+// ended); Phase, if any, says it is a stretch of the task's life
+// (timing.PhaseWait: waiting in Redis), drawn over its bar. A twin writes a run's spans and marks after its events, before
 // its summary; a run with more spans than a chart can use has none.
 const (
 	KindSpan = "span"
@@ -42,7 +44,7 @@ func Runs(evs []timing.Event) []timing.Run {
 		r := &runs[i]
 		switch e.Kind {
 		case KindSpan:
-			r.Spans = append(r.Spans, timing.Span{Task: e.Task, Group: e.Text, Start: e.T, End: e.T + e.Elapsed, State: e.State})
+			r.Spans = append(r.Spans, timing.Span{Task: e.Task, Group: e.Text, Start: e.T, End: e.T + e.Elapsed, State: e.State, Phase: e.Phase})
 		case KindMark:
 			r.Marks = append(r.Marks, timing.Mark{T: e.T, Label: e.Text})
 		case timing.KindSummary:

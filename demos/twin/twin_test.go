@@ -3,6 +3,7 @@ package twin
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io/fs"
 	"os"
@@ -286,5 +287,39 @@ func TestMissingModulesIsOneLineNotATraceback(t *testing.T) {
 	want := "the python twin of queue needs the redis and aiohttp modules: apt-get install python3-redis python3-aiohttp (or pip install redis aiohttp)"
 	if !strings.HasSuffix(err.Error(), want) || strings.Contains(err.Error(), "Traceback") {
 		t.Errorf("error %q, want it to end with %q", err, want)
+	}
+}
+
+// TestTwinsPrintOutsideTextAsAsyncdemoDoes: a twin run on its own prints
+// text from outside (an HTTP answer, a queue's values) through printable,
+// which escapes what could act on a terminal exactly as timing.Printable
+// does for asyncdemo's own output: an ESC never reaches the terminal.
+func TestTwinsPrintOutsideTextAsAsyncdemoDoes(t *testing.T) {
+	python := pythonFor(t)
+	dir, err := Dir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	samples := []string{"plain 中文 é", "title\x1b]0;pwned\x07", "tab\tnewline\nbell\x07 del\x7f c1\u0085", "rtl \u202eevil\u202c \u2066x\u2069 \u200f \u061c", "\x00\x1b[2J"}
+	in, err := json.Marshal(samples)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := "import json, sys\nfrom _asyncdemo import printable\nprint(json.dumps([printable(s) for s in json.loads(sys.stdin.read())]))"
+	cmd := exec.Command(python, "-c", code)
+	cmd.Dir = dir
+	cmd.Stdin = bytes.NewReader(in)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s: %v", python, err)
+	}
+	var got []string
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	for i, s := range samples {
+		if want := timing.Printable(s); i >= len(got) || got[i] != want {
+			t.Errorf("printable(%q) = %q, want %q", s, got[min(i, len(got)-1)], want)
+		}
 	}
 }

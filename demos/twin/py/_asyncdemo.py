@@ -317,6 +317,19 @@ def _string_json(s):
               .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
+# What may not reach a terminal as it is: control characters but newline
+# and tab, DEL and the C1 controls, and the marks that reorder text.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(s):
+    """s with every character that could act on a terminal written out as
+    an escape (ESC becomes \\x1b), as asyncdemo's timing.Printable does:
+    text from outside (an HTTP answer, a queue's values) goes through it
+    before it is printed."""
+    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", s)
+
+
 def _current_task_name():
     try:
         task = asyncio.current_task()
@@ -397,7 +410,7 @@ class Recorder:
             gutter = f"{t:7.3f}s"
             body = ("\n" + " " * (len(gutter) + 2)).join(
                 self._paint(_PALETTE[sum(task.encode()) % len(_PALETTE)], line) if task else line
-                for line in text.split("\n"))
+                for line in printable(text).split("\n"))
             return ({"kind": "event", "t": t, "run": self._run, "style": STYLE, "task": task, "text": text},
                     f"{self._paint('2', gutter)}  {body}\n")
         self._emit(make)
@@ -456,7 +469,7 @@ class Recorder:
         timer.daemon = True
         return timer
 
-    def _open_span(self, name, group=""):
+    def _open_span(self, name, group="", phase=""):
         """A new span of this run, or None once the run has too many to draw
         (then it draws none: a chart of some of them would mislead)."""
         with self._lock:
@@ -466,6 +479,7 @@ class Recorder:
                 self._spans = None
                 return None
             span = _Span(name, group, self._now())
+            span.phase = phase
             self._spans.append(span)
             return span
 
@@ -486,12 +500,13 @@ class Recorder:
         span.end, span.state = self._now(), task_state(task)
 
     @contextlib.contextmanager
-    def span(self, name, group=""):
-        """Draw what the block does as a bar on --vs python's timeline."""
+    def span(self, name, group="", phase=""):
+        """Draw what the block does as a bar on --vs python's timeline; with
+        a phase, as a stretch of the task of that name."""
         if not self._spans_on:
             yield
             return
-        s = self._open_span(name, group or name)
+        s = self._open_span(name, group or name, phase)
         if s is None:
             yield
             return
@@ -501,6 +516,12 @@ class Recorder:
             s.end, s.state = self._now(), "cancelled" if isinstance(e, asyncio.CancelledError) else "error"
             raise
         s.end, s.state = self._now(), "done"
+
+    def waiting(self):
+        """Draw what the block does as the running task waiting, not
+        running, on --vs python's timeline: a blocking take from Redis."""
+        task = asyncio.current_task()
+        return self.span(task_label(task) if task else "", phase="wait")
 
     def mark(self, label):
         """Mark a moment of the run on --vs python's timeline, such as Ctrl+C."""
@@ -522,7 +543,8 @@ class Recorder:
             # a run has too many rows.
             self._emit(lambda t, s=s: ({"kind": "span", "t": s.start, "run": self._run, "style": STYLE,
                                         "task": s.name, "text": s.group or s.name,
-                                        "state": s.state, "elapsed": (end if s.end is None else s.end) - s.start},
+                                        "state": s.state, "phase": s.phase,
+                                        "elapsed": (end if s.end is None else s.end) - s.start},
                                        ""))
         for at, label in self._marks:
             self._emit(lambda t, at=at, label=label: ({"kind": "mark", "t": at, "run": self._run, "style": STYLE,
@@ -552,6 +574,7 @@ class _Span:
     def __init__(self, name, group, start):
         self.name, self.group, self.start = name, group, start
         self.end, self.state, self.task, self.hidden = None, "", None, False
+        self.phase = ""  # "" for a task's life or a block's bar; "wait" for a stretch of a task's life
 
 
 _MAIN_FILE = os.path.realpath(getattr(sys.modules.get("__main__"), "__file__", "") or "")

@@ -39,7 +39,7 @@ async def work(queue, msg, x):
     try:
         await do_some_work(x)
     except Exception as e:  # reported, and the message dead-lettered, not lost
-        rec.say(f"error from the loop thread, message {goquote(msg)}: {errtext(e)}; moved to {DEAD}", task="")
+        rec.say(f"message {goquote(msg)}: {errtext(e)}; moved to {DEAD}", task="")
         await asyncio.to_thread(queue.reject, msg, errtext(e))
     else:
         await asyncio.to_thread(queue.ack, msg)

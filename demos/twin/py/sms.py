@@ -55,12 +55,25 @@ ERROR_DELAY = 3.0  # seconds GET /error takes
 CHECK_WAIT = 3.0  # seconds, real time, the check that the API is up waits for an answer
 
 
+def alarm_seconds():
+    """The alarm's own deadline, in the lesson's seconds: twice what /error
+    takes, or --timeout if longer; 0 (none) with --timeout 0, as for every call."""
+    return 0 if opts.timeout == 0 else max(opts.timeout, 2 * ERROR_DELAY)
+
+
 def alarm_timeout():
-    """The alarm's own deadline, real seconds: twice what /error takes, or
-    --timeout if longer; none with --timeout 0, as for every call."""
-    if opts.timeout == 0:
-        return aiohttp.ClientTimeout(total=None)
-    return aiohttp.ClientTimeout(total=max(opts.timeout, 2 * ERROR_DELAY) * opts.scale)
+    """The alarm's own deadline, real seconds (None: none)."""
+    return aiohttp.ClientTimeout(total=alarm_seconds() * opts.scale or None)
+
+
+def failure(e, path, timeout):
+    """Why a call to path failed, in plain words: "GET /5 timed out after
+    2 s" for one that got no answer within timeout, the lesson's seconds
+    (aiohttp's own words are a bare TimeoutError); aiohttp's words for any
+    other error, which name what it met: a refused connection, the answer."""
+    if isinstance(e, asyncio.TimeoutError):
+        return f"GET {path} timed out after {num(timeout)} s"
+    return errtext(e)
 
 
 def check_api():
@@ -114,11 +127,11 @@ async def send(session, x):
         except (aiohttp.ClientError, asyncio.TimeoutError) as e:
             if isinstance(e, asyncio.TimeoutError):
                 scale_hint(x)
-            rec.say(f"sending failed: {errtext(e)}")
+            why = failure(e, f"/{x}", opts.timeout)
+            rec.say(f"sending failed: {why}")
             if isinstance(e, aiohttp.ClientResponseError) and 400 <= e.status < 500:
-                raise NotSent(f"not sent, a bad request: {errtext(e)}") from e
-            err = e
-    raise NotSent(f"not sent after {ATTEMPTS} attempts: {errtext(err)}")
+                raise NotSent(f"not sent, a bad request: {why}") from e
+    raise NotSent(f"not sent after {ATTEMPTS} attempts: {why}")
 
 
 _hinted = threading.Event()
@@ -144,7 +157,7 @@ async def do_some_work(session, x):
         try:
             rec.say(await fetch(session, "/error", timeout=alarm_timeout()))
         except (aiohttp.ClientError, asyncio.TimeoutError) as e:
-            rec.say(f"the alarm failed too: {errtext(e)}")
+            rec.say(f"the alarm failed too: {failure(e, '/error', alarm_seconds())}")
         raise  # the message goes to queue:dead with the reason
     rec.say(f"Done {x}")
 
@@ -154,10 +167,10 @@ async def work(session, queue, slots, msg, x):
     try:
         await do_some_work(session, x)
     except NotSent as e:
-        rec.say(f"error from the loop thread, message {goquote(msg)}: {e}; moved to {DEAD}", task="")
+        rec.say(f"message {goquote(msg)}: {e}; moved to {DEAD}", task="")
         await asyncio.to_thread(queue.reject, msg, str(e))
     except Exception as e:
-        rec.say(f"error from the loop thread, message {goquote(msg)}: {errtext(e)}; moved to {DEAD}", task="")
+        rec.say(f"message {goquote(msg)}: {errtext(e)}; moved to {DEAD}", task="")
         await asyncio.to_thread(queue.reject, msg, errtext(e))
     else:
         await asyncio.to_thread(queue.ack, msg)

@@ -33,22 +33,34 @@ rec = Recorder(opts)
 WAIT = min(1.0, opts.scale)
 
 
+async def next_message(queue, blocking):
+    """The next message that asks for work, and its x; (None, None) once the
+    queue has been idle for --idle."""
+    while not queue.idle():  # with --idle, stop once the queue has been idle that long
+        if blocking:
+            with rec.span("loop stalled in Redis"):  # drawn: every worker waits meanwhile
+                msg = blocking.take(WAIT)  # the tutorial's rcon.brpop(...) in a coroutine: the whole loop waits here
+        else:
+            msg = await queue.take(WAIT)  # awaited: the loop runs the other workers meanwhile
+        if msg is None:  # nothing came within WAIT
+            await asyncio.sleep(0)  # let the other workers have a turn
+            continue
+        x, reason = queue.parse(msg)
+        if x is None:
+            await queue.poison(msg, reason)
+            continue
+        return msg, x
+    return None, None
+
+
 async def worker(queue, blocking):
     rec.say("Start worker")
     try:
-        while not queue.idle():  # with --idle, stop once the queue has been idle that long
-            if blocking:
-                with rec.span("loop stalled in Redis"):  # drawn: every worker waits meanwhile
-                    msg = blocking.take(WAIT)  # the tutorial's rcon.brpop(...) in a coroutine: the whole loop waits here
-            else:
-                msg = await queue.take(WAIT)  # awaited: the loop runs the other workers meanwhile
-            if msg is None:  # nothing came within WAIT
-                await asyncio.sleep(0)  # let the other workers have a turn
-                continue
-            x, reason = queue.parse(msg)
-            if x is None:
-                await queue.poison(msg, reason)
-                continue
+        while True:
+            with rec.waiting():  # drawn as waiting, not running: the worker waits for Redis
+                msg, x = await next_message(queue, blocking)
+            if msg is None:
+                return
             with rec.span(call("do_some_work", x)):  # a bar on --vs python's timeline
                 rec.say(f"Wait {x}")
                 await asyncio.sleep(x * opts.scale)
