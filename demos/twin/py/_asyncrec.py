@@ -160,8 +160,13 @@ class _Ready(collections.deque):
         self.idle = 0.0                   # seconds spent waiting for I/O or a timer
         self.longest, self.longest_id = 0.0, 0  # the longest step, and its task's id
         self.buf = bytearray() if sink.steps else None  # records (_record), if the sink keeps them
-        self.last = -1                    # the end of the last step record in buf, for merging,
-        self.last_tid, self.last_end = 0, 0.0  # and its task's id and end
+        # The last step record: where it ends in buf (-1: none open), its
+        # task's id and its end. While it is buf's last record, steps of
+        # its task that follow at once are merged into it, and its end in
+        # buf is written only when another record comes or buf is sent
+        # (seal).
+        self.last = -1
+        self.last_tid, self.last_end = 0, 0.0
         self.slow = sink.slow
         self.samples = []                 # (step start, where) taken by a watchdog
         self.thread = 0
@@ -218,9 +223,16 @@ class _Ready(collections.deque):
         self.start = now
         return handle
 
+    def seal(self):
+        """Write the end of the last step record into buf, if it is buf's
+        last record (see last)."""
+        if self.last == len(self.buf):
+            _set_float(self.buf, self.last - 16, self.last_end)
+
     def add(self, record):
         """Keep a record (_record) for the sink, sending what is kept when
         it is enough."""
+        self.seal()
         buf = self.buf
         buf += record
         if len(buf) >= _FLUSH_AT:  # sent now, not kept: a step may make 10⁵ tasks
@@ -238,14 +250,16 @@ class _Ready(collections.deque):
         if tid:
             buf = self.buf
             if buf is not None:
-                last = len(buf)
-                if tid == self.last_tid and last == self.last and start - self.last_end < 1e-4:
-                    _set_float(buf, last - 16, now)  # the same task again at once: one stretch
-                else:
+                n = len(buf)
+                if n != self.last or tid != self.last_tid or start - self.last_end >= 1e-4:
+                    if n == self.last:
+                        _set_float(buf, n - 16, self.last_end)  # seal the one before
                     buf += _record(1.0, tid, self.ready, start, now, 0.0)
-                    self.last, self.last_tid = last + 48, tid
+                    n += 48
+                    self.last, self.last_tid = n, tid
+                # else the same task again at once: one stretch, its end sealed later
                 self.last_end = now
-                if last >= _FLUSH_AT:  # sent now, not kept: a step may make 10⁵ tasks
+                if n >= _FLUSH_AT:  # sent now, not kept: a step may make 10⁵ tasks
                     self.loop.flush_steps()
             if task.done():
                 self.loop._ended(task, tid, now)
@@ -285,8 +299,6 @@ class RecordingLoop(asyncio.SelectorEventLoop):
                 r.lt = None
                 if r.aw:
                     sink.awaiting(self, lt, clock())
-            if r.buf is not None and len(r.buf) >= _FLUSH_AT:
-                self.flush_steps()
             if timeout == 0:
                 return select(0)
             t = clock()
@@ -322,6 +334,7 @@ class RecordingLoop(asyncio.SelectorEventLoop):
         """Hand the records kept so far to the sink."""
         r = self._ready
         if r.buf:
+            r.seal()
             self._sink.flush_steps(self, r.buf)
             del r.buf[:]
             r.last = -1
