@@ -475,8 +475,7 @@ func (s *smsLesson) RunValues(e *lesson.Env) map[string]string {
 	if slices.ContainsFunc(lesson.EventsOf(run, "sending failed: "), func(ev timing.Event) bool {
 		return strings.Contains(ev.Text, " timed out after ")
 	}) {
-		v["timeout"] = lesson.FormatSeconds(s.Timeout) + "\u00a0s"
-		said = append(said, "sms_timed_out") // what a timeout is, and what it is not
+		said = append(said, "sms_timed_out") // what a timeout is, and what it is not (the line said when)
 	}
 	if poison > 0 {
 		said = append(said, "sms_poison")
