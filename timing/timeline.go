@@ -573,6 +573,13 @@ func paintPhases(c *chart, scale float64, g glyphs) {
 		rowOf[r.key] = i
 	}
 	other, hasOther := rowOf["other"]
+	// The marks go on after every stretch is drawn: a task's last step
+	// may round into the cell after its life, where its mark goes.
+	type pending struct {
+		row, at int
+		mark    rune
+	}
+	var marks []pending
 	for _, s := range c.run.Spans {
 		key := s.Task
 		if c.grouped {
@@ -613,10 +620,18 @@ func paintPhases(c *chart, scale float64, g glyphs) {
 		if s.State == StateError {
 			mark = g.failMark
 		}
+		marks = append(marks, pending{i, z, mark})
+	}
+	for _, m := range marks {
+		cells := c.rows[m.row].cells
+		n, z := len(cells), m.at
+		if z < n && cells[z].weight > cellMark && z+1 < n && cells[z+1].weight <= cellMark {
+			z++ // the task's last step drawn into the cell after its life: the mark right after it
+		}
 		if z < n && cells[z].weight <= cellMark {
-			cells[z] = cell{mark, cellMark}
-		} else if z == n && cells[n-1].weight < cellRan {
-			cells[n-1] = cell{mark, cellRan}
+			cells[z] = cell{m.mark, cellMark}
+		} else if last := min(z, n-1); cells[last].r != g.failMark && cells[last].r != g.phaseCancelMark {
+			cells[last] = cell{m.mark, cellRan} // no room after its end: on its last cell, never lost
 		}
 	}
 }

@@ -225,6 +225,29 @@ func TestTimelinePhasesAreDrawnOverTheirTask(t *testing.T) {
 	}
 }
 
+// TestTimelineMarksATaskThatEndsInAStep: a task that fails (or is
+// cancelled) at the end of a short step, as explain draws it: the step's
+// cell rounds into the cell after the task's life, where its mark would
+// go; the mark goes right after it, never lost (a legend saying "! failed"
+// over rows without one was a new user's first question).
+func TestTimelineMarksATaskThatEndsInAStep(t *testing.T) {
+	for _, state := range []string{StateError, StateCancelled} {
+		run := Run{Name: "crash.py", Style: "python", Elapsed: 305 * ms, Spans: []Span{
+			span("Task-1 main", 0, 305*ms, StateDone),
+			span("Task-2 boom", 0, 101*ms, state),
+			{Task: "Task-1 main", Start: 0, End: 1 * ms, Phase: PhaseRan},
+			{Task: "Task-2 boom", Start: 0, End: 1 * ms, Phase: PhaseRan},
+			{Task: "Task-2 boom", Start: 100 * ms, End: 101 * ms, Phase: PhaseRan},
+			{Task: "Task-1 main", Start: 304 * ms, End: 305 * ms, Phase: PhaseRan},
+		}}
+		out := Timeline{NoColor: true, Width: 80}.Render(run)
+		mark := map[string]string{StateError: "█!", StateCancelled: "█✗"}[state]
+		if row := strings.Split(out, "\n")[2]; !strings.Contains(row, mark) {
+			t.Errorf("%s: the row lacks %q after its last step:\n%s", state, mark, out)
+		}
+	}
+}
+
 // waitedRun is two workers that wait in Redis, then handle a message.
 func waitedRun() Run {
 	wait := func(task string, start, end time.Duration) Span {
