@@ -146,7 +146,7 @@ class _Ready(collections.deque):
 
     __slots__ = ("loop", "sink", "clock", "times", "ids", "cur", "task", "tid", "ready", "start",
                  "busy", "idle", "longest", "longest_id", "buf", "last", "last_tid", "last_end", "slow",
-                 "samples", "thread", "lt", "aw")
+                 "samples", "thread", "lt", "aw", "woke")
 
     def __init__(self, loop, sink, clock):
         super().__init__()
@@ -158,6 +158,7 @@ class _Ready(collections.deque):
         self.ready = self.start = 0.0
         self.busy = 0.0                   # seconds spent running callbacks
         self.idle = 0.0                   # seconds spent waiting for I/O or a timer
+        self.woke = 0.0                   # when the loop last woke from such a wait
         self.longest, self.longest_id = 0.0, 0  # the longest step, and its task's id
         self.buf = bytearray() if sink.steps else None  # records (_record), if the sink keeps them
         # The last step record: where it ends in buf (-1: none open), its
@@ -184,7 +185,12 @@ class _Ready(collections.deque):
             # timer runs to wake a sleeping task: ready since that was.
             ready = self.ready
         elif type(handle) is _TimerHandle:
-            ready = handle._when if handle._when < now else now  # due then, whatever held the loop
+            # Due then, whatever held the loop; but a timer that fell due
+            # while the loop waited for it was ready when the loop woke:
+            # the system's lateness in waking it held nobody.
+            ready = handle._when if handle._when < now else now
+            if ready < self.woke:
+                ready = self.woke
         else:
             ready = now
         _append(self.times, ready)
@@ -305,7 +311,8 @@ class RecordingLoop(asyncio.SelectorEventLoop):
             try:
                 return select(timeout)
             finally:
-                r.idle += clock() - t
+                r.woke = clock()
+                r.idle += r.woke - t
         self._selector.select = timed_select
 
     def time(self):
@@ -344,6 +351,10 @@ class RecordingLoop(asyncio.SelectorEventLoop):
             return super().run_forever()
         r = self._ready
         r.thread = threading.get_ident()
+        # What was queued before the loop ran was not held by a step: it
+        # is ready from now on.
+        r.woke = now = r.clock()
+        r.times = collections.deque(max(t, now) for t in r.times)
         self._sink.running(self, True)
         try:
             super().run_forever()
