@@ -286,11 +286,18 @@ func fixFor(p Place) string {
 	switch {
 	case strings.Contains(code, "time.sleep") || strings.Contains(code, "sleep(") && !strings.Contains(code, "await"):
 		return "explain_fix_sleep"
+	case inputCall.MatchString(code):
+		return "explain_fix_input" // the keyboard, not the network
+	case p.Lib == "asyncio" || strings.HasPrefix(p.Lib, "asyncio."):
+		return "explain_fix_asyncio" // asyncio's own work, such as starting 10⁵ tasks at once
 	case ioCall.MatchString(code) || ioCall.MatchString(inner):
 		return "explain_fix_io"
 	}
 	return "explain_fix_cpu"
 }
+
+// inputCall is a line that reads the keyboard with input().
+var inputCall = regexp.MustCompile(`(^|[^\w.])input\(`)
 
 // syncClient is a synchronous client a blocking call went through: its
 // name as the finding says it, and the kind of fix ("http", "redis",

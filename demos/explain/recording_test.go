@@ -386,3 +386,31 @@ func TestParseOutReadsWhatTheRecorderWrites(t *testing.T) {
 		}
 	}
 }
+
+// TestFixForSaysWhatTheLineWaitedFor: a blocking finding's fix follows
+// what the line was stuck in. input() waits for the keyboard, not the
+// network (the recorder's own hook of stdin is the frame inside it); a
+// line that asked asyncio for much at once (a gather of 10⁵) spent the
+// time in asyncio itself, which no thread fixes.
+func TestFixForSaysWhatTheLineWaitedFor(t *testing.T) {
+	for _, c := range []struct {
+		place Place
+		want  string
+	}{
+		{Place{Code: `name = input("What is your name? ")`, Inner: "hooked_read (_asyncrec.py:1590)", Lib: "_asyncrec"}, "explain_fix_input"},
+		{Place{Code: `await asyncio.gather(*(asyncio.sleep(0.01) for _ in range(100_000)))`, Lib: "asyncio.tasks"}, "explain_fix_asyncio"},
+		{Place{Code: "time.sleep(2)"}, "explain_fix_sleep"},
+		{Place{Code: "data = sock.recv(1024)"}, "explain_fix_io"},
+		{Place{Code: "total = sum(i * i for i in range(10**7))"}, "explain_fix_cpu"},
+		{Place{Code: "x = compute(3)"}, "explain_fix_cpu"},
+	} {
+		if got := fixFor(c.place); got != c.want {
+			t.Errorf("%q (lib %q): %s, want %s", c.place.Code, c.place.Lib, got, c.want)
+		}
+		for _, lang := range []string{"en", "zh"} {
+			if lesson.Labels(lang)[c.want] == "" {
+				t.Errorf("no %s label %s", lang, c.want)
+			}
+		}
+	}
+}
