@@ -269,16 +269,16 @@ func title(run Run) string {
 // last 4,998 of 1,000,000 tasks, from 297.512s (earlier ones not kept)".
 func keptLine(run Run) string {
 	if run.DroppedSpans == 0 { // only events were dropped
-		return fmt.Sprintf("all %s tasks, from %.3fs (earlier events not kept)", thousands(len(run.Spans)), run.From.Seconds())
+		return fmt.Sprintf("all %s tasks, from %.3fs (earlier events not kept)", Thousands(len(run.Spans)), run.From.Seconds())
 	}
 	return fmt.Sprintf("the last %s of %s tasks, from %.3fs (earlier ones not kept)",
-		thousands(len(run.Spans)), thousands(len(run.Spans)+run.DroppedSpans), run.From.Seconds())
+		Thousands(len(run.Spans)), Thousands(len(run.Spans)+run.DroppedSpans), run.From.Seconds())
 }
 
-// thousands formats n with commas between groups of three digits.
-func thousands(n int) string {
+// Thousands formats n with commas between groups of three digits: 100,000.
+func Thousands(n int) string {
 	if n < 0 {
-		return "-" + thousands(-n)
+		return "-" + Thousands(-n)
 	}
 	s := strconv.Itoa(n)
 	for i := len(s) - 3; i > 0; i -= 3 {

@@ -349,8 +349,8 @@ func TestTimelineDrawsAPartialRunFromWhereItsRecordStarts(t *testing.T) {
 func TestThousands(t *testing.T) {
 	tests := map[int]string{0: "0", 999: "999", 1000: "1,000", 1002: "1,002", 1234567: "1,234,567", -12345: "-12,345"}
 	for n, want := range tests {
-		if got := thousands(n); got != want {
-			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
+		if got := Thousands(n); got != want {
+			t.Errorf("Thousands(%d) = %q, want %q", n, got, want)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/asyncdemo/asyncdemo/demos/lesson"
+	"github.com/asyncdemo/asyncdemo/timing"
 )
 
 // Kinds of finding.
@@ -223,7 +224,7 @@ func (r *Recording) blocking(say say) []Finding {
 			}
 			list := say("explain_list", names)
 			if more := len(waited) - len(names) + g.moreWait; more > 0 {
-				list = say("explain_and_more", strings.Join(names, say("explain_sep")), more)
+				list = say("explain_and_more", strings.Join(names, say("explain_sep")), timing.Thousands(more))
 			}
 			b.WriteString(say("explain_ready", list))
 		}
@@ -478,7 +479,8 @@ func (r *Recording) summary(say say) Finding {
 		key = "explain_summary_loops"
 	}
 	return Finding{Kind: FindingSummary, Cost: r.Elapsed, Title: say("explain_summary_title"),
-		Text: say(key, ms(r.Elapsed), len(r.Loops), pct(busy), pct(idle), ms(longest), of, tasks, peak, pct(ran-busy-idle))}
+		Text: say(key, ms(r.Elapsed), len(r.Loops), pct(busy), pct(idle), ms(longest), of, timing.Thousands(tasks),
+			timing.Thousands(peak), pct(ran-busy-idle))}
 }
 
 // peak returns how many of the program's tasks were alive at once at most,
