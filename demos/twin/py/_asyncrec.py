@@ -1289,7 +1289,7 @@ class Explainer(Sink):
         # (Every task passes here: what is rare is tested for before it is
         # looked up.)
         self._alive -= 1
-        state = "cancelled" if task.cancelled() else "error" if task._exception is not None else "done"  # task_state
+        state = task_state(task)
         if self._chain_map:
             self._chain_map.pop(tid, None)
         seen = self._cancels.pop(tid, None) if self._cancels else None
