@@ -2011,11 +2011,16 @@ class _CheckSelector(VirtualSelector):
     def select(self, timeout=None):
         clock = self._clock
         while True:
+            # Alone is seen before the poll: a thread that ended (asyncio's
+            # executor shutdown, say) wrote its wake-up before it ended, and
+            # the poll sees it; seen after, the clock would jump to the
+            # check's limit past a wake-up already there.
+            alone = threading.active_count() == 1
             ready = self._sel.select(0)
             if ready or (timeout is not None and timeout <= 0):
                 return ready
             with clock.cond:
-                alone = threading.active_count() == 1 or clock.sleepers
+                alone = alone or clock.sleepers
                 moved = clock.advance(timeout) if (timeout is not None or alone or clock.running) else False
             if moved:
                 return []
